@@ -1,0 +1,64 @@
+#pragma once
+/* Image store: content-addressed layers unpacked once into layers/<chain-hex>/diff, image
+ * records keyed by image ID (sha256 of the config bytes), names as symlinks. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct skiff_error;
+struct skiff_store;
+
+/* The runtime-relevant part of an image config ("config" object of the OCI config). */
+struct skiff_image_config
+{
+  char *user;
+  char **env;          /* "K=V" */
+  char **entrypoint;   /* NULL = not set */
+  char **cmd;          /* NULL = not set */
+  char *working_dir;
+  char **exposed_ports; /* keys: "80/tcp" */
+  char **volumes;       /* keys: "/data" */
+  char **labels;        /* alternating key, value */
+  char *stop_signal;
+};
+
+struct skiff_image
+{
+  char *id;            /* 64 hex, no "sha256:" */
+  char **names;        /* normalised references, e.g. "docker.io/library/busybox:latest" */
+  char **diff_ids;     /* "sha256:<hex>", base first */
+  char **chain_ids;    /* "sha256:<hex>", base first; layers/<hex>/diff */
+  char *created;       /* RFC 3339 */
+  char *architecture;
+  char *os;
+  int64_t size;        /* bytes of unpacked layers */
+  struct skiff_image_config config;
+};
+
+void skiff_image_free (struct skiff_image *img);
+static inline void
+skiff_image_freep (struct skiff_image **img)
+{
+  skiff_image_free (*img);
+  *img = NULL;
+}
+#define _cleanup_image_ __attribute__ ((cleanup (skiff_image_freep)))
+
+/* Resolves a user-typed reference: full ID, unique ID prefix (>= 3 hex chars), or a name
+ * (normalised: "busybox" finds docker.io/library/busybox:latest, "x" finds localhost/x:latest).
+ * Not found: error "<text>: image not known" (exit 125). */
+int skiff_image_lookup (struct skiff_store *store, const char *text, struct skiff_image **out,
+                        struct skiff_error **err);
+
+/* All images, in no particular order; *out is a NULL-terminated array. */
+int skiff_image_list (struct skiff_store *store, struct skiff_image ***out, struct skiff_error **err);
+void skiff_image_list_free (struct skiff_image **list);
+
+/* Absolute paths of the image's layer diff dirs, TOP FIRST (overlay lowerdir order). */
+char **skiff_image_lowerdirs (struct skiff_store *store, const struct skiff_image *img);
+
+/* `import`: a rootfs tarball (plain/gzip/zstd/xz; path or "-" for stdin) becomes a one-layer
+ * image; ref may be NULL (untagged).  changes: Dockerfile instructions ("CMD [\"x\"]").
+ * Writes the new image ID (64 hex) to *id_out. */
+int skiff_image_import (struct skiff_store *store, const char *path, const char *ref,
+                        char *const *changes, char **id_out, struct skiff_error **err);

@@ -1,0 +1,22 @@
+#pragma once
+/* Rootless mode: an unprivileged CLI moves itself into a user namespace where it is root,
+ * mapped with newuidmap/newgidmap from /etc/subuid and /etc/subgid (a single-ID mapping, with a
+ * warning, when the user has no range).  Every later step (store, overlay, sandbox) then runs
+ * as "root" in that namespace, so layer files keep their real container UIDs on disk. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct skiff_error;
+
+/* Records the host identity, and when not root enters a fresh user namespace (and a mount
+ * namespace owned by it).  Idempotent.  Root: does nothing. */
+int skiff_userns_enter (struct skiff_error **err);
+
+/* True when the CLI was started by an unprivileged user (whether or not entered yet). */
+bool skiff_userns_is_rootless (void);
+/* The uid/gid the CLI was started with on the host. */
+uid_t skiff_userns_host_uid (void);
+gid_t skiff_userns_host_gid (void);
+/* Number of uids mapped (65537 with a typical range + self, 1 with a single mapping). */
+unsigned long skiff_userns_mapped_ids (void);

@@ -1,0 +1,81 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "skiff/cleanup.h"
+#include "skiff/userns.h"
+#include "skiff/xalloc.h"
+
+int
+skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct skiff_error **err)
+{
+  if (!cli->store_open)
+    {
+      int r = skiff_userns_enter (err);
+      if (r < 0)
+        return r;
+      r = skiff_store_open (&cli->store, &cli->store_opts, err);
+      if (r < 0)
+        return r;
+      cli->store_open = true;
+    }
+  *out = &cli->store;
+  return 0;
+}
+
+int
+skiff_cli_help (struct skiff_cli *cli)
+{
+  const struct skiff_command *c = cli->command;
+  printf ("Usage: skiff %s %s\n\n%s\n", c->name, c->usage ? c->usage : "", c->summary);
+  if (c->options_help)
+    printf ("\nOptions:\n%s", c->options_help);
+  return 0;
+}
+
+void
+skiff_cli_getopt_reset (void)
+{
+  optind = 0; /* 0 makes glibc re-initialise, so "+" in optstring is honoured again */
+  opterr = 0;
+}
+
+int
+skiff_cli_bad_flag (struct skiff_cli *cli, int getopt_result, int argc, char **argv,
+                    struct skiff_error **err)
+{
+  const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "?";
+  const char *name = cli->command ? cli->command->name : "";
+  _cleanup_free_ char *flag = NULL;
+  if (strncmp (arg, "--", 2) == 0)
+    {
+      flag = xstrdup (arg);
+      char *eq = strchr (flag, '=');
+      if (eq)
+        *eq = '\0';
+    }
+  else
+    flag = xasprintf ("-%c", optopt ? optopt : '?');
+
+  if (getopt_result == ':')
+    return skiff_error_make_status (err, 125, 0, "flag needs an argument: %s (see 'skiff %s --help')",
+                                    flag, name);
+  return skiff_error_make_status (err, 125, 0, "unknown flag: %s (see 'skiff%s%s --help')", flag, *name ? " " : "",
+                                  name);
+}
+
+int
+skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, const char *fmt, ...)
+{
+  _cleanup_free_ char *msg = NULL;
+  va_list ap;
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    abort ();
+  va_end (ap);
+  return skiff_error_make_status (err, 125, 0, "%s (see 'skiff %s --help')", msg,
+                                  cli->command ? cli->command->name : "");
+}

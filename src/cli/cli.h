@@ -1,0 +1,65 @@
+#pragma once
+/* Shared CLI plumbing: the command table entry, the per-invocation context, and helpers every
+ * cmd_<name>.c uses for --help, bad flags and store access.  Commands parse their own flags
+ * with getopt_long ("+" so parsing stops at the first positional, as docker does) into a
+ * per-command struct; never globals. */
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "skiff/error.h"
+#include "skiff/store.h"
+
+struct skiff_cli;
+struct skiff_command;
+
+/* Returns the process exit status (>= 0), or a negative value with *err set (printed by main,
+ * exit status err->exit_code or 125). */
+typedef int (*skiff_command_fn) (struct skiff_cli *cli, int argc, char **argv,
+                                 struct skiff_error **err);
+
+struct skiff_command
+{
+  const char *name;
+  skiff_command_fn run;
+  const char *summary;
+  const char *usage; /* "[OPTIONS] IMAGE [COMMAND [ARG...]]" */
+  const char *options_help; /* lines "  -d, --detach   Run ..." or NULL */
+};
+
+struct skiff_cli
+{
+  struct skiff_store_options store_opts;
+  struct skiff_store store;
+  bool store_open;
+  const struct skiff_command *command; /* the one running */
+};
+
+/* Enters the user namespace when rootless, then opens the store (once per process). */
+int skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct skiff_error **err);
+
+/* Prints "Usage: skiff NAME USAGE\n\nSUMMARY\n\nOptions:\n..." to stdout; returns 0. */
+int skiff_cli_help (struct skiff_cli *cli);
+
+/* For getopt's '?' / ':' results (optstring starts with "+:"): builds the docker-style error
+ * for the offending argument with exit status 125.  Returns the negative error. */
+int skiff_cli_bad_flag (struct skiff_cli *cli, int getopt_result, int argc, char **argv,
+                        struct skiff_error **err);
+
+/* Usage error (wrong argument count...): "<msg> (see 'skiff NAME --help')", exit 125. */
+int skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+/* Prepares getopt for a fresh parse of a command's argv (optind, opterr). */
+void skiff_cli_getopt_reset (void);
+
+#define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
+
+/* Command entry points (one file each under src/cli/). */
+int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

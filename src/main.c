@@ -1,0 +1,171 @@
+/* skiff: global options, the command table, and the one place that prints a returned error
+ * and turns it into an exit status. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "skiff/log.h"
+
+static const struct skiff_command commands[] = {
+  { "images", cmd_images, "List images in local storage", "[OPTIONS]",
+    "  -a, --all        Show all images\n"
+    "  -q, --quiet      Only show image IDs\n"
+    "      --no-trunc   Don't truncate output\n" },
+  { "import", cmd_import, "Import a tarball to create a filesystem image",
+    "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
+    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
+  { "ps", cmd_ps, "List containers", "[OPTIONS]",
+    "  -a, --all        Show all containers (default shows just running)\n"
+    "  -q, --quiet      Only display container IDs\n"
+    "      --no-trunc   Don't truncate output\n" },
+  { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
+    "  -a, --all     Remove all containers\n"
+    "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },
+  { "run", cmd_run, "Create and run a new container from an image",
+    "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+    "      --cidfile string      Write the container ID to the file\n"
+    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
+    "  -e, --env list            Set environment variables\n"
+    "      --env-file list       Read in a file of environment variables\n"
+    "  -h, --hostname string     Container host name\n"
+    "      --name string         Assign a name to the container\n"
+    "      --rm                  Automatically remove the container when it exits\n"
+    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
+    "  -w, --workdir string      Working directory inside the container\n" },
+  { "version", cmd_version, "Show the skiff version information", "", NULL },
+};
+
+static const size_t n_commands = sizeof commands / sizeof commands[0];
+
+static void
+print_main_help (void)
+{
+  printf ("Usage: skiff [OPTIONS] COMMAND [ARG...]\n\n"
+          "A daemonless container engine.\n\n"
+          "Options:\n"
+          "      --root string       Storage root directory (default /var/lib/skiff, rootless\n"
+          "                          $XDG_DATA_HOME/skiff)\n"
+          "      --runroot string    Storage state directory (default /run/skiff, rootless\n"
+          "                          $XDG_RUNTIME_DIR/skiff)\n"
+          "      --log-level string  Log messages at or above: debug, info, warn, error\n"
+          "  -h, --help              Show this help\n"
+          "  -v, --version           Print version information and quit\n\n"
+          "Commands:\n");
+  for (size_t i = 0; i < n_commands; i++)
+    printf ("  %-12s %s\n", commands[i].name, commands[i].summary);
+  printf ("\nRun 'skiff COMMAND --help' for more information on a command.\n");
+}
+
+static const struct skiff_command *
+find_command (const char *name)
+{
+  for (size_t i = 0; i < n_commands; i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+/* Global options come before the command name, as with podman. */
+static int
+parse_global (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
+{
+  enum
+  {
+    OPT_ROOT = 256,
+    OPT_RUNROOT,
+    OPT_LOG_LEVEL,
+  };
+  static const struct option opts[] = {
+    { "root", required_argument, NULL, OPT_ROOT },
+    { "runroot", required_argument, NULL, OPT_RUNROOT },
+    { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'v' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+  skiff_cli_getopt_reset ();
+  while ((c = getopt_long (argc, argv, "+:hv", opts, NULL)) != -1)
+    switch (c)
+      {
+      case OPT_ROOT:
+        cli->store_opts.root = optarg;
+        break;
+      case OPT_RUNROOT:
+        cli->store_opts.runroot = optarg;
+        break;
+      case OPT_LOG_LEVEL:
+        {
+          int level = skiff_log_parse_level (optarg);
+          if (level < 0)
+            return skiff_error_make_status (err, 125, 0, "invalid log level \"%s\"", optarg);
+          skiff_log_set_level ((enum skiff_log_level) level);
+          break;
+        }
+      case 'h':
+        print_main_help ();
+        return 1;
+      case 'v':
+        return 2;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      }
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct skiff_cli cli = { 0 };
+  _cleanup_error_ struct skiff_error *err = NULL;
+  int status;
+
+  int r = parse_global (&cli, argc, argv, &err);
+  if (r == 1)
+    return 0;
+  if (r == 2)
+    {
+      char *vargv[] = { (char *) "version", NULL };
+      cli.command = find_command ("version");
+      return cmd_version (&cli, 1, vargv, &err);
+    }
+  if (r < 0)
+    goto fail;
+  if (optind >= argc)
+    {
+      print_main_help ();
+      return 0;
+    }
+  if (strcmp (argv[optind], "help") == 0)
+    {
+      if (optind + 1 < argc && find_command (argv[optind + 1]))
+        {
+          cli.command = find_command (argv[optind + 1]);
+          return skiff_cli_help (&cli);
+        }
+      print_main_help ();
+      return 0;
+    }
+  cli.command = find_command (argv[optind]);
+  if (cli.command == NULL)
+    {
+      skiff_error_make_status (&err, 125, 0, "unknown command \"%s\" for \"skiff\" (see 'skiff --help')",
+                               argv[optind]);
+      goto fail;
+    }
+
+  status = cli.command->run (&cli, argc - optind, argv + optind, &err);
+  if (cli.store_open)
+    skiff_store_close (&cli.store);
+  if (status >= 0)
+    return status;
+fail:
+  if (err == NULL)
+    return 125;
+  fflush (stdout);
+  fprintf (stderr, "skiff: %s\n", err->msg);
+  return err->exit_code ? err->exit_code : 125;
+}

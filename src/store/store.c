@@ -1,0 +1,161 @@
+#include "skiff/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/fs.h"
+#include "skiff/lock.h"
+#include "skiff/log.h"
+#include "skiff/userns.h"
+#include "skiff/xalloc.h"
+
+static char *
+default_root (bool rootless)
+{
+  if (!rootless)
+    return xstrdup ("/var/lib/skiff");
+  const char *xdg = getenv ("XDG_DATA_HOME");
+  if (xdg && *xdg == '/')
+    return xasprintf ("%s/skiff", xdg);
+  const char *home = getenv ("HOME");
+  return xasprintf ("%s/.local/share/skiff", home && *home ? home : "/tmp");
+}
+
+static char *
+default_runroot (bool rootless)
+{
+  if (!rootless)
+    return xstrdup ("/run/skiff");
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  if (xdg && *xdg == '/')
+    return xasprintf ("%s/skiff", xdg);
+  return xasprintf ("/tmp/skiff-run-%u", skiff_userns_host_uid ());
+}
+
+int
+skiff_store_open (struct skiff_store *store, const struct skiff_store_options *opts,
+                  struct skiff_error **err)
+{
+  static const char *const subdirs[]
+      = { "blobs/sha256", "layers", "images", "names/images", "containers", "names/containers",
+          "tmp" };
+  memset (store, 0, sizeof *store);
+  store->lock_fd = -1;
+  store->rootless = skiff_userns_is_rootless ();
+  store->root = opts && opts->root ? xstrdup (opts->root) : default_root (store->rootless);
+  store->runroot
+      = opts && opts->runroot ? xstrdup (opts->runroot) : default_runroot (store->rootless);
+
+  /* Fast path: an existing store needs no mkdir storm on every command. */
+  _cleanup_free_ char *marker = skiff_path_join (store->root, "tmp");
+  if (!skiff_fs_exists (marker))
+    for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++)
+      {
+        _cleanup_free_ char *p = skiff_path_join (store->root, subdirs[i]);
+        int r = skiff_fs_mkdir_p (p, 0700, err);
+        if (r < 0)
+          return skiff_error_prefix (err, "initialise store %s", store->root);
+      }
+  _cleanup_free_ char *runc = skiff_path_join (store->runroot, "containers");
+  if (!skiff_fs_exists (runc))
+    {
+      int r = skiff_fs_mkdir_p (runc, 0700, err);
+      if (r < 0)
+        return skiff_error_prefix (err, "initialise run directory %s", store->runroot);
+    }
+  return 0;
+}
+
+void
+skiff_store_close (struct skiff_store *store)
+{
+  skiff_store_unlock (store);
+  free (store->root);
+  free (store->runroot);
+  store->root = store->runroot = NULL;
+}
+
+int
+skiff_store_lock (struct skiff_store *store, struct skiff_error **err)
+{
+  if (store->lock_fd >= 0)
+    return 0;
+  _cleanup_free_ char *path = skiff_path_join (store->root, "lock");
+  int fd = skiff_lock_acquire (path, SKIFF_LOCK_EXCLUSIVE, err);
+  if (fd < 0)
+    return fd;
+  store->lock_fd = fd;
+  return 0;
+}
+
+void
+skiff_store_unlock (struct skiff_store *store)
+{
+  skiff_lock_release (store->lock_fd);
+  store->lock_fd = -1;
+}
+
+char *
+skiff_store_path (const struct skiff_store *store, const char *rel)
+{
+  return skiff_path_join (store->root, rel);
+}
+
+char *
+skiff_store_runpath (const struct skiff_store *store, const char *rel)
+{
+  return skiff_path_join (store->runroot, rel);
+}
+
+int
+skiff_store_mktemp (struct skiff_store *store, const char *prefix, char **out,
+                    struct skiff_error **err)
+{
+  _cleanup_free_ char *tmpl
+      = xasprintf ("%s/tmp/%s-%d-XXXXXX", store->root, prefix, (int) getpid ());
+  if (mkdtemp (tmpl) == NULL)
+    return skiff_error_make (err, errno, "mkdtemp %s", tmpl);
+  *out = steal_ptr (&tmpl);
+  return 0;
+}
+
+/* Temp names are <prefix>-<pid>-<random>: a dir whose pid is gone is a leftover. */
+static bool
+temp_owner_alive (const char *name)
+{
+  const char *dash = strchr (name, '-');
+  if (dash == NULL)
+    return false;
+  long pid = strtol (dash + 1, NULL, 10);
+  if (pid <= 0)
+    return false;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+void
+skiff_store_reap_temp (struct skiff_store *store)
+{
+  _cleanup_free_ char *tmpdir = skiff_path_join (store->root, "tmp");
+  _cleanup_closedir_ DIR *d = opendir (tmpdir);
+  if (d == NULL)
+    return;
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] == '.' || temp_owner_alive (de->d_name))
+        continue;
+      _cleanup_free_ char *p = skiff_path_join (tmpdir, de->d_name);
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (skiff_fs_rm_rf (p, &e) < 0)
+        log_warn ("cannot remove leftover %s: %s", p, e->msg);
+      else
+        log_debug ("removed leftover %s", p);
+    }
+}

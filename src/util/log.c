@@ -1,0 +1,55 @@
+#include "skiff/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static enum skiff_log_level current_level = SKIFF_LOG_WARN;
+
+void
+skiff_log_set_level (enum skiff_log_level level)
+{
+  current_level = level;
+}
+
+enum skiff_log_level
+skiff_log_get_level (void)
+{
+  return current_level;
+}
+
+int
+skiff_log_parse_level (const char *name)
+{
+  static const struct
+  {
+    const char *name;
+    enum skiff_log_level level;
+  } names[] = {
+    { "debug", SKIFF_LOG_DEBUG }, { "trace", SKIFF_LOG_DEBUG }, { "info", SKIFF_LOG_INFO },
+    { "warn", SKIFF_LOG_WARN },   { "warning", SKIFF_LOG_WARN }, { "error", SKIFF_LOG_ERROR },
+    { "fatal", SKIFF_LOG_ERROR }, { "panic", SKIFF_LOG_ERROR },
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp (name, names[i].name) == 0)
+      return (int) names[i].level;
+  return -1;
+}
+
+void
+skiff_log (enum skiff_log_level level, const char *fmt, ...)
+{
+  if (level > current_level)
+    return;
+  int saved = errno;
+  static const char *const prefix[] = { "", "warning: ", "info: ", "debug: " };
+  char line[4096];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (line, sizeof line, fmt, ap);
+  va_end (ap);
+  /* one write per line so concurrent processes do not interleave mid-line */
+  fprintf (stderr, "skiff: %s%s\n", prefix[level], line);
+  errno = saved;
+}

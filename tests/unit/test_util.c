@@ -1,0 +1,140 @@
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/fs.h"
+#include "skiff/json.h"
+#include "skiff/strv.h"
+#include "skiff/xalloc.h"
+
+START_TEST (error_make_and_prefix)
+{
+  struct skiff_error *err = NULL;
+  int r = skiff_error_make (&err, ENOENT, "open %s", "/x");
+  ck_assert_int_eq (r, -ENOENT);
+  ck_assert_str_eq (err->msg, "open /x: No such file or directory");
+  skiff_error_prefix (&err, "load %s", "img");
+  ck_assert_str_eq (err->msg, "load img: open /x: No such file or directory");
+  /* set once: a second make does not overwrite */
+  skiff_error_make (&err, EINVAL, "other");
+  ck_assert_str_eq (err->msg, "load img: open /x: No such file or directory");
+  skiff_error_free (err);
+}
+END_TEST
+
+START_TEST (strv_ops)
+{
+  _cleanup_strv_ char **v = NULL;
+  skiff_strv_push (&v, "a");
+  skiff_strv_push (&v, "b");
+  ck_assert_uint_eq (skiff_strv_len (v), 2);
+  _cleanup_free_ char *j = skiff_strv_join (v, " ");
+  ck_assert_str_eq (j, "a b");
+  ck_assert (skiff_strv_contains (v, "b"));
+  ck_assert (!skiff_strv_contains (v, "c"));
+}
+END_TEST
+
+START_TEST (fs_atomic_roundtrip)
+{
+  char dir[] = "/tmp/skiff-test-XXXXXX";
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  _cleanup_free_ char *sub = skiff_path_join (dir, "a/b/c");
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_fs_mkdir_p (sub, 0755, &err), 0);
+  _cleanup_free_ char *f = skiff_path_join (sub, "f");
+  ck_assert_int_eq (skiff_fs_write_atomic (f, "hello", 5, 0644, SKIFF_WRITE_DURABLE, &err), 0);
+  _cleanup_free_ char *text = NULL;
+  size_t len = 0;
+  ck_assert_int_eq (skiff_fs_read_file (f, &text, &len, &err), 0);
+  ck_assert_uint_eq (len, 5);
+  ck_assert_str_eq (text, "hello");
+  ck_assert_int_lt (skiff_fs_write_exclusive (f, "x", 1, 0644, &err), 0);
+  ck_assert_ptr_nonnull (err);
+  skiff_error_free (err);
+  err = NULL;
+  ck_assert_int_eq (skiff_fs_rm_rf (dir, &err), 0);
+  ck_assert (!skiff_fs_exists (dir));
+}
+END_TEST
+
+START_TEST (path_join)
+{
+  _cleanup_free_ char *a = skiff_path_join ("/a/", "/b");
+  ck_assert_str_eq (a, "/a/b");
+  _cleanup_free_ char *b = skiff_path_join ("/", "b");
+  ck_assert_str_eq (b, "/b");
+}
+END_TEST
+
+START_TEST (json_getters)
+{
+  struct skiff_error *err = NULL;
+  _cleanup_yajl_val_ yajl_val v = NULL;
+  ck_assert_int_eq (
+      skiff_json_parse ("{\"s\":\"x\",\"n\":3,\"a\":[\"p\",\"q\"],\"m\":{\"k\":\"v\"},\"bad\":1}",
+                        "t", &v, &err),
+      0);
+  _cleanup_free_ char *s = NULL;
+  ck_assert_int_eq (skiff_json_get_string (v, "s", "t", &s, &err), 0);
+  ck_assert_str_eq (s, "x");
+  int64_t n = 0;
+  ck_assert_int_eq (skiff_json_get_int (v, "n", "t", &n, &err), 0);
+  ck_assert_int_eq (n, 3);
+  _cleanup_strv_ char **a = NULL;
+  ck_assert_int_eq (skiff_json_get_strv (v, "a", "t", &a, &err), 0);
+  ck_assert_str_eq (a[1], "q");
+  _cleanup_strv_ char **m = NULL;
+  ck_assert_int_eq (skiff_json_get_string_map (v, "m", "t", &m, &err), 0);
+  ck_assert_str_eq (m[0], "k");
+  ck_assert_str_eq (m[1], "v");
+  _cleanup_free_ char *bad = NULL;
+  ck_assert_int_lt (skiff_json_get_string (v, "bad", "t", &bad, &err), 0);
+  ck_assert_str_eq (err->msg, "t: \"bad\" must be a string");
+  skiff_error_free (err);
+  err = NULL;
+  _cleanup_yajl_val_ yajl_val broken = NULL;
+  ck_assert_int_lt (skiff_json_parse ("{", "doc.json", &broken, &err), 0);
+  ck_assert (strstr (err->msg, "invalid JSON in doc.json") != NULL);
+  skiff_error_free (err);
+}
+END_TEST
+
+START_TEST (json_generate)
+{
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
+  char *ports[] = { "80/tcp", NULL };
+  char *labels[] = { "k", "v", NULL };
+  yajl_gen_map_open (g);
+  skiff_json_gen_key_string (g, "a", "x");
+  skiff_json_gen_key_set (g, "p", ports);
+  skiff_json_gen_key_map (g, "l", labels);
+  skiff_json_gen_key_strv (g, "n", NULL, false);
+  yajl_gen_map_close (g);
+  _cleanup_free_ char *out = skiff_json_gen_finish (g, NULL);
+  ck_assert_str_eq (out, "{\"a\":\"x\",\"p\":{\"80/tcp\":{}},\"l\":{\"k\":\"v\"},\"n\":null}");
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("util");
+  TCase *tc = tcase_create ("core");
+  tcase_add_test (tc, error_make_and_prefix);
+  tcase_add_test (tc, strv_ops);
+  tcase_add_test (tc, fs_atomic_roundtrip);
+  tcase_add_test (tc, path_join);
+  tcase_add_test (tc, json_getters);
+  tcase_add_test (tc, json_generate);
+  suite_add_tcase (s, tc);
+  SRunner *sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

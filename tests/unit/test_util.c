@@ -7,6 +7,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/fs.h"
+#include "skiff/humanize.h"
 #include "skiff/json.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -120,6 +121,43 @@ START_TEST (json_generate)
 }
 END_TEST
 
+START_TEST (humanize_values)
+{
+  static const struct
+  {
+    int64_t secs;
+    const char *want;
+  } d[] = { { 0, "Less than a second" }, { 1, "1 second" },     { 59, "59 seconds" },
+            { 60, "About a minute" },    { 119, "About a minute" }, { 120, "2 minutes" },
+            { 3600, "About an hour" },   { 5400, "2 hours" },    { 3 * 86400, "3 days" },
+            { 20 * 86400, "2 weeks" },   { 90 * 86400, "3 months" }, { 800 * 86400, "2 years" } };
+  for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+    {
+      _cleanup_free_ char *s = skiff_human_duration (d[i].secs);
+      ck_assert_str_eq (s, d[i].want);
+    }
+  static const struct
+  {
+    int64_t bytes;
+    const char *want;
+  } z[] = { { 0, "0B" }, { 512, "512B" }, { 1200, "1.2kB" }, { 7450000, "7.45MB" }, { 1000000, "1MB" } };
+  for (size_t i = 0; i < sizeof z / sizeof z[0]; i++)
+    {
+      _cleanup_free_ char *s = skiff_human_size (z[i].bytes);
+      ck_assert_str_eq (s, z[i].want);
+    }
+  struct timespec ts = { 1795887815, 123450000 }, back;
+  _cleanup_free_ char *t = skiff_time_format (&ts);
+  ck_assert_str_eq (t, "2026-11-28T17:43:35.12345Z");
+  ck_assert_int_eq (skiff_time_parse (t, &back), 0);
+  ck_assert_int_eq (back.tv_sec, ts.tv_sec);
+  ck_assert_int_eq (back.tv_nsec, ts.tv_nsec);
+  ck_assert_int_eq (skiff_time_parse ("2026-11-28T18:43:35+01:00", &back), 0);
+  ck_assert_int_eq (back.tv_sec, 1795887815);
+  ck_assert_int_eq (skiff_time_parse ("junk", &back), -1);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -131,6 +169,7 @@ main (void)
   tcase_add_test (tc, path_join);
   tcase_add_test (tc, json_getters);
   tcase_add_test (tc, json_generate);
+  tcase_add_test (tc, humanize_values);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

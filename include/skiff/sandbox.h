@@ -31,6 +31,10 @@ struct skiff_sandbox_config
 
   /* stdio for the process: -1 = inherit the caller's */
   int stdin_fd, stdout_fd, stderr_fd;
+
+  /* network: a fresh namespace with only `lo` (up) unless one of these is set */
+  bool host_network;      /* stay in the caller's network namespace */
+  const char *netns_path; /* join this one, e.g. /proc/<pid>/ns/net of another container */
 };
 
 /* Clones the sandboxed child and waits until it has exec'd the command (or failed).  On

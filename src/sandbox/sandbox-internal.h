@@ -1,0 +1,62 @@
+#pragma once
+/* Sandbox module internals shared between its files and the unit tests: the pure parsers
+ * (subordinate id ranges, passwd/group, user specs, PATH lookup) and the child-side setup
+ * steps of skiff_sandbox_spawn. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct skiff_error;
+struct skiff_sandbox_config;
+
+/* ---- subid.c: /etc/subuid and /etc/subgid ---- */
+
+struct skiff_subid_range
+{
+  unsigned long start;
+  unsigned long count;
+};
+
+/* Collects every range of `name` (or of its numeric `uid`) from the text of a subid file, in
+ * file order.  Malformed lines are skipped.  *out is malloc'ed (NULL when none). */
+size_t skiff_subid_parse (const char *text, const char *name, uid_t uid,
+                          struct skiff_subid_range **out);
+
+/* Reads path (missing = no ranges) and parses it as above. */
+int skiff_subid_read (const char *path, const char *name, uid_t uid,
+                      struct skiff_subid_range **out, size_t *n, struct skiff_error **err);
+
+/* ---- user.c: user spec resolution against the container's passwd/group ---- */
+
+struct skiff_exec_user
+{
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups; /* primary gid first, then supplementary ones; malloc'ed */
+  size_t ngroups;
+  char *home; /* from passwd, NULL if the user has no entry */
+};
+
+/* Resolves "user[:group]" (NULL/"" = root) per run-semantics.md §4 using the given passwd and
+ * group files (missing files tolerated).  Errors are the docker texts. */
+int skiff_user_resolve (const char *spec, const char *passwd_path, const char *group_path,
+                        struct skiff_exec_user *out, struct skiff_error **err);
+void skiff_exec_user_clear (struct skiff_exec_user *u);
+
+/* ---- execpath.c: command lookup ---- */
+
+/* Value of "PATH" in env, or the default container PATH. */
+const char *skiff_env_path (char *const *env);
+/* Finds cmd in the colon-separated path list like Go's exec.LookPath (regular file with an
+ * execute bit).  cmd containing '/' is returned as is.  Returns a malloc'ed path or NULL. */
+char *skiff_exec_lookup (const char *cmd, const char *path);
+/* Fills *err (exit code 127/126/125) for a failed execve/lookup of cmd with errno e. */
+int skiff_exec_error (struct skiff_error **err, const char *cmd, int e);
+
+/* ---- mounts.c / devices.c: child side, before pivot_root ---- */
+
+int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff_error **err);
+int skiff_sandbox_mount_dev (const char *root, bool rootless, bool map_tty_gid,
+                             struct skiff_error **err);
+int skiff_sandbox_pivot (const char *root, struct skiff_error **err);

@@ -1,0 +1,267 @@
+/* skiff_sandbox_spawn: clone into fresh namespaces, set the rootfs up, switch user, exec.
+ * The child reports a failure over a close-on-exec pipe (exit code, errno, message); EOF with
+ * nothing read means the exec happened. */
+#include "skiff/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox-internal.h"
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/fs.h"
+#include "skiff/userns.h"
+#include "skiff/xalloc.h"
+
+struct child_report
+{
+  int exit_code;
+  int errnum;
+};
+
+/* Sends err to the parent and exits with its code. */
+static void __attribute__ ((noreturn))
+child_fail (int fd, struct skiff_error *err)
+{
+  struct child_report rep = { err->exit_code ? err->exit_code : 125, err->errnum };
+  size_t len = strlen (err->msg);
+  char buf[sizeof rep + 4096];
+  if (len > sizeof buf - sizeof rep)
+    len = sizeof buf - sizeof rep;
+  memcpy (buf, &rep, sizeof rep);
+  memcpy (buf + sizeof rep, err->msg, len);
+  /* one write below PIPE_BUF: the parent sees it whole */
+  if (write (fd, buf, sizeof rep + len) < 0)
+    _exit (rep.exit_code);
+  _exit (rep.exit_code);
+}
+
+static int
+loopback_up (struct skiff_error **err)
+{
+  _cleanup_close_ int s = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0)
+    return skiff_error_make (err, errno, "socket");
+  struct ifreq ifr = { 0 };
+  strcpy (ifr.ifr_name, "lo");
+  if (ioctl (s, SIOCGIFFLAGS, &ifr) < 0)
+    return skiff_error_make (err, errno, "get flags of lo");
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl (s, SIOCSIFFLAGS, &ifr) < 0)
+    return skiff_error_make (err, errno, "bring lo up");
+  return 0;
+}
+
+/* chdir to the working directory, creating it (0755, owned by container root) if missing. */
+static int
+enter_cwd (const char *cwd, struct skiff_error **err)
+{
+  if (cwd == NULL || *cwd == '\0' || chdir (cwd) == 0)
+    return 0;
+  if (errno == ENOENT)
+    {
+      struct skiff_error *e = NULL;
+      if (skiff_fs_mkdir_p (cwd, 0755, &e) == 0 && chdir (cwd) == 0)
+        return 0;
+      if (e != NULL && e->errnum != ENOTDIR && e->errnum != EEXIST)
+        {
+          *err = e;
+          return skiff_error_ret (e);
+        }
+      skiff_error_free (e);
+    }
+  if (errno == ENOTDIR || errno == EEXIST || errno == ENOENT)
+    return skiff_error_make (err, 0, "Cannot mkdir: %s is not a directory", cwd);
+  return skiff_error_make (err, errno, "chdir %s", cwd);
+}
+
+static int
+switch_user (const struct skiff_exec_user *u, struct skiff_error **err)
+{
+  /* a single-id namespace denies setgroups; there is nothing to drop there anyway */
+  if (setgroups (u->ngroups, u->groups) < 0
+      && !(errno == EPERM && skiff_userns_is_rootless () && skiff_userns_mapped_ids () == 1))
+    return skiff_error_make (err, errno, "setgroups");
+  if (setresgid (u->gid, u->gid, u->gid) < 0)
+    return skiff_error_make (err, errno, "setgid %u", (unsigned) u->gid);
+  if (setresuid (u->uid, u->uid, u->uid) < 0)
+    return skiff_error_make (err, errno, "setuid %u", (unsigned) u->uid);
+  return 0;
+}
+
+/* env plus HOME=<home> when env has no HOME. */
+static char **
+env_with_home (char *const *env, const char *home)
+{
+  size_t n = 0;
+  for (; env != NULL && env[n] != NULL; n++)
+    if (strncmp (env[n], "HOME=", 5) == 0)
+      return (char **) env;
+  char **out = xmalloc ((n + 2) * sizeof *out);
+  for (size_t i = 0; i < n; i++)
+    out[i] = env[i];
+  out[n] = xasprintf ("HOME=%s", home);
+  out[n + 1] = NULL;
+  return out;
+}
+
+/* Moves the requested fds onto 0/1/2 (clearing close-on-exec), handling overlaps by first
+ * duplicating every source above 2. */
+static int
+setup_stdio (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
+{
+  int want[3] = { cfg->stdin_fd, cfg->stdout_fd, cfg->stderr_fd };
+  int tmp[3];
+  for (int i = 0; i < 3; i++)
+    {
+      tmp[i] = -1;
+      if (want[i] >= 0 && (tmp[i] = fcntl (want[i], F_DUPFD_CLOEXEC, 3)) < 0)
+        return skiff_error_make (err, errno, "dup fd %d", want[i]);
+    }
+  for (int i = 0; i < 3; i++)
+    if (tmp[i] >= 0 && dup2 (tmp[i], i) < 0)
+      return skiff_error_make (err, errno, "dup2 fd %d", want[i]);
+  return 0;
+}
+
+/* Signal dispositions and mask as a fresh process expects them (the CLI ignores SIGPIPE, and
+ * may block signals it handles with signalfd). */
+static void
+reset_signals (void)
+{
+  sigset_t none;
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  for (int s = 1; s < NSIG; s++)
+    {
+      struct sigaction sa;
+      if (sigaction (s, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+        signal (s, SIG_DFL);
+    }
+}
+
+static int
+setup_container (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
+{
+  int r;
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return skiff_error_make (err, errno, "make / private");
+  if (!cfg->host_network && cfg->netns_path == NULL && (r = loopback_up (err)) < 0)
+    return r;
+  if ((r = skiff_sandbox_mount_rootfs (cfg, err)) < 0
+      || (r = skiff_sandbox_pivot (cfg->mergeddir, err)) < 0)
+    return r;
+  if (cfg->hostname != NULL && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
+    return skiff_error_make (err, errno, "sethostname %s", cfg->hostname);
+  return enter_cwd (cfg->cwd, err);
+}
+
+static void __attribute__ ((noreturn))
+child_main (const struct skiff_sandbox_config *cfg, int fd, int netns_fd)
+{
+  struct skiff_error *err = NULL;
+  struct skiff_exec_user user = { 0 };
+  umask (0);
+  if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
+    skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
+  if (err == NULL && setup_container (cfg, &err) == 0
+      && skiff_user_resolve (cfg->user, "/etc/passwd", "/etc/group", &user, &err) == 0
+      && switch_user (&user, &err) == 0 && setup_stdio (cfg, &err) == 0)
+    {
+      const char *cmd = cfg->argv[0];
+      char *path = skiff_exec_lookup (cmd, skiff_env_path (cfg->env));
+      if (path == NULL)
+        skiff_exec_error (&err, cmd, 0);
+      else
+        {
+          char **env = env_with_home (cfg->env, user.home);
+          reset_signals ();
+          umask (022);
+          execve (path, cfg->argv, env);
+          skiff_exec_error (&err, cmd, errno);
+        }
+    }
+  child_fail (fd, err);
+}
+
+/* Reads the child's report; 0 when it exec'd (EOF, nothing sent). */
+static int
+read_report (int fd, pid_t pid, struct skiff_error **err)
+{
+  char buf[sizeof (struct child_report) + 4097];
+  ssize_t n;
+  while ((n = read (fd, buf, sizeof buf - 1)) < 0 && errno == EINTR)
+    ;
+  if (n == 0)
+    return 0;
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  if (n < (ssize_t) sizeof (struct child_report))
+    return skiff_error_make (err, n < 0 ? errno : EIO, "read the container's setup status");
+  struct child_report rep;
+  memcpy (&rep, buf, sizeof rep);
+  buf[n] = '\0';
+  int r = skiff_error_make_status (err, rep.exit_code, 0, "%s", buf + sizeof rep);
+  if (*err != NULL)
+    (*err)->errnum = rep.errnum;
+  return rep.errnum > 0 ? -rep.errnum : r;
+}
+
+int
+skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct skiff_error **err)
+{
+  if (cfg->argv == NULL || cfg->argv[0] == NULL)
+    return skiff_error_make (err, 0, "no command specified");
+  _cleanup_close_ int netns_fd = -1;
+  if (cfg->netns_path != NULL && (netns_fd = open (cfg->netns_path, O_RDONLY | O_CLOEXEC)) < 0)
+    return skiff_error_make (err, errno, "open %s", cfg->netns_path);
+  int fds[2];
+  if (pipe2 (fds, O_CLOEXEC) < 0)
+    return skiff_error_make (err, errno, "pipe");
+  unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+  if (!cfg->host_network && cfg->netns_path == NULL)
+    flags |= CLONE_NEWNET;
+  /* fork-like clone: the child runs on a copy of this stack */
+  pid_t child = (pid_t) syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
+  if (child < 0)
+    {
+      int e = errno;
+      close (fds[0]);
+      close (fds[1]);
+      return skiff_error_make (err, e, "clone");
+    }
+  if (child == 0)
+    {
+      close (fds[0]);
+      child_main (cfg, fds[1], netns_fd);
+    }
+  close (fds[1]);
+  int r = read_report (fds[0], child, err);
+  close (fds[0]);
+  if (r < 0)
+    return r;
+  *pid = child;
+  return 0;
+}
+
+int
+skiff_sandbox_exit_code (int wait_status)
+{
+  if (WIFEXITED (wait_status))
+    return WEXITSTATUS (wait_status);
+  if (WIFSIGNALED (wait_status))
+    return 128 + WTERMSIG (wait_status);
+  return 125;
+}

@@ -123,64 +123,62 @@ check_ranges (const char *file, const struct skiff_subid_range *rg, size_t n, un
   return 0;
 }
 
-/* Helper child: waits until the parent has unshared, then maps it.  Exit status 0, or 1/2 when
- * newuidmap/newgidmap failed. */
+/* Helper child: waits until the parent has unshared (one byte per helper; EOF = give up), then
+ * execs the mapping tool on it. */
 static void __attribute__ ((noreturn))
-mapper_child (int syncfd, char **uidmap, char **gidmap)
+mapper_child (int syncfd, char **tool_argv)
 {
   char c;
   if (read (syncfd, &c, 1) != 1)
     _exit (3);
-  pid_t p = fork ();
-  if (p == 0)
-    {
-      execv (uidmap[0], uidmap);
-      _exit (1);
-    }
-  int st = 0;
-  if (p < 0 || waitpid (p, &st, 0) < 0 || !WIFEXITED (st) || WEXITSTATUS (st) != 0)
-    _exit (1);
-  execv (gidmap[0], gidmap);
-  _exit (2);
+  execv (tool_argv[0], tool_argv);
+  _exit (127);
 }
 
+/* Reaps a helper; true when it succeeded. */
+static bool
+mapper_ok (pid_t pid)
+{
+  int st = 0;
+  while (waitpid (pid, &st, 0) < 0)
+    if (errno != EINTR)
+      return false;
+  return WIFEXITED (st) && WEXITSTATUS (st) == 0;
+}
+
+/* Two helpers, newuidmap and newgidmap, run in parallel once the parent has unshared. */
 static int
 run_mappers (char **uidmap, char **gidmap, struct skiff_error **err)
 {
   int fds[2];
   if (pipe2 (fds, O_CLOEXEC) < 0)
     return skiff_error_make (err, errno, "pipe");
-  pid_t child = fork ();
-  if (child < 0)
+  char **tools[2] = { uidmap, gidmap };
+  pid_t kids[2] = { -1, -1 };
+  int r = 0;
+  for (int i = 0; i < 2 && r == 0; i++)
     {
-      close (fds[0]);
-      close (fds[1]);
-      return skiff_error_make (err, errno, "fork");
-    }
-  if (child == 0)
-    {
-      close (fds[1]);
-      mapper_child (fds[0], uidmap, gidmap);
+      kids[i] = fork ();
+      if (kids[i] < 0)
+        r = skiff_error_make (err, errno, "fork");
+      else if (kids[i] == 0)
+        {
+          close (fds[1]);
+          mapper_child (fds[0], tools[i]);
+        }
     }
   close (fds[0]);
-  int r = 0;
-  if (unshare (CLONE_NEWUSER) < 0)
+  if (r == 0 && unshare (CLONE_NEWUSER) < 0)
     r = skiff_error_make (err, errno, "create a user namespace");
-  else if (write (fds[1], "x", 1) != 1)
-    r = skiff_error_make (err, errno, "write to the id mapping helper");
+  if (r == 0 && write (fds[1], "xx", 2) != 2)
+    r = skiff_error_make (err, errno, "write to the id mapping helpers");
   close (fds[1]);
-  int st = 0;
-  while (waitpid (child, &st, 0) < 0)
-    if (errno != EINTR)
-      return r < 0 ? r : skiff_error_make (err, errno, "wait for the id mapping helper");
-  if (r == 0 && !(WIFEXITED (st) && WEXITSTATUS (st) == 0))
-    {
-      const char *tool = WIFEXITED (st) && WEXITSTATUS (st) == 2 ? gidmap[0] : uidmap[0];
+  for (int i = 0; i < 2; i++)
+    if (kids[i] > 0 && !mapper_ok (kids[i]) && r == 0)
       r = skiff_error_make (err, 0,
                             "cannot set up namespace using \"%s\": should have setuid or have "
                             "filecaps setuid",
-                            tool);
-    }
+                            tools[i][0]);
   return r;
 }
 

@@ -31,6 +31,9 @@ struct skiff_sandbox_config
 
   /* stdio for the process: -1 = inherit the caller's */
   int stdin_fd, stdout_fd, stderr_fd;
+  /* fds 3 .. 3+preserve_fds-1 of the caller are passed on (podman --preserve-fds); every other
+   * fd above 2 is closed at exec */
+  unsigned preserve_fds;
 
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */

@@ -28,6 +28,8 @@ mount_overlay_fsconfig (const struct skiff_sandbox_config *cfg, struct skiff_err
   _cleanup_close_ int fs = fsopen ("overlay", FSOPEN_CLOEXEC);
   if (fs < 0)
     return skiff_error_make (err, errno, "fsopen overlay");
+  if (fsconfig (fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+    return skiff_error_make (err, errno, "mount overlay on %s", cfg->mergeddir);
   for (size_t i = 0; cfg->lowerdirs[i] != NULL; i++)
     if (fsconfig (fs, FSCONFIG_SET_STRING, "lowerdir+", cfg->lowerdirs[i], 0) < 0)
       return skiff_error_make (err, errno,

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -136,6 +137,18 @@ setup_stdio (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
   return 0;
 }
 
+/* Nothing of the CLI leaks into the container but stdio and the preserved fds. */
+static int
+limit_fds (unsigned preserve, int report_fd, struct skiff_error **err)
+{
+  for (unsigned fd = 3; fd < 3 + preserve; fd++)
+    if ((int) fd != report_fd && fcntl ((int) fd, F_SETFD, 0) < 0)
+      return skiff_error_make (err, errno, "preserve fd %u", fd);
+  if (close_range (3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return skiff_error_make (err, errno, "close_range");
+  return 0;
+}
+
 /* Signal dispositions and mask as a fresh process expects them (the CLI ignores SIGPIPE, and
  * may block signals it handles with signalfd). */
 static void
@@ -178,7 +191,8 @@ child_main (const struct skiff_sandbox_config *cfg, int fd, int netns_fd)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
   if (err == NULL && setup_container (cfg, &err) == 0
       && skiff_user_resolve (cfg->user, "/etc/passwd", "/etc/group", &user, &err) == 0
-      && switch_user (&user, &err) == 0 && setup_stdio (cfg, &err) == 0)
+      && switch_user (&user, &err) == 0 && setup_stdio (cfg, &err) == 0
+      && limit_fds (cfg->preserve_fds, fd, &err) == 0)
     {
       const char *cmd = cfg->argv[0];
       char *path = skiff_exec_lookup (cmd, skiff_env_path (cfg->env));

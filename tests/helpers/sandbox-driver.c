@@ -1,10 +1,11 @@
 /* Test driver for the sandbox: runs CMD in a throwaway overlay over LOWER (colon-separated
  * layer dirs, top first), like `skiff run --rm` minus the store.  Rootless when run by an
  * unprivileged user.  Usage:
- *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n]
+ *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n] [-o OUTFILE]
  *                  SCRATCHDIR LOWER CMD [ARG...]
- * -n: keep the host network.  Prints "Error: <msg>" and exits 125/126/127 on spawn failure,
+ * -n: keep the host network.  -o: the command's stdout goes to OUTFILE.  Prints "Error: <msg>" and exits 125/126/127 on spawn failure,
  * else exits with the command's status (128+signal when killed). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ main (int argc, char **argv)
                                       .hostname = "sandbox", .cwd = "/" };
   _cleanup_strv_ char **env = NULL;
   int c;
-  while ((c = getopt (argc, argv, "+u:w:h:e:H:n")) != -1)
+  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:")) != -1)
     switch (c)
       {
       case 'u': cfg.user = optarg; break;
@@ -45,6 +46,14 @@ main (int argc, char **argv)
       case 'e': skiff_strv_push (&env, optarg); break;
       case 'H': cfg.hosts_file = optarg; break;
       case 'n': cfg.host_network = true; break;
+      case 'o':
+        cfg.stdout_fd = open (optarg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (cfg.stdout_fd < 0)
+          {
+            perror (optarg);
+            return 2;
+          }
+        break;
       default: return 2;
       }
   if (argc - optind < 3)

@@ -34,6 +34,11 @@ struct skiff_sandbox_config
   /* fds 3 .. 3+preserve_fds-1 of the caller are passed on (podman --preserve-fds); every other
    * fd above 2 is closed at exec */
   unsigned preserve_fds;
+  /* -t: the process gets a pty of the container's own devpts as controlling terminal and stdio
+   * (stdin/stdout/stderr_fd are ignored), also bound on /dev/console; its master is returned
+   * in *terminal_master (close-on-exec; the caller closes it) */
+  bool terminal;
+  int *terminal_master;
 
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */

@@ -60,3 +60,14 @@ int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct s
 int skiff_sandbox_mount_dev (const char *root, bool rootless, bool map_tty_gid,
                              struct skiff_error **err);
 int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
+
+/* ---- terminal.c / spawn.c: the child -> parent channel (SOCK_SEQPACKET) ---- */
+
+/* First byte of a message carrying the terminal master (SCM_RIGHTS); any other message is a
+ * failure report. */
+#define SKIFF_SANDBOX_MSG_TERMINAL 'T'
+
+/* In the child, after pivot_root: opens a pty in the container's devpts, owned by `owner`,
+ * binds it on /dev/console, sends the master over sock and makes the slave the controlling
+ * terminal and fds 0-2 of a new session. */
+int skiff_sandbox_setup_terminal (int sock, uid_t owner, struct skiff_error **err);

@@ -1,6 +1,6 @@
 /* skiff_sandbox_spawn: clone into fresh namespaces, set the rootfs up, switch user, exec.
- * The child reports a failure over a close-on-exec pipe (exit code, errno, message); EOF with
- * nothing read means the exec happened. */
+ * The child reports over a close-on-exec SOCK_SEQPACKET pair: an optional terminal master, then
+ * either a failure ('E', exit code, errno, message) or EOF, which means the exec happened. */
 #include "skiff/sandbox.h"
 
 #include <errno.h>
@@ -26,8 +26,11 @@
 #include "skiff/userns.h"
 #include "skiff/xalloc.h"
 
+#define MSG_ERROR 'E'
+
 struct child_report
 {
+  char tag; /* MSG_ERROR */
   int exit_code;
   int errnum;
 };
@@ -36,15 +39,15 @@ struct child_report
 static void __attribute__ ((noreturn))
 child_fail (int fd, struct skiff_error *err)
 {
-  struct child_report rep = { err->exit_code ? err->exit_code : 125, err->errnum };
+  struct child_report rep = { MSG_ERROR, err->exit_code ? err->exit_code : 125, err->errnum };
   size_t len = strlen (err->msg);
   char buf[sizeof rep + 4096];
   if (len > sizeof buf - sizeof rep)
     len = sizeof buf - sizeof rep;
   memcpy (buf, &rep, sizeof rep);
   memcpy (buf + sizeof rep, err->msg, len);
-  /* one write below PIPE_BUF: the parent sees it whole */
-  if (write (fd, buf, sizeof rep + len) < 0)
+  /* one datagram: the parent sees it whole */
+  if (send (fd, buf, sizeof rep + len, MSG_NOSIGNAL) < 0)
     _exit (rep.exit_code);
   _exit (rep.exit_code);
 }
@@ -181,56 +184,104 @@ setup_container (const struct skiff_sandbox_config *cfg, struct skiff_error **er
   return enter_cwd (cfg->cwd, err);
 }
 
+/* The user switch and stdio, then exec: after pivot_root, as container root. */
+static int
+exec_process (const struct skiff_sandbox_config *cfg, int fd, struct skiff_error **err)
+{
+  struct skiff_exec_user user = { 0 };
+  int r = skiff_user_resolve (cfg->user, "/etc/passwd", "/etc/group", &user, err);
+  if (r < 0)
+    return r;
+  if (cfg->terminal)
+    r = skiff_sandbox_setup_terminal (fd, user.uid, err);
+  else if (setsid () < 0)
+    r = skiff_error_make (err, errno, "setsid");
+  if (r < 0 || (r = switch_user (&user, err)) < 0
+      || (!cfg->terminal && (r = setup_stdio (cfg, err)) < 0)
+      || (r = limit_fds (cfg->preserve_fds, fd, err)) < 0)
+    return r;
+  const char *cmd = cfg->argv[0];
+  char *path = skiff_exec_lookup (cmd, skiff_env_path (cfg->env));
+  if (path == NULL)
+    return skiff_exec_error (err, cmd, 0);
+  char **env = env_with_home (cfg->env, user.home);
+  reset_signals ();
+  umask (022);
+  execve (path, cfg->argv, env);
+  return skiff_exec_error (err, cmd, errno);
+}
+
 static void __attribute__ ((noreturn))
 child_main (const struct skiff_sandbox_config *cfg, int fd, int netns_fd)
 {
   struct skiff_error *err = NULL;
-  struct skiff_exec_user user = { 0 };
   umask (0);
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
-  if (err == NULL && setup_container (cfg, &err) == 0
-      && skiff_user_resolve (cfg->user, "/etc/passwd", "/etc/group", &user, &err) == 0
-      && switch_user (&user, &err) == 0 && setup_stdio (cfg, &err) == 0
-      && limit_fds (cfg->preserve_fds, fd, &err) == 0)
-    {
-      const char *cmd = cfg->argv[0];
-      char *path = skiff_exec_lookup (cmd, skiff_env_path (cfg->env));
-      if (path == NULL)
-        skiff_exec_error (&err, cmd, 0);
-      else
-        {
-          char **env = env_with_home (cfg->env, user.home);
-          reset_signals ();
-          umask (022);
-          execve (path, cfg->argv, env);
-          skiff_exec_error (&err, cmd, errno);
-        }
-    }
+  else if (setup_container (cfg, &err) == 0)
+    exec_process (cfg, fd, &err);
   child_fail (fd, err);
 }
 
-/* Reads the child's report; 0 when it exec'd (EOF, nothing sent). */
-static int
-read_report (int fd, pid_t pid, struct skiff_error **err)
+/* Receives one message, with an fd if one is attached (*fd, else -1). */
+static ssize_t
+recv_msg (int sock, char *buf, size_t size, int *fd)
 {
-  char buf[sizeof (struct child_report) + 4097];
+  union
+  {
+    char b[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { .iov_base = buf, .iov_len = size };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+                        .msg_controllen = sizeof u.b };
   ssize_t n;
-  while ((n = read (fd, buf, sizeof buf - 1)) < 0 && errno == EINTR)
+  *fd = -1;
+  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
     ;
-  if (n == 0)
-    return 0;
-  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-  if (n < (ssize_t) sizeof (struct child_report))
+  struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR (&msg) : NULL;
+  if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+    memcpy (fd, CMSG_DATA (c), sizeof *fd);
+  return n;
+}
+
+static int
+report_error (const char *buf, ssize_t n, struct skiff_error **err)
+{
+  if (n < (ssize_t) sizeof (struct child_report) || buf[0] != MSG_ERROR)
     return skiff_error_make (err, n < 0 ? errno : EIO, "read the container's setup status");
   struct child_report rep;
   memcpy (&rep, buf, sizeof rep);
-  buf[n] = '\0';
-  int r = skiff_error_make_status (err, rep.exit_code, 0, "%s", buf + sizeof rep);
+  int r = skiff_error_make_status (err, rep.exit_code, 0, "%.*s",
+                                   (int) (n - (ssize_t) sizeof rep), buf + sizeof rep);
   if (*err != NULL)
     (*err)->errnum = rep.errnum;
   return rep.errnum > 0 ? -rep.errnum : r;
+}
+
+/* Reads the child's messages until EOF (it exec'd: returns 0) or a failure report (the child
+ * is reaped).  A terminal master is stored in *master. */
+static int
+read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
+{
+  char buf[sizeof (struct child_report) + 4096];
+  for (;;)
+    {
+      int fd;
+      ssize_t n = recv_msg (sock, buf, sizeof buf, &fd);
+      if (n == 0)
+        return 0;
+      if (n > 0 && buf[0] == SKIFF_SANDBOX_MSG_TERMINAL && fd >= 0 && *master < 0)
+        {
+          *master = fd;
+          continue;
+        }
+      if (fd >= 0)
+        close (fd);
+      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      return report_error (buf, n, err);
+    }
 }
 
 int
@@ -242,8 +293,8 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
   if (cfg->netns_path != NULL && (netns_fd = open (cfg->netns_path, O_RDONLY | O_CLOEXEC)) < 0)
     return skiff_error_make (err, errno, "open %s", cfg->netns_path);
   int fds[2];
-  if (pipe2 (fds, O_CLOEXEC) < 0)
-    return skiff_error_make (err, errno, "pipe");
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+    return skiff_error_make (err, errno, "socketpair");
   unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
   if (!cfg->host_network && cfg->netns_path == NULL)
     flags |= CLONE_NEWNET;
@@ -262,10 +313,20 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
       child_main (cfg, fds[1], netns_fd);
     }
   close (fds[1]);
-  int r = read_report (fds[0], child, err);
+  _cleanup_close_ int master = -1;
+  int r = read_report (fds[0], child, &master, err);
   close (fds[0]);
   if (r < 0)
     return r;
+  if (cfg->terminal && master < 0)
+    {
+      kill (child, SIGKILL);
+      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+        ;
+      return skiff_error_make (err, EIO, "receive the container's terminal");
+    }
+  if (cfg->terminal_master != NULL)
+    *cfg->terminal_master = steal_fd (&master);
   *pid = child;
   return 0;
 }

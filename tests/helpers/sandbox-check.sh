@@ -61,6 +61,8 @@ checks() {
   expect "$who" 0 '^HOME=/root$' -- "$s" "$root" sh -c 'echo HOME=$HOME'
   expect "$who" 0 'null zero' -- "$s" "$root" sh -c 'cd /dev && echo $(ls null zero) && echo x > null && test -c urandom'
   expect "$who" 0 'devpts on /dev/pts' -- "$s" "$root" mount
+  expect "$who" 0 '^/dev/pts/0 1' -- -t "$s" "$root" sh -c 'echo $(tty) $(cut -d" " -f6 /proc/$$/stat)'
+  expect "$who" 0 '^1$' -- "$s" "$root" sh -c 'cut -d" " -f6 /proc/$$/stat'
   expect "$who" 0 '^up$' -- "$s" "$root" sh -c 'ping -c1 -W1 127.0.0.1 >/dev/null && echo up'
 }
 

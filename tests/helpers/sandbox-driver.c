@@ -1,9 +1,10 @@
 /* Test driver for the sandbox: runs CMD in a throwaway overlay over LOWER (colon-separated
  * layer dirs, top first), like `skiff run --rm` minus the store.  Rootless when run by an
  * unprivileged user.  Usage:
- *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n] [-o OUTFILE]
+ *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n] [-o OUTFILE] [-t]
  *                  SCRATCHDIR LOWER CMD [ARG...]
- * -n: keep the host network.  -o: the command's stdout goes to OUTFILE.  Prints "Error: <msg>" and exits 125/126/127 on spawn failure,
+ * -n: keep the host network.  -o: the command's stdout goes to OUTFILE.  -t: run on a pty and
+ * copy its output to stdout.  Prints "Error: <msg>" and exits 125/126/127 on spawn failure,
  * else exits with the command's status (128+signal when killed). */
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,7 +38,7 @@ main (int argc, char **argv)
                                       .hostname = "sandbox", .cwd = "/" };
   _cleanup_strv_ char **env = NULL;
   int c;
-  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:")) != -1)
+  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:t")) != -1)
     switch (c)
       {
       case 'u': cfg.user = optarg; break;
@@ -46,6 +47,7 @@ main (int argc, char **argv)
       case 'e': skiff_strv_push (&env, optarg); break;
       case 'H': cfg.hosts_file = optarg; break;
       case 'n': cfg.host_network = true; break;
+      case 't': cfg.terminal = true; break;
       case 'o':
         cfg.stdout_fd = open (optarg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (cfg.stdout_fd < 0)
@@ -90,11 +92,18 @@ main (int argc, char **argv)
   cfg.argv = argv + optind + 2;
   cfg.env = env;
   pid_t pid;
-  int code;
+  int code, master = -1;
+  cfg.terminal_master = &master;
   if (skiff_sandbox_spawn (&cfg, &pid, &err) < 0)
     code = fail (err);
   else
     {
+      char buf[4096];
+      ssize_t n;
+      /* EIO once the last slave fd is closed */
+      while (master >= 0 && (n = read (master, buf, sizeof buf)) > 0)
+        if (write (1, buf, (size_t) n) < 0)
+          break;
       int st = 0;
       while (waitpid (pid, &st, 0) < 0)
         ;

@@ -24,10 +24,11 @@ struct skiff_sandbox_config
 
   /* process */
   const char *hostname;
-  char *const *argv; /* argv[0] is looked up in the container's PATH from env if no '/' */
-  char *const *env;  /* "K=V"; HOME is added from the container's /etc/passwd if absent */
-  const char *cwd;   /* absolute; created if missing */
-  const char *user;  /* "user[:group]", names resolved in the rootfs; NULL/"" = root */
+  char *const *argv;      /* argv[0] is looked up in the container's PATH from env if no '/' */
+  char *const *env;       /* "K=V"; HOME is added from the container's /etc/passwd if absent */
+  const char *cwd;        /* absolute; created if missing */
+  const char *user;       /* "user[:group]", names resolved in the rootfs; NULL/"" = root */
+  char *const *group_add; /* --group-add: group names (of the rootfs) or gids; may be NULL */
 
   /* stdio for the process: -1 = inherit the caller's */
   int stdin_fd, stdout_fd, stderr_fd;

@@ -18,14 +18,13 @@ struct dev_node
 };
 
 static const struct dev_node nodes[] = {
-  { "null", 1, 3 }, { "zero", 1, 5 },    { "full", 1, 7 },
+  { "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
   { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
 static const char *const links[][2] = {
-  { "fd", "/proc/self/fd" },          { "stdin", "/proc/self/fd/0" },
-  { "stdout", "/proc/self/fd/1" },    { "stderr", "/proc/self/fd/2" },
-  { "ptmx", "pts/ptmx" },
+  { "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+  { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
 /* A user namespace cannot mknod: bind the host's node over an empty file instead. */
@@ -50,8 +49,7 @@ make_nodes (const char *dev, bool rootless, struct skiff_error **err)
     {
       char path[64];
       snprintf (path, sizeof path, "%s/%s", dev, nodes[i].name);
-      if (!rootless
-          && mknod (path, S_IFCHR | 0666, makedev (nodes[i].maj, nodes[i].min)) == 0)
+      if (!rootless && mknod (path, S_IFCHR | 0666, makedev (nodes[i].maj, nodes[i].min)) == 0)
         continue;
       if (!rootless && errno != EPERM)
         return skiff_error_make (err, errno, "mknod /%s", path);
@@ -76,14 +74,12 @@ mount_sub (const char *dev, const char *name, const char *type, unsigned long fl
 }
 
 int
-skiff_sandbox_mount_dev (const char *dev, bool rootless, bool map_tty_gid,
-                         struct skiff_error **err)
+skiff_sandbox_mount_dev (const char *dev, bool rootless, bool map_tty_gid, struct skiff_error **err)
 {
   const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
   if (mount ("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0
       && (errno != ENOENT || mkdir (dev, 0755) < 0
-          || mount ("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k")
-                 < 0))
+          || mount ("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0))
     return skiff_error_make (err, errno, "mount tmpfs on /%s", dev);
   int r = make_nodes (dev, rootless, err);
   if (r < 0)

@@ -38,7 +38,7 @@ skiff_exec_lookup (const char *cmd, const char *path)
   for (const char *p = path; p != NULL;)
     {
       const char *colon = strchr (p, ':');
-      size_t dlen = colon ? (size_t) (colon - p) : strlen (p);
+      size_t dlen = colon ? (size_t)(colon - p) : strlen (p);
       const char *dir = dlen ? p : ".";
       if (!dlen)
         dlen = 1;
@@ -62,9 +62,8 @@ skiff_exec_error (struct skiff_error **err, const char *cmd, int e)
     {
     case 0:
       if (has_slash)
-        return skiff_error_make_status (err, 127, 0,
-                                        "exec: \"%s\": stat %s: no such file or directory", cmd,
-                                        cmd);
+        return skiff_error_make_status (
+            err, 127, 0, "exec: \"%s\": stat %s: no such file or directory", cmd, cmd);
       return skiff_error_make_status (err, 127, 0,
                                       "exec: \"%s\": executable file not found in $PATH", cmd);
     case ENOENT:

@@ -53,9 +53,9 @@ mount_overlay (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
   if (cfg->lowerdirs == NULL || cfg->lowerdirs[0] == NULL)
     return skiff_error_make (err, 0, "mount overlay on %s: no layers", cfg->mergeddir);
   _cleanup_free_ char *lower = skiff_strv_join (cfg->lowerdirs, ":");
-  _cleanup_free_ char *opts = xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s%s", lower,
-                                         cfg->upperdir, cfg->workdir,
-                                         cfg->userxattr ? ",userxattr" : "");
+  _cleanup_free_ char *opts
+      = xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, cfg->upperdir, cfg->workdir,
+                   cfg->userxattr ? ",userxattr" : "");
   if (strlen (opts) >= MOUNT_OPTS_MAX)
     return mount_overlay_fsconfig (cfg, err);
   if (mount ("overlay", cfg->mergeddir, "overlay", 0, opts) < 0)
@@ -124,8 +124,7 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
     return skiff_error_make (err, errno, "chdir %s", cfg->mergeddir);
   if ((r = mount_dir ("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err)) < 0
       || (r = mount_sys (rootless, err)) < 0
-      || (r = skiff_sandbox_mount_dev ("dev", rootless, !rootless || skiff_userns_mapped_ids () > 5,
-                                       err)) < 0
+      || (r = skiff_sandbox_mount_dev ("dev", rootless, skiff_userns_mapped_gids () > 5, err)) < 0
       || (r = bind_etc_file (cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (cfg->hosts_file, "hosts", err)) < 0
       || (r = bind_etc_file (cfg->resolv_file, "resolv.conf", err)) < 0)

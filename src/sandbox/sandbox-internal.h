@@ -24,8 +24,8 @@ size_t skiff_subid_parse (const char *text, const char *name, uid_t uid,
                           struct skiff_subid_range **out);
 
 /* Reads path (missing = no ranges) and parses it as above. */
-int skiff_subid_read (const char *path, const char *name, uid_t uid,
-                      struct skiff_subid_range **out, size_t *n, struct skiff_error **err);
+int skiff_subid_read (const char *path, const char *name, uid_t uid, struct skiff_subid_range **out,
+                      size_t *n, struct skiff_error **err);
 
 /* ---- user.c: user spec resolution against the container's passwd/group ---- */
 
@@ -38,10 +38,12 @@ struct skiff_exec_user
   char *home; /* from passwd, NULL if the user has no entry */
 };
 
-/* Resolves "user[:group]" (NULL/"" = root) per run-semantics.md §4 using the given passwd and
- * group files (missing files tolerated).  Errors are the docker texts. */
-int skiff_user_resolve (const char *spec, const char *passwd_path, const char *group_path,
-                        struct skiff_exec_user *out, struct skiff_error **err);
+/* Resolves "user[:group]" (NULL/"" = root) and the --group-add list (may be NULL) per
+ * run-semantics.md §4 using the given passwd and group files (missing files tolerated).
+ * Errors are the docker texts. */
+int skiff_user_resolve (const char *spec, char *const *group_add, const char *passwd_path,
+                        const char *group_path, struct skiff_exec_user *out,
+                        struct skiff_error **err);
 void skiff_exec_user_clear (struct skiff_exec_user *u);
 
 /* ---- execpath.c: command lookup ---- */

@@ -41,7 +41,7 @@ split_fields (char *line, char **f, size_t n)
         *p++ = '\0';
     }
   for (; i < n; i++)
-    f[i] = (char *) "";
+    f[i] = (char *)"";
 }
 
 /* Strips surrounding whitespace; returns NULL for blank lines. */
@@ -142,7 +142,7 @@ scan_groups (FILE *f, const char *group, bool numeric, long want, const char *me
       else if (list_has (fl[3], member))
         {
           u->groups = xrealloc (u->groups, (u->ngroups + 1) * sizeof *u->groups);
-          u->groups[u->ngroups++] = (gid_t) fgid;
+          u->groups[u->ngroups++] = (gid_t)fgid;
         }
     }
   return 0;
@@ -155,8 +155,8 @@ range_error (struct skiff_error **err)
 }
 
 static int
-resolve_group (const char *group_path, const char *group, const struct passwd_match *pw,
-               long *gid, struct skiff_exec_user *u, struct skiff_error **err)
+resolve_group (const char *group_path, const char *group, const struct passwd_match *pw, long *gid,
+               struct skiff_exec_user *u, struct skiff_error **err)
 {
   _cleanup_fclose_ FILE *f = NULL;
   int r = open_db (group_path, &f, err);
@@ -180,9 +180,39 @@ resolve_group (const char *group_path, const char *group, const struct passwd_ma
   return 0;
 }
 
+/* --group-add: each a group name or gid of the rootfs, or a number used as is. */
+static int
+add_groups (const char *group_path, char *const *extra, struct skiff_exec_user *u,
+            struct skiff_error **err)
+{
+  _cleanup_fclose_ FILE *f = NULL;
+  int r = open_db (group_path, &f, err);
+  if (r < 0)
+    return r;
+  for (size_t i = 0; extra[i] != NULL; i++)
+    {
+      long num = 0, gid = 0;
+      bool numeric = parse_num (extra[i], &num);
+      if (f != NULL)
+        rewind (f);
+      if (scan_groups (f, extra[i], numeric, num, NULL, &gid, u) == 0)
+        {
+          if (!numeric)
+            return skiff_error_make (
+                err, 0, "Unable to find group %s: no matching entries in group file", extra[i]);
+          if (num < 0 || num > MAX_ID)
+            return range_error (err);
+          gid = num;
+        }
+      u->groups = xrealloc (u->groups, (u->ngroups + 1) * sizeof *u->groups);
+      u->groups[u->ngroups++] = (gid_t)gid;
+    }
+  return 0;
+}
+
 int
-skiff_user_resolve (const char *spec, const char *passwd_path, const char *group_path,
-                    struct skiff_exec_user *out, struct skiff_error **err)
+skiff_user_resolve (const char *spec, char *const *group_add, const char *passwd_path,
+                    const char *group_path, struct skiff_exec_user *out, struct skiff_error **err)
 {
   _cleanup_free_ char *copy = xstrdup (spec ? spec : "");
   char *user = copy, *group = strchr (copy, ':');
@@ -219,18 +249,16 @@ skiff_user_resolve (const char *spec, const char *passwd_path, const char *group
   /* the primary gid goes first; its slot is filled once the group is known */
   out->groups = xmalloc (sizeof *out->groups);
   out->ngroups = 1;
-  if (group != NULL || pw.found)
+  if (((group != NULL || pw.found)
+       && (r = resolve_group (group_path, group, &pw, &gid, out, err)) < 0)
+      || (group_add != NULL && (r = add_groups (group_path, group_add, out, err)) < 0))
     {
-      r = resolve_group (group_path, group, &pw, &gid, out, err);
-      if (r < 0)
-        {
-          skiff_exec_user_clear (out);
-          return r;
-        }
+      skiff_exec_user_clear (out);
+      return r;
     }
-  out->uid = (uid_t) uid;
-  out->gid = (gid_t) gid;
-  out->groups[0] = (gid_t) gid;
+  out->uid = (uid_t)uid;
+  out->gid = (gid_t)gid;
+  out->groups[0] = (gid_t)gid;
   out->home = xstrdup (pw.found && *pw.home != '\0' ? pw.home : "/");
   return 0;
 }

@@ -26,7 +26,7 @@
 static bool ids_known, entered;
 static uid_t host_uid;
 static gid_t host_gid;
-static unsigned long mapped_ids = 1;
+static unsigned long mapped_ids = 1, mapped_gids = 1;
 
 static void
 init_ids (void)
@@ -45,7 +45,7 @@ write_proc_file (const char *path, const char *text, struct skiff_error **err)
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
   size_t len = strlen (text);
-  if (write (fd, text, len) != (ssize_t) len)
+  if (write (fd, text, len) != (ssize_t)len)
     return skiff_error_make (err, errno, "write %s", path);
   return 0;
 }
@@ -62,13 +62,13 @@ enter_single_mapping (const char *name, struct skiff_error **err)
     return skiff_error_make (err, errno, "create a user namespace");
   char map[64];
   int r = write_proc_file ("/proc/self/setgroups", "deny", err);
-  snprintf (map, sizeof map, "0 %u 1\n", (unsigned) host_uid);
+  snprintf (map, sizeof map, "0 %u 1\n", (unsigned)host_uid);
   if (r == 0)
     r = write_proc_file ("/proc/self/uid_map", map, err);
-  snprintf (map, sizeof map, "0 %u 1\n", (unsigned) host_gid);
+  snprintf (map, sizeof map, "0 %u 1\n", (unsigned)host_gid);
   if (r == 0)
     r = write_proc_file ("/proc/self/gid_map", map, err);
-  mapped_ids = 1;
+  mapped_ids = mapped_gids = 1;
   return r;
 }
 
@@ -80,7 +80,7 @@ map_argv (const char *tool, pid_t pid, unsigned id, const struct skiff_subid_ran
 {
   char **v = NULL;
   skiff_strv_push (&v, tool);
-  skiff_strv_push_owned (&v, xasprintf ("%d", (int) pid));
+  skiff_strv_push_owned (&v, xasprintf ("%d", (int)pid));
   skiff_strv_push (&v, "0");
   skiff_strv_push_owned (&v, xasprintf ("%u", id));
   skiff_strv_push (&v, "1");
@@ -125,8 +125,7 @@ check_ranges (const char *file, const struct skiff_subid_range *rg, size_t n, un
 
 /* Helper child: waits until the parent has unshared (one byte per helper; EOF = give up), then
  * execs the mapping tool on it. */
-static void __attribute__ ((noreturn))
-mapper_child (int syncfd, char **tool_argv)
+static void __attribute__ ((noreturn)) mapper_child (int syncfd, char **tool_argv)
 {
   char c;
   if (read (syncfd, &c, 1) != 1)
@@ -204,6 +203,7 @@ enter_with_ranges (const struct skiff_subid_range *ur, size_t nu,
   if (r < 0)
     return r;
   mapped_ids = nuids;
+  mapped_gids = ngids;
   return 0;
 }
 
@@ -228,7 +228,7 @@ skiff_userns_enter (struct skiff_error **err)
   if (host_uid == 0 || entered)
     return 0;
   struct passwd *pw = getpwuid (host_uid);
-  _cleanup_free_ char *name = pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) host_uid);
+  _cleanup_free_ char *name = pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned)host_uid);
   _cleanup_free_ struct skiff_subid_range *ur = NULL, *gr = NULL;
   size_t nu = 0, ng = 0;
   int r = skiff_subid_read ("/etc/subuid", name, host_uid, &ur, &nu, err);
@@ -248,11 +248,11 @@ skiff_userns_enter (struct skiff_error **err)
   return 0;
 }
 
-/* Ids mapped in the current namespace: the sum of the counts in /proc/self/uid_map. */
+/* Ids mapped in the current namespace: the sum of the counts in /proc/self/[ug]id_map. */
 static unsigned long
-count_mapped_ids (void)
+count_mapped_ids (const char *map)
 {
-  _cleanup_fclose_ FILE *f = fopen ("/proc/self/uid_map", "re");
+  _cleanup_fclose_ FILE *f = fopen (map, "re");
   unsigned long inside, outside, count, total = 0;
   while (f != NULL && fscanf (f, "%lu %lu %lu", &inside, &outside, &count) == 3)
     total += count;
@@ -266,18 +266,19 @@ skiff_userns_join (pid_t pid, struct skiff_error **err)
   if (host_uid == 0)
     return 0;
   if (entered)
-    return skiff_error_make (err, EBUSY, "join the user namespace of process %d", (int) pid);
+    return skiff_error_make (err, EBUSY, "join the user namespace of process %d", (int)pid);
   char path[64];
-  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int)pid);
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
   if (setns (fd, CLONE_NEWUSER) < 0)
-    return skiff_error_make (err, errno, "join the user namespace of process %d", (int) pid);
+    return skiff_error_make (err, errno, "join the user namespace of process %d", (int)pid);
   int r = become_root (err);
   if (r < 0)
     return r;
-  mapped_ids = count_mapped_ids ();
+  mapped_ids = count_mapped_ids ("/proc/self/uid_map");
+  mapped_gids = count_mapped_ids ("/proc/self/gid_map");
   entered = true;
   return 0;
 }
@@ -308,4 +309,11 @@ skiff_userns_mapped_ids (void)
 {
   init_ids ();
   return host_uid == 0 ? 4294967295UL : mapped_ids;
+}
+
+unsigned long
+skiff_userns_mapped_gids (void)
+{
+  init_ids ();
+  return host_uid == 0 ? 4294967295UL : mapped_gids;
 }

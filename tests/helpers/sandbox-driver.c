@@ -1,8 +1,10 @@
 /* Test driver for the sandbox: runs CMD in a throwaway overlay over LOWER (colon-separated
  * layer dirs, top first), like `skiff run --rm` minus the store.  Rootless when run by an
  * unprivileged user.  Usage:
- *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n] [-o OUTFILE] [-t]
+ *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n]
+ *                  [-o OUTFILE] [-t] [-g GROUP]...
  *                  SCRATCHDIR LOWER CMD [ARG...]
+ * -g: --group-add.
  * -n: keep the host network.  -o: the command's stdout goes to OUTFILE.  -t: run on a pty and
  * copy its output to stdout.  Prints "Error: <msg>" and exits 125/126/127 on spawn failure,
  * else exits with the command's status (128+signal when killed). */
@@ -34,20 +36,37 @@ fail (struct skiff_error *err)
 int
 main (int argc, char **argv)
 {
-  struct skiff_sandbox_config cfg = { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
-                                      .hostname = "sandbox", .cwd = "/" };
-  _cleanup_strv_ char **env = NULL;
+  struct skiff_sandbox_config cfg
+      = { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .hostname = "sandbox", .cwd = "/" };
+  _cleanup_strv_ char **env = NULL, **groups = NULL;
   int c;
-  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:t")) != -1)
+  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:tg:")) != -1)
     switch (c)
       {
-      case 'u': cfg.user = optarg; break;
-      case 'w': cfg.cwd = optarg; break;
-      case 'h': cfg.hostname = optarg; break;
-      case 'e': skiff_strv_push (&env, optarg); break;
-      case 'H': cfg.hosts_file = optarg; break;
-      case 'n': cfg.host_network = true; break;
-      case 't': cfg.terminal = true; break;
+      case 'u':
+        cfg.user = optarg;
+        break;
+      case 'w':
+        cfg.cwd = optarg;
+        break;
+      case 'h':
+        cfg.hostname = optarg;
+        break;
+      case 'e':
+        skiff_strv_push (&env, optarg);
+        break;
+      case 'H':
+        cfg.hosts_file = optarg;
+        break;
+      case 'n':
+        cfg.host_network = true;
+        break;
+      case 't':
+        cfg.terminal = true;
+        break;
+      case 'g':
+        skiff_strv_push (&groups, optarg);
+        break;
       case 'o':
         cfg.stdout_fd = open (optarg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (cfg.stdout_fd < 0)
@@ -56,7 +75,8 @@ main (int argc, char **argv)
             return 2;
           }
         break;
-      default: return 2;
+      default:
+        return 2;
       }
   if (argc - optind < 3)
     {
@@ -91,6 +111,7 @@ main (int argc, char **argv)
   cfg.userxattr = skiff_userns_is_rootless ();
   cfg.argv = argv + optind + 2;
   cfg.env = env;
+  cfg.group_add = groups;
   pid_t pid;
   int code, master = -1;
   cfg.terminal_master = &master;
@@ -102,7 +123,7 @@ main (int argc, char **argv)
       ssize_t n;
       /* EIO once the last slave fd is closed */
       while (master >= 0 && (n = read (master, buf, sizeof buf)) > 0)
-        if (write (1, buf, (size_t) n) < 0)
+        if (write (1, buf, (size_t)n) < 0)
           break;
       int st = 0;
       while (waitpid (pid, &st, 0) < 0)

@@ -102,15 +102,21 @@ struct resolved
 };
 
 static struct resolved
-resolve (const char *spec, bool with_files)
+resolve_with (const char *spec, char *const *extra, bool with_files)
 {
   _cleanup_free_ char *pw = with_files ? tmpfile_with ("passwd", passwd_text, 0644)
                                        : skiff_path_join (tmpdir, "no-passwd");
   _cleanup_free_ char *gr = with_files ? tmpfile_with ("group", group_text, 0644)
                                        : skiff_path_join (tmpdir, "no-group");
   struct resolved res = { 0 };
-  res.r = skiff_user_resolve (spec, pw, gr, &res.u, &res.err);
+  res.r = skiff_user_resolve (spec, extra, pw, gr, &res.u, &res.err);
   return res;
+}
+
+static struct resolved
+resolve (const char *spec, bool with_files)
+{
+  return resolve_with (spec, NULL, with_files);
 }
 
 static void
@@ -123,7 +129,7 @@ check_user (const char *spec, uid_t uid, gid_t gid, const char *groups, const ch
   char buf[256] = "";
   for (size_t i = 0; i < res.u.ngroups; i++)
     snprintf (buf + strlen (buf), sizeof buf - strlen (buf), "%s%u", i ? "," : "",
-              (unsigned) res.u.groups[i]);
+              (unsigned)res.u.groups[i]);
   ck_assert_str_eq (buf, groups);
   ck_assert_str_eq (res.u.home, home);
   skiff_exec_user_clear (&res.u);
@@ -185,6 +191,35 @@ START_TEST (user_missing_files_numeric)
   ck_assert_int_eq (res.r, 0);
   ck_assert_uint_eq (res.u.uid, 0);
   ck_assert_uint_eq (res.u.gid, 0);
+  skiff_exec_user_clear (&res.u);
+}
+END_TEST
+
+START_TEST (user_group_add)
+{
+  char *extra[] = { "staff", "4000", "10", NULL };
+  struct resolved res = resolve_with ("nobody:nogroup", extra, true);
+  ck_assert_int_eq (res.r, 0);
+  ck_assert_uint_eq (res.u.ngroups, 4);
+  ck_assert_uint_eq (res.u.groups[0], 65534);
+  ck_assert_uint_eq (res.u.groups[1], 50);
+  ck_assert_uint_eq (res.u.groups[2], 4000);
+  ck_assert_uint_eq (res.u.groups[3], 10);
+  skiff_exec_user_clear (&res.u);
+
+  char *bad[] = { "nosuch", NULL };
+  res = resolve_with ("root", bad, true);
+  ck_assert_int_lt (res.r, 0);
+  ck_assert_str_eq (res.err->msg, "Unable to find group nosuch: no matching entries in group file");
+  ck_assert_ptr_null (res.u.groups);
+  skiff_error_free (res.err);
+
+  /* numbers need no group file */
+  char *num[] = { "7", NULL };
+  res = resolve_with ("5", num, false);
+  ck_assert_int_eq (res.r, 0);
+  ck_assert_uint_eq (res.u.ngroups, 2);
+  ck_assert_uint_eq (res.u.groups[1], 7);
   skiff_exec_user_clear (&res.u);
 }
 END_TEST
@@ -272,6 +307,7 @@ main (void)
   tcase_add_test (tc, user_names_and_numbers);
   tcase_add_test (tc, user_errors);
   tcase_add_test (tc, user_missing_files_numeric);
+  tcase_add_test (tc, user_group_add);
   tcase_add_test (tc, path_lookup);
   tcase_add_test (tc, env_path_default);
   tcase_add_test (tc, exec_errors);

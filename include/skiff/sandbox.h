@@ -41,6 +41,9 @@ struct skiff_sandbox_config
   bool terminal;
   int *terminal_master;
 
+  /* --privileged: no masked or read-only /proc and /sys paths (docker's defaults otherwise) */
+  bool privileged;
+
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */
   const char *netns_path; /* join this one, e.g. /proc/<pid>/ns/net of another container */

@@ -127,7 +127,8 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
       || (r = skiff_sandbox_mount_dev ("dev", rootless, skiff_userns_mapped_gids () > 5, err)) < 0
       || (r = bind_etc_file (cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (cfg->hosts_file, "hosts", err)) < 0
-      || (r = bind_etc_file (cfg->resolv_file, "resolv.conf", err)) < 0)
+      || (r = bind_etc_file (cfg->resolv_file, "resolv.conf", err)) < 0
+      || (!cfg->privileged && (r = skiff_sandbox_mask_paths (err)) < 0))
     return r;
   return 0;
 }

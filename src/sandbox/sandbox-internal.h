@@ -61,6 +61,7 @@ int skiff_exec_error (struct skiff_error **err, const char *cmd, int e);
 int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff_error **err);
 int skiff_sandbox_mount_dev (const char *root, bool rootless, bool map_tty_gid,
                              struct skiff_error **err);
+int skiff_sandbox_mask_paths (struct skiff_error **err);
 int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
 
 /* ---- terminal.c / spawn.c: the child -> parent channel (SOCK_SEQPACKET) ---- */

@@ -63,6 +63,8 @@ checks() {
   expect "$who" 0 'devpts on /dev/pts' -- "$s" "$root" mount
   expect "$who" 0 '^/dev/pts/0 1' -- -t "$s" "$root" sh -c 'echo $(tty) $(cut -d" " -f6 /proc/$$/stat)'
   expect "$who" 0 '^1$' -- "$s" "$root" sh -c 'cut -d" " -f6 /proc/$$/stat'
+  expect "$who" 1 'Read-only file system' -- "$s" "$root" sh -c 'echo x > /proc/sys/kernel/ostype'
+  expect "$who" 0 '^0$' -- "$s" "$root" sh -c 'ls /sys/firmware | wc -l'
   expect "$who" 0 '^up$' -- "$s" "$root" sh -c 'ping -c1 -W1 127.0.0.1 >/dev/null && echo up'
 }
 

@@ -41,8 +41,12 @@ struct skiff_sandbox_config
   bool terminal;
   int *terminal_master;
 
-  /* --privileged: no masked or read-only /proc and /sys paths (docker's defaults otherwise) */
+  /* --privileged: all capabilities and no masked or read-only /proc and /sys paths (docker's
+   * defaults otherwise) */
   bool privileged;
+  /* --cap-add / --cap-drop as given: "chown", "CAP_CHOWN", "ALL"; may be NULL */
+  char *const *cap_add;
+  char *const *cap_drop;
 
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */

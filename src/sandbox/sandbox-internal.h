@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct skiff_error;
@@ -55,6 +56,20 @@ const char *skiff_env_path (char *const *env);
 char *skiff_exec_lookup (const char *cmd, const char *path);
 /* Fills *err (exit code 127/126/125) for a failed execve/lookup of cmd with errno e. */
 int skiff_exec_error (struct skiff_error **err, const char *cmd, int e);
+
+/* ---- caps.c: capability sets as bit masks (bit n = capability n) ---- */
+
+uint64_t skiff_caps_all (void);     /* every capability we hold in the bounding set */
+uint64_t skiff_caps_default (void); /* docker's 14 */
+/* privileged: all; else the default set tweaked like moby's TweakCapabilities: names are
+ * case-insensitive with optional CAP_ prefix, "ALL" in add = all but the drops, "ALL" in drop =
+ * only the adds, otherwise default - drop + add.  Unknown names: `unknown capability: "X"`. */
+int skiff_caps_compute (char *const *add, char *const *drop, bool privileged, uint64_t *out,
+                        struct skiff_error **err);
+/* Child side: cut the bounding set to set (before the user switch), and, for uid 0 after it,
+ * make set the permitted and effective sets (inheritable empty). */
+int skiff_caps_limit_bounding (uint64_t set, struct skiff_error **err);
+int skiff_caps_set_root (uint64_t set, struct skiff_error **err);
 
 /* ---- mounts.c / devices.c: child side, before pivot_root ---- */
 

@@ -185,7 +185,8 @@ setup_container (const struct skiff_sandbox_config *cfg, struct skiff_error **er
 
 /* The user switch and stdio, then exec: after pivot_root, as container root. */
 static int
-exec_process (const struct skiff_sandbox_config *cfg, int fd, struct skiff_error **err)
+exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd,
+              struct skiff_error **err)
 {
   struct skiff_exec_user user = { 0 };
   int r = skiff_user_resolve (cfg->user, cfg->group_add, "/etc/passwd", "/etc/group", &user, err);
@@ -195,7 +196,8 @@ exec_process (const struct skiff_sandbox_config *cfg, int fd, struct skiff_error
     r = skiff_sandbox_setup_terminal (fd, user.uid, err);
   else if (setsid () < 0)
     r = skiff_error_make (err, errno, "setsid");
-  if (r < 0 || (r = switch_user (&user, err)) < 0
+  if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0 || (r = switch_user (&user, err)) < 0
+      || (user.uid == 0 && (r = skiff_caps_set_root (caps, err)) < 0)
       || (!cfg->terminal && (r = setup_stdio (cfg, err)) < 0)
       || (r = limit_fds (cfg->preserve_fds, fd, err)) < 0)
     return r;
@@ -211,14 +213,14 @@ exec_process (const struct skiff_sandbox_config *cfg, int fd, struct skiff_error
 }
 
 static void __attribute__ ((noreturn))
-child_main (const struct skiff_sandbox_config *cfg, int fd, int netns_fd)
+child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int netns_fd)
 {
   struct skiff_error *err = NULL;
   umask (0);
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
   else if (setup_container (cfg, &err) == 0)
-    exec_process (cfg, fd, &err);
+    exec_process (cfg, caps, fd, &err);
   child_fail (fd, err);
 }
 
@@ -288,6 +290,10 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
 {
   if (cfg->argv == NULL || cfg->argv[0] == NULL)
     return skiff_error_make (err, 0, "no command specified");
+  uint64_t caps;
+  int r = skiff_caps_compute (cfg->cap_add, cfg->cap_drop, cfg->privileged, &caps, err);
+  if (r < 0)
+    return r;
   _cleanup_close_ int netns_fd = -1;
   if (cfg->netns_path != NULL && (netns_fd = open (cfg->netns_path, O_RDONLY | O_CLOEXEC)) < 0)
     return skiff_error_make (err, errno, "open %s", cfg->netns_path);
@@ -309,11 +315,11 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
   if (child == 0)
     {
       close (fds[0]);
-      child_main (cfg, fds[1], netns_fd);
+      child_main (cfg, caps, fds[1], netns_fd);
     }
   close (fds[1]);
   _cleanup_close_ int master = -1;
-  int r = read_report (fds[0], child, &master, err);
+  r = read_report (fds[0], child, &master, err);
   close (fds[0]);
   if (r < 0)
     return r;

@@ -65,6 +65,11 @@ checks() {
   expect "$who" 0 '^1$' -- "$s" "$root" sh -c 'cut -d" " -f6 /proc/$$/stat'
   expect "$who" 1 'Read-only file system' -- "$s" "$root" sh -c 'echo x > /proc/sys/kernel/ostype'
   expect "$who" 0 '^0$' -- "$s" "$root" sh -c 'ls /sys/firmware | wc -l'
+  expect "$who" 0 'CapEff:.*00000000a80425fb' -- "$s" "$root" grep CapEff /proc/self/status
+  expect "$who" 0 'CapEff:.*0000000000000000' -- -u nobody "$s" "$root" grep CapEff /proc/self/status
+  expect "$who" 1 'permission denied' -- "$s" "$root" mount -t tmpfs x /tmp
+  expect "$who" 0 '^ok$' -- -a sys_admin "$s" "$root" sh -c 'mount -t tmpfs x /tmp && echo ok'
+  expect "$who" 125 'unknown capability: "CAP_FOO"' -- -a foo "$s" "$root" true
   expect "$who" 0 '^up$' -- "$s" "$root" sh -c 'ping -c1 -W1 127.0.0.1 >/dev/null && echo up'
 }
 

@@ -2,9 +2,9 @@
  * layer dirs, top first), like `skiff run --rm` minus the store.  Rootless when run by an
  * unprivileged user.  Usage:
  *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n]
- *                  [-o OUTFILE] [-t] [-g GROUP]...
+ *                  [-o OUTFILE] [-t] [-g GROUP]... [-a CAP]... [-d CAP]... [-P]
  *                  SCRATCHDIR LOWER CMD [ARG...]
- * -g: --group-add.
+ * -g: --group-add.  -a/-d: --cap-add/--cap-drop.  -P: --privileged.
  * -n: keep the host network.  -o: the command's stdout goes to OUTFILE.  -t: run on a pty and
  * copy its output to stdout.  Prints "Error: <msg>" and exits 125/126/127 on spawn failure,
  * else exits with the command's status (128+signal when killed). */
@@ -38,9 +38,9 @@ main (int argc, char **argv)
 {
   struct skiff_sandbox_config cfg
       = { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .hostname = "sandbox", .cwd = "/" };
-  _cleanup_strv_ char **env = NULL, **groups = NULL;
+  _cleanup_strv_ char **env = NULL, **groups = NULL, **cap_add = NULL, **cap_drop = NULL;
   int c;
-  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:tg:")) != -1)
+  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:tg:a:d:P")) != -1)
     switch (c)
       {
       case 'u':
@@ -63,6 +63,15 @@ main (int argc, char **argv)
         break;
       case 't':
         cfg.terminal = true;
+        break;
+      case 'a':
+        skiff_strv_push (&cap_add, optarg);
+        break;
+      case 'd':
+        skiff_strv_push (&cap_drop, optarg);
+        break;
+      case 'P':
+        cfg.privileged = true;
         break;
       case 'g':
         skiff_strv_push (&groups, optarg);
@@ -112,6 +121,8 @@ main (int argc, char **argv)
   cfg.argv = argv + optind + 2;
   cfg.env = env;
   cfg.group_add = groups;
+  cfg.cap_add = cap_add;
+  cfg.cap_drop = cap_drop;
   pid_t pid;
   int code, master = -1;
   cfg.terminal_master = &master;

@@ -287,6 +287,38 @@ START_TEST (exec_errors)
 }
 END_TEST
 
+static uint64_t
+bit (int c)
+{
+  return (uint64_t)1 << c;
+}
+
+START_TEST (caps_tweaks)
+{
+  struct skiff_error *err = NULL;
+  uint64_t set = 0;
+  ck_assert_int_eq (skiff_caps_compute (NULL, NULL, false, &set, &err), 0);
+  ck_assert_uint_eq (set, 0xa80425fbULL); /* docker's default bounding set */
+  char *add[] = { " sys_admin ", "CAP_NET_ADMIN", NULL };
+  char *drop[] = { "chown", "net_admin", NULL };
+  ck_assert_int_eq (skiff_caps_compute (add, drop, false, &set, &err), 0);
+  /* default - chown + sys_admin + net_admin (a cap in both lists is added) */
+  ck_assert_uint_eq (set, (0xa80425fbULL & ~bit (0)) | bit (21) | bit (12));
+  char *all[] = { "ALL", NULL };
+  ck_assert_int_eq (skiff_caps_compute (all, drop, false, &set, &err), 0);
+  ck_assert_uint_eq (set, skiff_caps_all () & ~(bit (0) | bit (12)));
+  char *kill_only[] = { "kill", NULL };
+  ck_assert_int_eq (skiff_caps_compute (kill_only, all, false, &set, &err), 0);
+  ck_assert_uint_eq (set, bit (5));
+  ck_assert_int_eq (skiff_caps_compute (NULL, NULL, true, &set, &err), 0);
+  ck_assert_uint_eq (set, skiff_caps_all ());
+  char *bad[] = { "foo", NULL };
+  ck_assert_int_lt (skiff_caps_compute (bad, NULL, false, &set, &err), 0);
+  ck_assert_str_eq (err->msg, "unknown capability: \"CAP_FOO\"");
+  skiff_error_free (err);
+}
+END_TEST
+
 START_TEST (exit_codes)
 {
   ck_assert_int_eq (skiff_sandbox_exit_code (0), 0);
@@ -311,6 +343,7 @@ main (void)
   tcase_add_test (tc, path_lookup);
   tcase_add_test (tc, env_path_default);
   tcase_add_test (tc, exec_errors);
+  tcase_add_test (tc, caps_tweaks);
   tcase_add_test (tc, exit_codes);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);

@@ -3,6 +3,3 @@
 #define STUB(n) int n (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err) { return skiff_error_make (err, 38, "%s: not implemented", #n); }
 STUB (cmd_import)
 STUB (cmd_images)
-STUB (cmd_run)
-STUB (cmd_ps)
-STUB (cmd_rm)

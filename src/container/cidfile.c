@@ -16,7 +16,7 @@ skiff_container_cidfile_open (const char *path, struct skiff_error **err)
   if (fd >= 0)
     return 0;
   if (errno == EEXIST)
-    return skiff_error_make_status (err, 125, EEXIST,
+    return skiff_error_make_status (err, 125, 0,
                                     "container ID file found, make sure the other container isn't "
                                     "running or delete %s",
                                     path);

@@ -23,7 +23,7 @@ container_exists (struct skiff_store *store, const char *id)
 static int
 not_found (const char *text, struct skiff_error **err)
 {
-  return skiff_error_make_status (err, 125, ENOENT, "No such container: %s", text);
+  return skiff_error_make_status (err, 125, 0, "No such container: %s", text);
 }
 
 static char *
@@ -71,7 +71,7 @@ skiff_container_lookup (struct skiff_store *store, const char *text, char **id_o
     if (strncmp (ids[i], text, len) == 0)
       {
         if (match)
-          return skiff_error_make_status (err, 125, EINVAL,
+          return skiff_error_make_status (err, 125, 0,
                                           "multiple IDs found with provided prefix: %s", text);
         match = ids[i];
       }

@@ -31,7 +31,7 @@ skiff_container_name_validate (const char *name, struct skiff_error **err)
     ok = is_name_char (name[i], i == 0);
   if (!ok)
     return skiff_error_make_status (
-        err, 125, EINVAL, "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+        err, 125, 0, "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
         name);
   return 0;
 }
@@ -126,7 +126,7 @@ skiff_container_name_reserve (struct skiff_store *store, const char *name, const
   r = try_reserve (store, name, id, &owner, err);
   if (r == -EEXIST)
     return skiff_error_make_status (
-        err, 125, EEXIST,
+        err, 125, 0,
         "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to "
         "remove (or rename) that container to be able to reuse that name.",
         name, owner);
@@ -157,7 +157,7 @@ skiff_container_name_reserve_random (struct skiff_store *store, const char *id, 
       if (r != -EEXIST)
         return r;
     }
-  return skiff_error_make_status (err, 125, EEXIST, "cannot find a free name for container %s", id);
+  return skiff_error_make_status (err, 125, 0, "cannot find a free name for container %s", id);
 }
 
 void

@@ -42,7 +42,7 @@ skiff_container_build_argv (char *const *image_entrypoint, char *const *image_cm
   strv_extend (&argv, ep);
   strv_extend (&argv, cmd);
   if (argv == NULL || argv[0] == NULL)
-    return skiff_error_make_status (err, 125, EINVAL, "no command specified");
+    return skiff_error_make_status (err, 125, 0, "no command specified");
   *argv_out = steal_ptr (&argv);
   if (entrypoint_out)
     *entrypoint_out = steal_ptr (&ep);
@@ -67,7 +67,7 @@ skiff_container_env_option (const char *value, char *const *envp, char ***env,
 {
   const char *eq = strchr (value, '=');
   if (*value == '\0' || eq == value)
-    return skiff_error_make_status (err, 125, EINVAL, "invalid environment variable: %s", value);
+    return skiff_error_make_status (err, 125, 0, "invalid environment variable: %s", value);
   if (eq)
     {
       skiff_strv_push (env, value);
@@ -97,11 +97,11 @@ env_file_line (const char *path, char *line, char *const *envp, char ***env,
   char *eq = strchr (line, '=');
   size_t klen = eq ? (size_t) (eq - line) : strlen (line);
   if (klen == 0)
-    return skiff_error_make_status (err, 125, EINVAL,
+    return skiff_error_make_status (err, 125, 0,
                                     "invalid env file (%s): no variable name on line '%s'", path,
                                     line);
   if (strcspn (line, " \t") < klen)
-    return skiff_error_make_status (err, 125, EINVAL,
+    return skiff_error_make_status (err, 125, 0,
                                     "invalid env file (%s): variable '%.*s' contains whitespaces",
                                     path, (int) klen, line);
   if (eq)
@@ -228,7 +228,7 @@ skiff_container_workdir (const char *user_workdir, const char *image_workdir, ch
                                                     : "/";
   if (*w != '/')
     return skiff_error_make_status (
-        err, 125, EINVAL, "the working directory '%s' is invalid, it needs to be an absolute path",
+        err, 125, 0, "the working directory '%s' is invalid, it needs to be an absolute path",
         w);
   *out = xstrdup (w);
   return 0;

@@ -20,8 +20,8 @@ struct skiff_error;
  * per row.  Anything else -> the template per row, each followed by '\n'.  The two-character
  * sequences \t and \n in the format become tab and newline; spaces around a table format are
  * trimmed. */
-int skiff_format_print (FILE *out, const char *format, const char *default_table,
-                        yajl_val header, yajl_val *rows, size_t nrows, struct skiff_error **err);
+int skiff_format_print (FILE *out, const char *format, const char *default_table, yajl_val header,
+                        yajl_val *rows, size_t nrows, struct skiff_error **err);
 
 /* Inspect output.  format NULL, "" or "json" -> a JSON array of objs, 4-space indent ("[]"
  * when empty), then '\n'.  Otherwise the template per object, one line each (no \t

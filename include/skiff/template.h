@@ -36,8 +36,7 @@ enum
 };
 
 /* Parses text.  On error *err says where ("template: :LINE: ..."); err->exit_code is 0. */
-int skiff_template_parse (const char *text, struct skiff_template **out,
-                          struct skiff_error **err);
+int skiff_template_parse (const char *text, struct skiff_template **out, struct skiff_error **err);
 
 /* Executes over data (the "." and "$" of the template; may be NULL) and returns the output in
  * *out (malloc'ed, nothing appended).  On error *out is NULL. */
@@ -52,6 +51,6 @@ static inline void
 skiff_template_freep (struct skiff_template **t)
 {
   skiff_template_free (*t);
-  *t = (struct skiff_template *) 0;
+  *t = (struct skiff_template *)0;
 }
 #define _cleanup_template_ __attribute__ ((cleanup (skiff_template_freep)))

@@ -57,7 +57,7 @@ runes (const char *s, size_t n)
 {
   size_t c = 0;
   for (size_t k = 0; k < n; k++)
-    if (((unsigned char) s[k] & 0xc0) != 0x80)
+    if (((unsigned char)s[k] & 0xc0) != 0x80)
       c++;
   return c;
 }
@@ -72,11 +72,11 @@ padding (struct tw *w, size_t textw, int cellw)
         return;
       /* round the cell up to a multiple of the tab width, then fill with tabs */
       cellw = (cellw + tabw - 1) / tabw * tabw;
-      int n = cellw - (int) textw;
+      int n = cellw - (int)textw;
       put_n (w, '\t', (n + tabw - 1) / tabw);
       return;
     }
-  put_n (w, w->o->padchar, cellw - (int) textw);
+  put_n (w, w->o->padchar, cellw - (int)textw);
 }
 
 static void
@@ -101,7 +101,7 @@ static void
 format (struct tw *w, size_t line0, size_t line1)
 {
   size_t column = w->nwidths;
-  for (size_t this = line0; this < line1; this++)
+  for (size_t this = line0; this < line1; this ++)
     {
       if (column + 1 >= w->lines[this].ncells)
         continue;
@@ -109,12 +109,12 @@ format (struct tw *w, size_t line0, size_t line1)
       write_lines (w, line0, this);
       line0 = this;
       int width = w->o->minwidth;
-      for (; this < line1; this++)
+      for (; this < line1; this ++)
         {
           struct line *l = &w->lines[this];
           if (column + 1 >= l->ncells)
             break;
-          int cw = (int) l->cells[column].width + w->o->padding;
+          int cw = (int)l->cells[column].width + w->o->padding;
           if (cw > width)
             width = cw;
         }
@@ -123,7 +123,7 @@ format (struct tw *w, size_t line0, size_t line1)
       format (w, line0, this);
       w->nwidths--;
       line0 = this;
-      this--; /* the loop's this++ revisits the line that ended the block */
+      this --; /* the loop's this++ revisits the line that ended the block */
     }
   write_lines (w, line0, line1);
 }
@@ -135,7 +135,7 @@ split (struct tw *w, const char *text, size_t len)
   while (start < len)
     {
       const char *nl = memchr (text + start, '\n', len - start);
-      size_t end = nl ? (size_t) (nl - text) : len;
+      size_t end = nl ? (size_t)(nl - text) : len;
       struct line l = { 0 };
       size_t cs = start;
       for (size_t k = start; k <= end; k++)

@@ -18,7 +18,8 @@ struct tpl_buf
 void tpl_buf_add (struct tpl_buf *b, const char *s, size_t n);
 void tpl_buf_puts (struct tpl_buf *b, const char *s);
 void tpl_buf_putc (struct tpl_buf *b, char c);
-void tpl_buf_printf (struct tpl_buf *b, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+void tpl_buf_printf (struct tpl_buf *b, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
 /* Returns the NUL-terminated text and resets b. */
 char *tpl_buf_steal (struct tpl_buf *b);
 
@@ -72,6 +73,14 @@ struct tpl_token
 struct tpl_token *tpl_lex (const char *text, size_t *ntokens);
 void tpl_tokens_free (struct tpl_token *toks, size_t n);
 
+/* ---- literals ---- */
+/* Go strconv.Unquote of a "..." or `...` token; NULL on bad syntax. */
+char *tpl_unquote (const char *tok);
+/* 'x' token to its code point; false on bad syntax. */
+bool tpl_parse_charconst (const char *tok, int64_t *out);
+/* Number token; returns NULL or why it is bad ("illegal number syntax"). */
+const char *tpl_parse_number (const char *tok, bool *is_int, int64_t *i, double *f);
+
 /* ---- syntax tree ---- */
 enum tpl_node_type
 {
@@ -101,8 +110,8 @@ struct tpl_node
   enum tpl_node_type type;
   size_t pos;
   int line;
-  char *src;    /* source text for error context (Go's node String()) */
-  char *str;    /* TEXT/STRING contents, IDENT name, VARIABLE name */
+  char *src;     /* source text for error context (Go's node String()) */
+  char *str;     /* TEXT/STRING contents, IDENT name, VARIABLE name */
   char **fields; /* NULL-terminated field names (FIELD, VARIABLE, CHAIN) */
   bool b;        /* BOOL value; PIPE: is assignment (=) */
   bool is_int;   /* NUMBER */

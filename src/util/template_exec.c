@@ -259,7 +259,7 @@ eval_arg (struct tpl_exec *st, yajl_val dot, const struct tpl_node *n, yajl_val 
     default:
       {
         /* field, variable, chain: a one-word command */
-        struct tpl_node cmd = { .type = N_CMD, .kids = (struct tpl_node **) &n, .nkids = 1 };
+        struct tpl_node cmd = { .type = N_CMD, .kids = (struct tpl_node **)&n, .nkids = 1 };
         return eval_command (st, dot, &cmd, NULL, false, out);
       }
     }
@@ -343,7 +343,7 @@ range_once (struct tpl_exec *st, const struct tpl_node *n, yajl_val index, yajl_
 static int
 cmp_keys (const void *a, const void *b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static int
@@ -385,7 +385,7 @@ walk_range (struct tpl_exec *st, yajl_val dot, const struct tpl_node *n, struct 
     {
       count = v->u.array.len;
       for (size_t k = 0; k < count && (r == 0 || r == WALK_CONTINUE); k++)
-        r = range_once (st, n, tpl_mk_int (&st->arena, (int64_t) k), v->u.array.values[k], b);
+        r = range_once (st, n, tpl_mk_int (&st->arena, (int64_t)k), v->u.array.values[k], b);
     }
   else if (v->type == yajl_t_object)
     {
@@ -394,10 +394,10 @@ walk_range (struct tpl_exec *st, yajl_val dot, const struct tpl_node *n, struct 
     }
   else if (tpl_is_int (v))
     {
-      count = v->u.number.i > 0 ? (size_t) v->u.number.i : 0;
+      count = v->u.number.i > 0 ? (size_t)v->u.number.i : 0;
       for (size_t k = 0; k < count && (r == 0 || r == WALK_CONTINUE); k++)
         {
-          yajl_val i = tpl_mk_int (&st->arena, (int64_t) k);
+          yajl_val i = tpl_mk_int (&st->arena, (int64_t)k);
           r = range_once (st, n, i, i, b);
         }
     }
@@ -450,8 +450,8 @@ walk (struct tpl_exec *st, yajl_val dot, const struct tpl_node *n, struct tpl_bu
 }
 
 int
-skiff_template_execute_flags (const struct skiff_template *t, yajl_val data, int flags,
-                              char **out, struct skiff_error **err)
+skiff_template_execute_flags (const struct skiff_template *t, yajl_val data, int flags, char **out,
+                              struct skiff_error **err)
 {
   struct tpl_exec st = { .t = t, .err = err, .flags = flags };
   struct tpl_buf b = { 0 };

@@ -10,8 +10,8 @@
 #include "skiff/xalloc.h"
 #include "template-internal.h"
 
-#define FUNC(name)                                                                               \
-  static int name (struct tpl_exec *st, const struct tpl_node *at, yajl_val *a, size_t n,       \
+#define FUNC(name)                                                                                 \
+  static int name (struct tpl_exec *st, const struct tpl_node *at, yajl_val *a, size_t n,          \
                    yajl_val *out)
 
 static int
@@ -42,9 +42,9 @@ want_int (struct tpl_exec *st, const struct tpl_node *at, yajl_val v, int64_t *i
       *i = v->u.number.i;
       return 0;
     }
-  if (tpl_is_float (v) && v->u.number.d == (double) (int64_t) v->u.number.d)
+  if (tpl_is_float (v) && v->u.number.d == (double)(int64_t)v->u.number.d)
     {
-      *i = (int64_t) v->u.number.d;
+      *i = (int64_t)v->u.number.d;
       return 0;
     }
   if (v == NULL || v->type == yajl_t_null)
@@ -89,13 +89,13 @@ FUNC (fn_split)
         {
           /* empty separator splits after each UTF-8 sequence */
           q = p + 1;
-          while (((unsigned char) *q & 0xc0) == 0x80)
+          while (((unsigned char)*q & 0xc0) == 0x80)
             q++;
           arr->u.array.len = k + 1;
         }
       else
         q = k + 1 < count ? strstr (p, sep) : p + strlen (p);
-      arr->u.array.values[k] = mk_str (st, xstrndup (p, (size_t) (q - p)));
+      arr->u.array.values[k] = mk_str (st, xstrndup (p, (size_t)(q - p)));
       p = q + (seplen && k + 1 < count ? seplen : 0);
       if (seplen == 0 && *p == '\0')
         break;
@@ -136,7 +136,7 @@ static bool
 is_word_char (char c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '\'' || (unsigned char) c >= 0x80;
+         || c == '\'' || (unsigned char)c >= 0x80;
 }
 
 /* mode: 'l' lower, 'u' upper, 't' title (first letter of each word, rest unchanged) */
@@ -152,29 +152,20 @@ map_case (struct tpl_exec *st, const struct tpl_node *at, yajl_val v, char mode,
     {
       char c = *p;
       if (mode == 'l' && c >= 'A' && c <= 'Z')
-        *p = (char) (c - 'A' + 'a');
+        *p = (char)(c - 'A' + 'a');
       else if ((mode == 'u' || (mode == 't' && !is_word_char (prev))) && c >= 'a' && c <= 'z')
-        *p = (char) (c - 'a' + 'A');
+        *p = (char)(c - 'a' + 'A');
       prev = c;
     }
   *out = mk_str (st, r);
   return 0;
 }
 
-FUNC (fn_lower)
-{
-  return map_case (st, at, a[0], 'l', out);
-}
+FUNC (fn_lower) { return map_case (st, at, a[0], 'l', out); }
 
-FUNC (fn_upper)
-{
-  return map_case (st, at, a[0], 'u', out);
-}
+FUNC (fn_upper) { return map_case (st, at, a[0], 'u', out); }
 
-FUNC (fn_title)
-{
-  return map_case (st, at, a[0], 't', out);
-}
+FUNC (fn_title) { return map_case (st, at, a[0], 't', out); }
 
 FUNC (fn_pad)
 {
@@ -188,8 +179,8 @@ FUNC (fn_pad)
       *out = a[0];
       return 0;
     }
-  *out = mk_str (st, xasprintf ("%*s%s%*s", (int) (pre > 0 ? pre : 0), "", s,
-                                (int) (post > 0 ? post : 0), ""));
+  *out = mk_str (
+      st, xasprintf ("%*s%s%*s", (int)(pre > 0 ? pre : 0), "", s, (int)(post > 0 ? post : 0), ""));
   return 0;
 }
 
@@ -199,10 +190,10 @@ FUNC (fn_truncate)
   int64_t len;
   if (want_string (st, at, a[0], &s) < 0 || want_int (st, at, a[1], &len) < 0)
     return -1;
-  if ((int64_t) strlen (s) < len || len < 0)
+  if ((int64_t)strlen (s) < len || len < 0)
     *out = a[0];
   else
-    *out = mk_str (st, xstrndup (s, (size_t) len));
+    *out = mk_str (st, xstrndup (s, (size_t)len));
   return 0;
 }
 
@@ -222,11 +213,11 @@ FUNC (fn_len)
   if (v == NULL || v->type == yajl_t_null)
     return call_error (st, at, "len of nil pointer");
   if (v->type == yajl_t_string)
-    len = (int64_t) strlen (v->u.string);
+    len = (int64_t)strlen (v->u.string);
   else if (v->type == yajl_t_array)
-    len = (int64_t) v->u.array.len;
+    len = (int64_t)v->u.array.len;
   else if (v->type == yajl_t_object)
-    len = (int64_t) v->u.object.len;
+    len = (int64_t)v->u.object.len;
   else
     {
       _cleanup_free_ char *m = xasprintf ("len of type %s", tpl_type_name (v, st->flags));
@@ -285,15 +276,15 @@ index_one (struct tpl_exec *st, const struct tpl_node *at, yajl_val item, yajl_v
     }
   int64_t i = idx->u.number.i;
   size_t len = item->type == yajl_t_array ? item->u.array.len : strlen (item->u.string);
-  if (i < 0 || (uint64_t) i >= len)
+  if (i < 0 || (uint64_t)i >= len)
     {
-      m = xasprintf ("index out of range: %lld", (long long) i);
+      m = xasprintf ("index out of range: %lld", (long long)i);
       return call_error (st, at, m);
     }
   if (item->type == yajl_t_array)
     *out = item->u.array.values[i];
   else
-    *out = tpl_mk_int (&st->arena, (unsigned char) item->u.string[i]);
+    *out = tpl_mk_int (&st->arena, (unsigned char)item->u.string[i]);
   return 0;
 }
 
@@ -323,7 +314,7 @@ FUNC (fn_slice)
       return call_error (st, at, m);
     }
   size_t len = item->type == yajl_t_array ? item->u.array.len : strlen (item->u.string);
-  int64_t idx[2] = { 0, (int64_t) len };
+  int64_t idx[2] = { 0, (int64_t)len };
   if (n > 3)
     return call_error (st, at, "too many slice indexes: 3");
   for (size_t k = 1; k < n; k++)
@@ -331,23 +322,23 @@ FUNC (fn_slice)
       if (!tpl_is_int (a[k]))
         return call_error (st, at, "cannot index slice/array with nil");
       idx[k - 1] = a[k]->u.number.i;
-      if (idx[k - 1] < 0 || idx[k - 1] > (int64_t) len)
+      if (idx[k - 1] < 0 || idx[k - 1] > (int64_t)len)
         {
-          m = xasprintf ("index out of range: %lld", (long long) idx[k - 1]);
+          m = xasprintf ("index out of range: %lld", (long long)idx[k - 1]);
           return call_error (st, at, m);
         }
     }
   if (idx[0] > idx[1])
     {
-      m = xasprintf ("invalid slice index: %lld > %lld", (long long) idx[0], (long long) idx[1]);
+      m = xasprintf ("invalid slice index: %lld > %lld", (long long)idx[0], (long long)idx[1]);
       return call_error (st, at, m);
     }
   if (item->type == yajl_t_string)
     {
-      *out = mk_str (st, xstrndup (item->u.string + idx[0], (size_t) (idx[1] - idx[0])));
+      *out = mk_str (st, xstrndup (item->u.string + idx[0], (size_t)(idx[1] - idx[0])));
       return 0;
     }
-  yajl_val arr = tpl_mk_array (&st->arena, (size_t) (idx[1] - idx[0]));
+  yajl_val arr = tpl_mk_array (&st->arena, (size_t)(idx[1] - idx[0]));
   for (int64_t k = idx[0]; k < idx[1]; k++)
     arr->u.array.values[k - idx[0]] = item->u.array.values[k];
   *out = arr;
@@ -472,26 +463,11 @@ is_ge (int c)
   return c >= 0;
 }
 
-FUNC (fn_ne)
-{
-  return ordered (st, at, a, out, is_ne);
-}
-FUNC (fn_lt)
-{
-  return ordered (st, at, a, out, is_lt);
-}
-FUNC (fn_le)
-{
-  return ordered (st, at, a, out, is_le);
-}
-FUNC (fn_gt)
-{
-  return ordered (st, at, a, out, is_gt);
-}
-FUNC (fn_ge)
-{
-  return ordered (st, at, a, out, is_ge);
-}
+FUNC (fn_ne) { return ordered (st, at, a, out, is_ne); }
+FUNC (fn_lt) { return ordered (st, at, a, out, is_lt); }
+FUNC (fn_le) { return ordered (st, at, a, out, is_le); }
+FUNC (fn_gt) { return ordered (st, at, a, out, is_gt); }
+FUNC (fn_ge) { return ordered (st, at, a, out, is_ge); }
 
 /* ---- printing ---- */
 
@@ -544,28 +520,17 @@ static const struct
   int min, max; /* argument counts; max -1 = variadic */
   bool header_identity;
 } funcs[] = {
-  { "and", NULL, 1, -1, false },
-  { "eq", fn_eq, 1, -1, false },
-  { "ge", fn_ge, 2, 2, false },
-  { "gt", fn_gt, 2, 2, false },
-  { "index", fn_index, 1, -1, false },
-  { "join", fn_join, 2, 2, true },
-  { "json", fn_json, 1, 1, true },
-  { "le", fn_le, 2, 2, false },
-  { "len", fn_len, 1, 1, false },
-  { "lower", fn_lower, 1, 1, true },
-  { "lt", fn_lt, 2, 2, false },
-  { "ne", fn_ne, 2, 2, false },
-  { "not", fn_not, 1, 1, false },
-  { "or", NULL, 1, -1, false },
-  { "pad", fn_pad, 3, 3, true },
-  { "print", fn_print, 0, -1, false },
-  { "printf", fn_printf, 1, -1, false },
-  { "println", fn_print, 0, -1, false },
-  { "slice", fn_slice, 1, -1, false },
-  { "split", fn_split, 2, 2, true },
-  { "title", fn_title, 1, 1, true },
-  { "truncate", fn_truncate, 2, 2, true },
+  { "and", NULL, 1, -1, false },         { "eq", fn_eq, 1, -1, false },
+  { "ge", fn_ge, 2, 2, false },          { "gt", fn_gt, 2, 2, false },
+  { "index", fn_index, 1, -1, false },   { "join", fn_join, 2, 2, true },
+  { "json", fn_json, 1, 1, true },       { "le", fn_le, 2, 2, false },
+  { "len", fn_len, 1, 1, false },        { "lower", fn_lower, 1, 1, true },
+  { "lt", fn_lt, 2, 2, false },          { "ne", fn_ne, 2, 2, false },
+  { "not", fn_not, 1, 1, false },        { "or", NULL, 1, -1, false },
+  { "pad", fn_pad, 3, 3, true },         { "print", fn_print, 0, -1, false },
+  { "printf", fn_printf, 1, -1, false }, { "println", fn_print, 0, -1, false },
+  { "slice", fn_slice, 1, -1, false },   { "split", fn_split, 2, 2, true },
+  { "title", fn_title, 1, 1, true },     { "truncate", fn_truncate, 2, 2, true },
   { "upper", fn_upper, 1, 1, true },
 };
 
@@ -574,7 +539,7 @@ find (const char *name)
 {
   for (size_t k = 0; k < sizeof funcs / sizeof funcs[0]; k++)
     if (strcmp (funcs[k].name, name) == 0)
-      return (int) k;
+      return (int)k;
   return -1;
 }
 
@@ -586,14 +551,13 @@ tpl_func_known (const char *name)
 
 /* Checks the argument count, then calls the function (or its header stand-in). */
 static int
-call_checked (struct tpl_exec *st, const struct tpl_node *at, yajl_val *a, size_t n,
-              yajl_val *out)
+call_checked (struct tpl_exec *st, const struct tpl_node *at, yajl_val *a, size_t n, yajl_val *out)
 {
   int k = find (at->str);
-  if (funcs[k].max < 0 && n < (size_t) funcs[k].min)
-    return tpl_exec_error (st, at, "wrong number of args for %s: want at least %d got %zu",
-                           at->str, funcs[k].min, n);
-  if (funcs[k].max >= 0 && n != (size_t) funcs[k].min)
+  if (funcs[k].max < 0 && n < (size_t)funcs[k].min)
+    return tpl_exec_error (st, at, "wrong number of args for %s: want at least %d got %zu", at->str,
+                           funcs[k].min, n);
+  if (funcs[k].max >= 0 && n != (size_t)funcs[k].min)
     return tpl_exec_error (st, at, "wrong number of args for %s: want %d got %zu", at->str,
                            funcs[k].min, n);
   if (funcs[k].header_identity && (st->flags & SKIFF_TEMPLATE_HEADER))
@@ -604,6 +568,6 @@ call_checked (struct tpl_exec *st, const struct tpl_node *at, yajl_val *a, size_
 tpl_func
 tpl_func_lookup (const char *name, int flags)
 {
-  (void) flags;
+  (void)flags;
   return find (name) >= 0 ? call_checked : NULL;
 }

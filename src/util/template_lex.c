@@ -30,14 +30,15 @@ static bool
 is_alnum (int c)
 {
   /* bytes >= 0x80 are parts of UTF-8 letters; Go accepts Unicode letters */
-  return c >= 0 && (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-         || c >= 0x80);
+  return c >= 0
+         && (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+             || c >= 0x80);
 }
 
 static int
 peek (struct lexer *l)
 {
-  return l->pos < l->len ? (unsigned char) l->in[l->pos] : -1;
+  return l->pos < l->len ? (unsigned char)l->in[l->pos] : -1;
 }
 
 static int
@@ -45,7 +46,7 @@ next (struct lexer *l)
 {
   if (l->pos >= l->len)
     return -1;
-  int c = (unsigned char) l->in[l->pos++];
+  int c = (unsigned char)l->in[l->pos++];
   if (c == '\n')
     l->line++;
   return c;
@@ -85,8 +86,7 @@ ignore (struct lexer *l)
   l->start_line = l->line;
 }
 
-static void
-errorf (struct lexer *l, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void errorf (struct lexer *l, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 static void
 errorf (struct lexer *l, const char *fmt, ...)
 {
@@ -167,7 +167,7 @@ lex_comment (struct lexer *l)
       errorf (l, "unclosed comment");
       return;
     }
-  while (l->pos < (size_t) (end - l->in) + 2)
+  while (l->pos < (size_t)(end - l->in) + 2)
     next (l);
   bool trim;
   if (!at_right_delim (l, &trim))
@@ -256,10 +256,17 @@ static const struct
   const char *word;
   enum tpl_tok type;
 } keywords[] = {
-  { "block", TOK_BLOCK }, { "break", TOK_BREAK }, { "continue", TOK_CONTINUE },
-  { "define", TOK_DEFINE }, { "else", TOK_ELSE }, { "end", TOK_END },
-  { "if", TOK_IF }, { "nil", TOK_NIL }, { "range", TOK_RANGE },
-  { "template", TOK_TEMPLATE }, { "with", TOK_WITH },
+  { "block", TOK_BLOCK },
+  { "break", TOK_BREAK },
+  { "continue", TOK_CONTINUE },
+  { "define", TOK_DEFINE },
+  { "else", TOK_ELSE },
+  { "end", TOK_END },
+  { "if", TOK_IF },
+  { "nil", TOK_NIL },
+  { "range", TOK_RANGE },
+  { "template", TOK_TEMPLATE },
+  { "with", TOK_WITH },
 };
 
 static void
@@ -376,8 +383,8 @@ static void
 lex_text (struct lexer *l)
 {
   const char *d = strstr (l->in + l->pos, "{{");
-  size_t end = d ? (size_t) (d - l->in) : l->len;
-  bool trim_left = d && d[2] == '-' && is_space ((unsigned char) d[3]);
+  size_t end = d ? (size_t)(d - l->in) : l->len;
+  bool trim_left = d && d[2] == '-' && is_space ((unsigned char)d[3]);
   size_t text_end = end;
   if (trim_left)
     while (text_end > l->start && is_space (l->in[text_end - 1]))

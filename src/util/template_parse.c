@@ -71,8 +71,9 @@ static void
 set_src (struct parser *p, struct tpl_node *n, size_t start, size_t end)
 {
   const char *text = p->t->text;
-  while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n'
-                         || text[end - 1] == '\r'))
+  while (end > start
+         && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n'
+             || text[end - 1] == '\r'))
     end--;
   free (n->src);
   n->src = xstrndup (text + start, end > start ? end - start : 0);
@@ -161,216 +162,6 @@ expect (struct parser *p, enum tpl_tok type, const char *context)
     unexpected (p, tk, context);
 }
 
-/* ---- literals ---- */
-
-static int
-hexval (int c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static void
-put_utf8 (struct tpl_buf *b, uint32_t c)
-{
-  char s[4];
-  if (c < 0x80)
-    tpl_buf_putc (b, (char) c);
-  else if (c < 0x800)
-    {
-      s[0] = (char) (0xc0 | (c >> 6)), s[1] = (char) (0x80 | (c & 0x3f));
-      tpl_buf_add (b, s, 2);
-    }
-  else if (c < 0x10000)
-    {
-      s[0] = (char) (0xe0 | (c >> 12)), s[1] = (char) (0x80 | ((c >> 6) & 0x3f));
-      s[2] = (char) (0x80 | (c & 0x3f));
-      tpl_buf_add (b, s, 3);
-    }
-  else
-    {
-      s[0] = (char) (0xf0 | (c >> 18)), s[1] = (char) (0x80 | ((c >> 12) & 0x3f));
-      s[2] = (char) (0x80 | ((c >> 6) & 0x3f)), s[3] = (char) (0x80 | (c & 0x3f));
-      tpl_buf_add (b, s, 4);
-    }
-}
-
-/* One escape after a backslash (Go strconv.UnquoteChar); returns false on bad syntax. */
-static bool
-unescape (const char **sp, char quote, struct tpl_buf *b)
-{
-  const char *s = *sp;
-  static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\";
-  const char *m = strchr (simple, *s);
-  if (*s && m && (m - simple) % 2 == 0)
-    {
-      tpl_buf_putc (b, m[1]);
-      *sp = s + 1;
-      return true;
-    }
-  if (*s == quote && quote != 0)
-    {
-      tpl_buf_putc (b, quote);
-      *sp = s + 1;
-      return true;
-    }
-  int ndig = *s == 'x' ? 2 : *s == 'u' ? 4 : *s == 'U' ? 8 : 0;
-  uint32_t v = 0;
-  if (ndig)
-    {
-      for (int k = 1; k <= ndig; k++)
-        {
-          int h = hexval ((unsigned char) s[k]);
-          if (h < 0)
-            return false;
-          v = v * 16 + (uint32_t) h;
-        }
-      if (*s == 'x')
-        tpl_buf_putc (b, (char) v);
-      else if (v > 0x10ffff)
-        return false;
-      else
-        put_utf8 (b, v);
-      *sp = s + 1 + ndig;
-      return true;
-    }
-  if (*s >= '0' && *s <= '7')
-    {
-      for (int k = 0; k < 3; k++)
-        {
-          if (s[k] < '0' || s[k] > '7')
-            return false;
-          v = v * 8 + (uint32_t) (s[k] - '0');
-        }
-      if (v > 255)
-        return false;
-      tpl_buf_putc (b, (char) v);
-      *sp = s + 3;
-      return true;
-    }
-  return false;
-}
-
-/* Go strconv.Unquote for "..." and `...`. */
-static char *
-unquote (struct parser *p, const char *tok)
-{
-  size_t n = strlen (tok);
-  struct tpl_buf b = { 0 };
-  if (tok[0] == '`')
-    {
-      for (size_t k = 1; k + 1 < n; k++)
-        if (tok[k] != '\r')
-          tpl_buf_putc (&b, tok[k]);
-      tpl_buf_add (&b, "", 0);
-      return tpl_buf_steal (&b);
-    }
-  const char *s = tok + 1, *end = tok + n - 1;
-  tpl_buf_add (&b, "", 0);
-  while (s < end)
-    {
-      if (*s != '\\')
-        {
-          tpl_buf_putc (&b, *s++);
-          continue;
-        }
-      s++;
-      if (!unescape (&s, '"', &b))
-        {
-          free (tpl_buf_steal (&b));
-          perror_at (p, "invalid syntax");
-        }
-    }
-  return tpl_buf_steal (&b);
-}
-
-static void
-parse_charconst (struct parser *p, struct tpl_node *n, const char *tok)
-{
-  struct tpl_buf b = { 0 };
-  const char *s = tok + 1;
-  bool ok = true;
-  if (*s == '\\')
-    {
-      s++;
-      ok = unescape (&s, '\'', &b);
-    }
-  else
-    {
-      size_t k = 1;
-      unsigned char c = (unsigned char) *s;
-      if (c >= 0xc0)
-        k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-      tpl_buf_add (&b, s, k);
-      s += k;
-    }
-  ok = ok && *s == '\'' && s[1] == '\0' && b.len > 0;
-  char *v = tpl_buf_steal (&b);
-  if (!ok)
-    {
-      free (v);
-      perror_at (p, "malformed character constant: %s", tok);
-    }
-  /* decode the UTF-8 (or single byte) back to a code point */
-  const unsigned char *u = (const unsigned char *) v;
-  int64_t cp = u[0];
-  if (u[0] >= 0xc0 && strlen (v) > 1)
-    {
-      size_t k = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : 2;
-      cp = u[0] & (0x3f >> (k - 1));
-      for (size_t j = 1; j < k && u[j]; j++)
-        cp = (cp << 6) | (u[j] & 0x3f);
-    }
-  free (v);
-  n->is_int = true;
-  n->i = cp;
-}
-
-static void
-parse_number (struct parser *p, struct tpl_node *n, const char *tok)
-{
-  char clean[128];
-  size_t k = 0;
-  for (const char *s = tok; *s && k + 1 < sizeof clean; s++)
-    if (*s != '_')
-      clean[k++] = *s;
-  clean[k] = '\0';
-  bool hex = strstr (clean, "0x") || strstr (clean, "0X");
-  const char *digits = clean + (clean[0] == '+' || clean[0] == '-');
-  char *end;
-  errno = 0;
-  if (hex || !strpbrk (clean, ".eEpP"))
-    {
-      int base = 10;
-      if (digits[0] == '0' && (digits[1] == 'o' || digits[1] == 'O' || digits[1] == 'b' || digits[1] == 'B'))
-        {
-          base = digits[1] == 'b' || digits[1] == 'B' ? 2 : 8;
-          memmove ((char *) digits, digits + 2, strlen (digits + 2) + 1);
-        }
-      else if (hex)
-        base = 16;
-      else if (digits[0] == '0' && digits[1])
-        base = 8;
-      long long v = strtoll (clean, &end, base);
-      if (*end || end == clean)
-        perror_at (p, "illegal number syntax: \"%s\"", tok);
-      if (errno == ERANGE)
-        perror_at (p, "integer overflow: \"%s\"", tok);
-      n->is_int = true;
-      n->i = v;
-      return;
-    }
-  double f = strtod (clean, &end);
-  if (*end || end == clean)
-    perror_at (p, "illegal number syntax: \"%s\"", tok);
-  n->f = f;
-}
-
 /* ---- pipelines ---- */
 
 static struct tpl_node *parse_pipeline (struct parser *p, const char *context, enum tpl_tok end);
@@ -435,21 +226,31 @@ term (struct parser *p)
     case TOK_CHARCONST:
       n = node_new (p, N_NUMBER, tk->pos, tk->line);
       if (tk->type == TOK_CHARCONST)
-        parse_charconst (p, n, tk->val);
+        {
+          if (!tpl_parse_charconst (tk->val, &n->i))
+            perror_at (p, "malformed character constant: %s", tk->val);
+          n->is_int = true;
+        }
       else
-        parse_number (p, n, tk->val);
+        {
+          const char *why = tpl_parse_number (tk->val, &n->is_int, &n->i, &n->f);
+          if (why)
+            perror_at (p, "%s: \"%s\"", why, tk->val);
+        }
       break;
     case TOK_STRING:
     case TOK_RAWSTRING:
       n = node_new (p, N_STRING, tk->pos, tk->line);
-      n->str = unquote (p, tk->val);
+      n->str = tpl_unquote (tk->val);
+      if (n->str == NULL)
+        perror_at (p, "invalid syntax");
       break;
     case TOK_LPAREN:
       n = parse_pipeline (p, "parenthesized pipeline", TOK_RPAREN);
       set_src (p, n, tk->pos, consumed_end (p));
       return n;
     default:
-      p->i = (size_t) (tk - p->toks);
+      p->i = (size_t)(tk - p->toks);
       return NULL;
     }
   set_src (p, n, tk->pos, tok_end (tk));
@@ -584,10 +385,18 @@ parse_pipeline (struct parser *p, const char *context, enum tpl_tok end)
         break;
       switch (tk->type)
         {
-        case TOK_BOOL: case TOK_CHARCONST: case TOK_DOT: case TOK_FIELD: case TOK_IDENT:
-        case TOK_NUMBER: case TOK_NIL: case TOK_RAWSTRING: case TOK_STRING:
-        case TOK_VARIABLE: case TOK_LPAREN:
-          p->i = (size_t) (tk - p->toks);
+        case TOK_BOOL:
+        case TOK_CHARCONST:
+        case TOK_DOT:
+        case TOK_FIELD:
+        case TOK_IDENT:
+        case TOK_NUMBER:
+        case TOK_NIL:
+        case TOK_RAWSTRING:
+        case TOK_STRING:
+        case TOK_VARIABLE:
+        case TOK_LPAREN:
+          p->i = (size_t)(tk - p->toks);
           tpl_node_add (pipe, command (p));
           break;
         default:
@@ -599,7 +408,11 @@ parse_pipeline (struct parser *p, const char *context, enum tpl_tok end)
   for (size_t k = 1; k < pipe->nkids; k++)
     switch (pipe->kids[k]->kids[0]->type)
       {
-      case N_BOOL: case N_DOT: case N_NIL: case N_NUMBER: case N_STRING:
+      case N_BOOL:
+      case N_DOT:
+      case N_NIL:
+      case N_NUMBER:
+      case N_STRING:
         perror_at (p, "non executable command in pipeline stage %zu", k + 1);
       default:
         break;
@@ -700,8 +513,8 @@ action (struct parser *p, enum stop *stop)
     case TOK_CONTINUE:
       {
         const char *what = tk->type == TOK_BREAK ? "{{break}}" : "{{continue}}";
-        struct tpl_node *n = node_new (p, tk->type == TOK_BREAK ? N_BREAK : N_CONTINUE,
-                                       tk->pos, tk->line);
+        struct tpl_node *n
+            = node_new (p, tk->type == TOK_BREAK ? N_BREAK : N_CONTINUE, tk->pos, tk->line);
         n->src = xstrdup (what);
         expect (p, TOK_RDELIM, what);
         if (p->range_depth == 0)
@@ -715,7 +528,7 @@ action (struct parser *p, enum stop *stop)
     default:
       break;
     }
-  p->i = (size_t) (tk - p->toks);
+  p->i = (size_t)(tk - p->toks);
   struct tpl_node *n = node_new (p, N_ACTION, tk->pos, tk->line);
   struct tpl_node *pipe = parse_pipeline (p, "command", TOK_RDELIM);
   tpl_node_add (n, pipe);

@@ -20,7 +20,7 @@ rune_count (const char *s, size_t n)
 {
   size_t c = 0;
   for (size_t k = 0; k < n; k++)
-    if (((unsigned char) s[k] & 0xc0) != 0x80)
+    if (((unsigned char)s[k] & 0xc0) != 0x80)
       c++;
   return c;
 }
@@ -30,7 +30,7 @@ static void
 pad (struct tpl_buf *b, const struct spec *sp, const char *s, bool zero_ok)
 {
   size_t n = strlen (s), w = rune_count (s, n);
-  size_t fill = sp->width > 0 && (size_t) sp->width > w ? (size_t) sp->width - w : 0;
+  size_t fill = sp->width > 0 && (size_t)sp->width > w ? (size_t)sp->width - w : 0;
   if (sp->minus)
     {
       tpl_buf_puts (b, s);
@@ -76,7 +76,7 @@ fmt_int (struct tpl_buf *b, const struct spec *sp, long long i, yajl_val v, int 
   if (verb == 'c' || verb == 'q')
     {
       struct tpl_buf t = { 0 };
-      char ch = (char) i;
+      char ch = (char)i;
       if (verb == 'q')
         tpl_quote (&t, &ch, 1), t.p[0] = '\'', t.p[t.len - 1] = '\'';
       else
@@ -91,7 +91,7 @@ fmt_int (struct tpl_buf *b, const struct spec *sp, long long i, yajl_val v, int 
       return;
     }
   /* Go prints negative hex/octal as -ff (C would print two's complement) */
-  unsigned long long mag = i < 0 ? 0ULL - (unsigned long long) i : (unsigned long long) i;
+  unsigned long long mag = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
   unsigned base = verb == 'd' ? 10 : verb == 'o' ? 8 : 16;
   const char *dig = verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
   char rev[72];
@@ -176,7 +176,7 @@ fmt_string (struct tpl_buf *b, const struct spec *sp, const char *s, yajl_val v,
       /* precision truncates to that many runes */
       size_t runes = 0, k = 0;
       for (; k < n; k++)
-        if (((unsigned char) s[k] & 0xc0) != 0x80 && runes++ == (size_t) sp->prec)
+        if (((unsigned char)s[k] & 0xc0) != 0x80 && runes++ == (size_t)sp->prec)
           break;
       n = k;
     }
@@ -192,7 +192,7 @@ fmt_string (struct tpl_buf *b, const struct spec *sp, const char *s, yajl_val v,
     case 'x':
     case 'X':
       for (size_t k = 0; k < n; k++)
-        tpl_buf_printf (&t, sp->verb == 'x' ? "%02x" : "%02X", (unsigned char) s[k]);
+        tpl_buf_printf (&t, sp->verb == 'x' ? "%02x" : "%02X", (unsigned char)s[k]);
       break;
     default:
       free (t.p);
@@ -206,7 +206,7 @@ fmt_string (struct tpl_buf *b, const struct spec *sp, const char *s, yajl_val v,
 static int
 cmp_keys (const void *x, const void *y)
 {
-  return strcmp (*(const char *const *) x, *(const char *const *) y);
+  return strcmp (*(const char *const *)x, *(const char *const *)y);
 }
 
 /* Composite values: the verb applies to each element, as in Go. */
@@ -275,7 +275,7 @@ fmt_value (struct tpl_buf *b, const struct spec *sp, yajl_val v, int flags)
       return;
     case yajl_t_number:
       if (tpl_is_int (v))
-        fmt_int (b, sp, (long long) v->u.number.i, v, flags);
+        fmt_int (b, sp, (long long)v->u.number.i, v, flags);
       else
         fmt_float (b, sp, v->u.number.d, v, flags);
       return;
@@ -308,7 +308,7 @@ parse_spec (const char *p, struct spec *sp, yajl_val *args, size_t nargs, size_t
   if (*p == '*')
     {
       if (*argi < nargs && tpl_is_int (args[*argi]))
-        sp->width = (int) args[(*argi)++]->u.number.i;
+        sp->width = (int)args[(*argi)++]->u.number.i;
       p++;
     }
   else
@@ -320,7 +320,7 @@ parse_spec (const char *p, struct spec *sp, yajl_val *args, size_t nargs, size_t
       if (*p == '*')
         {
           if (*argi < nargs && tpl_is_int (args[*argi]))
-            sp->prec = (int) args[(*argi)++]->u.number.i;
+            sp->prec = (int)args[(*argi)++]->u.number.i;
           p++;
         }
       else

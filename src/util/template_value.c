@@ -44,7 +44,7 @@ tpl_buf_printf (struct tpl_buf *b, const char *fmt, ...)
   va_end (ap);
   if (n < 0)
     abort ();
-  tpl_buf_add (b, s, (size_t) n);
+  tpl_buf_add (b, s, (size_t)n);
   free (s);
 }
 
@@ -85,7 +85,7 @@ tpl_mk_int (struct tpl_arena *a, int64_t i)
 {
   yajl_val v = arena_new (a, yajl_t_number);
   v->u.number.i = i;
-  v->u.number.d = (double) i;
+  v->u.number.d = (double)i;
   v->u.number.flags = YAJL_NUMBER_INT_VALID | YAJL_NUMBER_DOUBLE_VALID;
   return v;
 }
@@ -276,7 +276,7 @@ tpl_format_float (struct tpl_buf *b, double f, char fmt)
   char d[40];
   int exp;
   shortest_digits (f, d, &exp);
-  int nd = (int) strlen (d);
+  int nd = (int)strlen (d);
   /* strconv 'g' with shortest precision switches to %e at exponent 6; encoding/json at 1e21 */
   bool use_e = fmt == 'j' ? (f < 1e-6 || f >= 1e21) : (exp < -4 || exp >= 6);
   if (use_e)
@@ -315,7 +315,7 @@ tpl_format_float (struct tpl_buf *b, double f, char fmt)
 static int
 cmp_keys (const void *a, const void *b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static void print_nested (struct tpl_buf *b, yajl_val v, int flags);
@@ -382,7 +382,7 @@ tpl_print_value (struct tpl_buf *b, yajl_val v, int flags)
       break;
     case yajl_t_number:
       if (tpl_is_int (v))
-        tpl_buf_printf (b, "%lld", (long long) v->u.number.i);
+        tpl_buf_printf (b, "%lld", (long long)v->u.number.i);
       else
         tpl_format_float (b, v->u.number.d, 'g');
       break;
@@ -435,7 +435,8 @@ utf8_len (const unsigned char *s, uint32_t *cp)
         return 0;
       c = (c << 6) | (s[k] & 0x3f);
     }
-  if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+  if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff)))
+      || (n == 4 && (c < 0x10000 || c > 0x10ffff)))
     return 0;
   *cp = c;
   return n;
@@ -444,7 +445,7 @@ utf8_len (const unsigned char *s, uint32_t *cp)
 void
 tpl_quote (struct tpl_buf *b, const char *s, size_t n)
 {
-  const unsigned char *u = (const unsigned char *) s;
+  const unsigned char *u = (const unsigned char *)s;
   tpl_buf_putc (b, '"');
   for (size_t k = 0; k < n;)
     {
@@ -453,16 +454,35 @@ tpl_quote (struct tpl_buf *b, const char *s, size_t n)
       const char *esc = NULL;
       switch (u[k])
         {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\a': esc = "\\a"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\v': esc = "\\v"; break;
-        default: break;
+        case '"':
+          esc = "\\\"";
+          break;
+        case '\\':
+          esc = "\\\\";
+          break;
+        case '\a':
+          esc = "\\a";
+          break;
+        case '\b':
+          esc = "\\b";
+          break;
+        case '\f':
+          esc = "\\f";
+          break;
+        case '\n':
+          esc = "\\n";
+          break;
+        case '\r':
+          esc = "\\r";
+          break;
+        case '\t':
+          esc = "\\t";
+          break;
+        case '\v':
+          esc = "\\v";
+          break;
+        default:
+          break;
         }
       if (esc)
         tpl_buf_puts (b, esc), l = 1;
@@ -480,7 +500,7 @@ tpl_quote (struct tpl_buf *b, const char *s, size_t n)
 static void
 json_string (struct tpl_buf *b, const char *s)
 {
-  const unsigned char *u = (const unsigned char *) s;
+  const unsigned char *u = (const unsigned char *)s;
   tpl_buf_putc (b, '"');
   for (size_t k = 0; u[k];)
     {
@@ -488,7 +508,7 @@ json_string (struct tpl_buf *b, const char *s)
       size_t l = utf8_len (u + k, &cp);
       unsigned char c = u[k];
       if (c == '"' || c == '\\')
-        tpl_buf_putc (b, '\\'), tpl_buf_putc (b, (char) c);
+        tpl_buf_putc (b, '\\'), tpl_buf_putc (b, (char)c);
       else if (c == '\n')
         tpl_buf_puts (b, "\\n");
       else if (c == '\r')
@@ -536,7 +556,7 @@ json_value (struct tpl_buf *b, yajl_val v, const char *indent, int depth)
       return;
     case yajl_t_number:
       if (tpl_is_int (v))
-        tpl_buf_printf (b, "%lld", (long long) v->u.number.i);
+        tpl_buf_printf (b, "%lld", (long long)v->u.number.i);
       else
         tpl_format_float (b, v->u.number.d, 'j');
       return;

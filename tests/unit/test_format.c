@@ -11,7 +11,8 @@
 static const char *rows_json
     = "[{\"ID\":\"abc\",\"Image\":\"busybox\",\"Names\":\"web\"},"
       "{\"ID\":\"def0123456789\",\"Image\":\"alpine:3\",\"Names\":\"db\"}]";
-static const char *header_json = "{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Names\":\"NAMES\"}";
+static const char *header_json
+    = "{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Names\":\"NAMES\"}";
 static const char *default_table = "table {{.ID}}\\t{{.Image}}\\t{{.Names}}";
 
 static yajl_val

@@ -29,8 +29,7 @@ run (const char *tpl, const char *json)
   char *out = NULL;
   if (json)
     ck_assert_int_eq (skiff_json_parse (json, "test", &data, &err), 0);
-  if (skiff_template_parse (tpl, &t, &err) < 0
-      || skiff_template_execute (t, data, &out, &err) < 0)
+  if (skiff_template_parse (tpl, &t, &err) < 0 || skiff_template_execute (t, data, &out, &err) < 0)
     {
       ck_assert_ptr_null (out);
       out = xasprintf ("ERR: %s", err->msg);
@@ -69,7 +68,8 @@ END_TEST
 START_TEST (json_function)
 {
   check ("{{json .Config.Env}}", doc, "[\"A=1\",\"B=2\"]");
-  check ("{{json .State}}", doc, "{\"Status\":\"running\",\"Running\":true,\"Pid\":42,\"ExitCode\":0}");
+  check ("{{json .State}}", doc,
+         "{\"Status\":\"running\",\"Running\":true,\"Pid\":42,\"ExitCode\":0}");
   check ("{{json .Html}}", doc, "\"<a&b>\"");
   check ("{{json .Config.Cmd}}", doc, "null");
   check ("{{json .Nope.X}}", "{\"nope\":1}", "null");
@@ -102,8 +102,9 @@ END_TEST
 START_TEST (control_structures)
 {
   check ("{{if .State.Running}}up{{else}}down{{end}}", doc, "up");
-  check ("{{if .Empty}}x{{else if eq .State.Status \"exited\"}}e{{else if .Count}}c{{else}}o{{end}}",
-         doc, "c");
+  check (
+      "{{if .Empty}}x{{else if eq .State.Status \"exited\"}}e{{else if .Count}}c{{else}}o{{end}}",
+      doc, "c");
   check ("{{with .State}}{{.Pid}}{{end}}", doc, "42");
   check ("{{with .Empty}}x{{else}}none{{end}}", doc, "none");
   check ("{{with .Empty}}x{{else with .Count}}{{.}}{{end}}", doc, "3");
@@ -200,8 +201,9 @@ START_TEST (exec_errors)
          "ERR: template: :2:4: executing \"\" at <.Nope>: map has no entry for key \"Nope\"");
   check ("{{.Name.X}}", doc,
          "ERR: template: :1:7: executing \"\" at <.Name.X>: can't evaluate field X in type string");
-  check ("{{index .Args 5}}", doc,
-         "ERR: template: :1:2: executing \"\" at <index>: error calling index: index out of range: 5");
+  check (
+      "{{index .Args 5}}", doc,
+      "ERR: template: :1:2: executing \"\" at <index>: error calling index: index out of range: 5");
   check ("{{len 3}}", doc,
          "ERR: template: :1:2: executing \"\" at <len>: error calling len: len of type int");
   check ("{{eq 1 \"a\"}}", doc,
@@ -228,10 +230,12 @@ START_TEST (header_mode)
   _cleanup_yajl_val_ yajl_val h = NULL;
   _cleanup_template_ struct skiff_template *t = NULL;
   struct skiff_error *err = NULL;
-  ck_assert_int_eq (skiff_json_parse ("{\"ID\":\"CONTAINER ID\",\"Names\":\"NAMES\"}", "h", &h,
-                                      &err), 0);
+  ck_assert_int_eq (
+      skiff_json_parse ("{\"ID\":\"CONTAINER ID\",\"Names\":\"NAMES\"}", "h", &h, &err), 0);
   ck_assert_int_eq (skiff_template_parse ("{{.ID}}\t{{.Names | lower}}\t{{truncate .ID 2}}"
-                                          "\t{{.Other}}", &t, &err), 0);
+                                          "\t{{.Other}}",
+                                          &t, &err),
+                    0);
   _cleanup_free_ char *out = NULL;
   ck_assert_int_eq (skiff_template_execute_flags (t, h, SKIFF_TEMPLATE_HEADER, &out, &err), 0);
   ck_assert_str_eq (out, "CONTAINER ID\tNAMES\tCONTAINER ID\t<no value>");

@@ -20,6 +20,8 @@ void tpl_buf_puts (struct tpl_buf *b, const char *s);
 void tpl_buf_putc (struct tpl_buf *b, char c);
 void tpl_buf_printf (struct tpl_buf *b, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
+/* vasprintf that aborts on OOM, like xasprintf. */
+char *tpl_vformat (const char *fmt, va_list ap) __attribute__ ((format (printf, 1, 0)));
 /* Returns the NUL-terminated text and resets b. */
 char *tpl_buf_steal (struct tpl_buf *b);
 

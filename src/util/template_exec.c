@@ -20,11 +20,9 @@ enum
 int
 tpl_exec_error (struct tpl_exec *st, const struct tpl_node *at, const char *fmt, ...)
 {
-  char *msg = NULL;
   va_list ap;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    abort ();
+  char *msg = tpl_vformat (fmt, ap);
   va_end (ap);
   const char *text = st->t->text;
   size_t pos = at->pos;

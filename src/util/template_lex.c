@@ -90,11 +90,9 @@ static void errorf (struct lexer *l, const char *fmt, ...) __attribute__ ((forma
 static void
 errorf (struct lexer *l, const char *fmt, ...)
 {
-  char *msg = NULL;
   va_list ap;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    abort ();
+  char *msg = tpl_vformat (fmt, ap);
   va_end (ap);
   push (l, TOK_ERROR, l->start, l->start_line, msg);
   l->failed = true;

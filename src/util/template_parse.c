@@ -32,11 +32,9 @@ static _Noreturn void perror_at (struct parser *p, const char *fmt, ...)
 static _Noreturn void
 perror_at (struct parser *p, const char *fmt, ...)
 {
-  char *msg = NULL;
   va_list ap;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    abort ();
+  char *msg = tpl_vformat (fmt, ap);
   va_end (ap);
   p->errmsg = xasprintf ("template: :%d: %s", p->line, msg);
   free (msg);

@@ -37,15 +37,21 @@ tpl_buf_putc (struct tpl_buf *b, char c)
 void
 tpl_buf_printf (struct tpl_buf *b, const char *fmt, ...)
 {
-  char *s = NULL;
   va_list ap;
   va_start (ap, fmt);
-  int n = vasprintf (&s, fmt, ap);
+  char *s = tpl_vformat (fmt, ap);
   va_end (ap);
-  if (n < 0)
-    abort ();
-  tpl_buf_add (b, s, (size_t)n);
+  tpl_buf_puts (b, s);
   free (s);
+}
+
+char *
+tpl_vformat (const char *fmt, va_list ap)
+{
+  char *s = NULL;
+  if (vasprintf (&s, fmt, ap) < 0)
+    abort ();
+  return s;
 }
 
 char *

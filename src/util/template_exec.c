@@ -31,14 +31,9 @@ tpl_exec_error (struct tpl_exec *st, const struct tpl_node *at, const char *fmt,
   for (size_t k = 0; k < pos && text[k]; k++)
     if (text[k] == '\n')
       line++, line_start = k + 1;
-  const char *ctx = at->src ? at->src : "";
-  /* Go shortens the context to 20 bytes */
-  if (strlen (ctx) > 20)
-    skiff_error_make (st->err, 0, "template: :%d:%zu: executing \"\" at <%.20s...>: %s", line,
-                      pos - line_start, ctx, msg);
-  else
-    skiff_error_make (st->err, 0, "template: :%d:%zu: executing \"\" at <%s>: %s", line,
-                      pos - line_start, ctx, msg);
+  /* current Go no longer shortens the context (older releases cut it at 20 bytes) */
+  skiff_error_make (st->err, 0, "template: :%d:%zu: executing \"\" at <%s>: %s", line,
+                    pos - line_start, at->src ? at->src : "", msg);
   free (msg);
   return -1;
 }

@@ -452,7 +452,7 @@ control (struct parser *p, enum tpl_node_type type, const char *context, size_t 
   struct tpl_node *n = node_new (p, type, pos, p->line);
   struct tpl_node *pipe = parse_pipeline (p, context, TOK_RDELIM);
   tpl_node_add (n, pipe);
-  n->src = xasprintf ("{{%s %s}}", context, pipe->src);
+  n->pos = pipe->pos; /* Go places a control node at its pipeline */
   if (type == N_RANGE)
     p->range_depth++;
   enum stop stop;
@@ -479,6 +479,11 @@ control (struct parser *p, enum tpl_node_type type, const char *context, size_t 
     }
   tpl_node_add (n, else_list);
   vars_pop (p, nvars);
+  /* error context: the whole construct, from its "{{" through "{{end}}" */
+  size_t start = pos;
+  while (start > 0 && strncmp (p->t->text + start, "{{", 2) != 0)
+    start--;
+  set_src (p, n, start, consumed_end (p));
   return n;
 }
 

@@ -216,11 +216,13 @@ START_TEST (exec_errors)
          "ERR: template: :1:2: executing \"\" at <upper>: wrong number of args for upper: want 1 "
          "got 0");
   check ("{{range .Size}}{{end}}", doc,
-         "ERR: template: :1:2: executing \"\" at <{{range .Size}}>: range can't iterate over 1.5");
+         "ERR: template: :1:8: executing \"\" at <{{range .Size}}{{end}}>: range can't iterate "
+         "over 1.5");
   check ("{{\"x\" | .Name}}", doc,
          "ERR: template: :1:8: executing \"\" at <.Name>: Name is not a method but has arguments");
   check ("{{(index .NetworkSettings.Networks \"net\").Foo}}", doc,
-         "ERR: template: :1:41: executing \"\" at <(index .NetworkSetti...>: map has no entry for "
+         "ERR: template: :1:41: executing \"\" at <(index .NetworkSettings.Networks \"net\").Foo>: "
+         "map has no entry for "
          "key \"Foo\"");
 }
 END_TEST

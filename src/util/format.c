@@ -62,7 +62,7 @@ skiff_format_print (FILE *out, const char *format, const char *default_table, ya
 {
   int is_table;
   if (format == NULL || *format == '\0')
-    format = default_table;
+    format = default_table ? default_table : "";
   _cleanup_free_ char *text = skiff_format_normalize (format, &is_table);
   if (is_table && *text == '\0' && format != default_table)
     {

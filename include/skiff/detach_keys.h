@@ -13,7 +13,7 @@ struct skiff_detach_keys
 {
   unsigned char *seq; /* the byte sequence; NULL when detaching is disabled */
   size_t len;
-  size_t held;        /* matcher state: seq[0, held) was typed and is held back */
+  size_t held; /* matcher state: seq[0, held) was typed and is held back */
 };
 
 /* Parses docker's syntax (moby/term ToBytes): a comma list of single characters, "ctrl-@",
@@ -28,8 +28,8 @@ void skiff_detach_keys_free (struct skiff_detach_keys *keys);
  * to *out_len.  Bytes that may start the sequence are held back across calls; when the match
  * fails they are forwarded.  Returns true when the whole sequence was typed: out then holds
  * what preceded it, and the rest of in is dropped (the user detached). */
-bool skiff_detach_keys_feed (struct skiff_detach_keys *keys, const char *in, size_t len,
-                             char *out, size_t *out_len);
+bool skiff_detach_keys_feed (struct skiff_detach_keys *keys, const char *in, size_t len, char *out,
+                             size_t *out_len);
 
 /* At EOF of the input: the held bytes (a partial match), to forward.  Returns their count. */
 size_t skiff_detach_keys_flush (struct skiff_detach_keys *keys, char *out);

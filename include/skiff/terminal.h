@@ -34,8 +34,8 @@ enum skiff_relay_end
 
 struct skiff_relay
 {
-  int in_fd;      /* user input copied to master_fd; -1 for none */
-  int out_fd;     /* master output copied here */
+  int in_fd;  /* user input copied to master_fd; -1 for none */
+  int out_fd; /* master output copied here */
   int master_fd;
   int winsize_fd; /* terminal whose size is copied to master_fd at start and on SIGWINCH;
                      -1 for none */

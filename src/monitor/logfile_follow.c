@@ -14,7 +14,7 @@
 
 /* Reads fd to EOF, passing the bytes on.  Returns 0, 1 (callback asked to stop) or -errno. */
 static int
-drain (int fd, const struct skiff_log_follow_cb *cb, struct skiff_error **err)
+drain (int fd, const struct skiff_logfile_follow_cb *cb, struct skiff_error **err)
 {
   char buf[65536];
   for (;;)
@@ -26,7 +26,7 @@ drain (int fd, const struct skiff_log_follow_cb *cb, struct skiff_error **err)
         return skiff_error_make (err, errno, "read log file");
       if (n == 0)
         return 0;
-      int ret = cb->on_data (cb->data, buf, (size_t) n, err);
+      int ret = cb->on_data (cb->data, buf, (size_t)n, err);
       if (ret != 0)
         return ret;
     }
@@ -36,7 +36,7 @@ drain (int fd, const struct skiff_log_follow_cb *cb, struct skiff_error **err)
 static int
 clear_events (int ifd, struct skiff_error **err)
 {
-  char ev[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  char ev[4096] __attribute__ ((aligned (__alignof__(struct inotify_event))));
   for (;;)
     {
       ssize_t n = read (ifd, ev, sizeof ev);
@@ -51,7 +51,7 @@ clear_events (int ifd, struct skiff_error **err)
 }
 
 int
-skiff_logfile_follow (int fd, const char *path, const struct skiff_log_follow_cb *cb,
+skiff_logfile_follow (int fd, const char *path, const struct skiff_logfile_follow_cb *cb,
                       struct skiff_error **err)
 {
   _cleanup_close_ int ifd = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
@@ -80,7 +80,7 @@ skiff_logfile_follow (int fd, const char *path, const struct skiff_log_follow_cb
 
 struct print_state
 {
-  struct skiff_log_reader *reader;
+  struct skiff_logfile_reader *reader;
   bool (*exited) (void *);
   void *exited_data;
 };
@@ -89,10 +89,10 @@ static int
 print_on_data (void *data, const char *buf, size_t len, struct skiff_error **err)
 {
   struct print_state *ps = data;
-  int ret = skiff_log_reader_feed (ps->reader, buf, len, err);
+  int ret = skiff_logfile_reader_feed (ps->reader, buf, len, err);
   if (ret < 0)
     return ret;
-  return skiff_log_reader_done (ps->reader) ? 1 : 0;
+  return skiff_logfile_reader_done (ps->reader) ? 1 : 0;
 }
 
 static bool
@@ -103,8 +103,8 @@ print_exited (void *data)
 }
 
 int
-skiff_logfile_print (const char *path, const struct skiff_log_options *opts,
-                     const struct skiff_log_sink *sink, bool (*exited) (void *),
+skiff_logfile_print (const char *path, const struct skiff_logfile_options *opts,
+                     const struct skiff_logfile_sink *sink, bool (*exited) (void *),
                      void *exited_data, struct skiff_error **err)
 {
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -113,11 +113,11 @@ skiff_logfile_print (const char *path, const struct skiff_log_options *opts,
   if (opts->tail >= 0 && skiff_logfile_seek_tail (fd, opts->tail, err) < 0)
     return skiff_error_prefix (err, "%s", path);
 
-  struct print_state ps = { skiff_log_reader_new (opts, sink), exited, exited_data };
-  struct skiff_log_follow_cb cb = { print_on_data, print_exited, &ps };
+  struct print_state ps = { skiff_logfile_reader_new (opts, sink), exited, exited_data };
+  struct skiff_logfile_follow_cb cb = { print_on_data, print_exited, &ps };
   int ret = skiff_logfile_follow (fd, path, &cb, err);
   if (ret == 0)
-    ret = skiff_log_reader_finish (ps.reader, err);
-  skiff_log_reader_free (ps.reader);
+    ret = skiff_logfile_reader_finish (ps.reader, err);
+  skiff_logfile_reader_free (ps.reader);
   return ret;
 }

@@ -31,27 +31,28 @@ buf_add (struct buf *b, const char *p, size_t n)
   b->len += n;
 }
 
-struct skiff_log_reader
+struct skiff_logfile_reader
 {
-  struct skiff_log_options opts;
-  struct skiff_log_sink sink;
-  struct buf pending;       /* bytes of a record line not yet terminated */
-  struct buf partial[2];    /* text of P records per stream, waiting for their F record */
+  struct skiff_logfile_options opts;
+  struct skiff_logfile_sink sink;
+  struct buf pending;    /* bytes of a record line not yet terminated */
+  struct buf partial[2]; /* text of P records per stream, waiting for their F record */
   struct timespec partial_ts[2];
   bool done;
 };
 
-struct skiff_log_reader *
-skiff_log_reader_new (const struct skiff_log_options *opts, const struct skiff_log_sink *sink)
+struct skiff_logfile_reader *
+skiff_logfile_reader_new (const struct skiff_logfile_options *opts,
+                          const struct skiff_logfile_sink *sink)
 {
-  struct skiff_log_reader *r = xzalloc (sizeof *r);
+  struct skiff_logfile_reader *r = xzalloc (sizeof *r);
   r->opts = *opts;
   r->sink = *sink;
   return r;
 }
 
 void
-skiff_log_reader_free (struct skiff_log_reader *r)
+skiff_logfile_reader_free (struct skiff_logfile_reader *r)
 {
   if (r == NULL)
     return;
@@ -62,7 +63,7 @@ skiff_log_reader_free (struct skiff_log_reader *r)
 }
 
 bool
-skiff_log_reader_done (const struct skiff_log_reader *r)
+skiff_logfile_reader_done (const struct skiff_logfile_reader *r)
 {
   return r->done;
 }
@@ -77,7 +78,7 @@ ts_cmp (const struct timespec *a, const struct timespec *b)
 
 /* Writes one joined line (text of stream's partial buffer + tail), stamped with ts. */
 static int
-emit (struct skiff_log_reader *r, enum skiff_log_stream stream, const struct timespec *ts,
+emit (struct skiff_logfile_reader *r, enum skiff_logfile_stream stream, const struct timespec *ts,
       const char *text, size_t len, bool newline, struct skiff_error **err)
 {
   struct buf *part = &r->partial[stream];
@@ -87,8 +88,8 @@ emit (struct skiff_log_reader *r, enum skiff_log_stream stream, const struct tim
       struct buf line = { 0 };
       if (r->opts.timestamps)
         {
-          char stamp[SKIFF_LOG_TIME_LEN];
-          skiff_log_time_format (ts, stamp);
+          char stamp[SKIFF_LOGFILE_TIME_LEN];
+          skiff_logfile_time_format (ts, stamp);
           buf_add (&line, stamp, strlen (stamp));
           buf_add (&line, " ", 1);
         }
@@ -104,10 +105,10 @@ emit (struct skiff_log_reader *r, enum skiff_log_stream stream, const struct tim
 }
 
 static int
-handle_line (struct skiff_log_reader *r, const char *line, size_t len, struct skiff_error **err)
+handle_line (struct skiff_logfile_reader *r, const char *line, size_t len, struct skiff_error **err)
 {
-  struct skiff_log_record rec;
-  if (skiff_log_record_parse (line, len, &rec) < 0)
+  struct skiff_logfile_record rec;
+  if (skiff_logfile_record_parse (line, len, &rec) < 0)
     return 0; /* a torn or foreign line: skip it rather than fail the whole read */
   if (r->opts.has_until && ts_cmp (&rec.ts, &r->opts.until) > 0)
     {
@@ -126,8 +127,8 @@ handle_line (struct skiff_log_reader *r, const char *line, size_t len, struct sk
 }
 
 int
-skiff_log_reader_feed (struct skiff_log_reader *r, const char *buf, size_t len,
-                       struct skiff_error **err)
+skiff_logfile_reader_feed (struct skiff_logfile_reader *r, const char *buf, size_t len,
+                           struct skiff_error **err)
 {
   while (len > 0 && !r->done)
     {
@@ -137,7 +138,7 @@ skiff_log_reader_feed (struct skiff_log_reader *r, const char *buf, size_t len,
           buf_add (&r->pending, buf, len);
           return 0;
         }
-      size_t n = (size_t) (nl - buf);
+      size_t n = (size_t)(nl - buf);
       int ret;
       if (r->pending.len > 0)
         {
@@ -156,13 +157,13 @@ skiff_log_reader_feed (struct skiff_log_reader *r, const char *buf, size_t len,
 }
 
 int
-skiff_log_reader_finish (struct skiff_log_reader *r, struct skiff_error **err)
+skiff_logfile_reader_finish (struct skiff_logfile_reader *r, struct skiff_error **err)
 {
   for (int s = 0; s < 2 && !r->done; s++)
     if (r->partial[s].len > 0)
       {
         struct timespec ts = r->partial_ts[s];
-        int ret = emit (r, (enum skiff_log_stream) s, &ts, "", 0, false, err);
+        int ret = emit (r, (enum skiff_logfile_stream)s, &ts, "", 0, false, err);
         if (ret < 0)
           return ret;
       }
@@ -180,14 +181,14 @@ write_fd_all (int fd, const char *buf, size_t len, struct skiff_error **err)
       if (n < 0)
         return skiff_error_make (err, errno, "write fd %d", fd);
       buf += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
 
 int
-skiff_log_sink_fds (void *data, enum skiff_log_stream stream, const char *buf, size_t len,
-                    struct skiff_error **err)
+skiff_logfile_sink_fds (void *data, enum skiff_logfile_stream stream, const char *buf, size_t len,
+                        struct skiff_error **err)
 {
   const int *fds = data;
   return write_fd_all (fds[stream], buf, len, err);
@@ -199,17 +200,17 @@ skiff_log_sink_fds (void *data, enum skiff_log_stream stream, const char *buf, s
 static bool
 is_full_record (const char *line, size_t len)
 {
-  struct skiff_log_record rec;
-  return skiff_log_record_parse (line, len, &rec) == 0 && !rec.partial;
+  struct skiff_logfile_record rec;
+  return skiff_logfile_record_parse (line, len, &rec) == 0 && !rec.partial;
 }
 
 #define TAIL_BLOCK 65536
 
 struct tail_scan
 {
-  long want;  /* line ends to skip past: n + 1 */
+  long want; /* line ends to skip past: n + 1 */
   long seen;
-  bool last;  /* the next line examined is the last one of the file */
+  bool last; /* the next line examined is the last one of the file */
 };
 
 /* Walks the record lines of block[0, *end) backwards.  Returns the block offset where the
@@ -223,15 +224,15 @@ tail_scan_block (struct tail_scan *t, const char *block, size_t *end, bool whole
       const char *nl = memrchr (block, '\n', *end);
       if (nl == NULL && !whole)
         return -1;
-      size_t ls = nl ? (size_t) (nl - block) + 1 : 0;
+      size_t ls = nl ? (size_t)(nl - block) + 1 : 0;
       if (t->last || is_full_record (block + ls, *end - ls))
         t->seen++;
       t->last = false;
       if (t->seen >= t->want)
-        return (long) *end + 1;
+        return (long)*end + 1;
       if (nl == NULL)
         return -1;
-      *end = (size_t) (nl - block);
+      *end = (size_t)(nl - block);
     }
 }
 
@@ -247,11 +248,11 @@ skiff_logfile_seek_tail (int fd, long n, struct skiff_error **err)
   size_t carry_len = 0;
   while (n >= 0 && pos > 0)
     {
-      size_t want = pos > TAIL_BLOCK ? TAIL_BLOCK : (size_t) pos;
-      pos -= (off_t) want;
+      size_t want = pos > TAIL_BLOCK ? TAIL_BLOCK : (size_t)pos;
+      pos -= (off_t)want;
       _cleanup_free_ char *block = xmalloc (want + carry_len + 1);
       ssize_t got = pread (fd, block, want, pos);
-      if (got != (ssize_t) want)
+      if (got != (ssize_t)want)
         return skiff_error_make (err, got < 0 ? errno : EIO, "read log file");
       if (carry_len > 0)
         memcpy (block + want, carry, carry_len);

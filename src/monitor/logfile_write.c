@@ -15,14 +15,14 @@
 static const char *const stream_names[] = { "stdout", "stderr" };
 
 void
-skiff_log_time_format (const struct timespec *ts, char buf[SKIFF_LOG_TIME_LEN])
+skiff_logfile_time_format (const struct timespec *ts, char buf[SKIFF_LOGFILE_TIME_LEN])
 {
   struct tm tm;
   time_t secs = ts->tv_sec;
   gmtime_r (&secs, &tm);
   char base[24];
   strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, SKIFF_LOG_TIME_LEN, "%.19s.%09ldZ", base, (long) ts->tv_nsec);
+  snprintf (buf, SKIFF_LOGFILE_TIME_LEN, "%.19s.%09ldZ", base, (long)ts->tv_nsec);
 }
 
 int
@@ -46,24 +46,24 @@ write_all (int fd, const char *buf, size_t len, struct skiff_error **err)
       if (n < 0)
         return skiff_error_make (err, errno, "write log file");
       buf += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
 
 /* Appends one record to out (which has room, see skiff_logfile_append). */
 static size_t
-put_record (char *out, const char *stamp, enum skiff_log_stream stream, bool partial,
+put_record (char *out, const char *stamp, enum skiff_logfile_stream stream, bool partial,
             const char *text, size_t len)
 {
   int n = sprintf (out, "%s %s %c ", stamp, stream_names[stream], partial ? 'P' : 'F');
   memcpy (out + n, text, len);
   out[n + len] = '\n';
-  return (size_t) n + len + 1;
+  return (size_t)n + len + 1;
 }
 
 int
-skiff_logfile_append (int fd, enum skiff_log_stream stream, const struct timespec *ts,
+skiff_logfile_append (int fd, enum skiff_logfile_stream stream, const struct timespec *ts,
                       const char *buf, size_t len, struct skiff_error **err)
 {
   if (len == 0)
@@ -72,10 +72,10 @@ skiff_logfile_append (int fd, enum skiff_log_stream stream, const struct timespe
   for (size_t i = 0; i < len; i++)
     lines += buf[i] == '\n';
   /* each record: stamp + " stdout F " + text + "\n" */
-  size_t per = SKIFF_LOG_TIME_LEN + 12;
+  size_t per = SKIFF_LOGFILE_TIME_LEN + 12;
   _cleanup_free_ char *out = xmalloc (len + lines * per + 1);
-  char stamp[SKIFF_LOG_TIME_LEN];
-  skiff_log_time_format (ts, stamp);
+  char stamp[SKIFF_LOGFILE_TIME_LEN];
+  skiff_logfile_time_format (ts, stamp);
 
   size_t used = 0, start = 0;
   for (size_t i = 0; i < len; i++)
@@ -102,17 +102,17 @@ parse_stamp (const char *p, size_t n, struct timespec *ts)
 }
 
 int
-skiff_log_record_parse (const char *line, size_t len, struct skiff_log_record *rec)
+skiff_logfile_record_parse (const char *line, size_t len, struct skiff_logfile_record *rec)
 {
   const char *end = line + len;
   const char *sp = memchr (line, ' ', len);
-  if (sp == NULL || parse_stamp (line, (size_t) (sp - line), &rec->ts) < 0)
+  if (sp == NULL || parse_stamp (line, (size_t)(sp - line), &rec->ts) < 0)
     return -EINVAL;
   const char *p = sp + 1;
   if (end - p >= 7 && memcmp (p, "stdout ", 7) == 0)
-    rec->stream = SKIFF_LOG_STDOUT;
+    rec->stream = SKIFF_LOGFILE_STDOUT;
   else if (end - p >= 7 && memcmp (p, "stderr ", 7) == 0)
-    rec->stream = SKIFF_LOG_STDERR;
+    rec->stream = SKIFF_LOGFILE_STDERR;
   else
     return -EINVAL;
   p += 7;
@@ -122,6 +122,6 @@ skiff_log_record_parse (const char *line, size_t len, struct skiff_log_record *r
   rec->partial = *p == 'P';
   p = end - p >= 2 ? p + 2 : end;
   rec->text = p;
-  rec->len = (size_t) (end - p);
+  rec->len = (size_t)(end - p);
   return 0;
 }

@@ -19,8 +19,8 @@ struct unit
 
 /* Go's time.ParseDuration units; longest names first so "ms" wins over "m". */
 static const struct unit units[] = {
-  { "ns", 1 },           { "us", 1000 },           { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
-  { "ms", 1000000 },     { "s", NSEC },             { "m", 60 * NSEC },    { "h", 3600 * NSEC },
+  { "ns", 1 },       { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
+  { "ms", 1000000 }, { "s", NSEC },  { "m", 60 * NSEC },    { "h", 3600 * NSEC },
 };
 
 static const struct unit *
@@ -57,11 +57,11 @@ parse_go_duration (const char *s, int64_t *out)
     {
       const char *start = s;
       long double v = 0, scale = 1;
-      while (isdigit ((unsigned char) *s))
+      while (isdigit ((unsigned char)*s))
         v = v * 10 + (*s++ - '0');
       bool digits = s > start;
       if (*s == '.')
-        for (s++; isdigit ((unsigned char) *s); s++, digits = true)
+        for (s++; isdigit ((unsigned char)*s); s++, digits = true)
           v += (*s - '0') * (scale /= 10);
       if (!digits)
         return -1;
@@ -70,9 +70,9 @@ parse_go_duration (const char *s, int64_t *out)
         return -1;
       total += v * u->ns;
     }
-  if (total > (long double) INT64_MAX)
+  if (total > (long double)INT64_MAX)
     return -1;
-  *out = sign * (int64_t) total;
+  *out = sign * (int64_t)total;
   return 0;
 }
 
@@ -83,21 +83,21 @@ parse_unix (const char *s, struct timespec *out)
   char *end;
   errno = 0;
   long long secs = strtoll (s, &end, 10);
-  if (errno != 0 || end == s || !(isdigit ((unsigned char) *s) || *s == '-'))
+  if (errno != 0 || end == s || !(isdigit ((unsigned char)*s) || *s == '-'))
     return -1;
   long nsec = 0;
   if (*end == '.')
     {
       const char *f = end + 1;
       long scale = 100000000;
-      for (end++; isdigit ((unsigned char) *end); end++, scale /= 10)
+      for (end++; isdigit ((unsigned char)*end); end++, scale /= 10)
         nsec += (*end - '0') * scale;
       if (end == f || end - f > 9)
         return -1;
     }
   if (*end != '\0')
     return -1;
-  out->tv_sec = (time_t) secs;
+  out->tv_sec = (time_t)secs;
   out->tv_nsec = nsec;
   return 0;
 }
@@ -109,7 +109,7 @@ digits (const char **p, int n, int *out)
   int v = 0;
   for (int i = 0; i < n; i++, (*p)++)
     {
-      if (!isdigit ((unsigned char) **p))
+      if (!isdigit ((unsigned char)**p))
         return -1;
       v = v * 10 + (**p - '0');
     }
@@ -136,7 +136,7 @@ parse_clock (const char **p, struct tm *tm, long *nsec)
     return 0;
   long scale = 100000000;
   const char *f = ++(*p);
-  for (; isdigit ((unsigned char) **p); (*p)++, scale /= 10)
+  for (; isdigit ((unsigned char)**p); (*p)++, scale /= 10)
     *nsec += (**p - '0') * scale;
   return *p == f || *p - f > 9 ? -1 : 0;
 }
@@ -191,16 +191,16 @@ parse_date (const char *s, struct timespec *out)
 }
 
 int
-skiff_log_parse_time (const char *value, const struct timespec *now, struct timespec *out,
-                      struct skiff_error **err)
+skiff_logfile_parse_time (const char *value, const struct timespec *now, struct timespec *out,
+                          struct skiff_error **err)
 {
   int64_t d;
   /* docker reads a bare "0" as the Unix epoch, not as a zero duration */
   if (strcmp (value, "0") != 0 && parse_go_duration (value, &d) == 0)
     {
-      int64_t t = (int64_t) now->tv_sec * NSEC + now->tv_nsec - d;
-      out->tv_sec = (time_t) (t / NSEC);
-      out->tv_nsec = (long) (t % NSEC);
+      int64_t t = (int64_t)now->tv_sec * NSEC + now->tv_nsec - d;
+      out->tv_sec = (time_t)(t / NSEC);
+      out->tv_nsec = (long)(t % NSEC);
       if (out->tv_nsec < 0)
         {
           out->tv_nsec += NSEC;

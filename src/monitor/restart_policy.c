@@ -32,7 +32,7 @@ parse_count (const char *s, int *out)
   long v = strtol (s, &end, 10);
   if (*s == '\0' || *s == ' ' || *end != '\0' || errno != 0 || v < INT_MIN || v > INT_MAX)
     return -1;
-  *out = (int) v;
+  *out = (int)v;
   return 0;
 }
 
@@ -43,7 +43,7 @@ mode_from_name (const char *name, enum skiff_restart_mode *mode)
     return *mode = SKIFF_RESTART_NO, 0;
   for (size_t i = 0; i < sizeof mode_names / sizeof mode_names[0]; i++)
     if (strcmp (name, mode_names[i]) == 0)
-      return *mode = (enum skiff_restart_mode) i, 0;
+      return *mode = (enum skiff_restart_mode)i, 0;
   return -1;
 }
 
@@ -76,8 +76,8 @@ skiff_restart_policy_parse (const char *text, struct skiff_restart_policy *out,
                              "'on-failure'%s",
                              count < 0 ? " and cannot be negative" : "");
   if (count < 0)
-    return skiff_error_make (
-        err, 0, "invalid restart policy: maximum retry count cannot be negative");
+    return skiff_error_make (err, 0,
+                             "invalid restart policy: maximum retry count cannot be negative");
   out->mode = mode;
   out->max_retries = count;
   return 0;
@@ -88,8 +88,7 @@ skiff_restart_check_rm (const struct skiff_restart_policy *policy, bool rm,
                         struct skiff_error **err)
 {
   if (rm && policy->mode != SKIFF_RESTART_NO)
-    return skiff_error_make (err, 0,
-                             "conflicting options: cannot specify both --restart and --rm");
+    return skiff_error_make (err, 0, "conflicting options: cannot specify both --restart and --rm");
   return 0;
 }
 
@@ -119,8 +118,8 @@ on_failure_applies (const struct skiff_restart_policy *policy, int restart_count
 }
 
 bool
-skiff_restart_should (const struct skiff_restart_policy *policy,
-                      struct skiff_restart_state *st, int exit_code, int64_t run_ms)
+skiff_restart_should (const struct skiff_restart_policy *policy, struct skiff_restart_state *st,
+                      int exit_code, int64_t run_ms)
 {
   if (policy->mode == SKIFF_RESTART_NO || st->cancelled)
     return false;

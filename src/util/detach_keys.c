@@ -9,9 +9,9 @@
 
 /* Index = the control code (moby/term ascii.go). */
 static const char *const ctrl_names[] = {
-  "ctrl-@", "ctrl-a", "ctrl-b", "ctrl-c", "ctrl-d", "ctrl-e", "ctrl-f", "ctrl-g",
-  "ctrl-h", "ctrl-i", "ctrl-j", "ctrl-k", "ctrl-l", "ctrl-m", "ctrl-n", "ctrl-o",
-  "ctrl-p", "ctrl-q", "ctrl-r", "ctrl-s", "ctrl-t", "ctrl-u", "ctrl-v", "ctrl-w",
+  "ctrl-@", "ctrl-a", "ctrl-b", "ctrl-c", "ctrl-d",  "ctrl-e", "ctrl-f", "ctrl-g",
+  "ctrl-h", "ctrl-i", "ctrl-j", "ctrl-k", "ctrl-l",  "ctrl-m", "ctrl-n", "ctrl-o",
+  "ctrl-p", "ctrl-q", "ctrl-r", "ctrl-s", "ctrl-t",  "ctrl-u", "ctrl-v", "ctrl-w",
   "ctrl-x", "ctrl-y", "ctrl-z", "ctrl-[", "ctrl-\\", "ctrl-]", "ctrl-^", "ctrl-_",
 };
 
@@ -19,18 +19,17 @@ static int
 key_code (const char *key, size_t len)
 {
   if (len == 1)
-    return (unsigned char) key[0];
+    return (unsigned char)key[0];
   for (size_t i = 0; i < sizeof ctrl_names / sizeof ctrl_names[0]; i++)
     if (strlen (ctrl_names[i]) == len && memcmp (ctrl_names[i], key, len) == 0)
-      return (int) i;
+      return (int)i;
   if (len == 3 && memcmp (key, "DEL", 3) == 0)
     return 127;
   return -1;
 }
 
 int
-skiff_detach_keys_parse (const char *text, struct skiff_detach_keys *out,
-                         struct skiff_error **err)
+skiff_detach_keys_parse (const char *text, struct skiff_detach_keys *out, struct skiff_error **err)
 {
   memset (out, 0, sizeof *out);
   if (*text == '\0')
@@ -40,14 +39,14 @@ skiff_detach_keys_parse (const char *text, struct skiff_detach_keys *out,
   for (const char *p = text;; p++)
     {
       const char *comma = strchrnul (p, ',');
-      int code = key_code (p, (size_t) (comma - p));
+      int code = key_code (p, (size_t)(comma - p));
       if (code < 0)
         {
           free (seq);
           return skiff_error_make (err, 0, "invalid detach keys (%s): Unknown character: '%.*s'",
-                                   text, (int) (comma - p), p);
+                                   text, (int)(comma - p), p);
         }
-      seq[n++] = (unsigned char) code;
+      seq[n++] = (unsigned char)code;
       if (*comma == '\0')
         break;
       p = comma;
@@ -73,13 +72,12 @@ mismatch (struct skiff_detach_keys *k, unsigned char c, char *out, size_t *o)
   for (size_t s = 1; s <= total; s++)
     {
       size_t keep = total - s;
-      bool ok = keep == 0
-                || (memcmp (k->seq + s, k->seq, keep - 1) == 0 && k->seq[keep - 1] == c);
+      bool ok = keep == 0 || (memcmp (k->seq + s, k->seq, keep - 1) == 0 && k->seq[keep - 1] == c);
       if (ok)
         {
           /* forward the s dropped bytes: they are seq[0, s) (c only when s == total) */
           for (size_t i = 0; i < s; i++)
-            out[(*o)++] = (char) (i < k->held ? k->seq[i] : c);
+            out[(*o)++] = (char)(i < k->held ? k->seq[i] : c);
           k->held = keep;
           return;
         }
@@ -93,9 +91,9 @@ skiff_detach_keys_feed (struct skiff_detach_keys *k, const char *in, size_t len,
   size_t o = 0;
   for (size_t i = 0; i < len; i++)
     {
-      unsigned char c = (unsigned char) in[i];
+      unsigned char c = (unsigned char)in[i];
       if (k->len == 0)
-        out[o++] = (char) c;
+        out[o++] = (char)c;
       else if (c == k->seq[k->held])
         {
           if (++k->held == k->len)

@@ -19,7 +19,7 @@ int
 skiff_term_make_raw (int fd, struct skiff_error **err)
 {
   if (saved_fd >= 0)
-    return skiff_error_make (err, EBUSY, "make terminal raw: fd %d already raw", (int) saved_fd);
+    return skiff_error_make (err, EBUSY, "make terminal raw: fd %d already raw", (int)saved_fd);
   struct termios t;
   if (tcgetattr (fd, &t) < 0)
     return skiff_error_make (err, errno, "tcgetattr fd %d", fd);

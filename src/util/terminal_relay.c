@@ -27,7 +27,7 @@ write_all (int fd, const char *buf, size_t len, struct skiff_error **err)
       if (n < 0)
         return skiff_error_make (err, errno, "write fd %d", fd);
       buf += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
@@ -66,12 +66,12 @@ on_input (const struct skiff_relay *r, struct skiff_error **err)
   struct skiff_detach_keys *k = r->keys;
   size_t klen = k ? k->len : 0;
   _cleanup_free_ char *out = xmalloc (RELAY_BUF + klen);
-  size_t olen = (size_t) n;
+  size_t olen = (size_t)n;
   bool detached = false;
   if (n == 0)
     olen = k ? skiff_detach_keys_flush (k, out) : 0;
   else if (k)
-    detached = skiff_detach_keys_feed (k, in, (size_t) n, out, &olen);
+    detached = skiff_detach_keys_feed (k, in, (size_t)n, out, &olen);
   else
     memcpy (out, in, olen);
   if (write_all (r->master_fd, out, olen, err) < 0)
@@ -92,7 +92,7 @@ on_output (const struct skiff_relay *r, struct skiff_error **err)
     return 1;
   if (n < 0)
     return skiff_error_make (err, errno, "read pty master");
-  return write_all (r->out_fd, buf, (size_t) n, err);
+  return write_all (r->out_fd, buf, (size_t)n, err);
 }
 
 static int
@@ -134,8 +134,7 @@ relay_loop (const struct skiff_relay *r, int sfd, enum skiff_relay_end *why,
 }
 
 int
-skiff_term_relay (const struct skiff_relay *r, enum skiff_relay_end *why,
-                  struct skiff_error **err)
+skiff_term_relay (const struct skiff_relay *r, enum skiff_relay_end *why, struct skiff_error **err)
 {
   sigset_t winch, old;
   sigemptyset (&winch);

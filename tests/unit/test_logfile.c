@@ -42,7 +42,7 @@ read_all (void)
 }
 
 static void
-append (int fd, enum skiff_log_stream s, time_t sec, long nsec, const char *text)
+append (int fd, enum skiff_logfile_stream s, time_t sec, long nsec, const char *text)
 {
   struct timespec ts = { sec, nsec };
   struct skiff_error *err = NULL;
@@ -54,9 +54,9 @@ START_TEST (write_format)
   int fd;
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_logfile_open (path, &fd, &err), 0);
-  append (fd, SKIFF_LOG_STDOUT, 1700000000, 5, "hello\nwor");
-  append (fd, SKIFF_LOG_STDERR, 1700000001, 0, "oops\n\n");
-  append (fd, SKIFF_LOG_STDOUT, 1700000002, 120000000, "ld\n");
+  append (fd, SKIFF_LOGFILE_STDOUT, 1700000000, 5, "hello\nwor");
+  append (fd, SKIFF_LOGFILE_STDERR, 1700000001, 0, "oops\n\n");
+  append (fd, SKIFF_LOGFILE_STDOUT, 1700000002, 120000000, "ld\n");
   close (fd);
   _cleanup_free_ char *text = read_all ();
   ck_assert_str_eq (text, "2023-11-14T22:13:20.000000005Z stdout F hello\n"
@@ -72,22 +72,22 @@ END_TEST
 
 START_TEST (record_parse)
 {
-  struct skiff_log_record rec;
+  struct skiff_logfile_record rec;
   const char *l = "2023-11-14T23:13:20.5+01:00 stderr P abc def";
-  ck_assert_int_eq (skiff_log_record_parse (l, strlen (l), &rec), 0);
+  ck_assert_int_eq (skiff_logfile_record_parse (l, strlen (l), &rec), 0);
   ck_assert_int_eq (rec.ts.tv_sec, 1700000000);
   ck_assert_int_eq (rec.ts.tv_nsec, 500000000);
-  ck_assert_int_eq (rec.stream, SKIFF_LOG_STDERR);
+  ck_assert_int_eq (rec.stream, SKIFF_LOGFILE_STDERR);
   ck_assert (rec.partial);
   ck_assert_int_eq (rec.len, 7);
   ck_assert (memcmp (rec.text, "abc def", 7) == 0);
   const char *e = "2023-11-14T22:13:20Z stdout F";
-  ck_assert_int_eq (skiff_log_record_parse (e, strlen (e), &rec), 0);
+  ck_assert_int_eq (skiff_logfile_record_parse (e, strlen (e), &rec), 0);
   ck_assert_int_eq (rec.len, 0);
   const char *bad[] = { "", "garbage", "2023-11-14T22:13:20Z stdin F x",
                         "2023-11-14T22:13:20Z stdout X x", "notatime stdout F x" };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    ck_assert_int_eq (skiff_log_record_parse (bad[i], strlen (bad[i]), &rec), -EINVAL);
+    ck_assert_int_eq (skiff_logfile_record_parse (bad[i], strlen (bad[i]), &rec), -EINVAL);
 }
 END_TEST
 
@@ -98,21 +98,21 @@ struct collect
 };
 
 static int
-collect_write (void *data, enum skiff_log_stream s, const char *buf, size_t len,
+collect_write (void *data, enum skiff_logfile_stream s, const char *buf, size_t len,
                struct skiff_error **err)
 {
   struct collect *c = data;
-  char *n = xasprintf ("%s%d:%.*s", c->out ? c->out : "", s + 1, (int) len, buf);
+  char *n = xasprintf ("%s%d:%.*s", c->out ? c->out : "", s + 1, (int)len, buf);
   free (c->out);
   c->out = n;
   return 0;
 }
 
 static char *
-print_with (const struct skiff_log_options *opts)
+print_with (const struct skiff_logfile_options *opts)
 {
   struct collect c = { NULL };
-  struct skiff_log_sink sink = { collect_write, &c };
+  struct skiff_logfile_sink sink = { collect_write, &c };
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_logfile_print (path, opts, &sink, NULL, NULL, &err), 0);
   return c.out ? c.out : xstrdup ("");
@@ -124,17 +124,17 @@ write_sample (void)
   int fd;
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_logfile_open (path, &fd, &err), 0);
-  append (fd, SKIFF_LOG_STDOUT, 100, 0, "one\ntw");
-  append (fd, SKIFF_LOG_STDERR, 101, 0, "err1\n");
-  append (fd, SKIFF_LOG_STDOUT, 102, 0, "o\nthree\n");
-  append (fd, SKIFF_LOG_STDOUT, 103, 0, "four");
+  append (fd, SKIFF_LOGFILE_STDOUT, 100, 0, "one\ntw");
+  append (fd, SKIFF_LOGFILE_STDERR, 101, 0, "err1\n");
+  append (fd, SKIFF_LOGFILE_STDOUT, 102, 0, "o\nthree\n");
+  append (fd, SKIFF_LOGFILE_STDOUT, 103, 0, "four");
   close (fd);
 }
 
 START_TEST (read_join_and_streams)
 {
   write_sample ();
-  struct skiff_log_options o = { .tail = -1 };
+  struct skiff_logfile_options o = { .tail = -1 };
   _cleanup_free_ char *all = print_with (&o);
   ck_assert_str_eq (all, "1:one\n2:err1\n1:two\n1:three\n1:four");
   o.timestamps = true;
@@ -150,7 +150,7 @@ END_TEST
 START_TEST (read_since_until)
 {
   write_sample ();
-  struct skiff_log_options o = { .tail = -1, .has_since = true, .since = { 101, 0 } };
+  struct skiff_logfile_options o = { .tail = -1, .has_since = true, .since = { 101, 0 } };
   _cleanup_free_ char *since = print_with (&o);
   ck_assert_str_eq (since, "2:err1\n1:two\n1:three\n1:four");
   o.has_until = true;
@@ -165,21 +165,24 @@ START_TEST (read_tail)
   int fd;
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_logfile_open (path, &fd, &err), 0);
-  append (fd, SKIFF_LOG_STDOUT, 100, 0, "one\ntw");
-  append (fd, SKIFF_LOG_STDOUT, 101, 0, "o\n");
-  append (fd, SKIFF_LOG_STDERR, 102, 0, "err1\n");
-  append (fd, SKIFF_LOG_STDOUT, 103, 0, "three\nfour");
+  append (fd, SKIFF_LOGFILE_STDOUT, 100, 0, "one\ntw");
+  append (fd, SKIFF_LOGFILE_STDOUT, 101, 0, "o\n");
+  append (fd, SKIFF_LOGFILE_STDERR, 102, 0, "err1\n");
+  append (fd, SKIFF_LOGFILE_STDOUT, 103, 0, "three\nfour");
   close (fd);
-  const char *want[] = { "", "1:four", "1:three\n1:four", "2:err1\n1:three\n1:four",
+  const char *want[] = { "",
+                         "1:four",
+                         "1:three\n1:four",
+                         "2:err1\n1:three\n1:four",
                          "1:two\n2:err1\n1:three\n1:four",
                          "1:one\n1:two\n2:err1\n1:three\n1:four" };
   for (long n = 0; n < 6; n++)
     {
-      struct skiff_log_options o = { .tail = n };
+      struct skiff_logfile_options o = { .tail = n };
       _cleanup_free_ char *got = print_with (&o);
       ck_assert_str_eq (got, want[n]);
     }
-  struct skiff_log_options o = { .tail = 100 };
+  struct skiff_logfile_options o = { .tail = 100 };
   _cleanup_free_ char *got = print_with (&o);
   ck_assert_str_eq (got, want[5]);
 }
@@ -195,10 +198,10 @@ START_TEST (read_tail_large)
     {
       char line[64];
       snprintf (line, sizeof line, "line %d\n", i);
-      append (fd, SKIFF_LOG_STDOUT, 100 + i, 0, line);
+      append (fd, SKIFF_LOGFILE_STDOUT, 100 + i, 0, line);
     }
   close (fd);
-  struct skiff_log_options o = { .tail = 3000 };
+  struct skiff_logfile_options o = { .tail = 3000 };
   _cleanup_free_ char *got = print_with (&o);
   ck_assert (strncmp (got, "1:line 2000\n1:line 2001\n", 24) == 0);
   size_t lines = 0;
@@ -212,14 +215,14 @@ START_TEST (reader_split_feed)
 {
   const char *data = "2023-11-14T22:13:20Z stdout P a\n2023-11-14T22:13:21Z stdout F b\n";
   struct collect c = { NULL };
-  struct skiff_log_sink sink = { collect_write, &c };
-  struct skiff_log_options o = { .tail = -1 };
-  struct skiff_log_reader *r = skiff_log_reader_new (&o, &sink);
+  struct skiff_logfile_sink sink = { collect_write, &c };
+  struct skiff_logfile_options o = { .tail = -1 };
+  struct skiff_logfile_reader *r = skiff_logfile_reader_new (&o, &sink);
   struct skiff_error *err = NULL;
   for (const char *p = data; *p; p++)
-    ck_assert_int_eq (skiff_log_reader_feed (r, p, 1, &err), 0);
-  ck_assert_int_eq (skiff_log_reader_finish (r, &err), 0);
-  skiff_log_reader_free (r);
+    ck_assert_int_eq (skiff_logfile_reader_feed (r, p, 1, &err), 0);
+  ck_assert_int_eq (skiff_logfile_reader_finish (r, &err), 0);
+  skiff_logfile_reader_free (r);
   ck_assert_str_eq (c.out, "1:ab\n");
   free (c.out);
 }
@@ -240,7 +243,7 @@ START_TEST (follow_until_exit)
   int fd;
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_logfile_open (path, &fd, &err), 0);
-  append (fd, SKIFF_LOG_STDOUT, 100, 0, "before\n");
+  append (fd, SKIFF_LOGFILE_STDOUT, 100, 0, "before\n");
   writer = fork ();
   ck_assert_int_ge (writer, 0);
   if (writer == 0)
@@ -248,15 +251,15 @@ START_TEST (follow_until_exit)
       for (int i = 0; i < 3; i++)
         {
           usleep (100000);
-          append (fd, SKIFF_LOG_STDOUT, 101 + i, 0, "tick\n");
+          append (fd, SKIFF_LOGFILE_STDOUT, 101 + i, 0, "tick\n");
         }
-      append (fd, SKIFF_LOG_STDERR, 110, 0, "bye");
+      append (fd, SKIFF_LOGFILE_STDERR, 110, 0, "bye");
       _exit (0);
     }
   close (fd);
-  struct skiff_log_options o = { .tail = -1 };
+  struct skiff_logfile_options o = { .tail = -1 };
   struct collect c = { NULL };
-  struct skiff_log_sink sink = { collect_write, &c };
+  struct skiff_logfile_sink sink = { collect_write, &c };
   ck_assert_int_eq (skiff_logfile_print (path, &o, &sink, writer_exited, NULL, &err), 0);
   ck_assert_str_eq (c.out, "1:before\n1:tick\n1:tick\n1:tick\n2:bye");
   free (c.out);
@@ -268,10 +271,10 @@ parse_ok (const char *v, time_t sec, long nsec)
 {
   struct timespec now = { 1700000000, 0 }, out;
   struct skiff_error *err = NULL;
-  int r = skiff_log_parse_time (v, &now, &out, &err);
+  int r = skiff_logfile_parse_time (v, &now, &out, &err);
   ck_assert_msg (r == 0, "%s: %s", v, err ? err->msg : "");
-  ck_assert_msg (out.tv_sec == sec && out.tv_nsec == nsec, "%s: got %ld.%09ld", v,
-                 (long) out.tv_sec, out.tv_nsec);
+  ck_assert_msg (out.tv_sec == sec && out.tv_nsec == nsec, "%s: got %ld.%09ld", v, (long)out.tv_sec,
+                 out.tv_nsec);
 }
 
 static void
@@ -279,7 +282,7 @@ parse_bad (const char *v, const char *msg)
 {
   struct timespec now = { 1700000000, 0 }, out;
   struct skiff_error *err = NULL;
-  ck_assert_int_lt (skiff_log_parse_time (v, &now, &out, &err), 0);
+  ck_assert_int_lt (skiff_logfile_parse_time (v, &now, &out, &err), 0);
   ck_assert_str_eq (err->msg, msg);
   skiff_error_free (err);
 }

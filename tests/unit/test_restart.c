@@ -77,13 +77,13 @@ START_TEST (backoff_sequence)
   struct skiff_restart_policy p = { SKIFF_RESTART_ALWAYS, 0 };
   struct skiff_restart_state st;
   skiff_restart_state_reset (&st);
-  const int64_t want[] = { 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000,
-                           60000 };
+  const int64_t want[]
+      = { 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000 };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     {
       ck_assert (skiff_restart_should (&p, &st, 1, 500));
       ck_assert_int_eq (st.delay_ms, want[i]);
-      ck_assert_int_eq (st.restart_count, (int) i + 1);
+      ck_assert_int_eq (st.restart_count, (int)i + 1);
     }
   /* a run of >= 10 s resets the delay to 100 ms; 9.999 s does not */
   ck_assert (skiff_restart_should (&p, &st, 0, 10000));

@@ -79,7 +79,7 @@ read_exact (int fd, char *buf, size_t n)
     {
       ssize_t r = read (fd, buf + got, n - got);
       ck_assert_int_gt (r, 0);
-      got += (size_t) r;
+      got += (size_t)r;
     }
   buf[n] = '\0';
 }
@@ -110,7 +110,7 @@ start_relay (struct pty *p, struct pty *user, int in_r, int out_w)
   enum skiff_relay_end why;
   if (skiff_term_relay (&r, &why, &err) < 0)
     _exit (1);
-  _exit (10 + (int) why);
+  _exit (10 + (int)why);
 }
 
 static int

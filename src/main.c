@@ -10,6 +10,17 @@
 #include "skiff/log.h"
 
 static const struct skiff_command commands[] = {
+  { "exec", cmd_exec, "Execute a command in a running container",
+    "[OPTIONS] CONTAINER COMMAND [ARG...]",
+    "  -d, --detach               Detached mode: run command in the background\n"
+    "      --detach-keys string   Override the key sequence for detaching a container\n"
+    "  -e, --env list             Set environment variables\n"
+    "      --env-file list        Read in a file of environment variables\n"
+    "  -i, --interactive          Keep STDIN open even if not attached\n"
+    "      --privileged           Give extended privileges to the command\n"
+    "  -t, --tty                  Allocate a pseudo-TTY\n"
+    "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
+    "  -w, --workdir string       Working directory inside the container\n" },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
     "  -a, --all        Show all images\n"
     "  -q, --quiet      Only show image IDs\n"

@@ -60,5 +60,17 @@ struct skiff_sandbox_config
 int skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid,
                          struct skiff_error **err);
 
+/* exec: starts the process described by cfg's process fields (argv, env, cwd, user, group_add,
+ * stdio, preserve_fds, terminal, capabilities; the rest is ignored) inside the running process
+ * target, a container's PID 1: in its cgroups, its mount, UTS, IPC, network, PID and cgroup
+ * namespaces, chrooted to its root and in cfg->cwd ("/" if NULL), with no /dev/console bind
+ * for a terminal.  A rootless caller must have joined target's user namespace first
+ * (skiff_userns_join).  The caller itself stays in the joined namespaces (its root directory
+ * becomes the container's), so it is the last thing a command does before relaying and waiting.
+ * *pid: the new process, a child of the caller.  Errors carry exit codes like
+ * skiff_sandbox_spawn. */
+int skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg, pid_t *pid,
+                           struct skiff_error **err);
+
 /* Converts a waitpid status to a shell-style exit code: code, or 128+signal. */
 int skiff_sandbox_exit_code (int wait_status);

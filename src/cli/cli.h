@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "skiff/error.h"
 #include "skiff/store.h"
@@ -75,3 +76,18 @@ int cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+
+/* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */
+struct skiff_container;
+/* --sig-proxy: forward SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT to
+ * the target once it is set (start before spawning it); stop restores the defaults. */
+void skiff_cli_sig_proxy_start (void);
+void skiff_cli_sig_proxy_target (pid_t pid);
+void skiff_cli_sig_proxy_stop (void);
+/* Opens the store (without entering a user namespace of our own), finds the container and
+ * checks it is running (else docker's "container <id> is not running", exit 125); rootless,
+ * then joins its PID 1's user namespace. */
+int skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skiff_container **out,
+                            struct skiff_error **err);
+int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

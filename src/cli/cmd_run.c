@@ -162,29 +162,6 @@ create (struct skiff_store *store, const struct run_opts *o, const struct skiff_
   return r;
 }
 
-static volatile sig_atomic_t proxy_pid;
-
-static void
-forward_signal (int sig)
-{
-  pid_t pid = proxy_pid;
-  if (pid > 0)
-    kill (pid, sig);
-}
-
-static const int proxied_signals[]
-    = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
-
-static void
-set_sig_proxy (bool on)
-{
-  struct sigaction sa = { 0 };
-  sa.sa_handler = on ? forward_signal : SIG_DFL;
-  sigemptyset (&sa.sa_mask);
-  for (size_t i = 0; i < sizeof proxied_signals / sizeof proxied_signals[0]; i++)
-    sigaction (proxied_signals[i], &sa, NULL);
-}
-
 static int
 start_and_wait (struct skiff_store *store, struct skiff_container *c,
                 const struct skiff_image *img, struct skiff_error **err)
@@ -195,23 +172,22 @@ start_and_wait (struct skiff_store *store, struct skiff_container *c,
     .stderr_fd = -1,
   };
   pid_t pid = 0;
-  set_sig_proxy (true); /* before the spawn: a Ctrl-C right after it still reaches PID 1 */
+  skiff_cli_sig_proxy_start ();
   int r = skiff_container_start (store, c, &so, &pid, err);
   if (r < 0)
     {
-      set_sig_proxy (false);
+      skiff_cli_sig_proxy_stop ();
       return r;
     }
-  proxy_pid = pid;
+  skiff_cli_sig_proxy_target (pid);
   int status = 0;
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
       {
-        set_sig_proxy (false);
+        skiff_cli_sig_proxy_stop ();
         return skiff_error_make (err, errno, "waitpid %d", (int) pid);
       }
-  proxy_pid = 0;
-  set_sig_proxy (false);
+  skiff_cli_sig_proxy_stop ();
   return skiff_container_finish (store, c, status, err);
 }
 

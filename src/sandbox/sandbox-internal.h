@@ -86,6 +86,32 @@ int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
 #define SKIFF_SANDBOX_MSG_TERMINAL 'T'
 
 /* In the child, after pivot_root: opens a pty in the container's devpts, owned by `owner`,
- * binds it on /dev/console, sends the master over sock and makes the slave the controlling
- * terminal and fds 0-2 of a new session. */
-int skiff_sandbox_setup_terminal (int sock, uid_t owner, struct skiff_error **err);
+ * binds it on /dev/console (when console: not for exec, which must not touch the container's
+ * mounts), sends the master over sock and makes the slave the controlling terminal and fds 0-2
+ * of a new session. */
+int skiff_sandbox_setup_terminal (int sock, uid_t owner, bool console, struct skiff_error **err);
+
+/* Child side, inside the container's root: resolves cfg->user, sets up the terminal (see
+ * above) or a new session, cuts capabilities to caps, switches user, arranges stdio and fds and
+ * execs cfg->argv.  Returns only on failure. */
+int skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int sock,
+                                bool console, struct skiff_error **err);
+
+/* Child side: reports err over sock (one datagram) and exits with its exit code. */
+void skiff_sandbox_child_fail (int sock, struct skiff_error *err) __attribute__ ((noreturn));
+
+/* Parent side: reads the child's messages until EOF (it exec'd: returns 0) or a failure report
+ * (the child is reaped, *err gets its message and exit code).  A terminal master received on
+ * the way is stored in *master (which must be -1 on entry). */
+int skiff_sandbox_read_report (int sock, pid_t pid, int *master, struct skiff_error **err);
+
+/* ---- cgroup_join.c: exec joins the cgroups of the container's PID 1 ---- */
+
+/* Pure: the directory of cgroup `path` of the hierarchy with these controllers (v1: "memory",
+ * "cpu,cpuacct", "name=systemd"; "" = the v2 hierarchy), under its mount in the mountinfo text.
+ * NULL when no mount shows it.  Caller frees. */
+char *skiff_sandbox_cgroup_dir (const char *mountinfo, const char *controllers, const char *path);
+
+/* Moves the calling process into every cgroup of target that differs from its own (by
+ * writing to cgroup.procs).  Rootless callers without the right to do so stay where they are. */
+int skiff_sandbox_join_cgroups (pid_t target, struct skiff_error **err);

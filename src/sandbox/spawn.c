@@ -36,7 +36,7 @@ struct child_report
 };
 
 /* Sends err to the parent and exits with its code. */
-static void __attribute__ ((noreturn)) child_fail (int fd, struct skiff_error *err)
+void __attribute__ ((noreturn)) skiff_sandbox_child_fail (int fd, struct skiff_error *err)
 {
   struct child_report rep = { MSG_ERROR, err->exit_code ? err->exit_code : 125, err->errnum };
   size_t len = strlen (err->msg);
@@ -184,16 +184,16 @@ setup_container (const struct skiff_sandbox_config *cfg, struct skiff_error **er
 }
 
 /* The user switch and stdio, then exec: after pivot_root, as container root. */
-static int
-exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd,
-              struct skiff_error **err)
+int
+skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd,
+                            bool console, struct skiff_error **err)
 {
   struct skiff_exec_user user = { 0 };
   int r = skiff_user_resolve (cfg->user, cfg->group_add, "/etc/passwd", "/etc/group", &user, err);
   if (r < 0)
     return r;
   if (cfg->terminal)
-    r = skiff_sandbox_setup_terminal (fd, user.uid, err);
+    r = skiff_sandbox_setup_terminal (fd, user.uid, console, err);
   else if (setsid () < 0)
     r = skiff_error_make (err, errno, "setsid");
   if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0 || (r = switch_user (&user, err)) < 0
@@ -220,8 +220,8 @@ child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int n
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
   else if (setup_container (cfg, &err) == 0)
-    exec_process (cfg, caps, fd, &err);
-  child_fail (fd, err);
+    skiff_sandbox_exec_process (cfg, caps, fd, true, &err);
+  skiff_sandbox_child_fail (fd, err);
 }
 
 /* Receives one message, with an fd if one is attached (*fd, else -1). */
@@ -262,8 +262,8 @@ report_error (const char *buf, ssize_t n, struct skiff_error **err)
 
 /* Reads the child's messages until EOF (it exec'd: returns 0) or a failure report (the child
  * is reaped).  A terminal master is stored in *master. */
-static int
-read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
+int
+skiff_sandbox_read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
 {
   char buf[sizeof (struct child_report) + 4096];
   for (;;)
@@ -319,7 +319,7 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
     }
   close (fds[1]);
   _cleanup_close_ int master = -1;
-  r = read_report (fds[0], child, &master, err);
+  r = skiff_sandbox_read_report (fds[0], child, &master, err);
   close (fds[0]);
   if (r < 0)
     return r;

@@ -52,7 +52,7 @@ bind_console (const char *slave, struct skiff_error **err)
 }
 
 int
-skiff_sandbox_setup_terminal (int sock, uid_t owner, struct skiff_error **err)
+skiff_sandbox_setup_terminal (int sock, uid_t owner, bool console, struct skiff_error **err)
 {
   _cleanup_close_ int master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0)
@@ -66,7 +66,7 @@ skiff_sandbox_setup_terminal (int sock, uid_t owner, struct skiff_error **err)
   /* the process may not be root: the terminal must be its own (group tty stays) */
   if (fchown (slave, owner, (gid_t)-1) < 0)
     return skiff_error_make (err, errno, "chown %s", slave_path);
-  int r = bind_console (slave_path, err);
+  int r = console ? bind_console (slave_path, err) : 0;
   if (r < 0 || (r = send_fd (sock, master, err)) < 0)
     return r;
   if (setsid () < 0 || ioctl (slave, TIOCSCTTY, 0) < 0)

@@ -1,0 +1,33 @@
+/* Commands that act on a running container's processes (exec, attach): find it, check it runs,
+ * and, rootless, join the user namespace its processes live in (created by the `run` that
+ * started it) instead of making a new one. */
+#include "cli.h"
+
+#include "skiff/cleanup.h"
+#include "skiff/container.h"
+#include "skiff/userns.h"
+
+int
+skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skiff_container **out,
+                        struct skiff_error **err)
+{
+  /* The store is only read here, which the unprivileged user may do from outside. */
+  if (!cli->store_open)
+    {
+      int r = skiff_store_open (&cli->store, &cli->store_opts, err);
+      if (r < 0)
+        return r;
+      cli->store_open = true;
+    }
+  _cleanup_free_ char *id = NULL;
+  _cleanup_container_ struct skiff_container *c = NULL;
+  int r = skiff_container_lookup (&cli->store, text, &id, err);
+  if (r < 0 || (r = skiff_container_load (&cli->store, id, &c, err)) < 0)
+    return r;
+  if (c->state.status != SKIFF_CONTAINER_RUNNING)
+    return skiff_error_make_status (err, 125, 0, "container %s is not running", c->config.id);
+  if ((r = skiff_userns_join (c->state.pid, err)) < 0)
+    return r;
+  *out = steal_ptr (&c);
+  return 0;
+}

@@ -1,0 +1,159 @@
+/* skiff_sandbox_exec_in: a new process inside a running container (exec).  The caller joins the
+ * cgroups and namespaces of the container's PID 1 (its user namespace was joined before, by
+ * skiff_userns_join, when rootless), then forks: only children enter a joined PID namespace.
+ * The child chroots to PID 1's root and goes through the same user/capability/terminal steps as
+ * a container's first process (skiff_sandbox_exec_process), reporting over the same channel. */
+#include "skiff/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox-internal.h"
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+
+/* Joined in this order; the user namespace is not here (see above). */
+static const struct
+{
+  const char *name;
+  int type;
+} namespaces[] = {
+  { "mnt", CLONE_NEWNS },   { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+  { "net", CLONE_NEWNET },  { "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
+};
+#define N_NS (sizeof namespaces / sizeof namespaces[0])
+
+static bool
+same_file (int fd, const char *path)
+{
+  struct stat a, b;
+  return fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
+}
+
+static void
+close_all (int fds[N_NS])
+{
+  for (size_t i = 0; i < N_NS; i++)
+    skiff_closep (&fds[i]);
+}
+
+/* Opens target's namespaces while /proc is still ours; those we already share stay -1 (setns
+ * to one's own user or mount namespace is refused or pointless). */
+static int
+open_namespaces (pid_t target, int fds[N_NS], struct skiff_error **err)
+{
+  for (size_t i = 0; i < N_NS; i++)
+    {
+      char path[64], self[64];
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int)target, namespaces[i].name);
+      snprintf (self, sizeof self, "/proc/self/ns/%s", namespaces[i].name);
+      fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      if (fds[i] < 0)
+        {
+          int e = errno;
+          close_all (fds);
+          return skiff_error_make (err, e, "open %s", path);
+        }
+      if (same_file (fds[i], self))
+        skiff_closep (&fds[i]);
+    }
+  return 0;
+}
+
+static int
+join_namespaces (pid_t target, int fds[N_NS], struct skiff_error **err)
+{
+  for (size_t i = 0; i < N_NS; i++)
+    if (fds[i] >= 0 && setns (fds[i], namespaces[i].type) < 0)
+      return skiff_error_make (err, errno, "join the %s namespace of process %d",
+                               namespaces[i].name, (int)target);
+  return 0;
+}
+
+static void __attribute__ ((noreturn))
+exec_child (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, int sock)
+{
+  struct skiff_error *err = NULL;
+  const char *cwd = cfg->cwd && *cfg->cwd ? cfg->cwd : "/";
+  umask (0);
+  if (fchdir (root_fd) < 0 || chroot (".") < 0)
+    skiff_error_make (&err, errno, "enter the container's root directory");
+  else if (chdir (cwd) < 0)
+    skiff_error_make_status (&err, 126, errno, "chdir to %s", cwd);
+  else
+    skiff_sandbox_exec_process (cfg, caps, sock, false, &err);
+  skiff_sandbox_child_fail (sock, err);
+}
+
+/* Forks the process (now inside the joined PID namespace) and waits for its exec. */
+static int
+fork_exec (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, pid_t *pid,
+           struct skiff_error **err)
+{
+  int fds[2];
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+    return skiff_error_make (err, errno, "socketpair");
+  pid_t child = fork ();
+  if (child < 0)
+    {
+      int e = errno;
+      close (fds[0]);
+      close (fds[1]);
+      return skiff_error_make (err, e, "fork");
+    }
+  if (child == 0)
+    {
+      close (fds[0]);
+      exec_child (cfg, caps, root_fd, fds[1]);
+    }
+  close (fds[1]);
+  _cleanup_close_ int master = -1;
+  int r = skiff_sandbox_read_report (fds[0], child, &master, err);
+  close (fds[0]);
+  if (r < 0)
+    return r;
+  if (cfg->terminal && master < 0)
+    {
+      kill (child, SIGKILL);
+      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+        ;
+      return skiff_error_make (err, EIO, "receive the exec session's terminal");
+    }
+  if (cfg->terminal_master != NULL)
+    *cfg->terminal_master = steal_fd (&master);
+  *pid = child;
+  return 0;
+}
+
+int
+skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg, pid_t *pid,
+                       struct skiff_error **err)
+{
+  if (cfg->argv == NULL || cfg->argv[0] == NULL)
+    return skiff_error_make (err, 0, "no command specified");
+  uint64_t caps;
+  int r = skiff_caps_compute (cfg->cap_add, cfg->cap_drop, cfg->privileged, &caps, err);
+  if (r < 0 || (r = skiff_sandbox_join_cgroups (target, err)) < 0)
+    return r;
+  char root[64];
+  snprintf (root, sizeof root, "/proc/%d/root", (int)target);
+  _cleanup_close_ int root_fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return skiff_error_make (err, errno, "open %s", root);
+  int ns[N_NS];
+  if ((r = open_namespaces (target, ns, err)) < 0)
+    return r;
+  r = join_namespaces (target, ns, err);
+  close_all (ns);
+  if (r < 0)
+    return r;
+  return fork_exec (cfg, caps, root_fd, pid, err);
+}

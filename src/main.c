@@ -10,6 +10,12 @@
 #include "skiff/log.h"
 
 static const struct skiff_command commands[] = {
+  { "attach", cmd_attach,
+    "Attach local standard input, output, and error streams to a running container",
+    "[OPTIONS] CONTAINER",
+    "      --detach-keys string   Override the key sequence for detaching a container\n"
+    "      --no-stdin             Do not attach STDIN\n"
+    "      --sig-proxy            Proxy all received signals to the process (default true)\n" },
   { "exec", cmd_exec, "Execute a command in a running container",
     "[OPTIONS] CONTAINER COMMAND [ARG...]",
     "  -d, --detach               Detached mode: run command in the background\n"

@@ -89,5 +89,42 @@ void skiff_cli_sig_proxy_stop (void);
  * then joins its PID 1's user namespace. */
 int skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skiff_container **out,
                             struct skiff_error **err);
+
+/* The attach client (attach_client.c; protocol in the brief's ATTACH.md).  Connects to
+ * <dir>/attach.sock (dir: the container's run directory). */
+int skiff_cli_attach_connect (const char *dir, int *sock, struct skiff_error **err);
+struct skiff_detach_keys;
+struct skiff_cli_attach_io
+{
+  int sock;                       /* connected to the monitor */
+  int in_fd;                      /* -1: no input (--no-stdin) */
+  int out_fd, err_fd;             /* where STDOUT / STDERR messages go */
+  bool tty;                       /* the container has a terminal: resizes, detach keys */
+  struct skiff_detach_keys *keys; /* NULL or empty: no detaching */
+};
+enum skiff_cli_attach_end
+{
+  SKIFF_CLI_ATTACH_EXITED,   /* EXIT received: *exit_code is the container's */
+  SKIFF_CLI_ATTACH_DETACHED, /* the detach keys were typed */
+  SKIFF_CLI_ATTACH_CLOSED,   /* the monitor closed the connection without EXIT */
+};
+/* Relays until one of the ends above (returns 0 with *why set) or a failure.  Sends the window
+ * size of in_fd first and on SIGWINCH when tty and in_fd is a terminal; EOF of input sends
+ * STDIN_EOF when not tty.  Raw mode and signal proxying are the caller's. */
+int skiff_cli_attach_relay (const struct skiff_cli_attach_io *io, enum skiff_cli_attach_end *why,
+                            int *exit_code, struct skiff_error **err);
+struct skiff_cli_attach_opts
+{
+  bool no_stdin;
+  bool sig_proxy;          /* forward signals to the container (only without a terminal) */
+  const char *detach_keys; /* NULL: the default ctrl-p,ctrl-q */
+};
+/* attach, start -a, run -it: attaches our stdio to a running detached container (raw mode on
+ * a terminal, restored on every path).  Returns the container's exit code, 0 after a detach,
+ * or a negative error. */
+int skiff_cli_attach (struct skiff_cli *cli, const struct skiff_container *c,
+                      const struct skiff_cli_attach_opts *o, struct skiff_error **err);
+/* --sig-proxy[=BOOL] (NULL value: given bare, true); pflag's ParseBool error otherwise. */
+int skiff_cli_parse_sig_proxy (const char *value, bool *out, struct skiff_error **err);
 int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -1,0 +1,214 @@
+/* The client side of the attach protocol (brief ATTACH.md): a SOCK_SEQPACKET connection to a
+ * detached container's monitor, one type byte + payload per message.  The client forwards its
+ * input (minus the detach keys, which only it sees), window sizes, and EOF of a piped stdin;
+ * it writes what the container prints and ends at the EXIT message, at detach, or when the
+ * monitor goes away. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "skiff/cleanup.h"
+#include "skiff/detach_keys.h"
+#include "skiff/terminal.h"
+#include "skiff/xalloc.h"
+
+enum
+{
+  MSG_STDIN = 0x00,
+  MSG_STDOUT = 0x01,
+  MSG_STDERR = 0x02,
+  MSG_RESIZE = 0x03,
+  MSG_STDIN_EOF = 0x04,
+  MSG_EXIT = 0x05,
+};
+#define MAX_PAYLOAD (32 * 1024)
+
+int
+skiff_cli_attach_connect (const char *dir, int *sock, struct skiff_error **err)
+{
+  /* The socket's full path may exceed sun_path (long runroots): go through a dir fd. */
+  _cleanup_close_ int dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return skiff_error_make (err, errno, "open %s", dir);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach.sock", dfd);
+  _cleanup_close_ int s = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (s < 0)
+    return skiff_error_make (err, errno, "socket");
+  if (connect (s, (struct sockaddr *)&addr, sizeof addr) < 0)
+    return skiff_error_make (err, errno, "connect to %s/attach.sock", dir);
+  *sock = steal_fd (&s);
+  return 0;
+}
+
+static int
+send_msg (int sock, int type, const void *data, size_t len, struct skiff_error **err)
+{
+  char buf[1 + MAX_PAYLOAD];
+  while (true)
+    {
+      size_t n = len < MAX_PAYLOAD ? len : MAX_PAYLOAD;
+      buf[0] = (char)type;
+      memcpy (buf + 1, data, n);
+      if (send (sock, buf, n + 1, MSG_NOSIGNAL) < 0)
+        return skiff_error_make (err, errno, "send to the container's monitor");
+      data = (const char *)data + n;
+      len -= n;
+      if (len == 0)
+        return 0;
+    }
+}
+
+static int
+send_size (const struct skiff_cli_attach_io *io, struct skiff_error **err)
+{
+  struct winsize ws;
+  if (!io->tty || io->in_fd < 0 || !isatty (io->in_fd))
+    return 0;
+  if (skiff_term_get_size (io->in_fd, &ws, err) < 0)
+    return skiff_error_ret (*err);
+  uint16_t rc[2] = { ws.ws_row, ws.ws_col };
+  return send_msg (io->sock, MSG_RESIZE, rc, sizeof rc, err);
+}
+
+static int
+write_all (int fd, const char *buf, size_t len, struct skiff_error **err)
+{
+  for (ssize_t n; len > 0; buf += n, len -= (size_t)n)
+    if ((n = write (fd, buf, len)) < 0)
+      {
+        if (errno != EINTR)
+          return skiff_error_make (err, errno, "write fd %d", fd);
+        n = 0;
+      }
+  return 0;
+}
+
+/* One read of input.  Returns 0 to go on, 1 at EOF, 2 when the detach keys were typed. */
+static int
+on_input (const struct skiff_cli_attach_io *io, struct skiff_error **err)
+{
+  char in[8192];
+  ssize_t n = read (io->in_fd, in, sizeof in);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return 0;
+  if (n < 0)
+    return skiff_error_make (err, errno, "read input");
+  struct skiff_detach_keys *k = io->tty ? io->keys : NULL;
+  _cleanup_free_ char *out = xmalloc (sizeof in + (k ? k->len : 0));
+  size_t olen = (size_t)n;
+  bool detached = false;
+  if (n == 0)
+    olen = k ? skiff_detach_keys_flush (k, out) : 0;
+  else if (k)
+    detached = skiff_detach_keys_feed (k, in, (size_t)n, out, &olen);
+  else
+    memcpy (out, in, olen);
+  if (olen > 0 && send_msg (io->sock, MSG_STDIN, out, olen, err) < 0)
+    return skiff_error_ret (*err);
+  if (n == 0 && !io->tty && send_msg (io->sock, MSG_STDIN_EOF, NULL, 0, err) < 0)
+    return skiff_error_ret (*err);
+  return detached ? 2 : n == 0 ? 1 : 0;
+}
+
+/* One message from the monitor.  Returns 0 to go on, 1 at EXIT (*code set), 2 at EOF. */
+static int
+on_message (const struct skiff_cli_attach_io *io, int *code, struct skiff_error **err)
+{
+  char buf[1 + MAX_PAYLOAD];
+  ssize_t n = recv (io->sock, buf, sizeof buf, 0);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return 0;
+  if (n < 0 && errno != ECONNRESET)
+    return skiff_error_make (err, errno, "receive from the container's monitor");
+  if (n <= 0)
+    return 2;
+  switch (buf[0])
+    {
+    case MSG_STDOUT:
+      return write_all (io->out_fd, buf + 1, (size_t)n - 1, err);
+    case MSG_STDERR:
+      return write_all (io->err_fd, buf + 1, (size_t)n - 1, err);
+    case MSG_EXIT:
+      {
+        int32_t c = 0;
+        if (n < 1 + (ssize_t)sizeof c)
+          return skiff_error_make (err, EPROTO, "short exit message from the monitor");
+        memcpy (&c, buf + 1, sizeof c);
+        *code = c;
+        return 1;
+      }
+    default:
+      return 0; /* unknown types are for newer clients */
+    }
+}
+
+static int
+relay_loop (const struct skiff_cli_attach_io *io, int sfd, enum skiff_cli_attach_end *why, int *code,
+            struct skiff_error **err)
+{
+  struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
+                           { .fd = io->in_fd, .events = POLLIN },
+                           { .fd = io->sock, .events = POLLIN } };
+  for (;;)
+    {
+      if (poll (pfd, 3, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return skiff_error_make (err, errno, "poll");
+        }
+      int r;
+      if (pfd[0].revents)
+        {
+          struct signalfd_siginfo si;
+          while (read (sfd, &si, sizeof si) == sizeof si)
+            ;
+          if (send_size (io, err) < 0)
+            return skiff_error_ret (*err);
+        }
+      if (pfd[2].revents && (r = on_message (io, code, err)) != 0)
+        {
+          if (r > 0)
+            *why = r == 1 ? SKIFF_CLI_ATTACH_EXITED : SKIFF_CLI_ATTACH_CLOSED;
+          return r < 0 ? r : 0;
+        }
+      if (pfd[1].revents && (r = on_input (io, err)) != 0)
+        {
+          if (r == 2)
+            return *why = SKIFF_CLI_ATTACH_DETACHED, 0;
+          if (r < 0)
+            return r;
+          pfd[1].fd = -1; /* input done; keep showing output */
+        }
+    }
+}
+
+int
+skiff_cli_attach_relay (const struct skiff_cli_attach_io *io, enum skiff_cli_attach_end *why, int *exit_code,
+                    struct skiff_error **err)
+{
+  sigset_t winch, old;
+  sigemptyset (&winch);
+  sigaddset (&winch, SIGWINCH);
+  if (sigprocmask (SIG_BLOCK, &winch, &old) < 0)
+    return skiff_error_make (err, errno, "block SIGWINCH");
+  int r;
+  _cleanup_close_ int sfd = signalfd (-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0)
+    r = skiff_error_make (err, errno, "signalfd");
+  else if ((r = send_size (io, err)) == 0)
+    r = relay_loop (io, sfd, why, exit_code, err);
+  if (!sigismember (&old, SIGWINCH))
+    sigprocmask (SIG_UNBLOCK, &winch, NULL);
+  return r;
+}

@@ -27,7 +27,8 @@ buf_add (struct buf *b, const char *p, size_t n)
       b->cap = (b->len + n + 1) * 2;
       b->data = xrealloc (b->data, b->cap);
     }
-  memcpy (b->data + b->len, p, n);
+  if (n > 0)
+    memcpy (b->data + b->len, p, n);
   b->len += n;
 }
 

@@ -71,12 +71,17 @@ spawn_spinner (void)
   if (pid == 0)
     {
       prctl (PR_SET_PDEATHSIG, SIGKILL); /* no stray spinner if an assertion fails */
-      char *mem = malloc (8 << 20);
       for (;;)
         {
           /* charge memory once inside the cgroup: v1 does not move existing charges */
           if (counter[1] == 1 && (counter[1] = 2))
-            memset (mem, 1, 8 << 20);
+            {
+              /* fresh pages (malloc may have touched them already, see MALLOC_PERTURB_) */
+              char *mem = mmap (NULL, 8 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                                -1, 0);
+              if (mem != MAP_FAILED)
+                memset (mem, 1, 8 << 20);
+            }
           (*counter)++;
           if ((*counter & 0xfffff) == 0)
             usleep (100);

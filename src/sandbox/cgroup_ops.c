@@ -93,26 +93,34 @@ skiff_cgroup_is_frozen (const struct skiff_cgroup *cg, bool *frozen, struct skif
   return 0;
 }
 
-/* Reads a single number; a missing file (controller not enabled) leaves *out alone.  "max" is
- * read as 0 (no limit). */
+/* Reads dir/file if it exists: 1 with *text set, 0 if the controller does not provide it
+ * (no dir, or ENOENT), negative errno on other failures. */
+static int
+read_optional (const char *dir, const char *file, char **text, struct skiff_error **err)
+{
+  struct skiff_error *e = NULL;
+  if (dir == NULL)
+    return 0;
+  if (skiff_cgroup_read (dir, file, text, &e) == 0)
+    return 1;
+  if (e->errnum == ENOENT)
+    {
+      skiff_error_free (e);
+      return 0;
+    }
+  *err = e;
+  return skiff_error_ret (e);
+}
+
+/* Reads a single number; "max" is read as 0 (no limit).  Missing files leave *out alone. */
 static int
 read_u64 (const char *dir, const char *file, uint64_t *out, struct skiff_error **err)
 {
   _cleanup_free_ char *text = NULL;
-  struct skiff_error *e = NULL;
-  if (dir == NULL)
-    return 0;
-  if (skiff_cgroup_read (dir, file, &text, &e) < 0)
-    {
-      int ret = e->errnum == ENOENT ? 0 : skiff_error_ret (e);
-      if (ret < 0)
-        *err = e;
-      else
-        skiff_error_free (e);
-      return ret;
-    }
-  *out = strncmp (text, "max", 3) == 0 ? 0 : strtoull (text, NULL, 10);
-  return 0;
+  int r = read_optional (dir, file, &text, err);
+  if (r > 0)
+    *out = strncmp (text, "max", 3) == 0 ? 0 : strtoull (text, NULL, 10);
+  return r < 0 ? r : 0;
 }
 
 /* Reads "key value" from a flat-keyed file (memory.stat, cpu.stat). */
@@ -121,10 +129,12 @@ read_key (const char *dir, const char *file, const char *key, uint64_t *out,
           struct skiff_error **err)
 {
   _cleanup_free_ char *text = NULL;
-  if (dir == NULL || skiff_cgroup_read (dir, file, &text, err) < 0)
-    return dir == NULL ? 0 : skiff_error_ret (*err);
+  int r = read_optional (dir, file, &text, err);
+  if (r <= 0)
+    return r;
   size_t n = strlen (key);
-  for (char *line = text; line && *line; line = strchr (line, '\n'), line = line ? line + 1 : NULL)
+  for (char *line = text; line != NULL && *line;
+       line = strchr (line, '\n'), line = line ? line + 1 : NULL)
     if (strncmp (line, key, n) == 0 && line[n] == ' ')
       {
         *out = strtoull (line + n + 1, NULL, 10);

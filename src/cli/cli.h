@@ -120,6 +120,12 @@ int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t
 int skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
                                struct skiff_error **err);
 
+/* docker's container inspect object (container_json.c); caller frees. */
+char *skiff_cli_container_json (const struct skiff_container *c);
+/* `container inspect` (cmd_inspect.c): containers only. */
+int skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv,
+                                 struct skiff_error **err);
+
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

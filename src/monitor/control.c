@@ -130,22 +130,25 @@ skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, i
   (void) err;
   int64_t deadline = timeout_ms < 0 ? -1 : now_ms () + timeout_ms;
   int code = -1, r = 0;
-  if (!is_running (c))
+  if (c->state.status != SKIFF_CONTAINER_RUNNING)
     goto done;
-  struct skiff_error *e = NULL;
-  int fd = -1;
-  if (c->state.monitor_pid > 0)
-    fd = skiff_monitor_attach_connect (store, c->config.id, &e);
-  skiff_error_free (e);
-  if (fd >= 0)
+  if (skiff_container_pid_alive (c->state.pid, c->state.pid_start))
     {
-      r = wait_attach (fd, deadline, &code);
-      close (fd);
+      struct skiff_error *e = NULL;
+      int fd = -1;
+      if (c->state.monitor_pid > 0)
+        fd = skiff_monitor_attach_connect (store, c->config.id, &e);
+      skiff_error_free (e);
+      if (fd >= 0)
+        {
+          r = wait_attach (fd, deadline, &code);
+          close (fd);
+        }
+      else
+        r = wait_pid (c, deadline);
+      if (r < 0)
+        return r;
     }
-  else
-    r = wait_pid (c, deadline);
-  if (r < 0)
-    return r;
   wait_recorded (c);
 done:
   if (code < 0 && c->state.status != SKIFF_CONTAINER_RUNNING)

@@ -44,7 +44,7 @@ struct skiff_relay
 
 /* Copies in_fd -> master_fd and master_fd -> out_fd with poll until the master ends or the
  * user detaches; EOF on in_fd only stops reading it.  SIGWINCH is blocked and read through a
- * signalfd while the loop runs (the previous mask is restored).  Returns 0 with *why set, or a
- * negative errno. */
+ * signalfd while the loop runs (the previous mask is restored).  Callers ignore SIGPIPE so that a
+ * closed out_fd is an error return, not a kill.  Returns 0 with *why set, or a negative errno. */
 int skiff_term_relay (const struct skiff_relay *relay, enum skiff_relay_end *why,
                       struct skiff_error **err);

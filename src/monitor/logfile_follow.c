@@ -50,16 +50,27 @@ clear_events (int ifd, struct skiff_error **err)
     }
 }
 
+static int
+watch_file (const char *path, int *ifd_out, struct skiff_error **err)
+{
+  int ifd = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
+  if (ifd < 0)
+    return skiff_error_make (err, errno, "inotify_init1");
+  if (inotify_add_watch (ifd, path, IN_MODIFY | IN_CLOSE_WRITE) < 0)
+    {
+      int ret = skiff_error_make (err, errno, "inotify_add_watch %s", path);
+      close (ifd);
+      return ret;
+    }
+  *ifd_out = ifd;
+  return 0;
+}
+
 int
 skiff_logfile_follow (int fd, const char *path, const struct skiff_logfile_follow_cb *cb,
                       struct skiff_error **err)
 {
-  _cleanup_close_ int ifd = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
-  if (ifd < 0)
-    return skiff_error_make (err, errno, "inotify_init1");
-  /* watch before the first drain so that no append between the two is missed */
-  if (inotify_add_watch (ifd, path, IN_MODIFY | IN_CLOSE_WRITE) < 0)
-    return skiff_error_make (err, errno, "inotify_add_watch %s", path);
+  _cleanup_close_ int ifd = -1;
   for (;;)
     {
       /* sample exited() before draining: whatever was written before the exit is read */
@@ -69,6 +80,10 @@ skiff_logfile_follow (int fd, const char *path, const struct skiff_logfile_follo
         return ret < 0 ? ret : 0;
       if (exited)
         return 0;
+      /* watched only once following is needed (plain `logs` never gets here); an append
+         between the drain above and the watch is caught by the poll timeout */
+      if (ifd < 0 && watch_file (path, &ifd, err) < 0)
+        return skiff_error_ret (*err);
       struct pollfd pfd = { .fd = ifd, .events = POLLIN };
       int r = poll (&pfd, 1, FOLLOW_POLL_MS);
       if (r < 0 && errno != EINTR)

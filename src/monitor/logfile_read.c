@@ -11,6 +11,7 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/xalloc.h"
 
 struct buf
@@ -27,7 +28,8 @@ buf_add (struct buf *b, const char *p, size_t n)
       b->cap = (b->len + n + 1) * 2;
       b->data = xrealloc (b->data, b->cap);
     }
-  memcpy (b->data + b->len, p, n);
+  if (n > 0)
+    memcpy (b->data + b->len, p, n);
   b->len += n;
 }
 
@@ -170,28 +172,12 @@ skiff_logfile_reader_finish (struct skiff_logfile_reader *r, struct skiff_error 
   return 0;
 }
 
-static int
-write_fd_all (int fd, const char *buf, size_t len, struct skiff_error **err)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return skiff_error_make (err, errno, "write fd %d", fd);
-      buf += n;
-      len -= (size_t)n;
-    }
-  return 0;
-}
-
 int
 skiff_logfile_sink_fds (void *data, enum skiff_logfile_stream stream, const char *buf, size_t len,
                         struct skiff_error **err)
 {
   const int *fds = data;
-  return write_fd_all (fds[stream], buf, len, err);
+  return skiff_fs_write_all (fds[stream], buf, len, stream ? "stderr" : "stdout", err);
 }
 
 /* --- tail ------------------------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/humanize.h"
 #include "skiff/xalloc.h"
 
@@ -32,22 +33,6 @@ skiff_logfile_open (const char *path, int *fd_out, struct skiff_error **err)
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
   *fd_out = fd;
-  return 0;
-}
-
-static int
-write_all (int fd, const char *buf, size_t len, struct skiff_error **err)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return skiff_error_make (err, errno, "write log file");
-      buf += n;
-      len -= (size_t)n;
-    }
   return 0;
 }
 
@@ -86,7 +71,7 @@ skiff_logfile_append (int fd, enum skiff_logfile_stream stream, const struct tim
       }
   if (start < len)
     used += put_record (out + used, stamp, stream, true, buf + start, len - start);
-  return write_all (fd, out, used, err);
+  return skiff_fs_write_all (fd, out, used, "log file", err);
 }
 
 /* Timestamps are at most ~40 chars ("...999999999+01:00"); copy to NUL-terminate. */

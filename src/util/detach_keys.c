@@ -114,7 +114,8 @@ size_t
 skiff_detach_keys_flush (struct skiff_detach_keys *k, char *out)
 {
   size_t n = k->held;
-  memcpy (out, k->seq, n);
+  if (n > 0)
+    memcpy (out, k->seq, n);
   k->held = 0;
   return n;
 }

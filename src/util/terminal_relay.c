@@ -12,25 +12,10 @@
 #include "skiff/cleanup.h"
 #include "skiff/detach_keys.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/xalloc.h"
 
 #define RELAY_BUF 8192
-
-static int
-write_all (int fd, const char *buf, size_t len, struct skiff_error **err)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return skiff_error_make (err, errno, "write fd %d", fd);
-      buf += n;
-      len -= (size_t)n;
-    }
-  return 0;
-}
 
 static int
 copy_winsize (const struct skiff_relay *r, struct skiff_error **err)
@@ -74,7 +59,7 @@ on_input (const struct skiff_relay *r, struct skiff_error **err)
     detached = skiff_detach_keys_feed (k, in, (size_t)n, out, &olen);
   else
     memcpy (out, in, olen);
-  if (write_all (r->master_fd, out, olen, err) < 0)
+  if (skiff_fs_write_all (r->master_fd, out, olen, "pty master", err) < 0)
     return skiff_error_ret (*err);
   return detached ? 2 : n == 0 ? 1 : 0;
 }
@@ -92,7 +77,7 @@ on_output (const struct skiff_relay *r, struct skiff_error **err)
     return 1;
   if (n < 0)
     return skiff_error_make (err, errno, "read pty master");
-  return write_all (r->out_fd, buf, (size_t)n, err);
+  return skiff_fs_write_all (r->out_fd, buf, (size_t)n, "output", err);
 }
 
 static int

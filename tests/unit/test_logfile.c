@@ -188,6 +188,24 @@ START_TEST (read_tail)
 }
 END_TEST
 
+START_TEST (read_empty_file)
+{
+  int fd;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_logfile_open (path, &fd, &err), 0);
+  close (fd);
+  struct skiff_logfile_options o = { .tail = 5, .timestamps = true };
+  _cleanup_free_ char *got = print_with (&o);
+  ck_assert_str_eq (got, "");
+  free (path);
+  path = xasprintf ("%s/missing.log", dir);
+  struct skiff_logfile_sink sink = { skiff_logfile_sink_fds, (int[]){ 1, 2 } };
+  ck_assert_int_lt (skiff_logfile_print (path, &o, &sink, NULL, NULL, &err), 0);
+  ck_assert_ptr_nonnull (strstr (err->msg, "missing.log: No such file or directory"));
+  skiff_error_free (err);
+}
+END_TEST
+
 /* Many lines spanning several 64 KiB blocks, tail must cross block boundaries. */
 START_TEST (read_tail_large)
 {
@@ -332,6 +350,7 @@ main (void)
   tcase_add_test (tc, read_join_and_streams);
   tcase_add_test (tc, read_since_until);
   tcase_add_test (tc, read_tail);
+  tcase_add_test (tc, read_empty_file);
   tcase_add_test (tc, read_tail_large);
   tcase_add_test (tc, reader_split_feed);
   tcase_add_test (tc, follow_until_exit);

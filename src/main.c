@@ -16,6 +16,22 @@ static const struct skiff_command commands[] = {
     "      --detach-keys string   Override the key sequence for detaching a container\n"
     "      --no-stdin             Do not attach STDIN\n"
     "      --sig-proxy            Proxy all received signals to the process (default true)\n" },
+  { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+    "      --cidfile string      Write the container ID to the file\n"
+    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
+    "  -e, --env list            Set environment variables\n"
+    "      --env-file list       Read in a file of environment variables\n"
+    "  -h, --hostname string     Container host name\n"
+    "  -i, --interactive         Keep STDIN open even if not attached\n"
+    "  -l, --label list          Set meta data on a container\n"
+    "      --name string         Assign a name to the container\n"
+    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n"
+    "      --rm                  Automatically remove the container when it exits\n"
+    "      --stop-signal string  Signal to stop the container\n"
+    "      --stop-timeout int    Timeout (in seconds) to stop a container\n"
+    "  -t, --tty                 Allocate a pseudo-TTY\n"
+    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
+    "  -w, --workdir string      Working directory inside the container\n" },
   { "exec", cmd_exec, "Execute a command in a running container",
     "[OPTIONS] CONTAINER COMMAND [ARG...]",
     "  -d, --detach               Detached mode: run command in the background\n"
@@ -34,25 +50,52 @@ static const struct skiff_command commands[] = {
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
     "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
+  { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
+    "  -s, --signal string   Signal to send to the container (default \"KILL\")\n" },
+  { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
+    "  -f, --follow          Follow log output\n"
+    "      --since string    Show logs since timestamp or relative (e.g. 42m)\n"
+    "  -n, --tail string     Number of lines to show from the end of the logs (default \"all\")\n"
+    "  -t, --timestamps      Show timestamps\n"
+    "      --until string    Show logs before a timestamp or relative (e.g. 42m)\n" },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
     "  -a, --all        Show all containers (default shows just running)\n"
     "  -q, --quiet      Only display container IDs\n"
     "      --no-trunc   Don't truncate output\n" },
+  { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
+    "  -s, --signal string   Signal to send to the container\n"
+    "  -t, --timeout int     Seconds to wait before killing the container\n" },
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --all     Remove all containers\n"
     "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
+    "  -d, --detach              Run container in background and print container ID\n"
     "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
     "  -e, --env list            Set environment variables\n"
     "      --env-file list       Read in a file of environment variables\n"
     "  -h, --hostname string     Container host name\n"
+    "  -i, --interactive         Keep STDIN open even if not attached\n"
+    "  -l, --label list          Set meta data on a container\n"
     "      --name string         Assign a name to the container\n"
+    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n"
     "      --rm                  Automatically remove the container when it exits\n"
+    "      --stop-signal string  Signal to stop the container\n"
+    "      --stop-timeout int    Timeout (in seconds) to stop a container\n"
+    "  -t, --tty                 Allocate a pseudo-TTY\n"
     "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
     "  -w, --workdir string      Working directory inside the container\n" },
+  { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
+    "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
+    "      --detach-keys string    Override the key sequence for detaching a container\n"
+    "  -i, --interactive           Attach container's STDIN\n" },
+  { "stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
+    "  -s, --signal string   Signal to send to the container\n"
+    "  -t, --timeout int     Seconds to wait before killing the container\n" },
   { "version", cmd_version, "Show the skiff version information", "", NULL },
+  { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
+    "CONTAINER [CONTAINER...]", NULL },
 };
 
 static const size_t n_commands = sizeof commands / sizeof commands[0];

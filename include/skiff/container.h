@@ -37,6 +37,14 @@ struct skiff_container_config
   char *hostname;
   bool auto_remove;
   char *cidfile; /* NULL = none */
+  /* detached/lifecycle settings (added by the monitor work; absent keys read as defaults) */
+  bool tty;              /* -t: the process gets a terminal */
+  bool open_stdin;       /* -i: stdin stays open (a pipe, or the terminal) */
+  char *stop_signal;     /* --stop-signal or image StopSignal as given; NULL = SIGTERM */
+  int stop_timeout;      /* --stop-timeout in seconds; -1 = default (10) */
+  char *restart_policy;  /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
+  int restart_max;       /* on-failure:N */
+  char **labels;         /* alternating key, value; NULL = none */
 };
 
 enum skiff_container_status
@@ -45,6 +53,7 @@ enum skiff_container_status
   SKIFF_CONTAINER_RUNNING,
   SKIFF_CONTAINER_EXITED,
   SKIFF_CONTAINER_REMOVING,
+  SKIFF_CONTAINER_RESTARTING, /* exited, the monitor waits out the restart backoff */
 };
 
 /* state.json */
@@ -56,6 +65,12 @@ struct skiff_container_state
   int exit_code;
   char *started_at;  /* RFC 3339 nano or NULL */
   char *finished_at; /* RFC 3339 nano or NULL */
+  /* the detached container's monitor (0 = none: foreground run, or not started) */
+  pid_t monitor_pid;
+  unsigned long long monitor_start;
+  bool paused;           /* running, but frozen (status stays RUNNING) */
+  bool manually_stopped; /* stop/kill by the user: no policy restart */
+  int restart_count;     /* policy restarts since the last user start */
 };
 
 struct skiff_container
@@ -75,8 +90,10 @@ skiff_container_freep (struct skiff_container **c)
 #define _cleanup_container_ __attribute__ ((cleanup (skiff_container_freep)))
 void skiff_container_config_clear (struct skiff_container_config *cfg);
 
-/* "created", "running", "exited", "removing" (docker's State.Status words). */
+/* "created", "running", "exited", "removing", "restarting" (docker's State.Status words). */
 const char *skiff_container_status_name (enum skiff_container_status s);
+/* docker's State.Status of a loaded container: "paused" for a frozen running one. */
+const char *skiff_container_state_word (const struct skiff_container_state *st);
 
 /* ---- IDs and names (id.c, naming.c) ---- */
 
@@ -126,6 +143,12 @@ int skiff_container_list_ids (struct skiff_store *store, char ***out, struct ski
 int skiff_container_lookup (struct skiff_store *store, const char *text, char **id_out,
                             struct skiff_error **err);
 
+/* Re-reads state.json into c->state, checked against the process table (a missing file means
+ * "created").  Call it under the lock before changing the state: others write it too. */
+int skiff_container_state_reload (struct skiff_container *c, struct skiff_error **err);
+/* Writes c->state to state.json atomically (caller holds the lock). */
+int skiff_container_state_write (struct skiff_container *c, bool durable, struct skiff_error **err);
+
 /* Lock file of the container (flock held while the fd is open). */
 int skiff_container_lock (const struct skiff_container *c, struct skiff_error **err);
 
@@ -147,6 +170,9 @@ struct skiff_container_start_opts
   char *const *lowerdirs; /* image layer dirs, top first */
   bool userxattr;         /* rootless overlay */
   int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit */
+  bool terminal;                      /* -t: *terminal_master receives the pty master */
+  int *terminal_master;
+  int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
 };
 
 /* Under the container's lock: refuses a running container, makes the merged dir, spawns the
@@ -158,7 +184,7 @@ int skiff_container_start (struct skiff_store *store, struct skiff_container *c,
 
 /* After the caller reaped PID 1: records the exit (or, with auto_remove, removes the
  * container).  Returns the shell-style exit code.  A container removed meanwhile (rm -f) is
- * not an error. */
+ * not an error.  The state is re-read under the lock first (stop/kill may have marked it). */
 int skiff_container_finish (struct skiff_store *store, struct skiff_container *c, int wait_status,
                             struct skiff_error **err);
 

@@ -40,6 +40,9 @@ struct skiff_sandbox_config
    * in *terminal_master (close-on-exec; the caller closes it) */
   bool terminal;
   int *terminal_master;
+  /* signal the process gets when the caller dies (prctl PR_SET_PDEATHSIG, set again after the
+   * user switch, which clears it): a monitor's container must not outlive it; 0 = none */
+  int parent_death_signal;
 
   /* --privileged: all capabilities and no masked or read-only /proc and /sys paths (docker's
    * defaults otherwise) */

@@ -12,18 +12,31 @@
 int
 skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct skiff_error **err)
 {
+  int r = skiff_userns_enter (err); /* idempotent; also after skiff_cli_store_outside */
+  if (r < 0)
+    return r;
+  return skiff_cli_store_outside (cli, out, err);
+}
+
+int
+skiff_cli_store_outside (struct skiff_cli *cli, struct skiff_store **out, struct skiff_error **err)
+{
   if (!cli->store_open)
     {
-      int r = skiff_userns_enter (err);
-      if (r < 0)
-        return r;
-      r = skiff_store_open (&cli->store, &cli->store_opts, err);
+      int r = skiff_store_open (&cli->store, &cli->store_opts, err);
       if (r < 0)
         return r;
       cli->store_open = true;
     }
   *out = &cli->store;
   return 0;
+}
+
+void
+skiff_cli_print_error (const struct skiff_error *e)
+{
+  fflush (stdout);
+  fprintf (stderr, "skiff: %s\n", e->msg);
 }
 
 int

@@ -69,6 +69,64 @@ char *skiff_cli_ellipsis (const char *s, size_t max);
 /* Go's strconv.Quote for the ASCII escapes; UTF-8 passes through. */
 char *skiff_cli_quote (const char *s);
 
+/* Opens the store without entering the user namespace (rootless): for commands that only read
+ * records or signal containers, which the host user may do to every container it owns (from a
+ * sibling namespace it could not signal a container process running as a non-root user).
+ * A later skiff_cli_store enters the namespace. */
+int skiff_cli_store_outside (struct skiff_cli *cli, struct skiff_store **out,
+                             struct skiff_error **err);
+
+/* Flags shared by run and create (create_opts.c).  Strings are borrowed from argv. */
+struct skiff_cli_create_opts
+{
+  bool rm, interactive, tty, detach, sig_proxy;
+  const char *name, *cidfile, *workdir, *hostname, *entrypoint, *user;
+  const char *restart, *stop_signal, *detach_keys;
+  int stop_timeout; /* -1 = not given */
+  char **env;       /* -e values in order */
+  char **env_files; /* --env-file paths in order */
+  char **labels;    /* -l values */
+  const char *image;
+  char **args;
+};
+/* Parses argv (after the command name); 1 = --help was asked for. */
+int skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
+                            struct skiff_cli_create_opts *o, struct skiff_error **err);
+void skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o);
+struct skiff_image;
+struct skiff_container;
+/* Opens the store, resolves the image and creates the record (+ cidfile). */
+int skiff_cli_create_container (struct skiff_cli *cli, const struct skiff_cli_create_opts *o,
+                                struct skiff_store **store, struct skiff_image **img,
+                                struct skiff_container **c, struct skiff_error **err);
+
+/* Prints "skiff: <msg>" for one failed argument of a multi-argument command. */
+void skiff_cli_print_error (const struct skiff_error *e);
+
+/* Container arguments (ctr_args.c). */
+/* lookup (name, ID, prefix) + load */
+int skiff_cli_load_container (struct skiff_store *store, const char *text,
+                              struct skiff_container **out, struct skiff_error **err);
+/* Calls fn for each argument; failures are printed as they happen, and the status is 1 when
+ * any failed (or the failure's own exit code when it is not 125), as docker does. */
+int skiff_cli_each_container (struct skiff_store *store, char *const *args,
+                              int (*fn) (struct skiff_store *, const char *, void *,
+                                         struct skiff_error **),
+                              void *data);
+/* Flag parsing for commands with only --help: 1 = help, checks at least min_args remain. */
+int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
+                            struct skiff_error **err);
+
+/* Starts a created/exited container under a monitor (cmd_start.c); running: no-op. */
+int skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
+                               struct skiff_error **err);
+
+/* docker's container inspect object (container_json.c); caller frees. */
+char *skiff_cli_container_json (const struct skiff_container *c);
+/* `container inspect` (cmd_inspect.c): containers only. */
+int skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv,
+                                 struct skiff_error **err);
+
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
@@ -76,6 +134,21 @@ int cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_container (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_create (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_logs (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_pause (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_port (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_rename (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_stats (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_unpause (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */
 struct skiff_container;

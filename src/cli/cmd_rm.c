@@ -9,12 +9,14 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/fs.h"
 #include "skiff/lock.h"
+#include "skiff/monitor.h"
 #include "skiff/strv.h"
 
 struct rm_opts
 {
-  bool force, all;
+  bool force, all, volumes;
 };
 
 static int
@@ -24,16 +26,18 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct rm_opts *o,
   static const struct option opts[] = {
     { "force", no_argument, NULL, 'f' },
     { "all", no_argument, NULL, 'a' },
+    { "volumes", no_argument, NULL, 'v' },
     SKIFF_CLI_HELP_OPTION,
     { NULL, 0, NULL, 0 },
   };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:fah", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:favh", opts, NULL)) != -1)
     switch (c)
       {
       case 'f': o->force = true; break;
       case 'a': o->all = true; break;
+      case 'v': o->volumes = true; break; /* anonymous volumes: none exist yet */
       case 'h': return 1;
       default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
@@ -42,54 +46,59 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct rm_opts *o,
   return 0;
 }
 
-/* SIGKILL the recorded process and wait until it is gone (reaped by its parent). */
-static int
-kill_and_wait (const struct skiff_container *c, struct skiff_error **err)
+/* rm -f of a running container: SIGKILL, then wait for the exit to be recorded and the
+ * monitor to be gone, without holding the container lock (the monitor needs it). */
+static void
+kill_running (struct skiff_store *store, const char *text)
 {
-  pid_t pid = c->state.pid;
-  unsigned long long start = c->state.pid_start;
-  if (!skiff_container_pid_alive (pid, start))
-    return 0;
-  if (kill (pid, SIGKILL) < 0 && errno != ESRCH)
-    return skiff_error_make (err, errno, "kill container %s", c->config.id);
-  const struct timespec tick = { 0, 2 * 1000 * 1000 };
-  for (int i = 0; i < 15000; i++) /* 30 s */
+  struct skiff_error *e = NULL;
+  _cleanup_container_ struct skiff_container *c = NULL;
+  if (skiff_cli_load_container (store, text, &c, &e) == 0
+      && (c->state.status == SKIFF_CONTAINER_RUNNING || c->state.status == SKIFF_CONTAINER_RESTARTING))
     {
-      if (!skiff_container_pid_alive (pid, start))
-        return 0;
-      nanosleep (&tick, NULL);
+      int lock = skiff_container_lock (c, &e);
+      if (lock >= 0 && skiff_container_state_reload (c, &e) == 0)
+        {
+          c->state.manually_stopped = true;
+          skiff_container_state_write (c, true, &e);
+        }
+      if (lock >= 0)
+        skiff_lock_release (lock);
+      if (c->state.status == SKIFF_CONTAINER_RUNNING)
+        skiff_monitor_kill (c, text, SIGKILL, &e);
+      skiff_monitor_wait_exit (store, c, 30000, NULL, &e);
+      skiff_monitor_wait_monitor (c, &e);
     }
-  return skiff_error_make (err, ETIMEDOUT, "container %s did not exit after SIGKILL",
-                           c->config.id);
+  skiff_error_free (e);
 }
 
 static int
-remove_one (struct skiff_store *store, const char *text, bool force, struct skiff_error **err)
+remove_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
 {
-  _cleanup_free_ char *id = NULL;
+  const struct rm_opts *o = data;
   _cleanup_container_ struct skiff_container *c = NULL;
-  int r = skiff_container_lookup (store, text, &id, err);
-  if (r < 0 || (r = skiff_container_load (store, id, &c, err)) < 0)
+  int r = skiff_cli_load_container (store, text, &c, err);
+  if (r < 0)
     return r;
   int lock = skiff_container_lock (c, err);
   if (lock < 0)
     return lock;
-  /* Re-read under the lock: it may have been started meanwhile. */
-  skiff_container_free (steal_ptr (&c));
-  r = skiff_container_load (store, id, &c, err);
-  if (r == 0 && c->state.status == SKIFF_CONTAINER_RUNNING)
-    {
-      if (!force)
-        r = skiff_error_make (err, 0,
-                              "cannot remove container \"/%s\": container is running: stop the "
-                              "container before removing or force remove",
-                              c->config.name);
-      else
-        r = kill_and_wait (c, err);
-    }
-  if (r == 0)
+  _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
+  if (!skiff_fs_exists (cfg))
+    ; /* an --rm container that removed itself meanwhile */
+  else if ((r = skiff_container_state_reload (c, err)) == 0
+           && (c->state.status == SKIFF_CONTAINER_RUNNING
+               || c->state.status == SKIFF_CONTAINER_RESTARTING))
+    r = skiff_error_make (err, 0,
+                          o->force ? "cannot remove container \"/%s\": could not kill it"
+                                   : "cannot remove container \"/%s\": container is running: stop "
+                                     "the container before removing or force remove",
+                          c->config.name);
+  else if (r == 0)
     r = skiff_container_remove (store, c, err);
   skiff_lock_release (lock);
+  if (r == 0)
+    printf ("%s\n", text);
   return r;
 }
 
@@ -102,24 +111,18 @@ cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   int r = parse_flags (cli, argc, argv, &o, err);
   if (r == 1)
     return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0)
+  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
   if (o.all && (r = skiff_container_list_ids (store, &all, err)) < 0)
     return r;
 
   char **targets = o.all ? all : argv + optind;
-  int status = 0;
-  for (size_t i = 0; targets[i]; i++)
-    {
-      _cleanup_error_ struct skiff_error *e = NULL;
-      if (remove_one (store, targets[i], o.force, &e) < 0)
-        {
-          fflush (stdout);
-          fprintf (stderr, "skiff: %s\n", e->msg);
-          status = 1;
-          continue;
-        }
-      printf ("%s\n", targets[i]);
-    }
-  return status;
+  /* kills first, from outside the user namespace (rootless: reaches any container user); the
+   * removal of files owned by mapped ids needs to be inside it */
+  for (size_t i = 0; o.force && targets[i]; i++)
+    kill_running (store, targets[i]);
+  if ((r = skiff_cli_store (cli, &store, err)) < 0)
+    return r;
+  int status = skiff_cli_each_container (store, targets, remove_one, &o);
+  return status ? 1 : 0;
 }

@@ -26,6 +26,9 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   free (cfg->user);
   free (cfg->hostname);
   free (cfg->cidfile);
+  free (cfg->stop_signal);
+  free (cfg->restart_policy);
+  skiff_strv_free (cfg->labels);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -59,6 +62,13 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_json_gen_key_string (g, "Hostname", cfg->hostname);
   skiff_json_gen_key_bool (g, "AutoRemove", cfg->auto_remove);
   skiff_json_gen_key_string (g, "ContainerIDFile", cfg->cidfile ? cfg->cidfile : "");
+  skiff_json_gen_key_bool (g, "Tty", cfg->tty);
+  skiff_json_gen_key_bool (g, "OpenStdin", cfg->open_stdin);
+  skiff_json_gen_key_string (g, "StopSignal", cfg->stop_signal);
+  skiff_json_gen_key_int (g, "StopTimeout", cfg->stop_timeout);
+  skiff_json_gen_key_string (g, "RestartPolicy", cfg->restart_policy ? cfg->restart_policy : "no");
+  skiff_json_gen_key_int (g, "RestartMax", cfg->restart_max);
+  skiff_json_gen_key_map (g, "Labels", cfg->labels);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -80,7 +90,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
     { "Created", &cfg->created }, { "Image", &cfg->image_id },
     { "ImageName", &cfg->image_name }, { "WorkingDir", &cfg->workdir },
     { "User", &cfg->user },       { "Hostname", &cfg->hostname },
-    { "ContainerIDFile", &cfg->cidfile },
+    { "ContainerIDFile", &cfg->cidfile }, { "StopSignal", &cfg->stop_signal },
+    { "RestartPolicy", &cfg->restart_policy },
   };
   for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
     if ((r = skiff_json_get_string (root, strs[i].key, path, strs[i].dst, err)) < 0)
@@ -89,8 +100,17 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_json_get_strv (root, "Entrypoint", path, &cfg->entrypoint, err)) < 0
       || (r = skiff_json_get_strv (root, "Cmd", path, &cfg->cmd, err)) < 0
       || (r = skiff_json_get_strv (root, "Env", path, &cfg->env, err)) < 0
-      || (r = skiff_json_get_bool (root, "AutoRemove", path, &cfg->auto_remove, err)) < 0)
+      || (r = skiff_json_get_bool (root, "AutoRemove", path, &cfg->auto_remove, err)) < 0
+      || (r = skiff_json_get_bool (root, "Tty", path, &cfg->tty, err)) < 0
+      || (r = skiff_json_get_bool (root, "OpenStdin", path, &cfg->open_stdin, err)) < 0
+      || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0)
     return r;
+  int64_t stop_timeout = -1, restart_max = 0; /* absent keys keep these defaults */
+  if ((r = skiff_json_get_int (root, "StopTimeout", path, &stop_timeout, err)) < 0
+      || (r = skiff_json_get_int (root, "RestartMax", path, &restart_max, err)) < 0)
+    return r;
+  cfg->stop_timeout = (int) stop_timeout;
+  cfg->restart_max = (int) restart_max;
   if (cfg->id == NULL || strlen (cfg->id) != SKIFF_CONTAINER_ID_LEN || cfg->name == NULL)
     return skiff_error_make (err, 0, "%s: missing \"Id\" or \"Name\"", path);
   if (cfg->cidfile && *cfg->cidfile == '\0')

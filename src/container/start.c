@@ -33,6 +33,9 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->stdin_fd = opts->stdin_fd;
   sc->stdout_fd = opts->stdout_fd;
   sc->stderr_fd = opts->stderr_fd;
+  sc->terminal = opts->terminal;
+  sc->terminal_master = opts->terminal_master;
+  sc->parent_death_signal = opts->parent_death_signal;
 }
 
 static int
@@ -100,7 +103,7 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
     ; /* removed meanwhile by rm -f */
   else if (c->config.auto_remove)
     r = skiff_container_remove (store, c, err);
-  else
+  else if ((r = skiff_container_state_reload (c, err)) == 0)
     r = skiff_container_mark_exited (c, code, true, err);
   skiff_lock_release (lock);
   return r < 0 ? r : code;

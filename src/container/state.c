@@ -23,6 +23,7 @@ static const char *const status_names[] = {
   [SKIFF_CONTAINER_RUNNING] = "running",
   [SKIFF_CONTAINER_EXITED] = "exited",
   [SKIFF_CONTAINER_REMOVING] = "removing",
+  [SKIFF_CONTAINER_RESTARTING] = "restarting",
 };
 
 const char *
@@ -31,6 +32,14 @@ skiff_container_status_name (enum skiff_container_status s)
   if ((size_t) s < sizeof status_names / sizeof status_names[0])
     return status_names[s];
   return "unknown";
+}
+
+const char *
+skiff_container_state_word (const struct skiff_container_state *st)
+{
+  if (st->status == SKIFF_CONTAINER_RUNNING && st->paused)
+    return "paused";
+  return skiff_container_status_name (st->status);
 }
 
 void
@@ -52,6 +61,11 @@ skiff_container_state_to_json (const struct skiff_container_state *st)
   skiff_json_gen_key_int (g, "ExitCode", st->exit_code);
   skiff_json_gen_key_string (g, "StartedAt", st->started_at);
   skiff_json_gen_key_string (g, "FinishedAt", st->finished_at);
+  skiff_json_gen_key_int (g, "MonitorPid", st->monitor_pid);
+  skiff_json_gen_key_int (g, "MonitorStartTime", (int64_t) st->monitor_start);
+  skiff_json_gen_key_bool (g, "Paused", st->paused);
+  skiff_json_gen_key_bool (g, "ManuallyStopped", st->manually_stopped);
+  skiff_json_gen_key_int (g, "RestartCount", st->restart_count);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -62,7 +76,7 @@ skiff_container_state_from_json (const char *path, struct skiff_container_state 
 {
   _cleanup_yajl_val_ yajl_val root = NULL;
   _cleanup_free_ char *status = NULL;
-  int64_t pid = 0, start = 0, code = 0;
+  int64_t pid = 0, start = 0, code = 0, mpid = 0, mstart = 0, restarts = 0;
   int r = skiff_json_parse_file (path, &root, err);
   if (r < 0)
     return r;
@@ -71,8 +85,16 @@ skiff_container_state_from_json (const char *path, struct skiff_container_state 
       || (r = skiff_json_get_int (root, "PidStartTime", path, &start, err)) < 0
       || (r = skiff_json_get_int (root, "ExitCode", path, &code, err)) < 0
       || (r = skiff_json_get_string (root, "StartedAt", path, &st->started_at, err)) < 0
-      || (r = skiff_json_get_string (root, "FinishedAt", path, &st->finished_at, err)) < 0)
+      || (r = skiff_json_get_string (root, "FinishedAt", path, &st->finished_at, err)) < 0
+      || (r = skiff_json_get_int (root, "MonitorPid", path, &mpid, err)) < 0
+      || (r = skiff_json_get_int (root, "MonitorStartTime", path, &mstart, err)) < 0
+      || (r = skiff_json_get_bool (root, "Paused", path, &st->paused, err)) < 0
+      || (r = skiff_json_get_bool (root, "ManuallyStopped", path, &st->manually_stopped, err)) < 0
+      || (r = skiff_json_get_int (root, "RestartCount", path, &restarts, err)) < 0)
     return r;
+  st->monitor_pid = (pid_t) mpid;
+  st->monitor_start = (unsigned long long) mstart;
+  st->restart_count = (int) restarts;
   st->status = SKIFF_CONTAINER_CREATED;
   for (size_t i = 0; status && i < sizeof status_names / sizeof status_names[0]; i++)
     if (strcmp (status, status_names[i]) == 0)
@@ -101,7 +123,7 @@ skiff_container_pid_start_time (pid_t pid)
   if (p == NULL || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X') /* a zombie is gone already */
     return 0;
   p++;
-  for (int field = 3; field < 22 && p; field++) /* p is at the space before field 3 */
+  for (int field = 3; field < 22 && p; field++)
     p = strchr (p + 1, ' ');
   return p ? strtoull (p + 1, NULL, 10) : 0;
 }
@@ -118,12 +140,22 @@ skiff_container_pid_alive (pid_t pid, unsigned long long start_time)
 void
 skiff_container_state_check (struct skiff_container_state *st)
 {
+  bool monitored = st->monitor_pid > 0;
+  if (monitored && !skiff_container_pid_alive (st->monitor_pid, st->monitor_start))
+    {
+      st->monitor_pid = 0; /* a dead monitor restarts nothing and records nothing */
+      if (st->status == SKIFF_CONTAINER_RESTARTING)
+        st->status = SKIFF_CONTAINER_EXITED;
+    }
+  else if (monitored)
+    return; /* a live monitor records the exit itself: trust what it wrote */
   if (st->status != SKIFF_CONTAINER_RUNNING || skiff_container_pid_alive (st->pid, st->pid_start))
     return;
   /* Whoever waited for it died before recording the exit, so the code is unknown: report
    * exited with 255 rather than pretend it still runs or exited cleanly. */
   st->status = SKIFF_CONTAINER_EXITED;
   st->pid = 0;
+  st->paused = false;
   if (st->exit_code == 0)
     st->exit_code = 255;
 }
@@ -146,6 +178,34 @@ skiff_container_state_save (struct skiff_container *c, bool durable, struct skif
 }
 
 int
+skiff_container_state_write (struct skiff_container *c, bool durable, struct skiff_error **err)
+{
+  return skiff_container_state_save (c, durable, err);
+}
+
+int
+skiff_container_state_reload (struct skiff_container *c, struct skiff_error **err)
+{
+  _cleanup_free_ char *path = skiff_path_join (c->dir, "state.json");
+  struct skiff_container_state st = { 0 };
+  if (!skiff_fs_exists (path))
+    {
+      skiff_container_state_clear (&c->state);
+      return 0; /* never started: created */
+    }
+  int r = skiff_container_state_from_json (path, &st, err);
+  if (r < 0)
+    {
+      skiff_container_state_clear (&st);
+      return r;
+    }
+  skiff_container_state_clear (&c->state);
+  c->state = st;
+  skiff_container_state_check (&c->state);
+  return 0;
+}
+
+int
 skiff_container_lock (const struct skiff_container *c, struct skiff_error **err)
 {
   _cleanup_free_ char *path = skiff_path_join (c->dir, "lock");
@@ -161,6 +221,7 @@ skiff_container_mark_running (struct skiff_container *c, pid_t pid, bool durable
   st->pid = pid;
   st->pid_start = skiff_container_pid_start_time (pid);
   st->exit_code = 0;
+  st->paused = false;
   free (st->started_at);
   st->started_at = now_rfc3339 ();
   free (st->finished_at);
@@ -176,6 +237,7 @@ skiff_container_mark_exited (struct skiff_container *c, int exit_code, bool dura
   st->status = SKIFF_CONTAINER_EXITED;
   st->pid = 0;
   st->pid_start = 0;
+  st->paused = false;
   st->exit_code = exit_code;
   free (st->finished_at);
   st->finished_at = now_rfc3339 ();

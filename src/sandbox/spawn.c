@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -206,6 +207,9 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
   if (path == NULL)
     return skiff_exec_error (err, cmd, 0);
   char **env = env_with_home (cfg->env, user.home);
+  /* the user switch cleared it */
+  if (cfg->parent_death_signal && prctl (PR_SET_PDEATHSIG, cfg->parent_death_signal) < 0)
+    return skiff_error_make (err, errno, "set the parent death signal");
   reset_signals ();
   umask (022);
   execve (path, cfg->argv, env);
@@ -217,6 +221,8 @@ child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int n
 {
   struct skiff_error *err = NULL;
   umask (0);
+  if (cfg->parent_death_signal)
+    prctl (PR_SET_PDEATHSIG, cfg->parent_death_signal);
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
   else if (setup_container (cfg, &err) == 0)

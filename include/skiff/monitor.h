@@ -1,0 +1,80 @@
+#pragma once
+/* The per-container monitor of a detached container (run -d, start): a double-forked, setsid'd
+ * copy of the CLI that outlives it, is the parent of the container's PID 1, relays its output
+ * to <ctr>/ctr.log and to attached clients (<runroot>/containers/<id>/attach.sock, protocol in
+ * ATTACH.md), records the exit, runs --rm cleanup and exits.  For its whole life it holds an
+ * exclusive flock on <ctr>/monitor.lock: `wait` blocks on a shared lock of it, and a lock that
+ * is free while the state says running means the monitor died.
+ *
+ * Also the CLI side of the lifecycle that needs no monitor: signalling, waiting, stopping. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct skiff_error;
+struct skiff_store;
+struct skiff_container;
+
+/* Attach protocol (ATTACH.md): one type byte + payload of at most 32 KiB per message. */
+enum skiff_attach_msg
+{
+  SKIFF_ATTACH_STDIN = 0x00,
+  SKIFF_ATTACH_STDOUT = 0x01,
+  SKIFF_ATTACH_STDERR = 0x02,
+  SKIFF_ATTACH_RESIZE = 0x03,
+  SKIFF_ATTACH_STDIN_EOF = 0x04,
+  SKIFF_ATTACH_EXIT = 0x05,
+};
+#define SKIFF_ATTACH_MAX_PAYLOAD (32 * 1024)
+
+/* <runroot>/containers/<id>/attach.sock (caller frees).  The path may exceed sun_path: connect
+ * through skiff_monitor_attach_connect. */
+char *skiff_monitor_attach_path (struct skiff_store *store, const char *id);
+/* Connects a SOCK_SEQPACKET client to a container's attach socket (any path length).  Returns
+ * the fd (close-on-exec) or a negative errno with *err set. */
+int skiff_monitor_attach_connect (struct skiff_store *store, const char *id,
+                                  struct skiff_error **err);
+
+/* Starts a created (or exited) container under a new monitor and returns once PID 1 runs: the
+ * monitor reports "started" or the spawn error (exit codes 125/126/127 as a foreground run).
+ * lowerdirs: the image's layer dirs, top first.  Must be called with the store open (rootless:
+ * inside the user namespace, where the monitor then lives). */
+int skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c,
+                          char *const *lowerdirs, struct skiff_error **err);
+
+/* Sends sig to the container's PID 1.  Not running: docker's "Cannot kill container: <text>:
+ * Container <id> is not running" (exit 1 in the CLI).  Rootless: works from outside any user
+ * namespace (the user owns every skiff namespace) or from the container's own. */
+int skiff_monitor_kill (struct skiff_container *c, const char *text, int sig,
+                        struct skiff_error **err);
+
+/* Waits until the running container's PID 1 is gone and its exit is recorded (through the
+ * attach socket's EXIT message when a monitor runs it, so this works for --rm containers too).
+ * timeout_ms < 0: forever.  *exit_code (may be NULL): the code, -1 if unknown.  Returns 0, or
+ * -ETIMEDOUT (no *err) when time ran out.  A container that is not running returns at once. */
+int skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, int timeout_ms,
+                             int *exit_code, struct skiff_error **err);
+
+/* Blocks until the container's monitor, if any, exits (shared flock on monitor.lock). */
+int skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err);
+
+/* docker stop: marks the container manually stopped, sends the stop signal (config, else
+ * SIGTERM), waits timeout seconds (< 0: the container's StopTimeout, else 10), then SIGKILL.
+ * A container that is not running is fine.  *killed: SIGKILL was needed (may be NULL). */
+int skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int timeout,
+                        bool *killed, struct skiff_error **err);
+
+/* Parses "TERM", "SIGTERM", "15", "sigkill", "RTMIN+3" (docker's signal names).  Returns the
+ * number, or -EINVAL with *err "Invalid signal: X". */
+int skiff_monitor_parse_signal (const char *text, struct skiff_error **err);
+
+/* The monitor-mode entry used by skiff_monitor_launch's child (internal, exported for tests). */
+struct skiff_monitor_params
+{
+  struct skiff_store *store;
+  struct skiff_container *c;
+  char *const *lowerdirs;
+  int status_fd; /* written once: started or the error, then closed */
+};
+/* Never returns: the monitor's exit status is 0 (or 125 when it could not start). */
+void skiff_monitor_main (struct skiff_monitor_params *p) __attribute__ ((noreturn));

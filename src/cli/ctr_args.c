@@ -1,0 +1,55 @@
+/* Helpers for commands that take container arguments. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "skiff/cleanup.h"
+#include "skiff/container.h"
+#include "skiff/strv.h"
+
+int
+skiff_cli_load_container (struct skiff_store *store, const char *text,
+                          struct skiff_container **out, struct skiff_error **err)
+{
+  _cleanup_free_ char *id = NULL;
+  int r = skiff_container_lookup (store, text, &id, err);
+  if (r < 0)
+    return r;
+  return skiff_container_load (store, id, out, err);
+}
+
+int
+skiff_cli_each_container (struct skiff_store *store, char *const *args,
+                          int (*fn) (struct skiff_store *, const char *, void *,
+                                     struct skiff_error **),
+                          void *data)
+{
+  int status = 0;
+  for (size_t i = 0; args[i]; i++)
+    {
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (fn (store, args[i], data, &e) < 0)
+        {
+          skiff_cli_print_error (e);
+          status = e->exit_code == 0 || e->exit_code == 125 ? 1 : e->exit_code;
+        }
+    }
+  return status;
+}
+
+int
+skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
+                        struct skiff_error **err)
+{
+  static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
+  int c;
+  skiff_cli_getopt_reset ();
+  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
+    if (c == 'h')
+      return 1;
+    else
+      return skiff_cli_bad_flag (cli, c, argc, argv, err);
+  if ((size_t) (argc - optind) < min_args)
+    return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least %zu argument%s.",
+                                  cli->command->name, min_args, min_args == 1 ? "" : "s");
+  return 0;
+}

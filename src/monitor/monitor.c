@@ -1,0 +1,420 @@
+/* The monitor process: spawn, relay output to the log and attached clients, reap, record,
+ * restart per policy, clean up.  Single-threaded, one poll loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "monitor-internal.h"
+#include "skiff/cleanup.h"
+#include "skiff/container.h"
+#include "skiff/error.h"
+#include "skiff/fs.h"
+#include "skiff/lock.h"
+#include "skiff/log.h"
+#include "skiff/logfile.h"
+#include "skiff/monitor.h"
+#include "skiff/restart.h"
+#include "skiff/sandbox.h"
+#include "skiff/store.h"
+
+struct monitor
+{
+  struct skiff_store *store;
+  struct skiff_container *c;
+  char *const *lowerdirs;
+  int sigfd, log_fd;
+  int out_fd, err_fd; /* read ends (out_fd is the pty master with -t) */
+  int stdin_fd;       /* write end of the container's stdin (pipe or master), -1 = none */
+  pid_t pid;
+  struct timespec started; /* CLOCK_MONOTONIC of the last spawn */
+  struct skiff_attach_server attach;
+  struct skiff_restart_policy policy;
+  struct skiff_restart_state restart;
+};
+
+/* Nothing of the CLI stays open: not its stdio (so `$(skiff run -d ...)` returns), not fds a
+ * caller such as bats keeps open above 2. */
+static void
+detach_process (int keep_fd)
+{
+  int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0)
+    {
+      for (int i = 0; i < 3; i++)
+        dup2 (null, i);
+      if (null > 2)
+        close (null);
+    }
+  if (keep_fd > 3)
+    close_range (3, (unsigned) keep_fd - 1, 0);
+  close_range ((unsigned) keep_fd + 1, ~0U, 0);
+  if (chdir ("/") < 0)
+    return;
+}
+
+static int
+setup_signals (struct monitor *m, struct skiff_error **err)
+{
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGHUP, SIG_IGN);
+  signal (SIGINT, SIG_IGN);
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, SIGCHLD);
+  sigaddset (&set, SIGTERM);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  m->sigfd = signalfd (-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (m->sigfd < 0)
+    return skiff_error_make (err, errno, "signalfd");
+  return 0;
+}
+
+static void
+close_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+  *fd = -1;
+}
+
+/* Pipes (or the terminal) for the container's stdio, then the spawn. */
+static int
+spawn (struct monitor *m, struct skiff_error **err)
+{
+  const struct skiff_container_config *cfg = &m->c->config;
+  int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2] = { -1, -1 }, master = -1;
+  struct skiff_container_start_opts so = {
+    .lowerdirs = m->lowerdirs, .userxattr = m->store->rootless, .stdin_fd = 0, .stdout_fd = -1,
+    .stderr_fd = -1, .terminal = cfg->tty, .terminal_master = &master,
+    .parent_death_signal = SIGKILL,
+  };
+  if (!cfg->tty)
+    {
+      if (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0
+          || (cfg->open_stdin && pipe2 (in, O_CLOEXEC) < 0))
+        {
+          int e = errno;
+          for (int i = 0; i < 2; i++)
+            close_fd (&out[i]), close_fd (&errp[i]), close_fd (&in[i]);
+          return skiff_error_make (err, e, "pipe");
+        }
+      so.stdout_fd = out[1];
+      so.stderr_fd = errp[1];
+      so.stdin_fd = cfg->open_stdin ? in[0] : 0; /* 0 is /dev/null here */
+    }
+  struct skiff_container_state *st = &m->c->state;
+  st->monitor_pid = getpid ();
+  st->monitor_start = skiff_container_pid_start_time (getpid ());
+  int r = skiff_container_start (m->store, m->c, &so, &m->pid, err);
+  close_fd (&out[1]);
+  close_fd (&errp[1]);
+  close_fd (&in[0]);
+  if (r < 0)
+    {
+      close_fd (&out[0]), close_fd (&errp[0]), close_fd (&in[1]);
+      return r;
+    }
+  clock_gettime (CLOCK_MONOTONIC, &m->started);
+  m->out_fd = cfg->tty ? master : out[0];
+  m->err_fd = errp[0];
+  m->stdin_fd = !cfg->open_stdin ? -1 : cfg->tty ? dup (master) : in[1];
+  fcntl (m->out_fd, F_SETFL, O_NONBLOCK);
+  if (m->err_fd >= 0)
+    fcntl (m->err_fd, F_SETFL, O_NONBLOCK);
+  return 0;
+}
+
+/* Reads what is there on *fd into the log and to the clients; EOF/EIO closes it. */
+static void
+relay (struct monitor *m, int *fd, enum skiff_logfile_stream stream)
+{
+  static char buf[SKIFF_ATTACH_MAX_PAYLOAD];
+  for (int rounds = 0; *fd >= 0 && rounds < 16; rounds++)
+    {
+      ssize_t n = read (*fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        return;
+      if (n <= 0) /* EOF, or EIO from a master whose slave side is gone */
+        {
+          close_fd (fd);
+          return;
+        }
+      struct timespec now;
+      clock_gettime (CLOCK_REALTIME, &now);
+      struct skiff_error *e = NULL;
+      if (m->log_fd >= 0 && skiff_logfile_append (m->log_fd, stream, &now, buf, (size_t) n, &e) < 0)
+        {
+          log_warn ("%s", e->msg); /* a full disk must not stop the container */
+          skiff_error_free (e);
+        }
+      skiff_attach_server_broadcast (&m->attach, stream == SKIFF_LOGFILE_STDOUT ? SKIFF_ATTACH_STDOUT
+                                                                                : SKIFF_ATTACH_STDERR,
+                                     buf, (size_t) n);
+    }
+}
+
+/* One message from client i (input, resize, stdin EOF); false when it went away. */
+static bool
+client_input (struct monitor *m, size_t i)
+{
+  static char buf[1 + SKIFF_ATTACH_MAX_PAYLOAD];
+  ssize_t n = recv (m->attach.clients[i], buf, sizeof buf, MSG_DONTWAIT);
+  if (n < 0)
+    return errno == EAGAIN || errno == EINTR;
+  if (n == 0)
+    return false;
+  switch (buf[0])
+    {
+    case SKIFF_ATTACH_STDIN:
+      for (ssize_t off = 1; m->stdin_fd >= 0 && off < n;)
+        {
+          ssize_t w = write (m->stdin_fd, buf + off, (size_t) (n - off));
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w < 0)
+            break; /* the container closed its stdin */
+          off += w;
+        }
+      break;
+    case SKIFF_ATTACH_RESIZE:
+      if (n >= 5 && m->c->config.tty && m->out_fd >= 0)
+        {
+          uint16_t rc[2];
+          memcpy (rc, buf + 1, sizeof rc);
+          struct winsize ws = { .ws_row = rc[0], .ws_col = rc[1] };
+          ioctl (m->out_fd, TIOCSWINSZ, &ws);
+        }
+      break;
+    case SKIFF_ATTACH_STDIN_EOF:
+      if (!m->c->config.tty)
+        close_fd (&m->stdin_fd);
+      break;
+    default:
+      break;
+    }
+  return true;
+}
+
+/* Serves output and clients until PID 1 is reaped; returns its wait status. */
+static int
+run_loop (struct monitor *m)
+{
+  for (;;)
+    {
+      struct pollfd p[4 + SKIFF_ATTACH_MAX_CLIENTS];
+      size_t n = 0;
+      p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
+      p[n++] = (struct pollfd){ .fd = m->attach.listen_fd, .events = POLLIN };
+      p[n++] = (struct pollfd){ .fd = m->out_fd, .events = POLLIN };
+      p[n++] = (struct pollfd){ .fd = m->err_fd, .events = POLLIN };
+      size_t nclients = m->attach.nclients;
+      for (size_t i = 0; i < nclients; i++)
+        p[n++] = (struct pollfd){ .fd = m->attach.clients[i], .events = POLLIN };
+      if (poll (p, n, -1) < 0 && errno != EINTR)
+        return -1;
+      if (p[2].revents)
+        relay (m, &m->out_fd, SKIFF_LOGFILE_STDOUT);
+      if (p[3].revents)
+        relay (m, &m->err_fd, SKIFF_LOGFILE_STDERR);
+      for (size_t i = nclients; i-- > 0;)
+        if (p[4 + i].revents && !client_input (m, i))
+          skiff_attach_server_drop (&m->attach, i);
+      if (p[1].revents)
+        skiff_attach_server_accept (&m->attach);
+      struct signalfd_siginfo si;
+      while (read (m->sigfd, &si, sizeof si) == sizeof si)
+        if (si.ssi_signo == SIGTERM && m->pid > 0)
+          kill (m->pid, SIGTERM); /* a plain `kill <monitor>` stops the container gracefully */
+      int status;
+      pid_t r = waitpid (m->pid, &status, WNOHANG);
+      if (r == m->pid)
+        {
+          /* the pid namespace is gone with PID 1: the pipes hold all there will be */
+          relay (m, &m->out_fd, SKIFF_LOGFILE_STDOUT);
+          relay (m, &m->err_fd, SKIFF_LOGFILE_STDERR);
+          return status;
+        }
+    }
+}
+
+static int64_t
+ms_since (const struct timespec *t0)
+{
+  struct timespec now;
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  return (int64_t) (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Under the lock: records the exit, or (per policy, unless stopped by the user) marks the
+ * container restarting.  Returns the backoff delay in ms, or -1 when the monitor is done. */
+static int64_t
+record_exit (struct monitor *m, int status)
+{
+  struct skiff_error *e = NULL;
+  int code = skiff_sandbox_exit_code (status);
+  int64_t delay = -1;
+  int lock = skiff_container_lock (m->c, &e);
+  _cleanup_free_ char *cfg = skiff_path_join (m->c->dir, "config.json");
+  if (lock >= 0 && skiff_fs_exists (cfg) && skiff_container_state_reload (m->c, &e) == 0)
+    {
+      m->restart.manually_stopped = m->c->state.manually_stopped;
+      m->restart.restart_count = m->c->state.restart_count;
+      if (m->policy.mode != SKIFF_RESTART_NO && !m->c->state.manually_stopped
+          && skiff_restart_should (&m->policy, &m->restart, code, ms_since (&m->started)))
+        {
+          struct skiff_container_state *st = &m->c->state;
+          skiff_container_mark_exited (m->c, code, true, &e);
+          st->status = SKIFF_CONTAINER_RESTARTING;
+          st->restart_count = m->restart.restart_count;
+          skiff_container_state_write (m->c, true, &e);
+          delay = m->restart.delay_ms;
+        }
+    }
+  if (lock >= 0)
+    skiff_lock_release (lock);
+  if (delay < 0)
+    {
+      skiff_error_free (e);
+      e = NULL;
+      skiff_container_finish (m->store, m->c, status, &e);
+    }
+  if (e)
+    log_warn ("%s", e->msg);
+  skiff_error_free (e);
+  int32_t c32 = code;
+  skiff_attach_server_broadcast (&m->attach, SKIFF_ATTACH_EXIT, &c32, sizeof c32);
+  return delay;
+}
+
+/* Sleeps out a restart delay, serving nobody; false when the user stopped the container
+ * meanwhile (checked every 100 ms). */
+static bool
+backoff (struct monitor *m, int64_t delay_ms)
+{
+  struct timespec t0;
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  while (ms_since (&t0) < delay_ms)
+    {
+      struct timespec tick = { 0, 100 * 1000 * 1000 };
+      nanosleep (&tick, NULL);
+      struct skiff_error *e = NULL;
+      int lock = skiff_container_lock (m->c, &e);
+      bool stop = lock < 0 || skiff_container_state_reload (m->c, &e) < 0
+                  || m->c->state.manually_stopped;
+      skiff_error_free (e);
+      if (lock >= 0)
+        skiff_lock_release (lock);
+      if (stop)
+        return false;
+    }
+  return true;
+}
+
+static void
+close_stdio (struct monitor *m)
+{
+  close_fd (&m->out_fd);
+  close_fd (&m->err_fd);
+  close_fd (&m->stdin_fd);
+}
+
+/* A stopped restart loop: the recorded "restarting" becomes "exited". */
+static void
+settle_exited (struct monitor *m)
+{
+  struct skiff_error *e = NULL;
+  int lock = skiff_container_lock (m->c, &e);
+  if (lock >= 0 && skiff_container_state_reload (m->c, &e) == 0
+      && m->c->state.status == SKIFF_CONTAINER_RESTARTING)
+    {
+      m->c->state.status = SKIFF_CONTAINER_EXITED;
+      skiff_container_state_write (m->c, true, &e);
+    }
+  if (lock >= 0)
+    skiff_lock_release (lock);
+  skiff_error_free (e);
+}
+
+static int
+prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
+{
+  _cleanup_free_ char *lock_path = skiff_path_join (m->c->dir, "monitor.lock");
+  _cleanup_free_ char *log_path = skiff_path_join (m->c->dir, "ctr.log");
+  int r = setup_signals (m, err);
+  if (r < 0)
+    return r;
+  *mon_lock = skiff_lock_try (lock_path, SKIFF_LOCK_EXCLUSIVE, err);
+  if (*mon_lock == -EWOULDBLOCK)
+    return skiff_error_make (err, 0, "container %s is already running", m->c->config.name);
+  if (*mon_lock < 0)
+    return *mon_lock;
+  r = skiff_logfile_open (log_path, &m->log_fd, err);
+  if (r < 0)
+    return r;
+  if (m->c->config.restart_policy
+      && (r = skiff_restart_policy_parse (m->c->config.restart_policy, &m->policy, err)) < 0)
+    return r;
+  m->policy.max_retries = m->c->config.restart_max;
+  return skiff_attach_server_open (&m->attach, m->store, m->c->config.id, err);
+}
+
+void
+skiff_monitor_main (struct skiff_monitor_params *p)
+{
+  struct monitor m = { .store = p->store, .c = p->c, .lowerdirs = p->lowerdirs, .sigfd = -1,
+                       .log_fd = -1, .out_fd = -1, .err_fd = -1, .stdin_fd = -1 };
+  m.attach.listen_fd = -1;
+  p->store->lock_fd = -1; /* closed below with every other inherited fd */
+  detach_process (p->status_fd);
+  struct skiff_error *err = NULL;
+  int mon_lock = -1;
+  /* a user start: the restart bookkeeping begins anew */
+  m.c->state.restart_count = 0;
+  m.c->state.manually_stopped = false;
+  if (prepare (&m, &mon_lock, &err) < 0 || spawn (&m, &err) < 0)
+    {
+      skiff_monitor_report (p->status_fd, err);
+      skiff_attach_server_close (&m.attach);
+      _exit (125);
+    }
+  skiff_monitor_report (p->status_fd, NULL);
+  close (p->status_fd);
+  malloc_trim (0);
+  skiff_monitor_trim_memory ();
+  for (;;)
+    {
+      int status = run_loop (&m);
+      close_stdio (&m);
+      int64_t delay = record_exit (&m, status);
+      if (delay < 0)
+        break;
+      if (!backoff (&m, delay))
+        {
+          settle_exited (&m);
+          break;
+        }
+      if (spawn (&m, &err) < 0)
+        {
+          log_warn ("restart %s: %s", m.c->config.name, err->msg);
+          skiff_error_free (err);
+          err = NULL;
+          settle_exited (&m);
+          break;
+        }
+    }
+  skiff_attach_server_close (&m.attach);
+  _exit (0);
+}

@@ -172,6 +172,7 @@ struct skiff_container_start_opts
   int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit */
   bool terminal;                      /* -t: *terminal_master receives the pty master */
   int *terminal_master;
+  unsigned short terminal_rows, terminal_cols; /* its initial size (0 = none) */
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
 };
 

@@ -42,6 +42,14 @@ int skiff_monitor_attach_connect (struct skiff_store *store, const char *id,
 int skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c,
                           char *const *lowerdirs, struct skiff_error **err);
 
+/* Like skiff_monitor_launch, with attach_fd (one end of a SOCK_SEQPACKET socketpair, or -1)
+ * made an attach client of the monitor before PID 1 starts, so the caller's other end misses
+ * no output (run -it, start -a), and with -t the terminal's initial size rows x cols (0: none;
+ * docker's ConsoleSize).  The caller closes its copy of attach_fd afterwards. */
+int skiff_monitor_launch_attached (struct skiff_store *store, struct skiff_container *c,
+                                   char *const *lowerdirs, int attach_fd, unsigned short rows,
+                                   unsigned short cols, struct skiff_error **err);
+
 /* Sends sig to the container's PID 1.  Not running: docker's "Cannot kill container: <text>:
  * Container <id> is not running" (exit 1 in the CLI).  Rootless: works from outside any user
  * namespace (the user owns every skiff namespace) or from the container's own. */
@@ -75,6 +83,8 @@ struct skiff_monitor_params
   struct skiff_container *c;
   char *const *lowerdirs;
   int status_fd; /* written once: started or the error, then closed */
+  int attach_fd; /* a client connected before the start, or -1 */
+  unsigned short rows, cols; /* -t: the terminal's initial size (0 = none) */
 };
 /* Never returns: the monitor's exit status is 0 (or 125 when it could not start). */
 void skiff_monitor_main (struct skiff_monitor_params *p) __attribute__ ((noreturn));

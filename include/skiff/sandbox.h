@@ -40,6 +40,8 @@ struct skiff_sandbox_config
    * in *terminal_master (close-on-exec; the caller closes it) */
   bool terminal;
   int *terminal_master;
+  /* the terminal's initial size, set before the exec (0 = leave it 0x0) */
+  unsigned short terminal_rows, terminal_cols;
   /* signal the process gets when the caller dies (prctl PR_SET_PDEATHSIG, set again after the
    * user switch, which clears it): a monitor's container must not outlive it; 0 = none */
   int parent_death_signal;

@@ -4,59 +4,29 @@
  * it writes what the container prints and ends at the EXIT message, at detach, or when the
  * monitor goes away. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/detach_keys.h"
+#include "skiff/fs.h"
+#include "skiff/monitor.h"
 #include "skiff/terminal.h"
 #include "skiff/xalloc.h"
-
-enum
-{
-  MSG_STDIN = 0x00,
-  MSG_STDOUT = 0x01,
-  MSG_STDERR = 0x02,
-  MSG_RESIZE = 0x03,
-  MSG_STDIN_EOF = 0x04,
-  MSG_EXIT = 0x05,
-};
-#define MAX_PAYLOAD (32 * 1024)
-
-int
-skiff_cli_attach_connect (const char *dir, int *sock, struct skiff_error **err)
-{
-  /* The socket's full path may exceed sun_path (long runroots): go through a dir fd. */
-  _cleanup_close_ int dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return skiff_error_make (err, errno, "open %s", dir);
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach.sock", dfd);
-  _cleanup_close_ int s = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  if (s < 0)
-    return skiff_error_make (err, errno, "socket");
-  if (connect (s, (struct sockaddr *)&addr, sizeof addr) < 0)
-    return skiff_error_make (err, errno, "connect to %s/attach.sock", dir);
-  *sock = steal_fd (&s);
-  return 0;
-}
 
 static int
 send_msg (int sock, int type, const void *data, size_t len, struct skiff_error **err)
 {
-  char buf[1 + MAX_PAYLOAD];
+  char buf[1 + SKIFF_ATTACH_MAX_PAYLOAD];
   while (true)
     {
-      size_t n = len < MAX_PAYLOAD ? len : MAX_PAYLOAD;
+      size_t n = len < SKIFF_ATTACH_MAX_PAYLOAD ? len : SKIFF_ATTACH_MAX_PAYLOAD;
       buf[0] = (char)type;
       memcpy (buf + 1, data, n);
       if (send (sock, buf, n + 1, MSG_NOSIGNAL) < 0)
@@ -71,26 +41,15 @@ send_msg (int sock, int type, const void *data, size_t len, struct skiff_error *
 static int
 send_size (const struct skiff_cli_attach_io *io, struct skiff_error **err)
 {
+  /* our terminal: stdin, or stdout when input is not attached (docker's monitorTtySize) */
+  int fd = io->in_fd >= 0 && isatty (io->in_fd) ? io->in_fd : io->out_fd;
   struct winsize ws;
-  if (!io->tty || io->in_fd < 0 || !isatty (io->in_fd))
+  if (!io->tty || !isatty (fd))
     return 0;
-  if (skiff_term_get_size (io->in_fd, &ws, err) < 0)
+  if (skiff_term_get_size (fd, &ws, err) < 0)
     return skiff_error_ret (*err);
   uint16_t rc[2] = { ws.ws_row, ws.ws_col };
-  return send_msg (io->sock, MSG_RESIZE, rc, sizeof rc, err);
-}
-
-static int
-write_all (int fd, const char *buf, size_t len, struct skiff_error **err)
-{
-  for (ssize_t n; len > 0; buf += n, len -= (size_t)n)
-    if ((n = write (fd, buf, len)) < 0)
-      {
-        if (errno != EINTR)
-          return skiff_error_make (err, errno, "write fd %d", fd);
-        n = 0;
-      }
-  return 0;
+  return send_msg (io->sock, SKIFF_ATTACH_RESIZE, rc, sizeof rc, err);
 }
 
 /* One read of input.  Returns 0 to go on, 1 at EOF, 2 when the detach keys were typed. */
@@ -113,9 +72,9 @@ on_input (const struct skiff_cli_attach_io *io, struct skiff_error **err)
     detached = skiff_detach_keys_feed (k, in, (size_t)n, out, &olen);
   else
     memcpy (out, in, olen);
-  if (olen > 0 && send_msg (io->sock, MSG_STDIN, out, olen, err) < 0)
+  if (olen > 0 && send_msg (io->sock, SKIFF_ATTACH_STDIN, out, olen, err) < 0)
     return skiff_error_ret (*err);
-  if (n == 0 && !io->tty && send_msg (io->sock, MSG_STDIN_EOF, NULL, 0, err) < 0)
+  if (n == 0 && !io->tty && send_msg (io->sock, SKIFF_ATTACH_STDIN_EOF, NULL, 0, err) < 0)
     return skiff_error_ret (*err);
   return detached ? 2 : n == 0 ? 1 : 0;
 }
@@ -124,7 +83,7 @@ on_input (const struct skiff_cli_attach_io *io, struct skiff_error **err)
 static int
 on_message (const struct skiff_cli_attach_io *io, int *code, struct skiff_error **err)
 {
-  char buf[1 + MAX_PAYLOAD];
+  char buf[1 + SKIFF_ATTACH_MAX_PAYLOAD];
   ssize_t n = recv (io->sock, buf, sizeof buf, 0);
   if (n < 0 && (errno == EINTR || errno == EAGAIN))
     return 0;
@@ -134,11 +93,11 @@ on_message (const struct skiff_cli_attach_io *io, int *code, struct skiff_error 
     return 2;
   switch (buf[0])
     {
-    case MSG_STDOUT:
-      return write_all (io->out_fd, buf + 1, (size_t)n - 1, err);
-    case MSG_STDERR:
-      return write_all (io->err_fd, buf + 1, (size_t)n - 1, err);
-    case MSG_EXIT:
+    case SKIFF_ATTACH_STDOUT:
+      return skiff_fs_write_all (io->out_fd, buf + 1, (size_t)n - 1, "stdout", err);
+    case SKIFF_ATTACH_STDERR:
+      return skiff_fs_write_all (io->err_fd, buf + 1, (size_t)n - 1, "stderr", err);
+    case SKIFF_ATTACH_EXIT:
       {
         int32_t c = 0;
         if (n < 1 + (ssize_t)sizeof c)

@@ -163,9 +163,11 @@ void skiff_cli_sig_proxy_stop (void);
 int skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skiff_container **out,
                             struct skiff_error **err);
 
-/* The attach client (attach_client.c; protocol in the brief's ATTACH.md).  Connects to
- * <dir>/attach.sock (dir: the container's run directory). */
-int skiff_cli_attach_connect (const char *dir, int *sock, struct skiff_error **err);
+/* The size of our terminal (stdin's, else stdout's; 0x0 without one): a -t process's initial
+ * size, set before it starts (docker's ConsoleSize). */
+struct winsize;
+void skiff_cli_console_size (struct winsize *ws);
+/* The attach client (attach_client.c, cmd_attach.c; protocol in ATTACH.md). */
 struct skiff_detach_keys;
 struct skiff_cli_attach_io
 {
@@ -192,11 +194,16 @@ struct skiff_cli_attach_opts
   bool sig_proxy;          /* forward signals to the container (only without a terminal) */
   const char *detach_keys; /* NULL: the default ctrl-p,ctrl-q */
 };
-/* attach, start -a, run -it: attaches our stdio to a running detached container (raw mode on
- * a terminal, restored on every path).  Returns the container's exit code, 0 after a detach,
- * or a negative error. */
-int skiff_cli_attach (struct skiff_cli *cli, const struct skiff_container *c,
+/* attach: attaches our stdio to a running detached container through its attach socket (raw
+ * mode on a terminal, restored on every path).  Returns the container's exit code, 0 after a
+ * detach, or a negative error. */
+int skiff_cli_attach (struct skiff_store *store, struct skiff_container *c,
                       const struct skiff_cli_attach_opts *o, struct skiff_error **err);
+/* run -it, start -a: starts c under a monitor with our stdio attached before PID 1 runs (no
+ * output is missed), then as skiff_cli_attach. */
+int skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
+                              char *const *lowerdirs, const struct skiff_cli_attach_opts *o,
+                              struct skiff_error **err);
 /* --sig-proxy[=BOOL] (NULL value: given bare, true); pflag's ParseBool error otherwise. */
 int skiff_cli_parse_sig_proxy (const char *value, bool *out, struct skiff_error **err);
 int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -1,8 +1,8 @@
 /* skiff attach: connect our stdio to a running detached container through its monitor's
  * attach socket; also the attaching half of `start -a` and `run -it` (skiff_cli_attach). */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/detach_keys.h"
+#include "skiff/monitor.h"
 #include "skiff/terminal.h"
 #include "skiff/xalloc.h"
 
@@ -83,64 +84,31 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct attach_args *a
   return 0;
 }
 
-/* Whether the container runs on a terminal: its PID 1's stdin is a pty of its devpts
- * (config.json does not record -t). */
-static bool
-has_tty (const struct skiff_container *c)
-{
-  char path[64], target[PATH_MAX];
-  snprintf (path, sizeof path, "/proc/%d/fd/0", (int)c->state.pid);
-  ssize_t n = readlink (path, target, sizeof target - 1);
-  if (n < 0)
-    return false;
-  target[n] = '\0';
-  return strncmp (target, "/dev/pts/", 9) == 0 || strcmp (target, "/dev/console") == 0;
-}
-
-static int
-connect_monitor (struct skiff_cli *cli, const struct skiff_container *c, int *sock,
-                 struct skiff_error **err)
-{
-  _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
-  _cleanup_free_ char *dir = skiff_store_runpath (&cli->store, rel);
-  struct skiff_error *e = NULL;
-  if (skiff_cli_attach_connect (dir, sock, &e) == 0)
-    return 0;
-  int errnum = e->errnum;
-  skiff_error_free (e);
-  if (errnum == ENOENT || errnum == ECONNREFUSED)
-    return skiff_error_make_status (err, 125, 0,
-                                    "cannot attach to container %s: it has no monitor (it runs "
-                                    "in the foreground of its `skiff run`)",
-                                    c->config.id);
-  return skiff_error_make (err, errnum, "connect to the monitor of container %s", c->config.id);
-}
-
 /* The container went away without a word from the monitor: its recorded exit code. */
 static int
-closed_exit_code (struct skiff_cli *cli, const struct skiff_container *c, struct skiff_error **err)
+closed_exit_code (struct skiff_container *c, struct skiff_error **err)
 {
-  _cleanup_container_ struct skiff_container *now = NULL;
-  if (skiff_container_load (&cli->store, c->config.id, &now, NULL) == 0
-      && now->state.status == SKIFF_CONTAINER_EXITED)
-    return now->state.exit_code;
+  if (skiff_container_state_reload (c, NULL) == 0 && c->state.status == SKIFF_CONTAINER_EXITED)
+    return c->state.exit_code;
   return skiff_error_make (err, EPIPE, "the monitor of container %s closed the connection",
                            c->config.id);
 }
 
-int
-skiff_cli_attach (struct skiff_cli *cli, const struct skiff_container *c,
-                  const struct skiff_cli_attach_opts *o, struct skiff_error **err)
+/* Relays between our stdio and the monitor on sock. */
+static int
+attach_sock (struct skiff_container *c, int sock, const struct skiff_cli_attach_opts *o,
+             struct skiff_error **err)
 {
   struct skiff_detach_keys keys = { 0 };
-  _cleanup_close_ int sock = -1;
   int r = skiff_detach_keys_parse (o->detach_keys ? o->detach_keys : SKIFF_DETACH_KEYS_DEFAULT,
                                    &keys, err);
-  if (r < 0 || (r = connect_monitor (cli, c, &sock, err)) < 0)
-    goto out;
+  if (r < 0)
+    return r;
   struct skiff_cli_attach_io io = { .sock = sock, .in_fd = o->no_stdin ? -1 : STDIN_FILENO,
                                     .out_fd = STDOUT_FILENO, .err_fd = STDERR_FILENO,
-                                    .tty = has_tty (c), .keys = &keys };
+                                    .tty = c->config.tty, .keys = &keys };
+  enum skiff_cli_attach_end why = SKIFF_CLI_ATTACH_CLOSED;
+  int code = 0;
   if (io.tty && io.in_fd >= 0 && isatty (io.in_fd)
       && (r = skiff_term_make_raw (io.in_fd, err)) < 0)
     goto out;
@@ -149,18 +117,54 @@ skiff_cli_attach (struct skiff_cli *cli, const struct skiff_container *c,
       skiff_cli_sig_proxy_start ();
       skiff_cli_sig_proxy_target (c->state.pid);
     }
-  enum skiff_cli_attach_end why = SKIFF_CLI_ATTACH_CLOSED;
-  int code = 0;
   r = skiff_cli_attach_relay (&io, &why, &code, err);
   skiff_term_restore ();
   skiff_cli_sig_proxy_stop ();
   if (r == 0)
     r = why == SKIFF_CLI_ATTACH_EXITED    ? code
         : why == SKIFF_CLI_ATTACH_DETACHED ? 0
-                                           : closed_exit_code (cli, c, err);
+                                           : closed_exit_code (c, err);
 out:
   skiff_detach_keys_free (&keys);
   return r;
+}
+
+int
+skiff_cli_attach (struct skiff_store *store, struct skiff_container *c,
+                  const struct skiff_cli_attach_opts *o, struct skiff_error **err)
+{
+  _cleanup_close_ int sock = skiff_monitor_attach_connect (store, c->config.id, err);
+  if (sock == -ENOENT || sock == -ECONNREFUSED)
+    {
+      skiff_error_free (steal_ptr (err));
+      return skiff_error_make_status (err, 125, 0,
+                                      "cannot attach to container %s: it has no monitor (it "
+                                      "runs in the foreground of its `skiff run`)",
+                                      c->config.id);
+    }
+  if (sock < 0)
+    return sock;
+  return attach_sock (c, sock, o, err);
+}
+
+int
+skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
+                          char *const *lowerdirs, const struct skiff_cli_attach_opts *o,
+                          struct skiff_error **err)
+{
+  int sp[2];
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+    return skiff_error_make (err, errno, "socketpair");
+  _cleanup_close_ int sock = sp[0];
+  struct winsize ws = { 0 };
+  if (c->config.tty)
+    skiff_cli_console_size (&ws);
+  int r = skiff_monitor_launch_attached (store, c, lowerdirs, sp[1], ws.ws_row, ws.ws_col, err);
+  close (sp[1]);
+  /* the monitor recorded the start: our copy of the state needs PID 1 for --sig-proxy */
+  if (r < 0 || (r = skiff_container_state_reload (c, err)) < 0)
+    return r;
+  return attach_sock (c, sock, o, err);
 }
 
 int
@@ -173,5 +177,5 @@ cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
     return skiff_cli_help (cli);
   if (r < 0 || (r = skiff_cli_open_running (cli, a.container, &c, err)) < 0)
     return r;
-  return skiff_cli_attach (cli, c, &a.opts, err);
+  return skiff_cli_attach (&cli->store, c, &a.opts, err);
 }

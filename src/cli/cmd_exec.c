@@ -181,6 +181,11 @@ fill_config (const struct exec_opts *o, const struct skiff_container *c, char **
   sc->privileged = o->privileged;
   sc->terminal = o->tty && !o->detach;
   sc->terminal_master = master;
+  struct winsize ws = { 0 };
+  if (sc->terminal)
+    skiff_cli_console_size (&ws);
+  sc->terminal_rows = ws.ws_row;
+  sc->terminal_cols = ws.ws_col;
   sc->stdin_fd = o->interactive && !o->detach ? -1 : null_fd;
   sc->stdout_fd = sc->stderr_fd = o->detach ? null_fd : -1;
 }

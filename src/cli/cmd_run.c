@@ -1,6 +1,7 @@
 /* skiff run: create a container from an image and run it in the foreground (stdio inherited,
  * signals forwarded, exit status passed through), or with -d under a monitor. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -13,57 +14,51 @@
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-static volatile sig_atomic_t proxy_pid;
-
-static void
-forward_signal (int sig)
-{
-  pid_t pid = proxy_pid;
-  if (pid > 0)
-    kill (pid, sig);
-}
-
-static const int proxied_signals[]
-    = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
-
-static void
-set_sig_proxy (bool on)
-{
-  struct sigaction sa = { 0 };
-  sa.sa_handler = on ? forward_signal : SIG_DFL;
-  sigemptyset (&sa.sa_mask);
-  for (size_t i = 0; i < sizeof proxied_signals / sizeof proxied_signals[0]; i++)
-    sigaction (proxied_signals[i], &sa, NULL);
-}
-
+/* Foreground without -t: we are PID 1's parent; stdin only with -i (docker: else none). */
 static int
 start_and_wait (struct skiff_store *store, struct skiff_container *c,
-                const struct skiff_image *img, struct skiff_error **err)
+                const struct skiff_image *img, const struct skiff_cli_create_opts *o,
+                struct skiff_error **err)
 {
   _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
+  _cleanup_close_ int null_fd = o->interactive ? -1 : open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (!o->interactive && null_fd < 0)
+    return skiff_error_make (err, errno, "open /dev/null");
   struct skiff_container_start_opts so = {
-    .lowerdirs = lower, .userxattr = store->rootless, .stdin_fd = -1, .stdout_fd = -1,
+    .lowerdirs = lower, .userxattr = store->rootless, .stdin_fd = null_fd, .stdout_fd = -1,
     .stderr_fd = -1,
   };
   pid_t pid = 0;
-  set_sig_proxy (true); /* before the spawn: a Ctrl-C right after it still reaches PID 1 */
+  if (o->sig_proxy)
+    skiff_cli_sig_proxy_start ();
   int r = skiff_container_start (store, c, &so, &pid, err);
   if (r < 0)
     {
-      set_sig_proxy (false);
+      skiff_cli_sig_proxy_stop ();
       return r;
     }
-  proxy_pid = pid;
+  skiff_cli_sig_proxy_target (pid);
   int status = 0;
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
       {
-        set_sig_proxy (false);
+        skiff_cli_sig_proxy_stop ();
         return skiff_error_make (err, errno, "waitpid %d", (int) pid);
       }
-  proxy_pid = 0;
-  set_sig_proxy (false);
+  skiff_cli_sig_proxy_stop ();
   return skiff_container_finish (store, c, status, err);
+}
+
+/* Foreground -t: under a monitor with our terminal attached, so the detach keys can leave it
+ * running (a foreground parent cannot hand PID 1 over to anyone). */
+static int
+run_tty (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
+         const struct skiff_cli_create_opts *o, struct skiff_error **err)
+{
+  _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
+  struct skiff_cli_attach_opts ao
+      = { .no_stdin = !o->interactive, .sig_proxy = o->sig_proxy, .detach_keys = o->detach_keys };
+  return skiff_cli_start_attached (store, c, lower, &ao, err);
 }
 
 /* -d: the monitor runs it; print the full ID once PID 1 runs. */
@@ -94,7 +89,10 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     }
   if (r < 0 || (r = skiff_cli_create_container (cli, &o, &store, &img, &c, err)) < 0)
     goto out;
-  r = o.detach ? run_detached (store, c, img, err) : start_and_wait (store, c, img, err);
+  if (o.detach)
+    r = run_detached (store, c, img, err);
+  else
+    r = o.tty ? run_tty (store, c, img, &o, err) : start_and_wait (store, c, img, &o, err);
   if (r < 0 && c->config.auto_remove)
     {
       struct skiff_error *ignored = NULL;

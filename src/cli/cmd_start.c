@@ -75,13 +75,27 @@ start_one (struct skiff_store *store, const char *text, void *data, struct skiff
   return r;
 }
 
-/* start -a / -i: the attach client (ATTACH.md) is the exec/attach work's; it replaces this. */
+/* start -a / -i: one container, our stdio attached before it starts (a running one: attached
+ * as it is).  Docker refuses several at once. */
 static int
-start_attached (struct skiff_cli *cli, struct skiff_store *store, const struct start_opts *o,
-                char *const *args, struct skiff_error **err)
+start_attached (struct skiff_store *store, const struct start_opts *o, char *const *args,
+                struct skiff_error **err)
 {
-  (void) cli, (void) store, (void) o, (void) args;
-  return skiff_error_make (err, 0, "start --attach/--interactive is not supported yet");
+  if (args[0] != NULL && args[1] != NULL)
+    return skiff_error_make (err, 0, "you cannot start and attach multiple containers at once");
+  _cleanup_container_ struct skiff_container *c = NULL;
+  _cleanup_image_ struct skiff_image *img = NULL;
+  struct skiff_cli_attach_opts ao
+      = { .no_stdin = !o->interactive, .sig_proxy = true, .detach_keys = o->detach_keys };
+  int r = skiff_cli_load_container (store, args[0], &c, err);
+  if (r < 0)
+    return r;
+  if (c->state.status == SKIFF_CONTAINER_RUNNING)
+    return skiff_cli_attach (store, c, &ao, err);
+  if ((r = skiff_image_lookup (store, c->config.image_id, &img, err)) < 0)
+    return r;
+  _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
+  return skiff_cli_start_attached (store, c, lower, &ao, err);
 }
 
 int
@@ -95,6 +109,6 @@ cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
   if (o.attach || o.interactive)
-    return start_attached (cli, store, &o, argv + optind, err);
+    return start_attached (store, &o, argv + optind, err);
   return skiff_cli_each_container (store, argv + optind, start_one, NULL);
 }

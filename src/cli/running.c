@@ -3,6 +3,11 @@
  * started it) instead of making a new one. */
 #include "cli.h"
 
+#include <string.h>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/userns.h"
@@ -30,4 +35,12 @@ skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skiff_co
     return r;
   *out = steal_ptr (&c);
   return 0;
+}
+
+void
+skiff_cli_console_size (struct winsize *ws)
+{
+  memset (ws, 0, sizeof *ws);
+  if (ioctl (STDIN_FILENO, TIOCGWINSZ, ws) < 0 && ioctl (STDOUT_FILENO, TIOCGWINSZ, ws) < 0)
+    memset (ws, 0, sizeof *ws);
 }

@@ -35,6 +35,8 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->stderr_fd = opts->stderr_fd;
   sc->terminal = opts->terminal;
   sc->terminal_master = opts->terminal_master;
+  sc->terminal_rows = opts->terminal_rows;
+  sc->terminal_cols = opts->terminal_cols;
   sc->parent_death_signal = opts->parent_death_signal;
 }
 

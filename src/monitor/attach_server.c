@@ -110,6 +110,22 @@ skiff_attach_server_open (struct skiff_attach_server *s, struct skiff_store *sto
 }
 
 void
+skiff_attach_server_add (struct skiff_attach_server *s, int fd)
+{
+  if (s->nclients == SKIFF_ATTACH_MAX_CLIENTS)
+    {
+      close (fd);
+      return;
+    }
+  /* room for bursts: a client that falls this far behind loses output */
+  int size = 1 << 20;
+  setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  fcntl (fd, F_SETFL, O_NONBLOCK);
+  fcntl (fd, F_SETFD, FD_CLOEXEC);
+  s->clients[s->nclients++] = fd;
+}
+
+void
 skiff_attach_server_accept (struct skiff_attach_server *s)
 {
   for (;;)
@@ -117,15 +133,7 @@ skiff_attach_server_accept (struct skiff_attach_server *s)
       int fd = accept4 (s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (fd < 0)
         return;
-      if (s->nclients == SKIFF_ATTACH_MAX_CLIENTS)
-        {
-          close (fd);
-          continue;
-        }
-      /* room for bursts: a client that falls this far behind loses output */
-      int size = 1 << 20;
-      setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-      s->clients[s->nclients++] = fd;
+      skiff_attach_server_add (s, fd);
     }
 }
 

@@ -70,6 +70,14 @@ int
 skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c,
                       char *const *lowerdirs, struct skiff_error **err)
 {
+  return skiff_monitor_launch_attached (store, c, lowerdirs, -1, 0, 0, err);
+}
+
+int
+skiff_monitor_launch_attached (struct skiff_store *store, struct skiff_container *c,
+                               char *const *lowerdirs, int attach_fd, unsigned short rows,
+                               unsigned short cols, struct skiff_error **err)
+{
   int fds[2];
   if (pipe2 (fds, O_CLOEXEC) < 0)
     return skiff_error_make (err, errno, "pipe");
@@ -91,7 +99,7 @@ skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c,
       pid_t mon = fork ();
       if (mon != 0)
         _exit (mon < 0 ? 125 : 0);
-      struct skiff_monitor_params p = { store, c, lowerdirs, fds[1] };
+      struct skiff_monitor_params p = { store, c, lowerdirs, fds[1], attach_fd, rows, cols };
       skiff_monitor_main (&p);
     }
   close (fds[1]);

@@ -24,6 +24,8 @@ struct skiff_attach_server
 /* Binds <runroot>/containers/<id>/attach.sock (mode 0600), listening, non-blocking. */
 int skiff_attach_server_open (struct skiff_attach_server *s, struct skiff_store *store,
                               const char *id, struct skiff_error **err);
+/* Adds a connected client (fd taken over; closed when the table is full). */
+void skiff_attach_server_add (struct skiff_attach_server *s, int fd);
 /* Accepts every pending client. */
 void skiff_attach_server_accept (struct skiff_attach_server *s);
 /* Sends one message to every client; clients that cannot take it are dropped. */

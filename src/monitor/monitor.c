@@ -33,6 +33,7 @@ struct monitor
   struct skiff_store *store;
   struct skiff_container *c;
   char *const *lowerdirs;
+  unsigned short rows, cols; /* -t: the terminal's initial size */
   int sigfd, log_fd;
   int out_fd, err_fd; /* read ends (out_fd is the pty master with -t) */
   int stdin_fd;       /* write end of the container's stdin (pipe or master), -1 = none */
@@ -46,7 +47,7 @@ struct monitor
 /* Nothing of the CLI stays open: not its stdio (so `$(skiff run -d ...)` returns), not fds a
  * caller such as bats keeps open above 2. */
 static void
-detach_process (int keep_fd)
+detach_process (int keep_fd, int keep_fd2)
 {
   int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0)
@@ -56,9 +57,15 @@ detach_process (int keep_fd)
       if (null > 2)
         close (null);
     }
-  if (keep_fd > 3)
-    close_range (3, (unsigned) keep_fd - 1, 0);
-  close_range ((unsigned) keep_fd + 1, ~0U, 0);
+  int lo = keep_fd2 >= 0 && keep_fd2 < keep_fd ? keep_fd2 : keep_fd;
+  int hi = lo == keep_fd ? keep_fd2 : keep_fd;
+  if (lo > 3)
+    close_range (3, (unsigned) lo - 1, 0);
+  if (hi < 0)
+    hi = lo;
+  else if (hi > lo + 1)
+    close_range ((unsigned) lo + 1, (unsigned) hi - 1, 0);
+  close_range ((unsigned) hi + 1, ~0U, 0);
   if (chdir ("/") < 0)
     return;
 }
@@ -97,7 +104,7 @@ spawn (struct monitor *m, struct skiff_error **err)
   struct skiff_container_start_opts so = {
     .lowerdirs = m->lowerdirs, .userxattr = m->store->rootless, .stdin_fd = 0, .stdout_fd = -1,
     .stderr_fd = -1, .terminal = cfg->tty, .terminal_master = &master,
-    .parent_death_signal = SIGKILL,
+    .parent_death_signal = SIGKILL, .terminal_rows = m->rows, .terminal_cols = m->cols,
   };
   if (!cfg->tty)
     {
@@ -374,17 +381,22 @@ prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
 void
 skiff_monitor_main (struct skiff_monitor_params *p)
 {
-  struct monitor m = { .store = p->store, .c = p->c, .lowerdirs = p->lowerdirs, .sigfd = -1,
+  struct monitor m = { .store = p->store, .c = p->c, .lowerdirs = p->lowerdirs, .rows = p->rows,
+                       .cols = p->cols, .sigfd = -1,
                        .log_fd = -1, .out_fd = -1, .err_fd = -1, .stdin_fd = -1 };
   m.attach.listen_fd = -1;
   p->store->lock_fd = -1; /* closed below with every other inherited fd */
-  detach_process (p->status_fd);
+  detach_process (p->status_fd, p->attach_fd);
   struct skiff_error *err = NULL;
   int mon_lock = -1;
   /* a user start: the restart bookkeeping begins anew */
   m.c->state.restart_count = 0;
   m.c->state.manually_stopped = false;
-  if (prepare (&m, &mon_lock, &err) < 0 || spawn (&m, &err) < 0)
+  /* run -it / start -a: the CLI's end was connected before the start, so it sees everything */
+  int r = prepare (&m, &mon_lock, &err);
+  if (r == 0 && p->attach_fd >= 0)
+    skiff_attach_server_add (&m.attach, p->attach_fd);
+  if (r < 0 || spawn (&m, &err) < 0)
     {
       skiff_monitor_report (p->status_fd, err);
       skiff_attach_server_close (&m.attach);

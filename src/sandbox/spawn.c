@@ -197,6 +197,10 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
     r = skiff_sandbox_setup_terminal (fd, user.uid, console, err);
   else if (setsid () < 0)
     r = skiff_error_make (err, errno, "setsid");
+  /* before the exec: the process must not see 0x0 before the client's first resize */
+  struct winsize ws = { .ws_row = cfg->terminal_rows, .ws_col = cfg->terminal_cols };
+  if (r == 0 && cfg->terminal && ws.ws_col > 0 && ioctl (0, TIOCSWINSZ, &ws) < 0)
+    r = skiff_error_make (err, errno, "set the terminal size");
   if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0 || (r = switch_user (&user, err)) < 0
       || (user.uid == 0 && (r = skiff_caps_set_root (caps, err)) < 0)
       || (!cfg->terminal && (r = setup_stdio (cfg, err)) < 0)

@@ -3,12 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -204,49 +201,6 @@ START_TEST (monitor_goes_away)
 }
 END_TEST
 
-/* A run directory whose attach.sock path is longer than sun_path still connects. */
-START_TEST (connect_long_path)
-{
-  char dir[512] = "/tmp/skiff-attach-XXXXXX";
-  ck_assert_ptr_nonnull (mkdtemp (dir));
-  char base[sizeof dir];
-  strcpy (base, dir);
-  for (int i = 0; i < 3; i++)
-    {
-      strcat (dir, "/0123456789012345678901234567890123456789");
-      ck_assert_int_eq (mkdir (dir, 0700), 0);
-    }
-  int dfd = open (dir, O_PATH | O_DIRECTORY);
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach.sock", dfd);
-  int l = socket (AF_UNIX, SOCK_SEQPACKET, 0);
-  ck_assert_int_eq (bind (l, (struct sockaddr *)&addr, sizeof addr), 0);
-  ck_assert_int_eq (listen (l, 1), 0);
-
-  int sock = -1;
-  struct skiff_error *err = NULL;
-  ck_assert_msg (skiff_cli_attach_connect (dir, &sock, &err) == 0, "%s", err ? err->msg : "");
-  int a = accept (l, NULL, NULL);
-  ck_assert_int_ge (a, 0);
-  ck_assert_int_eq (send (a, "\x01hi", 3, 0), 3);
-  char buf[8];
-  ck_assert_int_eq (recv (sock, buf, sizeof buf, 0), 3);
-
-  int none = -1;
-  strcat (base, "/nothing-here");
-  ck_assert_int_lt (skiff_cli_attach_connect (base, &none, &err), 0);
-  ck_assert_int_eq (err->errnum, ENOENT);
-  skiff_error_free (err);
-  close (a);
-  close (sock);
-  close (l);
-  close (dfd);
-  char cmd[600];
-  snprintf (cmd, sizeof cmd, "rm -rf '%.*s'", 24, dir);
-  ck_assert_int_eq (system (cmd), 0);
-}
-END_TEST
-
 int
 main (void)
 {
@@ -257,7 +211,6 @@ main (void)
   tcase_add_test (tc, tty_detach_keys);
   tcase_add_test (tc, tty_partial_keys_flushed_at_eof);
   tcase_add_test (tc, monitor_goes_away);
-  tcase_add_test (tc, connect_long_path);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

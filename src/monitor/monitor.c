@@ -236,8 +236,11 @@ run_loop (struct monitor *m)
         relay (m, &m->out_fd, SKIFF_LOGFILE_STDOUT);
       if (p[3].revents)
         relay (m, &m->err_fd, SKIFF_LOGFILE_STDERR);
+      /* the relay above may have dropped (and compacted) clients: only slots still holding
+       * the polled fd are theirs */
       for (size_t i = nclients; i-- > 0;)
-        if (p[4 + i].revents && !client_input (m, i))
+        if (i < m->attach.nclients && m->attach.clients[i] == p[4 + i].fd && p[4 + i].revents
+            && !client_input (m, i))
           skiff_attach_server_drop (&m->attach, i);
       if (p[1].revents)
         skiff_attach_server_accept (&m->attach);

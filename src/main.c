@@ -10,6 +10,7 @@
 #include "skiff/log.h"
 
 static const struct skiff_command commands[] = {
+  { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
     "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
@@ -33,6 +34,10 @@ static const struct skiff_command commands[] = {
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
     "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
+  { "inspect", cmd_inspect, "Return low-level information on containers or images",
+    "[OPTIONS] NAME|ID [NAME|ID...]",
+    "  -f, --format string   Format output using a custom template\n"
+    "      --type string     Return JSON for specified type (container or image)\n" },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container (default \"KILL\")\n" },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
@@ -41,16 +46,26 @@ static const struct skiff_command commands[] = {
     "  -n, --tail string     Number of lines to show from the end of the logs (default \"all\")\n"
     "  -t, --timestamps      Show timestamps\n"
     "      --until string    Show logs before a timestamp or relative (e.g. 42m)\n" },
+  { "pause", cmd_pause, "Pause all processes within one or more containers",
+    "CONTAINER [CONTAINER...]", NULL },
+  { "port", cmd_port, "List port mappings or a specific mapping for the container",
+    "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
-    "  -a, --all        Show all containers (default shows just running)\n"
-    "  -q, --quiet      Only display container IDs\n"
-    "      --no-trunc   Don't truncate output\n" },
+    "  -a, --all             Show all containers (default shows just running)\n"
+    "  -f, --filter filter   Filter output based on conditions provided\n"
+    "      --format string   Format output using a custom template\n"
+    "  -n, --last int        Show n last created containers (includes all states)\n"
+    "  -l, --latest          Show the latest created container (includes all states)\n"
+    "      --no-trunc        Don't truncate output\n"
+    "  -q, --quiet           Only display container IDs\n" },
+  { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container\n"
     "  -t, --timeout int     Seconds to wait before killing the container\n" },
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -a, --all     Remove all containers\n"
-    "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },
+    "  -a, --all       Remove all containers\n"
+    "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
+    "  -v, --volumes   Remove anonymous volumes associated with the container\n" },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
@@ -73,9 +88,18 @@ static const struct skiff_command commands[] = {
     "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
     "      --detach-keys string    Override the key sequence for detaching a container\n"
     "  -i, --interactive           Attach container's STDIN\n" },
+  { "stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
+    "[OPTIONS] [CONTAINER...]",
+    "  -a, --all             Show all containers (default shows just running)\n"
+    "      --format string   Format output using a custom template\n"
+    "      --no-stream       Disable streaming stats and only pull the first result\n" },
   { "stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container\n"
     "  -t, --timeout int     Seconds to wait before killing the container\n" },
+  { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
+    NULL },
+  { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
+    "CONTAINER [CONTAINER...]", NULL },
   { "version", cmd_version, "Show the skiff version information", "", NULL },
   { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
     "CONTAINER [CONTAINER...]", NULL },

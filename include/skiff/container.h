@@ -113,6 +113,11 @@ int skiff_container_name_reserve (struct skiff_store *store, const char *name, c
 /* Reserves a random name, retrying with a digit appended, finally the short ID. *out: name. */
 int skiff_container_name_reserve_random (struct skiff_store *store, const char *id, char **out,
                                          struct skiff_error **err);
+/* Renames (rename.c): reserves the new name (docker's conflict error prefixed "Error when
+ * allocating new name"), rewrites config.json, releases the old one.  The same name: "Renaming
+ * a container with the same name as its current name". */
+int skiff_container_rename (struct skiff_store *store, struct skiff_container *c, const char *name,
+                            struct skiff_error **err);
 /* Removes the name link if it still points at id.  Missing is fine. */
 void skiff_container_name_release (struct skiff_store *store, const char *name, const char *id);
 
@@ -192,6 +197,24 @@ int skiff_container_finish (struct skiff_store *store, struct skiff_container *c
  * made sure it is not running. */
 int skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                             struct skiff_error **err);
+
+/* ---- cgroup (cgroup.c) ---- */
+
+/* Creates "skiff/<id>" in every cgroup hierarchy and moves pid in (done by start).  Rootless
+ * without a delegated subtree: nothing, and 0. */
+int skiff_container_cgroup_join (const struct skiff_container *c, pid_t pid,
+                                 struct skiff_error **err);
+/* Removes the container's cgroup if any (finish, remove). */
+void skiff_container_cgroup_remove (const struct skiff_container *c);
+/* pause / unpause under the lock: freezes or thaws the cgroup and records it.  Errors as
+ * docker's: "Container <id> is not running" / "is already paused" / "is not paused" (exit 1);
+ * no cgroup (rootless): SKIFF_CGROUP_NO_PAUSE_MSG. */
+int skiff_container_set_paused (struct skiff_container *c, bool paused, struct skiff_error **err);
+
+/* Host pids of a running container's processes, sorted (procs.c): its cgroup's members, else
+ * PID 1 and its descendants.  Not running: "Container <id> is not running" (exit 1). */
+int skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
+                          struct skiff_error **err);
 
 /* <runroot>/containers/<id>/merged (caller frees). */
 char *skiff_container_merged_dir (struct skiff_store *store, const char *id);

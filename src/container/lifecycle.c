@@ -171,6 +171,7 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
   /* Name first: a crash afterwards leaves an unnamed record rather than a name that cannot be
    * reused (try_reserve also reclaims links whose container dir is gone). */
   skiff_container_name_release (store, c->config.name, c->config.id);
+  skiff_container_cgroup_remove (c);
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
   _cleanup_free_ char *run = skiff_store_runpath (store, rel);
   int r = skiff_fs_rm_rf (run, err);

@@ -2,7 +2,9 @@
  * parent of the container's PID 1: the CLI in the foreground, later a per-container monitor. */
 #include <errno.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "record-internal.h"
 #include "skiff/cleanup.h"
@@ -73,6 +75,15 @@ skiff_container_start (struct skiff_store *store, struct skiff_container *c,
                                  c->config.name);
   else
     r = spawn_locked (store, c, opts, pid, err);
+  /* Placed after the exec (the sandbox has no hook before it yet): what PID 1 forks from now
+   * on is inside. */
+  if (r == 0 && (r = skiff_container_cgroup_join (c, *pid, err)) < 0)
+    {
+      kill (*pid, SIGKILL);
+      while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      skiff_container_cgroup_remove (c);
+    }
   /* Ephemeral --rm containers skip fsync: they vanish when the process exits anyway. */
   if (r == 0)
     r = skiff_container_mark_running (c, *pid, !c->config.auto_remove, err);
@@ -99,6 +110,7 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
     }
   _cleanup_free_ char *cfg_path = skiff_path_join (c->dir, "config.json");
   int r = 0;
+  skiff_container_cgroup_remove (c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
   else if (c->config.auto_remove)

@@ -112,6 +112,12 @@ int skiff_cli_each_container (struct skiff_store *store, char *const *args,
                               int (*fn) (struct skiff_store *, const char *, void *,
                                          struct skiff_error **),
                               void *data);
+/* The same, one child process per argument, all at once (stop: the grace periods overlap).
+ * Output lines come in the order the containers finish. */
+int skiff_cli_each_container_parallel (struct skiff_store *store, char *const *args,
+                                       int (*fn) (struct skiff_store *, const char *, void *,
+                                                  struct skiff_error **),
+                                       void *data);
 /* Flag parsing for commands with only --help: 1 = help, checks at least min_args remain. */
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
                             struct skiff_error **err);

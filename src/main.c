@@ -9,24 +9,27 @@
 #include "cli/cli.h"
 #include "skiff/log.h"
 
+/* The options run and create share (after --cidfile, and -d for run). */
+#define CREATE_OPTIONS_HELP \
+    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n" \
+    "  -e, --env list            Set environment variables\n" \
+    "      --env-file list       Read in a file of environment variables\n" \
+    "  -h, --hostname string     Container host name\n" \
+    "  -i, --interactive         Keep STDIN open even if not attached\n" \
+    "  -l, --label list          Set meta data on a container\n" \
+    "      --name string         Assign a name to the container\n" \
+    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n" \
+    "      --rm                  Automatically remove the container when it exits\n" \
+    "      --stop-signal string  Signal to stop the container\n" \
+    "      --stop-timeout int    Timeout (in seconds) to stop a container\n" \
+    "  -t, --tty                 Allocate a pseudo-TTY\n" \
+    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n" \
+    "  -w, --workdir string      Working directory inside the container\n"
+
 static const struct skiff_command commands[] = {
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
-    "      --cidfile string      Write the container ID to the file\n"
-    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
-    "  -e, --env list            Set environment variables\n"
-    "      --env-file list       Read in a file of environment variables\n"
-    "  -h, --hostname string     Container host name\n"
-    "  -i, --interactive         Keep STDIN open even if not attached\n"
-    "  -l, --label list          Set meta data on a container\n"
-    "      --name string         Assign a name to the container\n"
-    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n"
-    "      --rm                  Automatically remove the container when it exits\n"
-    "      --stop-signal string  Signal to stop the container\n"
-    "      --stop-timeout int    Timeout (in seconds) to stop a container\n"
-    "  -t, --tty                 Allocate a pseudo-TTY\n"
-    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
-    "  -w, --workdir string      Working directory inside the container\n" },
+    "      --cidfile string      Write the container ID to the file\n" CREATE_OPTIONS_HELP },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
     "  -a, --all        Show all images\n"
     "  -q, --quiet      Only show image IDs\n"
@@ -70,20 +73,7 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
     "  -d, --detach              Run container in background and print container ID\n"
-    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
-    "  -e, --env list            Set environment variables\n"
-    "      --env-file list       Read in a file of environment variables\n"
-    "  -h, --hostname string     Container host name\n"
-    "  -i, --interactive         Keep STDIN open even if not attached\n"
-    "  -l, --label list          Set meta data on a container\n"
-    "      --name string         Assign a name to the container\n"
-    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n"
-    "      --rm                  Automatically remove the container when it exits\n"
-    "      --stop-signal string  Signal to stop the container\n"
-    "      --stop-timeout int    Timeout (in seconds) to stop a container\n"
-    "  -t, --tty                 Allocate a pseudo-TTY\n"
-    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
-    "  -w, --workdir string      Working directory inside the container\n" },
+    CREATE_OPTIONS_HELP },
   { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
     "      --detach-keys string    Override the key sequence for detaching a container\n"

@@ -132,6 +132,10 @@ char *skiff_cli_container_json (const struct skiff_container *c);
 int skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv,
                                  struct skiff_error **err);
 
+/* The per-argument step of start and restart: load, start, print the argument. */
+int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data,
+                         struct skiff_error **err);
+
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -88,16 +88,6 @@ cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   return skiff_cli_each_container_parallel (store, argv + optind, stop_one, &o);
 }
 
-static int
-start_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
-{
-  _cleanup_container_ struct skiff_container *c = NULL;
-  int r = skiff_cli_load_container (store, text, &c, err);
-  if (r == 0 && (r = skiff_cli_start_container (store, c, err)) == 0)
-    printf ("%s\n", text);
-  return r;
-}
-
 int
 cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
@@ -112,6 +102,6 @@ cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
   int status = skiff_cli_each_container_parallel (store, argv + optind, stop_one, &o);
   if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
-  int s2 = skiff_cli_each_container (store, argv + optind, start_one, NULL);
+  int s2 = skiff_cli_each_container (store, argv + optind, skiff_cli_start_one, NULL);
   return status ? status : s2;
 }

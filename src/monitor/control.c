@@ -184,9 +184,8 @@ skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err)
   return 0;
 }
 
-/* Under the lock: the user stopped it (no policy restart); false when it is not running. */
-static int
-mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err)
+int
+skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err)
 {
   int lock = skiff_container_lock (c, err);
   if (lock < 0)
@@ -199,6 +198,15 @@ mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err
       r = skiff_container_state_write (c, true, err);
     }
   skiff_lock_release (lock);
+  return r;
+}
+
+/* The user stopped it; *running: whether there is a process to signal. */
+static int
+mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err)
+{
+  int r = skiff_monitor_mark_stopped (c, err);
+  enum skiff_container_status s = c->state.status;
   *running = r == 0 && s == SKIFF_CONTAINER_RUNNING;
   if (r == 0 && s == SKIFF_CONTAINER_RESTARTING)
     r = skiff_monitor_wait_monitor (c, err); /* it notices within 100 ms and settles */

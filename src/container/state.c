@@ -101,7 +101,7 @@ skiff_container_pid_start_time (pid_t pid)
   if (p == NULL || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X') /* a zombie is gone already */
     return 0;
   p++;
-  for (int field = 2; field < 22 && p; field++)
+  for (int field = 3; field < 22 && p; field++)
     p = strchr (p + 1, ' ');
   return p ? strtoull (p + 1, NULL, 10) : 0;
 }

@@ -236,6 +236,21 @@ START_TEST (pid_start_time)
 {
   unsigned long long t = skiff_container_pid_start_time (getpid ());
   ck_assert_uint_gt (t, 0);
+  /* starttime is in clock ticks since boot: not later than now */
+  double uptime = 0;
+  FILE *f = fopen ("/proc/uptime", "r");
+  ck_assert_int_eq (fscanf (f, "%lf", &uptime), 1);
+  fclose (f);
+  ck_assert_uint_le (t, (unsigned long long) (uptime * (double) sysconf (_SC_CLK_TCK)) + 1);
+  pid_t child = fork ();
+  if (child == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  ck_assert_uint_ge (skiff_container_pid_start_time (child), t);
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
   ck_assert (skiff_container_pid_alive (getpid (), t));
   ck_assert (!skiff_container_pid_alive (getpid (), t + 1)); /* recycled pid */
   ck_assert (!skiff_container_pid_alive (0, 0));

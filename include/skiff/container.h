@@ -107,8 +107,9 @@ struct skiff_container_create_opts
 };
 
 /* Allocates the ID (unless cfg->id is set), reserves the name (cfg->name NULL = random; filled
- * in), creates containers/<id>/ with upper/ work/ hostname hosts resolv.conf, config.json and a
- * "created" state.json.  On failure nothing is left behind.  *out: the new container. */
+ * in), creates containers/<id>/ with upper/ work/ hostname hosts resolv.conf and config.json.
+ * state.json appears with the first start; without it a container is "created".  On failure
+ * nothing is left behind.  *out: the new container. */
 int skiff_container_create (struct skiff_store *store, struct skiff_container_config *cfg,
                             const struct skiff_container_create_opts *opts,
                             struct skiff_container **out, struct skiff_error **err);

@@ -55,8 +55,9 @@ populate (struct skiff_container *c, bool durable, struct skiff_error **err)
   r = skiff_fs_write_atomic (cfg_path, json, strlen (json), 0600, flags, err);
   if (r < 0)
     return r;
+  /* No state.json yet: a container without one is "created" (saves a write per run). */
   c->state.status = SKIFF_CONTAINER_CREATED;
-  return skiff_container_state_save (c, durable, err);
+  return 0;
 }
 
 static int
@@ -130,8 +131,7 @@ skiff_container_load (struct skiff_store *store, const char *id, struct skiff_co
   int r = skiff_container_config_from_json (cfg_path, &c->config, err);
   if (r < 0)
     return r;
-  r = skiff_container_state_from_json (st_path, &c->state, err);
-  if (r < 0)
+  if (skiff_fs_exists (st_path) && (r = skiff_container_state_from_json (st_path, &c->state, err)) < 0)
     return r;
   skiff_container_state_check (&c->state);
   *out = steal_ptr (&c);

@@ -25,6 +25,8 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->hosts_file = paths[3];
   sc->resolv_file = paths[4];
   sc->userxattr = opts->userxattr;
+  /* A --rm layer is thrown away: skip overlay's sync of it when the mount goes away. */
+  sc->volatile_upper = c->config.auto_remove;
   sc->hostname = c->config.hostname;
   sc->argv = c->config.argv;
   sc->env = c->config.env;
@@ -33,6 +35,17 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->stdin_fd = opts->stdin_fd;
   sc->stdout_fd = opts->stdout_fd;
   sc->stderr_fd = opts->stderr_fd;
+}
+
+/* <runroot>/containers/<id>/merged: two mkdirs in the common case, mkdir -p otherwise. */
+static int
+make_merged_dir (const char *merged, struct skiff_error **err)
+{
+  _cleanup_free_ char *parent = xstrdup (merged);
+  *strrchr (parent, '/') = '\0';
+  if ((mkdir (parent, 0700) == 0 || errno == EEXIST) && (mkdir (merged, 0700) == 0 || errno == EEXIST))
+    return 0;
+  return skiff_fs_mkdir_p (merged, 0700, err);
 }
 
 static int
@@ -48,7 +61,7 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
 
-  int r = skiff_fs_mkdir_p (merged, 0700, err);
+  int r = make_merged_dir (merged, err);
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);
   for (int i = 0; i < 5; i++)

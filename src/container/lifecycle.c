@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "record-internal.h"
 #include "skiff/cleanup.h"
@@ -171,10 +172,15 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
   /* Name first: a crash afterwards leaves an unnamed record rather than a name that cannot be
    * reused (try_reserve also reclaims links whose container dir is gone). */
   skiff_container_name_release (store, c->config.name, c->config.id);
-  _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
-  _cleanup_free_ char *run = skiff_store_runpath (store, rel);
-  int r = skiff_fs_rm_rf (run, err);
-  if (r < 0)
-    return r;
+  _cleanup_free_ char *merged = skiff_container_merged_dir (store, c->config.id);
+  _cleanup_free_ char *run = xstrdup (merged);
+  *strrchr (run, '/') = '\0';
+  /* Usually just the empty mount point: two rmdirs instead of a tree walk. */
+  if ((rmdir (merged) < 0 && errno != ENOENT) || (rmdir (run) < 0 && errno != ENOENT))
+    {
+      int r = skiff_fs_rm_rf (run, err);
+      if (r < 0)
+        return r;
+    }
   return skiff_fs_rm_rf (c->dir, err);
 }

@@ -2,7 +2,10 @@
  * parent of the container's PID 1: the CLI in the foreground, later a per-container monitor. */
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "record-internal.h"
 #include "skiff/cleanup.h"
@@ -37,6 +40,53 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->stderr_fd = opts->stderr_fd;
 }
 
+/* The top-most layer's entry for rel, or false when no layer has it. */
+static bool
+lower_stat (char *const *lowerdirs, const char *rel, struct stat *st)
+{
+  for (size_t i = 0; lowerdirs && lowerdirs[i]; i++)
+    {
+      _cleanup_free_ char *p = skiff_path_join (lowerdirs[i], rel);
+      if (lstat (p, st) == 0)
+        return true;
+    }
+  return false;
+}
+
+/* Creates upper/etc/{hostname,hosts,resolv.conf} directly in the writable layer, so the
+ * sandbox's bind mounts find their targets without an overlay copy-up of /etc (several
+ * journaled operations, milliseconds on a busy disk).  upper/etc gets the image's /etc owner
+ * and mode, as a copy-up would.  Best effort: the sandbox creates what is missing. */
+static void
+precreate_etc_targets (const char *upper, char *const *lowerdirs)
+{
+  static const char *const names[] = { "hostname", "hosts", "resolv.conf" };
+  struct stat st;
+  if (!lower_stat (lowerdirs, "etc", &st) || !S_ISDIR (st.st_mode))
+    return; /* no /etc, or a symlink: leave it to the sandbox */
+  _cleanup_free_ char *etc = skiff_path_join (upper, "etc");
+  if (mkdir (etc, 0700) == 0)
+    {
+      if (chown (etc, st.st_uid, st.st_gid) < 0 || chmod (etc, st.st_mode & 07777) < 0)
+        {
+          rmdir (etc);
+          return;
+        }
+    }
+  else if (errno != EEXIST)
+    return;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    {
+      _cleanup_free_ char *rel = xasprintf ("etc/%s", names[i]);
+      if (lower_stat (lowerdirs, rel, &st) && S_ISDIR (st.st_mode))
+        continue;
+      _cleanup_free_ char *path = skiff_path_join (upper, rel);
+      int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (fd >= 0)
+        close (fd);
+    }
+}
+
 /* <runroot>/containers/<id>/merged: two mkdirs in the common case, mkdir -p otherwise. */
 static int
 make_merged_dir (const char *merged, struct skiff_error **err)
@@ -61,6 +111,7 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
 
+  precreate_etc_targets (paths[0], opts->lowerdirs);
   int r = make_merged_dir (merged, err);
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);

@@ -18,9 +18,10 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
     "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
-    "  -a, --all        Show all containers (default shows just running)\n"
-    "  -q, --quiet      Only display container IDs\n"
-    "      --no-trunc   Don't truncate output\n" },
+    "  -a, --all             Show all containers (default shows just running)\n"
+    "      --format string   Format output using a Go template ('table ...', 'json')\n"
+    "  -q, --quiet           Only display container IDs\n"
+    "      --no-trunc        Don't truncate output\n" },
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --all     Remove all containers\n"
     "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },

@@ -56,12 +56,7 @@ void skiff_cli_getopt_reset (void);
 
 #define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
 
-/* Docker-style tables (tabwriter minwidth 10, padding 3; first row = headers) (table.c). */
-struct skiff_cli_table;
-struct skiff_cli_table *skiff_cli_table_new (size_t ncols);
-void skiff_cli_table_add (struct skiff_cli_table *t, char *const *cells);
-void skiff_cli_table_print (struct skiff_cli_table *t, FILE *out);
-void skiff_cli_table_free (struct skiff_cli_table *t);
+/* Cell text helpers (cells.c).  Width in runes, as Go's tabwriter counts. */
 size_t skiff_cli_text_width (const char *s);
 /* docker's formatter.Ellipsis: at most max runes, the last one "…" when cut. */
 char *skiff_cli_ellipsis (const char *s, size_t max);

@@ -6,14 +6,28 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/format.h"
 #include "skiff/humanize.h"
+#include "skiff/json.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 struct ps_opts
 {
   bool all, quiet, no_trunc;
+  const char *format;
 };
+
+static const char default_table[]
+    = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+
+/* Column titles for table formats (docker's container formatter). */
+static const char header_json[]
+    = "{\"Command\":\"COMMAND\",\"CreatedAt\":\"CREATED AT\",\"ID\":\"CONTAINER ID\","
+      "\"Image\":\"IMAGE\",\"Labels\":\"LABELS\",\"LocalVolumes\":\"LOCAL VOLUMES\","
+      "\"Mounts\":\"MOUNTS\",\"Names\":\"NAMES\",\"Networks\":\"NETWORKS\","
+      "\"Ports\":\"PORTS\",\"RunningFor\":\"CREATED\",\"Size\":\"SIZE\","
+      "\"State\":\"STATE\",\"Status\":\"STATUS\"}";
 
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
@@ -22,9 +36,11 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
   enum
   {
     OPT_NO_TRUNC = 256,
+    OPT_FORMAT,
   };
   static const struct option opts[] = {
     { "all", no_argument, NULL, 'a' },
+    { "format", required_argument, NULL, OPT_FORMAT },
     { "quiet", no_argument, NULL, 'q' },
     { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
     SKIFF_CLI_HELP_OPTION,
@@ -38,6 +54,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
       case 'a': o->all = true; break;
       case 'q': o->quiet = true; break;
       case OPT_NO_TRUNC: o->no_trunc = true; break;
+      case OPT_FORMAT: o->format = optarg; break;
       case 'h': return 1;
       default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
@@ -74,20 +91,57 @@ status_text (const struct skiff_container_state *st, time_t now)
     }
 }
 
-static void
-add_row (struct skiff_cli_table *t, const struct skiff_container *c, const struct ps_opts *o,
-         time_t now)
+/* Go's time.Time.String() for a whole second, in local time: "2006-01-02 15:04:05 -0700 MST". */
+static char *
+go_time_string (const char *rfc3339)
+{
+  struct timespec ts = { 0 };
+  struct tm tm;
+  char buf[64];
+  skiff_time_parse (rfc3339 ? rfc3339 : "", &ts);
+  if (localtime_r (&ts.tv_sec, &tm) == NULL
+      || strftime (buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z %Z", &tm) == 0)
+    return xstrdup ("");
+  return xstrdup (buf);
+}
+
+/* One row as docker's container formatter context sees it (keys sorted, as Go's json does). */
+static yajl_val
+make_row (const struct skiff_container *c, const struct ps_opts *o, time_t now,
+          struct skiff_error **err)
 {
   _cleanup_free_ char *id = xstrndup (c->config.id, o->no_trunc ? SKIFF_CONTAINER_ID_LEN
                                                                 : SKIFF_CONTAINER_SHORT_ID_LEN);
   _cleanup_free_ char *cmd = skiff_strv_join (c->config.argv, " ");
   _cleanup_free_ char *cut = o->no_trunc ? xstrdup (cmd) : skiff_cli_ellipsis (cmd, 20);
   _cleanup_free_ char *quoted = skiff_cli_quote (cut);
+  _cleanup_free_ char *created_at = go_time_string (c->config.created);
   _cleanup_free_ char *age = skiff_human_duration (seconds_since (c->config.created, now));
-  _cleanup_free_ char *created = xasprintf ("%s ago", age);
+  _cleanup_free_ char *running_for = xasprintf ("%s ago", age);
   _cleanup_free_ char *status = status_text (&c->state, now);
-  char *cells[] = { id, c->config.image_name, quoted, created, status, "", c->config.name };
-  skiff_cli_table_add (t, cells);
+
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
+  yajl_gen_map_open (g);
+  skiff_json_gen_key_string (g, "Command", quoted);
+  skiff_json_gen_key_string (g, "CreatedAt", created_at);
+  skiff_json_gen_key_string (g, "ID", id);
+  skiff_json_gen_key_string (g, "Image", c->config.image_name);
+  skiff_json_gen_key_string (g, "Labels", "");
+  skiff_json_gen_key_string (g, "LocalVolumes", "0");
+  skiff_json_gen_key_string (g, "Mounts", "");
+  skiff_json_gen_key_string (g, "Names", c->config.name);
+  skiff_json_gen_key_string (g, "Networks", "none");
+  skiff_json_gen_key_string (g, "Ports", "");
+  skiff_json_gen_key_string (g, "RunningFor", running_for);
+  skiff_json_gen_key_string (g, "Size", "0B");
+  skiff_json_gen_key_string (g, "State", skiff_container_status_name (c->state.status));
+  skiff_json_gen_key_string (g, "Status", status);
+  yajl_gen_map_close (g);
+  _cleanup_free_ char *json = skiff_json_gen_finish (g, NULL);
+  yajl_val row = NULL;
+  if (skiff_json_parse (json, "ps row", &row, err) < 0)
+    return NULL;
+  return row;
 }
 
 static int
@@ -144,21 +198,23 @@ cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   struct skiff_container **list = NULL;
   size_t n = load_all (store, ids, o.all, &list);
   time_t now = time (NULL);
-  struct skiff_cli_table *t = skiff_cli_table_new (7);
-  char *headers[] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES" };
-  skiff_cli_table_add (t, headers);
+  yajl_val *rows = xzalloc ((n + 1) * sizeof *rows);
+  for (size_t i = 0; i < n && r == 0; i++)
+    if ((rows[i] = make_row (list[i], &o, now, err)) == NULL)
+      r = -1;
+  _cleanup_yajl_val_ yajl_val header = NULL;
+  if (r == 0)
+    r = skiff_json_parse (header_json, "ps header", &header, err);
+  if (r == 0)
+    r = skiff_format_print (stdout, o.quiet ? "{{.ID}}" : o.format, default_table, header, rows, n,
+                            err);
   for (size_t i = 0; i < n; i++)
     {
-      if (o.quiet)
-        printf ("%.*s\n", o.no_trunc ? SKIFF_CONTAINER_ID_LEN : SKIFF_CONTAINER_SHORT_ID_LEN,
-                list[i]->config.id);
-      else
-        add_row (t, list[i], &o, now);
+      if (rows[i])
+        yajl_tree_free (rows[i]);
       skiff_container_free (list[i]);
     }
-  if (!o.quiet)
-    skiff_cli_table_print (t, stdout);
-  skiff_cli_table_free (t);
+  free (rows);
   free (list);
-  return 0;
+  return r < 0 ? r : 0;
 }

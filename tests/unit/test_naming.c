@@ -295,22 +295,6 @@ START_TEST (ps_cells)
 }
 END_TEST
 
-START_TEST (table_layout)
-{
-  struct skiff_cli_table *t = skiff_cli_table_new (3);
-  skiff_cli_table_add (t, (char *[]){ "CONTAINER ID", "PORTS", "NAMES" });
-  skiff_cli_table_add (t, (char *[]){ "abc", "", "x…y" });
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-  skiff_cli_table_print (t, f);
-  fclose (f);
-  skiff_cli_table_free (t);
-  ck_assert_str_eq (buf, "CONTAINER ID   PORTS     NAMES\n"
-                         "abc                      x…y\n");
-  free (buf);
-}
-END_TEST
 
 int
 main (void)
@@ -322,7 +306,6 @@ main (void)
   tcase_add_test (tc, random_names);
   tcase_add_test (tc, pid_start_time);
   tcase_add_test (tc, ps_cells);
-  tcase_add_test (tc, table_layout);
   suite_add_tcase (s, tc);
   TCase *st = tcase_create ("store");
   tcase_add_checked_fixture (st, store_setup, store_teardown);

@@ -127,7 +127,7 @@ int skiff_container_list_ids (struct skiff_store *store, char ***out, struct ski
 int skiff_container_lookup (struct skiff_store *store, const char *text, char **id_out,
                             struct skiff_error **err);
 
-/* Lock file of the container (flock held while the fd is open). */
+/* Exclusive flock on the container directory, held while the returned fd is open. */
 int skiff_container_lock (const struct skiff_container *c, struct skiff_error **err);
 
 /* Transitions; each writes state.json atomically (durable when flags say so). */

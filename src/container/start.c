@@ -65,9 +65,15 @@ precreate_etc_targets (const char *upper, char *const *lowerdirs)
   if (!lower_stat (lowerdirs, "etc", &st) || !S_ISDIR (st.st_mode))
     return; /* no /etc, or a symlink: leave it to the sandbox */
   _cleanup_free_ char *etc = skiff_path_join (upper, "etc");
-  if (mkdir (etc, 0700) == 0)
+  mode_t mode = st.st_mode & 07777;
+  if (mkdir (etc, mode) == 0)
     {
-      if (chown (etc, st.st_uid, st.st_gid) < 0 || chmod (etc, st.st_mode & 07777) < 0)
+      struct stat now;
+      /* Only fix what mkdir did not already get right (umask, owner): each is a journaled op. */
+      if (stat (etc, &now) < 0
+          || ((now.st_uid != st.st_uid || now.st_gid != st.st_gid)
+              && chown (etc, st.st_uid, st.st_gid) < 0)
+          || ((now.st_mode & 07777) != mode && chmod (etc, mode) < 0))
         {
           rmdir (etc);
           return;

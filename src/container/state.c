@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,7 +16,6 @@
 #include "skiff/fs.h"
 #include "skiff/humanize.h"
 #include "skiff/json.h"
-#include "skiff/lock.h"
 #include "skiff/xalloc.h"
 
 static const char *const status_names[] = {
@@ -145,11 +145,21 @@ skiff_container_state_save (struct skiff_container *c, bool durable, struct skif
                                 err);
 }
 
+/* flock on the container directory itself: no lock file to create and remove per run. */
 int
 skiff_container_lock (const struct skiff_container *c, struct skiff_error **err)
 {
-  _cleanup_free_ char *path = skiff_path_join (c->dir, "lock");
-  return skiff_lock_acquire (path, SKIFF_LOCK_EXCLUSIVE, err);
+  int fd = open (c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return skiff_error_make (err, errno, "open %s", c->dir);
+  while (flock (fd, LOCK_EX) < 0)
+    if (errno != EINTR)
+      {
+        int e = errno;
+        close (fd);
+        return skiff_error_make (err, e, "flock %s", c->dir);
+      }
+  return fd;
 }
 
 int

@@ -150,7 +150,7 @@ struct skiff_container_start_opts
   int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit */
 };
 
-/* Under the container's lock: refuses a running container, makes the merged dir, spawns the
+/* Under the container's lock: refuses a running container, makes the mount point, spawns the
  * sandboxed process and records it as running.  Spawn errors carry exit_code 125/126/127 and
  * leave the container "created".  *pid: the container's PID 1 as seen by the caller. */
 int skiff_container_start (struct skiff_store *store, struct skiff_container *c,
@@ -168,7 +168,10 @@ int skiff_container_finish (struct skiff_store *store, struct skiff_container *c
 int skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                             struct skiff_error **err);
 
-/* <runroot>/containers/<id>/merged (caller frees). */
+/* Where the sandbox mounts the rootfs: <runroot>/rootfs, one empty directory shared by all
+ * containers.  The overlay is mounted inside each container's private mount namespace, so
+ * the host never sees it there and containers never see each other's; a shared mount point
+ * saves two inodes to create and remove per run (costly on a busy ext4).  Caller frees. */
 char *skiff_container_merged_dir (struct skiff_store *store, const char *id);
 
 /* ---- spec building (spec.c, pure) ---- */

@@ -26,8 +26,8 @@ container_dir (struct skiff_store *store, const char *id)
 char *
 skiff_container_merged_dir (struct skiff_store *store, const char *id)
 {
-  _cleanup_free_ char *rel = xasprintf ("containers/%s/merged", id);
-  return skiff_store_runpath (store, rel);
+  (void) id; /* one mount point serves all: each container mounts in its own namespace */
+  return skiff_store_runpath (store, "rootfs");
 }
 
 static int
@@ -172,11 +172,10 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
   /* Name first: a crash afterwards leaves an unnamed record rather than a name that cannot be
    * reused (try_reserve also reclaims links whose container dir is gone). */
   skiff_container_name_release (store, c->config.name, c->config.id);
-  _cleanup_free_ char *merged = skiff_container_merged_dir (store, c->config.id);
-  _cleanup_free_ char *run = xstrdup (merged);
-  *strrchr (run, '/') = '\0';
-  /* Usually just the empty mount point: two rmdirs instead of a tree walk. */
-  if ((rmdir (merged) < 0 && errno != ENOENT) || (rmdir (run) < 0 && errno != ENOENT))
+  _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
+  _cleanup_free_ char *run = skiff_store_runpath (store, rel);
+  /* Runtime files of the container, if any (usually none: a cheap failed rmdir). */
+  if (rmdir (run) < 0 && errno != ENOENT)
     {
       int r = skiff_fs_rm_rf (run, err);
       if (r < 0)

@@ -93,13 +93,11 @@ precreate_etc_targets (const char *upper, char *const *lowerdirs)
     }
 }
 
-/* <runroot>/containers/<id>/merged: two mkdirs in the common case, mkdir -p otherwise. */
+/* The shared mount point exists after the first start: one failed mkdir, no new inode. */
 static int
 make_merged_dir (const char *merged, struct skiff_error **err)
 {
-  _cleanup_free_ char *parent = xstrdup (merged);
-  *strrchr (parent, '/') = '\0';
-  if ((mkdir (parent, 0700) == 0 || errno == EEXIST) && (mkdir (merged, 0700) == 0 || errno == EEXIST))
+  if (mkdir (merged, 0700) == 0 || errno == EEXIST)
     return 0;
   return skiff_fs_mkdir_p (merged, 0700, err);
 }

@@ -53,43 +53,55 @@ lower_stat (char *const *lowerdirs, const char *rel, struct stat *st)
   return false;
 }
 
-/* Creates upper/etc/{hostname,hosts,resolv.conf} directly in the writable layer, so the
- * sandbox's bind mounts find their targets without an overlay copy-up of /etc (several
- * journaled operations, milliseconds on a busy disk).  upper/etc gets the image's /etc owner
- * and mode, as a copy-up would.  Best effort: the sandbox creates what is missing. */
+/* Makes upper/etc like the image's /etc (owner, mode), as a copy-up would. */
+static bool
+make_upper_etc (const char *etc, const struct stat *lower_etc)
+{
+  mode_t mode = lower_etc->st_mode & 07777;
+  if (mkdir (etc, mode) < 0)
+    return errno == EEXIST;
+  struct stat now;
+  /* Only fix what mkdir did not already get right (umask, owner): each is a journaled op. */
+  if (stat (etc, &now) < 0
+      || ((now.st_uid != lower_etc->st_uid || now.st_gid != lower_etc->st_gid)
+          && chown (etc, lower_etc->st_uid, lower_etc->st_gid) < 0)
+      || ((now.st_mode & 07777) != mode && chmod (etc, mode) < 0))
+    {
+      rmdir (etc);
+      return false;
+    }
+  return true;
+}
+
+/* Gives the sandbox's bind mounts of /etc/{hostname,hosts,resolv.conf} a target without an
+ * overlay copy-up of /etc: where the image has no regular file there, the container dir's
+ * file is hard-linked into upper/etc (a link allocates no inode, and inode churn is what
+ * makes run --rm slow on ext4).  A later commit/export must leave these out, as docker leaves
+ * its mount points empty.  Best effort: the sandbox creates what is still missing. */
 static void
-precreate_etc_targets (const char *upper, char *const *lowerdirs)
+precreate_etc_targets (const char *dir, const char *upper, char *const *lowerdirs)
 {
   static const char *const names[] = { "hostname", "hosts", "resolv.conf" };
-  struct stat st;
-  if (!lower_stat (lowerdirs, "etc", &st) || !S_ISDIR (st.st_mode))
+  struct stat etc_st, st;
+  if (!lower_stat (lowerdirs, "etc", &etc_st) || !S_ISDIR (etc_st.st_mode))
     return; /* no /etc, or a symlink: leave it to the sandbox */
   _cleanup_free_ char *etc = skiff_path_join (upper, "etc");
-  mode_t mode = st.st_mode & 07777;
-  if (mkdir (etc, mode) == 0)
-    {
-      struct stat now;
-      /* Only fix what mkdir did not already get right (umask, owner): each is a journaled op. */
-      if (stat (etc, &now) < 0
-          || ((now.st_uid != st.st_uid || now.st_gid != st.st_gid)
-              && chown (etc, st.st_uid, st.st_gid) < 0)
-          || ((now.st_mode & 07777) != mode && chmod (etc, mode) < 0))
-        {
-          rmdir (etc);
-          return;
-        }
-    }
-  else if (errno != EEXIST)
-    return;
+  bool have_etc = false;
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     {
       _cleanup_free_ char *rel = xasprintf ("etc/%s", names[i]);
-      if (lower_stat (lowerdirs, rel, &st) && S_ISDIR (st.st_mode))
-        continue;
-      _cleanup_free_ char *path = skiff_path_join (upper, rel);
-      int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      if (fd >= 0)
-        close (fd);
+      if (lower_stat (lowerdirs, rel, &st) && (S_ISREG (st.st_mode) || S_ISDIR (st.st_mode)))
+        continue; /* a file to mount over as it is (or a directory: the sandbox reports it) */
+      if (!have_etc && !(have_etc = make_upper_etc (etc, &etc_st)))
+        return;
+      _cleanup_free_ char *src = skiff_path_join (dir, names[i]);
+      _cleanup_free_ char *target = skiff_path_join (upper, rel);
+      if (link (src, target) < 0 && errno != EEXIST)
+        {
+          int fd = open (target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+          if (fd >= 0)
+            close (fd);
+        }
     }
 }
 
@@ -115,7 +127,7 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
 
-  precreate_etc_targets (paths[0], opts->lowerdirs);
+  precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
   int r = make_merged_dir (merged, err);
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);

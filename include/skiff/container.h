@@ -23,17 +23,17 @@ struct skiff_store;
 /* What create decided (config.json, immutable). */
 struct skiff_container_config
 {
-  char *id;         /* 64 hex */
-  char *name;       /* without leading '/' */
-  char *created;    /* RFC 3339 nano, UTC */
-  char *image_id;   /* 64 hex */
-  char *image_name; /* as the user typed it */
-  char **argv;      /* Path + Args */
+  char *id;          /* 64 hex */
+  char *name;        /* without leading '/' */
+  char *created;     /* RFC 3339 nano, UTC */
+  char *image_id;    /* 64 hex */
+  char *image_name;  /* as the user typed it */
+  char **argv;       /* Path + Args */
   char **entrypoint; /* Config.Entrypoint as merged (NULL = none) */
   char **cmd;        /* Config.Cmd as merged (NULL = none) */
-  char **env;       /* final environment, "K=V" */
-  char *workdir;    /* absolute */
-  char *user;       /* "" = root */
+  char **env;        /* final environment, "K=V" */
+  char *workdir;     /* absolute */
+  char *user;        /* "" = root */
   char *hostname;
   bool auto_remove;
   char *cidfile; /* NULL = none */
@@ -145,8 +145,8 @@ unsigned long long skiff_container_pid_start_time (pid_t pid);
 
 struct skiff_container_start_opts
 {
-  char *const *lowerdirs; /* image layer dirs, top first */
-  bool userxattr;         /* rootless overlay */
+  char *const *lowerdirs;             /* image layer dirs, top first */
+  bool userxattr;                     /* rootless overlay */
   int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit */
 };
 
@@ -220,7 +220,7 @@ void skiff_container_cidfile_abort (const char *path);
 
 /* hostname, hosts (docker's localhost lines), resolv.conf (host's, loopback nameservers
  * dropped; google DNS if none left) in dir.  host_resolv: path of the host's file. */
-int skiff_container_write_etc_files (const char *dir, const char *hostname,
-                                     const char *host_resolv, struct skiff_error **err);
+int skiff_container_write_etc_files (const char *dir, const char *hostname, const char *host_resolv,
+                                     struct skiff_error **err);
 /* Pure: resolv.conf text for a container from the host's text. Caller frees. */
 char *skiff_container_resolv_conf (const char *host_text);

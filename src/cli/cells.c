@@ -12,7 +12,7 @@ skiff_cli_text_width (const char *s)
 {
   size_t n = 0;
   for (; *s; s++)
-    if (((unsigned char) *s & 0xc0) != 0x80)
+    if (((unsigned char)*s & 0xc0) != 0x80)
       n++;
   return n;
 }
@@ -28,9 +28,9 @@ skiff_cli_ellipsis (const char *s, size_t max)
   size_t runes = 0;
   const char *p = s;
   for (; *p; p++)
-    if (((unsigned char) *p & 0xc0) != 0x80 && runes++ == max - 1)
+    if (((unsigned char)*p & 0xc0) != 0x80 && runes++ == max - 1)
       break;
-  return xasprintf ("%.*s…", (int) (p - s), s);
+  return xasprintf ("%.*s…", (int)(p - s), s);
 }
 
 char *
@@ -39,7 +39,7 @@ skiff_cli_quote (const char *s)
   size_t cap = strlen (s) * 4 + 3, n = 0;
   char *out = xmalloc (cap);
   out[n++] = '"';
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     {
       static const char esc_from[] = "\a\b\f\n\r\t\v\\\"";
       static const char esc_to[] = "abfnrtv\\\"";
@@ -50,9 +50,9 @@ skiff_cli_quote (const char *s)
           out[n++] = esc_to[e - esc_from];
         }
       else if (*p < 0x20 || *p == 0x7f)
-        n += (size_t) sprintf (out + n, "\\x%02x", *p);
+        n += (size_t)sprintf (out + n, "\\x%02x", *p);
       else
-        out[n++] = (char) *p; /* printable ASCII, and UTF-8 passed through */
+        out[n++] = (char)*p; /* printable ASCII, and UTF-8 passed through */
     }
   out[n++] = '"';
   out[n] = '\0';

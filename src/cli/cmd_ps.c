@@ -19,7 +19,8 @@ struct ps_opts
 };
 
 static const char default_table[]
-    = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+    = "table "
+      "{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
 
 /* Column titles for table formats (docker's container formatter). */
 static const char header_json[]
@@ -51,12 +52,22 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
   while ((c = getopt_long (argc, argv, "+:aqh", opts, NULL)) != -1)
     switch (c)
       {
-      case 'a': o->all = true; break;
-      case 'q': o->quiet = true; break;
-      case OPT_NO_TRUNC: o->no_trunc = true; break;
-      case OPT_FORMAT: o->format = optarg; break;
-      case 'h': return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'a':
+        o->all = true;
+        break;
+      case 'q':
+        o->quiet = true;
+        break;
+      case OPT_NO_TRUNC:
+        o->no_trunc = true;
+        break;
+      case OPT_FORMAT:
+        o->format = optarg;
+        break;
+      case 'h':
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind < argc)
     return skiff_cli_usage_error (cli, err, "\"skiff ps\" accepts no arguments.");
@@ -69,7 +80,7 @@ seconds_since (const char *rfc3339, time_t now)
   struct timespec ts;
   if (rfc3339 == NULL || skiff_time_parse (rfc3339, &ts) < 0)
     return 0;
-  return (int64_t) (now - ts.tv_sec);
+  return (int64_t)(now - ts.tv_sec);
 }
 
 static char *
@@ -147,8 +158,8 @@ make_row (const struct skiff_container *c, const struct ps_opts *o, time_t now,
 static int
 by_created_desc (const void *a, const void *b)
 {
-  const struct skiff_container *x = *(struct skiff_container *const *) a;
-  const struct skiff_container *y = *(struct skiff_container *const *) b;
+  const struct skiff_container *x = *(struct skiff_container *const *)a;
+  const struct skiff_container *y = *(struct skiff_container *const *)b;
   struct timespec tx = { 0 }, ty = { 0 };
   skiff_time_parse (x->config.created, &tx);
   skiff_time_parse (y->config.created, &ty);

@@ -32,10 +32,16 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct rm_opts *o,
   while ((c = getopt_long (argc, argv, "+:fah", opts, NULL)) != -1)
     switch (c)
       {
-      case 'f': o->force = true; break;
-      case 'a': o->all = true; break;
-      case 'h': return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'f':
+        o->force = true;
+        break;
+      case 'a':
+        o->all = true;
+        break;
+      case 'h':
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind >= argc && !o->all)
     return skiff_cli_usage_error (cli, err, "\"skiff rm\" requires at least 1 argument.");
@@ -59,8 +65,7 @@ kill_and_wait (const struct skiff_container *c, struct skiff_error **err)
         return 0;
       nanosleep (&tick, NULL);
     }
-  return skiff_error_make (err, ETIMEDOUT, "container %s did not exit after SIGKILL",
-                           c->config.id);
+  return skiff_error_make (err, ETIMEDOUT, "container %s did not exit after SIGKILL", c->config.id);
 }
 
 static int

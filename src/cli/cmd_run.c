@@ -79,18 +79,39 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct run_opts *o,
   while ((c = getopt_long (argc, argv, "+:e:w:h:u:i", opts, NULL)) != -1)
     switch (c)
       {
-      case OPT_RM: o->rm = true; break;
-      case OPT_NAME: o->name = optarg; break;
-      case OPT_CIDFILE: o->cidfile = optarg; break;
-      case 'e': push_borrowed (&o->env, optarg); break;
-      case OPT_ENV_FILE: push_borrowed (&o->env_files, optarg); break;
-      case 'w': o->workdir = optarg; break;
-      case 'h': o->hostname = optarg; break;
-      case OPT_ENTRYPOINT: o->entrypoint = optarg; break;
-      case 'u': o->user = optarg; break;
-      case 'i': break; /* stdin is always passed through in the foreground */
-      case OPT_HELP: return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case OPT_RM:
+        o->rm = true;
+        break;
+      case OPT_NAME:
+        o->name = optarg;
+        break;
+      case OPT_CIDFILE:
+        o->cidfile = optarg;
+        break;
+      case 'e':
+        push_borrowed (&o->env, optarg);
+        break;
+      case OPT_ENV_FILE:
+        push_borrowed (&o->env_files, optarg);
+        break;
+      case 'w':
+        o->workdir = optarg;
+        break;
+      case 'h':
+        o->hostname = optarg;
+        break;
+      case OPT_ENTRYPOINT:
+        o->entrypoint = optarg;
+        break;
+      case 'u':
+        o->user = optarg;
+        break;
+      case 'i':
+        break; /* stdin is always passed through in the foreground */
+      case OPT_HELP:
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind >= argc)
     return skiff_cli_usage_error (cli, err, "\"skiff run\" requires at least 1 argument.");
@@ -159,8 +180,14 @@ create (struct skiff_store *store, const struct run_opts *o, const struct skiff_
       r = skiff_container_create (store, &cfg, &copts, out, err);
     }
   skiff_container_config_clear (&cfg);
-  if (r == 0 && o->cidfile)
-    r = skiff_container_cidfile_write (o->cidfile, (*out)->config.id, err);
+  if (r == 0 && o->cidfile
+      && (r = skiff_container_cidfile_write (o->cidfile, (*out)->config.id, err)) < 0)
+    {
+      struct skiff_error *ignored = NULL;
+      if (skiff_container_remove (store, *out, &ignored) < 0)
+        skiff_error_free (ignored);
+      skiff_container_freep (out);
+    }
   return r;
 }
 
@@ -188,12 +215,15 @@ set_sig_proxy (bool on)
 }
 
 static int
-start_and_wait (struct skiff_store *store, struct skiff_container *c,
-                const struct skiff_image *img, struct skiff_error **err)
+start_and_wait (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
+                struct skiff_error **err)
 {
   _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
   struct skiff_container_start_opts so = {
-    .lowerdirs = lower, .userxattr = store->rootless, .stdin_fd = -1, .stdout_fd = -1,
+    .lowerdirs = lower,
+    .userxattr = store->rootless,
+    .stdin_fd = -1,
+    .stdout_fd = -1,
     .stderr_fd = -1,
   };
   pid_t pid = 0;
@@ -210,7 +240,7 @@ start_and_wait (struct skiff_store *store, struct skiff_container *c,
     if (errno != EINTR)
       {
         set_sig_proxy (false);
-        return skiff_error_make (err, errno, "waitpid %d", (int) pid);
+        return skiff_error_make (err, errno, "waitpid %d", (int)pid);
       }
   proxy_pid = 0;
   set_sig_proxy (false);
@@ -242,11 +272,13 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     }
   if (r < 0)
     goto out;
-  if (o.name && (r = skiff_container_name_validate (o.name[0] == '/' ? o.name + 1 : o.name, err)) < 0)
+  if (o.name
+      && (r = skiff_container_name_validate (o.name[0] == '/' ? o.name + 1 : o.name, err)) < 0)
     goto out;
   if (o.cidfile && (r = skiff_container_cidfile_open (o.cidfile, err)) < 0)
     goto out;
-  if ((r = skiff_cli_store (cli, &store, err)) < 0 || (r = skiff_image_lookup (store, o.image, &img, err)) < 0
+  if ((r = skiff_cli_store (cli, &store, err)) < 0
+      || (r = skiff_image_lookup (store, o.image, &img, err)) < 0
       || (r = create (store, &o, img, &c, err)) < 0)
     {
       if (o.cidfile)

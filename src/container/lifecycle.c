@@ -26,7 +26,7 @@ container_dir (struct skiff_store *store, const char *id)
 char *
 skiff_container_merged_dir (struct skiff_store *store, const char *id)
 {
-  (void) id; /* one mount point serves all: each container mounts in its own namespace */
+  (void)id; /* one mount point serves all: each container mounts in its own namespace */
   return skiff_store_runpath (store, "rootfs");
 }
 
@@ -46,7 +46,8 @@ populate (struct skiff_container *c, bool durable, struct skiff_error **err)
   unsigned flags = durable ? SKIFF_WRITE_DURABLE : 0;
   int r;
   /* upper/ becomes the rootfs root's inode: 0755 like an image root. */
-  if ((r = make_dir (c->dir, "upper", 0755, err)) < 0 || (r = make_dir (c->dir, "work", 0700, err)) < 0)
+  if ((r = make_dir (c->dir, "upper", 0755, err)) < 0
+      || (r = make_dir (c->dir, "work", 0700, err)) < 0)
     return r;
   r = skiff_container_write_etc_files (c->dir, c->config.hostname, "/etc/resolv.conf", err);
   if (r < 0)
@@ -132,7 +133,8 @@ skiff_container_load (struct skiff_store *store, const char *id, struct skiff_co
   int r = skiff_container_config_from_json (cfg_path, &c->config, err);
   if (r < 0)
     return r;
-  if (skiff_fs_exists (st_path) && (r = skiff_container_state_from_json (st_path, &c->state, err)) < 0)
+  if (skiff_fs_exists (st_path)
+      && (r = skiff_container_state_from_json (st_path, &c->state, err)) < 0)
     return r;
   skiff_container_state_check (&c->state);
   *out = steal_ptr (&c);

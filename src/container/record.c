@@ -76,10 +76,14 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
     const char *key;
     char **dst;
   } strs[] = {
-    { "Id", &cfg->id },           { "Name", &cfg->name },
-    { "Created", &cfg->created }, { "Image", &cfg->image_id },
-    { "ImageName", &cfg->image_name }, { "WorkingDir", &cfg->workdir },
-    { "User", &cfg->user },       { "Hostname", &cfg->hostname },
+    { "Id", &cfg->id },
+    { "Name", &cfg->name },
+    { "Created", &cfg->created },
+    { "Image", &cfg->image_id },
+    { "ImageName", &cfg->image_name },
+    { "WorkingDir", &cfg->workdir },
+    { "User", &cfg->user },
+    { "Hostname", &cfg->hostname },
     { "ContainerIDFile", &cfg->cidfile },
   };
   for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)

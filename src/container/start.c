@@ -146,8 +146,7 @@ skiff_container_start (struct skiff_store *store, struct skiff_container *c,
     return lock;
   int r;
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
-    r = skiff_error_make_status (err, 125, 0, "container %s is already running",
-                                 c->config.name);
+    r = skiff_error_make_status (err, 125, 0, "container %s is already running", c->config.name);
   else
     r = spawn_locked (store, c, opts, pid, err);
   /* Ephemeral --rm containers skip fsync: they vanish when the process exits anyway. */

@@ -28,7 +28,7 @@ static const char *const status_names[] = {
 const char *
 skiff_container_status_name (enum skiff_container_status s)
 {
-  if ((size_t) s < sizeof status_names / sizeof status_names[0])
+  if ((size_t)s < sizeof status_names / sizeof status_names[0])
     return status_names[s];
   return "unknown";
 }
@@ -48,7 +48,7 @@ skiff_container_state_to_json (const struct skiff_container_state *st)
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "Status", skiff_container_status_name (st->status));
   skiff_json_gen_key_int (g, "Pid", st->pid);
-  skiff_json_gen_key_int (g, "PidStartTime", (int64_t) st->pid_start);
+  skiff_json_gen_key_int (g, "PidStartTime", (int64_t)st->pid_start);
   skiff_json_gen_key_int (g, "ExitCode", st->exit_code);
   skiff_json_gen_key_string (g, "StartedAt", st->started_at);
   skiff_json_gen_key_string (g, "FinishedAt", st->finished_at);
@@ -76,10 +76,10 @@ skiff_container_state_from_json (const char *path, struct skiff_container_state 
   st->status = SKIFF_CONTAINER_CREATED;
   for (size_t i = 0; status && i < sizeof status_names / sizeof status_names[0]; i++)
     if (strcmp (status, status_names[i]) == 0)
-      st->status = (enum skiff_container_status) i;
-  st->pid = (pid_t) pid;
-  st->pid_start = (unsigned long long) start;
-  st->exit_code = (int) code;
+      st->status = (enum skiff_container_status)i;
+  st->pid = (pid_t)pid;
+  st->pid_start = (unsigned long long)start;
+  st->exit_code = (int)code;
   return 0;
 }
 
@@ -87,7 +87,7 @@ unsigned long long
 skiff_container_pid_start_time (pid_t pid)
 {
   char path[64], buf[1024];
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;

@@ -192,7 +192,10 @@ START_TEST (ambiguous_prefix)
   ck_assert_str_eq (err->msg, "multiple IDs found with provided prefix: abc");
   skiff_error_free (err);
   err = NULL;
-  ck_assert_int_eq (skiff_container_lookup (&store, "abc0000000000000000000000000000000000000000000000000000000000002", &id, &err), 0);
+  ck_assert_int_eq (
+      skiff_container_lookup (
+          &store, "abc0000000000000000000000000000000000000000000000000000000000002", &id, &err),
+      0);
   ck_assert_str_eq (id, b->config.id);
 }
 END_TEST
@@ -241,7 +244,7 @@ START_TEST (pid_start_time)
   FILE *f = fopen ("/proc/uptime", "r");
   ck_assert_int_eq (fscanf (f, "%lf", &uptime), 1);
   fclose (f);
-  ck_assert_uint_le (t, (unsigned long long) (uptime * (double) sysconf (_SC_CLK_TCK)) + 1);
+  ck_assert_uint_le (t, (unsigned long long)(uptime * (double)sysconf (_SC_CLK_TCK)) + 1);
   pid_t child = fork ();
   if (child == 0)
     {
@@ -294,7 +297,6 @@ START_TEST (ps_cells)
   ck_assert_str_eq (q2, "\"a\\x01…\"");
 }
 END_TEST
-
 
 int
 main (void)

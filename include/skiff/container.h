@@ -3,7 +3,7 @@
  * state.json for lifecycle), names as symlinks <root>/names/containers/<name> -> id, and the
  * pure parts of "what to run" (argv, env, workdir) built from the image config and the flags.
  *
- * Lifecycle (the one state machine; every transition takes the container's lock file):
+ * Lifecycle (the one state machine; every transition holds a flock on the container dir):
  *   created --start--> running --exit--> exited --start--> running ...
  *   any non-running --remove--> (gone);  running needs a kill first.
  * create (record + dirs) and start (spawn) are separate steps so `create`/`start`/`run -d`

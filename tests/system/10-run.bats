@@ -203,7 +203,7 @@ load helpers
   before=$(all_container_ids)
   run -125 --separate-stderr skiff run --name web1 "$IMG" true
   assert_one_line_error "$stderr"
-  assert_contains "$stderr" '"web1"' "name conflict error"
+  assert_contains "$stderr" web1 "name conflict error"
   assert_contains "$stderr" "already in use" "name conflict error"
   run -125 --separate-stderr skiff run --name 'bad name!' "$IMG" true
   assert_contains "$stderr" "bad name!" "invalid name error"

@@ -3,6 +3,7 @@
  * records keyed by image ID (sha256 of the config bytes), names as symlinks. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct skiff_error;
@@ -62,3 +63,13 @@ char **skiff_image_lowerdirs (struct skiff_store *store, const struct skiff_imag
  * Writes the new image ID (64 hex) to *id_out. */
 int skiff_image_import (struct skiff_store *store, const char *path, const char *ref,
                         char *const *changes, char **id_out, struct skiff_error **err);
+
+struct skiff_import_options
+{
+  char *const *changes; /* Dockerfile instructions, NULL-terminated, may be NULL */
+  const char *message;  /* history comment, may be NULL */
+};
+/* skiff_image_import with all of import's options. */
+int skiff_image_import_opts (struct skiff_store *store, const char *path, const char *ref,
+                             const struct skiff_import_options *opts, char **id_out,
+                             struct skiff_error **err);

@@ -25,3 +25,5 @@ char *skiff_reference_name (const struct skiff_reference *ref);
 char *skiff_reference_familiar (const struct skiff_reference *ref);
 /* True for a 64-hex string (optionally "sha256:"-prefixed): an image ID, not a name. */
 bool skiff_reference_is_id (const char *text);
+/* Familiar repository without tag or digest: "busybox", "localhost/x". */
+char *skiff_reference_familiar_name (const struct skiff_reference *ref);

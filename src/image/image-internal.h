@@ -1,0 +1,117 @@
+#pragma once
+/* Declarations shared inside src/image/ (not a public contract). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "skiff/image.h"
+
+struct skiff_error;
+struct skiff_store;
+
+/* ---- digest.c: sha256 (libcrypto) and chain IDs ---- */
+struct skiff_sha256;
+struct skiff_sha256 *skiff_sha256_new (void);
+void skiff_sha256_update (struct skiff_sha256 *h, const void *data, size_t len);
+/* Writes "sha256:<64 hex>" and frees h. */
+char *skiff_sha256_finish (struct skiff_sha256 *h);
+void skiff_sha256_free (struct skiff_sha256 *h);
+/* "sha256:<hex>" of a buffer. */
+char *skiff_sha256_digest (const void *data, size_t len);
+/* ChainID(parent, diff) per image-spec: parent NULL -> diff_id itself, else
+ * sha256("<parent> <diff_id>").  Both "sha256:<hex>". */
+char *skiff_chain_id (const char *parent_chain, const char *diff_id);
+/* ChainIDs for a whole diff_id list (base first). */
+char **skiff_chain_ids (char *const *diff_ids);
+/* "sha256:<hex>" -> "<hex>" (pointer into the string; unchanged when there is no prefix). */
+const char *skiff_digest_hex (const char *digest);
+
+/* ---- layer_path.c: pure helpers for layer entries ---- */
+/* Normalises a tar entry path: strips leading "/" and "./", drops "." and empty components,
+ * resolves ".." lexically.  "" means the layer root.  A path that climbs above the root is an
+ * error naming the entry. */
+int skiff_layer_clean_path (const char *path, char **out, struct skiff_error **err);
+
+enum skiff_whiteout
+{
+  SKIFF_WHITEOUT_NONE,
+  SKIFF_WHITEOUT_FILE,   /* ".wh.<name>": *target = "<dir>/<name>" */
+  SKIFF_WHITEOUT_OPAQUE, /* "<dir>/.wh..wh..opq": *target = "<dir>" ("" = layer root) */
+};
+/* Classifies a cleaned path.  Returns the kind (>= 0) or a negative error for invalid names
+ * (a bare ".wh.", other ".wh..wh." metadata). */
+int skiff_layer_whiteout (const char *clean_path, char **target, struct skiff_error **err);
+/* The xattr overlayfs reads for opaque dirs: trusted.* as root, user.* in a user namespace
+ * (overlay mounted with userxattr). */
+const char *skiff_layer_opaque_xattr (bool rootless);
+
+/* ---- layer_unpack.c ---- */
+struct skiff_layer_info
+{
+  char *diff_id; /* "sha256:<hex>" of the uncompressed tar */
+  int64_t size;  /* bytes of regular file content */
+};
+/* Unpacks a (plain/gzip/zstd/xz) layer tar read from fd into the existing empty directory dir,
+ * hashing the uncompressed stream in the same pass.  expected_diff_id (may be NULL) is checked
+ * after the whole stream was read. */
+int skiff_layer_unpack_fd (int fd, const char *what, const char *dir, bool rootless,
+                           const char *expected_diff_id, struct skiff_layer_info *info,
+                           struct skiff_error **err);
+
+/* ---- layer_store.c ---- */
+/* Makes a temp layer dir <root>/tmp/layer-*, unpacks into its diff/, and commits it as
+ * layers/<chain-hex> (reusing an existing complete layer).  parent_chain may be NULL. */
+int skiff_layer_add (struct skiff_store *store, int fd, const char *what, const char *parent_chain,
+                     const char *expected_diff_id, char **chain_out, char **diff_id_out,
+                     int64_t *size_out, struct skiff_error **err);
+bool skiff_layer_exists (struct skiff_store *store, const char *chain_id);
+int64_t skiff_layer_size (struct skiff_store *store, const char *chain_id);
+
+/* ---- image_config.c: the OCI/docker image config document ---- */
+struct skiff_history
+{
+  char *created;
+  char *author;
+  char *created_by;
+  char *comment;
+  bool empty_layer;
+};
+
+struct skiff_oci_config
+{
+  char *created;
+  char *author;
+  char *architecture;
+  char *os;
+  char *variant;
+  struct skiff_image_config config;
+  char **diff_ids;
+  struct skiff_history *history;
+  size_t n_history;
+};
+
+int skiff_oci_config_parse (const char *text, const char *what, struct skiff_oci_config *out,
+                            struct skiff_error **err);
+char *skiff_oci_config_generate (const struct skiff_oci_config *cfg, size_t *len);
+void skiff_oci_config_clear (struct skiff_oci_config *cfg);
+void skiff_image_config_clear (struct skiff_image_config *c);
+/* Applies one Dockerfile instruction (import --change): CMD, ENTRYPOINT, ENV, EXPOSE, LABEL,
+ * USER, VOLUME, WORKDIR, STOPSIGNAL. */
+int skiff_image_config_apply_change (struct skiff_image_config *c, const char *change,
+                                     struct skiff_error **err);
+
+/* ---- image_store.c ---- */
+/* Stores config bytes as blob + image record and tags ref (may be NULL).  Takes the store lock.
+ * chain_ids/diff_ids/size describe the committed layers. */
+int skiff_image_commit (struct skiff_store *store, const char *config, size_t config_len,
+                        const char *ref, char **id_out, struct skiff_error **err);
+/* Loads images/<id> (64 hex). */
+int skiff_image_load (struct skiff_store *store, const char *id, struct skiff_image **out,
+                      struct skiff_error **err);
+/* Points the (normalised) name at id; caller holds the store lock. */
+int skiff_image_set_name_locked (struct skiff_store *store, const char *id, const char *name,
+                                 struct skiff_error **err);
+/* "docker.io/library/busybox:latest" -> file name under names/images ('/' -> "%2F"). */
+char *skiff_image_escape_name (const char *name);
+char *skiff_image_unescape_name (const char *escaped);

@@ -1,0 +1,338 @@
+/* Layer unpack: one pass over the (possibly compressed) stream.  An outer libarchive reader
+ * with every filter and the "raw" format yields the uncompressed tar; we hash it and feed it
+ * to an inner tar reader through a read callback, so the DiffID costs no second read.  Entries
+ * are written with archive_write_disk relative to the layer dir (chdir'd into for the duration)
+ * with the SECURE_* flags; our own lexical cleaning runs first so errors name the entry. */
+#include "image-internal.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/log.h"
+#include "skiff/userns.h"
+#include "skiff/xalloc.h"
+
+#define STREAM_BUF (256 * 1024)
+
+SKIFF_DEFINE_CLEANUP (archive_read_freep, struct archive *, archive_read_free)
+SKIFF_DEFINE_CLEANUP (archive_write_freep, struct archive *, archive_write_free)
+SKIFF_DEFINE_CLEANUP (archive_entry_freep, struct archive_entry *, archive_entry_free)
+#define _cleanup_archive_read_ __attribute__ ((cleanup (archive_read_freep)))
+#define _cleanup_archive_write_ __attribute__ ((cleanup (archive_write_freep)))
+#define _cleanup_archive_entry_ __attribute__ ((cleanup (archive_entry_freep)))
+
+struct hashing_source
+{
+  struct archive *outer;
+  struct skiff_sha256 *hash;
+  char *buf;
+  char errmsg[256];
+};
+
+static la_ssize_t
+hashing_read (struct archive *inner, void *data, const void **out)
+{
+  struct hashing_source *s = data;
+  la_ssize_t n = archive_read_data (s->outer, s->buf, STREAM_BUF);
+  if (n < 0)
+    {
+      snprintf (s->errmsg, sizeof s->errmsg, "%s", archive_error_string (s->outer));
+      archive_set_error (inner, EIO, "%s", s->errmsg);
+      return -1;
+    }
+  skiff_sha256_update (s->hash, s->buf, (size_t) n);
+  *out = s->buf;
+  return n;
+}
+
+struct unpack
+{
+  const char *what;
+  bool rootless;
+  int root_fd; /* the layer dir */
+  struct archive *in;
+  struct archive *disk;
+  int64_t size;
+};
+
+static int
+disk_error (struct unpack *u, const char *path, struct skiff_error **err)
+{
+  return skiff_error_make (err, 0, "%s: entry \"%s\": %s", u->what, path,
+                           archive_error_string (u->disk));
+}
+
+/* Writes a metadata-only entry (whiteout device, missing opaque dir). */
+static int
+write_synthetic (struct unpack *u, const char *path, mode_t type, mode_t perm,
+                 struct skiff_error **err)
+{
+  _cleanup_archive_entry_ struct archive_entry *e = archive_entry_new ();
+  archive_entry_set_pathname (e, path);
+  archive_entry_set_filetype (e, type);
+  archive_entry_set_perm (e, perm);
+  archive_entry_set_uid (e, 0);
+  archive_entry_set_gid (e, 0);
+  archive_entry_set_rdev (e, 0);
+  if (archive_write_header (u->disk, e) < ARCHIVE_WARN
+      || archive_write_finish_entry (u->disk) < ARCHIVE_WARN)
+    return disk_error (u, path, err);
+  return 0;
+}
+
+/* Opens dir (relative to the layer root) refusing any symlink on the way. */
+static int
+open_beneath (struct unpack *u, const char *dir, int flags)
+{
+  struct open_how how = { .flags = (uint64_t) (flags | O_CLOEXEC),
+                          .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS
+                                     | RESOLVE_NO_MAGICLINKS };
+  return (int) syscall (SYS_openat2, u->root_fd, *dir ? dir : ".", &how, sizeof how);
+}
+
+static int
+apply_opaque (struct unpack *u, const char *entry, const char *dir, struct skiff_error **err)
+{
+  _cleanup_close_ int fd = open_beneath (u, dir, O_RDONLY | O_DIRECTORY);
+  if (fd < 0 && errno == ENOENT)
+    {
+      int r = write_synthetic (u, dir, AE_IFDIR, 0755, err);
+      if (r < 0)
+        return r;
+      fd = open_beneath (u, dir, O_RDONLY | O_DIRECTORY);
+    }
+  if (fd < 0)
+    return skiff_error_make (err, errno, "%s: entry \"%s\": open directory", u->what, entry);
+  const char *name = skiff_layer_opaque_xattr (u->rootless);
+  if (fsetxattr (fd, name, "y", 1, 0) < 0)
+    return skiff_error_make (err, errno, "%s: entry \"%s\": set %s", u->what, entry, name);
+  return 0;
+}
+
+/* Refuses what the layer may not contain; rewrites paths to their cleaned form. */
+static int
+check_entry (struct unpack *u, struct archive_entry *e, const char *clean, struct skiff_error **err)
+{
+  mode_t type = archive_entry_filetype (e);
+  const char *path = archive_entry_pathname (e);
+  if ((type == AE_IFCHR || type == AE_IFBLK) && u->rootless)
+    return skiff_error_make (err, 0, "%s: entry \"%s\": device nodes cannot be created rootless",
+                             u->what, path);
+  if (u->rootless)
+    {
+      unsigned long ids = skiff_userns_mapped_ids ();
+      la_int64_t uid = archive_entry_uid (e), gid = archive_entry_gid (e);
+      if (uid < 0 || gid < 0 || (unsigned long) uid >= ids || (unsigned long) gid >= ids)
+        return skiff_error_make (err, 0,
+                                 "%s: entry \"%s\": owner %lld:%lld is not mapped in the user "
+                                 "namespace (%lu ids; add a range to /etc/subuid and "
+                                 "/etc/subgid)",
+                                 u->what, path, (long long) uid, (long long) gid, ids);
+    }
+  const char *link = archive_entry_hardlink (e);
+  if (link)
+    {
+      _cleanup_free_ char *clink = NULL;
+      int r = skiff_layer_clean_path (link, &clink, err);
+      if (r < 0)
+        return skiff_error_prefix (err, "%s: hard link \"%s\"", u->what, path);
+      if (*clink == '\0')
+        return skiff_error_make (err, 0, "%s: entry \"%s\": hard link to the layer root",
+                                 u->what, path);
+      archive_entry_set_hardlink (e, clink);
+    }
+  archive_entry_set_pathname (e, clean);
+  return 0;
+}
+
+static int
+copy_data (struct unpack *u, const char *path, struct skiff_error **err)
+{
+  const void *buf;
+  size_t len;
+  la_int64_t off;
+  for (;;)
+    {
+      int r = archive_read_data_block (u->in, &buf, &len, &off);
+      if (r == ARCHIVE_EOF)
+        return 0;
+      if (r < ARCHIVE_WARN)
+        return skiff_error_make (err, 0, "%s: entry \"%s\": %s", u->what, path,
+                                 archive_error_string (u->in));
+      if (archive_write_data_block (u->disk, buf, len, off) < ARCHIVE_WARN)
+        return disk_error (u, path, err);
+    }
+}
+
+static int
+extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **err)
+{
+  _cleanup_free_ char *orig = xstrdup (archive_entry_pathname (e));
+  _cleanup_free_ char *clean = NULL;
+  _cleanup_free_ char *target = NULL;
+  int r = skiff_layer_clean_path (orig, &clean, err);
+  if (r < 0)
+    return skiff_error_prefix (err, "%s", u->what);
+  if (*clean == '\0')
+    return 0; /* the layer root itself */
+  int kind = skiff_layer_whiteout (clean, &target, err);
+  if (kind < 0)
+    return skiff_error_prefix (err, "%s", u->what);
+  if (kind == SKIFF_WHITEOUT_OPAQUE)
+    return apply_opaque (u, orig, target, err);
+  if (kind == SKIFF_WHITEOUT_FILE)
+    return write_synthetic (u, target, AE_IFCHR, 0, err);
+  if (archive_entry_filetype (e) == AE_IFSOCK)
+    return 0;
+  r = check_entry (u, e, clean, err);
+  if (r < 0)
+    return r;
+  r = archive_write_header (u->disk, e);
+  if (r < ARCHIVE_WARN)
+    return disk_error (u, orig, err);
+  if (r == ARCHIVE_WARN)
+    log_debug ("%s: %s: %s", u->what, orig, archive_error_string (u->disk));
+  if (archive_entry_size_is_set (e) && archive_entry_filetype (e) == AE_IFREG)
+    {
+      r = copy_data (u, orig, err);
+      if (r < 0)
+        return r;
+      u->size += archive_entry_size (e);
+    }
+  r = archive_write_finish_entry (u->disk);
+  if (r < ARCHIVE_WARN)
+    return disk_error (u, orig, err);
+  if (r == ARCHIVE_WARN)
+    log_debug ("%s: %s: %s", u->what, orig, archive_error_string (u->disk));
+  return 0;
+}
+
+static int
+extract_all (struct unpack *u, struct skiff_error **err)
+{
+  struct archive_entry *e;
+  for (;;)
+    {
+      int r = archive_read_next_header (u->in, &e);
+      if (r == ARCHIVE_EOF)
+        break;
+      if (r < ARCHIVE_WARN)
+        return skiff_error_make (err, 0, "%s: %s", u->what, archive_error_string (u->in));
+      r = extract_entry (u, e, err);
+      if (r < 0)
+        return r;
+    }
+  if (archive_write_close (u->disk) < ARCHIVE_WARN)
+    return skiff_error_make (err, 0, "%s: %s", u->what, archive_error_string (u->disk));
+  return 0;
+}
+
+/* Runs extract_all with the cwd in the layer dir (archive_write_disk resolves relative paths
+ * against the cwd, which is what its SECURE_* checks need), restoring the cwd afterwards. */
+static int
+extract_in_dir (struct unpack *u, struct skiff_error **err)
+{
+  _cleanup_close_ int saved = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (saved < 0)
+    return skiff_error_make (err, errno, "open current directory");
+  if (fchdir (u->root_fd) < 0)
+    return skiff_error_make (err, errno, "%s: chdir to layer directory", u->what);
+  int r = extract_all (u, err);
+  if (fchdir (saved) < 0 && r == 0)
+    return skiff_error_make (err, errno, "restore current directory");
+  return r;
+}
+
+static int
+open_readers (int fd, struct hashing_source *src, struct archive **outer, struct archive **inner)
+{
+  struct archive_entry *e;
+  *outer = archive_read_new ();
+  *inner = archive_read_new ();
+  archive_read_support_filter_all (*outer);
+  archive_read_support_format_raw (*outer);
+  if (archive_read_open_fd (*outer, fd, STREAM_BUF) != ARCHIVE_OK
+      || archive_read_next_header (*outer, &e) != ARCHIVE_OK)
+    return -1;
+  src->outer = *outer;
+  archive_read_support_format_tar (*inner);
+  archive_read_support_format_gnutar (*inner);
+  if (archive_read_open (*inner, src, NULL, hashing_read, NULL) != ARCHIVE_OK)
+    return -2;
+  return 0;
+}
+
+/* Reads what the tar reader left (end-of-archive padding) so the digest covers every byte. */
+static int
+drain (struct hashing_source *src, struct archive *inner)
+{
+  const void *b;
+  la_ssize_t n;
+  while ((n = hashing_read (inner, src, &b)) > 0)
+    ;
+  return n < 0 ? -1 : 0;
+}
+
+int
+skiff_layer_unpack_fd (int fd, const char *what, const char *dir, bool rootless,
+                       const char *expected_diff_id, struct skiff_layer_info *info,
+                       struct skiff_error **err)
+{
+  _cleanup_archive_read_ struct archive *outer = NULL;
+  _cleanup_archive_read_ struct archive *inner = NULL;
+  _cleanup_archive_write_ struct archive *disk = archive_write_disk_new ();
+  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
+  struct hashing_source src = { .hash = skiff_sha256_new (), .buf = buf };
+  _cleanup_close_ int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int r;
+  if (root_fd < 0)
+    {
+      skiff_sha256_free (src.hash);
+      return skiff_error_make (err, errno, "open %s", dir);
+    }
+  r = open_readers (fd, &src, &outer, &inner);
+  if (r < 0)
+    {
+      skiff_sha256_free (src.hash);
+      return skiff_error_make (err, 0, "%s: %s", what,
+                               archive_error_string (r == -1 ? outer : inner));
+    }
+  archive_write_disk_set_options (disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM
+                                            | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR
+                                            | ARCHIVE_EXTRACT_SECURE_SYMLINKS
+                                            | ARCHIVE_EXTRACT_SECURE_NODOTDOT
+                                            | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+  struct unpack u = { .what = what, .rootless = rootless, .root_fd = root_fd, .in = inner,
+                      .disk = disk };
+  r = extract_in_dir (&u, err);
+  if (r == 0 && drain (&src, inner) < 0)
+    r = skiff_error_make (err, 0, "%s: %s", what, src.errmsg);
+  char *diff_id = skiff_sha256_finish (src.hash);
+  if (r < 0)
+    {
+      free (diff_id);
+      return r;
+    }
+  if (expected_diff_id && strcmp (expected_diff_id, diff_id) != 0)
+    {
+      r = skiff_error_make (err, 0, "%s: layer digest mismatch: expected %s, got %s", what,
+                            expected_diff_id, diff_id);
+      free (diff_id);
+      return r;
+    }
+  if (syncfs (root_fd) < 0)
+    log_debug ("syncfs %s: %s", dir, strerror (errno));
+  info->diff_id = diff_id;
+  info->size = u.size;
+  return 0;
+}

@@ -1,0 +1,412 @@
+#include <archive.h>
+#include <archive_entry.h>
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/image-internal.h"
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/fs.h"
+#include "skiff/store.h"
+#include "skiff/strv.h"
+#include "skiff/xalloc.h"
+
+#define DIFF_A "sha256:03241ac921f4f4cf27c060ff3a00080a03f454a4759b3759f134bd008a18ad38"
+#define DIFF_B "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define DIFF_C "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+
+START_TEST (sha256_vectors)
+{
+  _cleanup_free_ char *e = skiff_sha256_digest ("", 0);
+  ck_assert_str_eq (e, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  _cleanup_free_ char *abc = skiff_sha256_digest ("abc", 3);
+  ck_assert_str_eq (abc,
+                    "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  ck_assert_str_eq (skiff_digest_hex (abc), abc + 7);
+}
+END_TEST
+
+START_TEST (chain_ids)
+{
+  /* printf 'sha256:0324...ad38 sha256:bbbb...' | sha256sum  -> 7c8cb387...
+   * printf 'sha256:7c8cb387... sha256:cccc...' | sha256sum    -> 10f0dfab... */
+  char *const diffs[] = { (char *) DIFF_A, (char *) DIFF_B, (char *) DIFF_C, NULL };
+  _cleanup_strv_ char **chain = skiff_chain_ids (diffs);
+  ck_assert_uint_eq (skiff_strv_len (chain), 3);
+  ck_assert_str_eq (chain[0], DIFF_A);
+  ck_assert_str_eq (chain[1],
+                    "sha256:7c8cb387cf75f96338e35f961dbb99e257ba951157f6b8fed8a21dceb9a5bcd7");
+  ck_assert_str_eq (chain[2],
+                    "sha256:10f0dfab581ace14f79a24f7541e18ee055d8866b2720fcd019266222e62f004");
+  _cleanup_free_ char *one = skiff_chain_id (chain[1], DIFF_C);
+  ck_assert_str_eq (one, chain[2]);
+  ck_assert_ptr_null (skiff_chain_ids (NULL));
+}
+END_TEST
+
+static char *
+clean (const char *p)
+{
+  char *out = NULL;
+  struct skiff_error *err = NULL;
+  if (skiff_layer_clean_path (p, &out, &err) < 0)
+    {
+      out = xasprintf ("!%s", err->msg);
+      skiff_error_free (err);
+    }
+  return out;
+}
+
+START_TEST (path_cleaning)
+{
+  static const struct
+  {
+    const char *in, *want;
+  } cases[] = {
+    { "a/b", "a/b" },         { "./a/b/", "a/b" },        { "/etc/passwd", "etc/passwd" },
+    { "a//b/./c", "a/b/c" },  { "a/../b", "b" },          { "a/b/../../c", "c" },
+    { ".", "" },              { "./", "" },               { "/", "" },
+    { "a/..", "" },           { "..a/b..", "..a/b.." },   { "../x", "!entry \"../x\": path escapes the layer" },
+    { "a/../../x", "!entry \"a/../../x\": path escapes the layer" },
+    { "/../etc", "!entry \"/../etc\": path escapes the layer" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      _cleanup_free_ char *got = clean (cases[i].in);
+      ck_assert_msg (strcmp (got, cases[i].want) == 0, "%s -> %s (want %s)", cases[i].in, got,
+                     cases[i].want);
+    }
+}
+END_TEST
+
+START_TEST (whiteouts)
+{
+  struct skiff_error *err = NULL;
+  char *t = NULL;
+  ck_assert_int_eq (skiff_layer_whiteout ("etc/passwd", &t, &err), SKIFF_WHITEOUT_NONE);
+  ck_assert_ptr_null (t);
+  ck_assert_int_eq (skiff_layer_whiteout ("etc/.wh.passwd", &t, &err), SKIFF_WHITEOUT_FILE);
+  ck_assert_str_eq (t, "etc/passwd");
+  free (t);
+  ck_assert_int_eq (skiff_layer_whiteout (".wh.top", &t, &err), SKIFF_WHITEOUT_FILE);
+  ck_assert_str_eq (t, "top");
+  free (t);
+  ck_assert_int_eq (skiff_layer_whiteout ("a/b/.wh..wh..opq", &t, &err), SKIFF_WHITEOUT_OPAQUE);
+  ck_assert_str_eq (t, "a/b");
+  free (t);
+  ck_assert_int_eq (skiff_layer_whiteout (".wh..wh..opq", &t, &err), SKIFF_WHITEOUT_OPAQUE);
+  ck_assert_str_eq (t, "");
+  free (t);
+  ck_assert_int_eq (skiff_layer_whiteout ("x.wh.y", &t, &err), SKIFF_WHITEOUT_NONE);
+  ck_assert_int_lt (skiff_layer_whiteout ("d/.wh.", &t, &err), 0);
+  ck_assert_str_eq (err->msg, "entry \"d/.wh.\": invalid whiteout name");
+  skiff_error_free (err);
+  err = NULL;
+  ck_assert_int_lt (skiff_layer_whiteout (".wh..wh.plnk", &t, &err), 0);
+  skiff_error_free (err);
+  ck_assert_str_eq (skiff_layer_opaque_xattr (false), "trusted.overlay.opaque");
+  ck_assert_str_eq (skiff_layer_opaque_xattr (true), "user.overlay.opaque");
+}
+END_TEST
+
+static const char *const docker_config
+    = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\","
+      "\"container\":\"abc\",\"docker_version\":\"24\","
+      "\"config\":{\"User\":\"1000:1000\",\"Env\":[\"PATH=/bin\",\"A=1\"],"
+      "\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo hi\"],\"WorkingDir\":\"/w\","
+      "\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{}},\"Volumes\":{\"/data\":{}},"
+      "\"Labels\":{\"k\":\"v\"},\"StopSignal\":\"SIGINT\",\"Healthcheck\":{\"Test\":[\"NONE\"]},"
+      "\"OnBuild\":null},"
+      "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DIFF_A "\",\"" DIFF_B "\"]},"
+      "\"history\":[{\"created\":\"2024-01-02T03:04:05Z\",\"created_by\":\"ADD x /\"},"
+      "{\"created_by\":\"ENV A=1\",\"empty_layer\":true},{\"created_by\":\"RUN y\","
+      "\"comment\":\"c\",\"author\":\"me\"}]}";
+
+START_TEST (config_roundtrip)
+{
+  struct skiff_oci_config c, c2;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_oci_config_parse (docker_config, "cfg", &c, &err), 0);
+  ck_assert_str_eq (c.architecture, "amd64");
+  ck_assert_str_eq (c.config.user, "1000:1000");
+  ck_assert_str_eq (c.config.env[1], "A=1");
+  ck_assert_str_eq (c.config.entrypoint[1], "-c");
+  ck_assert_str_eq (c.config.cmd[0], "echo hi");
+  ck_assert_str_eq (c.config.working_dir, "/w");
+  ck_assert_uint_eq (skiff_strv_len (c.config.exposed_ports), 2);
+  ck_assert_str_eq (c.config.volumes[0], "/data");
+  ck_assert_str_eq (c.config.labels[0], "k");
+  ck_assert_str_eq (c.config.labels[1], "v");
+  ck_assert_str_eq (c.config.stop_signal, "SIGINT");
+  ck_assert_uint_eq (skiff_strv_len (c.diff_ids), 2);
+  ck_assert_uint_eq (c.n_history, 3);
+  ck_assert (c.history[1].empty_layer);
+  ck_assert_str_eq (c.history[2].author, "me");
+  size_t len, len2;
+  _cleanup_free_ char *out = skiff_oci_config_generate (&c, &len);
+  ck_assert_int_eq (skiff_oci_config_parse (out, "gen", &c2, &err), 0);
+  _cleanup_free_ char *out2 = skiff_oci_config_generate (&c2, &len2);
+  ck_assert_str_eq (out, out2);
+  ck_assert (strstr (out, "\"Cmd\":[\"echo hi\"]") != NULL);
+  ck_assert (strstr (out, "\"empty_layer\":true") != NULL);
+  skiff_oci_config_clear (&c);
+  skiff_oci_config_clear (&c2);
+}
+END_TEST
+
+START_TEST (config_errors)
+{
+  static const struct
+  {
+    const char *text, *msg;
+  } cases[] = {
+    { "[]", "cfg: image config must be a JSON object" },
+    { "{\"os\":\"linux\"}", "cfg: \"rootfs\" is missing" },
+    { "{\"rootfs\":{\"type\":\"x\"}}", "cfg: unsupported rootfs type \"x\"" },
+    { "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:12\"]}}",
+      "cfg: invalid diff_id \"sha256:12\"" },
+    { "{\"config\":{\"Cmd\":\"x\"},\"rootfs\":{\"type\":\"layers\"}}", NULL },
+    { "{\"config\":", NULL },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      struct skiff_oci_config c;
+      struct skiff_error *err = NULL;
+      ck_assert_int_lt (skiff_oci_config_parse (cases[i].text, "cfg", &c, &err), 0);
+      if (cases[i].msg)
+        ck_assert_str_eq (err->msg, cases[i].msg);
+      skiff_error_free (err);
+    }
+}
+END_TEST
+
+START_TEST (changes)
+{
+  struct skiff_image_config c = { 0 };
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "CMD echo hi", &err), 0);
+  ck_assert_str_eq (c.cmd[0], "/bin/sh");
+  ck_assert_str_eq (c.cmd[2], "echo hi");
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "cmd [\"a\", \"b c\"]", &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (c.cmd), 2);
+  ck_assert_str_eq (c.cmd[1], "b c");
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "ENTRYPOINT []", &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (c.entrypoint), 0);
+  ck_assert_ptr_nonnull (c.entrypoint);
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "ENV A=1 B=\"x y\"", &err), 0);
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "ENV A 2 3", &err), 0);
+  ck_assert_str_eq (c.env[0], "A=2 3");
+  ck_assert_str_eq (c.env[1], "B=x y");
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "EXPOSE 80 53/udp 80", &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (c.exposed_ports), 2);
+  ck_assert_str_eq (c.exposed_ports[0], "80/tcp");
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "VOLUME [\"/a\",\"/b\"]", &err), 0);
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "VOLUME /c", &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (c.volumes), 3);
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "LABEL a=b \"c d\"=e", &err), 0);
+  ck_assert_str_eq (c.labels[2], "c d");
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "USER 1:2", &err), 0);
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "WORKDIR /srv", &err), 0);
+  ck_assert_int_eq (skiff_image_config_apply_change (&c, "STOPSIGNAL 9", &err), 0);
+  ck_assert_str_eq (c.user, "1:2");
+  ck_assert_str_eq (c.working_dir, "/srv");
+  ck_assert_str_eq (c.stop_signal, "9");
+  ck_assert_int_lt (skiff_image_config_apply_change (&c, "RUN x", &err), 0);
+  ck_assert_str_eq (err->msg, "RUN is not a valid change command");
+  skiff_error_free (err);
+  err = NULL;
+  ck_assert_int_lt (skiff_image_config_apply_change (&c, "CMD", &err), 0);
+  ck_assert_str_eq (err->msg, "CMD requires at least one argument");
+  skiff_error_free (err);
+  skiff_image_config_clear (&c);
+}
+END_TEST
+
+START_TEST (name_escaping)
+{
+  _cleanup_free_ char *e = skiff_image_escape_name ("docker.io/library/busybox:latest");
+  ck_assert_str_eq (e, "docker.io%2Flibrary%2Fbusybox:latest");
+  _cleanup_free_ char *u = skiff_image_unescape_name (e);
+  ck_assert_str_eq (u, "docker.io/library/busybox:latest");
+}
+END_TEST
+
+/* Writes a small tar (gzip'd when asked) with libarchive. */
+static void
+write_test_tar (const char *path, bool gzip)
+{
+  struct archive *a = archive_write_new ();
+  archive_write_set_format_pax_restricted (a);
+  if (gzip)
+    archive_write_add_filter_gzip (a);
+  ck_assert_int_eq (archive_write_open_filename (a, path), ARCHIVE_OK);
+  struct archive_entry *e = archive_entry_new ();
+  const char *const names[] = { "./dir/", "dir/file", "dir/.wh.old", "/abs" };
+  for (size_t i = 0; i < 4; i++)
+    {
+      archive_entry_clear (e);
+      archive_entry_set_pathname (e, names[i]);
+      bool dir = names[i][strlen (names[i]) - 1] == '/';
+      archive_entry_set_filetype (e, dir ? AE_IFDIR : AE_IFREG);
+      archive_entry_set_perm (e, dir ? 0750 : 0604);
+      archive_entry_set_size (e, dir ? 0 : 5);
+      archive_entry_set_mtime (e, 1000000, 0);
+      ck_assert_int_eq (archive_write_header (a, e), ARCHIVE_OK);
+      if (!dir)
+        ck_assert_int_eq (archive_write_data (a, "hello", 5), 5);
+    }
+  archive_entry_free (e);
+  archive_write_free (a);
+}
+
+START_TEST (unpack_layer)
+{
+  char dir[] = "/tmp/skiff-unpack-XXXXXX";
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  _cleanup_free_ char *plain = skiff_path_join (dir, "l.tar");
+  _cleanup_free_ char *gz = skiff_path_join (dir, "l.tar.gz");
+  _cleanup_free_ char *out = skiff_path_join (dir, "out");
+  write_test_tar (plain, false);
+  write_test_tar (gz, true);
+  _cleanup_free_ char *bytes = NULL;
+  size_t len;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_fs_read_file (plain, &bytes, &len, &err), 0);
+  _cleanup_free_ char *want = skiff_sha256_digest (bytes, len);
+  ck_assert_int_eq (mkdir (out, 0755), 0);
+  int fd = open (gz, O_RDONLY);
+  struct skiff_layer_info info = { 0 };
+  int r = skiff_layer_unpack_fd (fd, "l.tar.gz", out, false, want, &info, &err);
+  ck_assert_msg (r == 0, "%s", err ? err->msg : "");
+  close (fd);
+  ck_assert_str_eq (info.diff_id, want); /* DiffID of the gzip'd layer = sha of the plain tar */
+  ck_assert_int_eq (info.size, 10);
+  free (info.diff_id);
+  _cleanup_free_ char *f = skiff_path_join (out, "dir/file");
+  _cleanup_free_ char *wh = skiff_path_join (out, "dir/old");
+  _cleanup_free_ char *abs = skiff_path_join (out, "abs");
+  struct stat st;
+  ck_assert_int_eq (stat (f, &st), 0);
+  ck_assert_int_eq (st.st_mode & 07777, 0604);
+  ck_assert_int_eq (st.st_mtime, 1000000);
+  ck_assert_int_eq (lstat (wh, &st), 0);
+  ck_assert (S_ISCHR (st.st_mode) && st.st_rdev == 0);
+  ck_assert_int_eq (stat (abs, &st), 0);
+
+  /* a wrong expected DiffID is refused */
+  _cleanup_free_ char *out2 = skiff_path_join (dir, "out2");
+  ck_assert_int_eq (mkdir (out2, 0755), 0);
+  fd = open (plain, O_RDONLY);
+  r = skiff_layer_unpack_fd (fd, "l.tar", out2, false, DIFF_B, &info, &err);
+  close (fd);
+  ck_assert_int_lt (r, 0);
+  ck_assert (strstr (err->msg, "layer digest mismatch") != NULL);
+  skiff_error_free (err);
+  ck_assert_int_eq (skiff_fs_rm_rf (dir, NULL), 0);
+}
+END_TEST
+
+START_TEST (store_import_lookup)
+{
+  char dir[] = "/tmp/skiff-store-XXXXXX";
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  _cleanup_free_ char *root = skiff_path_join (dir, "root");
+  _cleanup_free_ char *run = skiff_path_join (dir, "run");
+  _cleanup_free_ char *tar = skiff_path_join (dir, "l.tar");
+  write_test_tar (tar, true);
+  struct skiff_store_options so = { .root = root, .runroot = run };
+  struct skiff_store store;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_store_open (&store, &so, &err), 0);
+  _cleanup_free_ char *id1 = NULL;
+  _cleanup_free_ char *id2 = NULL;
+  _cleanup_free_ char *id3 = NULL;
+  char *const chg[] = { (char *) "CMD [\"/bin/true\"]", NULL };
+  ck_assert_int_eq (skiff_image_import (&store, tar, "x", chg, &id1, &err), 0);
+  ck_assert_int_eq (skiff_image_import (&store, tar, "localhost/y:2", NULL, &id2, &err), 0);
+  ck_assert_str_ne (id1, id2); /* created differs */
+
+  static const char *const finds_x[] = { "x", "x:latest", "docker.io/library/x", NULL };
+  for (size_t i = 0; finds_x[i]; i++)
+    {
+      _cleanup_image_ struct skiff_image *img = NULL;
+      ck_assert_int_eq (skiff_image_lookup (&store, finds_x[i], &img, &err), 0);
+      ck_assert_str_eq (img->id, id1);
+      ck_assert_str_eq (img->names[0], "docker.io/library/x:latest");
+      ck_assert_str_eq (img->config.cmd[0], "/bin/true");
+      ck_assert_str_eq (img->os, "linux");
+      ck_assert_int_eq (img->size, 10);
+    }
+  _cleanup_free_ char *full = xasprintf ("sha256:%s", id2);
+  _cleanup_free_ char *prefix = xstrndup (id2, 12);
+  const char *const finds_y[] = { "y:2", "localhost/y:2", full, id2, prefix, NULL };
+  for (size_t i = 0; finds_y[i]; i++)
+    {
+      _cleanup_image_ struct skiff_image *img = NULL;
+      ck_assert_msg (skiff_image_lookup (&store, finds_y[i], &img, &err) == 0, "%s", finds_y[i]);
+      ck_assert_str_eq (img->id, id2);
+      _cleanup_strv_ char **lower = skiff_image_lowerdirs (&store, img);
+      ck_assert_uint_eq (skiff_strv_len (lower), 1);
+      _cleanup_free_ char *want = xasprintf ("%s/layers/%s/diff", root, img->chain_ids[0] + 7);
+      ck_assert_str_eq (lower[0], want);
+    }
+  struct skiff_image *none = NULL;
+  ck_assert_int_eq (skiff_image_lookup (&store, "nope", &none, &err), -ENOENT);
+  ck_assert_str_eq (err->msg, "nope: image not known");
+  ck_assert_int_eq (err->exit_code, 125);
+  skiff_error_free (err);
+  err = NULL;
+
+  /* retag: x moves to the new image, the old one stays untagged */
+  ck_assert_int_eq (skiff_image_import (&store, tar, "x", NULL, &id3, &err), 0);
+  struct skiff_image **list = NULL;
+  ck_assert_int_eq (skiff_image_list (&store, &list, &err), 0);
+  size_t n = 0;
+  for (; list[n]; n++)
+    if (strcmp (list[n]->id, id1) == 0)
+      ck_assert_ptr_null (list[n]->names);
+    else if (strcmp (list[n]->id, id3) == 0)
+      ck_assert_str_eq (list[n]->names[0], "docker.io/library/x:latest");
+  ck_assert_uint_eq (n, 3);
+  skiff_image_list_free (list);
+  /* one shared layer for all three imports */
+  _cleanup_free_ char *layers = skiff_path_join (root, "layers");
+  _cleanup_closedir_ DIR *d = opendir (layers);
+  struct dirent *de;
+  int count = 0;
+  while ((de = readdir (d)) != NULL)
+    count += de->d_name[0] != '.';
+  ck_assert_int_eq (count, 1);
+  skiff_store_close (&store);
+  ck_assert_int_eq (skiff_fs_rm_rf (dir, NULL), 0);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("image");
+  TCase *tc = tcase_create ("core");
+  tcase_add_test (tc, sha256_vectors);
+  tcase_add_test (tc, chain_ids);
+  tcase_add_test (tc, path_cleaning);
+  tcase_add_test (tc, whiteouts);
+  tcase_add_test (tc, config_roundtrip);
+  tcase_add_test (tc, config_errors);
+  tcase_add_test (tc, changes);
+  tcase_add_test (tc, name_escaping);
+  tcase_add_test (tc, unpack_layer);
+  tcase_add_test (tc, store_import_lookup);
+  suite_add_tcase (s, tc);
+  SRunner *sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

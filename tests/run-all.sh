@@ -41,7 +41,7 @@ finish () {
   exit
 }
 
-section () { printf '\n=== %s ===\n' "$*"; }
+section () { printf '\n=== %s (at %ds) ===\n' "$*" "$SECONDS"; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "run-all.sh: run as root (it installs packages, creates test users, runs the root pass)" >&2

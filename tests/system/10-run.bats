@@ -86,9 +86,10 @@ load helpers
 }
 
 @test "run: killed by SIGKILL exits 137; ps shows it running; rm refuses, rm -f kills" {
-  skiff run --name sleeper "$IMG" sleep 300 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+  # (bounded: if rm -f fails, the container must not outlive the run by much)
+  skiff run --name sleeper "$IMG" sleep 60 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
   local pid=$! rc=0
-  wait_for '[ -n "$(skiff ps -q)" ]' 30 || fail "the container never showed in ps -q"
+  wait_for '[ -n "$(skiff ps -q)" ]' 15 || fail "the container never showed in ps -q"
 
   run -0 skiff ps -q
   assert_equal "${#lines[@]}" 1 "running containers in '$output'"

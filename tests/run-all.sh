@@ -34,7 +34,7 @@ record () { # SUITE PASSED FAILED
 }
 
 finish () {
-  echo
+  printf '\n(%d s)\n' "$SECONDS"
   printf '%s\n' "${summary[@]}"
   echo "$total_passed passed, $total_failed failed"
   [ "$total_failed" -eq 0 ]

@@ -87,7 +87,7 @@ load helpers
 
 @test "run: killed by SIGKILL exits 137; ps shows it running; rm refuses, rm -f kills" {
   # (bounded: if rm -f fails, the container must not outlive the run by much)
-  skiff run --name sleeper "$IMG" sleep 60 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+  background skiff run --name sleeper "$IMG" sleep 60 >"$BATS_TEST_TMPDIR/out" 2>&1
   local pid=$! rc=0
   wait_for '[ -n "$(skiff ps -q)" ]' 15 || fail "the container never showed in ps -q"
 

@@ -14,7 +14,7 @@
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo"
+cd "$repo" || exit 1
 [ -n "${CI:-}" ] && export SKIFF_TEST_STRICT=1
 export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range

@@ -34,3 +34,8 @@ bool skiff_fs_exists (const char *path);
 
 /* Joins a and b with exactly one '/'. */
 char *skiff_path_join (const char *a, const char *b);
+
+/* write(2) until all of data is written (retrying EINTR); name is for the error
+ * ("write <name>: ..."). */
+int skiff_fs_write_all (int fd, const void *data, size_t len, const char *name,
+                        struct skiff_error **err);

@@ -236,3 +236,12 @@ skiff_path_join (const char *a, const char *b)
     la = 0;
   return xasprintf ("%.*s/%s", (int) la, a, b);
 }
+
+int
+skiff_fs_write_all (int fd, const void *data, size_t len, const char *name,
+                    struct skiff_error **err)
+{
+  if (write_all (fd, data, len) < 0)
+    return skiff_error_make (err, errno, "write %s", name);
+  return 0;
+}

@@ -1,0 +1,81 @@
+#pragma once
+/* Per-container cgroups: layout detection (v1 / hybrid / v2), create, join, freeze/thaw,
+ * stats, process list, removal.
+ *
+ * Placement: <mount of each hierarchy>/<name>, name like "skiff/<id>".  v1 and hybrid use the
+ * v1 controllers cpu, cpuacct, cpuset, memory, devices, freezer, blkio, pids (hybrid's cgroup2
+ * tree is left alone); pure v2 uses one directory with controllers enabled through
+ * cgroup.subtree_control where the parent allows it.
+ *
+ * Rootless: without a delegated subtree the directories cannot be created.  skiff_cgroup_create
+ * then fails with -EPERM (whatever the underlying EACCES/EPERM/EROFS): the caller runs the
+ * container without a cgroup and must refuse pause/unpause with SKIFF_CGROUP_NO_PAUSE_MSG;
+ * stats/top fall back to what /proc offers. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct skiff_error;
+
+#define SKIFF_CGROUP_NO_PAUSE_MSG                                                                  \
+  "pause is not supported for rootless containers: they run without a cgroup"
+
+enum skiff_cgroup_layout
+{
+  SKIFF_CGROUP_V1,     /* only v1 hierarchies */
+  SKIFF_CGROUP_HYBRID, /* v1 controllers plus a cgroup2 tree at /sys/fs/cgroup/unified */
+  SKIFF_CGROUP_V2,     /* cgroup2 mounted at /sys/fs/cgroup */
+};
+
+/* From statfs of /sys/fs/cgroup and /sys/fs/cgroup/unified. */
+int skiff_cgroup_detect (enum skiff_cgroup_layout *out, struct skiff_error **err);
+const char *skiff_cgroup_layout_name (enum skiff_cgroup_layout layout);
+
+struct skiff_cgroup
+{
+  enum skiff_cgroup_layout layout;
+  char *name;  /* "skiff/<id>" */
+  char **dirs; /* every directory of this cgroup (v1: one per mounted hierarchy), NULL-ended */
+  /* the directory holding each controller's files; NULL when not mounted */
+  char *freezer, *memory, *cpuacct, *pids;
+};
+
+/* Creates name in every hierarchy (v1 cpuset: cpus/mems copied from the parent at each new
+ * level).  Existing directories are reused.  -EPERM: no permission (rootless), see above. */
+int skiff_cgroup_create (const char *name, struct skiff_cgroup **out, struct skiff_error **err);
+
+/* Opens an existing cgroup (e.g. `pause` from another process).  -ENOENT if missing. */
+int skiff_cgroup_open (const char *name, struct skiff_cgroup **out, struct skiff_error **err);
+
+void skiff_cgroup_free (struct skiff_cgroup *cg);
+
+/* Moves pid (and its threads) into every directory. */
+int skiff_cgroup_add_pid (const struct skiff_cgroup *cg, pid_t pid, struct skiff_error **err);
+
+/* Freezes (v1 freezer.state FROZEN, v2 cgroup.freeze 1) and waits until the kernel reports the
+ * state reached; -ETIMEDOUT after ~2 s.  Thaw undoes it. */
+int skiff_cgroup_freeze (const struct skiff_cgroup *cg, struct skiff_error **err);
+int skiff_cgroup_thaw (const struct skiff_cgroup *cg, struct skiff_error **err);
+int skiff_cgroup_is_frozen (const struct skiff_cgroup *cg, bool *frozen, struct skiff_error **err);
+
+struct skiff_cgroup_stats
+{
+  uint64_t memory_usage;         /* bytes, including page cache */
+  uint64_t memory_inactive_file; /* docker's stats shows memory_usage minus this */
+  uint64_t memory_limit;         /* bytes; 0 = no limit */
+  uint64_t cpu_usage_ns;
+  uint64_t pids_current;
+};
+
+/* Reads what the mounted controllers offer; fields of missing controllers stay 0. */
+int skiff_cgroup_stats (const struct skiff_cgroup *cg, struct skiff_cgroup_stats *out,
+                        struct skiff_error **err);
+
+/* Processes in the cgroup (host pids, sorted), for `top`. */
+int skiff_cgroup_pids (const struct skiff_cgroup *cg, pid_t **pids, size_t *n,
+                       struct skiff_error **err);
+
+/* Removes every directory, retrying rmdir for ~2 s while exiting tasks drain (EBUSY).
+ * Missing directories are fine. */
+int skiff_cgroup_remove (const struct skiff_cgroup *cg, struct skiff_error **err);

@@ -10,13 +10,16 @@
 #include "skiff/log.h"
 
 static const struct skiff_command commands[] = {
+  { "image", cmd_image, "Manage images", "COMMAND", NULL },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
     "  -a, --all        Show all images\n"
-    "  -q, --quiet      Only show image IDs\n"
-    "      --no-trunc   Don't truncate output\n" },
+    "      --digests    Show digests\n"
+    "      --no-trunc   Don't truncate output\n"
+    "  -q, --quiet      Only show image IDs\n" },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
+    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"
+    "  -m, --message string       Set commit message for imported image\n" },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
     "  -a, --all        Show all containers (default shows just running)\n"
     "  -q, --quiet      Only display container IDs\n"
@@ -24,6 +27,9 @@ static const struct skiff_command commands[] = {
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --all     Remove all containers\n"
     "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },
+  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
+    "  -a, --all     Remove all images\n"
+    "  -f, --force   Force removal of the image\n" },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
@@ -35,6 +41,9 @@ static const struct skiff_command commands[] = {
     "      --rm                  Automatically remove the container when it exits\n"
     "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
     "  -w, --workdir string      Working directory inside the container\n" },
+  { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
+  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },
   { "version", cmd_version, "Show the skiff version information", "", NULL },
 };
 

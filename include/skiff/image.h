@@ -72,3 +72,32 @@ struct skiff_import_options
 int skiff_image_import_opts (struct skiff_store *store, const char *path, const char *ref,
                              const struct skiff_import_options *opts, char **id_out,
                              struct skiff_error **err);
+
+/* ---- names and removal (phase 2) ---- */
+
+/* Points ref (normalised) at the image `source` (lookup rules).  A name held by another image
+ * moves; that image stays, untagged. */
+int skiff_image_tag (struct skiff_store *store, const char *source, const char *ref,
+                     struct skiff_error **err);
+/* Removes ref (NULL: every name) from the image `source`.  A ref the image does not carry is
+ * an error "<ref>: tag not known".  *removed (may be NULL): the normalised names removed. */
+int skiff_image_untag (struct skiff_store *store, const char *source, const char *ref,
+                       char ***removed, struct skiff_error **err);
+
+struct skiff_image_removal
+{
+  char **untagged; /* normalised names */
+  char **deleted;  /* image IDs (64 hex) */
+  int64_t reclaimed; /* bytes of layers removed */
+};
+void skiff_image_removal_clear (struct skiff_image_removal *r);
+
+/* docker rmi: by name removes that name (and the image with its last name); by ID removes the
+ * image and all its names (more than one name needs force).  Images used by containers are
+ * refused (exit 2); with force, an image used only by stopped containers is untagged but kept
+ * (its layers back those containers).  Layers no image uses any more are removed. */
+int skiff_image_remove (struct skiff_store *store, const char *text, bool force,
+                        struct skiff_image_removal *out, struct skiff_error **err);
+/* Removes unused images: dangling (untagged) ones, or with all every image no container uses. */
+int skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_removal *out,
+                       struct skiff_error **err);

@@ -20,6 +20,9 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
     "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"
     "  -m, --message string       Set commit message for imported image\n" },
+  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
+    "  -i, --input string   Read from tar archive file, instead of STDIN\n"
+    "  -q, --quiet          Suppress the load output\n" },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
     "  -a, --all        Show all containers (default shows just running)\n"
     "  -q, --quiet      Only display container IDs\n"

@@ -101,3 +101,10 @@ int skiff_image_remove (struct skiff_store *store, const char *text, bool force,
 /* Removes unused images: dangling (untagged) ones, or with all every image no container uses. */
 int skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_removal *out,
                        struct skiff_error **err);
+
+/* `load`: a docker-archive (legacy or Docker 25 layout) or OCI archive (path or "-"), maybe
+ * compressed.  *loaded gets the archive's tags as written ("busybox:latest"), or
+ * "sha256:<id>" for an untagged image.  Nothing is left behind on failure except layers that
+ * were complete (they are garbage-collected by the next rmi/prune). */
+int skiff_image_load_archive (struct skiff_store *store, const char *path, char ***loaded,
+                              struct skiff_error **err);

@@ -46,6 +46,9 @@ static const struct skiff_command image_commands[] = {
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
     "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"
     "  -m, --message string       Set commit message for imported image\n" },
+  { "image load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
+    "  -i, --input string   Read from tar archive file, instead of STDIN\n"
+    "  -q, --quiet          Suppress the load output\n" },
   { "image ls", cmd_images, "List images", "[OPTIONS] [REPOSITORY[:TAG]]",
     "  -a, --all        Show all images\n"
     "      --digests    Show digests\n"

@@ -44,6 +44,10 @@ static const struct skiff_command commands[] = {
     "      --rm                  Automatically remove the container when it exits\n"
     "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
     "  -w, --workdir string      Working directory inside the container\n" },
+  { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    "[OPTIONS] IMAGE [IMAGE...]",
+    "      --format string   docker-archive (default) or oci-archive\n"
+    "  -o, --output string   Write to a file, instead of STDOUT\n" },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
   { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },

@@ -108,3 +108,9 @@ int skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_r
  * were complete (they are garbage-collected by the next rmi/prune). */
 int skiff_image_load_archive (struct skiff_store *store, const char *path, char ***loaded,
                               struct skiff_error **err);
+
+/* `save`: images (lookup rules) to output (path, or NULL/"-" for stdout) as format
+ * "docker-archive" (default when NULL) or "oci-archive".  An image named on the command line
+ * is saved with that name; one given by ID with all its names. */
+int skiff_image_save (struct skiff_store *store, char *const *images, const char *format,
+                      const char *output, struct skiff_error **err);

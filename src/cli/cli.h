@@ -64,6 +64,7 @@ int cmd_image (struct skiff_cli *cli, int argc, char **argv, struct skiff_error 
 int cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

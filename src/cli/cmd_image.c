@@ -60,6 +60,10 @@ static const struct skiff_command image_commands[] = {
   { "image rm", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
     "  -a, --all     Remove all images\n"
     "  -f, --force   Force removal of the image\n" },
+  { "image save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    "[OPTIONS] IMAGE [IMAGE...]",
+    "      --format string   docker-archive (default) or oci-archive\n"
+    "  -o, --output string   Write to a file, instead of STDOUT\n" },
   { "image tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
   { "image untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },

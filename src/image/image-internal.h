@@ -71,6 +71,11 @@ struct skiff_layer_unpack
 int skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_unpack *opts,
                         const char *dir, struct skiff_layer_info *info, struct skiff_error **err);
 
+/* ---- layer_pack.c ---- */
+/* Writes dir as an uncompressed layer tar to out_fd; *diff_id: sha256 of those bytes. */
+int skiff_layer_pack (const char *dir, int out_fd, char **diff_id, int64_t *size,
+                      struct skiff_error **err);
+
 /* ---- layer_store.c ---- */
 /* Makes a temp layer dir <root>/tmp/layer-*, unpacks into its diff/, and commits it as
  * layers/<chain-hex> (reusing an existing complete layer).  parent_chain may be NULL. */

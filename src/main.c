@@ -10,6 +10,10 @@
 #include "skiff/log.h"
 
 static const struct skiff_command commands[] = {
+  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
+    "  -H, --human      Print sizes and dates in human readable format (default true)\n"
+    "      --no-trunc   Don't truncate output\n"
+    "  -q, --quiet      Only show image IDs\n" },
   { "image", cmd_image, "Manage images", "COMMAND", NULL },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
     "  -a, --all        Show all images\n"
@@ -20,6 +24,8 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
     "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"
     "  -m, --message string       Set commit message for imported image\n" },
+  { "inspect", cmd_image_inspect, "Return low-level information on images", "[OPTIONS] IMAGE [IMAGE...]",
+    "      --type string   Only image is supported\n" },
   { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
     "  -i, --input string   Read from tar archive file, instead of STDIN\n"
     "  -q, --quiet          Suppress the load output\n" },

@@ -114,3 +114,21 @@ int skiff_image_load_archive (struct skiff_store *store, const char *path, char 
  * is saved with that name; one given by ID with all its names. */
 int skiff_image_save (struct skiff_store *store, char *const *images, const char *format,
                       const char *output, struct skiff_error **err);
+
+/* docker's `image inspect` JSON: with array, a 4-space indented array of all images (docker's
+ * default output); else one compact object (n must be 1), for --format templates. */
+int skiff_image_inspect_json (struct skiff_store *store, struct skiff_image *const *imgs,
+                              size_t n, bool array, char **out, struct skiff_error **err);
+
+/* One `history` row (newest first in the returned list). */
+struct skiff_image_history
+{
+  char *id;         /* 64 hex for the top row, else NULL ("<missing>") */
+  char *created;    /* RFC 3339 or NULL */
+  char *created_by;
+  char *comment;
+  int64_t size;     /* bytes of the layer; 0 for empty_layer rows */
+};
+int skiff_image_history (struct skiff_store *store, const struct skiff_image *img,
+                         struct skiff_image_history **out, size_t *n, struct skiff_error **err);
+void skiff_image_history_free (struct skiff_image_history *h, size_t n);

@@ -54,11 +54,17 @@ int skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, cons
 /* Prepares getopt for a fresh parse of a command's argv (optind, opterr). */
 void skiff_cli_getopt_reset (void);
 
+/* docker-tabwriter aligned columns: headers then nrows rows of ncols cells (row-major). */
+void skiff_cli_columns_print (FILE *out, const char *const *headers, size_t ncols,
+                              char *const *cells, size_t nrows);
+
 #define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_image (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

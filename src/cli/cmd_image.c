@@ -42,10 +42,16 @@ cmd_image_exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
 static const struct skiff_command image_commands[] = {
   { "image exists", cmd_image_exists, "Check if an image exists in local storage", "IMAGE",
     NULL },
+  { "image history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
+    "  -H, --human      Print sizes and dates in human readable format (default true)\n"
+    "      --no-trunc   Don't truncate output\n"
+    "  -q, --quiet      Only show image IDs\n" },
   { "image import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
     "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"
     "  -m, --message string       Set commit message for imported image\n" },
+  { "image inspect", cmd_image_inspect, "Display detailed information on one or more images",
+    "IMAGE [IMAGE...]", NULL },
   { "image load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
     "  -i, --input string   Read from tar archive file, instead of STDIN\n"
     "  -q, --quiet          Suppress the load output\n" },

@@ -37,31 +37,21 @@ struct row
 static const char *const headers[N_COLS]
     = { "REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE" };
 
-/* docker's tabwriter (minwidth 10, padding 3): every cell but the last is padded to its
- * column's widest cell + 3, at least 10. */
 static void
 print_table (struct row *rows, size_t n, bool digests)
 {
-  size_t width[N_COLS] = { 0 };
+  const char *hdr[N_COLS];
+  size_t ncols = 0;
   for (int c = 0; c < N_COLS; c++)
-    {
-      width[c] = strlen (headers[c]);
-      for (size_t i = 0; i < n; i++)
-        if (strlen (rows[i].cell[c]) > width[c])
-          width[c] = strlen (rows[i].cell[c]);
-      width[c] = width[c] + 3 < 10 ? 10 : width[c] + 3;
-    }
-  for (size_t i = 0; i <= n; i++)
+    if (c != COL_DIGEST || digests)
+      hdr[ncols++] = headers[c];
+  char **cells = xzalloc ((n * ncols + 1) * sizeof *cells);
+  for (size_t i = 0, k = 0; i < n; i++)
     for (int c = 0; c < N_COLS; c++)
-      {
-        if (c == COL_DIGEST && !digests)
-          continue;
-        const char *text = i == 0 ? headers[c] : rows[i - 1].cell[c];
-        if (c == N_COLS - 1)
-          printf ("%s\n", text);
-        else
-          printf ("%-*s", (int) width[c], text);
-      }
+      if (c != COL_DIGEST || digests)
+        cells[k++] = rows[i].cell[c];
+  skiff_cli_columns_print (stdout, hdr, ncols, cells, n);
+  free (cells);
 }
 
 static int

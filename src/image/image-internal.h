@@ -137,6 +137,10 @@ void skiff_image_config_clear (struct skiff_image_config *c);
 int skiff_image_config_apply_change (struct skiff_image_config *c, const char *change,
                                      struct skiff_error **err);
 
+/* Parses blobs/sha256/<id>. */
+int skiff_image_read_config (struct skiff_store *store, const char *id,
+                             struct skiff_oci_config *out, struct skiff_error **err);
+
 /* ---- image_store.c ---- */
 /* Stores config bytes as blob + image record and tags ref (may be NULL).  Takes the store lock.
  * chain_ids/diff_ids/size describe the committed layers. */

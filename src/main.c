@@ -54,6 +54,7 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] IMAGE [IMAGE...]",
     "      --format string   docker-archive (default) or oci-archive\n"
     "  -o, --output string   Write to a file, instead of STDOUT\n" },
+  { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
   { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },

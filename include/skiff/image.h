@@ -132,3 +132,10 @@ struct skiff_image_history
 int skiff_image_history (struct skiff_store *store, const struct skiff_image *img,
                          struct skiff_image_history **out, size_t *n, struct skiff_error **err);
 void skiff_image_history_free (struct skiff_image_history *h, size_t n);
+
+/* `system check`: every name points to an image, every image has its config and complete
+ * layers, no incomplete layers, no leftovers of dead processes in tmp/.  Each violation is a
+ * line in *problems.  With repair, broken names/images/layers and leftovers are removed and
+ * unused layers garbage-collected. */
+int skiff_image_check (struct skiff_store *store, bool repair, char ***problems,
+                       struct skiff_error **err);

@@ -71,6 +71,7 @@ int cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_
 int cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -260,6 +260,7 @@ unpack_one (struct load_ctx *ctx, struct skiff_store *store, struct archive *a,
       };
       _cleanup_free_ char *got_chain = NULL;
       _cleanup_free_ char *diff_id = NULL;
+      log_debug ("unpacking layer %s", chain);
       r = skiff_layer_add (store, -1, &lo, &got_chain, &diff_id, NULL, err);
     }
   /* a waiter that then locks the unlinked file re-checks layer_present: at worst two unpacks,

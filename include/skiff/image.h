@@ -3,6 +3,7 @@
  * records keyed by image ID (sha256 of the config bytes), names as symlinks. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct skiff_error;

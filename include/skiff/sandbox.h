@@ -24,13 +24,33 @@ struct skiff_sandbox_config
 
   /* process */
   const char *hostname;
-  char *const *argv; /* argv[0] is looked up in the container's PATH from env if no '/' */
-  char *const *env;  /* "K=V"; HOME is added from the container's /etc/passwd if absent */
-  const char *cwd;   /* absolute; created if missing */
-  const char *user;  /* "user[:group]", names resolved in the rootfs; NULL/"" = root */
+  char *const *argv;      /* argv[0] is looked up in the container's PATH from env if no '/' */
+  char *const *env;       /* "K=V"; HOME is added from the container's /etc/passwd if absent */
+  const char *cwd;        /* absolute; created if missing */
+  const char *user;       /* "user[:group]", names resolved in the rootfs; NULL/"" = root */
+  char *const *group_add; /* --group-add: group names (of the rootfs) or gids; may be NULL */
 
   /* stdio for the process: -1 = inherit the caller's */
   int stdin_fd, stdout_fd, stderr_fd;
+  /* fds 3 .. 3+preserve_fds-1 of the caller are passed on (podman --preserve-fds); every other
+   * fd above 2 is closed at exec */
+  unsigned preserve_fds;
+  /* -t: the process gets a pty of the container's own devpts as controlling terminal and stdio
+   * (stdin/stdout/stderr_fd are ignored), also bound on /dev/console; its master is returned
+   * in *terminal_master (close-on-exec; the caller closes it) */
+  bool terminal;
+  int *terminal_master;
+
+  /* --privileged: all capabilities and no masked or read-only /proc and /sys paths (docker's
+   * defaults otherwise) */
+  bool privileged;
+  /* --cap-add / --cap-drop as given: "chown", "CAP_CHOWN", "ALL"; may be NULL */
+  char *const *cap_add;
+  char *const *cap_drop;
+
+  /* network: a fresh namespace with only `lo` (up) unless one of these is set */
+  bool host_network;      /* stay in the caller's network namespace */
+  const char *netns_path; /* join this one, e.g. /proc/<pid>/ns/net of another container */
 };
 
 /* Clones the sandboxed child and waits until it has exec'd the command (or failed).  On

@@ -18,5 +18,13 @@ bool skiff_userns_is_rootless (void);
 /* The uid/gid the CLI was started with on the host. */
 uid_t skiff_userns_host_uid (void);
 gid_t skiff_userns_host_gid (void);
-/* Number of uids mapped (65537 with a typical range + self, 1 with a single mapping). */
+/* Number of uids mapped (65537 with a typical range + self, 1 with a single mapping; all
+ * 4294967295 for root). */
 unsigned long skiff_userns_mapped_ids (void);
+/* Likewise for gids. */
+unsigned long skiff_userns_mapped_gids (void);
+
+/* Instead of skiff_userns_enter: joins the user namespace of a running process (e.g. a rootless
+ * container's PID 1, for exec) and becomes root in it.  Must be called before
+ * skiff_userns_enter and while single-threaded; joins no other namespace.  Root: no-op. */
+int skiff_userns_join (pid_t pid, struct skiff_error **err);

@@ -60,6 +60,18 @@ void skiff_cli_columns_print (FILE *out, const char *const *headers, size_t ncol
 
 #define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
 
+/* Docker-style tables (tabwriter minwidth 10, padding 3; first row = headers) (table.c). */
+struct skiff_cli_table;
+struct skiff_cli_table *skiff_cli_table_new (size_t ncols);
+void skiff_cli_table_add (struct skiff_cli_table *t, char *const *cells);
+void skiff_cli_table_print (struct skiff_cli_table *t, FILE *out);
+void skiff_cli_table_free (struct skiff_cli_table *t);
+size_t skiff_cli_text_width (const char *s);
+/* docker's formatter.Ellipsis: at most max runes, the last one "…" when cut. */
+char *skiff_cli_ellipsis (const char *s, size_t max);
+/* Go's strconv.Quote for the ASCII escapes; UTF-8 passes through. */
+char *skiff_cli_quote (const char *s);
+
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

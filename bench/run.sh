@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `run --rm IMAGE true`, side by side in one hyperfine run, on the same busybox-static image:
+#   skiff    skiff run --rm IMG true                    (private --root/--runroot)
+#   floor    the physical floor: overlay + namespaces + exec of true, minimal C
+#            (floor.c from the shared bench dir: $SHARED_DIR/bench/floor.c, default
+#            ../shared/bench/floor.c next to the repository)
+#   podman   podman run --rm --network none IMG true    (private storage and containers.conf;
+#            runtime runc: Debian's crun 1.8 refuses a hybrid cgroup layout)
+# Prints the three medians and the ratios skiff/floor and podman/skiff.  Root only; installs
+# hyperfine, podman and runc with apt when missing.  Not part of CI.
+# Environment: RUNS (default 30), WARMUP (default 3), SKIFF (default build/skiff).
+set -euo pipefail
+
+die () { echo "bench/run.sh: $*" >&2; exit 1; }
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+shared=${SHARED_DIR:-$repo/../shared}
+floor_src=$shared/bench/floor.c
+[ -f "$floor_src" ] \
+  || die "$floor_src not found: set SHARED_DIR to the directory that holds bench/floor.c"
+[ "$(id -u)" -eq 0 ] || die "run as root (the floor program and podman mount overlays)"
+
+"$repo/contrib/install-deps.sh" hyperfine podman runc
+skiff=${SKIFF:-$repo/build/skiff}
+if [ -z "${SKIFF:-}" ]; then
+  [ -f "$repo/build/build.ninja" ] || meson setup "$repo/build"
+  ninja -C "$repo/build" >/dev/null
+fi
+[ -x "$skiff" ] || die "$skiff is not executable"
+
+tmp=$(mktemp -d /tmp/skiff-bench.XXXXXX)
+podman_store=(--root "$tmp/podman-root" --runroot "$tmp/podman-run")
+cleanup () {
+  podman "${podman_store[@]}" rmi -a -f >/dev/null 2>&1 || true
+  # podman's overlay driver leaves its storage dir mounted on itself
+  findmnt -rn -o TARGET | grep "^$tmp/" | sort -r | xargs -r umount || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+cc -O2 -o "$tmp/floor" "$floor_src" || die "building $floor_src failed"
+"$repo/tests/system/fixture/busybox-rootfs.sh" "$tmp/fixture"
+
+sk=("$skiff" --root "$tmp/skiff-root" --runroot "$tmp/skiff-run")
+"${sk[@]}" import "$tmp/fixture/rootfs.tar" skiff-bench/busybox >/dev/null
+# The floor runs on skiff's own unpacked layer, so both read the same files.
+lower=$(compgen -G "$tmp/skiff-root/layers/*/diff" | head -n 1) || true
+[ -n "$lower" ] || lower=$tmp/fixture/rootfs
+mkdir -p "$tmp/floor-scratch"
+
+# Debian's podman fails every root run on this kind of machine (no CAP_SYS_RESOURCE) unless its
+# default ulimits stay under the fixed hard limits, and its crun refuses hybrid cgroups: keep
+# both settings in a private containers.conf rather than editing /etc/containers.
+cat >"$tmp/containers.conf" <<'CONF'
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+CONF
+export CONTAINERS_CONF=$tmp/containers.conf
+podman "${podman_store[@]}" import "$tmp/fixture/rootfs.tar" skiff-bench/busybox >/dev/null
+
+# Each must work before it is timed.
+"${sk[@]}" run --rm skiff-bench/busybox true || die "skiff run failed"
+"$tmp/floor" "$lower" "$tmp/floor-scratch" /bin/true || die "the floor program failed"
+podman "${podman_store[@]}" run --rm --network none skiff-bench/busybox true \
+  || die "podman run failed"
+
+hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" --export-json "$tmp/result.json" \
+  -n skiff "${sk[*]} run --rm skiff-bench/busybox true" \
+  -n floor "$tmp/floor $lower $tmp/floor-scratch /bin/true" \
+  -n podman "podman ${podman_store[*]} run --rm --network none skiff-bench/busybox true"
+
+python3 - "$tmp/result.json" <<'EOF'
+import json, sys
+r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
+print()
+for name in ("skiff", "floor", "podman"):
+    print(f"median {name:6} {r[name]:8.1f} ms")
+print(f"skiff/floor  {r['skiff'] / r['floor']:6.2f}x")
+print(f"podman/skiff {r['podman'] / r['skiff']:6.2f}x")
+EOF

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs skiff's Debian 12 packages with apt: what building and the demo need, and with
+# --test also what the test suites use.  Idempotent: when everything is installed it does not
+# touch apt at all; otherwise `apt-get update` first, then installs only what is missing.
+# Usage: contrib/install-deps.sh [--test] [EXTRA_PACKAGE...]
+set -euo pipefail
+
+pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libseccomp-dev
+      libcap-dev libssl-dev check scdoc busybox-static)
+if [ "${1:-}" = --test ]; then
+  shift
+  pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar)
+fi
+pkgs+=("$@")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
+    || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q </dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null

@@ -1,0 +1,222 @@
+#pragma once
+/* Containers: records in <root>/containers/<id>/ (config.json written once by create,
+ * state.json for lifecycle), names as symlinks <root>/names/containers/<name> -> id, and the
+ * pure parts of "what to run" (argv, env, workdir) built from the image config and the flags.
+ *
+ * Lifecycle (the one state machine; every transition takes the container's lock file):
+ *   created --start--> running --exit--> exited --start--> running ...
+ *   any non-running --remove--> (gone);  running needs a kill first.
+ * create (record + dirs) and start (spawn) are separate steps so `create`/`start`/`run -d`
+ * can reuse them. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct skiff_error;
+struct skiff_store;
+
+#define SKIFF_CONTAINER_ID_LEN 64
+#define SKIFF_CONTAINER_SHORT_ID_LEN 12
+
+/* What create decided (config.json, immutable). */
+struct skiff_container_config
+{
+  char *id;         /* 64 hex */
+  char *name;       /* without leading '/' */
+  char *created;    /* RFC 3339 nano, UTC */
+  char *image_id;   /* 64 hex */
+  char *image_name; /* as the user typed it */
+  char **argv;      /* Path + Args */
+  char **entrypoint; /* Config.Entrypoint as merged (NULL = none) */
+  char **cmd;        /* Config.Cmd as merged (NULL = none) */
+  char **env;       /* final environment, "K=V" */
+  char *workdir;    /* absolute */
+  char *user;       /* "" = root */
+  char *hostname;
+  bool auto_remove;
+  char *cidfile; /* NULL = none */
+};
+
+enum skiff_container_status
+{
+  SKIFF_CONTAINER_CREATED,
+  SKIFF_CONTAINER_RUNNING,
+  SKIFF_CONTAINER_EXITED,
+  SKIFF_CONTAINER_REMOVING,
+};
+
+/* state.json */
+struct skiff_container_state
+{
+  enum skiff_container_status status;
+  pid_t pid;                    /* 0 unless running */
+  unsigned long long pid_start; /* /proc/<pid>/stat starttime, detects a recycled pid */
+  int exit_code;
+  char *started_at;  /* RFC 3339 nano or NULL */
+  char *finished_at; /* RFC 3339 nano or NULL */
+};
+
+struct skiff_container
+{
+  struct skiff_container_config config;
+  struct skiff_container_state state;
+  char *dir; /* <root>/containers/<id> */
+};
+
+void skiff_container_free (struct skiff_container *c);
+static inline void
+skiff_container_freep (struct skiff_container **c)
+{
+  skiff_container_free (*c);
+  *c = NULL;
+}
+#define _cleanup_container_ __attribute__ ((cleanup (skiff_container_freep)))
+void skiff_container_config_clear (struct skiff_container_config *cfg);
+
+/* "created", "running", "exited", "removing" (docker's State.Status words). */
+const char *skiff_container_status_name (enum skiff_container_status s);
+
+/* ---- IDs and names (id.c, naming.c) ---- */
+
+/* 32 random bytes as 64 lower-case hex; never all digits in the first 12 (docker). */
+int skiff_container_new_id (char out[SKIFF_CONTAINER_ID_LEN + 1], struct skiff_error **err);
+
+/* Docker's rule ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$ (one leading '/' tolerated and stripped by the
+ * caller).  Error: "Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed". */
+int skiff_container_name_validate (const char *name, struct skiff_error **err);
+
+/* A random "<adjective>_<surname>"; never "boring_wozniak".  Caller frees. */
+char *skiff_container_name_random (void);
+
+/* Creates names/containers/<name> -> id.  Taken: docker's conflict error (exit 125). */
+int skiff_container_name_reserve (struct skiff_store *store, const char *name, const char *id,
+                                  struct skiff_error **err);
+/* Reserves a random name, retrying with a digit appended, finally the short ID. *out: name. */
+int skiff_container_name_reserve_random (struct skiff_store *store, const char *id, char **out,
+                                         struct skiff_error **err);
+/* Removes the name link if it still points at id.  Missing is fine. */
+void skiff_container_name_release (struct skiff_store *store, const char *name, const char *id);
+
+/* ---- records (record.c, state.c) ---- */
+
+struct skiff_container_create_opts
+{
+  bool durable; /* fsync records (off for --rm containers that vanish right away) */
+};
+
+/* Allocates the ID (unless cfg->id is set), reserves the name (cfg->name NULL = random; filled
+ * in), creates containers/<id>/ with upper/ work/ hostname hosts resolv.conf, config.json and a
+ * "created" state.json.  On failure nothing is left behind.  *out: the new container. */
+int skiff_container_create (struct skiff_store *store, struct skiff_container_config *cfg,
+                            const struct skiff_container_create_opts *opts,
+                            struct skiff_container **out, struct skiff_error **err);
+
+/* Loads config.json and state.json of a container by full ID.  The state is checked against the
+ * process table: "running" with a vanished (or recycled) pid is reported as exited. */
+int skiff_container_load (struct skiff_store *store, const char *id, struct skiff_container **out,
+                          struct skiff_error **err);
+
+/* Full IDs of all containers (NULL-terminated, possibly empty vector). */
+int skiff_container_list_ids (struct skiff_store *store, char ***out, struct skiff_error **err);
+
+/* Resolves what the user typed: exact full ID, exact name, then unique ID prefix.  Errors:
+ * "No such container: X", "multiple IDs found with provided prefix: X".  *id_out: full ID. */
+int skiff_container_lookup (struct skiff_store *store, const char *text, char **id_out,
+                            struct skiff_error **err);
+
+/* Lock file of the container (flock held while the fd is open). */
+int skiff_container_lock (const struct skiff_container *c, struct skiff_error **err);
+
+/* Transitions; each writes state.json atomically (durable when flags say so). */
+int skiff_container_mark_running (struct skiff_container *c, pid_t pid, bool durable,
+                                  struct skiff_error **err);
+int skiff_container_mark_exited (struct skiff_container *c, int exit_code, bool durable,
+                                 struct skiff_error **err);
+
+/* True when state says running and the recorded process (pid + start time) still exists. */
+bool skiff_container_pid_alive (pid_t pid, unsigned long long start_time);
+/* starttime field of /proc/<pid>/stat; 0 if gone, unreadable or a zombie. */
+unsigned long long skiff_container_pid_start_time (pid_t pid);
+
+/* ---- start / finish (start.c): used by the foreground CLI now, a monitor later ---- */
+
+struct skiff_container_start_opts
+{
+  char *const *lowerdirs; /* image layer dirs, top first */
+  bool userxattr;         /* rootless overlay */
+  int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit */
+};
+
+/* Under the container's lock: refuses a running container, makes the merged dir, spawns the
+ * sandboxed process and records it as running.  Spawn errors carry exit_code 125/126/127 and
+ * leave the container "created".  *pid: the container's PID 1 as seen by the caller. */
+int skiff_container_start (struct skiff_store *store, struct skiff_container *c,
+                           const struct skiff_container_start_opts *opts, pid_t *pid,
+                           struct skiff_error **err);
+
+/* After the caller reaped PID 1: records the exit (or, with auto_remove, removes the
+ * container).  Returns the shell-style exit code.  A container removed meanwhile (rm -f) is
+ * not an error. */
+int skiff_container_finish (struct skiff_store *store, struct skiff_container *c, int wait_status,
+                            struct skiff_error **err);
+
+/* Removes the name link, <runroot>/containers/<id>, and the container dir.  The caller has
+ * made sure it is not running. */
+int skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
+                            struct skiff_error **err);
+
+/* <runroot>/containers/<id>/merged (caller frees). */
+char *skiff_container_merged_dir (struct skiff_store *store, const char *id);
+
+/* ---- spec building (spec.c, pure) ---- */
+
+/* Process argv from image Entrypoint/Cmd and the user's --entrypoint (NULL = not given,
+ * "" = reset) and args.  Also fills the merged Entrypoint/Cmd for the record.  Error
+ * "no command specified" (exit 125) when nothing is left. */
+int skiff_container_build_argv (char *const *image_entrypoint, char *const *image_cmd,
+                                const char *user_entrypoint, char *const *user_args,
+                                char ***argv_out, char ***entrypoint_out, char ***cmd_out,
+                                struct skiff_error **err);
+
+/* One -e value: "K=V" kept, "K" -> "K=<value of K in envp>" or "K" (which unsets K); "=x" or ""
+ * -> "invalid environment variable: =x". Appends to *env. */
+int skiff_container_env_option (const char *value, char *const *envp, char ***env,
+                                struct skiff_error **err);
+
+/* Parses --env-file text (docker kvfile rules); a line "K" takes K from envp or is dropped.
+ * path names the file in errors ("invalid env file (<path>): ..."). Appends to *env. */
+int skiff_container_env_file_parse (const char *path, const char *text, char *const *envp,
+                                    char ***env, struct skiff_error **err);
+/* Reads and parses the file. */
+int skiff_container_env_file_read (const char *path, char *const *envp, char ***env,
+                                   struct skiff_error **err);
+
+/* Final environment: PATH + HOSTNAME, then user env (env-file lines, -e values, in order)
+ * followed by image env keys the user did not set; later same keys replace earlier ones in
+ * place, an entry without '=' removes its key. */
+char **skiff_container_build_env (char *const *image_env, char *const *user_env,
+                                  const char *hostname);
+
+/* -w / image WorkingDir / "/": must be absolute.  *out: the directory to use. */
+int skiff_container_workdir (const char *user_workdir, const char *image_workdir, char **out,
+                             struct skiff_error **err);
+
+/* ---- cidfile (cidfile.c) ---- */
+
+/* Before create: an existing path -> docker's error (exit 125); else creates it empty. */
+int skiff_container_cidfile_open (const char *path, struct skiff_error **err);
+/* After create: writes the 64-hex ID without newline. */
+int skiff_container_cidfile_write (const char *path, const char *id, struct skiff_error **err);
+/* Create failed: removes the (still empty) file. */
+void skiff_container_cidfile_abort (const char *path);
+
+/* ---- /etc files (etcfiles.c) ---- */
+
+/* hostname, hosts (docker's localhost lines), resolv.conf (host's, loopback nameservers
+ * dropped; google DNS if none left) in dir.  host_resolv: path of the host's file. */
+int skiff_container_write_etc_files (const char *dir, const char *hostname,
+                                     const char *host_resolv, struct skiff_error **err);
+/* Pure: resolv.conf text for a container from the host's text. Caller frees. */
+char *skiff_container_resolv_conf (const char *host_text);

@@ -1,0 +1,17 @@
+#pragma once
+/* Shared between record.c, state.c and lookup.c: the JSON forms of config.json/state.json. */
+#include <stdbool.h>
+
+#include "skiff/container.h"
+
+char *skiff_container_config_to_json (const struct skiff_container_config *cfg);
+int skiff_container_config_from_json (const char *path, struct skiff_container_config *cfg,
+                                      struct skiff_error **err);
+char *skiff_container_state_to_json (const struct skiff_container_state *st);
+int skiff_container_state_from_json (const char *path, struct skiff_container_state *st,
+                                     struct skiff_error **err);
+void skiff_container_state_clear (struct skiff_container_state *st);
+/* Writes state.json of c (atomic; durable: fsync). */
+int skiff_container_state_save (struct skiff_container *c, bool durable, struct skiff_error **err);
+/* "running" with a dead/recycled pid becomes "exited" (in memory only). */
+void skiff_container_state_check (struct skiff_container_state *st);

@@ -1,0 +1,102 @@
+/* config.json: what create decided, written once.  Also the container object's lifetime. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record-internal.h"
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/json.h"
+#include "skiff/strv.h"
+#include "skiff/xalloc.h"
+
+void
+skiff_container_config_clear (struct skiff_container_config *cfg)
+{
+  free (cfg->id);
+  free (cfg->name);
+  free (cfg->created);
+  free (cfg->image_id);
+  free (cfg->image_name);
+  skiff_strv_free (cfg->argv);
+  skiff_strv_free (cfg->entrypoint);
+  skiff_strv_free (cfg->cmd);
+  skiff_strv_free (cfg->env);
+  free (cfg->workdir);
+  free (cfg->user);
+  free (cfg->hostname);
+  free (cfg->cidfile);
+  memset (cfg, 0, sizeof *cfg);
+}
+
+void
+skiff_container_free (struct skiff_container *c)
+{
+  if (c == NULL)
+    return;
+  skiff_container_config_clear (&c->config);
+  skiff_container_state_clear (&c->state);
+  free (c->dir);
+  free (c);
+}
+
+char *
+skiff_container_config_to_json (const struct skiff_container_config *cfg)
+{
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
+  yajl_gen_map_open (g);
+  skiff_json_gen_key_string (g, "Id", cfg->id);
+  skiff_json_gen_key_string (g, "Name", cfg->name);
+  skiff_json_gen_key_string (g, "Created", cfg->created);
+  skiff_json_gen_key_string (g, "Image", cfg->image_id);
+  skiff_json_gen_key_string (g, "ImageName", cfg->image_name);
+  skiff_json_gen_key_strv (g, "Argv", cfg->argv, true);
+  skiff_json_gen_key_strv (g, "Entrypoint", cfg->entrypoint, false);
+  skiff_json_gen_key_strv (g, "Cmd", cfg->cmd, false);
+  skiff_json_gen_key_strv (g, "Env", cfg->env, true);
+  skiff_json_gen_key_string (g, "WorkingDir", cfg->workdir);
+  skiff_json_gen_key_string (g, "User", cfg->user ? cfg->user : "");
+  skiff_json_gen_key_string (g, "Hostname", cfg->hostname);
+  skiff_json_gen_key_bool (g, "AutoRemove", cfg->auto_remove);
+  skiff_json_gen_key_string (g, "ContainerIDFile", cfg->cidfile ? cfg->cidfile : "");
+  yajl_gen_map_close (g);
+  return skiff_json_gen_finish (g, NULL);
+}
+
+int
+skiff_container_config_from_json (const char *path, struct skiff_container_config *cfg,
+                                  struct skiff_error **err)
+{
+  _cleanup_yajl_val_ yajl_val root = NULL;
+  int r = skiff_json_parse_file (path, &root, err);
+  if (r < 0)
+    return r;
+  const struct
+  {
+    const char *key;
+    char **dst;
+  } strs[] = {
+    { "Id", &cfg->id },           { "Name", &cfg->name },
+    { "Created", &cfg->created }, { "Image", &cfg->image_id },
+    { "ImageName", &cfg->image_name }, { "WorkingDir", &cfg->workdir },
+    { "User", &cfg->user },       { "Hostname", &cfg->hostname },
+    { "ContainerIDFile", &cfg->cidfile },
+  };
+  for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+    if ((r = skiff_json_get_string (root, strs[i].key, path, strs[i].dst, err)) < 0)
+      return r;
+  if ((r = skiff_json_get_strv (root, "Argv", path, &cfg->argv, err)) < 0
+      || (r = skiff_json_get_strv (root, "Entrypoint", path, &cfg->entrypoint, err)) < 0
+      || (r = skiff_json_get_strv (root, "Cmd", path, &cfg->cmd, err)) < 0
+      || (r = skiff_json_get_strv (root, "Env", path, &cfg->env, err)) < 0
+      || (r = skiff_json_get_bool (root, "AutoRemove", path, &cfg->auto_remove, err)) < 0)
+    return r;
+  if (cfg->id == NULL || strlen (cfg->id) != SKIFF_CONTAINER_ID_LEN || cfg->name == NULL)
+    return skiff_error_make (err, 0, "%s: missing \"Id\" or \"Name\"", path);
+  if (cfg->cidfile && *cfg->cidfile == '\0')
+    {
+      free (cfg->cidfile);
+      cfg->cidfile = NULL;
+    }
+  return 0;
+}

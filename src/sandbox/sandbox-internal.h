@@ -1,0 +1,91 @@
+#pragma once
+/* Sandbox module internals shared between its files and the unit tests: the pure parsers
+ * (subordinate id ranges, passwd/group, user specs, PATH lookup) and the child-side setup
+ * steps of skiff_sandbox_spawn. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct skiff_error;
+struct skiff_sandbox_config;
+
+/* ---- subid.c: /etc/subuid and /etc/subgid ---- */
+
+struct skiff_subid_range
+{
+  unsigned long start;
+  unsigned long count;
+};
+
+/* Collects every range of `name` (or of its numeric `uid`) from the text of a subid file, in
+ * file order.  Malformed lines are skipped.  *out is malloc'ed (NULL when none). */
+size_t skiff_subid_parse (const char *text, const char *name, uid_t uid,
+                          struct skiff_subid_range **out);
+
+/* Reads path (missing = no ranges) and parses it as above. */
+int skiff_subid_read (const char *path, const char *name, uid_t uid, struct skiff_subid_range **out,
+                      size_t *n, struct skiff_error **err);
+
+/* ---- user.c: user spec resolution against the container's passwd/group ---- */
+
+struct skiff_exec_user
+{
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups; /* primary gid first, then supplementary ones; malloc'ed */
+  size_t ngroups;
+  char *home; /* from passwd, NULL if the user has no entry */
+};
+
+/* Resolves "user[:group]" (NULL/"" = root) and the --group-add list (may be NULL) per
+ * run-semantics.md §4 using the given passwd and group files (missing files tolerated).
+ * Errors are the docker texts. */
+int skiff_user_resolve (const char *spec, char *const *group_add, const char *passwd_path,
+                        const char *group_path, struct skiff_exec_user *out,
+                        struct skiff_error **err);
+void skiff_exec_user_clear (struct skiff_exec_user *u);
+
+/* ---- execpath.c: command lookup ---- */
+
+/* Value of "PATH" in env, or the default container PATH. */
+const char *skiff_env_path (char *const *env);
+/* Finds cmd in the colon-separated path list like Go's exec.LookPath (regular file with an
+ * execute bit).  cmd containing '/' is returned as is.  Returns a malloc'ed path or NULL. */
+char *skiff_exec_lookup (const char *cmd, const char *path);
+/* Fills *err (exit code 127/126/125) for a failed execve/lookup of cmd with errno e. */
+int skiff_exec_error (struct skiff_error **err, const char *cmd, int e);
+
+/* ---- caps.c: capability sets as bit masks (bit n = capability n) ---- */
+
+uint64_t skiff_caps_all (void);     /* every capability we hold in the bounding set */
+uint64_t skiff_caps_default (void); /* docker's 14 */
+/* privileged: all; else the default set tweaked like moby's TweakCapabilities: names are
+ * case-insensitive with optional CAP_ prefix, "ALL" in add = all but the drops, "ALL" in drop =
+ * only the adds, otherwise default - drop + add.  Unknown names: `unknown capability: "X"`. */
+int skiff_caps_compute (char *const *add, char *const *drop, bool privileged, uint64_t *out,
+                        struct skiff_error **err);
+/* Child side: cut the bounding set to set (before the user switch), and, for uid 0 after it,
+ * make set the permitted and effective sets (inheritable empty). */
+int skiff_caps_limit_bounding (uint64_t set, struct skiff_error **err);
+int skiff_caps_set_root (uint64_t set, struct skiff_error **err);
+
+/* ---- mounts.c / devices.c: child side, before pivot_root ---- */
+
+int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff_error **err);
+int skiff_sandbox_mount_dev (const char *root, bool rootless, bool map_tty_gid,
+                             struct skiff_error **err);
+int skiff_sandbox_mask_paths (struct skiff_error **err);
+int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
+
+/* ---- terminal.c / spawn.c: the child -> parent channel (SOCK_SEQPACKET) ---- */
+
+/* First byte of a message carrying the terminal master (SCM_RIGHTS); any other message is a
+ * failure report. */
+#define SKIFF_SANDBOX_MSG_TERMINAL 'T'
+
+/* In the child, after pivot_root: opens a pty in the container's devpts, owned by `owner`,
+ * binds it on /dev/console, sends the master over sock and makes the slave the controlling
+ * terminal and fds 0-2 of a new session. */
+int skiff_sandbox_setup_terminal (int sock, uid_t owner, struct skiff_error **err);

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Command 2 of the README (and what .ci/run calls): on Debian 12 as root, installs what the
+# tests need with apt, builds skiff, and runs every suite:
+#   harness           tests/harness: the result counting below, on known inputs
+#   unit              Check unit tests (build/)
+#   unit-asan         the same built with -Db_sanitize=address,undefined (build-asan/)
+#   system-root       bats tests/system as root
+#   system-rootless   bats tests/system as the user skifftest (subuid range), except the
+#                     files that switch users (20-users.bats)
+# Prints one line per suite, then "N passed, N failed" summing them all; exits 1 on any
+# failure.  Idempotent: reuses build dirs, users and ranges it made before.
+# Environment: SKIFF_TEST_STRICT=1 turns skips into failures (set when CI is set).
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+[ -n "${CI:-}" ] && export SKIFF_TEST_STRICT=1
+export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
+TEST_USER=skifftest            # with a subuid/subgid range
+SOLO_USER=skiffsolo            # without one (single-UID mapping)
+TEST_RANGE_START=200000
+ROOT_ONLY_FILES=(20-users.bats)
+SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
+
+total_passed=0
+total_failed=0
+summary=()
+
+record () { # SUITE PASSED FAILED
+  summary+=("$(printf '%-16s %4d passed, %d failed' "$1" "$2" "$3")")
+  total_passed=$((total_passed + $2))
+  total_failed=$((total_failed + $3))
+}
+
+finish () {
+  echo
+  printf '%s\n' "${summary[@]}"
+  echo "$total_passed passed, $total_failed failed"
+  [ "$total_failed" -eq 0 ]
+  exit
+}
+
+section () { printf '\n=== %s ===\n' "$*"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "run-all.sh: run as root (it installs packages, creates test users, runs the root pass)" >&2
+  record setup 0 1
+  finish
+fi
+
+section "dependencies"
+if ! "$repo/contrib/install-deps.sh" --test; then
+  record dependencies 0 1
+  finish
+fi
+
+# Builds DIR with extra meson options; prints nothing on success but ninja's progress.
+build () { # DIR [MESON_OPTION...]
+  local dir=$1
+  shift
+  { [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@"; } && ninja -C "$dir"
+}
+
+# Scratch space for every suite; also where the system tests run from (see below).
+stage=$(mktemp -d /tmp/skiff-tests.XXXXXX)
+trap 'rm -rf "$stage"' EXIT
+chmod 0755 "$stage"
+
+section "harness self-test"
+bats --tap tests/harness </dev/null 2>&1 | tee "$stage/harness.tap"
+counts=$(python3 tests/tally.py tap "$stage/harness.tap" "$?") || counts="0 1"
+record harness $counts
+
+# Runs the Check unit suite of a build dir and records it.
+unit_suite () { # NAME DIR
+  local counts
+  meson test -C "$2" --suite unit --print-errorlogs </dev/null
+  counts=$(python3 tests/tally.py check "$2/meson-logs/testlog.json") || counts="0 1"
+  record "$1" $counts
+}
+
+section "build"
+if build build; then
+  section "unit tests"
+  unit_suite unit build
+  built=1
+else
+  record build 0 1
+  built=0
+fi
+
+section "build with ASan+UBSan"
+if build build-asan -Db_sanitize=address,undefined; then
+  section "unit tests (ASan+UBSan)"
+  unit_suite unit-asan build-asan
+else
+  record build-asan 0 1
+fi
+
+[ "$built" -eq 1 ] || finish
+
+# The clone may live where other users cannot read (/root): the system tests run from a
+# world-readable copy of the binary and tests/system.
+install -m 0755 build/skiff "$stage/skiff"
+cp -r tests/system "$stage/system"
+chmod -R a+rX "$stage/system"
+
+section "test users"
+ensure_user () { # USER
+  id "$1" >/dev/null 2>&1 \
+    || useradd --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$1"
+}
+if ensure_user "$TEST_USER" && ensure_user "$SOLO_USER" \
+  && contrib/setup-rootless.sh "$TEST_USER" "$TEST_RANGE_START" \
+  && sed -i "/^$SOLO_USER:/d" /etc/subuid /etc/subgid; then
+  users_ok=1
+else
+  echo "run-all.sh: could not create the test users" >&2
+  users_ok=0
+fi
+
+# Runs bats over FILES as the current user or (with USER) through runuser, with a private
+# TMPDIR, and records the TAP counts.
+bats_suite () { # NAME USER|"" FILE...
+  local name=$1 user=$2 tap=$stage/$1.tap rc=0 counts
+  shift 2
+  local tmp=$stage/tmp-$name
+  install -d -m 0700 "$tmp"
+  local -a envv=(SKIFF="$stage/skiff" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT" TMPDIR="$tmp"
+                 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+  if [ -n "$user" ]; then
+    local uid home
+    uid=$(id -u "$user")
+    home=$(getent passwd "$user" | cut -d: -f6)
+    chown "$user:" "$tmp"
+    # runuser sets no XDG_RUNTIME_DIR: make the usual one (0700, owned by the user).
+    install -d -m 0700 -o "$user" -g "$user" "/run/user/$uid"
+    (cd "$stage" && timeout "$SUITE_TIMEOUT" runuser -u "$user" -- env -i "${envv[@]}" \
+      HOME="$home" USER="$user" LOGNAME="$user" XDG_RUNTIME_DIR="/run/user/$uid" \
+      bats --tap "$@" </dev/null 2>&1 | tee "$tap")
+    rc=$?
+  else
+    (cd "$stage" && timeout "$SUITE_TIMEOUT" env "${envv[@]}" bats --tap "$@" </dev/null 2>&1 \
+      | tee "$tap")
+    rc=$?
+  fi
+  [ "$rc" -ne 124 ] || echo "run-all.sh: $name timed out after ${SUITE_TIMEOUT}s"
+  counts=$(python3 tests/tally.py tap "$tap" "$rc") || counts="0 1"
+  record "$name" $counts
+}
+
+section "system tests as root"
+bats_suite system-root "" "$stage/system"
+
+section "system tests as $TEST_USER (rootless)"
+if [ "$users_ok" -eq 1 ]; then
+  rootless_files=()
+  for f in "$stage"/system/*.bats; do
+    [[ " ${ROOT_ONLY_FILES[*]} " == *" ${f##*/} "* ]] || rootless_files+=("$f")
+  done
+  bats_suite system-rootless "$TEST_USER" "${rootless_files[@]}"
+else
+  record system-rootless 0 1
+fi
+
+finish

@@ -1,0 +1,88 @@
+# Shared by every system test file (`load helpers`).  setup_suite.bash has already built the
+# busybox fixture and imported it as $SKIFF_TEST_IMAGE into the private store.
+#
+# Environment:  SKIFF                 the skiff binary under test (required)
+#               SKIFF_TEST_STRICT=1   a skip is a failure (CI)
+#               SKIFF_TEST_TIMEOUT    seconds one skiff call may take (default 120)
+bats_require_minimum_version 1.5.0
+
+IMG=${SKIFF_TEST_IMAGE:-}
+
+# Every skiff call in the tests goes through here: private store, bounded time.
+skiff () {
+  timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" \
+    "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
+}
+
+is_rootless () {
+  [ "$(id -u)" -ne 0 ]
+}
+
+# Fails the test with a message on stderr (bats shows it under the failing test).
+fail () {
+  printf '%s\n' "$*" >&2
+  return 1
+}
+
+assert_equal () { # ACTUAL EXPECTED [WHAT]
+  [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"
+}
+
+assert_match () { # ACTUAL ERE [WHAT]
+  [[ $1 =~ $2 ]] || fail "${3:-value}: '$1' does not match /$2/"
+}
+
+assert_contains () { # HAYSTACK NEEDLE [WHAT]
+  [[ $1 == *"$2"* ]] || fail "${3:-value}: '$1' does not contain '$2'"
+}
+
+assert_not_contains () { # HAYSTACK NEEDLE [WHAT]
+  [[ $1 != *"$2"* ]] || fail "${3:-value}: '$1' contains '$2'"
+}
+
+# One line of stderr saying "skiff: ...": the CLI's error format.
+assert_one_line_error () { # STDERR
+  [ -n "$1" ] || fail "expected an error message on stderr, got nothing"
+  [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected a one-line error, got: $1"
+  assert_match "$1" '^skiff: ' "error message"
+}
+
+# Skips, except under SKIFF_TEST_STRICT=1 where a skip fails (unless the reason is a missing
+# kernel feature, which CI reports but does not count against us).
+skip_or_fail () { # REASON
+  if [ "${SKIFF_TEST_STRICT:-0}" = 1 ] && [[ $1 != *"missing kernel feature"* ]]; then
+    fail "would skip ($1), but SKIFF_TEST_STRICT=1"
+    return 1
+  fi
+  skip "$1"
+}
+
+# All container IDs (full), sorted, one per line.
+all_container_ids () {
+  skiff ps -a -q --no-trunc | sort
+}
+
+# Full ID of the container with this name, from `ps -a --no-trunc` (NAMES is the last column).
+container_id_of () { # NAME
+  skiff ps -a --no-trunc | awk -v n="$1" 'NR > 1 && $NF == n { print $1 }'
+}
+
+# Waits up to $2 seconds (default 10) for a command to succeed.
+wait_for () { # "COMMAND" [SECONDS]
+  local deadline=$((SECONDS + ${2:-10}))
+  until eval "$1"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+setup () {
+  [ -n "$IMG" ] || fail "SKIFF_TEST_IMAGE is not set: setup_suite.bash did not run"
+}
+
+# Removes every container the test left behind, so tests do not see each other's.
+teardown () {
+  local ids
+  ids=$(skiff ps -a -q --no-trunc 2>/dev/null) || return 0
+  [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
+}

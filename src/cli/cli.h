@@ -54,10 +54,6 @@ int skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, cons
 /* Prepares getopt for a fresh parse of a command's argv (optind, opterr). */
 void skiff_cli_getopt_reset (void);
 
-/* docker-tabwriter aligned columns: headers then nrows rows of ncols cells (row-major). */
-void skiff_cli_columns_print (FILE *out, const char *const *headers, size_t ncols,
-                              char *const *cells, size_t nrows);
-
 #define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
 
 /* Docker-style tables (tabwriter minwidth 10, padding 3; first row = headers) (table.c). */

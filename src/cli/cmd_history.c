@@ -5,11 +5,15 @@
 
 #include "cli.h"
 #include "skiff/cleanup.h"
+#include "skiff/format.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
+#include "skiff/json.h"
 #include "skiff/xalloc.h"
 
 #define CREATED_BY_MAX 45
+#define DEFAULT_TABLE                                                                            \
+  "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
 
 /* docker's Ellipsis: at most max code points, the last one "…" when cut. */
 static char *
@@ -27,42 +31,59 @@ ellipsis (const char *s, size_t max)
   return xasprintf ("%.*s…", (int) i, s);
 }
 
-static char *
-created_cell (const char *created, bool human)
+static yajl_val
+history_object (const struct skiff_image_history *h, bool human, bool no_trunc)
 {
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
+  _cleanup_free_ char *by = xstrdup (h->created_by);
+  for (char *p = by; *p; p++)
+    if (*p == '\t' || *p == '\n')
+      *p = ' ';
+  _cleanup_free_ char *id = h->id == NULL ? xstrdup ("<missing>")
+                            : no_trunc    ? xasprintf ("sha256:%s", h->id)
+                                          : xstrndup (h->id, 12);
+  _cleanup_free_ char *shown_by = no_trunc ? xstrdup (by) : ellipsis (by, CREATED_BY_MAX);
+  _cleanup_free_ char *size = human ? skiff_human_size (h->size)
+                                    : xasprintf ("%lld", (long long) h->size);
   struct timespec ts;
-  if (created == NULL || skiff_time_parse (created, &ts) < 0)
-    return xstrdup ("N/A");
-  if (!human)
-    return xstrdup (created);
-  _cleanup_free_ char *ago = skiff_human_duration (time (NULL) - ts.tv_sec);
-  return xasprintf ("%s ago", ago);
+  bool known = h->created && skiff_time_parse (h->created, &ts) == 0;
+  _cleanup_free_ char *ago = known ? skiff_human_duration (time (NULL) - ts.tv_sec) : NULL;
+  _cleanup_free_ char *since = ago ? xasprintf ("%s ago", ago) : xstrdup ("N/A");
+  yajl_gen_map_open (g);
+  skiff_json_gen_key_string (g, "Comment", h->comment);
+  skiff_json_gen_key_string (g, "CreatedAt", known ? h->created : "N/A");
+  skiff_json_gen_key_string (g, "CreatedBy", shown_by);
+  skiff_json_gen_key_string (g, "CreatedSince", human ? since : known ? h->created : "N/A");
+  skiff_json_gen_key_string (g, "ID", id);
+  skiff_json_gen_key_string (g, "Size", size);
+  yajl_gen_map_close (g);
+  size_t len;
+  _cleanup_free_ char *text = skiff_json_gen_finish (g, &len);
+  yajl_val v = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  skiff_json_parse (text, "history row", &v, &e);
+  return v;
 }
 
-static void
-print_history (const struct skiff_image_history *h, size_t n, bool human, bool no_trunc)
+static int
+print_history (const struct skiff_image_history *h, size_t n, bool human, bool no_trunc,
+               const char *format, struct skiff_error **err)
 {
-  static const char *const headers[] = { "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT" };
-  char **cells = xzalloc ((n * 5 + 1) * sizeof *cells);
+  static const char header_json[]
+      = "{\"ID\":\"IMAGE\",\"CreatedSince\":\"CREATED\",\"CreatedAt\":\"CREATED AT\","
+        "\"CreatedBy\":\"CREATED BY\",\"Size\":\"SIZE\",\"Comment\":\"COMMENT\"}";
+  _cleanup_yajl_val_ yajl_val header = NULL;
+  int r = skiff_json_parse (header_json, "history header", &header, err);
+  if (r < 0)
+    return r;
+  yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
   for (size_t i = 0; i < n; i++)
-    {
-      char **row = cells + i * 5;
-      _cleanup_free_ char *by = xstrdup (h[i].created_by);
-      for (char *p = by; *p; p++)
-        if (*p == '\t' || *p == '\n')
-          *p = ' ';
-      row[0] = h[i].id == NULL ? xstrdup ("<missing>")
-               : no_trunc      ? xasprintf ("sha256:%s", h[i].id)
-                               : xstrndup (h[i].id, 12);
-      row[1] = created_cell (h[i].created, human);
-      row[2] = no_trunc ? xstrdup (by) : ellipsis (by, CREATED_BY_MAX);
-      row[3] = human ? skiff_human_size (h[i].size) : xasprintf ("%lld", (long long) h[i].size);
-      row[4] = xstrdup (h[i].comment);
-    }
-  skiff_cli_columns_print (stdout, headers, 5, cells, n);
-  for (size_t i = 0; i < n * 5; i++)
-    free (cells[i]);
-  free (cells);
+    objs[i] = history_object (&h[i], human, no_trunc);
+  r = skiff_format_print (stdout, format, DEFAULT_TABLE, header, objs, n, err);
+  for (size_t i = 0; i < n; i++)
+    yajl_tree_free (objs[i]);
+  free (objs);
+  return r;
 }
 
 int
@@ -71,15 +92,18 @@ cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
   enum
   {
     OPT_NO_TRUNC = 256,
+    OPT_FORMAT,
   };
   static const struct option opts[] = {
     { "human", optional_argument, NULL, 'H' },
     { "quiet", no_argument, NULL, 'q' },
     { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
+    { "format", required_argument, NULL, OPT_FORMAT },
     SKIFF_CLI_HELP_OPTION,
     { NULL, 0, NULL, 0 },
   };
   bool human = true, quiet = false, no_trunc = false;
+  const char *format = NULL;
   int c;
   skiff_cli_getopt_reset ();
   while ((c = getopt_long (argc, argv, "+:Hqh", opts, NULL)) != -1)
@@ -93,6 +117,9 @@ cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
         break;
       case OPT_NO_TRUNC:
         no_trunc = true;
+        break;
+      case OPT_FORMAT:
+        format = optarg;
         break;
       case 'h':
         return skiff_cli_help (cli);
@@ -112,12 +139,12 @@ cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
     r = skiff_image_history (store, img, &h, &n, err);
   if (r < 0)
     return r;
-  if (quiet)
+  if (quiet && format == NULL)
     for (size_t i = 0; i < n; i++)
       printf ("%.*s\n", h[i].id == NULL ? 9 : no_trunc ? 64 : 12,
               h[i].id ? h[i].id : "<missing>");
   else
-    print_history (h, n, human, no_trunc);
+    r = print_history (h, n, human, no_trunc, format, err);
   skiff_image_history_free (h, n);
-  return 0;
+  return r;
 }

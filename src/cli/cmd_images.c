@@ -1,67 +1,45 @@
-/* skiff images [-a] [-q] [--no-trunc] [--digests] [REPOSITORY[:TAG]] */
+/* skiff images [-a] [-q] [--no-trunc] [--digests] [--format F] [REPOSITORY[:TAG]] */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
 #include "skiff/cleanup.h"
+#include "skiff/format.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
+#include "skiff/json.h"
 #include "skiff/reference.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-enum
-{
-  COL_REPO,
-  COL_TAG,
-  COL_DIGEST,
-  COL_ID,
-  COL_CREATED,
-  COL_SIZE,
-  N_COLS
-};
+#define DEFAULT_TABLE "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+#define DIGESTS_TABLE                                                                            \
+  "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
 
 struct images_opts
 {
   bool quiet, no_trunc, digests;
   const char *filter;
+  const char *format;
 };
 
 struct row
 {
-  char *cell[N_COLS];
-  int64_t created; /* ns, for sorting */
+  const struct skiff_image *img;
+  char *repo, *tag, *id;
+  int64_t created_ns; /* for sorting */
+  time_t created;
 };
-
-static const char *const headers[N_COLS]
-    = { "REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE" };
-
-static void
-print_table (struct row *rows, size_t n, bool digests)
-{
-  const char *hdr[N_COLS];
-  size_t ncols = 0;
-  for (int c = 0; c < N_COLS; c++)
-    if (c != COL_DIGEST || digests)
-      hdr[ncols++] = headers[c];
-  char **cells = xzalloc ((n * ncols + 1) * sizeof *cells);
-  for (size_t i = 0, k = 0; i < n; i++)
-    for (int c = 0; c < N_COLS; c++)
-      if (c != COL_DIGEST || digests)
-        cells[k++] = rows[i].cell[c];
-  skiff_cli_columns_print (stdout, hdr, ncols, cells, n);
-  free (cells);
-}
 
 static int
 by_created_desc (const void *a, const void *b)
 {
   const struct row *x = a, *y = b;
-  if (x->created != y->created)
-    return x->created < y->created ? 1 : -1;
-  int c = strcmp (x->cell[COL_REPO], y->cell[COL_REPO]);
-  return c ? c : strcmp (x->cell[COL_TAG], y->cell[COL_TAG]);
+  if (x->created_ns != y->created_ns)
+    return x->created_ns < y->created_ns ? 1 : -1;
+  int c = strcmp (x->repo, y->repo);
+  return c ? c : strcmp (x->tag, y->tag);
 }
 
 /* "busybox" or "busybox:1.0" against a row's familiar repository and tag. */
@@ -72,8 +50,8 @@ matches_filter (const char *filter, const char *repo, const char *tag)
     return true;
   const char *colon = strrchr (filter, ':');
   if (colon && strchr (colon, '/') == NULL)
-    return strlen (repo) == (size_t) (colon - filter) && strncmp (filter, repo, colon - filter) == 0
-           && strcmp (colon + 1, tag) == 0;
+    return strlen (repo) == (size_t) (colon - filter)
+           && strncmp (filter, repo, (size_t) (colon - filter)) == 0 && strcmp (colon + 1, tag) == 0;
   return strcmp (filter, repo) == 0;
 }
 
@@ -83,16 +61,14 @@ add_row (struct row **rows, size_t *n, const struct skiff_image *img, const char
 {
   struct timespec ts = { 0 };
   skiff_time_parse (img->created ? img->created : "", &ts);
-  _cleanup_free_ char *ago = skiff_human_duration (time (NULL) - ts.tv_sec);
   *rows = xrealloc (*rows, (*n + 1) * sizeof **rows);
   struct row *r = &(*rows)[(*n)++];
-  r->created = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-  r->cell[COL_REPO] = xstrdup (repo);
-  r->cell[COL_TAG] = xstrdup (tag);
-  r->cell[COL_DIGEST] = xstrdup ("<none>");
-  r->cell[COL_ID] = o->no_trunc ? xasprintf ("sha256:%s", img->id) : xstrndup (img->id, 12);
-  r->cell[COL_CREATED] = ts.tv_sec ? xasprintf ("%s ago", ago) : xstrdup ("N/A");
-  r->cell[COL_SIZE] = skiff_human_size (img->size);
+  r->img = img;
+  r->created = ts.tv_sec;
+  r->created_ns = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+  r->repo = xstrdup (repo);
+  r->tag = xstrdup (tag);
+  r->id = o->no_trunc ? xasprintf ("sha256:%s", img->id) : xstrndup (img->id, 12);
 }
 
 static void
@@ -115,6 +91,62 @@ image_rows (struct row **rows, size_t *n, const struct skiff_image *img,
     }
 }
 
+/* One row as the object docker's templates see ({{.Repository}}, {{json .}}...). */
+static yajl_val
+row_object (const struct row *r)
+{
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
+  _cleanup_free_ char *ago = skiff_human_duration (time (NULL) - r->created);
+  _cleanup_free_ char *since = r->created ? xasprintf ("%s ago", ago) : xstrdup ("N/A");
+  _cleanup_free_ char *size = skiff_human_size (r->img->size);
+  char at[64] = "";
+  struct tm tm;
+  if (gmtime_r (&r->created, &tm))
+    strftime (at, sizeof at, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+  yajl_gen_map_open (g);
+  skiff_json_gen_key_string (g, "Containers", "N/A");
+  skiff_json_gen_key_string (g, "CreatedAt", at);
+  skiff_json_gen_key_string (g, "CreatedSince", since);
+  skiff_json_gen_key_string (g, "Digest", "<none>");
+  skiff_json_gen_key_string (g, "ID", r->id);
+  skiff_json_gen_key_string (g, "Repository", r->repo);
+  skiff_json_gen_key_string (g, "SharedSize", "N/A");
+  skiff_json_gen_key_string (g, "Size", size);
+  skiff_json_gen_key_string (g, "Tag", r->tag);
+  skiff_json_gen_key_string (g, "UniqueSize", "N/A");
+  skiff_json_gen_key_string (g, "VirtualSize", size);
+  yajl_gen_map_close (g);
+  size_t len;
+  _cleanup_free_ char *text = skiff_json_gen_finish (g, &len);
+  yajl_val v = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  skiff_json_parse (text, "images row", &v, &e);
+  return v;
+}
+
+static int
+print_rows (struct row *rows, size_t n, const struct images_opts *o, struct skiff_error **err)
+{
+  static const char header_json[]
+      = "{\"Containers\":\"CONTAINERS\",\"CreatedAt\":\"CREATED AT\",\"CreatedSince\":"
+        "\"CREATED\",\"Digest\":\"DIGEST\",\"ID\":\"IMAGE ID\",\"Repository\":\"REPOSITORY\","
+        "\"SharedSize\":\"SHARED SIZE\",\"Size\":\"SIZE\",\"Tag\":\"TAG\",\"UniqueSize\":"
+        "\"UNIQUE SIZE\",\"VirtualSize\":\"VIRTUAL SIZE\"}";
+  _cleanup_yajl_val_ yajl_val header = NULL;
+  int r = skiff_json_parse (header_json, "images header", &header, err);
+  if (r < 0)
+    return r;
+  yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
+  for (size_t i = 0; i < n; i++)
+    objs[i] = row_object (&rows[i]);
+  r = skiff_format_print (stdout, o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE, header,
+                          objs, n, err);
+  for (size_t i = 0; i < n; i++)
+    yajl_tree_free (objs[i]);
+  free (objs);
+  return r;
+}
+
 static int
 list_images (struct skiff_store *store, const struct images_opts *o, struct skiff_error **err)
 {
@@ -128,20 +160,27 @@ list_images (struct skiff_store *store, const struct images_opts *o, struct skif
     image_rows (&rows, &n, list[i], o);
   if (n > 0)
     qsort (rows, n, sizeof *rows, by_created_desc);
-  if (o->quiet)
+  if (o->quiet && o->format == NULL)
     {
+      _cleanup_strv_ char **seen = NULL;
       for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp (rows[i].cell[COL_ID], rows[i - 1].cell[COL_ID]) != 0)
-          printf ("%s\n", rows[i].cell[COL_ID]);
+        if (!skiff_strv_contains (seen, rows[i].id))
+          {
+            printf ("%s\n", rows[i].id);
+            skiff_strv_push (&seen, rows[i].id);
+          }
     }
   else
-    print_table (rows, n, o->digests);
+    r = print_rows (rows, n, o, err);
   for (size_t i = 0; i < n; i++)
-    for (int c = 0; c < N_COLS; c++)
-      free (rows[i].cell[c]);
+    {
+      free (rows[i].repo);
+      free (rows[i].tag);
+      free (rows[i].id);
+    }
   free (rows);
   skiff_image_list_free (list);
-  return 0;
+  return r;
 }
 
 int
@@ -151,12 +190,14 @@ cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   {
     OPT_NO_TRUNC = 256,
     OPT_DIGESTS,
+    OPT_FORMAT,
   };
   static const struct option opts[] = {
     { "all", no_argument, NULL, 'a' },
     { "quiet", no_argument, NULL, 'q' },
     { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
     { "digests", no_argument, NULL, OPT_DIGESTS },
+    { "format", required_argument, NULL, OPT_FORMAT },
     SKIFF_CLI_HELP_OPTION,
     { NULL, 0, NULL, 0 },
   };
@@ -176,6 +217,9 @@ cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
         break;
       case OPT_DIGESTS:
         o.digests = true;
+        break;
+      case OPT_FORMAT:
+        o.format = optarg;
         break;
       case 'h':
         return skiff_cli_help (cli);

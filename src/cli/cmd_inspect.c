@@ -5,7 +5,9 @@
 
 #include "cli.h"
 #include "skiff/cleanup.h"
+#include "skiff/format.h"
 #include "skiff/image.h"
+#include "skiff/json.h"
 #include "skiff/xalloc.h"
 
 int
@@ -15,20 +17,25 @@ cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_er
   {
     OPT_TYPE = 256,
   };
+  const char *format = NULL;
   static const struct option opts[] = {
     { "type", required_argument, NULL, OPT_TYPE },
+    { "format", required_argument, NULL, 'f' },
     SKIFF_CLI_HELP_OPTION,
     { NULL, 0, NULL, 0 },
   };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:f:h", opts, NULL)) != -1)
     switch (c)
       {
       case OPT_TYPE:
         if (strcmp (optarg, "image") != 0)
           return skiff_error_make_status (err, 125, 0, "\"%s\" is not a valid value for --type",
                                           optarg);
+        break;
+      case 'f':
+        format = optarg;
         break;
       case 'h':
         return skiff_cli_help (cli);
@@ -58,13 +65,24 @@ cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_er
         fprintf (stderr, "skiff: no such object: %s\n", missing);
       missing = argv[i];
     }
-  _cleanup_free_ char *json = NULL;
-  r = skiff_image_inspect_json (store, imgs, n, true, &json, err);
+  yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
+  for (size_t i = 0; r == 0 && i < n; i++)
+    {
+      _cleanup_free_ char *json = NULL;
+      r = skiff_image_inspect_json (store, &imgs[i], 1, false, &json, err);
+      if (r == 0)
+        r = skiff_json_parse (json, "inspect", &objs[i], err);
+    }
   if (r == 0)
-    printf ("%s\n", json);
+    r = skiff_format_inspect (stdout, format, objs, n, err);
   for (size_t i = 0; i < n; i++)
-    skiff_image_free (imgs[i]);
+    {
+      skiff_image_free (imgs[i]);
+      if (objs[i])
+        yajl_tree_free (objs[i]);
+    }
   free (imgs);
+  free (objs);
   if (r == 0 && missing)
     return skiff_error_make_status (err, 1, 0, "no such object: %s", missing);
   return r;

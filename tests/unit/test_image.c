@@ -306,7 +306,7 @@ START_TEST (unpack_layer)
   r = skiff_layer_unpack_fd (fd, "l.tar", out2, false, DIFF_B, &info, &err);
   close (fd);
   ck_assert_int_lt (r, 0);
-  ck_assert (strstr (err->msg, "layer digest mismatch") != NULL);
+  ck_assert (strstr (err->msg, "l.tar: layer digest (DiffID) mismatch: expected " DIFF_B) != NULL);
   skiff_error_free (err);
   ck_assert_int_eq (skiff_fs_rm_rf (dir, NULL), 0);
 }

@@ -320,3 +320,11 @@ podman_or_skip () {
   done
   skiff rmi localhost/interop:1 >/dev/null
 }
+
+@test "rootless: a layer owned by an unmapped ID is refused with a clear error" {
+  is_rootless || skip "only meaningful rootless"
+  archive "$BATS_TEST_TMPDIR/u.tar" <<< '{"format":"docker","layers":[[{"name":"f","data":"x","uid":4000000,"gid":0}]]}'
+  run -125 --separate-stderr skiff load -i "$BATS_TEST_TMPDIR/u.tar"
+  assert_one_line_error "$stderr"
+  assert_contains "$stderr" 'entry "f": owner 4000000:0 is not mapped in the user namespace'
+}

@@ -11,24 +11,17 @@
 
 static const struct skiff_command commands[] = {
   { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
-    "  -H, --human      Print sizes and dates in human readable format (default true)\n"
-    "      --no-trunc   Don't truncate output\n"
-    "  -q, --quiet      Only show image IDs\n" },
+    SKIFF_HELP_HISTORY },
   { "image", cmd_image, "Manage images", "COMMAND", NULL },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
-    "  -a, --all        Show all images\n"
-    "      --digests    Show digests\n"
-    "      --no-trunc   Don't truncate output\n"
-    "  -q, --quiet      Only show image IDs\n" },
+    SKIFF_HELP_IMAGES },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"
-    "  -m, --message string       Set commit message for imported image\n" },
-  { "inspect", cmd_image_inspect, "Return low-level information on images", "[OPTIONS] IMAGE [IMAGE...]",
-    "      --type string   Only image is supported\n" },
+    SKIFF_HELP_IMPORT },
+  { "inspect", cmd_image_inspect, "Return low-level information on images",
+    "[OPTIONS] IMAGE [IMAGE...]", SKIFF_HELP_INSPECT },
   { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
-    "  -i, --input string   Read from tar archive file, instead of STDIN\n"
-    "  -q, --quiet          Suppress the load output\n" },
+    SKIFF_HELP_LOAD },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
     "  -a, --all        Show all containers (default shows just running)\n"
     "  -q, --quiet      Only display container IDs\n"
@@ -37,8 +30,7 @@ static const struct skiff_command commands[] = {
     "  -a, --all     Remove all containers\n"
     "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },
   { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
-    "  -a, --all     Remove all images\n"
-    "  -f, --force   Force removal of the image\n" },
+    SKIFF_HELP_RMI },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
@@ -52,8 +44,7 @@ static const struct skiff_command commands[] = {
     "  -w, --workdir string      Working directory inside the container\n" },
   { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
     "[OPTIONS] IMAGE [IMAGE...]",
-    "      --format string   docker-archive (default) or oci-archive\n"
-    "  -o, --output string   Write to a file, instead of STDOUT\n" },
+    SKIFF_HELP_SAVE },
   { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },

@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "skiff/cleanup.h"
-#include "skiff/format.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
 #include "skiff/json.h"
@@ -34,7 +33,7 @@ ellipsis (const char *s, size_t max)
 static yajl_val
 history_object (const struct skiff_image_history *h, bool human, bool no_trunc)
 {
-  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
+  yajl_gen g = skiff_json_gen_new (false);
   _cleanup_free_ char *by = xstrdup (h->created_by);
   for (char *p = by; *p; p++)
     if (*p == '\t' || *p == '\n')
@@ -57,11 +56,8 @@ history_object (const struct skiff_image_history *h, bool human, bool no_trunc)
   skiff_json_gen_key_string (g, "ID", id);
   skiff_json_gen_key_string (g, "Size", size);
   yajl_gen_map_close (g);
-  size_t len;
-  _cleanup_free_ char *text = skiff_json_gen_finish (g, &len);
-  yajl_val v = NULL;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  skiff_json_parse (text, "history row", &v, &e);
+  yajl_val v = skiff_cli_gen_tree (g);
+  yajl_gen_free (g);
   return v;
 }
 
@@ -72,18 +68,10 @@ print_history (const struct skiff_image_history *h, size_t n, bool human, bool n
   static const char header_json[]
       = "{\"ID\":\"IMAGE\",\"CreatedSince\":\"CREATED\",\"CreatedAt\":\"CREATED AT\","
         "\"CreatedBy\":\"CREATED BY\",\"Size\":\"SIZE\",\"Comment\":\"COMMENT\"}";
-  _cleanup_yajl_val_ yajl_val header = NULL;
-  int r = skiff_json_parse (header_json, "history header", &header, err);
-  if (r < 0)
-    return r;
   yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
   for (size_t i = 0; i < n; i++)
     objs[i] = history_object (&h[i], human, no_trunc);
-  r = skiff_format_print (stdout, format, DEFAULT_TABLE, header, objs, n, err);
-  for (size_t i = 0; i < n; i++)
-    yajl_tree_free (objs[i]);
-  free (objs);
-  return r;
+  return skiff_cli_format_rows (format, DEFAULT_TABLE, header_json, objs, n, err);
 }
 
 int

@@ -43,33 +43,24 @@ static const struct skiff_command image_commands[] = {
   { "image exists", cmd_image_exists, "Check if an image exists in local storage", "IMAGE",
     NULL },
   { "image history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
-    "  -H, --human      Print sizes and dates in human readable format (default true)\n"
-    "      --no-trunc   Don't truncate output\n"
-    "  -q, --quiet      Only show image IDs\n" },
+    SKIFF_HELP_HISTORY },
   { "image import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"
-    "  -m, --message string       Set commit message for imported image\n" },
+    SKIFF_HELP_IMPORT },
   { "image inspect", cmd_image_inspect, "Display detailed information on one or more images",
-    "IMAGE [IMAGE...]", NULL },
+    "IMAGE [IMAGE...]", SKIFF_HELP_INSPECT },
   { "image load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
-    "  -i, --input string   Read from tar archive file, instead of STDIN\n"
-    "  -q, --quiet          Suppress the load output\n" },
+    SKIFF_HELP_LOAD },
   { "image ls", cmd_images, "List images", "[OPTIONS] [REPOSITORY[:TAG]]",
-    "  -a, --all        Show all images\n"
-    "      --digests    Show digests\n"
-    "      --no-trunc   Don't truncate output\n"
-    "  -q, --quiet      Only show image IDs\n" },
+    SKIFF_HELP_IMAGES },
   { "image prune", cmd_image_prune, "Remove unused images", "[OPTIONS]",
     "  -a, --all     Remove all unused images, not just dangling ones\n"
     "  -f, --force   Do not prompt for confirmation\n" },
   { "image rm", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
-    "  -a, --all     Remove all images\n"
-    "  -f, --force   Force removal of the image\n" },
+    SKIFF_HELP_RMI },
   { "image save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
     "[OPTIONS] IMAGE [IMAGE...]",
-    "      --format string   docker-archive (default) or oci-archive\n"
-    "  -o, --output string   Write to a file, instead of STDOUT\n" },
+    SKIFF_HELP_SAVE },
   { "image tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
   { "image untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },

@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "skiff/cleanup.h"
-#include "skiff/format.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
 #include "skiff/json.h"
@@ -91,11 +90,17 @@ image_rows (struct row **rows, size_t *n, const struct skiff_image *img,
     }
 }
 
+static const char header_json[]
+    = "{\"Containers\":\"CONTAINERS\",\"CreatedAt\":\"CREATED AT\",\"CreatedSince\":"
+      "\"CREATED\",\"Digest\":\"DIGEST\",\"ID\":\"IMAGE ID\",\"Repository\":\"REPOSITORY\","
+      "\"SharedSize\":\"SHARED SIZE\",\"Size\":\"SIZE\",\"Tag\":\"TAG\",\"UniqueSize\":"
+      "\"UNIQUE SIZE\",\"VirtualSize\":\"VIRTUAL SIZE\"}";
+
 /* One row as the object docker's templates see ({{.Repository}}, {{json .}}...). */
 static yajl_val
 row_object (const struct row *r)
 {
-  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
+  yajl_gen g = skiff_json_gen_new (false);
   _cleanup_free_ char *ago = skiff_human_duration (time (NULL) - r->created);
   _cleanup_free_ char *since = r->created ? xasprintf ("%s ago", ago) : xstrdup ("N/A");
   _cleanup_free_ char *size = skiff_human_size (r->img->size);
@@ -116,35 +121,19 @@ row_object (const struct row *r)
   skiff_json_gen_key_string (g, "UniqueSize", "N/A");
   skiff_json_gen_key_string (g, "VirtualSize", size);
   yajl_gen_map_close (g);
-  size_t len;
-  _cleanup_free_ char *text = skiff_json_gen_finish (g, &len);
-  yajl_val v = NULL;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  skiff_json_parse (text, "images row", &v, &e);
+  yajl_val v = skiff_cli_gen_tree (g);
+  yajl_gen_free (g);
   return v;
 }
 
 static int
 print_rows (struct row *rows, size_t n, const struct images_opts *o, struct skiff_error **err)
 {
-  static const char header_json[]
-      = "{\"Containers\":\"CONTAINERS\",\"CreatedAt\":\"CREATED AT\",\"CreatedSince\":"
-        "\"CREATED\",\"Digest\":\"DIGEST\",\"ID\":\"IMAGE ID\",\"Repository\":\"REPOSITORY\","
-        "\"SharedSize\":\"SHARED SIZE\",\"Size\":\"SIZE\",\"Tag\":\"TAG\",\"UniqueSize\":"
-        "\"UNIQUE SIZE\",\"VirtualSize\":\"VIRTUAL SIZE\"}";
-  _cleanup_yajl_val_ yajl_val header = NULL;
-  int r = skiff_json_parse (header_json, "images header", &header, err);
-  if (r < 0)
-    return r;
   yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
   for (size_t i = 0; i < n; i++)
     objs[i] = row_object (&rows[i]);
-  r = skiff_format_print (stdout, o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE, header,
-                          objs, n, err);
-  for (size_t i = 0; i < n; i++)
-    yajl_tree_free (objs[i]);
-  free (objs);
-  return r;
+  return skiff_cli_format_rows (o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE,
+                                header_json, objs, n, err);
 }
 
 static int

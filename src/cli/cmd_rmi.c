@@ -10,24 +10,12 @@
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-static char *
-familiar (const char *name)
-{
-  struct skiff_reference ref;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  if (skiff_reference_parse (name, &ref, &e) < 0)
-    return xstrdup (name);
-  char *f = skiff_reference_familiar (&ref);
-  skiff_reference_clear (&ref);
-  return f;
-}
-
 static void
 print_removal (const struct skiff_image_removal *rm, bool lower)
 {
   for (size_t i = 0; rm->untagged && rm->untagged[i]; i++)
     {
-      _cleanup_free_ char *f = familiar (rm->untagged[i]);
+      _cleanup_free_ char *f = skiff_reference_familiar_text (rm->untagged[i]);
       printf ("%s: %s\n", lower ? "untagged" : "Untagged", f);
     }
   for (size_t i = 0; rm->deleted && rm->deleted[i]; i++)

@@ -49,12 +49,7 @@ gen_repo_tags (yajl_gen g, char *const *names)
   yajl_gen_array_open (g);
   for (size_t i = 0; names && names[i]; i++)
     {
-      struct skiff_reference ref;
-      _cleanup_error_ struct skiff_error *e = NULL;
-      if (skiff_reference_parse (names[i], &ref, &e) < 0)
-        continue;
-      _cleanup_free_ char *f = skiff_reference_familiar (&ref);
-      skiff_reference_clear (&ref);
+      _cleanup_free_ char *f = skiff_reference_familiar_text (names[i]);
       skiff_json_gen_string (g, f);
     }
   yajl_gen_array_close (g);

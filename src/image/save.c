@@ -237,18 +237,6 @@ add_file (struct save *s, const char *name, const struct save_layer *l, struct s
     }
 }
 
-static char *
-familiar (const char *name)
-{
-  struct skiff_reference ref;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  if (skiff_reference_parse (name, &ref, &e) < 0)
-    return xstrdup (name);
-  char *f = skiff_reference_familiar (&ref);
-  skiff_reference_clear (&ref);
-  return f;
-}
-
 static int
 write_docker (struct save *s, struct skiff_error **err)
 {
@@ -271,7 +259,7 @@ write_docker (struct save *s, struct skiff_error **err)
       yajl_gen_array_open (g);
       for (size_t t = 0; si->names && si->names[t]; t++)
         {
-          _cleanup_free_ char *f = familiar (si->names[t]);
+          _cleanup_free_ char *f = skiff_reference_familiar_text (si->names[t]);
           skiff_json_gen_string (g, f);
         }
       yajl_gen_array_close (g);

@@ -41,17 +41,23 @@ by_created_desc (const void *a, const void *b)
   return c ? c : strcmp (x->tag, y->tag);
 }
 
-/* "busybox" or "busybox:1.0" against a row's familiar repository and tag. */
+/* "busybox", "docker.io/library/busybox" or "busybox:1.0" against a row's familiar repository
+ * and tag: the filter is normalised as a reference; without a tag it matches every tag. */
 static bool
 matches_filter (const char *filter, const char *repo, const char *tag)
 {
   if (filter == NULL)
     return true;
-  const char *colon = strrchr (filter, ':');
-  if (colon && strchr (colon, '/') == NULL)
-    return strlen (repo) == (size_t) (colon - filter)
-           && strncmp (filter, repo, (size_t) (colon - filter)) == 0 && strcmp (colon + 1, tag) == 0;
-  return strcmp (filter, repo) == 0;
+  struct skiff_reference ref;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_reference_parse (filter, &ref, &e) < 0)
+    return false;
+  const char *slash = strrchr (filter, '/');
+  bool has_tag = strchr (slash ? slash : filter, ':') != NULL;
+  _cleanup_free_ char *want = skiff_reference_familiar_name (&ref);
+  bool r = strcmp (want, repo) == 0 && (!has_tag || (ref.tag && strcmp (ref.tag, tag) == 0));
+  skiff_reference_clear (&ref);
+  return r;
 }
 
 static void

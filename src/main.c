@@ -10,13 +10,18 @@
 #include "skiff/log.h"
 
 static const struct skiff_command commands[] = {
+  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
+    SKIFF_HELP_HISTORY },
+  { "image", cmd_image, "Manage images", "COMMAND", NULL },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
-    "  -a, --all        Show all images\n"
-    "  -q, --quiet      Only show image IDs\n"
-    "      --no-trunc   Don't truncate output\n" },
+    SKIFF_HELP_IMAGES },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
+    SKIFF_HELP_IMPORT },
+  { "inspect", cmd_image_inspect, "Return low-level information on images",
+    "[OPTIONS] IMAGE [IMAGE...]", SKIFF_HELP_INSPECT },
+  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
+    SKIFF_HELP_LOAD },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
     "  -a, --all             Show all containers (default shows just running)\n"
     "      --format string   Format output using a Go template ('table ...', 'json')\n"
@@ -25,6 +30,8 @@ static const struct skiff_command commands[] = {
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --all     Remove all containers\n"
     "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },
+  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
+    SKIFF_HELP_RMI },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
@@ -36,6 +43,13 @@ static const struct skiff_command commands[] = {
     "      --rm                  Automatically remove the container when it exits\n"
     "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
     "  -w, --workdir string      Working directory inside the container\n" },
+  { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    "[OPTIONS] IMAGE [IMAGE...]",
+    SKIFF_HELP_SAVE },
+  { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
+  { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
+  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },
   { "version", cmd_version, "Show the skiff version information", "", NULL },
 };
 

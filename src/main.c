@@ -30,19 +30,22 @@ static const struct skiff_command commands[] = {
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n" CREATE_OPTIONS_HELP },
+  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
+    SKIFF_HELP_HISTORY },
+  { "image", cmd_image, "Manage images", "COMMAND", NULL },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
-    "  -a, --all        Show all images\n"
-    "  -q, --quiet      Only show image IDs\n"
-    "      --no-trunc   Don't truncate output\n" },
+    SKIFF_HELP_IMAGES },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
+    SKIFF_HELP_IMPORT },
   { "inspect", cmd_inspect, "Return low-level information on containers or images",
     "[OPTIONS] NAME|ID [NAME|ID...]",
     "  -f, --format string   Format output using a custom template\n"
     "      --type string     Return JSON for specified type (container or image)\n" },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container (default \"KILL\")\n" },
+  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
+    SKIFF_HELP_LOAD },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
     "  -f, --follow          Follow log output\n"
     "      --since string    Show logs since timestamp or relative (e.g. 42m)\n"
@@ -69,11 +72,16 @@ static const struct skiff_command commands[] = {
     "  -a, --all       Remove all containers\n"
     "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
     "  -v, --volumes   Remove anonymous volumes associated with the container\n" },
+  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
+    SKIFF_HELP_RMI },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
     "  -d, --detach              Run container in background and print container ID\n"
     CREATE_OPTIONS_HELP },
+  { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    "[OPTIONS] IMAGE [IMAGE...]",
+    SKIFF_HELP_SAVE },
   { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
     "      --detach-keys string    Override the key sequence for detaching a container\n"
@@ -86,10 +94,14 @@ static const struct skiff_command commands[] = {
   { "stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container\n"
     "  -t, --timeout int     Seconds to wait before killing the container\n" },
+  { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
+  { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
   { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
     NULL },
   { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
     "CONTAINER [CONTAINER...]", NULL },
+  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },
   { "version", cmd_version, "Show the skiff version information", "", NULL },
   { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
     "CONTAINER [CONTAINER...]", NULL },

@@ -11,7 +11,6 @@
 #include "skiff/cgroup.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
-#include "skiff/format.h"
 #include "skiff/json.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -77,11 +76,7 @@ row_object (const struct sample *s, double elapsed_ns)
   skiff_json_gen_key_string (g, "NetIO", "0B / 0B");
   skiff_json_gen_key_string (g, "PIDs", pids ? pids : "--");
   yajl_gen_map_close (g);
-  _cleanup_free_ char *text = skiff_json_gen_finish (g, NULL);
-  yajl_val v = NULL;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  skiff_json_parse (text, "stats row", &v, &e);
-  return v;
+  return skiff_cli_gen_tree (g);
 }
 
 static void
@@ -110,18 +105,10 @@ print_samples (struct sample *s, size_t n, const char *format, struct skiff_erro
   take (s, n, false);
   clock_gettime (CLOCK_MONOTONIC, &t1);
   double elapsed = (double) (t1.tv_sec - t0.tv_sec) * 1e9 + (double) (t1.tv_nsec - t0.tv_nsec);
-  _cleanup_yajl_val_ yajl_val header = NULL;
-  int r = skiff_json_parse (header_json, "stats header", &header, err);
-  if (r < 0)
-    return r;
-  yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
+  yajl_val *rows = xzalloc ((n + 1) * sizeof *rows);
   for (size_t i = 0; i < n; i++)
-    objs[i] = row_object (&s[i], elapsed);
-  r = skiff_format_print (stdout, format, DEFAULT_TABLE, header, objs, n, err);
-  for (size_t i = 0; i < n; i++)
-    yajl_tree_free (objs[i]);
-  free (objs);
-  return r;
+    rows[i] = row_object (&s[i], elapsed);
+  return skiff_cli_format_rows (format, DEFAULT_TABLE, header_json, rows, n, err);
 }
 
 /* The containers to show: the named ones (any must exist), else all running. */

@@ -12,6 +12,7 @@
 #include "skiff/container.h"
 #include "skiff/fs.h"
 #include "skiff/strv.h"
+#include "skiff/tabwriter.h"
 #include "skiff/xalloc.h"
 
 /* Runs ps with the user's options; *out: its stdout. */
@@ -90,16 +91,22 @@ print_rows (char *text, const pid_t *pids, size_t n, struct skiff_error **err)
       pid_col = i;
   if (pid_col == ncols)
     return skiff_error_make (err, 0, "Couldn't find PID field in ps output");
-  struct skiff_cli_table *t = skiff_cli_table_new (ncols);
-  skiff_cli_table_add (t, titles);
+  /* docker: tabwriter.NewWriter(out, 20, 1, 3, ' ', 0), cells joined by tabs */
+  _cleanup_free_ char *joined = skiff_strv_join (titles, "\t");
+  _cleanup_free_ char *table = xasprintf ("%s\n", joined);
   while ((line = strtok_r (NULL, "\n", &save)) != NULL)
     {
       _cleanup_strv_ char **f = split_fields (line, ncols);
-      if (skiff_strv_len (f) == ncols && has_pid (pids, n, (pid_t) atoi (f[pid_col])))
-        skiff_cli_table_add (t, f);
+      if (skiff_strv_len (f) != ncols || !has_pid (pids, n, (pid_t) atoi (f[pid_col])))
+        continue;
+      _cleanup_free_ char *row = skiff_strv_join (f, "\t");
+      char *more = xasprintf ("%s%s\n", table, row);
+      free (table);
+      table = more;
     }
-  skiff_cli_table_print (t, stdout);
-  skiff_cli_table_free (t);
+  const struct skiff_tabwriter_opts tw = { 20, 1, 3, ' ' };
+  _cleanup_free_ char *out = skiff_tabwriter_format (table, strlen (table), &tw);
+  fputs (out, stdout);
   return 0;
 }
 

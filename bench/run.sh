@@ -58,7 +58,7 @@ default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 runtime = "runc"
 CONF
 export CONTAINERS_CONF=$tmp/containers.conf
-podman "${podman_store[@]}" import "$tmp/fixture/rootfs.tar" skiff-bench/busybox >/dev/null
+podman "${podman_store[@]}" import -q "$tmp/fixture/rootfs.tar" skiff-bench/busybox >/dev/null
 
 # Each must work before it is timed.
 "${sk[@]}" run --rm skiff-bench/busybox true || die "skiff run failed"

@@ -9,6 +9,23 @@
 #include "cli/cli.h"
 #include "skiff/log.h"
 
+/* The options run and create share (after --cidfile, and -d for run). */
+#define CREATE_OPTIONS_HELP \
+    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n" \
+    "  -e, --env list            Set environment variables\n" \
+    "      --env-file list       Read in a file of environment variables\n" \
+    "  -h, --hostname string     Container host name\n" \
+    "  -i, --interactive         Keep STDIN open even if not attached\n" \
+    "  -l, --label list          Set meta data on a container\n" \
+    "      --name string         Assign a name to the container\n" \
+    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n" \
+    "      --rm                  Automatically remove the container when it exits\n" \
+    "      --stop-signal string  Signal to stop the container\n" \
+    "      --stop-timeout int    Timeout (in seconds) to stop a container\n" \
+    "  -t, --tty                 Allocate a pseudo-TTY\n" \
+    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n" \
+    "  -w, --workdir string      Working directory inside the container\n"
+
 static const struct skiff_command commands[] = {
   { "attach", cmd_attach,
     "Attach local standard input, output, and error streams to a running container",
@@ -16,22 +33,9 @@ static const struct skiff_command commands[] = {
     "      --detach-keys string   Override the key sequence for detaching a container\n"
     "      --no-stdin             Do not attach STDIN\n"
     "      --sig-proxy            Proxy all received signals to the process (default true)\n" },
+  { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
-    "      --cidfile string      Write the container ID to the file\n"
-    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
-    "  -e, --env list            Set environment variables\n"
-    "      --env-file list       Read in a file of environment variables\n"
-    "  -h, --hostname string     Container host name\n"
-    "  -i, --interactive         Keep STDIN open even if not attached\n"
-    "  -l, --label list          Set meta data on a container\n"
-    "      --name string         Assign a name to the container\n"
-    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n"
-    "      --rm                  Automatically remove the container when it exits\n"
-    "      --stop-signal string  Signal to stop the container\n"
-    "      --stop-timeout int    Timeout (in seconds) to stop a container\n"
-    "  -t, --tty                 Allocate a pseudo-TTY\n"
-    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
-    "  -w, --workdir string      Working directory inside the container\n" },
+    "      --cidfile string      Write the container ID to the file\n" CREATE_OPTIONS_HELP },
   { "exec", cmd_exec, "Execute a command in a running container",
     "[OPTIONS] CONTAINER COMMAND [ARG...]",
     "  -d, --detach               Detached mode: run command in the background\n"
@@ -43,56 +47,78 @@ static const struct skiff_command commands[] = {
     "  -t, --tty                  Allocate a pseudo-TTY\n"
     "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
     "  -w, --workdir string       Working directory inside the container\n" },
+  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
+    SKIFF_HELP_HISTORY },
+  { "image", cmd_image, "Manage images", "COMMAND", NULL },
   { "images", cmd_images, "List images in local storage", "[OPTIONS]",
-    "  -a, --all        Show all images\n"
-    "  -q, --quiet      Only show image IDs\n"
-    "      --no-trunc   Don't truncate output\n" },
+    SKIFF_HELP_IMAGES },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n" },
+    SKIFF_HELP_IMPORT },
+  { "inspect", cmd_inspect, "Return low-level information on containers or images",
+    "[OPTIONS] NAME|ID [NAME|ID...]",
+    "  -f, --format string   Format output using a custom template\n"
+    "      --type string     Return JSON for specified type (container or image)\n" },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container (default \"KILL\")\n" },
+  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
+    SKIFF_HELP_LOAD },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
     "  -f, --follow          Follow log output\n"
     "      --since string    Show logs since timestamp or relative (e.g. 42m)\n"
     "  -n, --tail string     Number of lines to show from the end of the logs (default \"all\")\n"
     "  -t, --timestamps      Show timestamps\n"
     "      --until string    Show logs before a timestamp or relative (e.g. 42m)\n" },
+  { "pause", cmd_pause, "Pause all processes within one or more containers",
+    "CONTAINER [CONTAINER...]", NULL },
+  { "port", cmd_port, "List port mappings or a specific mapping for the container",
+    "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
   { "ps", cmd_ps, "List containers", "[OPTIONS]",
-    "  -a, --all        Show all containers (default shows just running)\n"
-    "  -q, --quiet      Only display container IDs\n"
-    "      --no-trunc   Don't truncate output\n" },
+    "  -a, --all             Show all containers (default shows just running)\n"
+    "  -f, --filter filter   Filter output based on conditions provided\n"
+    "      --format string   Format output using a custom template\n"
+    "  -n, --last int        Show n last created containers (includes all states)\n"
+    "  -l, --latest          Show the latest created container (includes all states)\n"
+    "      --no-trunc        Don't truncate output\n"
+    "  -q, --quiet           Only display container IDs\n" },
+  { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container\n"
     "  -t, --timeout int     Seconds to wait before killing the container\n" },
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -a, --all     Remove all containers\n"
-    "  -f, --force   Force the removal of a running container (uses SIGKILL)\n" },
+    "  -a, --all       Remove all containers\n"
+    "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
+    "  -v, --volumes   Remove anonymous volumes associated with the container\n" },
+  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
+    SKIFF_HELP_RMI },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
     "  -d, --detach              Run container in background and print container ID\n"
-    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"
-    "  -e, --env list            Set environment variables\n"
-    "      --env-file list       Read in a file of environment variables\n"
-    "  -h, --hostname string     Container host name\n"
-    "  -i, --interactive         Keep STDIN open even if not attached\n"
-    "  -l, --label list          Set meta data on a container\n"
-    "      --name string         Assign a name to the container\n"
-    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n"
-    "      --rm                  Automatically remove the container when it exits\n"
-    "      --stop-signal string  Signal to stop the container\n"
-    "      --stop-timeout int    Timeout (in seconds) to stop a container\n"
-    "  -t, --tty                 Allocate a pseudo-TTY\n"
-    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n"
-    "  -w, --workdir string      Working directory inside the container\n" },
+    CREATE_OPTIONS_HELP },
+  { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    "[OPTIONS] IMAGE [IMAGE...]",
+    SKIFF_HELP_SAVE },
   { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
     "      --detach-keys string    Override the key sequence for detaching a container\n"
     "  -i, --interactive           Attach container's STDIN\n" },
+  { "stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
+    "[OPTIONS] [CONTAINER...]",
+    "  -a, --all             Show all containers (default shows just running)\n"
+    "      --format string   Format output using a custom template\n"
+    "      --no-stream       Disable streaming stats and only pull the first result\n" },
   { "stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -s, --signal string   Signal to send to the container\n"
     "  -t, --timeout int     Seconds to wait before killing the container\n" },
+  { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
+  { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
+  { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
+    NULL },
+  { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
+    "CONTAINER [CONTAINER...]", NULL },
+  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },
   { "version", cmd_version, "Show the skiff version information", "", NULL },
   { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
     "CONTAINER [CONTAINER...]", NULL },

@@ -2,8 +2,9 @@
 # Command 2 of the README (and what .ci/run calls): on Debian 12 as root, installs what the
 # tests need with apt, builds skiff, and runs every suite:
 #   harness           tests/harness: the result counting below, on known inputs
-#   unit              Check unit tests (build/)
-#   unit-asan         the same built with -Db_sanitize=address,undefined (build-asan/)
+#   meson             every `meson test` suite of build/: the Check unit tests and the
+#                     integration checks registered there (sandbox: root, skifftest, skiffsolo)
+#   unit-asan         the Check unit tests built with -Db_sanitize=address,undefined
 #   system-root       bats tests/system as root
 #   system-rootless   bats tests/system as the user skifftest (subuid range), except the
 #                     files that switch users (20-users.bats)
@@ -13,7 +14,7 @@
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo"
+cd "$repo" || exit 1
 [ -n "${CI:-}" ] && export SKIFF_TEST_STRICT=1
 export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range
@@ -33,14 +34,14 @@ record () { # SUITE PASSED FAILED
 }
 
 finish () {
-  echo
+  printf '\n(%d s)\n' "$SECONDS"
   printf '%s\n' "${summary[@]}"
   echo "$total_passed passed, $total_failed failed"
   [ "$total_failed" -eq 0 ]
   exit
 }
 
-section () { printf '\n=== %s ===\n' "$*"; }
+section () { printf '\n=== %s (at %ds) ===\n' "$*" "$SECONDS"; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "run-all.sh: run as root (it installs packages, creates test users, runs the root pass)" >&2
@@ -71,40 +72,6 @@ bats --tap tests/harness </dev/null 2>&1 | tee "$stage/harness.tap"
 counts=$(python3 tests/tally.py tap "$stage/harness.tap" "$?") || counts="0 1"
 record harness $counts
 
-# Runs the Check unit suite of a build dir and records it.
-unit_suite () { # NAME DIR
-  local counts
-  meson test -C "$2" --suite unit --print-errorlogs </dev/null
-  counts=$(python3 tests/tally.py check "$2/meson-logs/testlog.json") || counts="0 1"
-  record "$1" $counts
-}
-
-section "build"
-if build build; then
-  section "unit tests"
-  unit_suite unit build
-  built=1
-else
-  record build 0 1
-  built=0
-fi
-
-section "build with ASan+UBSan"
-if build build-asan -Db_sanitize=address,undefined; then
-  section "unit tests (ASan+UBSan)"
-  unit_suite unit-asan build-asan
-else
-  record build-asan 0 1
-fi
-
-[ "$built" -eq 1 ] || finish
-
-# The clone may live where other users cannot read (/root): the system tests run from a
-# world-readable copy of the binary and tests/system.
-install -m 0755 build/skiff "$stage/skiff"
-cp -r tests/system "$stage/system"
-chmod -R a+rX "$stage/system"
-
 section "test users"
 ensure_user () { # USER
   id "$1" >/dev/null 2>&1 \
@@ -118,6 +85,42 @@ else
   echo "run-all.sh: could not create the test users" >&2
   users_ok=0
 fi
+
+# Runs `meson test` in a build dir (extra args: which suites) and records the counts.
+meson_suite () { # NAME DIR [MESON_TEST_ARG...]
+  local name=$1 dir=$2 counts
+  shift 2
+  SKIFF_TEST_ROOTLESS_USER=$TEST_USER SKIFF_TEST_NORANGE_USER=$SOLO_USER \
+    meson test -C "$dir" --print-errorlogs "$@" </dev/null
+  counts=$(python3 tests/tally.py meson "$dir/meson-logs/testlog.json") || counts="0 1"
+  record "$name" $counts
+}
+
+section "build"
+if build build; then
+  section "meson tests"
+  meson_suite meson build
+  built=1
+else
+  record build 0 1
+  built=0
+fi
+
+section "build with ASan+UBSan"
+if build build-asan -Db_sanitize=address,undefined; then
+  section "unit tests (ASan+UBSan)"
+  meson_suite unit-asan build-asan --suite unit
+else
+  record build-asan 0 1
+fi
+
+[ "$built" -eq 1 ] || finish
+
+# The clone may live where other users cannot read (/root): the system tests run from a
+# world-readable copy of the binary and tests/system.
+install -m 0755 build/skiff "$stage/skiff"
+cp -r tests/system "$stage/system"
+chmod -R a+rX "$stage/system"
 
 # Runs bats over FILES as the current user or (with USER) through runuser, with a private
 # TMPDIR, and records the TAP counts.

@@ -2,10 +2,11 @@
 """Counts test results for tests/run-all.sh; prints "PASSED FAILED" on stdout, and one line per
 failure (or reported skip) on stderr.
 
-  tally.py check MESON_TESTLOG_JSON   Check unit suites run by `meson test`: every test case
-                                      counts ("Checks: N, Failures: F, Errors: E" per runner); a
-                                      test program that crashed, timed out or printed no summary
-                                      counts as one failure.
+  tally.py meson MESON_TESTLOG_JSON   what `meson test` ran: a Check program counts each test
+                                      case ("Checks: N, Failures: F, Errors: E" per runner);
+                                      any other program counts once by its result (a skip, exit
+                                      77, fails when SKIFF_TEST_STRICT=1); a Check program that
+                                      crashed or timed out counts one more failure.
   tally.py tap TAP_FILE EXIT_STATUS   bats --tap output: one count per test.  A skip fails when
                                       SKIFF_TEST_STRICT=1, unless its reason says "missing kernel
                                       feature" (then it is printed and counted neither way).
@@ -25,12 +26,13 @@ def say(msg):
     print(msg, file=sys.stderr)
 
 
-def tally_check(path):
+def tally_meson(path):
+    strict = os.environ.get("SKIFF_TEST_STRICT") == "1"
     passed = failed = 0
     with open(path, encoding="utf-8", errors="replace") as f:
         records = [json.loads(line) for line in f if line.strip()]
     if not records:
-        say(f"  no unit test results in {path}")
+        say(f"  no test results in {path}")
         return 0, 1
     for rec in records:
         name = rec.get("name", "?")
@@ -44,12 +46,20 @@ def tally_check(path):
             for line in out.splitlines():
                 if re.search(r":[EF]:", line):
                     say(f"  {name}: {line}")
+        result = rec.get("result")
         if not sums:
+            if result == "OK":
+                passed += 1
+            elif result == "SKIP" and not strict:
+                say(f"  skipped: {name}")
+            else:
+                failed += 1
+                say(f"  {name}: {result} (exit {rec.get('returncode')})")
+                for line in out.splitlines()[-20:]:
+                    say(f"    {line}")
+        elif result not in ("OK", "EXPECTEDFAIL") and not bad:
             failed += 1
-            say(f"  {name}: {rec.get('result')} without a Check summary (crash or build problem)")
-        elif rec.get("result") not in ("OK", "EXPECTEDFAIL") and not bad:
-            failed += 1
-            say(f"  {name}: {rec.get('result')} (exit {rec.get('returncode')}) though every "
+            say(f"  {name}: {result} (exit {rec.get('returncode')}) though every "
                 "test case passed: sanitizer report or crash at exit")
     return passed, failed
 
@@ -99,8 +109,8 @@ def tally_tap(path, exit_status):
 
 
 def main(argv):
-    if len(argv) >= 3 and argv[1] == "check":
-        p, f = tally_check(argv[2])
+    if len(argv) >= 3 and argv[1] == "meson":
+        p, f = tally_meson(argv[2])
     elif len(argv) >= 4 and argv[1] == "tap":
         p, f = tally_tap(argv[2], int(argv[3]))
     else:

@@ -3,7 +3,7 @@
  * state.json for lifecycle), names as symlinks <root>/names/containers/<name> -> id, and the
  * pure parts of "what to run" (argv, env, workdir) built from the image config and the flags.
  *
- * Lifecycle (the one state machine; every transition takes the container's lock file):
+ * Lifecycle (the one state machine; every transition holds a flock on the container dir):
  *   created --start--> running --exit--> exited --start--> running ...
  *   any non-running --remove--> (gone);  running needs a kill first.
  * create (record + dirs) and start (spawn) are separate steps so `create`/`start`/`run -d`
@@ -23,17 +23,17 @@ struct skiff_store;
 /* What create decided (config.json, immutable). */
 struct skiff_container_config
 {
-  char *id;         /* 64 hex */
-  char *name;       /* without leading '/' */
-  char *created;    /* RFC 3339 nano, UTC */
-  char *image_id;   /* 64 hex */
-  char *image_name; /* as the user typed it */
-  char **argv;      /* Path + Args */
+  char *id;          /* 64 hex */
+  char *name;        /* without leading '/' */
+  char *created;     /* RFC 3339 nano, UTC */
+  char *image_id;    /* 64 hex */
+  char *image_name;  /* as the user typed it */
+  char **argv;       /* Path + Args */
   char **entrypoint; /* Config.Entrypoint as merged (NULL = none) */
   char **cmd;        /* Config.Cmd as merged (NULL = none) */
-  char **env;       /* final environment, "K=V" */
-  char *workdir;    /* absolute */
-  char *user;       /* "" = root */
+  char **env;        /* final environment, "K=V" */
+  char *workdir;     /* absolute */
+  char *user;        /* "" = root */
   char *hostname;
   bool auto_remove;
   char *cidfile; /* NULL = none */
@@ -113,6 +113,11 @@ int skiff_container_name_reserve (struct skiff_store *store, const char *name, c
 /* Reserves a random name, retrying with a digit appended, finally the short ID. *out: name. */
 int skiff_container_name_reserve_random (struct skiff_store *store, const char *id, char **out,
                                          struct skiff_error **err);
+/* Renames (rename.c): reserves the new name (docker's conflict error prefixed "Error when
+ * allocating new name"), rewrites config.json, releases the old one.  The same name: "Renaming
+ * a container with the same name as its current name". */
+int skiff_container_rename (struct skiff_store *store, struct skiff_container *c, const char *name,
+                            struct skiff_error **err);
 /* Removes the name link if it still points at id.  Missing is fine. */
 void skiff_container_name_release (struct skiff_store *store, const char *name, const char *id);
 
@@ -124,8 +129,9 @@ struct skiff_container_create_opts
 };
 
 /* Allocates the ID (unless cfg->id is set), reserves the name (cfg->name NULL = random; filled
- * in), creates containers/<id>/ with upper/ work/ hostname hosts resolv.conf, config.json and a
- * "created" state.json.  On failure nothing is left behind.  *out: the new container. */
+ * in), creates containers/<id>/ with upper/ work/ hostname hosts resolv.conf and config.json.
+ * state.json appears with the first start; without it a container is "created".  On failure
+ * nothing is left behind.  *out: the new container. */
 int skiff_container_create (struct skiff_store *store, struct skiff_container_config *cfg,
                             const struct skiff_container_create_opts *opts,
                             struct skiff_container **out, struct skiff_error **err);
@@ -149,7 +155,7 @@ int skiff_container_state_reload (struct skiff_container *c, struct skiff_error 
 /* Writes c->state to state.json atomically (caller holds the lock). */
 int skiff_container_state_write (struct skiff_container *c, bool durable, struct skiff_error **err);
 
-/* Lock file of the container (flock held while the fd is open). */
+/* Exclusive flock on the container directory, held while the returned fd is open. */
 int skiff_container_lock (const struct skiff_container *c, struct skiff_error **err);
 
 /* Transitions; each writes state.json atomically (durable when flags say so). */
@@ -167,8 +173,8 @@ unsigned long long skiff_container_pid_start_time (pid_t pid);
 
 struct skiff_container_start_opts
 {
-  char *const *lowerdirs; /* image layer dirs, top first */
-  bool userxattr;         /* rootless overlay */
+  char *const *lowerdirs;             /* image layer dirs, top first */
+  bool userxattr;                     /* rootless overlay */
   int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit */
   bool terminal;                      /* -t: *terminal_master receives the pty master */
   int *terminal_master;
@@ -176,7 +182,7 @@ struct skiff_container_start_opts
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
 };
 
-/* Under the container's lock: refuses a running container, makes the merged dir, spawns the
+/* Under the container's lock: refuses a running container, makes the mount point, spawns the
  * sandboxed process and records it as running.  Spawn errors carry exit_code 125/126/127 and
  * leave the container "created".  *pid: the container's PID 1 as seen by the caller. */
 int skiff_container_start (struct skiff_store *store, struct skiff_container *c,
@@ -194,7 +200,28 @@ int skiff_container_finish (struct skiff_store *store, struct skiff_container *c
 int skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                             struct skiff_error **err);
 
-/* <runroot>/containers/<id>/merged (caller frees). */
+/* ---- cgroup (cgroup.c) ---- */
+
+/* Creates "skiff/<id>" in every cgroup hierarchy and moves pid in (done by start).  Rootless
+ * without a delegated subtree: nothing, and 0. */
+int skiff_container_cgroup_join (const struct skiff_container *c, pid_t pid,
+                                 struct skiff_error **err);
+/* Removes the container's cgroup if any (finish, remove). */
+void skiff_container_cgroup_remove (const struct skiff_container *c);
+/* pause / unpause under the lock: freezes or thaws the cgroup and records it.  Errors as
+ * docker's: "Container <id> is not running" / "is already paused" / "is not paused" (exit 1);
+ * no cgroup (rootless): SKIFF_CGROUP_NO_PAUSE_MSG. */
+int skiff_container_set_paused (struct skiff_container *c, bool paused, struct skiff_error **err);
+
+/* Host pids of a running container's processes, sorted (procs.c): its cgroup's members, else
+ * PID 1 and its descendants.  Not running: "Container <id> is not running" (exit 1). */
+int skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
+                          struct skiff_error **err);
+
+/* Where the sandbox mounts the rootfs: <runroot>/rootfs, one empty directory shared by all
+ * containers.  The overlay is mounted inside each container's private mount namespace, so
+ * the host never sees it there and containers never see each other's; a shared mount point
+ * saves two inodes to create and remove per run (costly on a busy ext4).  Caller frees. */
 char *skiff_container_merged_dir (struct skiff_store *store, const char *id);
 
 /* ---- spec building (spec.c, pure) ---- */
@@ -243,7 +270,7 @@ void skiff_container_cidfile_abort (const char *path);
 
 /* hostname, hosts (docker's localhost lines), resolv.conf (host's, loopback nameservers
  * dropped; google DNS if none left) in dir.  host_resolv: path of the host's file. */
-int skiff_container_write_etc_files (const char *dir, const char *hostname,
-                                     const char *host_resolv, struct skiff_error **err);
+int skiff_container_write_etc_files (const char *dir, const char *hostname, const char *host_resolv,
+                                     struct skiff_error **err);
 /* Pure: resolv.conf text for a container from the host's text. Caller frees. */
 char *skiff_container_resolv_conf (const char *host_text);

@@ -73,3 +73,70 @@ struct skiff_import_options
 int skiff_image_import_opts (struct skiff_store *store, const char *path, const char *ref,
                              const struct skiff_import_options *opts, char **id_out,
                              struct skiff_error **err);
+
+/* ---- names and removal (phase 2) ---- */
+
+/* Points ref (normalised) at the image `source` (lookup rules).  A name held by another image
+ * moves; that image stays, untagged. */
+int skiff_image_tag (struct skiff_store *store, const char *source, const char *ref,
+                     struct skiff_error **err);
+/* Removes ref (NULL: every name) from the image `source`.  A ref the image does not carry is
+ * an error "<ref>: tag not known".  *removed (may be NULL): the normalised names removed. */
+int skiff_image_untag (struct skiff_store *store, const char *source, const char *ref,
+                       char ***removed, struct skiff_error **err);
+
+struct skiff_image_removal
+{
+  char **untagged; /* normalised names */
+  char **deleted;  /* image IDs (64 hex) */
+  int64_t reclaimed; /* bytes of layers removed */
+};
+void skiff_image_removal_clear (struct skiff_image_removal *r);
+
+/* docker rmi: by name removes that name (and the image with its last name); by ID removes the
+ * image and all its names (more than one name needs force).  Images used by containers are
+ * refused (exit 2); with force, an image used only by stopped containers is untagged but kept
+ * (its layers back those containers).  Layers no image uses any more are removed. */
+int skiff_image_remove (struct skiff_store *store, const char *text, bool force,
+                        struct skiff_image_removal *out, struct skiff_error **err);
+/* Removes unused images: dangling (untagged) ones, or with all every image no container uses. */
+int skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_removal *out,
+                       struct skiff_error **err);
+
+/* `load`: a docker-archive (legacy or Docker 25 layout) or OCI archive (path or "-"), maybe
+ * compressed.  *loaded gets the archive's tags as written ("busybox:latest"), or
+ * "sha256:<id>" for an untagged image.  Nothing is left behind on failure except layers that
+ * were complete (they are garbage-collected by the next rmi/prune). */
+int skiff_image_load_archive (struct skiff_store *store, const char *path, char ***loaded,
+                              struct skiff_error **err);
+
+/* `save`: images (lookup rules) to output (path, or NULL/"-" for stdout) as format
+ * "docker-archive" (default when NULL) or "oci-archive".  An image named on the command line
+ * is saved with that name; one given by ID with all its names. */
+int skiff_image_save (struct skiff_store *store, char *const *images, const char *format,
+                      const char *output, struct skiff_error **err);
+
+/* docker's `image inspect` JSON: with array, a 4-space indented array of all images (docker's
+ * default output); else one compact object (n must be 1), for --format templates. */
+int skiff_image_inspect_json (struct skiff_store *store, struct skiff_image *const *imgs,
+                              size_t n, bool array, char **out, struct skiff_error **err);
+
+/* One `history` row (newest first in the returned list). */
+struct skiff_image_history
+{
+  char *id;         /* 64 hex for the top row, else NULL ("<missing>") */
+  char *created;    /* RFC 3339 or NULL */
+  char *created_by;
+  char *comment;
+  int64_t size;     /* bytes of the layer; 0 for empty_layer rows */
+};
+int skiff_image_history (struct skiff_store *store, const struct skiff_image *img,
+                         struct skiff_image_history **out, size_t *n, struct skiff_error **err);
+void skiff_image_history_free (struct skiff_image_history *h, size_t n);
+
+/* `system check`: every name points to an image, every image has its config and complete
+ * layers, no incomplete layers, no leftovers of dead processes in tmp/.  Each violation is a
+ * line in *problems.  With repair, broken names/images/layers and leftovers are removed and
+ * unused layers garbage-collected. */
+int skiff_image_check (struct skiff_store *store, bool repair, char ***problems,
+                       struct skiff_error **err);

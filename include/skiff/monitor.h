@@ -66,6 +66,10 @@ int skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *
 /* Blocks until the container's monitor, if any, exits (shared flock on monitor.lock). */
 int skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err);
 
+/* Under the container lock: a running or restarting container is marked stopped by the user
+ * (no policy restart; a monitor in its restart backoff gives up).  c->state is re-read. */
+int skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err);
+
 /* docker stop: marks the container manually stopped, sends the stop signal (config, else
  * SIGTERM), waits timeout seconds (< 0: the container's StopTimeout, else 10), then SIGKILL.
  * A container that is not running is fine.  *killed: SIGKILL was needed (may be NULL). */

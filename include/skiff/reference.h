@@ -27,3 +27,6 @@ char *skiff_reference_familiar (const struct skiff_reference *ref);
 bool skiff_reference_is_id (const char *text);
 /* Familiar repository without tag or digest: "busybox", "localhost/x". */
 char *skiff_reference_familiar_name (const struct skiff_reference *ref);
+/* Familiar form of a reference given as text ("docker.io/library/busybox:latest" ->
+ * "busybox:latest"); a copy of text when it does not parse. */
+char *skiff_reference_familiar_text (const char *text);

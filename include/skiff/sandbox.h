@@ -16,6 +16,8 @@ struct skiff_sandbox_config
   const char *workdir;    /* overlay workdir (same fs as upperdir) */
   const char *mergeddir;  /* mount point, created by the caller */
   bool userxattr;         /* rootless overlay: mount with -o userxattr */
+  bool volatile_upper;    /* -o volatile: no sync of the upper layer at unmount (kernel >= 5.10);
+                           * for --rm containers, whose layer is discarded.  Saves ~10 ms. */
 
   /* files bind-mounted over /etc/{hostname,hosts,resolv.conf} when non-NULL */
   const char *hostname_file;

@@ -41,5 +41,7 @@ char *skiff_store_runpath (const struct skiff_store *store, const char *rel);
  * dead processes can be reaped). */
 int skiff_store_mktemp (struct skiff_store *store, const char *prefix, char **out,
                         struct skiff_error **err);
+/* True when the process that made temp dir `name` (a basename under <root>/tmp) still runs. */
+bool skiff_store_temp_alive (const char *name);
 /* Removes temp dirs whose owning process is gone. */
 void skiff_store_reap_temp (struct skiff_store *store);

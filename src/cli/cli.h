@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
 #include "skiff/error.h"
 #include "skiff/store.h"
 
@@ -55,14 +58,43 @@ int skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, cons
 /* Prepares getopt for a fresh parse of a command's argv (optind, opterr). */
 void skiff_cli_getopt_reset (void);
 
+/* --format for list commands (format_rows.c): the tree of a finished row generator, and the
+ * rows printed with skiff_format_print (header_json maps field names to column titles).
+ * Frees rows and the array. */
+yajl_val skiff_cli_gen_tree (yajl_gen g);
+int skiff_cli_format_rows (const char *format, const char *default_table, const char *header_json,
+                           yajl_val *rows, size_t n, struct skiff_error **err);
+
+/* Option help shared by a command and its `image` alias. */
+#define SKIFF_HELP_HISTORY                                                                       \
+  "      --format string   Format the output using the given Go template\n"                    \
+  "  -H, --human           Print sizes and dates in human readable format (default true)\n"    \
+  "      --no-trunc        Don't truncate output\n"                                            \
+  "  -q, --quiet           Only show image IDs\n"
+#define SKIFF_HELP_IMAGES                                                                        \
+  "  -a, --all             Show all images\n"                                                   \
+  "      --digests         Show digests\n"                                                      \
+  "      --format string   Format the output using the given Go template\n"                    \
+  "      --no-trunc        Don't truncate output\n"                                            \
+  "  -q, --quiet           Only show image IDs\n"
+#define SKIFF_HELP_IMPORT                                                                        \
+  "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"           \
+  "  -m, --message string       Set commit message for imported image\n"
+#define SKIFF_HELP_LOAD                                                                          \
+  "  -i, --input string   Read from tar archive file, instead of STDIN\n"                       \
+  "  -q, --quiet          Suppress the load output\n"
+#define SKIFF_HELP_RMI                                                                           \
+  "  -a, --all     Remove all images\n"                                                         \
+  "  -f, --force   Force removal of the image\n"
+#define SKIFF_HELP_SAVE                                                                          \
+  "      --format string   docker-archive (default) or oci-archive\n"                           \
+  "  -o, --output string   Write to a file, instead of STDOUT\n"
+#define SKIFF_HELP_INSPECT                                                                       \
+  "  -f, --format string   Format the output using the given Go template\n"
+
 #define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
 
-/* Docker-style tables (tabwriter minwidth 10, padding 3; first row = headers) (table.c). */
-struct skiff_cli_table;
-struct skiff_cli_table *skiff_cli_table_new (size_t ncols);
-void skiff_cli_table_add (struct skiff_cli_table *t, char *const *cells);
-void skiff_cli_table_print (struct skiff_cli_table *t, FILE *out);
-void skiff_cli_table_free (struct skiff_cli_table *t);
+/* Cell text helpers (cells.c).  Width in runes, as Go's tabwriter counts. */
 size_t skiff_cli_text_width (const char *s);
 /* docker's formatter.Ellipsis: at most max runes, the last one "…" when cut. */
 char *skiff_cli_ellipsis (const char *s, size_t max);
@@ -113,6 +145,12 @@ int skiff_cli_each_container (struct skiff_store *store, char *const *args,
                               int (*fn) (struct skiff_store *, const char *, void *,
                                          struct skiff_error **),
                               void *data);
+/* The same, one child process per argument, all at once (stop: the grace periods overlap).
+ * Output lines come in the order the containers finish. */
+int skiff_cli_each_container_parallel (struct skiff_store *store, char *const *args,
+                                       int (*fn) (struct skiff_store *, const char *, void *,
+                                                  struct skiff_error **),
+                                       void *data);
 /* Flag parsing for commands with only --help: 1 = help, checks at least min_args remain. */
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
                             struct skiff_error **err);
@@ -123,14 +161,28 @@ int skiff_cli_start_container (struct skiff_store *store, struct skiff_container
 
 /* docker's container inspect object (container_json.c); caller frees. */
 char *skiff_cli_container_json (const struct skiff_container *c);
-/* `container inspect` (cmd_inspect.c): containers only. */
+/* `container inspect` (cmd_container_inspect.c): containers only. */
 int skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv,
                                  struct skiff_error **err);
+
+/* The per-argument step of start and restart: load, start, print the argument. */
+int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data,
+                         struct skiff_error **err);
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_image (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

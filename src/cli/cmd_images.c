@@ -1,4 +1,4 @@
-/* skiff images [-a] [-q] [--no-trunc] [--digests] [REPOSITORY[:TAG]] */
+/* skiff images [-a] [-q] [--no-trunc] [--digests] [--format F] [REPOSITORY[:TAG]] */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -7,84 +7,57 @@
 #include "skiff/cleanup.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
+#include "skiff/json.h"
 #include "skiff/reference.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-enum
-{
-  COL_REPO,
-  COL_TAG,
-  COL_DIGEST,
-  COL_ID,
-  COL_CREATED,
-  COL_SIZE,
-  N_COLS
-};
+#define DEFAULT_TABLE "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+#define DIGESTS_TABLE                                                                            \
+  "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
 
 struct images_opts
 {
   bool quiet, no_trunc, digests;
   const char *filter;
+  const char *format;
 };
 
 struct row
 {
-  char *cell[N_COLS];
-  int64_t created; /* ns, for sorting */
+  const struct skiff_image *img;
+  char *repo, *tag, *id;
+  int64_t created_ns; /* for sorting */
+  time_t created;
 };
-
-static const char *const headers[N_COLS]
-    = { "REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE" };
-
-/* docker's tabwriter (minwidth 10, padding 3): every cell but the last is padded to its
- * column's widest cell + 3, at least 10. */
-static void
-print_table (struct row *rows, size_t n, bool digests)
-{
-  size_t width[N_COLS] = { 0 };
-  for (int c = 0; c < N_COLS; c++)
-    {
-      width[c] = strlen (headers[c]);
-      for (size_t i = 0; i < n; i++)
-        if (strlen (rows[i].cell[c]) > width[c])
-          width[c] = strlen (rows[i].cell[c]);
-      width[c] = width[c] + 3 < 10 ? 10 : width[c] + 3;
-    }
-  for (size_t i = 0; i <= n; i++)
-    for (int c = 0; c < N_COLS; c++)
-      {
-        if (c == COL_DIGEST && !digests)
-          continue;
-        const char *text = i == 0 ? headers[c] : rows[i - 1].cell[c];
-        if (c == N_COLS - 1)
-          printf ("%s\n", text);
-        else
-          printf ("%-*s", (int) width[c], text);
-      }
-}
 
 static int
 by_created_desc (const void *a, const void *b)
 {
   const struct row *x = a, *y = b;
-  if (x->created != y->created)
-    return x->created < y->created ? 1 : -1;
-  int c = strcmp (x->cell[COL_REPO], y->cell[COL_REPO]);
-  return c ? c : strcmp (x->cell[COL_TAG], y->cell[COL_TAG]);
+  if (x->created_ns != y->created_ns)
+    return x->created_ns < y->created_ns ? 1 : -1;
+  int c = strcmp (x->repo, y->repo);
+  return c ? c : strcmp (x->tag, y->tag);
 }
 
-/* "busybox" or "busybox:1.0" against a row's familiar repository and tag. */
+/* "busybox", "docker.io/library/busybox" or "busybox:1.0" against a row's familiar repository
+ * and tag: the filter is normalised as a reference; without a tag it matches every tag. */
 static bool
 matches_filter (const char *filter, const char *repo, const char *tag)
 {
   if (filter == NULL)
     return true;
-  const char *colon = strrchr (filter, ':');
-  if (colon && strchr (colon, '/') == NULL)
-    return strlen (repo) == (size_t) (colon - filter) && strncmp (filter, repo, colon - filter) == 0
-           && strcmp (colon + 1, tag) == 0;
-  return strcmp (filter, repo) == 0;
+  struct skiff_reference ref;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_reference_parse (filter, &ref, &e) < 0)
+    return false;
+  const char *slash = strrchr (filter, '/');
+  bool has_tag = strchr (slash ? slash : filter, ':') != NULL;
+  _cleanup_free_ char *want = skiff_reference_familiar_name (&ref);
+  bool r = strcmp (want, repo) == 0 && (!has_tag || (ref.tag && strcmp (ref.tag, tag) == 0));
+  skiff_reference_clear (&ref);
+  return r;
 }
 
 static void
@@ -93,16 +66,14 @@ add_row (struct row **rows, size_t *n, const struct skiff_image *img, const char
 {
   struct timespec ts = { 0 };
   skiff_time_parse (img->created ? img->created : "", &ts);
-  _cleanup_free_ char *ago = skiff_human_duration (time (NULL) - ts.tv_sec);
   *rows = xrealloc (*rows, (*n + 1) * sizeof **rows);
   struct row *r = &(*rows)[(*n)++];
-  r->created = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-  r->cell[COL_REPO] = xstrdup (repo);
-  r->cell[COL_TAG] = xstrdup (tag);
-  r->cell[COL_DIGEST] = xstrdup ("<none>");
-  r->cell[COL_ID] = o->no_trunc ? xasprintf ("sha256:%s", img->id) : xstrndup (img->id, 12);
-  r->cell[COL_CREATED] = ts.tv_sec ? xasprintf ("%s ago", ago) : xstrdup ("N/A");
-  r->cell[COL_SIZE] = skiff_human_size (img->size);
+  r->img = img;
+  r->created = ts.tv_sec;
+  r->created_ns = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+  r->repo = xstrdup (repo);
+  r->tag = xstrdup (tag);
+  r->id = o->no_trunc ? xasprintf ("sha256:%s", img->id) : xstrndup (img->id, 12);
 }
 
 static void
@@ -125,6 +96,52 @@ image_rows (struct row **rows, size_t *n, const struct skiff_image *img,
     }
 }
 
+static const char header_json[]
+    = "{\"Containers\":\"CONTAINERS\",\"CreatedAt\":\"CREATED AT\",\"CreatedSince\":"
+      "\"CREATED\",\"Digest\":\"DIGEST\",\"ID\":\"IMAGE ID\",\"Repository\":\"REPOSITORY\","
+      "\"SharedSize\":\"SHARED SIZE\",\"Size\":\"SIZE\",\"Tag\":\"TAG\",\"UniqueSize\":"
+      "\"UNIQUE SIZE\",\"VirtualSize\":\"VIRTUAL SIZE\"}";
+
+/* One row as the object docker's templates see ({{.Repository}}, {{json .}}...). */
+static yajl_val
+row_object (const struct row *r)
+{
+  yajl_gen g = skiff_json_gen_new (false);
+  _cleanup_free_ char *ago = skiff_human_duration (time (NULL) - r->created);
+  _cleanup_free_ char *since = r->created ? xasprintf ("%s ago", ago) : xstrdup ("N/A");
+  _cleanup_free_ char *size = skiff_human_size (r->img->size);
+  char at[64] = "";
+  struct tm tm;
+  if (gmtime_r (&r->created, &tm))
+    strftime (at, sizeof at, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+  yajl_gen_map_open (g);
+  skiff_json_gen_key_string (g, "Containers", "N/A");
+  skiff_json_gen_key_string (g, "CreatedAt", at);
+  skiff_json_gen_key_string (g, "CreatedSince", since);
+  skiff_json_gen_key_string (g, "Digest", "<none>");
+  skiff_json_gen_key_string (g, "ID", r->id);
+  skiff_json_gen_key_string (g, "Repository", r->repo);
+  skiff_json_gen_key_string (g, "SharedSize", "N/A");
+  skiff_json_gen_key_string (g, "Size", size);
+  skiff_json_gen_key_string (g, "Tag", r->tag);
+  skiff_json_gen_key_string (g, "UniqueSize", "N/A");
+  skiff_json_gen_key_string (g, "VirtualSize", size);
+  yajl_gen_map_close (g);
+  yajl_val v = skiff_cli_gen_tree (g);
+  yajl_gen_free (g);
+  return v;
+}
+
+static int
+print_rows (struct row *rows, size_t n, const struct images_opts *o, struct skiff_error **err)
+{
+  yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
+  for (size_t i = 0; i < n; i++)
+    objs[i] = row_object (&rows[i]);
+  return skiff_cli_format_rows (o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE,
+                                header_json, objs, n, err);
+}
+
 static int
 list_images (struct skiff_store *store, const struct images_opts *o, struct skiff_error **err)
 {
@@ -138,20 +155,27 @@ list_images (struct skiff_store *store, const struct images_opts *o, struct skif
     image_rows (&rows, &n, list[i], o);
   if (n > 0)
     qsort (rows, n, sizeof *rows, by_created_desc);
-  if (o->quiet)
+  if (o->quiet && o->format == NULL)
     {
+      _cleanup_strv_ char **seen = NULL;
       for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp (rows[i].cell[COL_ID], rows[i - 1].cell[COL_ID]) != 0)
-          printf ("%s\n", rows[i].cell[COL_ID]);
+        if (!skiff_strv_contains (seen, rows[i].id))
+          {
+            printf ("%s\n", rows[i].id);
+            skiff_strv_push (&seen, rows[i].id);
+          }
     }
   else
-    print_table (rows, n, o->digests);
+    r = print_rows (rows, n, o, err);
   for (size_t i = 0; i < n; i++)
-    for (int c = 0; c < N_COLS; c++)
-      free (rows[i].cell[c]);
+    {
+      free (rows[i].repo);
+      free (rows[i].tag);
+      free (rows[i].id);
+    }
   free (rows);
   skiff_image_list_free (list);
-  return 0;
+  return r;
 }
 
 int
@@ -161,12 +185,14 @@ cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   {
     OPT_NO_TRUNC = 256,
     OPT_DIGESTS,
+    OPT_FORMAT,
   };
   static const struct option opts[] = {
     { "all", no_argument, NULL, 'a' },
     { "quiet", no_argument, NULL, 'q' },
     { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
     { "digests", no_argument, NULL, OPT_DIGESTS },
+    { "format", required_argument, NULL, OPT_FORMAT },
     SKIFF_CLI_HELP_OPTION,
     { NULL, 0, NULL, 0 },
   };
@@ -186,6 +212,9 @@ cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
         break;
       case OPT_DIGESTS:
         o.digests = true;
+        break;
+      case OPT_FORMAT:
+        o.format = optarg;
         break;
       case 'h':
         return skiff_cli_help (cli);

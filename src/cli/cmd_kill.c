@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
-#include "skiff/lock.h"
 #include "skiff/monitor.h"
 
 static int
@@ -17,17 +16,9 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
   if (r < 0)
     return r;
   /* the user's kill: a restart policy does not bring it back (docker) */
-  int lock = skiff_container_lock (c, err);
-  if (lock < 0)
-    return lock;
-  if ((r = skiff_container_state_reload (c, err)) == 0 && (r = skiff_monitor_kill (c, text, sig, err)) == 0
-      && (sig == SIGKILL || sig == SIGTERM))
-    {
-      c->state.manually_stopped = true;
-      r = skiff_container_state_write (c, true, err);
-    }
-  skiff_lock_release (lock);
-  if (r == 0)
+  if ((sig == SIGKILL || sig == SIGTERM) && (r = skiff_monitor_mark_stopped (c, err)) < 0)
+    return r;
+  if ((r = skiff_monitor_kill (c, text, sig, err)) == 0)
     printf ("%s\n", text);
   return r;
 }

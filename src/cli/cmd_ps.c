@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
-#include "skiff/format.h"
 #include "skiff/humanize.h"
 #include "skiff/json.h"
 #include "skiff/strv.h"
@@ -180,6 +179,20 @@ labels_text (char *const *labels)
   return skiff_strv_join (parts, ",");
 }
 
+/* Go's time.Time.String() for a whole second, in local time: "2006-01-02 15:04:05 -0700 MST". */
+static char *
+go_time_string (const char *rfc3339)
+{
+  struct timespec ts = { 0 };
+  struct tm tm;
+  char buf[64];
+  skiff_time_parse (rfc3339 ? rfc3339 : "", &ts);
+  if (localtime_r (&ts.tv_sec, &tm) == NULL
+      || strftime (buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z %Z", &tm) == 0)
+    return xstrdup ("");
+  return xstrdup (buf);
+}
+
 /* The object docker's templates see ({{.ID}}, {{.Status}}, {{json .}}...). */
 static yajl_val
 row_object (const struct skiff_container *c, const struct ps_opts *o, time_t now)
@@ -194,12 +207,7 @@ row_object (const struct skiff_container *c, const struct ps_opts *o, time_t now
   _cleanup_free_ char *running_for = xasprintf ("%s ago", age);
   _cleanup_free_ char *status = status_text (&c->state, now);
   _cleanup_free_ char *labels = labels_text (cfg->labels);
-  struct timespec ts = { 0 };
-  skiff_time_parse (cfg->created, &ts);
-  char at[64] = "";
-  struct tm tm;
-  if (gmtime_r (&ts.tv_sec, &tm))
-    strftime (at, sizeof at, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+  _cleanup_free_ char *at = go_time_string (cfg->created);
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "Command", quoted);
@@ -210,18 +218,14 @@ row_object (const struct skiff_container *c, const struct ps_opts *o, time_t now
   skiff_json_gen_key_string (g, "LocalVolumes", "0");
   skiff_json_gen_key_string (g, "Mounts", "");
   skiff_json_gen_key_string (g, "Names", cfg->name);
-  skiff_json_gen_key_string (g, "Networks", "");
+  skiff_json_gen_key_string (g, "Networks", "none");
   skiff_json_gen_key_string (g, "Ports", "");
   skiff_json_gen_key_string (g, "RunningFor", running_for);
   skiff_json_gen_key_string (g, "Size", "0B");
   skiff_json_gen_key_string (g, "State", skiff_container_state_word (&c->state));
   skiff_json_gen_key_string (g, "Status", status);
   yajl_gen_map_close (g);
-  _cleanup_free_ char *text = skiff_json_gen_finish (g, NULL);
-  yajl_val v = NULL;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  skiff_json_parse (text, "ps row", &v, &e);
-  return v;
+  return skiff_cli_gen_tree (g);
 }
 
 static int
@@ -281,26 +285,12 @@ print_list (struct skiff_container **list, size_t n, const struct ps_opts *o,
         "\"Image\":\"IMAGE\",\"Labels\":\"LABELS\",\"LocalVolumes\":\"LOCAL VOLUMES\","
         "\"Mounts\":\"MOUNTS\",\"Names\":\"NAMES\",\"Networks\":\"NETWORKS\",\"Ports\":\"PORTS\","
         "\"RunningFor\":\"CREATED\",\"Size\":\"SIZE\",\"State\":\"STATE\",\"Status\":\"STATUS\"}";
-  if (o->quiet && o->format == NULL)
-    {
-      for (size_t i = 0; i < n; i++)
-        printf ("%.*s\n", o->no_trunc ? SKIFF_CONTAINER_ID_LEN : SKIFF_CONTAINER_SHORT_ID_LEN,
-                list[i]->config.id);
-      return 0;
-    }
-  _cleanup_yajl_val_ yajl_val header = NULL;
-  int r = skiff_json_parse (header_json, "ps header", &header, err);
-  if (r < 0)
-    return r;
   time_t now = time (NULL);
-  yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
+  yajl_val *rows = xzalloc ((n + 1) * sizeof *rows);
   for (size_t i = 0; i < n; i++)
-    objs[i] = row_object (list[i], o, now);
-  r = skiff_format_print (stdout, o->format, DEFAULT_TABLE, header, objs, n, err);
-  for (size_t i = 0; i < n; i++)
-    yajl_tree_free (objs[i]);
-  free (objs);
-  return r;
+    rows[i] = row_object (list[i], o, now);
+  return skiff_cli_format_rows (o->quiet ? "{{.ID}}" : o->format, DEFAULT_TABLE, header_json, rows,
+                                n, err);
 }
 
 int

@@ -56,14 +56,7 @@ kill_running (struct skiff_store *store, const char *text)
   if (skiff_cli_load_container (store, text, &c, &e) == 0
       && (c->state.status == SKIFF_CONTAINER_RUNNING || c->state.status == SKIFF_CONTAINER_RESTARTING))
     {
-      int lock = skiff_container_lock (c, &e);
-      if (lock >= 0 && skiff_container_state_reload (c, &e) == 0)
-        {
-          c->state.manually_stopped = true;
-          skiff_container_state_write (c, true, &e);
-        }
-      if (lock >= 0)
-        skiff_lock_release (lock);
+      skiff_monitor_mark_stopped (c, &e);
       if (c->state.status == SKIFF_CONTAINER_RUNNING)
         skiff_monitor_kill (c, text, SIGKILL, &e);
       skiff_monitor_wait_exit (store, c, 30000, NULL, &e);

@@ -10,7 +10,9 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/image.h"
+#include "skiff/log.h"
 #include "skiff/monitor.h"
+#include "skiff/sandbox.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -46,7 +48,17 @@ start_and_wait (struct skiff_store *store, struct skiff_container *c,
         return skiff_error_make (err, errno, "waitpid %d", (int) pid);
       }
   skiff_cli_sig_proxy_stop ();
-  return skiff_container_finish (store, c, status, err);
+  /* The container's own status matters more than our bookkeeping: a failure to record it is
+   * a warning, not a replacement of the exit code. */
+  struct skiff_error *fin_err = NULL;
+  int code = skiff_container_finish (store, c, status, &fin_err);
+  if (code < 0)
+    {
+      log_warn ("%s", fin_err->msg);
+      skiff_error_free (fin_err);
+      return skiff_sandbox_exit_code (status);
+    }
+  return code;
 }
 
 /* Foreground -t: under a monitor with our terminal attached, so the detach keys can leave it

@@ -65,8 +65,9 @@ skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
   return skiff_monitor_launch (store, c, lower, err);
 }
 
-static int
-start_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
+int
+skiff_cli_start_one (struct skiff_store *store, const char *text, void *data,
+                     struct skiff_error **err)
 {
   _cleanup_container_ struct skiff_container *c = NULL;
   int r = skiff_cli_load_container (store, text, &c, err);
@@ -110,5 +111,5 @@ cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
     return r;
   if (o.attach || o.interactive)
     return start_attached (store, &o, argv + optind, err);
-  return skiff_cli_each_container (store, argv + optind, start_one, NULL);
+  return skiff_cli_each_container (store, argv + optind, skiff_cli_start_one, NULL);
 }

@@ -85,17 +85,7 @@ cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
     return skiff_cli_help (cli);
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
-  return skiff_cli_each_container (store, argv + optind, stop_one, &o);
-}
-
-static int
-start_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
-{
-  _cleanup_container_ struct skiff_container *c = NULL;
-  int r = skiff_cli_load_container (store, text, &c, err);
-  if (r == 0 && (r = skiff_cli_start_container (store, c, err)) == 0)
-    printf ("%s\n", text);
-  return r;
+  return skiff_cli_each_container_parallel (store, argv + optind, stop_one, &o);
 }
 
 int
@@ -109,9 +99,9 @@ cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
   /* all stops first, from outside the user namespace; the starts need to be inside it */
-  int status = skiff_cli_each_container (store, argv + optind, stop_one, &o);
+  int status = skiff_cli_each_container_parallel (store, argv + optind, stop_one, &o);
   if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
-  int s2 = skiff_cli_each_container (store, argv + optind, start_one, NULL);
+  int s2 = skiff_cli_each_container (store, argv + optind, skiff_cli_start_one, NULL);
   return status ? status : s2;
 }

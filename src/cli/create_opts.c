@@ -235,8 +235,14 @@ create_record (struct skiff_store *store, const struct skiff_cli_create_opts *o,
       r = skiff_container_create (store, &cfg, &copts, out, err);
     }
   skiff_container_config_clear (&cfg);
-  if (r == 0 && o->cidfile)
-    r = skiff_container_cidfile_write (o->cidfile, (*out)->config.id, err);
+  if (r == 0 && o->cidfile
+      && (r = skiff_container_cidfile_write (o->cidfile, (*out)->config.id, err)) < 0)
+    {
+      struct skiff_error *ignored = NULL;
+      if (skiff_container_remove (store, *out, &ignored) < 0)
+        skiff_error_free (ignored);
+      skiff_container_freep (out);
+    }
   return r;
 }
 

@@ -1,10 +1,15 @@
 /* Helpers for commands that take container arguments. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/strv.h"
+#include "skiff/xalloc.h"
 
 int
 skiff_cli_load_container (struct skiff_store *store, const char *text,
@@ -52,4 +57,46 @@ skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least %zu argument%s.",
                                   cli->command->name, min_args, min_args == 1 ? "" : "s");
   return 0;
+}
+
+int
+skiff_cli_each_container_parallel (struct skiff_store *store, char *const *args,
+                                   int (*fn) (struct skiff_store *, const char *, void *,
+                                              struct skiff_error **),
+                                   void *data)
+{
+  if (args[0] == NULL || args[1] == NULL)
+    return skiff_cli_each_container (store, args, fn, data);
+  fflush (stdout);
+  fflush (stderr);
+  size_t n = skiff_strv_len (args);
+  pid_t *kids = xzalloc (n * sizeof *kids);
+  int status = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      kids[i] = fork ();
+      if (kids[i] == 0)
+        {
+          char *one[] = { args[i], NULL };
+          int st = skiff_cli_each_container (store, one, fn, data);
+          fflush (stdout);
+          _exit (st);
+        }
+      if (kids[i] < 0) /* no more processes: do this one here */
+        {
+          char *one[] = { args[i], NULL };
+          int st = skiff_cli_each_container (store, one, fn, data);
+          status = status ? status : st;
+        }
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      int st = 0;
+      while (kids[i] > 0 && waitpid (kids[i], &st, 0) < 0 && errno == EINTR)
+        ;
+      if (kids[i] > 0 && st != 0 && status == 0)
+        status = WIFEXITED (st) ? WEXITSTATUS (st) : 1;
+    }
+  free (kids);
+  return status;
 }

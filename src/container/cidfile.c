@@ -33,7 +33,7 @@ skiff_container_cidfile_write (const char *path, const char *id, struct skiff_er
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
   size_t len = strlen (id);
-  if (write (fd, id, len) != (ssize_t) len)
+  if (write (fd, id, len) != (ssize_t)len)
     return skiff_error_make (err, errno ? errno : EIO, "write %s", path);
   return 0;
 }
@@ -41,5 +41,5 @@ skiff_container_cidfile_write (const char *path, const char *id, struct skiff_er
 void
 skiff_container_cidfile_abort (const char *path)
 {
-  (void) unlink (path);
+  (void)unlink (path);
 }

@@ -48,7 +48,7 @@ skiff_container_resolv_conf (const char *host_text)
   while (*p)
     {
       const char *nl = strchr (p, '\n');
-      size_t len = nl ? (size_t) (nl - p) : strlen (p);
+      size_t len = nl ? (size_t)(nl - p) : strlen (p);
       if (!is_loopback_nameserver (p, len))
         {
           have_ns = have_ns || is_nameserver (p, len);

@@ -32,7 +32,7 @@ skiff_container_new_id (char out[SKIFF_CONTAINER_ID_LEN + 1], struct skiff_error
                 continue;
               return skiff_error_make (err, errno, "getrandom");
             }
-          got += (size_t) n;
+          got += (size_t)n;
         }
       for (size_t i = 0; i < sizeof buf; i++)
         {

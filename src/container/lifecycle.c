@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "record-internal.h"
 #include "skiff/cleanup.h"
@@ -25,8 +26,8 @@ container_dir (struct skiff_store *store, const char *id)
 char *
 skiff_container_merged_dir (struct skiff_store *store, const char *id)
 {
-  _cleanup_free_ char *rel = xasprintf ("containers/%s/merged", id);
-  return skiff_store_runpath (store, rel);
+  (void)id; /* one mount point serves all: each container mounts in its own namespace */
+  return skiff_store_runpath (store, "rootfs");
 }
 
 static int
@@ -45,7 +46,8 @@ populate (struct skiff_container *c, bool durable, struct skiff_error **err)
   unsigned flags = durable ? SKIFF_WRITE_DURABLE : 0;
   int r;
   /* upper/ becomes the rootfs root's inode: 0755 like an image root. */
-  if ((r = make_dir (c->dir, "upper", 0755, err)) < 0 || (r = make_dir (c->dir, "work", 0700, err)) < 0)
+  if ((r = make_dir (c->dir, "upper", 0755, err)) < 0
+      || (r = make_dir (c->dir, "work", 0700, err)) < 0)
     return r;
   r = skiff_container_write_etc_files (c->dir, c->config.hostname, "/etc/resolv.conf", err);
   if (r < 0)
@@ -55,8 +57,9 @@ populate (struct skiff_container *c, bool durable, struct skiff_error **err)
   r = skiff_fs_write_atomic (cfg_path, json, strlen (json), 0600, flags, err);
   if (r < 0)
     return r;
+  /* No state.json yet: a container without one is "created" (saves a write per run). */
   c->state.status = SKIFF_CONTAINER_CREATED;
-  return skiff_container_state_save (c, durable, err);
+  return 0;
 }
 
 static int
@@ -130,8 +133,8 @@ skiff_container_load (struct skiff_store *store, const char *id, struct skiff_co
   int r = skiff_container_config_from_json (cfg_path, &c->config, err);
   if (r < 0)
     return r;
-  r = skiff_container_state_from_json (st_path, &c->state, err);
-  if (r < 0)
+  if (skiff_fs_exists (st_path)
+      && (r = skiff_container_state_from_json (st_path, &c->state, err)) < 0)
     return r;
   skiff_container_state_check (&c->state);
   *out = steal_ptr (&c);
@@ -171,10 +174,15 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
   /* Name first: a crash afterwards leaves an unnamed record rather than a name that cannot be
    * reused (try_reserve also reclaims links whose container dir is gone). */
   skiff_container_name_release (store, c->config.name, c->config.id);
+  skiff_container_cgroup_remove (c);
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
   _cleanup_free_ char *run = skiff_store_runpath (store, rel);
-  int r = skiff_fs_rm_rf (run, err);
-  if (r < 0)
-    return r;
+  /* Runtime files of the container, if any (usually none: a cheap failed rmdir). */
+  if (rmdir (run) < 0 && errno != ENOENT)
+    {
+      int r = skiff_fs_rm_rf (run, err);
+      if (r < 0)
+        return r;
+    }
   return skiff_fs_rm_rf (c->dir, err);
 }

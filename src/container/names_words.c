@@ -1,6 +1,8 @@
 /* Word lists for automatic container names, "<adjective>_<surname>" in docker's style. */
 #include "naming-internal.h"
 
+/* clang-format off */
+
 const char *const skiff_name_adjectives[] = {
   "admiring",   "adoring",     "affectionate", "agile",      "amazing",    "angry",
   "awesome",    "beautiful",   "blissful",     "bold",       "boring",     "brave",
@@ -63,3 +65,4 @@ const char *const skiff_name_surnames[] = {
   "yonath",     "zhukovsky",
   0,
 };
+/* clang-format on */

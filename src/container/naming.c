@@ -50,8 +50,8 @@ random_below (unsigned n)
 {
   unsigned r = 0;
   /* GRND_NONBLOCK: a name needs no cryptographic quality; fall back to the clock. */
-  if (getrandom (&r, sizeof r, GRND_NONBLOCK) != (ssize_t) sizeof r)
-    r = (unsigned) getpid () * 2654435761u ^ (unsigned) time (NULL);
+  if (getrandom (&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+    r = (unsigned)getpid () * 2654435761u ^ (unsigned)time (NULL);
   return r % n;
 }
 
@@ -170,5 +170,5 @@ skiff_container_name_release (struct skiff_store *store, const char *name, const
     return;
   target[n] = '\0';
   if (strcmp (target, id) == 0)
-    (void) unlink (path);
+    (void)unlink (path);
 }

@@ -86,11 +86,16 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
     const char *key;
     char **dst;
   } strs[] = {
-    { "Id", &cfg->id },           { "Name", &cfg->name },
-    { "Created", &cfg->created }, { "Image", &cfg->image_id },
-    { "ImageName", &cfg->image_name }, { "WorkingDir", &cfg->workdir },
-    { "User", &cfg->user },       { "Hostname", &cfg->hostname },
-    { "ContainerIDFile", &cfg->cidfile }, { "StopSignal", &cfg->stop_signal },
+    { "Id", &cfg->id },
+    { "Name", &cfg->name },
+    { "Created", &cfg->created },
+    { "Image", &cfg->image_id },
+    { "ImageName", &cfg->image_name },
+    { "WorkingDir", &cfg->workdir },
+    { "User", &cfg->user },
+    { "Hostname", &cfg->hostname },
+    { "ContainerIDFile", &cfg->cidfile },
+    { "StopSignal", &cfg->stop_signal },
     { "RestartPolicy", &cfg->restart_policy },
   };
   for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)

@@ -20,9 +20,8 @@ strv_extend (char ***v, char *const *more)
 
 int
 skiff_container_build_argv (char *const *image_entrypoint, char *const *image_cmd,
-                            const char *user_entrypoint, char *const *user_args,
-                            char ***argv_out, char ***entrypoint_out, char ***cmd_out,
-                            struct skiff_error **err)
+                            const char *user_entrypoint, char *const *user_args, char ***argv_out,
+                            char ***entrypoint_out, char ***cmd_out, struct skiff_error **err)
 {
   _cleanup_strv_ char **ep = NULL;
   _cleanup_strv_ char **cmd = NULL;
@@ -95,15 +94,14 @@ env_file_line (const char *path, char *line, char *const *envp, char ***env,
   if (*line == '\0' || *line == '#')
     return 0;
   char *eq = strchr (line, '=');
-  size_t klen = eq ? (size_t) (eq - line) : strlen (line);
+  size_t klen = eq ? (size_t)(eq - line) : strlen (line);
   if (klen == 0)
-    return skiff_error_make_status (err, 125, 0,
-                                    "invalid env file (%s): no variable name on line '%s'", path,
-                                    line);
+    return skiff_error_make_status (
+        err, 125, 0, "invalid env file (%s): no variable name on line '%s'", path, line);
   if (strcspn (line, " \t") < klen)
     return skiff_error_make_status (err, 125, 0,
                                     "invalid env file (%s): variable '%.*s' contains whitespaces",
-                                    path, (int) klen, line);
+                                    path, (int)klen, line);
   if (eq)
     skiff_strv_push (env, line);
   else
@@ -116,8 +114,8 @@ env_file_line (const char *path, char *line, char *const *envp, char ***env,
 }
 
 int
-skiff_container_env_file_parse (const char *path, const char *text, char *const *envp,
-                                char ***env, struct skiff_error **err)
+skiff_container_env_file_parse (const char *path, const char *text, char *const *envp, char ***env,
+                                struct skiff_error **err)
 {
   _cleanup_free_ char *copy = xstrdup (text);
   char *p = copy;
@@ -155,7 +153,7 @@ static size_t
 key_len (const char *entry)
 {
   const char *eq = strchr (entry, '=');
-  return eq ? (size_t) (eq - entry) : strlen (entry);
+  return eq ? (size_t)(eq - entry) : strlen (entry);
 }
 
 static ssize_t
@@ -163,7 +161,7 @@ find_key (char *const *v, size_t n, const char *key, size_t klen)
 {
   for (size_t i = 0; i < n; i++)
     if (v[i] && key_len (v[i]) == klen && strncmp (v[i], key, klen) == 0)
-      return (ssize_t) i;
+      return (ssize_t)i;
   return -1;
 }
 
@@ -223,13 +221,12 @@ int
 skiff_container_workdir (const char *user_workdir, const char *image_workdir, char **out,
                          struct skiff_error **err)
 {
-  const char *w = user_workdir && *user_workdir ? user_workdir
+  const char *w = user_workdir && *user_workdir     ? user_workdir
                   : image_workdir && *image_workdir ? image_workdir
                                                     : "/";
   if (*w != '/')
     return skiff_error_make_status (
-        err, 125, 0, "the working directory '%s' is invalid, it needs to be an absolute path",
-        w);
+        err, 125, 0, "the working directory '%s' is invalid, it needs to be an absolute path", w);
   *out = xstrdup (w);
   return 0;
 }

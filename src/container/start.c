@@ -2,7 +2,12 @@
  * parent of the container's PID 1: the CLI in the foreground, later a per-container monitor. */
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "record-internal.h"
 #include "skiff/cleanup.h"
@@ -25,6 +30,8 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->hosts_file = paths[3];
   sc->resolv_file = paths[4];
   sc->userxattr = opts->userxattr;
+  /* A --rm layer is thrown away: skip overlay's sync of it when the mount goes away. */
+  sc->volatile_upper = c->config.auto_remove;
   sc->hostname = c->config.hostname;
   sc->argv = c->config.argv;
   sc->env = c->config.env;
@@ -40,6 +47,80 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->parent_death_signal = opts->parent_death_signal;
 }
 
+/* The top-most layer's entry for rel, or false when no layer has it. */
+static bool
+lower_stat (char *const *lowerdirs, const char *rel, struct stat *st)
+{
+  for (size_t i = 0; lowerdirs && lowerdirs[i]; i++)
+    {
+      _cleanup_free_ char *p = skiff_path_join (lowerdirs[i], rel);
+      if (lstat (p, st) == 0)
+        return true;
+    }
+  return false;
+}
+
+/* Makes upper/etc like the image's /etc (owner, mode), as a copy-up would. */
+static bool
+make_upper_etc (const char *etc, const struct stat *lower_etc)
+{
+  mode_t mode = lower_etc->st_mode & 07777;
+  if (mkdir (etc, mode) < 0)
+    return errno == EEXIST;
+  struct stat now;
+  /* Only fix what mkdir did not already get right (umask, owner): each is a journaled op. */
+  if (stat (etc, &now) < 0
+      || ((now.st_uid != lower_etc->st_uid || now.st_gid != lower_etc->st_gid)
+          && chown (etc, lower_etc->st_uid, lower_etc->st_gid) < 0)
+      || ((now.st_mode & 07777) != mode && chmod (etc, mode) < 0))
+    {
+      rmdir (etc);
+      return false;
+    }
+  return true;
+}
+
+/* Gives the sandbox's bind mounts of /etc/{hostname,hosts,resolv.conf} a target without an
+ * overlay copy-up of /etc: where the image has no regular file there, the container dir's
+ * file is hard-linked into upper/etc (a link allocates no inode, and inode churn is what
+ * makes run --rm slow on ext4).  A later commit/export must leave these out, as docker leaves
+ * its mount points empty.  Best effort: the sandbox creates what is still missing. */
+static void
+precreate_etc_targets (const char *dir, const char *upper, char *const *lowerdirs)
+{
+  static const char *const names[] = { "hostname", "hosts", "resolv.conf" };
+  struct stat etc_st, st;
+  if (!lower_stat (lowerdirs, "etc", &etc_st) || !S_ISDIR (etc_st.st_mode))
+    return; /* no /etc, or a symlink: leave it to the sandbox */
+  _cleanup_free_ char *etc = skiff_path_join (upper, "etc");
+  bool have_etc = false;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    {
+      _cleanup_free_ char *rel = xasprintf ("etc/%s", names[i]);
+      if (lower_stat (lowerdirs, rel, &st) && (S_ISREG (st.st_mode) || S_ISDIR (st.st_mode)))
+        continue; /* a file to mount over as it is (or a directory: the sandbox reports it) */
+      if (!have_etc && !(have_etc = make_upper_etc (etc, &etc_st)))
+        return;
+      _cleanup_free_ char *src = skiff_path_join (dir, names[i]);
+      _cleanup_free_ char *target = skiff_path_join (upper, rel);
+      if (link (src, target) < 0 && errno != EEXIST)
+        {
+          int fd = open (target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+          if (fd >= 0)
+            close (fd);
+        }
+    }
+}
+
+/* The shared mount point exists after the first start: one failed mkdir, no new inode. */
+static int
+make_merged_dir (const char *merged, struct skiff_error **err)
+{
+  if (mkdir (merged, 0700) == 0 || errno == EEXIST)
+    return 0;
+  return skiff_fs_mkdir_p (merged, 0700, err);
+}
+
 static int
 spawn_locked (struct skiff_store *store, struct skiff_container *c,
               const struct skiff_container_start_opts *opts, pid_t *pid, struct skiff_error **err)
@@ -53,7 +134,8 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
 
-  int r = skiff_fs_mkdir_p (merged, 0700, err);
+  precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
+  int r = make_merged_dir (merged, err);
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);
   for (int i = 0; i < 5; i++)
@@ -71,10 +153,18 @@ skiff_container_start (struct skiff_store *store, struct skiff_container *c,
     return lock;
   int r;
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
-    r = skiff_error_make_status (err, 125, 0, "container %s is already running",
-                                 c->config.name);
+    r = skiff_error_make_status (err, 125, 0, "container %s is already running", c->config.name);
   else
     r = spawn_locked (store, c, opts, pid, err);
+  /* Placed after the exec (the sandbox has no hook before it yet): what PID 1 forks from now
+   * on is inside. */
+  if (r == 0 && (r = skiff_container_cgroup_join (c, *pid, err)) < 0)
+    {
+      kill (*pid, SIGKILL);
+      while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      skiff_container_cgroup_remove (c);
+    }
   /* Ephemeral --rm containers skip fsync: they vanish when the process exits anyway. */
   if (r == 0)
     r = skiff_container_mark_running (c, *pid, !c->config.auto_remove, err);
@@ -101,6 +191,7 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
     }
   _cleanup_free_ char *cfg_path = skiff_path_join (c->dir, "config.json");
   int r = 0;
+  skiff_container_cgroup_remove (c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
   else if (c->config.auto_remove)

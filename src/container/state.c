@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,7 +16,6 @@
 #include "skiff/fs.h"
 #include "skiff/humanize.h"
 #include "skiff/json.h"
-#include "skiff/lock.h"
 #include "skiff/xalloc.h"
 
 static const char *const status_names[] = {
@@ -29,7 +29,7 @@ static const char *const status_names[] = {
 const char *
 skiff_container_status_name (enum skiff_container_status s)
 {
-  if ((size_t) s < sizeof status_names / sizeof status_names[0])
+  if ((size_t)s < sizeof status_names / sizeof status_names[0])
     return status_names[s];
   return "unknown";
 }
@@ -57,7 +57,7 @@ skiff_container_state_to_json (const struct skiff_container_state *st)
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "Status", skiff_container_status_name (st->status));
   skiff_json_gen_key_int (g, "Pid", st->pid);
-  skiff_json_gen_key_int (g, "PidStartTime", (int64_t) st->pid_start);
+  skiff_json_gen_key_int (g, "PidStartTime", (int64_t)st->pid_start);
   skiff_json_gen_key_int (g, "ExitCode", st->exit_code);
   skiff_json_gen_key_string (g, "StartedAt", st->started_at);
   skiff_json_gen_key_string (g, "FinishedAt", st->finished_at);
@@ -98,10 +98,10 @@ skiff_container_state_from_json (const char *path, struct skiff_container_state 
   st->status = SKIFF_CONTAINER_CREATED;
   for (size_t i = 0; status && i < sizeof status_names / sizeof status_names[0]; i++)
     if (strcmp (status, status_names[i]) == 0)
-      st->status = (enum skiff_container_status) i;
-  st->pid = (pid_t) pid;
-  st->pid_start = (unsigned long long) start;
-  st->exit_code = (int) code;
+      st->status = (enum skiff_container_status)i;
+  st->pid = (pid_t)pid;
+  st->pid_start = (unsigned long long)start;
+  st->exit_code = (int)code;
   return 0;
 }
 
@@ -109,7 +109,7 @@ unsigned long long
 skiff_container_pid_start_time (pid_t pid)
 {
   char path[64], buf[1024];
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;
@@ -177,6 +177,7 @@ skiff_container_state_save (struct skiff_container *c, bool durable, struct skif
                                 err);
 }
 
+/* flock on the container directory itself: no lock file to create and remove per run. */
 int
 skiff_container_state_write (struct skiff_container *c, bool durable, struct skiff_error **err)
 {
@@ -208,8 +209,17 @@ skiff_container_state_reload (struct skiff_container *c, struct skiff_error **er
 int
 skiff_container_lock (const struct skiff_container *c, struct skiff_error **err)
 {
-  _cleanup_free_ char *path = skiff_path_join (c->dir, "lock");
-  return skiff_lock_acquire (path, SKIFF_LOCK_EXCLUSIVE, err);
+  int fd = open (c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return skiff_error_make (err, errno, "open %s", c->dir);
+  while (flock (fd, LOCK_EX) < 0)
+    if (errno != EINTR)
+      {
+        int e = errno;
+        close (fd);
+        return skiff_error_make (err, e, "flock %s", c->dir);
+      }
+  return fd;
 }
 
 int

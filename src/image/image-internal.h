@@ -58,13 +58,49 @@ struct skiff_layer_info
 int skiff_layer_unpack_fd (int fd, const char *what, const char *dir, bool rootless,
                            const char *expected_diff_id, struct skiff_layer_info *info,
                            struct skiff_error **err);
+struct archive;
+struct skiff_layer_unpack
+{
+  const char *what;
+  bool rootless;
+  const char *expected_diff_id;     /* may be NULL */
+  const char *expected_blob_digest; /* sha256 of the stored bytes; may be NULL */
+};
+/* The general form: reads from fd, or (container non-NULL) from the current entry of an
+ * enclosing archive. */
+int skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_unpack *opts,
+                        const char *dir, struct skiff_layer_info *info, struct skiff_error **err);
+
+/* ---- layer_pack.c ---- */
+/* Writes dir as an uncompressed layer tar to out_fd; *diff_id: sha256 of those bytes. */
+int skiff_layer_pack (const char *dir, int out_fd, char **diff_id, int64_t *size,
+                      struct skiff_error **err);
 
 /* ---- layer_store.c ---- */
 /* Makes a temp layer dir <root>/tmp/layer-*, unpacks into its diff/, and commits it as
  * layers/<chain-hex> (reusing an existing complete layer).  parent_chain may be NULL. */
-int skiff_layer_add (struct skiff_store *store, int fd, const char *what, const char *parent_chain,
-                     const char *expected_diff_id, char **chain_out, char **diff_id_out,
-                     int64_t *size_out, struct skiff_error **err);
+struct skiff_layer_add
+{
+  const char *what;             /* names the stream in errors */
+  const char *parent_chain;     /* NULL for a base layer */
+  const char *expected_diff_id; /* NULL when unknown (import) */
+  const char *expected_blob_digest; /* NULL when unknown */
+  struct archive *container;    /* read the layer from this archive's current entry, not fd */
+  const char *pin_dir;          /* the caller's live temp dir: protects the new layer from gc
+                                 * until the image record exists */
+};
+int skiff_layer_add (struct skiff_store *store, int fd, const struct skiff_layer_add *opts,
+                     char **chain_out, char **diff_id_out, int64_t *size_out,
+                     struct skiff_error **err);
+/* Records chain_id as in use by the live temp dir pin_dir. */
+int skiff_layer_pin (const char *pin_dir, const char *chain_id, struct skiff_error **err);
+
+/* ---- image_gc.c ---- */
+/* Moves path into <root>/tmp (invisible at once) and removes it. */
+int skiff_image_discard (struct skiff_store *store, const char *path, struct skiff_error **err);
+/* Removes layers no image record or live pin uses, and blobs no image uses; caller holds the
+ * lock.  *reclaimed (may be NULL) grows by the removed layers' sizes. */
+int skiff_image_gc_locked (struct skiff_store *store, int64_t *reclaimed, struct skiff_error **err);
 bool skiff_layer_exists (struct skiff_store *store, const char *chain_id);
 int64_t skiff_layer_size (struct skiff_store *store, const char *chain_id);
 
@@ -101,6 +137,10 @@ void skiff_image_config_clear (struct skiff_image_config *c);
 int skiff_image_config_apply_change (struct skiff_image_config *c, const char *change,
                                      struct skiff_error **err);
 
+/* Parses blobs/sha256/<id>. */
+int skiff_image_read_config (struct skiff_store *store, const char *id,
+                             struct skiff_oci_config *out, struct skiff_error **err);
+
 /* ---- image_store.c ---- */
 /* Stores config bytes as blob + image record and tags ref (may be NULL).  Takes the store lock.
  * chain_ids/diff_ids/size describe the committed layers. */
@@ -112,6 +152,10 @@ int skiff_image_load (struct skiff_store *store, const char *id, struct skiff_im
 /* Points the (normalised) name at id; caller holds the store lock. */
 int skiff_image_set_name_locked (struct skiff_store *store, const char *id, const char *name,
                                  struct skiff_error **err);
+/* Removes the name link if it points at id and drops name from id's record; caller holds the
+ * lock. */
+int skiff_image_drop_name_locked (struct skiff_store *store, const char *id, const char *name,
+                                  struct skiff_error **err);
 /* "docker.io/library/busybox:latest" -> file name under names/images ('/' -> "%2F"). */
 char *skiff_image_escape_name (const char *name);
 char *skiff_image_unescape_name (const char *escaped);

@@ -201,6 +201,17 @@ update_names (struct skiff_store *store, const char *id, const char *add, const 
 }
 
 int
+skiff_image_drop_name_locked (struct skiff_store *store, const char *id, const char *name,
+                              struct skiff_error **err)
+{
+  _cleanup_free_ char *link = name_link_path (store, name);
+  _cleanup_free_ char *old = name_target (store, name);
+  if (old && strcmp (old, id) == 0 && unlink (link) < 0 && errno != ENOENT)
+    return skiff_error_make (err, errno, "unlink %s", link);
+  return update_names (store, id, NULL, name, err);
+}
+
+int
 skiff_image_set_name_locked (struct skiff_store *store, const char *id, const char *name,
                              struct skiff_error **err)
 {

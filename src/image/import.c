@@ -10,7 +10,9 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/humanize.h"
+#include "skiff/log.h"
 #include "skiff/reference.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
@@ -54,6 +56,23 @@ build_config (const char *diff_id, const struct skiff_import_options *opts,
   return 0;
 }
 
+static int
+finish_import (struct skiff_store *store, const char *diff_id, const char *ref,
+               const struct skiff_import_options *opts, char **id_out, struct skiff_error **err)
+{
+  struct skiff_oci_config cfg;
+  int r = build_config (diff_id, opts, &cfg, err);
+  if (r < 0)
+    {
+      skiff_oci_config_clear (&cfg);
+      return r;
+    }
+  size_t len;
+  _cleanup_free_ char *text = skiff_oci_config_generate (&cfg, &len);
+  skiff_oci_config_clear (&cfg);
+  return skiff_image_commit (store, text, len, ref, id_out, err);
+}
+
 int
 skiff_image_import (struct skiff_store *store, const char *path, const char *ref,
                     char *const *changes, char **id_out, struct skiff_error **err)
@@ -92,18 +111,17 @@ skiff_image_import_opts (struct skiff_store *store, const char *path, const char
   skiff_store_reap_temp (store);
   _cleanup_free_ char *chain = NULL;
   _cleanup_free_ char *diff_id = NULL;
-  const char *what = strcmp (path, "-") == 0 ? "stdin" : path;
-  r = skiff_layer_add (store, fd, what, NULL, NULL, &chain, &diff_id, NULL, err);
+  _cleanup_free_ char *pin = NULL;
+  r = skiff_store_mktemp (store, "import", &pin, err);
   if (r < 0)
     return r;
-  r = build_config (diff_id, opts, &cfg, err);
-  if (r < 0)
-    {
-      skiff_oci_config_clear (&cfg);
-      return r;
-    }
-  size_t len;
-  _cleanup_free_ char *text = skiff_oci_config_generate (&cfg, &len);
-  skiff_oci_config_clear (&cfg);
-  return skiff_image_commit (store, text, len, ref, id_out, err);
+  const struct skiff_layer_add lo
+      = { .what = strcmp (path, "-") == 0 ? "stdin" : path, .pin_dir = pin };
+  r = skiff_layer_add (store, fd, &lo, &chain, &diff_id, NULL, err);
+  if (r == 0)
+    r = finish_import (store, diff_id, ref, opts, id_out, err);
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_fs_rm_rf (pin, &e) < 0)
+    log_warn ("%s", e->msg);
+  return r;
 }

@@ -95,10 +95,19 @@ commit_layer (struct skiff_store *store, const char *tmp, const char *chain,
 }
 
 int
-skiff_layer_add (struct skiff_store *store, int fd, const char *what, const char *parent_chain,
-                 const char *expected_diff_id, char **chain_out, char **diff_id_out,
-                 int64_t *size_out, struct skiff_error **err)
+skiff_layer_pin (const char *pin_dir, const char *chain_id, struct skiff_error **err)
 {
+  _cleanup_free_ char *name = xasprintf ("pin-%s", skiff_digest_hex (chain_id));
+  _cleanup_free_ char *path = skiff_path_join (pin_dir, name);
+  return skiff_fs_write_atomic (path, "", 0, 0600, 0, err);
+}
+
+int
+skiff_layer_add (struct skiff_store *store, int fd, const struct skiff_layer_add *opts,
+                 char **chain_out, char **diff_id_out, int64_t *size_out,
+                 struct skiff_error **err)
+{
+  const char *parent_chain = opts->parent_chain;
   _cleanup_free_ char *tmp = NULL;
   int r = skiff_store_mktemp (store, "layer", &tmp, err);
   if (r < 0)
@@ -109,12 +118,20 @@ skiff_layer_add (struct skiff_store *store, int fd, const char *what, const char
   if (mkdir (diff, 0755) < 0)
     r = skiff_error_make (err, errno, "mkdir %s", diff);
   if (r == 0)
-    r = skiff_layer_unpack_fd (fd, what, diff, store->rootless, expected_diff_id, &info, err);
+    {
+      const struct skiff_layer_unpack uo = { .what = opts->what,
+                                             .rootless = store->rootless,
+                                             .expected_diff_id = opts->expected_diff_id,
+                                             .expected_blob_digest = opts->expected_blob_digest };
+      r = skiff_layer_unpack (fd, opts->container, &uo, diff, &info, err);
+    }
   if (r == 0)
     {
       chain = skiff_chain_id (parent_chain, info.diff_id);
       r = write_layer_json (tmp, chain, parent_chain, info.diff_id, info.size, err);
     }
+  if (r == 0 && opts->pin_dir)
+    r = skiff_layer_pin (opts->pin_dir, chain, err);
   if (r == 0)
     r = commit_layer (store, tmp, chain, err);
   _cleanup_error_ struct skiff_error *e = NULL;

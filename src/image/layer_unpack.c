@@ -253,15 +253,51 @@ extract_in_dir (struct unpack *u, struct skiff_error **err)
   return r;
 }
 
+/* The stored (possibly compressed) bytes: read from fd, or from the current entry of an
+ * enclosing archive (load), hashed as they pass for the blob digest. */
+struct raw_source
+{
+  int fd;
+  struct archive *container;
+  struct skiff_sha256 *hash;
+  char *buf;
+};
+
+static la_ssize_t
+raw_read (struct archive *a, void *data, const void **out)
+{
+  struct raw_source *s = data;
+  la_ssize_t n;
+  if (s->container)
+    {
+      n = archive_read_data (s->container, s->buf, STREAM_BUF);
+      if (n < 0)
+        archive_set_error (a, EIO, "%s", archive_error_string (s->container));
+    }
+  else
+    {
+      do
+        n = read (s->fd, s->buf, STREAM_BUF);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        archive_set_error (a, errno, "read: %s", strerror (errno));
+    }
+  if (n > 0)
+    skiff_sha256_update (s->hash, s->buf, (size_t) n);
+  *out = s->buf;
+  return n;
+}
+
 static int
-open_readers (int fd, struct hashing_source *src, struct archive **outer, struct archive **inner)
+open_readers (struct raw_source *raw, struct hashing_source *src, struct archive **outer,
+              struct archive **inner)
 {
   struct archive_entry *e;
   *outer = archive_read_new ();
   *inner = archive_read_new ();
   archive_read_support_filter_all (*outer);
   archive_read_support_format_raw (*outer);
-  if (archive_read_open_fd (*outer, fd, STREAM_BUF) != ARCHIVE_OK
+  if (archive_read_open (*outer, raw, NULL, raw_read, NULL) != ARCHIVE_OK
       || archive_read_next_header (*outer, &e) != ARCHIVE_OK)
     return -1;
   src->outer = *outer;
@@ -272,15 +308,97 @@ open_readers (int fd, struct hashing_source *src, struct archive **outer, struct
   return 0;
 }
 
-/* Reads what the tar reader left (end-of-archive padding) so the digest covers every byte. */
+/* Reads what the tar reader left (end-of-archive padding) so the digests cover every byte. */
 static int
-drain (struct hashing_source *src, struct archive *inner)
+drain (struct hashing_source *src, struct raw_source *raw, struct archive *inner)
 {
   const void *b;
   la_ssize_t n;
   while ((n = hashing_read (inner, src, &b)) > 0)
     ;
+  if (n < 0)
+    return -1;
+  while ((n = raw_read (inner, raw, &b)) > 0) /* compressed trailer after the end of stream */
+    ;
   return n < 0 ? -1 : 0;
+}
+
+static void
+set_disk_options (struct archive *disk)
+{
+  archive_write_disk_set_options (disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM
+                                            | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR
+                                            | ARCHIVE_EXTRACT_SECURE_SYMLINKS
+                                            | ARCHIVE_EXTRACT_SECURE_NODOTDOT
+                                            | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+}
+
+static int
+check_digests (const char *what, const char *expected, const char *got, const char *kind,
+               struct skiff_error **err)
+{
+  if (expected == NULL || strcmp (expected, got) == 0)
+    return 0;
+  return skiff_error_make (err, 0, "%s: %s mismatch: expected %s, got %s", what, kind, expected,
+                           got);
+}
+
+static int
+unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, const char *dir,
+               struct skiff_layer_info *info, struct skiff_error **err)
+{
+  _cleanup_archive_read_ struct archive *outer = NULL;
+  _cleanup_archive_read_ struct archive *inner = NULL;
+  _cleanup_archive_write_ struct archive *disk = archive_write_disk_new ();
+  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
+  _cleanup_close_ int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return skiff_error_make (err, errno, "open %s", dir);
+  struct hashing_source src = { .hash = skiff_sha256_new (), .buf = buf };
+  int r = open_readers (raw, &src, &outer, &inner);
+  if (r < 0)
+    {
+      skiff_sha256_free (src.hash);
+      return skiff_error_make (err, 0, "%s: %s", opts->what,
+                               archive_error_string (r == -1 ? outer : inner));
+    }
+  set_disk_options (disk);
+  struct unpack u = { .what = opts->what, .rootless = opts->rootless, .root_fd = root_fd,
+                      .in = inner, .disk = disk };
+  r = extract_in_dir (&u, err);
+  if (r == 0 && drain (&src, raw, inner) < 0)
+    r = skiff_error_make (err, 0, "%s: %s", opts->what,
+                          *src.errmsg ? src.errmsg : archive_error_string (inner));
+  _cleanup_free_ char *diff_id = skiff_sha256_finish (src.hash);
+  if (r == 0)
+    r = check_digests (opts->what, opts->expected_diff_id, diff_id, "layer digest (DiffID)", err);
+  if (r < 0)
+    return r;
+  if (syncfs (root_fd) < 0)
+    log_debug ("syncfs %s: %s", dir, strerror (errno));
+  info->diff_id = steal_ptr (&diff_id);
+  info->size = u.size;
+  return 0;
+}
+
+int
+skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_unpack *opts,
+                    const char *dir, struct skiff_layer_info *info, struct skiff_error **err)
+{
+  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
+  struct raw_source raw = { .fd = fd, .container = container, .hash = skiff_sha256_new (),
+                            .buf = buf };
+  int r = unpack_source (&raw, opts, dir, info, err);
+  _cleanup_free_ char *blob = skiff_sha256_finish (raw.hash);
+  if (r < 0)
+    return r;
+  r = check_digests (opts->what, opts->expected_blob_digest, blob, "blob digest", err);
+  if (r < 0)
+    {
+      free (info->diff_id);
+      info->diff_id = NULL;
+    }
+  return r;
 }
 
 int
@@ -288,51 +406,7 @@ skiff_layer_unpack_fd (int fd, const char *what, const char *dir, bool rootless,
                        const char *expected_diff_id, struct skiff_layer_info *info,
                        struct skiff_error **err)
 {
-  _cleanup_archive_read_ struct archive *outer = NULL;
-  _cleanup_archive_read_ struct archive *inner = NULL;
-  _cleanup_archive_write_ struct archive *disk = archive_write_disk_new ();
-  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
-  struct hashing_source src = { .hash = skiff_sha256_new (), .buf = buf };
-  _cleanup_close_ int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int r;
-  if (root_fd < 0)
-    {
-      skiff_sha256_free (src.hash);
-      return skiff_error_make (err, errno, "open %s", dir);
-    }
-  r = open_readers (fd, &src, &outer, &inner);
-  if (r < 0)
-    {
-      skiff_sha256_free (src.hash);
-      return skiff_error_make (err, 0, "%s: %s", what,
-                               archive_error_string (r == -1 ? outer : inner));
-    }
-  archive_write_disk_set_options (disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM
-                                            | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR
-                                            | ARCHIVE_EXTRACT_SECURE_SYMLINKS
-                                            | ARCHIVE_EXTRACT_SECURE_NODOTDOT
-                                            | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
-  struct unpack u = { .what = what, .rootless = rootless, .root_fd = root_fd, .in = inner,
-                      .disk = disk };
-  r = extract_in_dir (&u, err);
-  if (r == 0 && drain (&src, inner) < 0)
-    r = skiff_error_make (err, 0, "%s: %s", what, src.errmsg);
-  char *diff_id = skiff_sha256_finish (src.hash);
-  if (r < 0)
-    {
-      free (diff_id);
-      return r;
-    }
-  if (expected_diff_id && strcmp (expected_diff_id, diff_id) != 0)
-    {
-      r = skiff_error_make (err, 0, "%s: layer digest mismatch: expected %s, got %s", what,
-                            expected_diff_id, diff_id);
-      free (diff_id);
-      return r;
-    }
-  if (syncfs (root_fd) < 0)
-    log_debug ("syncfs %s: %s", dir, strerror (errno));
-  info->diff_id = diff_id;
-  info->size = u.size;
-  return 0;
+  const struct skiff_layer_unpack opts
+      = { .what = what, .rootless = rootless, .expected_diff_id = expected_diff_id };
+  return skiff_layer_unpack (fd, NULL, &opts, dir, info, err);
 }

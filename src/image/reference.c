@@ -360,3 +360,18 @@ skiff_reference_familiar_name (const struct skiff_reference *ref)
   const char *fp = familiar_path (ref);
   return fp ? xstrdup (fp) : skiff_reference_name (ref);
 }
+
+char *
+skiff_reference_familiar_text (const char *text)
+{
+  struct skiff_reference ref;
+  struct skiff_error *e = NULL;
+  if (skiff_reference_parse (text, &ref, &e) < 0)
+    {
+      skiff_error_free (e);
+      return xstrdup (text);
+    }
+  char *f = skiff_reference_familiar (&ref);
+  skiff_reference_clear (&ref);
+  return f;
+}

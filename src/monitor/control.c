@@ -31,8 +31,19 @@ skiff_monitor_kill (struct skiff_container *c, const char *text, int sig, struct
   if (!is_running (c))
     return skiff_error_make_status (err, 1, 0, "Cannot kill container: %s: Container %s is not running",
                                     text, c->config.id);
+  if (c->state.paused && sig != SIGKILL)
+    return skiff_error_make_status (err, 1, 0,
+                                    "Cannot kill container: %s: Container %s is paused. Unpause "
+                                    "the container before stopping or killing",
+                                    text, c->config.id);
   if (kill (c->state.pid, sig) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "Cannot kill container: %s", text);
+  if (c->state.paused) /* a frozen process dies once thawed */
+    {
+      struct skiff_error *e = NULL;
+      skiff_container_set_paused (c, false, &e);
+      skiff_error_free (e);
+    }
   return 0;
 }
 
@@ -173,9 +184,8 @@ skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err)
   return 0;
 }
 
-/* Under the lock: the user stopped it (no policy restart); false when it is not running. */
-static int
-mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err)
+int
+skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err)
 {
   int lock = skiff_container_lock (c, err);
   if (lock < 0)
@@ -188,6 +198,15 @@ mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err
       r = skiff_container_state_write (c, true, err);
     }
   skiff_lock_release (lock);
+  return r;
+}
+
+/* The user stopped it; *running: whether there is a process to signal. */
+static int
+mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err)
+{
+  int r = skiff_monitor_mark_stopped (c, err);
+  enum skiff_container_status s = c->state.status;
   *running = r == 0 && s == SKIFF_CONTAINER_RUNNING;
   if (r == 0 && s == SKIFF_CONTAINER_RESTARTING)
     r = skiff_monitor_wait_monitor (c, err); /* it notices within 100 ms and settles */
@@ -213,8 +232,8 @@ skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int ti
   pid_t pid = c->state.pid;
   if (kill (pid, sig) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "cannot stop container: %s", c->config.name);
-  if (c->state.paused)
-    kill (pid, SIGCONT); /* harmless; a frozen cgroup is thawed by the caller */
+  if (c->state.paused && (r = skiff_container_set_paused (c, false, err)) < 0)
+    return r;
   r = skiff_monitor_wait_exit (store, c, timeout * 1000, NULL, err);
   if (r != -ETIMEDOUT)
     return r;

@@ -39,6 +39,7 @@ mount_overlay_fsconfig (const struct skiff_sandbox_config *cfg, struct skiff_err
   if (fsconfig (fs, FSCONFIG_SET_STRING, "upperdir", cfg->upperdir, 0) < 0
       || fsconfig (fs, FSCONFIG_SET_STRING, "workdir", cfg->workdir, 0) < 0
       || (cfg->userxattr && fsconfig (fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+      || (cfg->volatile_upper && fsconfig (fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0)
       || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return skiff_error_make (err, errno, "mount overlay on %s", cfg->mergeddir);
   _cleanup_close_ int mnt = fsmount (fs, FSMOUNT_CLOEXEC, 0);
@@ -54,8 +55,8 @@ mount_overlay (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
     return skiff_error_make (err, 0, "mount overlay on %s: no layers", cfg->mergeddir);
   _cleanup_free_ char *lower = skiff_strv_join (cfg->lowerdirs, ":");
   _cleanup_free_ char *opts
-      = xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, cfg->upperdir, cfg->workdir,
-                   cfg->userxattr ? ",userxattr" : "");
+      = xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s%s%s", lower, cfg->upperdir, cfg->workdir,
+                   cfg->userxattr ? ",userxattr" : "", cfg->volatile_upper ? ",volatile" : "");
   if (strlen (opts) >= MOUNT_OPTS_MAX)
     return mount_overlay_fsconfig (cfg, err);
   if (mount ("overlay", cfg->mergeddir, "overlay", 0, opts) < 0)

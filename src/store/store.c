@@ -127,8 +127,8 @@ skiff_store_mktemp (struct skiff_store *store, const char *prefix, char **out,
 }
 
 /* Temp names are <prefix>-<pid>-<random>: a dir whose pid is gone is a leftover. */
-static bool
-temp_owner_alive (const char *name)
+bool
+skiff_store_temp_alive (const char *name)
 {
   const char *dash = strchr (name, '-');
   if (dash == NULL)
@@ -149,7 +149,7 @@ skiff_store_reap_temp (struct skiff_store *store)
   struct dirent *de;
   while ((de = readdir (d)) != NULL)
     {
-      if (de->d_name[0] == '.' || temp_owner_alive (de->d_name))
+      if (de->d_name[0] == '.' || skiff_store_temp_alive (de->d_name))
         continue;
       _cleanup_free_ char *p = skiff_path_join (tmpdir, de->d_name);
       _cleanup_error_ struct skiff_error *e = NULL;

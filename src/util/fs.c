@@ -195,6 +195,10 @@ rm_rf_at (int parent_fd, const char *name, dev_t dev, const char *path, struct s
     {
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
         continue;
+      /* Known non-directories go straight away: saves a stat per file (run --rm speed). */
+      if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN
+          && (unlinkat (dirfd (d), de->d_name, 0) == 0 || errno == ENOENT))
+        continue;
       _cleanup_free_ char *child = xasprintf ("%s/%s", path, de->d_name);
       int r = rm_rf_at (dirfd (d), de->d_name, dev, child, err);
       if (r < 0)

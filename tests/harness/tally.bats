@@ -35,15 +35,19 @@ tap () { printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/t.tap"; }
   [ "$output" = "2 0" ]
 }
 
-@test "check: test cases from the summaries; crashes and sanitizer exits count" {
+@test "meson: Check test cases from the summaries; other programs once; crashes count" {
   local log=$BATS_TEST_TMPDIR/testlog.json
   cat >"$log" <<'JSON'
 {"name": "a", "result": "OK", "returncode": 0, "stdout": "Running suite(s): a\n100%: Checks: 7, Failures: 0, Errors: 0\n"}
 {"name": "b", "result": "FAIL", "returncode": 1, "stdout": "80%: Checks: 5, Failures: 1, Errors: 0\nt.c:3:F:core:x:0: Assertion failed\n"}
 {"name": "c", "result": "FAIL", "returncode": 1, "stdout": "100%: Checks: 2, Failures: 0, Errors: 0\n==1==ERROR: LeakSanitizer\n"}
 {"name": "d", "result": "TIMEOUT", "returncode": -15, "stdout": ""}
+{"name": "e", "result": "OK", "returncode": 0, "stdout": "checks passed\n"}
+{"name": "f", "result": "SKIP", "returncode": 77, "stdout": ""}
 JSON
-  run -0 --separate-stderr tally check "$log"
-  [ "$output" = "13 3" ]
+  SKIFF_TEST_STRICT=1 run -0 --separate-stderr tally meson "$log"
+  [ "$output" = "14 4" ]
+  SKIFF_TEST_STRICT=0 run -0 --separate-stderr tally meson "$log"
+  [ "$output" = "14 3" ]
   [[ $stderr == *"t.c:3:F:core:x:0: Assertion failed"* ]]
 }

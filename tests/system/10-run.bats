@@ -62,12 +62,15 @@ load helpers
   assert_equal "$output" "" "paths that rm removed besides container A's"
 }
 
-@test "run: exit codes 0, 1, 3, 125, 126, 127" {
+@test "run: exit codes 0, 1, 3, 137, 125, 126, 127" {
   local before
   before=$(all_container_ids)
   run -0 skiff run --rm "$IMG" true
   run -1 skiff run --rm "$IMG" false
   run -3 skiff run --rm "$IMG" sh -c 'exit 3'
+  # PID 1 of a PID namespace ignores `kill -9 $$` from inside; the kernel's own SIGKILL at the
+  # RLIMIT_CPU hard limit does kill it: 128 + 9.
+  run -137 skiff run --rm "$IMG" sh -c 'ulimit -t 1; while :; do :; done'
 
   run -125 --separate-stderr skiff run --rm skiff-test/no-such-image:v1 true
   assert_one_line_error "$stderr"
@@ -86,9 +89,10 @@ load helpers
 }
 
 @test "run: killed by SIGKILL exits 137; ps shows it running; rm refuses, rm -f kills" {
-  skiff run --name sleeper "$IMG" sleep 300 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+  # (bounded: if rm -f fails, the container must not outlive the run by much)
+  background skiff run --name sleeper "$IMG" sleep 60 >"$BATS_TEST_TMPDIR/out" 2>&1
   local pid=$! rc=0
-  wait_for '[ -n "$(skiff ps -q)" ]' 30 || fail "the container never showed in ps -q"
+  wait_for '[ -n "$(skiff ps -q)" ]' 15 || fail "the container never showed in ps -q"
 
   run -0 skiff ps -q
   assert_equal "${#lines[@]}" 1 "running containers in '$output'"
@@ -203,7 +207,7 @@ load helpers
   before=$(all_container_ids)
   run -125 --separate-stderr skiff run --name web1 "$IMG" true
   assert_one_line_error "$stderr"
-  assert_contains "$stderr" '"web1"' "name conflict error"
+  assert_match "$stderr" '"/?web1"' "name conflict error (docker: \"/web1\", podman: \"web1\")"
   assert_contains "$stderr" "already in use" "name conflict error"
   run -125 --separate-stderr skiff run --name 'bad name!' "$IMG" true
   assert_contains "$stderr" "bad name!" "invalid name error"

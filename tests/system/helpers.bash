@@ -67,6 +67,19 @@ container_id_of () { # NAME
   skiff ps -a --no-trunc | awk -v n="$1" 'NR > 1 && $NF == n { print $1 }'
 }
 
+# Starts a command (or function) in the background with every fd above 2 closed: bats keeps
+# its output pipe on several fds, and a job holding one would make bats (and whatever reads
+# its output) wait for the job.  $! is the job.
+background () { # COMMAND...
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -le 2 ] || [ "$fd" -eq 255 ] || eval "exec $fd>&-"
+    done
+    "$@"
+  ) &
+}
+
 # Waits up to $2 seconds (default 10) for a command to succeed.
 wait_for () { # "COMMAND" [SECONDS]
   local deadline=$((SECONDS + ${2:-10}))

@@ -47,7 +47,7 @@ START_TEST (argv_table)
     { ep, cmd, NULL, NULL, "/entry|-x|/bin/cmd|arg" },
     { ep, cmd, NULL, empty, "/entry|-x|/bin/cmd|arg" },
     { ep, cmd, NULL, user, "/entry|-x|a|b" },
-    { ep, cmd, "X", NULL, "X" },          /* image Cmd dropped */
+    { ep, cmd, "X", NULL, "X" }, /* image Cmd dropped */
     { ep, cmd, "X", user, "X|a|b" },
     { ep, cmd, "", NULL, "no command specified" },
     { ep, cmd, "", user, "a|b" },
@@ -71,9 +71,9 @@ START_TEST (argv_merged_record)
   char *cmd[] = { "c", NULL };
   _cleanup_strv_ char **argv = NULL, **mep = NULL, **mcmd = NULL;
   struct skiff_error *err = NULL;
-  ck_assert_int_eq (skiff_container_build_argv (ep, cmd, "", (char *[]){ "x", NULL }, &argv, &mep,
-                                                &mcmd, &err),
-                    0);
+  ck_assert_int_eq (
+      skiff_container_build_argv (ep, cmd, "", (char *[]){ "x", NULL }, &argv, &mep, &mcmd, &err),
+      0);
   ck_assert_ptr_null (mep);
   ck_assert_str_eq (mcmd[0], "x");
 }
@@ -151,7 +151,8 @@ START_TEST (env_file_errors)
 {
   _cleanup_strv_ char **env = NULL;
   struct skiff_error *err = NULL;
-  ck_assert_int_lt (skiff_container_env_file_parse ("/x.env", "OK=1\nBAD KEY=v\n", NULL, &env, &err), 0);
+  ck_assert_int_lt (
+      skiff_container_env_file_parse ("/x.env", "OK=1\nBAD KEY=v\n", NULL, &env, &err), 0);
   ck_assert_str_eq (err->msg, "invalid env file (/x.env): variable 'BAD KEY' contains whitespaces");
   skiff_error_free (err);
   err = NULL;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "image/image-internal.h"
+#include "image/load-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/fs.h"
@@ -306,7 +307,7 @@ START_TEST (unpack_layer)
   r = skiff_layer_unpack_fd (fd, "l.tar", out2, false, DIFF_B, &info, &err);
   close (fd);
   ck_assert_int_lt (r, 0);
-  ck_assert (strstr (err->msg, "layer digest mismatch") != NULL);
+  ck_assert (strstr (err->msg, "l.tar: layer digest (DiffID) mismatch: expected " DIFF_B) != NULL);
   skiff_error_free (err);
   ck_assert_int_eq (skiff_fs_rm_rf (dir, NULL), 0);
 }
@@ -388,6 +389,136 @@ START_TEST (store_import_lookup)
 }
 END_TEST
 
+/* The manifest readers over an in-memory archive (pure: no store). */
+static void
+add_doc (struct load_ctx *ctx, const char *path, const char *text)
+{
+  ctx->files = xrealloc (ctx->files, (ctx->n_files + 1) * sizeof *ctx->files);
+  ctx->files[ctx->n_files++]
+      = (struct load_file){ .path = xstrdup (path), .data = xstrdup (text), .len = strlen (text) };
+}
+
+static void
+clear_ctx (struct load_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->n_files; i++)
+    {
+      free (ctx->files[i].path);
+      free (ctx->files[i].data);
+    }
+  free (ctx->files);
+  skiff_strv_free (ctx->link_from);
+  skiff_strv_free (ctx->link_to);
+  for (size_t i = 0; i < ctx->n_images; i++)
+    {
+      free (ctx->images[i].config);
+      skiff_strv_free (ctx->images[i].layer_paths);
+      skiff_strv_free (ctx->images[i].blob_digests);
+      skiff_strv_free (ctx->images[i].tags);
+      skiff_oci_config_clear (&ctx->images[i].cfg);
+      skiff_strv_free (ctx->images[i].chain_ids);
+    }
+  free (ctx->images);
+}
+
+static const char *const small_config
+    = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+      "\"diff_ids\":[\"" DIFF_A "\",\"" DIFF_B "\"]}}";
+
+START_TEST (load_docker_manifest)
+{
+  struct load_ctx ctx = { .what = "a.tar" };
+  _cleanup_free_ char *cfg_digest = skiff_sha256_digest (small_config, strlen (small_config));
+  _cleanup_free_ char *cfg_name = xasprintf ("%s.json", cfg_digest + 7);
+  _cleanup_free_ char *manifest = xasprintf (
+      "[{\"Config\":\"%s\",\"RepoTags\":[\"busybox:latest\"],"
+      "\"Layers\":[\"v1a/layer.tar\",\"./b.tar\"]}]", cfg_name);
+  add_doc (&ctx, cfg_name, small_config);
+  add_doc (&ctx, "manifest.json", manifest);
+  skiff_strv_push (&ctx.link_from, "v1a/layer.tar"); /* containers/image's symlinks */
+  skiff_strv_push (&ctx.link_to, "a.tar");
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_load_read_manifests (&ctx, &err), 0);
+  ck_assert_uint_eq (ctx.n_images, 1);
+  ck_assert_str_eq (ctx.images[0].tags[0], "busybox:latest");
+  ck_assert_str_eq (ctx.images[0].chain_ids[1],
+                    "sha256:7c8cb387cf75f96338e35f961dbb99e257ba951157f6b8fed8a21dceb9a5bcd7");
+  ck_assert_str_eq (ctx.images[0].layer_paths[0], "v1a/layer.tar");
+  ck_assert_str_eq (ctx.images[0].blob_digests[0], ""); /* docker-archive: no blob digests */
+  /* documents are found through archive symlinks */
+  skiff_strv_push (&ctx.link_from, "cfg-link.json");
+  skiff_strv_push (&ctx.link_to, cfg_name);
+  ck_assert_ptr_nonnull (skiff_load_find (&ctx, "./cfg-link.json"));
+  clear_ctx (&ctx);
+}
+END_TEST
+
+START_TEST (load_manifest_errors)
+{
+  static const struct
+  {
+    const char *manifest, *want;
+  } cases[] = {
+    { "{}", "a.tar: manifest.json must be an array" },
+    { "[{\"Layers\":[]}]", "a.tar: manifest.json: \"Config\" is missing" },
+    { "[{\"Config\":\"nope.json\",\"Layers\":[]}]", "a.tar: config nope.json is not in the archive" },
+    { "[{\"Config\":\"c.json\",\"Layers\":[\"x.tar\"]}]",
+      "a.tar: the image config lists 2 layers, the manifest 1" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      struct load_ctx ctx = { .what = "a.tar" };
+      add_doc (&ctx, "c.json", small_config);
+      add_doc (&ctx, "manifest.json", cases[i].manifest);
+      struct skiff_error *err = NULL;
+      ck_assert_int_lt (skiff_load_read_manifests (&ctx, &err), 0);
+      ck_assert_str_eq (err->msg, cases[i].want);
+      skiff_error_free (err);
+      clear_ctx (&ctx);
+    }
+  /* a config whose name promises another digest */
+  struct load_ctx ctx = { .what = "a.tar" };
+  char name[80];
+  snprintf (name, sizeof name, "%064d.json", 0);
+  add_doc (&ctx, name, small_config);
+  _cleanup_free_ char *m = xasprintf ("[{\"Config\":\"%s\",\"Layers\":[\"a\",\"b\"]}]", name);
+  add_doc (&ctx, "manifest.json", m);
+  struct skiff_error *err = NULL;
+  ck_assert_int_lt (skiff_load_read_manifests (&ctx, &err), 0);
+  ck_assert (strstr (err->msg, "digest mismatch: expected sha256:000") != NULL);
+  skiff_error_free (err);
+  clear_ctx (&ctx);
+}
+END_TEST
+
+START_TEST (load_oci_index)
+{
+  struct load_ctx ctx = { .what = "o.tar" };
+  _cleanup_free_ char *cfg_digest = skiff_sha256_digest (small_config, strlen (small_config));
+  _cleanup_free_ char *manifest = xasprintf (
+      "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\",\"size\":1},\"layers\":["
+      "{\"digest\":\"%s\",\"size\":1},{\"digest\":\"%s\",\"size\":1}]}",
+      cfg_digest, DIFF_C, DIFF_B);
+  _cleanup_free_ char *man_digest = skiff_sha256_digest (manifest, strlen (manifest));
+  _cleanup_free_ char *index = xasprintf (
+      "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"%s\",\"size\":1,\"annotations\":"
+      "{\"org.opencontainers.image.ref.name\":\"localhost/x:1\"}}]}", man_digest);
+  _cleanup_free_ char *cfg_path = xasprintf ("blobs/sha256/%s", cfg_digest + 7);
+  _cleanup_free_ char *man_path = xasprintf ("blobs/sha256/%s", man_digest + 7);
+  add_doc (&ctx, cfg_path, small_config);
+  add_doc (&ctx, man_path, manifest);
+  add_doc (&ctx, "index.json", index);
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_load_read_manifests (&ctx, &err), 0);
+  ck_assert_uint_eq (ctx.n_images, 1);
+  ck_assert_str_eq (ctx.images[0].tags[0], "localhost/x:1");
+  ck_assert_str_eq (ctx.images[0].blob_digests[0], DIFF_C); /* stored blob digest, checked on unpack */
+  _cleanup_free_ char *want_path = xasprintf ("blobs/sha256/%s", DIFF_B + 7);
+  ck_assert_str_eq (ctx.images[0].layer_paths[1], want_path);
+  clear_ctx (&ctx);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -403,6 +534,9 @@ main (void)
   tcase_add_test (tc, name_escaping);
   tcase_add_test (tc, unpack_layer);
   tcase_add_test (tc, store_import_lookup);
+  tcase_add_test (tc, load_docker_manifest);
+  tcase_add_test (tc, load_manifest_errors);
+  tcase_add_test (tc, load_oci_index);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

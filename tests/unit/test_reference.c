@@ -143,10 +143,20 @@ START_TEST (familiar)
       _cleanup_free_ char *n = skiff_reference_familiar_name (&ref);
       _cleanup_free_ char *full = skiff_reference_name (&ref);
       ck_assert_str_eq (f, cases[i].fam);
+      _cleanup_free_ char *full_ref = skiff_reference_string (&ref);
+      _cleanup_free_ char *ft = skiff_reference_familiar_text (full_ref);
+      ck_assert_str_eq (ft, cases[i].fam);
       ck_assert_str_eq (n, cases[i].name);
       ck_assert (strchr (full, '/') != NULL);
       skiff_reference_clear (&ref);
     }
+}
+END_TEST
+
+START_TEST (familiar_text_unparsable)
+{
+  _cleanup_free_ char *t = skiff_reference_familiar_text ("Not A Ref");
+  ck_assert_str_eq (t, "Not A Ref");
 }
 END_TEST
 
@@ -174,6 +184,7 @@ main (void)
   tcase_add_test (tc, digests);
   tcase_add_test (tc, invalid);
   tcase_add_test (tc, familiar);
+  tcase_add_test (tc, familiar_text_unparsable);
   tcase_add_test (tc, is_id);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);

@@ -1,0 +1,179 @@
+/* skiff container COMMAND: the container commands under one name (docker's management
+ * command), plus `prune` and podman's `exists`. */
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "skiff/cleanup.h"
+#include "skiff/container.h"
+#include "skiff/fs.h"
+#include "skiff/humanize.h"
+#include "skiff/lock.h"
+#include "skiff/strv.h"
+
+static int64_t tree_bytes;
+
+static int
+add_size (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) path, (void) ftw;
+  if (flag == FTW_F)
+    tree_bytes += st->st_size;
+  return 0;
+}
+
+/* Apparent size of the writable layer (what removal gives back). */
+static int64_t
+upper_size (const struct skiff_container *c)
+{
+  _cleanup_free_ char *upper = skiff_path_join (c->dir, "upper");
+  tree_bytes = 0;
+  nftw (upper, add_size, 16, FTW_PHYS | FTW_MOUNT);
+  return tree_bytes;
+}
+
+static bool
+confirm (const char *what)
+{
+  printf ("WARNING! This will remove all %s.\nAre you sure you want to continue? [y/N] ", what);
+  fflush (stdout);
+  char line[16] = "";
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return false;
+  return line[0] == 'y' || line[0] == 'Y';
+}
+
+static int
+prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
+{
+  static const struct option opts[] = {
+    { "force", no_argument, NULL, 'f' },
+    { "filter", required_argument, NULL, 'F' },
+    SKIFF_CLI_HELP_OPTION,
+    { NULL, 0, NULL, 0 },
+  };
+  bool force = false;
+  int c, r;
+  struct skiff_store *store;
+  _cleanup_strv_ char **ids = NULL;
+  skiff_cli_getopt_reset ();
+  while ((c = getopt_long (argc, argv, "+:fh", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'f': force = true; break;
+      case 'F': return skiff_error_make (err, 0, "prune --filter is not supported yet");
+      case 'h': return skiff_cli_help (cli);
+      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      }
+  if (!force && !confirm ("stopped containers"))
+    return 0;
+  if ((r = skiff_cli_store (cli, &store, err)) < 0 || (r = skiff_container_list_ids (store, &ids, err)) < 0)
+    return r;
+  int64_t total = 0;
+  bool any = false;
+  for (size_t i = 0; ids[i]; i++)
+    {
+      _cleanup_container_ struct skiff_container *ct = NULL;
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (skiff_container_load (store, ids[i], &ct, &e) < 0)
+        continue;
+      int lock = skiff_container_lock (ct, &e);
+      if (lock < 0)
+        continue;
+      enum skiff_container_status s = ct->state.status;
+      if (skiff_container_state_reload (ct, &e) == 0
+          && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED)
+          && ct->state.status == s)
+        {
+          int64_t size = upper_size (ct);
+          if (skiff_container_remove (store, ct, &e) == 0)
+            {
+              printf ("%s%s\n", any ? "" : "Deleted Containers:\n", ids[i]);
+              any = true;
+              total += size;
+            }
+          else
+            skiff_cli_print_error (e);
+        }
+      skiff_lock_release (lock);
+    }
+  _cleanup_free_ char *size = skiff_human_size (total);
+  printf ("%sTotal reclaimed space: %s\n", any ? "\n" : "", size);
+  return 0;
+}
+
+/* podman: exit 0 when it exists, 1 when not, 125 on errors. */
+static int
+exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
+{
+  struct skiff_store *store;
+  _cleanup_free_ char *id = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  int r = skiff_cli_simple_flags (cli, argc, argv, 1, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
+    return r;
+  return skiff_container_lookup (store, argv[optind], &id, &e) == 0 ? 0 : 1;
+}
+
+static const struct skiff_command subcommands[] = {
+  { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL },
+  { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)", "CONTAINER", NULL },
+  { "container inspect", skiff_cli_container_inspect, "Display detailed information on one or more containers",
+    "[OPTIONS] CONTAINER [CONTAINER...]",
+    "  -f, --format string   Format output using a custom template\n" },
+  { "container kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL },
+  { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL },
+  { "container pause", cmd_pause, "Pause all processes within one or more containers", "CONTAINER [CONTAINER...]", NULL },
+  { "container port", cmd_port, "List port mappings for the container", "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
+  { "container prune", prune, "Remove all stopped containers", "[OPTIONS]",
+    "  -f, --force   Do not prompt for confirmation\n" },
+  { "container rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
+  { "container restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container run", cmd_run, "Create and run a new container from an image", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL },
+  { "container start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container stats", cmd_stats, "Display a live stream of container(s) resource usage statistics", "[OPTIONS] [CONTAINER...]", NULL },
+  { "container stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]", NULL },
+  { "container unpause", cmd_unpause, "Unpause all processes within one or more containers", "CONTAINER [CONTAINER...]", NULL },
+  { "container wait", cmd_wait, "Block until one or more containers stop, then print their exit codes", "CONTAINER [CONTAINER...]", NULL },
+};
+
+static const struct skiff_command *
+find (const char *name)
+{
+  if (strcmp (name, "list") == 0 || strcmp (name, "ps") == 0)
+    name = "ls";
+  if (strcmp (name, "remove") == 0)
+    name = "rm";
+  for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+    if (strcmp (subcommands[i].name + strlen ("container "), name) == 0)
+      return &subcommands[i];
+  return NULL;
+}
+
+int
+cmd_container (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
+{
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      printf ("Usage: skiff container COMMAND\n\nManage containers\n\nCommands:\n");
+      for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+        printf ("  %-10s %s\n", subcommands[i].name + strlen ("container "), subcommands[i].summary);
+      return 0;
+    }
+  const struct skiff_command *sub = find (argv[1]);
+  if (sub == NULL)
+    return skiff_error_make_status (err, 125, 0,
+                                    "unknown command \"%s\" for \"skiff container\" (see 'skiff "
+                                    "container --help')",
+                                    argv[1]);
+  cli->command = sub;
+  return sub->run (cli, argc - 1, argv + 1, err);
+}

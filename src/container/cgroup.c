@@ -1,0 +1,98 @@
+/* A container's cgroup ("skiff/<id>" in every hierarchy): joined right after the spawn, removed
+ * when the container ends, frozen by pause.  Rootless without a delegated subtree there is
+ * none: the container runs without one and pause is refused. */
+#include <errno.h>
+
+#include "record-internal.h"
+#include "skiff/cgroup.h"
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/lock.h"
+#include "skiff/xalloc.h"
+
+static char *
+cgroup_name (const struct skiff_container *c)
+{
+  return xasprintf ("skiff/%s", c->config.id);
+}
+
+int
+skiff_container_cgroup_join (const struct skiff_container *c, pid_t pid, struct skiff_error **err)
+{
+  _cleanup_free_ char *name = cgroup_name (c);
+  struct skiff_cgroup *cg = NULL;
+  struct skiff_error *e = NULL;
+  int r = skiff_cgroup_create (name, &cg, &e);
+  if (r == -EPERM)
+    {
+      skiff_error_free (e); /* rootless without delegation: no cgroup */
+      return 0;
+    }
+  if (r < 0)
+    {
+      *err = e;
+      return r;
+    }
+  r = skiff_cgroup_add_pid (cg, pid, err);
+  skiff_cgroup_free (cg);
+  return r;
+}
+
+void
+skiff_container_cgroup_remove (const struct skiff_container *c)
+{
+  _cleanup_free_ char *name = cgroup_name (c);
+  struct skiff_cgroup *cg = NULL;
+  struct skiff_error *e = NULL;
+  if (skiff_cgroup_open (name, &cg, &e) == 0)
+    skiff_cgroup_remove (cg, &e);
+  skiff_cgroup_free (cg);
+  skiff_error_free (e);
+}
+
+static int
+freeze (const struct skiff_container *c, bool frozen, struct skiff_error **err)
+{
+  _cleanup_free_ char *name = cgroup_name (c);
+  struct skiff_cgroup *cg = NULL;
+  int r = skiff_cgroup_open (name, &cg, err);
+  if (r == -ENOENT || r == -EPERM || r == -EACCES)
+    {
+      skiff_error_free (*err);
+      *err = NULL;
+      return skiff_error_make (err, 0, SKIFF_CGROUP_NO_PAUSE_MSG);
+    }
+  if (r < 0)
+    return r;
+  if (cg->freezer == NULL)
+    r = skiff_error_make (err, 0, "pause: the freezer cgroup controller is not mounted");
+  else
+    r = frozen ? skiff_cgroup_freeze (cg, err) : skiff_cgroup_thaw (cg, err);
+  skiff_cgroup_free (cg);
+  return r;
+}
+
+int
+skiff_container_set_paused (struct skiff_container *c, bool paused, struct skiff_error **err)
+{
+  int lock = skiff_container_lock (c, err);
+  if (lock < 0)
+    return lock;
+  int r = skiff_container_state_reload (c, err);
+  const char *id = c->config.id;
+  if (r < 0)
+    ;
+  else if (c->state.status != SKIFF_CONTAINER_RUNNING)
+    r = skiff_error_make_status (err, 1, 0, "Container %s is not running", id);
+  else if (paused && c->state.paused)
+    r = skiff_error_make_status (err, 1, 0, "Container %s is already paused", id);
+  else if (!paused && !c->state.paused)
+    r = skiff_error_make_status (err, 1, 0, "Container %s is not paused", id);
+  else if ((r = freeze (c, paused, err)) == 0)
+    {
+      c->state.paused = paused;
+      r = skiff_container_state_save (c, true, err);
+    }
+  skiff_lock_release (lock);
+  return r;
+}

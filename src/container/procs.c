@@ -1,0 +1,98 @@
+/* The processes of a running container, as host pids: its cgroup's members when it has one,
+ * else PID 1 and its descendants (found through /proc/<pid>/stat parents). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record-internal.h"
+#include "skiff/cgroup.h"
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/xalloc.h"
+
+static pid_t
+parent_of (pid_t pid)
+{
+  char path[64], buf[512];
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  char *p = strrchr (buf, ')');
+  int ppid = 0;
+  if (p == NULL || sscanf (p + 1, " %*c %d", &ppid) != 1)
+    return 0;
+  return (pid_t) ppid;
+}
+
+static int
+by_value (const void *a, const void *b)
+{
+  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+descendants (pid_t root, pid_t **pids, size_t *n)
+{
+  _cleanup_closedir_ DIR *d = opendir ("/proc");
+  size_t cap = 16, count = 0;
+  pid_t *all = xmalloc (cap * sizeof *all), *parents = xmalloc (cap * sizeof *parents);
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      pid_t p = (pid_t) atoi (de->d_name);
+      if (p <= 0)
+        continue;
+      if (count == cap)
+        {
+          cap *= 2;
+          all = xrealloc (all, cap * sizeof *all);
+          parents = xrealloc (parents, cap * sizeof *parents);
+        }
+      all[count] = p;
+      parents[count++] = parent_of (p);
+    }
+  pid_t *out = xmalloc ((count + 1) * sizeof *out);
+  size_t m = 0;
+  out[m++] = root;
+  /* breadth first over the found parent links */
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j < count; j++)
+      if (parents[j] == out[i])
+        out[m++] = all[j];
+  free (all);
+  free (parents);
+  qsort (out, m, sizeof *out, by_value);
+  *pids = out;
+  *n = m;
+}
+
+int
+skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
+                      struct skiff_error **err)
+{
+  if (c->state.status != SKIFF_CONTAINER_RUNNING || c->state.pid <= 0)
+    return skiff_error_make_status (err, 1, 0, "Container %s is not running", c->config.id);
+  _cleanup_free_ char *name = xasprintf ("skiff/%s", c->config.id);
+  struct skiff_cgroup *cg = NULL;
+  struct skiff_error *e = NULL;
+  int r = skiff_cgroup_open (name, &cg, &e);
+  skiff_error_free (e);
+  if (r == 0)
+    {
+      r = skiff_cgroup_pids (cg, pids, n, err);
+      skiff_cgroup_free (cg);
+      if (r < 0 || *n > 0)
+        return r;
+      free (*pids);
+    }
+  descendants (c->state.pid, pids, n);
+  return 0;
+}

@@ -1,0 +1,255 @@
+/* tag, untag, rmi, prune. */
+#include "image-internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "skiff/cleanup.h"
+#include "skiff/error.h"
+#include "skiff/fs.h"
+#include "skiff/json.h"
+#include "skiff/log.h"
+#include "skiff/reference.h"
+#include "skiff/store.h"
+#include "skiff/strv.h"
+#include "skiff/xalloc.h"
+
+#define EXIT_CONFLICT 2
+
+void
+skiff_image_removal_clear (struct skiff_image_removal *r)
+{
+  skiff_strv_free (r->untagged);
+  skiff_strv_free (r->deleted);
+  memset (r, 0, sizeof *r);
+}
+
+static int
+normalise (const char *ref, char **out, struct skiff_error **err)
+{
+  struct skiff_reference parsed;
+  int r = skiff_reference_parse (ref, &parsed, err);
+  if (r < 0)
+    return r;
+  *out = skiff_reference_string (&parsed);
+  skiff_reference_clear (&parsed);
+  return 0;
+}
+
+int
+skiff_image_tag (struct skiff_store *store, const char *source, const char *ref,
+                 struct skiff_error **err)
+{
+  _cleanup_image_ struct skiff_image *img = NULL;
+  _cleanup_free_ char *name = NULL;
+  int r = normalise (ref, &name, err);
+  if (r == 0)
+    r = skiff_image_lookup (store, source, &img, err);
+  if (r == 0)
+    r = skiff_store_lock (store, err);
+  if (r < 0)
+    return r;
+  r = skiff_image_set_name_locked (store, img->id, name, err);
+  skiff_store_unlock (store);
+  return r;
+}
+
+/* The name of img that text refers to (docker normalisation, then localhost/), or NULL. */
+static const char *
+matching_name (const struct skiff_image *img, const char *text)
+{
+  _cleanup_error_ struct skiff_error *e = NULL;
+  _cleanup_free_ char *n1 = NULL;
+  _cleanup_free_ char *local = xasprintf ("localhost/%s", text);
+  _cleanup_free_ char *n2 = NULL;
+  if (normalise (text, &n1, &e) < 0)
+    return NULL;
+  if (strchr (text, '/') == NULL)
+    normalise (local, &n2, &e);
+  for (size_t i = 0; img->names && img->names[i]; i++)
+    if (strcmp (img->names[i], n1) == 0 || (n2 && strcmp (img->names[i], n2) == 0))
+      return img->names[i];
+  return NULL;
+}
+
+static int
+untag_locked (struct skiff_store *store, struct skiff_image *img, const char *name,
+              char ***removed, struct skiff_error **err)
+{
+  int r = skiff_image_drop_name_locked (store, img->id, name, err);
+  if (r == 0 && removed)
+    skiff_strv_push (removed, name);
+  return r;
+}
+
+int
+skiff_image_untag (struct skiff_store *store, const char *source, const char *ref,
+                   char ***removed, struct skiff_error **err)
+{
+  _cleanup_image_ struct skiff_image *img = NULL;
+  int r = skiff_image_lookup (store, source, &img, err);
+  if (r < 0)
+    return r;
+  _cleanup_strv_ char **names = NULL;
+  if (ref)
+    {
+      const char *n = matching_name (img, ref);
+      if (n == NULL)
+        return skiff_error_make (err, 0, "%s: tag not known", ref);
+      skiff_strv_push (&names, n);
+    }
+  else
+    names = skiff_strv_dup (img->names);
+  r = skiff_store_lock (store, err);
+  for (size_t i = 0; r == 0 && names && names[i]; i++)
+    r = untag_locked (store, img, names[i], removed, err);
+  skiff_store_unlock (store);
+  return r;
+}
+
+static bool
+json_string_is (yajl_val v, const char *want)
+{
+  return v && YAJL_IS_STRING (v) && v->u.string && strcmp (v->u.string, want) == 0;
+}
+
+/* A container (id) using image_id; *running when its recorded pid is alive. */
+static char *
+image_user (struct skiff_store *store, const char *image_id, bool *running)
+{
+  _cleanup_free_ char *dir = skiff_store_path (store, "containers");
+  _cleanup_closedir_ DIR *d = opendir (dir);
+  struct dirent *de;
+  char *found = NULL;
+  *running = false;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] == '.')
+        continue;
+      _cleanup_free_ char *cfg = xasprintf ("%s/%s/config.json", dir, de->d_name);
+      _cleanup_free_ char *st = xasprintf ("%s/%s/state.json", dir, de->d_name);
+      _cleanup_yajl_val_ yajl_val c = NULL;
+      _cleanup_yajl_val_ yajl_val s = NULL;
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (skiff_json_parse_file (cfg, &c, &e) < 0
+          || !json_string_is (skiff_json_get (c, "Image"), image_id))
+        continue;
+      free (found);
+      found = xstrdup (de->d_name);
+      yajl_val pid;
+      if (skiff_json_parse_file (st, &s, &e) == 0
+          && json_string_is (skiff_json_get (s, "Status"), "running") && (pid = skiff_json_get (s, "Pid")) && YAJL_IS_INTEGER (pid)
+          && kill ((pid_t) YAJL_GET_INTEGER (pid), 0) == 0)
+        {
+          *running = true;
+          break;
+        }
+    }
+  return found;
+}
+
+/* Removes the record and names of img, then unused layers; caller holds the lock. */
+static int
+delete_locked (struct skiff_store *store, struct skiff_image *img,
+               struct skiff_image_removal *out, struct skiff_error **err)
+{
+  for (size_t i = 0; img->names && img->names[i]; i++)
+    {
+      int r = untag_locked (store, img, img->names[i], &out->untagged, err);
+      if (r < 0)
+        return r;
+    }
+  _cleanup_free_ char *rel = xasprintf ("images/%s", img->id);
+  _cleanup_free_ char *dir = skiff_store_path (store, rel);
+  int r = skiff_image_discard (store, dir, err);
+  if (r < 0)
+    return r;
+  skiff_strv_push (&out->deleted, img->id);
+  return skiff_image_gc_locked (store, &out->reclaimed, err);
+}
+
+static int
+remove_locked (struct skiff_store *store, struct skiff_image *img, const char *text, bool force,
+               struct skiff_image_removal *out, struct skiff_error **err)
+{
+  const char *name = matching_name (img, text);
+  size_t n_names = skiff_strv_len (img->names);
+  if (name && n_names > 1)
+    return untag_locked (store, img, name, &out->untagged, err);
+  if (!name && n_names > 1 && !force)
+    return skiff_error_make_status (err, EXIT_CONFLICT, 0,
+                                    "conflict: unable to delete %.12s (must be forced) - image "
+                                    "is referenced in multiple repositories",
+                                    img->id);
+  bool running;
+  _cleanup_free_ char *user = image_user (store, img->id, &running);
+  if (user && running)
+    return skiff_error_make_status (err, EXIT_CONFLICT, 0,
+                                    "conflict: unable to delete %.12s (cannot be forced) - image "
+                                    "is being used by running container %.12s",
+                                    img->id, user);
+  if (user && !force)
+    return skiff_error_make_status (err, EXIT_CONFLICT, 0,
+                                    "conflict: unable to delete %.12s (must be forced) - image "
+                                    "is being used by stopped container %.12s",
+                                    img->id, user);
+  if (user)
+    {
+      /* keep the layers the stopped container stands on */
+      for (size_t i = 0; img->names && img->names[i]; i++)
+        {
+          int r = untag_locked (store, img, img->names[i], &out->untagged, err);
+          if (r < 0)
+            return r;
+        }
+      return 0;
+    }
+  return delete_locked (store, img, out, err);
+}
+
+int
+skiff_image_remove (struct skiff_store *store, const char *text, bool force,
+                    struct skiff_image_removal *out, struct skiff_error **err)
+{
+  _cleanup_image_ struct skiff_image *img = NULL;
+  int r = skiff_image_lookup (store, text, &img, err);
+  if (r < 0)
+    {
+      if (err && *err)
+        (*err)->exit_code = 1;
+      return r;
+    }
+  r = skiff_store_lock (store, err);
+  if (r < 0)
+    return r;
+  r = remove_locked (store, img, text, force, out, err);
+  skiff_store_unlock (store);
+  return r;
+}
+
+int
+skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_removal *out,
+                   struct skiff_error **err)
+{
+  int r = skiff_store_lock (store, err);
+  if (r < 0)
+    return r;
+  struct skiff_image **list = NULL;
+  r = skiff_image_list (store, &list, err);
+  for (size_t i = 0; r == 0 && list[i]; i++)
+    {
+      bool running;
+      _cleanup_free_ char *user = image_user (store, list[i]->id, &running);
+      if (user || (!all && list[i]->names))
+        continue;
+      r = delete_locked (store, list[i], out, err);
+    }
+  skiff_image_list_free (list);
+  skiff_store_unlock (store);
+  return r;
+}

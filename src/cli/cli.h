@@ -209,6 +209,9 @@ struct skiff_container;
 void skiff_cli_sig_proxy_start (void);
 void skiff_cli_sig_proxy_target (pid_t pid);
 void skiff_cli_sig_proxy_stop (void);
+/* While our terminal is raw: SIGHUP, SIGINT, SIGQUIT, SIGTERM restore it before they kill us,
+ * SIGPIPE is ignored.  (Signals proxied by skiff_cli_sig_proxy_start afterwards keep that.) */
+void skiff_cli_term_guard (void);
 /* Opens the store (without entering a user namespace of our own), finds the container and
  * checks it is running (else docker's "container <id> is not running", exit 125); rootless,
  * then joins its PID 1's user namespace. */

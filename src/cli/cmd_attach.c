@@ -109,6 +109,7 @@ attach_sock (struct skiff_container *c, int sock, const struct skiff_cli_attach_
                                     .tty = c->config.tty, .keys = &keys };
   enum skiff_cli_attach_end why = SKIFF_CLI_ATTACH_CLOSED;
   int code = 0;
+  skiff_cli_term_guard ();
   if (io.tty && io.in_fd >= 0 && isatty (io.in_fd)
       && (r = skiff_term_make_raw (io.in_fd, err)) < 0)
     goto out;

@@ -158,6 +158,7 @@ relay_tty (const struct exec_opts *o, struct skiff_detach_keys *keys, pid_t pid,
     .winsize_fd = is_tty ? STDIN_FILENO : -1, .keys = o->interactive ? keys : NULL,
   };
   enum skiff_relay_end why = SKIFF_RELAY_EOF;
+  signal (SIGPIPE, SIG_IGN); /* a closed output ends the relay with an error instead */
   if (is_tty && o->interactive && (r = skiff_term_make_raw (STDIN_FILENO, err)) < 0)
     return r;
   r = skiff_term_relay (&relay, &why, err);

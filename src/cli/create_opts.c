@@ -107,7 +107,7 @@ one_option (struct skiff_cli *cli, int c, int argc, char **argv, struct skiff_cl
     case OPT_STOP_SIGNAL: o->stop_signal = optarg; break;
     case OPT_STOP_TIMEOUT: return parse_int_flag (cli, "--stop-timeout", optarg, &o->stop_timeout, err);
     case OPT_DETACH_KEYS: o->detach_keys = optarg; break;
-    case OPT_SIG_PROXY: o->sig_proxy = optarg == NULL || strcmp (optarg, "false") != 0; break;
+    case OPT_SIG_PROXY: return skiff_cli_parse_sig_proxy (optarg, &o->sig_proxy, err);
     case OPT_HELP: return 1;
     default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
     }

@@ -17,17 +17,10 @@ skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skiff_co
                         struct skiff_error **err)
 {
   /* The store is only read here, which the unprivileged user may do from outside. */
-  if (!cli->store_open)
-    {
-      int r = skiff_store_open (&cli->store, &cli->store_opts, err);
-      if (r < 0)
-        return r;
-      cli->store_open = true;
-    }
-  _cleanup_free_ char *id = NULL;
+  struct skiff_store *store;
   _cleanup_container_ struct skiff_container *c = NULL;
-  int r = skiff_container_lookup (&cli->store, text, &id, err);
-  if (r < 0 || (r = skiff_container_load (&cli->store, id, &c, err)) < 0)
+  int r = skiff_cli_store_outside (cli, &store, err);
+  if (r < 0 || (r = skiff_cli_load_container (store, text, &c, err)) < 0)
     return r;
   if (c->state.status != SKIFF_CONTAINER_RUNNING)
     return skiff_error_make_status (err, 125, 0, "container %s is not running", c->config.id);

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include "cli.h"
+#include "skiff/terminal.h"
 
 static volatile sig_atomic_t proxy_pid;
 
@@ -47,4 +48,27 @@ skiff_cli_sig_proxy_stop (void)
 {
   proxy_pid = 0;
   set_handlers (SIG_DFL);
+}
+
+/* Raw mode must not outlive us: a fatal signal first restores the terminal, then kills us as
+ * it would have (async-signal-safe: skiff_term_restore only calls tcsetattr). */
+static void
+restore_and_die (int sig)
+{
+  skiff_term_restore ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+void
+skiff_cli_term_guard (void)
+{
+  static const int fatal[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+  struct sigaction sa = { 0 };
+  sa.sa_handler = restore_and_die;
+  sigemptyset (&sa.sa_mask);
+  for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+    sigaction (fatal[i], &sa, NULL);
+  /* a closed output is then an error return of the relay, which restores the terminal */
+  signal (SIGPIPE, SIG_IGN);
 }

@@ -33,3 +33,9 @@ bool skiff_detach_keys_feed (struct skiff_detach_keys *keys, const char *in, siz
 
 /* At EOF of the input: the held bytes (a partial match), to forward.  Returns their count. */
 size_t skiff_detach_keys_flush (struct skiff_detach_keys *keys, char *out);
+
+/* One read of input through feed/flush for a relay: len > 0 bytes of in, or len 0 at EOF
+ * (gives up the held bytes).  keys NULL: copied as is.  out needs room for len + keys->len.
+ * Returns the count to forward; *detached tells whether the sequence was completed. */
+size_t skiff_detach_keys_filter (struct skiff_detach_keys *keys, const char *in, size_t len,
+                                 char *out, bool *detached);

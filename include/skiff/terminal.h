@@ -2,6 +2,7 @@
 /* Terminal helpers for attach, run -it and exec -it: raw mode, window size, PTY pairs and the
  * relay loop between the user's terminal and a container's PTY master. */
 
+#include <signal.h>
 #include <sys/ioctl.h>
 
 struct skiff_error;
@@ -48,3 +49,10 @@ struct skiff_relay
  * closed out_fd is an error return, not a kill.  Returns 0 with *why set, or a negative errno. */
 int skiff_term_relay (const struct skiff_relay *relay, enum skiff_relay_end *why,
                       struct skiff_error **err);
+
+/* For relay loops that follow the window size: blocks SIGWINCH and opens a non-blocking
+ * signalfd for it in *sfd; skiff_term_winch_end closes it and restores the mask saved in *old.
+ * skiff_term_winch_drain reads what is pending (poll said readable: the size changed). */
+int skiff_term_winch_begin (sigset_t *old, int *sfd, struct skiff_error **err);
+void skiff_term_winch_drain (int sfd);
+void skiff_term_winch_end (const sigset_t *old, int sfd);

@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -64,14 +63,8 @@ on_input (const struct skiff_cli_attach_io *io, struct skiff_error **err)
     return skiff_error_make (err, errno, "read input");
   struct skiff_detach_keys *k = io->tty ? io->keys : NULL;
   _cleanup_free_ char *out = xmalloc (sizeof in + (k ? k->len : 0));
-  size_t olen = (size_t)n;
-  bool detached = false;
-  if (n == 0)
-    olen = k ? skiff_detach_keys_flush (k, out) : 0;
-  else if (k)
-    detached = skiff_detach_keys_feed (k, in, (size_t)n, out, &olen);
-  else
-    memcpy (out, in, olen);
+  bool detached;
+  size_t olen = skiff_detach_keys_filter (k, in, (size_t)n, out, &detached);
   if (olen > 0 && send_msg (io->sock, SKIFF_ATTACH_STDIN, out, olen, err) < 0)
     return skiff_error_ret (*err);
   if (n == 0 && !io->tty && send_msg (io->sock, SKIFF_ATTACH_STDIN_EOF, NULL, 0, err) < 0)
@@ -129,9 +122,7 @@ relay_loop (const struct skiff_cli_attach_io *io, int sfd, enum skiff_cli_attach
       int r;
       if (pfd[0].revents)
         {
-          struct signalfd_siginfo si;
-          while (read (sfd, &si, sizeof si) == sizeof si)
-            ;
+          skiff_term_winch_drain (sfd);
           if (send_size (io, err) < 0)
             return skiff_error_ret (*err);
         }
@@ -153,21 +144,16 @@ relay_loop (const struct skiff_cli_attach_io *io, int sfd, enum skiff_cli_attach
 }
 
 int
-skiff_cli_attach_relay (const struct skiff_cli_attach_io *io, enum skiff_cli_attach_end *why, int *exit_code,
-                    struct skiff_error **err)
+skiff_cli_attach_relay (const struct skiff_cli_attach_io *io, enum skiff_cli_attach_end *why,
+                        int *exit_code, struct skiff_error **err)
 {
-  sigset_t winch, old;
-  sigemptyset (&winch);
-  sigaddset (&winch, SIGWINCH);
-  if (sigprocmask (SIG_BLOCK, &winch, &old) < 0)
-    return skiff_error_make (err, errno, "block SIGWINCH");
-  int r;
-  _cleanup_close_ int sfd = signalfd (-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sfd < 0)
-    r = skiff_error_make (err, errno, "signalfd");
-  else if ((r = send_size (io, err)) == 0)
+  sigset_t old;
+  int sfd;
+  int r = skiff_term_winch_begin (&old, &sfd, err);
+  if (r < 0)
+    return r;
+  if ((r = send_size (io, err)) == 0)
     r = relay_loop (io, sfd, why, exit_code, err);
-  if (!sigismember (&old, SIGWINCH))
-    sigprocmask (SIG_UNBLOCK, &winch, NULL);
+  skiff_term_winch_end (&old, sfd);
   return r;
 }

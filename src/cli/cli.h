@@ -121,6 +121,12 @@ struct skiff_cli_create_opts
   const char *image;
   char **args;
 };
+/* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */
+void skiff_cli_push_borrowed (char ***v, char *s);
+/* Appends the --env-file lines, then the -e values (docker's order) to *env; NAME alone takes
+ * the value from our environment. */
+int skiff_cli_user_env (char *const *env_files, char *const *env_opts, char ***env,
+                        struct skiff_error **err);
 /* Parses argv (after the command name); 1 = --help was asked for. */
 int skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
                             struct skiff_cli_create_opts *o, struct skiff_error **err);

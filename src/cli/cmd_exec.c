@@ -19,8 +19,6 @@
 #include "skiff/terminal.h"
 #include "skiff/xalloc.h"
 
-extern char **environ;
-
 struct exec_opts
 {
   bool detach, interactive, tty, privileged;
@@ -32,15 +30,6 @@ struct exec_opts
   const char *container;
   char **args;
 };
-
-static void
-push_borrowed (char ***v, char *s)
-{
-  size_t n = skiff_strv_len (*v);
-  *v = xrealloc (*v, (n + 2) * sizeof (char *));
-  (*v)[n] = s;
-  (*v)[n + 1] = NULL;
-}
 
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
@@ -74,8 +63,8 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
       case 'd': o->detach = true; break;
       case 'i': o->interactive = true; break;
       case 't': o->tty = true; break;
-      case 'e': push_borrowed (&o->env, optarg); break;
-      case OPT_ENV_FILE: push_borrowed (&o->env_files, optarg); break;
+      case 'e': skiff_cli_push_borrowed (&o->env, optarg); break;
+      case OPT_ENV_FILE: skiff_cli_push_borrowed (&o->env_files, optarg); break;
       case 'w': o->workdir = optarg; break;
       case 'u': o->user = optarg; break;
       case OPT_PRIVILEGED: o->privileged = true; break;
@@ -102,12 +91,8 @@ exec_env (const struct exec_opts *o, const struct skiff_container *c, char ***ou
     skiff_strv_push (&env, "TERM=xterm");
   for (size_t i = 0; c->config.env && c->config.env[i]; i++)
     skiff_strv_push (&env, c->config.env[i]);
-  for (size_t i = 0; o->env_files && o->env_files[i]; i++)
-    if ((r = skiff_container_env_file_read (o->env_files[i], environ, &env, err)) < 0)
-      return r;
-  for (size_t i = 0; o->env && o->env[i]; i++)
-    if ((r = skiff_container_env_option (o->env[i], environ, &env, err)) < 0)
-      return r;
+  if ((r = skiff_cli_user_env (o->env_files, o->env, &env, err)) < 0)
+    return r;
   *out = skiff_container_build_env (NULL, env, c->config.hostname);
   return 0;
 }

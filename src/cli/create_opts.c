@@ -23,8 +23,8 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   free (o->labels);
 }
 
-static void
-push_borrowed (char ***v, char *s)
+void
+skiff_cli_push_borrowed (char ***v, char *s)
 {
   size_t n = skiff_strv_len (*v);
   *v = xrealloc (*v, (n + 2) * sizeof (char *));
@@ -93,8 +93,8 @@ one_option (struct skiff_cli *cli, int c, int argc, char **argv, struct skiff_cl
     case OPT_RM: o->rm = true; break;
     case OPT_NAME: o->name = optarg; break;
     case OPT_CIDFILE: o->cidfile = optarg; break;
-    case 'e': push_borrowed (&o->env, optarg); break;
-    case OPT_ENV_FILE: push_borrowed (&o->env_files, optarg); break;
+    case 'e': skiff_cli_push_borrowed (&o->env, optarg); break;
+    case OPT_ENV_FILE: skiff_cli_push_borrowed (&o->env_files, optarg); break;
     case 'w': o->workdir = optarg; break;
     case 'h': o->hostname = optarg; break;
     case OPT_ENTRYPOINT: o->entrypoint = optarg; break;
@@ -102,7 +102,7 @@ one_option (struct skiff_cli *cli, int c, int argc, char **argv, struct skiff_cl
     case 'i': o->interactive = true; break;
     case 't': o->tty = true; break;
     case 'd': o->detach = true; break;
-    case 'l': push_borrowed (&o->labels, optarg); break;
+    case 'l': skiff_cli_push_borrowed (&o->labels, optarg); break;
     case OPT_RESTART: o->restart = optarg; break;
     case OPT_STOP_SIGNAL: o->stop_signal = optarg; break;
     case OPT_STOP_TIMEOUT: return parse_int_flag (cli, "--stop-timeout", optarg, &o->stop_timeout, err);
@@ -143,18 +143,17 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
 }
 
 /* env-file lines first, then each -e, as docker/cli does. */
-static int
-user_env (const struct skiff_cli_create_opts *o, char ***out, struct skiff_error **err)
+int
+skiff_cli_user_env (char *const *env_files, char *const *env_opts, char ***env,
+                    struct skiff_error **err)
 {
-  _cleanup_strv_ char **env = NULL;
   int r;
-  for (size_t i = 0; o->env_files && o->env_files[i]; i++)
-    if ((r = skiff_container_env_file_read (o->env_files[i], environ, &env, err)) < 0)
+  for (size_t i = 0; env_files && env_files[i]; i++)
+    if ((r = skiff_container_env_file_read (env_files[i], environ, env, err)) < 0)
       return r;
-  for (size_t i = 0; o->env && o->env[i]; i++)
-    if ((r = skiff_container_env_option (o->env[i], environ, &env, err)) < 0)
+  for (size_t i = 0; env_opts && env_opts[i]; i++)
+    if ((r = skiff_container_env_option (env_opts[i], environ, env, err)) < 0)
       return r;
-  *out = steal_ptr (&env);
   return 0;
 }
 
@@ -225,7 +224,7 @@ create_record (struct skiff_store *store, const struct skiff_cli_create_opts *o,
 {
   _cleanup_strv_ char **uenv = NULL;
   struct skiff_container_config cfg = { 0 };
-  int r = user_env (o, &uenv, err);
+  int r = skiff_cli_user_env (o->env_files, o->env, &uenv, err);
   if (r < 0)
     return r;
   r = build_config (o, img, uenv, &cfg, err);

@@ -8,11 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox-internal.h"
@@ -115,20 +113,10 @@ fork_exec (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, p
       exec_child (cfg, caps, root_fd, fds[1]);
     }
   close (fds[1]);
-  _cleanup_close_ int master = -1;
-  int r = skiff_sandbox_read_report (fds[0], child, &master, err);
+  int r = skiff_sandbox_await_exec (fds[0], child, cfg, err);
   close (fds[0]);
   if (r < 0)
     return r;
-  if (cfg->terminal && master < 0)
-    {
-      kill (child, SIGKILL);
-      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
-        ;
-      return skiff_error_make (err, EIO, "receive the exec session's terminal");
-    }
-  if (cfg->terminal_master != NULL)
-    *cfg->terminal_master = steal_fd (&master);
   *pid = child;
   return 0;
 }

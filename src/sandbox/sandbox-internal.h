@@ -101,9 +101,10 @@ int skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t
 void skiff_sandbox_child_fail (int sock, struct skiff_error *err) __attribute__ ((noreturn));
 
 /* Parent side: reads the child's messages until EOF (it exec'd: returns 0) or a failure report
- * (the child is reaped, *err gets its message and exit code).  A terminal master received on
- * the way is stored in *master (which must be -1 on entry). */
-int skiff_sandbox_read_report (int sock, pid_t pid, int *master, struct skiff_error **err);
+ * (the child is reaped, *err gets its message and exit code).  With cfg->terminal the master
+ * must have come on the way (else the child is killed): it goes to *cfg->terminal_master. */
+int skiff_sandbox_await_exec (int sock, pid_t child, const struct skiff_sandbox_config *cfg,
+                              struct skiff_error **err);
 
 /* ---- cgroup_join.c: exec joins the cgroups of the container's PID 1 ---- */
 

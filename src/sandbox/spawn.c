@@ -272,8 +272,8 @@ report_error (const char *buf, ssize_t n, struct skiff_error **err)
 
 /* Reads the child's messages until EOF (it exec'd: returns 0) or a failure report (the child
  * is reaped).  A terminal master is stored in *master. */
-int
-skiff_sandbox_read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
+static int
+read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
 {
   char buf[sizeof (struct child_report) + 4096];
   for (;;)
@@ -293,6 +293,26 @@ skiff_sandbox_read_report (int sock, pid_t pid, int *master, struct skiff_error 
         ;
       return report_error (buf, n, err);
     }
+}
+
+int
+skiff_sandbox_await_exec (int sock, pid_t child, const struct skiff_sandbox_config *cfg,
+                          struct skiff_error **err)
+{
+  _cleanup_close_ int master = -1;
+  int r = read_report (sock, child, &master, err);
+  if (r < 0)
+    return r;
+  if (cfg->terminal && master < 0)
+    {
+      kill (child, SIGKILL);
+      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+        ;
+      return skiff_error_make (err, EIO, "receive the process's terminal");
+    }
+  if (cfg->terminal_master != NULL)
+    *cfg->terminal_master = steal_fd (&master);
+  return 0;
 }
 
 int
@@ -328,20 +348,10 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
       child_main (cfg, caps, fds[1], netns_fd);
     }
   close (fds[1]);
-  _cleanup_close_ int master = -1;
-  r = skiff_sandbox_read_report (fds[0], child, &master, err);
+  r = skiff_sandbox_await_exec (fds[0], child, cfg, err);
   close (fds[0]);
   if (r < 0)
     return r;
-  if (cfg->terminal && master < 0)
-    {
-      kill (child, SIGKILL);
-      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
-        ;
-      return skiff_error_make (err, EIO, "receive the container's terminal");
-    }
-  if (cfg->terminal_master != NULL)
-    *cfg->terminal_master = steal_fd (&master);
   *pid = child;
   return 0;
 }

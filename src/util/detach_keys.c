@@ -119,3 +119,18 @@ skiff_detach_keys_flush (struct skiff_detach_keys *k, char *out)
   k->held = 0;
   return n;
 }
+
+size_t
+skiff_detach_keys_filter (struct skiff_detach_keys *keys, const char *in, size_t len, char *out,
+                          bool *detached)
+{
+  size_t olen = len;
+  *detached = false;
+  if (len == 0)
+    return keys ? skiff_detach_keys_flush (keys, out) : 0;
+  if (keys)
+    *detached = skiff_detach_keys_feed (keys, in, len, out, &olen);
+  else
+    memcpy (out, in, len);
+  return olen;
+}

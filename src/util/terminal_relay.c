@@ -32,9 +32,7 @@ copy_winsize (const struct skiff_relay *r, struct skiff_error **err)
 static int
 on_sigwinch (int sfd, const struct skiff_relay *r, struct skiff_error **err)
 {
-  struct signalfd_siginfo si;
-  while (read (sfd, &si, sizeof si) == sizeof si)
-    ;
+  skiff_term_winch_drain (sfd);
   return copy_winsize (r, err);
 }
 
@@ -51,14 +49,8 @@ on_input (const struct skiff_relay *r, struct skiff_error **err)
   struct skiff_detach_keys *k = r->keys;
   size_t klen = k ? k->len : 0;
   _cleanup_free_ char *out = xmalloc (RELAY_BUF + klen);
-  size_t olen = (size_t)n;
-  bool detached = false;
-  if (n == 0)
-    olen = k ? skiff_detach_keys_flush (k, out) : 0;
-  else if (k)
-    detached = skiff_detach_keys_feed (k, in, (size_t)n, out, &olen);
-  else
-    memcpy (out, in, olen);
+  bool detached;
+  size_t olen = skiff_detach_keys_filter (k, in, (size_t)n, out, &detached);
   if (skiff_fs_write_all (r->master_fd, out, olen, "pty master", err) < 0)
     return skiff_error_ret (*err);
   return detached ? 2 : n == 0 ? 1 : 0;
@@ -119,20 +111,53 @@ relay_loop (const struct skiff_relay *r, int sfd, enum skiff_relay_end *why,
 }
 
 int
-skiff_term_relay (const struct skiff_relay *r, enum skiff_relay_end *why, struct skiff_error **err)
+skiff_term_winch_begin (sigset_t *old, int *sfd, struct skiff_error **err)
 {
-  sigset_t winch, old;
+  sigset_t winch;
   sigemptyset (&winch);
   sigaddset (&winch, SIGWINCH);
-  if (sigprocmask (SIG_BLOCK, &winch, &old) < 0)
+  if (sigprocmask (SIG_BLOCK, &winch, old) < 0)
     return skiff_error_make (err, errno, "block SIGWINCH");
-  int ret;
-  _cleanup_close_ int sfd = signalfd (-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sfd < 0)
-    ret = skiff_error_make (err, errno, "signalfd");
-  else if ((ret = copy_winsize (r, err)) == 0)
+  *sfd = signalfd (-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (*sfd >= 0)
+    return 0;
+  int e = errno;
+  skiff_term_winch_end (old, -1);
+  return skiff_error_make (err, e, "signalfd");
+}
+
+void
+skiff_term_winch_drain (int sfd)
+{
+  struct signalfd_siginfo si;
+  while (read (sfd, &si, sizeof si) == sizeof si)
+    ;
+}
+
+void
+skiff_term_winch_end (const sigset_t *old, int sfd)
+{
+  if (sfd >= 0)
+    close (sfd);
+  if (!sigismember (old, SIGWINCH))
+    {
+      sigset_t winch;
+      sigemptyset (&winch);
+      sigaddset (&winch, SIGWINCH);
+      sigprocmask (SIG_UNBLOCK, &winch, NULL);
+    }
+}
+
+int
+skiff_term_relay (const struct skiff_relay *r, enum skiff_relay_end *why, struct skiff_error **err)
+{
+  sigset_t old;
+  int sfd;
+  int ret = skiff_term_winch_begin (&old, &sfd, err);
+  if (ret < 0)
+    return ret;
+  if ((ret = copy_winsize (r, err)) == 0)
     ret = relay_loop (r, sfd, why, err);
-  if (!sigismember (&old, SIGWINCH))
-    sigprocmask (SIG_UNBLOCK, &winch, NULL);
+  skiff_term_winch_end (&old, sfd);
   return ret;
 }

@@ -178,5 +178,8 @@ cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
     return skiff_cli_help (cli);
   if (r < 0 || (r = skiff_cli_open_running (cli, a.container, &c, err)) < 0)
     return r;
+  if (c->state.paused)
+    return skiff_error_make_status (err, 125, 0,
+                                    "You cannot attach to a paused container, unpause it first");
   return skiff_cli_attach (&cli->store, c, &a.opts, err);
 }

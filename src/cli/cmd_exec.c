@@ -218,7 +218,11 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
                                             &keys, err))
                   == 0
            && (r = skiff_cli_open_running (cli, o.container, &c, err)) == 0)
-    r = run_exec (&o, c, &keys, err);
+    r = c->state.paused ? skiff_error_make_status (err, 125, 0,
+                                                   "Container %s is paused, unpause the "
+                                                   "container before exec",
+                                                   c->config.id)
+                        : run_exec (&o, c, &keys, err);
   skiff_detach_keys_free (&keys);
   free (o.env);
   free (o.env_files);

@@ -84,7 +84,7 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   assert_equal "${lines[1]}" unset "TERM without -t"
 }
 
-@test "exec: a stopped or missing container is refused with 125" {
+@test "exec: a stopped, paused or missing container is refused with 125" {
   skiff run --name stopped1 "$IMG" true
   run -125 --separate-stderr skiff exec stopped1 true
   assert_one_line_error "$stderr"
@@ -93,6 +93,15 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   assert_contains "$stderr" "No such container: no-such-ctr"
   run -125 --separate-stderr skiff exec stopped1
   assert_contains "$stderr" "requires at least 2 arguments"
+  is_rootless && return 0 # rootless containers have no cgroup to freeze
+  start_sleeper paused1
+  skiff pause paused1 >/dev/null
+  run -125 --separate-stderr skiff exec paused1 true
+  assert_contains "$stderr" "is paused, unpause the container before exec"
+  run -125 --separate-stderr skiff attach paused1
+  assert_contains "$stderr" "You cannot attach to a paused container"
+  skiff unpause paused1 >/dev/null
+  run -0 skiff exec paused1 true
 }
 
 @test "exec -t: a terminal of the container's devpts with TERM=xterm; without -t none" {

@@ -15,9 +15,11 @@ tmux_ () {
 }
 
 # Starts COMMAND (a shell command line) in a detached 100x30 tmux session named NAME; the
-# session stays around after it ends and shows "[exit N]".
+# session stays around after it ends and shows "[exit N]" and the terminal's line discipline
+# mode ("[icanon]" when skiff restored it, "[-icanon]" when it left it raw).
 tmux_start () { # NAME COMMAND
-  tmux_ new-session -d -s "$1" -x 100 -y 30 "$2; echo \"[exit \$?]\"; sleep 600"
+  tmux_ new-session -d -s "$1" -x 100 -y 30 \
+    "$2; echo \"[exit \$?]\"; echo \"[\$(stty -a | grep -oE -- '-?icanon')]\"; sleep 600"
 }
 
 screen_of () { # NAME
@@ -138,8 +140,11 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   wait_screen r '/ #'
   tmux_ send-keys -t r 'echo typed-$((6*7)); tty' Enter
   wait_screen r $'typed-42\n/dev/pts/[0-9]+'
+  tmux_ resize-window -t r -x 80 -y 20
+  tmux_ send-keys -t r 'stty size' Enter
+  wait_screen r $'\n[0-9]+ 80\n'
   tmux_ send-keys -t r C-p C-q
-  wait_screen r '\[exit 0\]'
+  wait_screen r $'\\[exit 0\\]\n\\[icanon\\]'
   run -0 skiff ps --format '{{.Names}} {{.Status}}'
   assert_match "$output" '^tty1 Up ' "the detached container"
 
@@ -148,7 +153,7 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   tmux_ send-keys -t a 'echo again-$((1+1))' Enter
   wait_screen a 'again-2'
   tmux_ send-keys -t a 'exit 7' Enter
-  wait_screen a '\[exit 7\]'
+  wait_screen a $'\\[exit 7\\]\n\\[icanon\\]'
   run -0 skiff ps -a --format '{{.Names}} {{.Status}}'
   assert_match "$output" '^tty1 Exited \(7\) '
 }

@@ -409,6 +409,11 @@ skiff_image_load_archive (struct skiff_store *store, const char *path, char ***l
     return r;
   r = spool (path, tmp, &archive, err);
   ctx.archive_path = archive;
+  struct stat st;
+  if (r == 0 && stat (archive, &st) == 0 && st.st_size == 0)
+    r = strcmp (path, "-") == 0
+            ? skiff_error_make (err, 0, "requested load from stdin, but stdin is empty")
+            : skiff_error_make (err, 0, "%s: the file is empty", path);
   if (r == 0)
     r = scan (&ctx, err);
   if (r == 0)

@@ -191,7 +191,7 @@ field () { # CONTAINER TEMPLATE
   local id
   id=$(container_id_of insp)
   assert_equal "$(field insp '{{.Id}} {{.Name}} {{.Path}} {{json .Args}}')" "$id /insp sleep [\"60\"]"
-  assert_equal "$(field insp '{{.Image}}')" "sha256:$SKIFF_TEST_IMAGE_ID"
+  assert_equal "$(field insp '{{.Image}}')" "$(skiff inspect --type image --format '{{.Id}}' "$IMG")"
   assert_equal "$(field insp '{{.Config.Image}} {{index .Config.Labels "tier"}} {{.Config.StopSignal}}')" \
     "$IMG web USR2"
   assert_equal "$(field insp '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.RestartCount}}')" \

@@ -97,7 +97,7 @@ spawn (struct monitor *m, struct skiff_error **err)
   struct skiff_container_start_opts so = {
     .lowerdirs = m->lowerdirs, .userxattr = m->store->rootless, .stdin_fd = 0, .stdout_fd = -1,
     .stderr_fd = -1, .terminal = cfg->tty, .terminal_master = &master,
-    .parent_death_signal = SIGKILL,
+    .parent_death_signal = SIGKILL, .cgroup = true,
   };
   if (!cfg->tty)
     {

@@ -71,6 +71,7 @@ struct skiff_container_state
   bool paused;           /* running, but frozen (status stays RUNNING) */
   bool manually_stopped; /* stop/kill by the user: no policy restart */
   int restart_count;     /* policy restarts since the last user start */
+  bool cgroup;           /* it was put into its own cgroup (skiff/<id>) */
 };
 
 struct skiff_container
@@ -180,6 +181,7 @@ struct skiff_container_start_opts
   int *terminal_master;
   unsigned short terminal_rows, terminal_cols; /* its initial size (0 = none) */
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
+  bool cgroup; /* put PID 1 into skiff/<id> (a v1 cgroup attach costs ~10 ms: detached only) */
 };
 
 /* Under the container's lock: refuses a running container, makes the mount point, spawns the
@@ -204,10 +206,10 @@ int skiff_container_remove (struct skiff_store *store, struct skiff_container *c
 
 /* Creates "skiff/<id>" in every cgroup hierarchy and moves pid in (done by start).  Rootless
  * without a delegated subtree: nothing, and 0. */
-int skiff_container_cgroup_join (const struct skiff_container *c, pid_t pid,
+int skiff_container_cgroup_join (struct skiff_container *c, pid_t pid,
                                  struct skiff_error **err);
-/* Removes the container's cgroup if any (finish, remove). */
-void skiff_container_cgroup_remove (const struct skiff_container *c);
+/* Removes the container's cgroup if its state says it has one (finish, remove). */
+void skiff_container_cgroup_remove (struct skiff_container *c);
 /* pause / unpause under the lock: freezes or thaws the cgroup and records it.  Errors as
  * docker's: "Container <id> is not running" / "is already paused" / "is not paused" (exit 1);
  * no cgroup (rootless): SKIFF_CGROUP_NO_PAUSE_MSG. */

@@ -19,7 +19,7 @@ static int64_t tree_bytes;
 static int
 add_size (const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-  (void) path, (void) ftw;
+  (void)path, (void)ftw;
   if (flag == FTW_F)
     tree_bytes += st->st_size;
   return 0;
@@ -63,14 +63,20 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   while ((c = getopt_long (argc, argv, "+:fh", opts, NULL)) != -1)
     switch (c)
       {
-      case 'f': force = true; break;
-      case 'F': return skiff_error_make (err, 0, "prune --filter is not supported yet");
-      case 'h': return skiff_cli_help (cli);
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'f':
+        force = true;
+        break;
+      case 'F':
+        return skiff_error_make (err, 0, "prune --filter is not supported yet");
+      case 'h':
+        return skiff_cli_help (cli);
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (!force && !confirm ("stopped containers"))
     return 0;
-  if ((r = skiff_cli_store (cli, &store, err)) < 0 || (r = skiff_container_list_ids (store, &ids, err)) < 0)
+  if ((r = skiff_cli_store (cli, &store, err)) < 0
+      || (r = skiff_container_list_ids (store, &ids, err)) < 0)
     return r;
   int64_t total = 0;
   bool any = false;
@@ -85,8 +91,7 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
         continue;
       enum skiff_container_status s = ct->state.status;
       if (skiff_container_state_reload (ct, &e) == 0
-          && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED)
-          && ct->state.status == s)
+          && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED) && ct->state.status == s)
         {
           int64_t size = upper_size (ct);
           if (skiff_container_remove (store, ct, &e) == 0)
@@ -121,28 +126,43 @@ exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 }
 
 static const struct skiff_command subcommands[] = {
-  { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL },
-  { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)", "CONTAINER", NULL },
-  { "container inspect", skiff_cli_container_inspect, "Display detailed information on one or more containers",
-    "[OPTIONS] CONTAINER [CONTAINER...]",
+  { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+    NULL },
+  { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)", "CONTAINER",
+    NULL },
+  { "container inspect", skiff_cli_container_inspect,
+    "Display detailed information on one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -f, --format string   Format output using a custom template\n" },
-  { "container kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container kill", cmd_kill, "Kill one or more running containers",
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
   { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL },
   { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL },
-  { "container pause", cmd_pause, "Pause all processes within one or more containers", "CONTAINER [CONTAINER...]", NULL },
-  { "container port", cmd_port, "List port mappings for the container", "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
+  { "container pause", cmd_pause, "Pause all processes within one or more containers",
+    "CONTAINER [CONTAINER...]", NULL },
+  { "container port", cmd_port, "List port mappings for the container",
+    "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
   { "container prune", prune, "Remove all stopped containers", "[OPTIONS]",
     "  -f, --force   Do not prompt for confirmation\n" },
   { "container rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
-  { "container restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
-  { "container rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
-  { "container run", cmd_run, "Create and run a new container from an image", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL },
-  { "container start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
-  { "container stats", cmd_stats, "Display a live stream of container(s) resource usage statistics", "[OPTIONS] [CONTAINER...]", NULL },
-  { "container stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
-  { "container top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]", NULL },
-  { "container unpause", cmd_unpause, "Unpause all processes within one or more containers", "CONTAINER [CONTAINER...]", NULL },
-  { "container wait", cmd_wait, "Block until one or more containers stop, then print their exit codes", "CONTAINER [CONTAINER...]", NULL },
+  { "container restart", cmd_restart, "Restart one or more containers",
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
+    NULL },
+  { "container run", cmd_run, "Create and run a new container from an image",
+    "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL },
+  { "container start", cmd_start, "Start one or more stopped containers",
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
+    "[OPTIONS] [CONTAINER...]", NULL },
+  { "container stop", cmd_stop, "Stop one or more running containers",
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+  { "container top", cmd_top, "Display the running processes of a container",
+    "CONTAINER [ps OPTIONS]", NULL },
+  { "container unpause", cmd_unpause, "Unpause all processes within one or more containers",
+    "CONTAINER [CONTAINER...]", NULL },
+  { "container wait", cmd_wait,
+    "Block until one or more containers stop, then print their exit codes",
+    "CONTAINER [CONTAINER...]", NULL },
 };
 
 static const struct skiff_command *
@@ -165,7 +185,8 @@ cmd_container (struct skiff_cli *cli, int argc, char **argv, struct skiff_error 
     {
       printf ("Usage: skiff container COMMAND\n\nManage containers\n\nCommands:\n");
       for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-        printf ("  %-10s %s\n", subcommands[i].name + strlen ("container "), subcommands[i].summary);
+        printf ("  %-10s %s\n", subcommands[i].name + strlen ("container "),
+                subcommands[i].summary);
       return 0;
     }
   const struct skiff_command *sub = find (argv[1]);

@@ -45,8 +45,11 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *
   while ((c = getopt_long (argc, argv, "+:f:sh", opts, NULL)) != -1)
     switch (c)
       {
-      case 'f': o->format = optarg; break;
-      case 's': break; /* sizes are not computed */
+      case 'f':
+        o->format = optarg;
+        break;
+      case 's':
+        break; /* sizes are not computed */
       case OPT_TYPE:
         if (o->type != INSPECT_ANY)
           return skiff_cli_bad_flag (cli, c, argc, argv, err);
@@ -57,8 +60,10 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *
         else
           return skiff_error_make (err, 0, "\"%s\" is not a valid value for --type", optarg);
         break;
-      case 'h': return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'h':
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind >= argc)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
@@ -107,8 +112,9 @@ inspect_all (struct skiff_store *store, const struct inspect_opts *o, char *cons
       _cleanup_error_ struct skiff_error *e = NULL;
       if (text == NULL || skiff_json_parse (text, "inspect", &objs[n], &e) < 0)
         {
-          fprintf (stderr, o->type == INSPECT_CONTAINER ? "skiff: No such container: %s\n"
-                                                        : "skiff: no such object: %s\n",
+          fprintf (stderr,
+                   o->type == INSPECT_CONTAINER ? "skiff: No such container: %s\n"
+                                                : "skiff: no such object: %s\n",
                    args[i]);
           status = 1;
           continue;
@@ -143,8 +149,7 @@ cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 }
 
 int
-skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv,
-                             struct skiff_error **err)
+skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   return run_inspect (cli, argc, argv, INSPECT_CONTAINER, err);
 }

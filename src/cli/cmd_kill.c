@@ -10,7 +10,7 @@
 static int
 kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
 {
-  int sig = *(int *) data;
+  int sig = *(int *)data;
   _cleanup_container_ struct skiff_container *c = NULL;
   int r = skiff_cli_load_container (store, text, &c, err);
   if (r < 0)
@@ -38,9 +38,13 @@ cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   while ((c = getopt_long (argc, argv, "+:s:h", opts, NULL)) != -1)
     switch (c)
       {
-      case 's': signame = optarg; break;
-      case 'h': return skiff_cli_help (cli);
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 's':
+        signame = optarg;
+        break;
+      case 'h':
+        return skiff_cli_help (cli);
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind >= argc)
     return skiff_cli_usage_error (cli, err, "\"skiff kill\" requires at least 1 argument.");

@@ -45,8 +45,12 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct logs_opts *o,
   while ((c = getopt_long (argc, argv, "+:ftn:h", opts, NULL)) != -1)
     switch (c)
       {
-      case 'f': o->follow = true; break;
-      case 't': o->lo.timestamps = true; break;
+      case 'f':
+        o->follow = true;
+        break;
+      case 't':
+        o->lo.timestamps = true;
+        break;
       case OPT_SINCE:
         if ((r = skiff_logfile_parse_time (optarg, &now, &o->lo.since, err)) < 0)
           return r;
@@ -65,8 +69,10 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct logs_opts *o,
           return skiff_cli_usage_error (cli, err, "invalid argument \"%s\" for \"-n, --tail\" flag",
                                         optarg);
         break;
-      case 'h': return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'h':
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (argc - optind != 1)
     return skiff_cli_usage_error (cli, err, "\"skiff logs\" requires exactly 1 argument.");

@@ -10,7 +10,7 @@ pause_one (struct skiff_store *store, const char *text, void *data, struct skiff
 {
   _cleanup_container_ struct skiff_container *c = NULL;
   int r = skiff_cli_load_container (store, text, &c, err);
-  if (r == 0 && (r = skiff_container_set_paused (c, *(bool *) data, err)) == 0)
+  if (r == 0 && (r = skiff_container_set_paused (c, *(bool *)data, err)) == 0)
     printf ("%s\n", text);
   return r;
 }

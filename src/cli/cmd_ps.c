@@ -12,7 +12,7 @@
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-#define DEFAULT_TABLE                                                                             \
+#define DEFAULT_TABLE                                                                              \
   "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
 
 struct ps_opts
@@ -50,9 +50,15 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
   while ((c = getopt_long (argc, argv, "+:aqln:f:h", opts, NULL)) != -1)
     switch (c)
       {
-      case 'a': o->all = true; break;
-      case 'q': o->quiet = true; break;
-      case 'l': o->latest = true; break;
+      case 'a':
+        o->all = true;
+        break;
+      case 'q':
+        o->quiet = true;
+        break;
+      case 'l':
+        o->latest = true;
+        break;
       case 'n':
         o->last = strtol (optarg, &end, 10);
         if (*end || end == optarg)
@@ -64,10 +70,16 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
           return skiff_error_make (err, 0, "bad format of filter (expected name=value)");
         skiff_strv_push (&o->filters, optarg);
         break;
-      case OPT_FORMAT: o->format = optarg; break;
-      case OPT_NO_TRUNC: o->no_trunc = true; break;
-      case 'h': return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case OPT_FORMAT:
+        o->format = optarg;
+        break;
+      case OPT_NO_TRUNC:
+        o->no_trunc = true;
+        break;
+      case 'h':
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind < argc)
     return skiff_cli_usage_error (cli, err, "\"skiff ps\" accepts no arguments.");
@@ -79,7 +91,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
       for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
         ok = ok || (strlen (known[k]) == klen && strncmp (known[k], o->filters[i], klen) == 0);
       if (!ok)
-        return skiff_error_make (err, 0, "invalid filter '%.*s'", (int) klen, o->filters[i]);
+        return skiff_error_make (err, 0, "invalid filter '%.*s'", (int)klen, o->filters[i]);
     }
   return 0;
 }
@@ -90,7 +102,7 @@ seconds_since (const char *rfc3339, time_t now)
   struct timespec ts;
   if (rfc3339 == NULL || skiff_time_parse (rfc3339, &ts) < 0)
     return 0;
-  return (int64_t) (now - ts.tv_sec);
+  return (int64_t)(now - ts.tv_sec);
 }
 
 /* moby's State.String(). */
@@ -121,7 +133,7 @@ static bool
 filter_matches (const char *filter, const struct skiff_container *c)
 {
   const char *v = strchr (filter, '=') + 1;
-  size_t klen = (size_t) (v - 1 - filter);
+  size_t klen = (size_t)(v - 1 - filter);
   const struct skiff_container_config *cfg = &c->config;
 #define KEY(k) (klen == strlen (k) && strncmp (filter, k, klen) == 0)
   if (KEY ("status"))
@@ -132,9 +144,10 @@ filter_matches (const char *filter, const struct skiff_container *c)
     return strncmp (cfg->id, v, strlen (v)) == 0;
   if (KEY ("ancestor"))
     return strcmp (cfg->image_name, v) == 0
-           || (strlen (v) >= 3 && strncmp (cfg->image_id, strncmp (v, "sha256:", 7) == 0 ? v + 7 : v,
-                                           strlen (v) - (strncmp (v, "sha256:", 7) == 0 ? 7 : 0))
-                                      == 0);
+           || (strlen (v) >= 3
+               && strncmp (cfg->image_id, strncmp (v, "sha256:", 7) == 0 ? v + 7 : v,
+                           strlen (v) - (strncmp (v, "sha256:", 7) == 0 ? 7 : 0))
+                      == 0);
   if (KEY ("exited"))
     return c->state.status == SKIFF_CONTAINER_EXITED && atoi (v) == c->state.exit_code;
   if (KEY ("label"))
@@ -198,8 +211,8 @@ static yajl_val
 row_object (const struct skiff_container *c, const struct ps_opts *o, time_t now)
 {
   const struct skiff_container_config *cfg = &c->config;
-  _cleanup_free_ char *id = xstrndup (cfg->id, o->no_trunc ? SKIFF_CONTAINER_ID_LEN
-                                                           : SKIFF_CONTAINER_SHORT_ID_LEN);
+  _cleanup_free_ char *id
+      = xstrndup (cfg->id, o->no_trunc ? SKIFF_CONTAINER_ID_LEN : SKIFF_CONTAINER_SHORT_ID_LEN);
   _cleanup_free_ char *cmd = skiff_strv_join (cfg->argv, " ");
   _cleanup_free_ char *cut = o->no_trunc ? xstrdup (cmd) : skiff_cli_ellipsis (cmd, 20);
   _cleanup_free_ char *quoted = skiff_cli_quote (cut);
@@ -231,8 +244,8 @@ row_object (const struct skiff_container *c, const struct ps_opts *o, time_t now
 static int
 by_created_desc (const void *a, const void *b)
 {
-  const struct skiff_container *x = *(struct skiff_container *const *) a;
-  const struct skiff_container *y = *(struct skiff_container *const *) b;
+  const struct skiff_container *x = *(struct skiff_container *const *)a;
+  const struct skiff_container *y = *(struct skiff_container *const *)b;
   struct timespec tx = { 0 }, ty = { 0 };
   skiff_time_parse (x->config.created, &tx);
   skiff_time_parse (y->config.created, &ty);
@@ -264,7 +277,7 @@ load_all (struct skiff_store *store, char **ids, const struct ps_opts *o,
   for (size_t i = 0; i < n; i++)
     {
       struct skiff_container *c = list[i];
-      bool show = (limit < 0 || (long) i < limit)
+      bool show = (limit < 0 || (long)i < limit)
                   && (all || c->state.status == SKIFF_CONTAINER_RUNNING)
                   && filters_match (o->filters, c);
       if (show)

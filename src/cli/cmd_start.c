@@ -35,11 +35,19 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct start_opts *o,
   while ((c = getopt_long (argc, argv, "+:aih", opts, NULL)) != -1)
     switch (c)
       {
-      case 'a': o->attach = true; break;
-      case 'i': o->interactive = true; break;
-      case OPT_DETACH_KEYS: o->detach_keys = optarg; break;
-      case 'h': return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'a':
+        o->attach = true;
+        break;
+      case 'i':
+        o->interactive = true;
+        break;
+      case OPT_DETACH_KEYS:
+        o->detach_keys = optarg;
+        break;
+      case 'h':
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind >= argc)
     return skiff_cli_usage_error (cli, err, "\"skiff start\" requires at least 1 argument.");

@@ -15,8 +15,8 @@
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-#define DEFAULT_TABLE                                                                             \
-  "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}" \
+#define DEFAULT_TABLE                                                                              \
+  "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}"  \
   "\t{{.PIDs}}"
 
 struct sample
@@ -41,7 +41,7 @@ static uint64_t
 host_memory (void)
 {
   long pages = sysconf (_SC_PHYS_PAGES), size = sysconf (_SC_PAGESIZE);
-  return pages > 0 && size > 0 ? (uint64_t) pages * (uint64_t) size : 0;
+  return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
 }
 
 static yajl_val
@@ -57,12 +57,12 @@ row_object (const struct sample *s, double elapsed_ns)
       uint64_t limit = s->s1.memory_limit ? s->s1.memory_limit : host_memory ();
       if (limit > host_memory () && host_memory ())
         limit = host_memory (); /* v1 reports "no limit" as a huge number */
-      _cleanup_free_ char *u = bytes_size ((double) used), *l = bytes_size ((double) limit);
-      double dcpu = (double) (s->s1.cpu_usage_ns - s->s0.cpu_usage_ns);
+      _cleanup_free_ char *u = bytes_size ((double)used), *l = bytes_size ((double)limit);
+      double dcpu = (double)(s->s1.cpu_usage_ns - s->s0.cpu_usage_ns);
       cpu = xasprintf ("%.2f%%", elapsed_ns > 0 ? dcpu / elapsed_ns * 100.0 : 0.0);
       mem = xasprintf ("%s / %s", u, l);
-      memperc = xasprintf ("%.2f%%", limit ? (double) used * 100.0 / (double) limit : 0.0);
-      pids = xasprintf ("%llu", (unsigned long long) s->s1.pids_current);
+      memperc = xasprintf ("%.2f%%", limit ? (double)used * 100.0 / (double)limit : 0.0);
+      pids = xasprintf ("%llu", (unsigned long long)s->s1.pids_current);
     }
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
   yajl_gen_map_open (g);
@@ -104,7 +104,7 @@ print_samples (struct sample *s, size_t n, const char *format, struct skiff_erro
   nanosleep (&gap, NULL);
   take (s, n, false);
   clock_gettime (CLOCK_MONOTONIC, &t1);
-  double elapsed = (double) (t1.tv_sec - t0.tv_sec) * 1e9 + (double) (t1.tv_nsec - t0.tv_nsec);
+  double elapsed = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
   yajl_val *rows = xzalloc ((n + 1) * sizeof *rows);
   for (size_t i = 0; i < n; i++)
     rows[i] = row_object (&s[i], elapsed);
@@ -171,12 +171,21 @@ cmd_stats (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   while ((c = getopt_long (argc, argv, "+:ah", opts, NULL)) != -1)
     switch (c)
       {
-      case 'a': all = true; break;
-      case OPT_NO_STREAM: stream = false; break;
-      case OPT_NO_TRUNC: break;
-      case OPT_FORMAT: format = optarg; break;
-      case 'h': return skiff_cli_help (cli);
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'a':
+        all = true;
+        break;
+      case OPT_NO_STREAM:
+        stream = false;
+        break;
+      case OPT_NO_TRUNC:
+        break;
+      case OPT_FORMAT:
+        format = optarg;
+        break;
+      case 'h':
+        return skiff_cli_help (cli);
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   int r = skiff_cli_store_outside (cli, &store, err);
   struct sample *s = NULL;

@@ -15,7 +15,7 @@ struct stop_opts
 {
   int timeout; /* -1: the container's own */
   const char *signal;
-  bool print;  /* stop prints each argument; restart prints after the start */
+  bool print; /* stop prints each argument; restart prints after the start */
 };
 
 static int
@@ -37,14 +37,18 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stop_opts *o,
     switch (c)
       {
       case 't':
-        o->timeout = (int) strtol (optarg, &end, 10);
+        o->timeout = (int)strtol (optarg, &end, 10);
         if (*end || end == optarg)
-          return skiff_cli_usage_error (cli, err, "invalid argument \"%s\" for \"-t, --timeout\" flag",
-                                        optarg);
+          return skiff_cli_usage_error (
+              cli, err, "invalid argument \"%s\" for \"-t, --timeout\" flag", optarg);
         break;
-      case 's': o->signal = optarg; break;
-      case 'h': return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 's':
+        o->signal = optarg;
+        break;
+      case 'h':
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (optind >= argc)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",

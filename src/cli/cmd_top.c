@@ -36,7 +36,8 @@ run_ps (char *const *opts, char **out, struct skiff_error **err)
       _exit (127);
     }
   close (fds[1]);
-  int r = pid < 0 ? skiff_error_make (err, errno, "fork") : skiff_fs_read_fd (fds[0], "ps", out, NULL, err);
+  int r = pid < 0 ? skiff_error_make (err, errno, "fork")
+                  : skiff_fs_read_fd (fds[0], "ps", out, NULL, err);
   close (fds[0]);
   int st = 0;
   while (pid > 0 && waitpid (pid, &st, 0) < 0 && errno == EINTR)
@@ -97,7 +98,7 @@ print_rows (char *text, const pid_t *pids, size_t n, struct skiff_error **err)
   while ((line = strtok_r (NULL, "\n", &save)) != NULL)
     {
       _cleanup_strv_ char **f = split_fields (line, ncols);
-      if (skiff_strv_len (f) != ncols || !has_pid (pids, n, (pid_t) atoi (f[pid_col])))
+      if (skiff_strv_len (f) != ncols || !has_pid (pids, n, (pid_t)atoi (f[pid_col])))
         continue;
       _cleanup_free_ char *row = skiff_strv_join (f, "\t");
       char *more = xasprintf ("%s%s\n", table, row);
@@ -124,7 +125,8 @@ cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     return skiff_cli_usage_error (cli, err, "\"skiff top\" requires at least 1 argument.");
   int r = skiff_cli_store_outside (cli, &store, err);
   if (r < 0 || (r = skiff_cli_load_container (store, argv[1], &c, err)) < 0
-      || (r = skiff_container_pids (c, &pids, &n, err)) < 0 || (r = run_ps (argv + 2, &text, err)) < 0)
+      || (r = skiff_container_pids (c, &pids, &n, err)) < 0
+      || (r = run_ps (argv + 2, &text, err)) < 0)
     return r;
   return print_rows (text, pids, n, err);
 }

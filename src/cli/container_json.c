@@ -84,8 +84,8 @@ gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_int (g, "MaximumRetryCount", cfg->restart_max);
   yajl_gen_map_close (g);
   skiff_json_gen_key_bool (g, "AutoRemove", cfg->auto_remove);
-  static const char *const null_lists[] = { "VolumesFrom", "CapAdd", "CapDrop", "ExtraHosts",
-                                            "GroupAdd", "Links", "SecurityOpt", "Ulimits" };
+  static const char *const null_lists[] = { "VolumesFrom", "CapAdd", "CapDrop",     "ExtraHosts",
+                                            "GroupAdd",    "Links",  "SecurityOpt", "Ulimits" };
   for (size_t i = 0; i < sizeof null_lists / sizeof null_lists[0]; i++)
     skiff_json_gen_key_strv (g, null_lists[i], NULL, false);
   skiff_json_gen_key_strv (g, "Dns", NULL, true);

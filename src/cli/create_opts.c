@@ -41,7 +41,7 @@ parse_int_flag (struct skiff_cli *cli, const char *flag, const char *value, int 
   long v = strtol (value, &end, 10);
   if (errno || *end || end == value || v < -1 || v > 1000000000)
     return skiff_cli_usage_error (cli, err, "invalid argument \"%s\" for \"%s\" flag", value, flag);
-  *out = (int) v;
+  *out = (int)v;
   return 0;
 }
 
@@ -90,26 +90,62 @@ one_option (struct skiff_cli *cli, int c, int argc, char **argv, struct skiff_cl
 {
   switch (c)
     {
-    case OPT_RM: o->rm = true; break;
-    case OPT_NAME: o->name = optarg; break;
-    case OPT_CIDFILE: o->cidfile = optarg; break;
-    case 'e': skiff_cli_push_borrowed (&o->env, optarg); break;
-    case OPT_ENV_FILE: skiff_cli_push_borrowed (&o->env_files, optarg); break;
-    case 'w': o->workdir = optarg; break;
-    case 'h': o->hostname = optarg; break;
-    case OPT_ENTRYPOINT: o->entrypoint = optarg; break;
-    case 'u': o->user = optarg; break;
-    case 'i': o->interactive = true; break;
-    case 't': o->tty = true; break;
-    case 'd': o->detach = true; break;
-    case 'l': skiff_cli_push_borrowed (&o->labels, optarg); break;
-    case OPT_RESTART: o->restart = optarg; break;
-    case OPT_STOP_SIGNAL: o->stop_signal = optarg; break;
-    case OPT_STOP_TIMEOUT: return parse_int_flag (cli, "--stop-timeout", optarg, &o->stop_timeout, err);
-    case OPT_DETACH_KEYS: o->detach_keys = optarg; break;
-    case OPT_SIG_PROXY: return skiff_cli_parse_sig_proxy (optarg, &o->sig_proxy, err);
-    case OPT_HELP: return 1;
-    default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+    case OPT_RM:
+      o->rm = true;
+      break;
+    case OPT_NAME:
+      o->name = optarg;
+      break;
+    case OPT_CIDFILE:
+      o->cidfile = optarg;
+      break;
+    case 'e':
+      skiff_cli_push_borrowed (&o->env, optarg);
+      break;
+    case OPT_ENV_FILE:
+      skiff_cli_push_borrowed (&o->env_files, optarg);
+      break;
+    case 'w':
+      o->workdir = optarg;
+      break;
+    case 'h':
+      o->hostname = optarg;
+      break;
+    case OPT_ENTRYPOINT:
+      o->entrypoint = optarg;
+      break;
+    case 'u':
+      o->user = optarg;
+      break;
+    case 'i':
+      o->interactive = true;
+      break;
+    case 't':
+      o->tty = true;
+      break;
+    case 'd':
+      o->detach = true;
+      break;
+    case 'l':
+      skiff_cli_push_borrowed (&o->labels, optarg);
+      break;
+    case OPT_RESTART:
+      o->restart = optarg;
+      break;
+    case OPT_STOP_SIGNAL:
+      o->stop_signal = optarg;
+      break;
+    case OPT_STOP_TIMEOUT:
+      return parse_int_flag (cli, "--stop-timeout", optarg, &o->stop_timeout, err);
+    case OPT_DETACH_KEYS:
+      o->detach_keys = optarg;
+      break;
+    case OPT_SIG_PROXY:
+      return skiff_cli_parse_sig_proxy (optarg, &o->sig_proxy, err);
+    case OPT_HELP:
+      return 1;
+    default:
+      return skiff_cli_bad_flag (cli, c, argc, argv, err);
     }
   return 0;
 }
@@ -137,7 +173,8 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
     return r;
   if (o->stop_signal && (r = skiff_monitor_parse_signal (o->stop_signal, err)) < 0)
     return r;
-  if (o->name && (r = skiff_container_name_validate (o->name[0] == '/' ? o->name + 1 : o->name, err)) < 0)
+  if (o->name
+      && (r = skiff_container_name_validate (o->name[0] == '/' ? o->name + 1 : o->name, err)) < 0)
     return r;
   return 0;
 }
@@ -165,7 +202,7 @@ label_map (char *const *labels)
   for (size_t i = 0; labels && labels[i]; i++)
     {
       const char *eq = strchr (labels[i], '=');
-      skiff_strv_push_owned (&kv, eq ? xstrndup (labels[i], (size_t) (eq - labels[i]))
+      skiff_strv_push_owned (&kv, eq ? xstrndup (labels[i], (size_t)(eq - labels[i]))
                                      : xstrdup (labels[i]));
       skiff_strv_push (&kv, eq ? eq + 1 : "");
     }
@@ -253,7 +290,8 @@ skiff_cli_create_container (struct skiff_cli *cli, const struct skiff_cli_create
   int r;
   if (o->cidfile && (r = skiff_container_cidfile_open (o->cidfile, err)) < 0)
     return r;
-  if ((r = skiff_cli_store (cli, store, err)) < 0 || (r = skiff_image_lookup (*store, o->image, img, err)) < 0
+  if ((r = skiff_cli_store (cli, store, err)) < 0
+      || (r = skiff_image_lookup (*store, o->image, img, err)) < 0
       || (r = create_record (*store, o, *img, c, err)) < 0)
     {
       if (o->cidfile)

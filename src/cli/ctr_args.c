@@ -12,8 +12,8 @@
 #include "skiff/xalloc.h"
 
 int
-skiff_cli_load_container (struct skiff_store *store, const char *text,
-                          struct skiff_container **out, struct skiff_error **err)
+skiff_cli_load_container (struct skiff_store *store, const char *text, struct skiff_container **out,
+                          struct skiff_error **err)
 {
   _cleanup_free_ char *id = NULL;
   int r = skiff_container_lookup (store, text, &id, err);
@@ -53,7 +53,7 @@ skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min
       return 1;
     else
       return skiff_cli_bad_flag (cli, c, argc, argv, err);
-  if ((size_t) (argc - optind) < min_args)
+  if ((size_t)(argc - optind) < min_args)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least %zu argument%s.",
                                   cli->command->name, min_args, min_args == 1 ? "" : "s");
   return 0;

@@ -17,7 +17,7 @@ cgroup_name (const struct skiff_container *c)
 }
 
 int
-skiff_container_cgroup_join (const struct skiff_container *c, pid_t pid, struct skiff_error **err)
+skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_error **err)
 {
   _cleanup_free_ char *name = cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
@@ -33,14 +33,17 @@ skiff_container_cgroup_join (const struct skiff_container *c, pid_t pid, struct 
       *err = e;
       return r;
     }
+  c->state.cgroup = true; /* saved with the next state write */
   r = skiff_cgroup_add_pid (cg, pid, err);
   skiff_cgroup_free (cg);
   return r;
 }
 
 void
-skiff_container_cgroup_remove (const struct skiff_container *c)
+skiff_container_cgroup_remove (struct skiff_container *c)
 {
+  if (!c->state.cgroup)
+    return;
   _cleanup_free_ char *name = cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   struct skiff_error *e = NULL;
@@ -48,6 +51,7 @@ skiff_container_cgroup_remove (const struct skiff_container *c)
     skiff_cgroup_remove (cg, &e);
   skiff_cgroup_free (cg);
   skiff_error_free (e);
+  c->state.cgroup = false;
 }
 
 static int

@@ -18,7 +18,7 @@ static pid_t
 parent_of (pid_t pid)
 {
   char path[64], buf[512];
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   ssize_t n = fd < 0 ? -1 : read (fd, buf, sizeof buf - 1);
   if (n <= 0)
@@ -28,13 +28,13 @@ parent_of (pid_t pid)
   int ppid = 0;
   if (p == NULL || sscanf (p + 1, " %*c %d", &ppid) != 1)
     return 0;
-  return (pid_t) ppid;
+  return (pid_t)ppid;
 }
 
 static int
 by_value (const void *a, const void *b)
 {
-  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+  pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
   return x < y ? -1 : x > y;
 }
 
@@ -47,7 +47,7 @@ descendants (pid_t root, pid_t **pids, size_t *n)
   struct dirent *de;
   while (d && (de = readdir (d)) != NULL)
     {
-      pid_t p = (pid_t) atoi (de->d_name);
+      pid_t p = (pid_t)atoi (de->d_name);
       if (p <= 0)
         continue;
       if (count == cap)

@@ -158,7 +158,8 @@ skiff_container_start (struct skiff_store *store, struct skiff_container *c,
     r = spawn_locked (store, c, opts, pid, err);
   /* Placed after the exec (the sandbox has no hook before it yet): what PID 1 forks from now
    * on is inside. */
-  if (r == 0 && (r = skiff_container_cgroup_join (c, *pid, err)) < 0)
+  c->state.cgroup = false;
+  if (r == 0 && opts->cgroup && (r = skiff_container_cgroup_join (c, *pid, err)) < 0)
     {
       kill (*pid, SIGKILL);
       while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
@@ -197,7 +198,10 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
   else if (c->config.auto_remove)
     r = skiff_container_remove (store, c, err);
   else if ((r = skiff_container_state_reload (c, err)) == 0)
-    r = skiff_container_mark_exited (c, code, true, err);
+    {
+      c->state.cgroup = false; /* removed above */
+      r = skiff_container_mark_exited (c, code, true, err);
+    }
   skiff_lock_release (lock);
   return r < 0 ? r : code;
 }

@@ -27,14 +27,13 @@ skiff_monitor_attach_path (struct skiff_store *store, const char *id)
 
 /* Binds or connects a unix socket by a path of any length. */
 static int
-sock_addr (int sock, const char *path,
-                         int (*op) (int, const struct sockaddr *, socklen_t))
+sock_addr (int sock, const char *path, int (*op) (int, const struct sockaddr *, socklen_t))
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   if (strlen (path) < sizeof addr.sun_path)
     {
       strcpy (addr.sun_path, path);
-      return op (sock, (struct sockaddr *) &addr, sizeof addr);
+      return op (sock, (struct sockaddr *)&addr, sizeof addr);
     }
   /* Too long for sun_path (deep --runroot): name the directory by an fd of ours. */
   _cleanup_free_ char *dir = xstrdup (path);
@@ -44,12 +43,12 @@ sock_addr (int sock, const char *path,
   if (dfd < 0)
     return -1;
   int n = snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dfd, slash + 1);
-  if (n < 0 || (size_t) n >= sizeof addr.sun_path)
+  if (n < 0 || (size_t)n >= sizeof addr.sun_path)
     {
       errno = ENAMETOOLONG;
       return -1;
     }
-  return op (sock, (struct sockaddr *) &addr, sizeof addr);
+  return op (sock, (struct sockaddr *)&addr, sizeof addr);
 }
 
 static int
@@ -81,8 +80,8 @@ skiff_monitor_attach_connect (struct skiff_store *store, const char *id, struct 
 }
 
 int
-skiff_attach_server_open (struct skiff_attach_server *s, struct skiff_store *store,
-                          const char *id, struct skiff_error **err)
+skiff_attach_server_open (struct skiff_attach_server *s, struct skiff_store *store, const char *id,
+                          struct skiff_error **err)
 {
   memset (s, 0, sizeof *s);
   s->listen_fd = -1;
@@ -145,15 +144,14 @@ skiff_attach_server_drop (struct skiff_attach_server *s, size_t i)
 }
 
 void
-skiff_attach_server_broadcast (struct skiff_attach_server *s, int type, const void *buf,
-                               size_t len)
+skiff_attach_server_broadcast (struct skiff_attach_server *s, int type, const void *buf, size_t len)
 {
   char msg[1 + SKIFF_ATTACH_MAX_PAYLOAD];
   const char *p = buf;
   do
     {
       size_t n = len > SKIFF_ATTACH_MAX_PAYLOAD ? SKIFF_ATTACH_MAX_PAYLOAD : len;
-      msg[0] = (char) type;
+      msg[0] = (char)type;
       if (n)
         memcpy (msg + 1, p, n);
       for (size_t i = 0; i < s->nclients;)

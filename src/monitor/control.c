@@ -29,8 +29,8 @@ int
 skiff_monitor_kill (struct skiff_container *c, const char *text, int sig, struct skiff_error **err)
 {
   if (!is_running (c))
-    return skiff_error_make_status (err, 1, 0, "Cannot kill container: %s: Container %s is not running",
-                                    text, c->config.id);
+    return skiff_error_make_status (
+        err, 1, 0, "Cannot kill container: %s: Container %s is not running", text, c->config.id);
   if (c->state.paused && sig != SIGKILL)
     return skiff_error_make_status (err, 1, 0,
                                     "Cannot kill container: %s: Container %s is paused. Unpause "
@@ -52,7 +52,7 @@ now_ms (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int
@@ -61,7 +61,7 @@ remaining (int64_t deadline)
   if (deadline < 0)
     return -1;
   int64_t left = deadline - now_ms ();
-  return left < 0 ? 0 : (int) left;
+  return left < 0 ? 0 : (int)left;
 }
 
 /* Reads attach messages until EXIT (*code) or EOF; -ETIMEDOUT at the deadline. */
@@ -96,7 +96,7 @@ wait_attach (int fd, int64_t deadline, int *code)
 static int
 wait_pid (const struct skiff_container *c, int64_t deadline)
 {
-  int fd = (int) syscall (SYS_pidfd_open, c->state.pid, 0);
+  int fd = (int)syscall (SYS_pidfd_open, c->state.pid, 0);
   if (fd < 0)
     return 0; /* gone already */
   int r = 0;
@@ -138,7 +138,7 @@ int
 skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, int timeout_ms,
                          int *exit_code, struct skiff_error **err)
 {
-  (void) err;
+  (void)err;
   int64_t deadline = timeout_ms < 0 ? -1 : now_ms () + timeout_ms;
   int code = -1, r = 0;
   if (c->state.status != SKIFF_CONTAINER_RUNNING)
@@ -214,8 +214,8 @@ mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err
 }
 
 int
-skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int timeout,
-                    bool *killed, struct skiff_error **err)
+skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int timeout, bool *killed,
+                    struct skiff_error **err)
 {
   bool running;
   if (killed)

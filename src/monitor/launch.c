@@ -52,7 +52,7 @@ read_report (int fd, struct skiff_error **err)
         return skiff_error_make (err, errno, "read the monitor's status");
       if (n == 0)
         break;
-      got += (size_t) n;
+      got += (size_t)n;
     }
   struct status_msg m;
   if (got < sizeof m)
@@ -67,8 +67,8 @@ read_report (int fd, struct skiff_error **err)
 }
 
 int
-skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c,
-                      char *const *lowerdirs, struct skiff_error **err)
+skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c, char *const *lowerdirs,
+                      struct skiff_error **err)
 {
   return skiff_monitor_launch_attached (store, c, lowerdirs, -1, 0, 0, err);
 }

@@ -102,9 +102,17 @@ spawn (struct monitor *m, struct skiff_error **err)
   const struct skiff_container_config *cfg = &m->c->config;
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2] = { -1, -1 }, master = -1;
   struct skiff_container_start_opts so = {
-    .lowerdirs = m->lowerdirs, .userxattr = m->store->rootless, .stdin_fd = 0, .stdout_fd = -1,
-    .stderr_fd = -1, .terminal = cfg->tty, .terminal_master = &master,
-    .parent_death_signal = SIGKILL, .terminal_rows = m->rows, .terminal_cols = m->cols,
+    .lowerdirs = m->lowerdirs,
+    .userxattr = m->store->rootless,
+    .stdin_fd = 0,
+    .stdout_fd = -1,
+    .stderr_fd = -1,
+    .terminal = cfg->tty,
+    .terminal_master = &master,
+    .parent_death_signal = SIGKILL,
+    .cgroup = true,
+    .terminal_rows = m->rows,
+    .terminal_cols = m->cols,
   };
   if (!cfg->tty)
     {
@@ -162,14 +170,14 @@ relay (struct monitor *m, int *fd, enum skiff_logfile_stream stream)
       struct timespec now;
       clock_gettime (CLOCK_REALTIME, &now);
       struct skiff_error *e = NULL;
-      if (m->log_fd >= 0 && skiff_logfile_append (m->log_fd, stream, &now, buf, (size_t) n, &e) < 0)
+      if (m->log_fd >= 0 && skiff_logfile_append (m->log_fd, stream, &now, buf, (size_t)n, &e) < 0)
         {
           log_warn ("%s", e->msg); /* a full disk must not stop the container */
           skiff_error_free (e);
         }
-      skiff_attach_server_broadcast (&m->attach, stream == SKIFF_LOGFILE_STDOUT ? SKIFF_ATTACH_STDOUT
-                                                                                : SKIFF_ATTACH_STDERR,
-                                     buf, (size_t) n);
+      skiff_attach_server_broadcast (
+          &m->attach, stream == SKIFF_LOGFILE_STDOUT ? SKIFF_ATTACH_STDOUT : SKIFF_ATTACH_STDERR,
+          buf, (size_t)n);
     }
 }
 
@@ -188,7 +196,7 @@ client_input (struct monitor *m, size_t i)
     case SKIFF_ATTACH_STDIN:
       for (ssize_t off = 1; m->stdin_fd >= 0 && off < n;)
         {
-          ssize_t w = write (m->stdin_fd, buf + off, (size_t) (n - off));
+          ssize_t w = write (m->stdin_fd, buf + off, (size_t)(n - off));
           if (w < 0 && errno == EINTR)
             continue;
           if (w < 0)
@@ -265,7 +273,7 @@ ms_since (const struct timespec *t0)
 {
   struct timespec now;
   clock_gettime (CLOCK_MONOTONIC, &now);
-  return (int64_t) (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+  return (int64_t)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 /* Under the lock: records the exit, or (per policy, unless stopped by the user) marks the
@@ -322,8 +330,8 @@ backoff (struct monitor *m, int64_t delay_ms)
       nanosleep (&tick, NULL);
       struct skiff_error *e = NULL;
       int lock = skiff_container_lock (m->c, &e);
-      bool stop = lock < 0 || skiff_container_state_reload (m->c, &e) < 0
-                  || m->c->state.manually_stopped;
+      bool stop
+          = lock < 0 || skiff_container_state_reload (m->c, &e) < 0 || m->c->state.manually_stopped;
       skiff_error_free (e);
       if (lock >= 0)
         skiff_lock_release (lock);
@@ -384,9 +392,16 @@ prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
 void
 skiff_monitor_main (struct skiff_monitor_params *p)
 {
-  struct monitor m = { .store = p->store, .c = p->c, .lowerdirs = p->lowerdirs, .rows = p->rows,
-                       .cols = p->cols, .sigfd = -1,
-                       .log_fd = -1, .out_fd = -1, .err_fd = -1, .stdin_fd = -1 };
+  struct monitor m = { .store = p->store,
+                       .c = p->c,
+                       .lowerdirs = p->lowerdirs,
+                       .rows = p->rows,
+                       .cols = p->cols,
+                       .sigfd = -1,
+                       .log_fd = -1,
+                       .out_fd = -1,
+                       .err_fd = -1,
+                       .stdin_fd = -1 };
   m.attach.listen_fd = -1;
   p->store->lock_fd = -1; /* closed below with every other inherited fd */
   detach_process (p->status_fd, p->attach_fd);

@@ -14,15 +14,15 @@ static const struct
   const char *name;
   int sig;
 } signal_names[] = {
-  { "ABRT", SIGABRT }, { "ALRM", SIGALRM },     { "BUS", SIGBUS },   { "CHLD", SIGCHLD },
-  { "CLD", SIGCHLD },  { "CONT", SIGCONT },     { "FPE", SIGFPE },   { "HUP", SIGHUP },
-  { "ILL", SIGILL },   { "INT", SIGINT },       { "IO", SIGIO },     { "IOT", SIGIOT },
-  { "KILL", SIGKILL }, { "PIPE", SIGPIPE },     { "POLL", SIGPOLL }, { "PROF", SIGPROF },
-  { "PWR", SIGPWR },   { "QUIT", SIGQUIT },     { "SEGV", SIGSEGV }, { "STKFLT", SIGSTKFLT },
-  { "STOP", SIGSTOP }, { "SYS", SIGSYS },       { "TERM", SIGTERM }, { "TRAP", SIGTRAP },
-  { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU }, { "URG", SIGURG },
-  { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },     { "VTALRM", SIGVTALRM },
-  { "WINCH", SIGWINCH }, { "XCPU", SIGXCPU },   { "XFSZ", SIGXFSZ },
+  { "ABRT", SIGABRT }, { "ALRM", SIGALRM }, { "BUS", SIGBUS },       { "CHLD", SIGCHLD },
+  { "CLD", SIGCHLD },  { "CONT", SIGCONT }, { "FPE", SIGFPE },       { "HUP", SIGHUP },
+  { "ILL", SIGILL },   { "INT", SIGINT },   { "IO", SIGIO },         { "IOT", SIGIOT },
+  { "KILL", SIGKILL }, { "PIPE", SIGPIPE }, { "POLL", SIGPOLL },     { "PROF", SIGPROF },
+  { "PWR", SIGPWR },   { "QUIT", SIGQUIT }, { "SEGV", SIGSEGV },     { "STKFLT", SIGSTKFLT },
+  { "STOP", SIGSTOP }, { "SYS", SIGSYS },   { "TERM", SIGTERM },     { "TRAP", SIGTRAP },
+  { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },
+  { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "VTALRM", SIGVTALRM }, { "WINCH", SIGWINCH },
+  { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
 };
 
 /* "RTMIN", "RTMIN+3", "RTMAX-2"; -1 when s is none of these. */
@@ -39,24 +39,24 @@ realtime (const char *s)
   s += 5;
   if (*s == '\0')
     return base;
-  if ((*s != '+' && *s != '-') || !isdigit ((unsigned char) s[1]))
+  if ((*s != '+' && *s != '-') || !isdigit ((unsigned char)s[1]))
     return -1;
   char *end;
   long off = strtol (s, &end, 10);
   if (*end != '\0' || base + off < SIGRTMIN || base + off > SIGRTMAX)
     return -1;
-  return base + (int) off;
+  return base + (int)off;
 }
 
 int
 skiff_monitor_parse_signal (const char *text, struct skiff_error **err)
 {
-  if (isdigit ((unsigned char) text[0]))
+  if (isdigit ((unsigned char)text[0]))
     {
       char *end;
       long n = strtol (text, &end, 10);
       if (*end == '\0' && n > 0 && n < NSIG)
-        return (int) n;
+        return (int)n;
     }
   else
     {

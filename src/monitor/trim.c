@@ -20,8 +20,8 @@
 /* The monitor's code calls into these (and the skiff binary itself); sanitizer runtimes and
  * libgcc_s (unwinding) are kept for sanitizer builds and aborts. */
 static const char *const keep_libs[]
-    = { "/libc.so",  "/ld-linux",   "/libyajl.so", "/libcap.so",   "/libseccomp.so",
-        "/libm.so",  "/libasan.so", "/libubsan.so", "/libgcc_s.so" };
+    = { "/libc.so", "/ld-linux",   "/libyajl.so",  "/libcap.so",  "/libseccomp.so",
+        "/libm.so", "/libasan.so", "/libubsan.so", "/libgcc_s.so" };
 
 struct mapping
 {
@@ -49,9 +49,9 @@ apply (const struct mapping *m, const char *exe)
     return; /* heap, stack, anonymous, vdso */
   size_t len = m->end - m->start;
   if (!kept (m->path, exe))
-    munmap ((void *) m->start, len);
+    munmap ((void *)m->start, len);
   else if (m->anon_kb == 0 && m->perms[1] != 'w')
-    madvise ((void *) m->start, len, MADV_DONTNEED);
+    madvise ((void *)m->start, len, MADV_DONTNEED);
 }
 
 void
@@ -65,8 +65,8 @@ skiff_monitor_trim_memory (void)
   /* read all first (unmapping while reading smaps would shift what it reports), into memory
    * that is returned afterwards */
   const size_t max = 512;
-  struct mapping *maps = mmap (NULL, max * sizeof *maps, PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  struct mapping *maps
+      = mmap (NULL, max * sizeof *maps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (maps == MAP_FAILED)
     return;
   size_t count = 0;
@@ -81,7 +81,7 @@ skiff_monitor_trim_memory (void)
           if (count == max)
             break;
           if (off > 0)
-            snprintf (m.path, sizeof m.path, "%.*s", (int) strcspn (line + off, "\n"), line + off);
+            snprintf (m.path, sizeof m.path, "%.*s", (int)strcspn (line + off, "\n"), line + off);
           maps[count++] = m;
         }
       else if (count > 0 && strncmp (line, "Anonymous:", 10) == 0)

@@ -191,7 +191,7 @@ field () { # CONTAINER TEMPLATE
   local id
   id=$(container_id_of insp)
   assert_equal "$(field insp '{{.Id}} {{.Name}} {{.Path}} {{json .Args}}')" "$id /insp sleep [\"60\"]"
-  assert_equal "$(field insp '{{.Image}}')" "sha256:$SKIFF_TEST_IMAGE_ID"
+  assert_equal "$(field insp '{{.Image}}')" "$(skiff inspect --type image --format '{{.Id}}' "$IMG")"
   assert_equal "$(field insp '{{.Config.Image}} {{index .Config.Labels "tier"}} {{.Config.StopSignal}}')" \
     "$IMG web USR2"
   assert_equal "$(field insp '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.RestartCount}}')" \
@@ -270,7 +270,9 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$(skiff ps -aq | wc -l)" 0 "left in ps -a"
   assert_equal "$(ls "$SKIFF_TEST_ROOT/containers" | wc -l)" 0 "container dirs"
   assert_equal "$(ls "$SKIFF_TEST_RUNROOT/containers" | wc -l)" 0 "run dirs"
-  run ! pgrep -f -- "--root $SKIFF_TEST_ROOT .*many"
-  run ! pgrep -f "sleep 123"
+  # monitors exit right after they recorded the exit that stop/rm waited for
+  wait_for "! pgrep -f -- '--root $SKIFF_TEST_ROOT .*many' >/dev/null" 5 \
+    || fail "monitors left: $(pgrep -af -- "--root $SKIFF_TEST_ROOT .*many")"
+  wait_for "! pgrep -f 'sleep 123' >/dev/null" 5 || fail "containers left: $(pgrep -af 'sleep 123')"
   run ! grep -F "$SKIFF_TEST_RUNROOT" /proc/mounts
 }

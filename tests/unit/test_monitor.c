@@ -92,10 +92,13 @@ START_TEST (state_trusts_live_monitor)
   pid_t gone = dead_pid ();
   struct skiff_error *err = NULL;
   /* PID 1 gone, monitor (us) alive: it is about to record the exit, so still running */
-  struct skiff_container_state st = { .status = SKIFF_CONTAINER_RUNNING, .pid = gone,
-                                      .pid_start = 1, .monitor_pid = getpid (),
+  struct skiff_container_state st = { .status = SKIFF_CONTAINER_RUNNING,
+                                      .pid = gone,
+                                      .pid_start = 1,
+                                      .monitor_pid = getpid (),
                                       .monitor_start = skiff_container_pid_start_time (getpid ()),
-                                      .restart_count = 2, .manually_stopped = true };
+                                      .restart_count = 2,
+                                      .manually_stopped = true };
   struct skiff_container *c = container_with_state (dir, &st);
   ck_assert_int_eq (skiff_container_state_reload (c, &err), 0);
   ck_assert_int_eq (c->state.status, SKIFF_CONTAINER_RUNNING);

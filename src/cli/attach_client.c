@@ -105,8 +105,8 @@ on_message (const struct skiff_cli_attach_io *io, int *code, struct skiff_error 
 }
 
 static int
-relay_loop (const struct skiff_cli_attach_io *io, int sfd, enum skiff_cli_attach_end *why, int *code,
-            struct skiff_error **err)
+relay_loop (const struct skiff_cli_attach_io *io, int sfd, enum skiff_cli_attach_end *why,
+            int *code, struct skiff_error **err)
 {
   struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
                            { .fd = io->in_fd, .events = POLLIN },

@@ -69,14 +69,20 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct attach_args *a
   while ((c = getopt_long (argc, argv, "+:", opts, NULL)) != -1)
     switch (c)
       {
-      case OPT_DETACH_KEYS: a->opts.detach_keys = optarg; break;
-      case OPT_NO_STDIN: a->opts.no_stdin = true; break;
+      case OPT_DETACH_KEYS:
+        a->opts.detach_keys = optarg;
+        break;
+      case OPT_NO_STDIN:
+        a->opts.no_stdin = true;
+        break;
       case OPT_SIG_PROXY:
         if ((r = skiff_cli_parse_sig_proxy (optarg, &a->opts.sig_proxy, err)) < 0)
           return r;
         break;
-      case OPT_HELP: return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case OPT_HELP:
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (argc - optind != 1)
     return skiff_cli_usage_error (cli, err, "\"skiff attach\" requires exactly 1 argument.");
@@ -104,14 +110,16 @@ attach_sock (struct skiff_container *c, int sock, const struct skiff_cli_attach_
                                    &keys, err);
   if (r < 0)
     return r;
-  struct skiff_cli_attach_io io = { .sock = sock, .in_fd = o->no_stdin ? -1 : STDIN_FILENO,
-                                    .out_fd = STDOUT_FILENO, .err_fd = STDERR_FILENO,
-                                    .tty = c->config.tty, .keys = &keys };
+  struct skiff_cli_attach_io io = { .sock = sock,
+                                    .in_fd = o->no_stdin ? -1 : STDIN_FILENO,
+                                    .out_fd = STDOUT_FILENO,
+                                    .err_fd = STDERR_FILENO,
+                                    .tty = c->config.tty,
+                                    .keys = &keys };
   enum skiff_cli_attach_end why = SKIFF_CLI_ATTACH_CLOSED;
   int code = 0;
   skiff_cli_term_guard ();
-  if (io.tty && io.in_fd >= 0 && isatty (io.in_fd)
-      && (r = skiff_term_make_raw (io.in_fd, err)) < 0)
+  if (io.tty && io.in_fd >= 0 && isatty (io.in_fd) && (r = skiff_term_make_raw (io.in_fd, err)) < 0)
     goto out;
   if (o->sig_proxy && !io.tty)
     {
@@ -122,7 +130,7 @@ attach_sock (struct skiff_container *c, int sock, const struct skiff_cli_attach_
   skiff_term_restore ();
   skiff_cli_sig_proxy_stop ();
   if (r == 0)
-    r = why == SKIFF_CLI_ATTACH_EXITED    ? code
+    r = why == SKIFF_CLI_ATTACH_EXITED     ? code
         : why == SKIFF_CLI_ATTACH_DETACHED ? 0
                                            : closed_exit_code (c, err);
 out:

@@ -60,17 +60,37 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
   while ((c = getopt_long (argc, argv, "+:dite:w:u:", opts, NULL)) != -1)
     switch (c)
       {
-      case 'd': o->detach = true; break;
-      case 'i': o->interactive = true; break;
-      case 't': o->tty = true; break;
-      case 'e': skiff_cli_push_borrowed (&o->env, optarg); break;
-      case OPT_ENV_FILE: skiff_cli_push_borrowed (&o->env_files, optarg); break;
-      case 'w': o->workdir = optarg; break;
-      case 'u': o->user = optarg; break;
-      case OPT_PRIVILEGED: o->privileged = true; break;
-      case OPT_DETACH_KEYS: o->detach_keys = optarg; break;
-      case OPT_HELP: return 1;
-      default: return skiff_cli_bad_flag (cli, c, argc, argv, err);
+      case 'd':
+        o->detach = true;
+        break;
+      case 'i':
+        o->interactive = true;
+        break;
+      case 't':
+        o->tty = true;
+        break;
+      case 'e':
+        skiff_cli_push_borrowed (&o->env, optarg);
+        break;
+      case OPT_ENV_FILE:
+        skiff_cli_push_borrowed (&o->env_files, optarg);
+        break;
+      case 'w':
+        o->workdir = optarg;
+        break;
+      case 'u':
+        o->user = optarg;
+        break;
+      case OPT_PRIVILEGED:
+        o->privileged = true;
+        break;
+      case OPT_DETACH_KEYS:
+        o->detach_keys = optarg;
+        break;
+      case OPT_HELP:
+        return 1;
+      default:
+        return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (argc - optind < 2)
     return skiff_cli_usage_error (cli, err, "\"skiff exec\" requires at least 2 arguments.");
@@ -139,8 +159,11 @@ relay_tty (const struct exec_opts *o, struct skiff_detach_keys *keys, pid_t pid,
   int r = 0;
   bool is_tty = isatty (STDIN_FILENO);
   struct skiff_relay relay = {
-    .in_fd = o->interactive ? STDIN_FILENO : -1, .out_fd = STDOUT_FILENO, .master_fd = master,
-    .winsize_fd = is_tty ? STDIN_FILENO : -1, .keys = o->interactive ? keys : NULL,
+    .in_fd = o->interactive ? STDIN_FILENO : -1,
+    .out_fd = STDOUT_FILENO,
+    .master_fd = master,
+    .winsize_fd = is_tty ? STDIN_FILENO : -1,
+    .keys = o->interactive ? keys : NULL,
   };
   enum skiff_relay_end why = SKIFF_RELAY_EOF;
   signal (SIGPIPE, SIG_IGN); /* a closed output ends the relay with an error instead */
@@ -213,9 +236,8 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   if (r == 1)
     r = skiff_cli_help (cli);
   else if (r == 0
-           && (r = skiff_detach_keys_parse (o.detach_keys ? o.detach_keys
-                                                          : SKIFF_DETACH_KEYS_DEFAULT,
-                                            &keys, err))
+           && (r = skiff_detach_keys_parse (
+                   o.detach_keys ? o.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err))
                   == 0
            && (r = skiff_cli_open_running (cli, o.container, &c, err)) == 0)
     r = c->state.paused ? skiff_error_make_status (err, 125, 0,

@@ -23,8 +23,8 @@ static const struct
   const char *name;
   int type;
 } namespaces[] = {
-  { "mnt", CLONE_NEWNS },   { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
-  { "net", CLONE_NEWNET },  { "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
+  { "mnt", CLONE_NEWNS },  { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+  { "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
 };
 #define N_NS (sizeof namespaces / sizeof namespaces[0])
 

@@ -15,10 +15,10 @@
 
 struct fixture
 {
-  int mon;      /* the fake monitor's end */
-  int in[2];    /* user input pipe */
-  int out[2];   /* STDOUT destination */
-  int errp[2];  /* STDERR destination */
+  int mon;     /* the fake monitor's end */
+  int in[2];   /* user input pipe */
+  int out[2];  /* STDOUT destination */
+  int errp[2]; /* STDERR destination */
   struct skiff_cli_attach_io io;
 };
 
@@ -31,15 +31,19 @@ fixture_init (struct fixture *f, bool tty, struct skiff_detach_keys *keys)
   ck_assert_int_eq (pipe2 (f->out, O_CLOEXEC), 0);
   ck_assert_int_eq (pipe2 (f->errp, O_CLOEXEC), 0);
   f->mon = sp[1];
-  f->io = (struct skiff_cli_attach_io){ .sock = sp[0], .in_fd = f->in[0], .out_fd = f->out[1],
-                                        .err_fd = f->errp[1], .tty = tty, .keys = keys };
+  f->io = (struct skiff_cli_attach_io){ .sock = sp[0],
+                                        .in_fd = f->in[0],
+                                        .out_fd = f->out[1],
+                                        .err_fd = f->errp[1],
+                                        .tty = tty,
+                                        .keys = keys };
 }
 
 static void
 fixture_close (struct fixture *f)
 {
-  int fds[] = { f->mon, f->io.sock, f->in[0], f->in[1], f->out[0], f->out[1], f->errp[0],
-                f->errp[1] };
+  int fds[]
+      = { f->mon, f->io.sock, f->in[0], f->in[1], f->out[0], f->out[1], f->errp[0], f->errp[1] };
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     if (fds[i] >= 0)
       close (fds[i]);
@@ -145,7 +149,10 @@ START_TEST (piped_input_then_eof)
   ck_assert_int_eq (write (f.in[1], "abc", 3), 3);
   close_input (&f);
   pid_t pid = relay_in_child (&f);
-  expect_msg (f.mon, "\x00" "abc", 4);
+  expect_msg (f.mon,
+              "\x00"
+              "abc",
+              4);
   expect_msg (f.mon, "\x04", 1); /* STDIN_EOF: not a terminal */
   send_exit (f.mon, 3);
   ck_assert_int_eq (child_status (pid), 3);
@@ -159,9 +166,16 @@ START_TEST (tty_detach_keys)
   ck_assert_int_eq (skiff_detach_keys_parse (SKIFF_DETACH_KEYS_DEFAULT, &keys, NULL), 0);
   struct fixture f;
   fixture_init (&f, true, &keys);
-  ck_assert_int_eq (write (f.in[1], "ab\x10\x11" "cd", 6), 6);
+  ck_assert_int_eq (write (f.in[1],
+                           "ab\x10\x11"
+                           "cd",
+                           6),
+                    6);
   pid_t pid = relay_in_child (&f);
-  expect_msg (f.mon, "\x00" "ab", 3);
+  expect_msg (f.mon,
+              "\x00"
+              "ab",
+              3);
   ck_assert_int_eq (child_status (pid), 100);
   /* nothing after the keys reached the container, and no resize for a pipe */
   char buf[16];
@@ -180,7 +194,10 @@ START_TEST (tty_partial_keys_flushed_at_eof)
   ck_assert_int_eq (write (f.in[1], "y\x01", 2), 2);
   close_input (&f);
   pid_t pid = relay_in_child (&f);
-  expect_msg (f.mon, "\x00" "y", 2);
+  expect_msg (f.mon,
+              "\x00"
+              "y",
+              2);
   expect_msg (f.mon, "\x00\x01", 2); /* held back, then given up at EOF; no STDIN_EOF */
   send_exit (f.mon, 0);
   ck_assert_int_eq (child_status (pid), 0);

@@ -61,6 +61,10 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   assert_equal "${lines[1]}" box-ex1 "hostname"
   assert_equal "${lines[2]}" lo "network interfaces"
   [ "${lines[3]}" -gt 1 ] || fail "exec'd shell has PID ${lines[3]}"
+  # and its cgroups (rootless: both stay where the user's session is)
+  run -0 skiff exec ex1 sh -c 'cat /proc/1/cgroup; echo; cat /proc/self/cgroup'
+  local first=${output%%$'\n\n'*} second=${output#*$'\n\n'}
+  assert_equal "$second" "$first" "cgroups of the exec'd process vs PID 1"
   # its writes are the container's
   run -0 skiff exec ex1 sh -c 'echo from-exec > /tmp/x'
   run -0 skiff exec ex1 cat /tmp/x

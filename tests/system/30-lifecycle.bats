@@ -58,6 +58,29 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$output" trapper
 }
 
+@test "races: two stops at once, a stop racing the exit, rm -f racing stop all end consistent" {
+  skiff run -d --name twice "$IMG" sh -c 'trap "sleep 0.3; exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  skiff stop -t 5 twice >"$BATS_TEST_TMPDIR/s1" 2>&1 &
+  local p1=$!
+  skiff stop -t 5 twice >"$BATS_TEST_TMPDIR/s2" 2>&1 &
+  local p2=$!
+  wait "$p1" || fail "first stop failed: $(cat "$BATS_TEST_TMPDIR/s1")"
+  wait "$p2" || fail "second stop failed: $(cat "$BATS_TEST_TMPDIR/s2")"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/s1" "$BATS_TEST_TMPDIR/s2")" $'twice\ntwice'
+  assert_equal "$(field twice '{{.State.Status}} {{.State.ExitCode}}')" "exited 9"
+  local id
+  id=$(skiff run -d "$IMG" sleep 0.4)
+  sleep 0.4
+  run -0 skiff stop -t 1 "$id"
+  assert_equal "$(field "$id" '{{.State.Status}} {{.State.Running}}')" "exited false"
+  id=$(skiff run -d "$IMG" sleep 60)
+  skiff stop -t 5 "$id" >/dev/null 2>&1 &
+  run -0 skiff rm -f "$id"
+  wait || true
+  run -1 skiff container exists "$id"
+}
+
 @test "wait blocks until the container exits, also for --rm containers" {
   local id
   id=$(skiff run -d "$IMG" sh -c 'sleep 0.5; exit 7')

@@ -281,6 +281,22 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$(field rs '{{.State.ExitCode}}')" 5
 }
 
+@test "attach socket (monitor side): -i stdin with EOF, -t resize, output by stream, EXIT code" {
+  local here id sock
+  here=$(cd "$(dirname "$BATS_TEST_FILENAME")" && pwd)
+  id=$(skiff run -d -i "$IMG" sh -c 'cat; echo done >&2; exit 3')
+  sock=$SKIFF_TEST_RUNROOT/containers/$id/attach.sock
+  run -0 python3 "$here/attach-client.py" "$sock" pipe
+  assert_equal "$output" "b'hello\\n' b'done\\n' 3"
+  id=$(skiff run -d -i -t "$IMG" sh)
+  sleep 0.3
+  sock=$SKIFF_TEST_RUNROOT/containers/$id/attach.sock
+  run -0 python3 "$here/attach-client.py" "$sock" tty
+  assert_contains "$output" '33 77'
+  assert_match "$output" ' 5$'
+  assert_equal "$(field "$id" '{{.State.Status}} {{.State.ExitCode}} {{.Config.Tty}}')" "exited 5 true"
+}
+
 @test "50 detached containers in parallel: all run, all stop, all are removed, nothing is left" {
   seq 50 | xargs -P 8 -I{} "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
     run -d --name many{} "$IMG" sleep 123 >"$BATS_TEST_TMPDIR/ids"

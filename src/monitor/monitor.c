@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -359,6 +360,15 @@ prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
 {
   _cleanup_free_ char *lock_path = skiff_path_join (m->c->dir, "monitor.lock");
   _cleanup_free_ char *log_path = skiff_path_join (m->c->dir, "ctr.log");
+  /* our own warnings (a full disk, a failed restart) go to <ctr>/monitor.log */
+  _cleanup_free_ char *mlog = skiff_path_join (m->c->dir, "monitor.log");
+  int lfd = open (mlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (lfd >= 0 && lfd != STDERR_FILENO)
+    {
+      dup2 (lfd, STDERR_FILENO);
+      close (lfd);
+    }
+  prctl (PR_SET_NAME, "skiff-monitor");
   int r = setup_signals (m, err);
   if (r < 0)
     return r;

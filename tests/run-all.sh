@@ -20,7 +20,8 @@ export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
-ROOT_ONLY_FILES=(20-users.bats)
+ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats)
+ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 
 total_passed=0
@@ -153,7 +154,11 @@ bats_suite () { # NAME USER|"" FILE...
 }
 
 section "system tests as root"
-bats_suite system-root "" "$stage/system"
+root_files=()
+for f in "$stage"/system/*.bats; do
+  [[ " ${ROOTLESS_ONLY_FILES[*]} " == *" ${f##*/} "* ]] || root_files+=("$f")
+done
+bats_suite system-root "" "${root_files[@]}"
 
 section "system tests as $TEST_USER (rootless)"
 if [ "$users_ok" -eq 1 ]; then

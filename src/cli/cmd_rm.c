@@ -82,11 +82,12 @@ remove_one (struct skiff_store *store, const char *text, void *data, struct skif
   else if ((r = skiff_container_state_reload (c, err)) == 0
            && (c->state.status == SKIFF_CONTAINER_RUNNING
                || c->state.status == SKIFF_CONTAINER_RESTARTING))
-    r = skiff_error_make (err, 0,
-                          o->force ? "cannot remove container \"/%s\": could not kill it"
-                                   : "cannot remove container \"/%s\": container is running: stop "
-                                     "the container before removing or force remove",
-                          c->config.name);
+    r = o->force ? skiff_error_make (err, 0, "cannot remove container \"/%s\": could not kill it",
+                                     c->config.name)
+                 : skiff_error_make (err, 0,
+                                     "cannot remove container \"/%s\": container is %s: stop the "
+                                     "container before removing or force remove",
+                                     c->config.name, skiff_container_state_word (&c->state));
   else if (r == 0)
     r = skiff_container_remove (store, c, err);
   skiff_lock_release (lock);

@@ -295,6 +295,10 @@ field () { # CONTAINER TEMPLATE
   assert_contains "$output" '33 77'
   assert_match "$output" ' 5$'
   assert_equal "$(field "$id" '{{.State.Status}} {{.State.ExitCode}} {{.Config.Tty}}')" "exited 5 true"
+  # more input than a pipe holds, to a container that reads it late
+  id=$(skiff run -d -i "$IMG" sh -c 'sleep 1; wc -c')
+  run -0 python3 "$here/attach-client.py" "$SKIFF_TEST_RUNROOT/containers/$id/attach.sock" big
+  assert_equal "$output" "b'300000\\n' b'' 0"
 }
 
 @test "50 detached containers in parallel: all run, all stop, all are removed, nothing is left" {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # A minimal client of a container monitor's attach socket (ATTACH.md), to test the monitor's
 # side: attach-client.py SOCKET pipe|tty.  pipe: sends "hello\n" and STDIN_EOF; tty: sends a
-# RESIZE (33x77) and "stty size; exit 5".  Prints repr(stdout) repr(stderr) exit-code.
+# RESIZE (33x77) and "stty size; exit 5"; big: sends 300000 bytes and STDIN_EOF.  Prints
+# repr(stdout) repr(stderr) exit-code.
 import os, socket, struct, sys, time
 path, mode = sys.argv[1], sys.argv[2]
 d = os.open(os.path.dirname(path), os.O_PATH)
@@ -10,12 +11,16 @@ s.connect("/proc/self/fd/%d/%s" % (d, os.path.basename(path)))
 if mode == "tty":
     s.send(b"\x03" + struct.pack("=HH", 33, 77))
     s.send(b"\x00" + b"stty size; exit 5\n")
+elif mode == "big":
+    for i in range(10):
+        s.send(b"\x00" + b"x" * 30000)
+    s.send(b"\x04")
 else:
     s.send(b"\x00hello\n")
     s.send(b"\x04")
 out = {1: b"", 2: b""}
 code = None
-s.settimeout(10)
+s.settimeout(30)
 while True:
     m = s.recv(40000)
     if not m:

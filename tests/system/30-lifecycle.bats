@@ -274,11 +274,20 @@ field () { # CONTAINER TEMPLATE
   assert_match "${lines[1]}" ' tp '
 }
 
-@test "restart policy on-failure:2: restarted twice with backoff, then exited; RestartCount counts" {
+@test "restart policies: on-failure:2 restarts twice with backoff; always loops until stop" {
   skiff run -d --name rs --restart on-failure:2 "$IMG" sh -c 'echo run; exit 5' >/dev/null
   wait_for "[ \"\$(skiff inspect --format '{{.State.Status}} {{.RestartCount}}' rs)\" = 'exited 2' ]" 10
   assert_equal "$(skiff logs rs)" $'run\nrun\nrun'
   assert_equal "$(field rs '{{.State.ExitCode}}')" 5
+  # always: a crash loop until the user stops it, whether it runs or waits out the backoff
+  skiff run -d --name loop --restart always "$IMG" sh -c 'sleep 0.05; exit 1' >/dev/null
+  wait_for "[ \$(skiff inspect --format '{{.RestartCount}}' loop) -ge 2 ]" 10
+  run -0 skiff stop -t 1 loop
+  assert_equal "$(field loop '{{.State.Status}}')" exited
+  local n
+  n=$(field loop '{{.RestartCount}}')
+  sleep 1
+  assert_equal "$(field loop '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after stop"
 }
 
 @test "attach socket (monitor side): -i stdin with EOF, -t resize, output by stream, EXIT code" {

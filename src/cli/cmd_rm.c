@@ -13,6 +13,7 @@
 #include "skiff/lock.h"
 #include "skiff/monitor.h"
 #include "skiff/strv.h"
+#include "skiff/xalloc.h"
 
 struct rm_opts
 {
@@ -56,11 +57,12 @@ kill_running (struct skiff_store *store, const char *text)
   if (skiff_cli_load_container (store, text, &c, &e) == 0
       && (c->state.status == SKIFF_CONTAINER_RUNNING || c->state.status == SKIFF_CONTAINER_RESTARTING))
     {
-      skiff_monitor_mark_stopped (c, &e);
-      if (c->state.status == SKIFF_CONTAINER_RUNNING)
-        skiff_monitor_kill (c, text, SIGKILL, &e);
-      skiff_monitor_wait_exit (store, c, 30000, NULL, &e);
-      skiff_monitor_wait_monitor (c, &e);
+      /* stop with SIGKILL and no grace period: also ends a restart loop, even one that
+       * respawns meanwhile */
+      free (c->config.stop_signal);
+      c->config.stop_signal = xstrdup ("KILL");
+      if (skiff_monitor_stop (store, c, 0, NULL, &e) == 0)
+        skiff_monitor_wait_monitor (c, &e);
     }
   skiff_error_free (e);
 }

@@ -9,7 +9,8 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libs
       libcap-dev libssl-dev check scdoc busybox-static)
 if [ "${1:-}" = --test ]; then
   shift
-  pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar)
+  # podman: interop tests (tests/system/20-images.bats) load and save its archives
+  pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar podman)
 fi
 pkgs+=("$@")
 

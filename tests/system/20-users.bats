@@ -1,14 +1,14 @@
 #!/usr/bin/env bats
 # Rootless defaults seen by real users: these tests switch users with runuser, so they run in
-# the root pass only (tests/run-all.sh leaves this file out of the rootless pass, which runs
-# every other file as the user skifftest).  The users come from tests/run-all.sh:
+# the root pass only (the rootless pass, as the user skifftest, runs every other test).  The
+# users come from tests/run-all.sh:
 #   skifftest  with a /etc/subuid + /etc/subgid range
 #   skiffsolo  without any range
 
 load helpers
 
 setup () {
-  [ "$(id -u)" -eq 0 ] || skip_or_fail "switching users needs root"
+  only_as_root
   USERS_TMP=$(mktemp -d /tmp/skiff-users.XXXXXX)
   chmod 0755 "$USERS_TMP"
 }

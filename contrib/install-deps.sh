@@ -6,7 +6,9 @@
 set -euo pipefail
 
 pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libseccomp-dev
-      libcap-dev libssl-dev check scdoc busybox-static)
+      libcap-dev libssl-dev check scdoc busybox-static
+      # static_deps links these from their .a files (libarchive-dev does not pull them in)
+      nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev)
 if [ "${1:-}" = --test ]; then
   shift
   # podman: interop tests (tests/system/20-images.bats) load and save its archives

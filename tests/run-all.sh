@@ -63,7 +63,7 @@ build () { # DIR [MESON_OPTION...]
 }
 
 # Scratch space for every suite; also where the system tests run from (see below).
-stage=$(mktemp -d /tmp/skiff-tests.XXXXXX)
+stage=$(mktemp -d /tmp/skiff-ci.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 chmod 0755 "$stage"
 
@@ -122,19 +122,20 @@ install -m 0755 build/skiff "$stage/skiff"
 cp -r tests/system "$stage/system"
 chmod -R a+rX "$stage/system"
 
-# Runs bats over tests/system as the current user or (with USER) through runuser, with a
-# private TMPDIR, and records the TAP counts.
+# Runs bats over tests/system as the current user or (with USER) through runuser, and records
+# the TAP counts.  The user's bats works in a TMPDIR under $stage, so that whatever it cannot
+# delete itself (files of other mapped UIDs) goes with $stage; root's uses the default /tmp
+# (podman refuses a runroot path over 50 characters, so test dirs must stay short).
 bats_suite () { # NAME USER|""
   local name=$1 user=$2 tap=$stage/$1.tap rc=0 counts pass=root
-  local tmp=$stage/tmp-$name
-  install -d -m 0700 "$tmp"
-  local -a envv=(SKIFF="$stage/skiff" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT" TMPDIR="$tmp"
+  local -a envv=(SKIFF="$stage/skiff" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT"
                  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
   if [ -n "$user" ]; then
-    local uid home
+    local uid home tmp=$stage/tmp-$name
     uid=$(id -u "$user")
     home=$(getent passwd "$user" | cut -d: -f6)
-    chown "$user:" "$tmp"
+    install -d -m 0700 -o "$user" -g "$user" "$tmp"
+    envv+=(TMPDIR="$tmp")
     # runuser sets no XDG_RUNTIME_DIR: make the usual one (0700, owned by the user).
     install -d -m 0700 -o "$user" -g "$user" "/run/user/$uid"
     (cd "$stage" && timeout "$SUITE_TIMEOUT" runuser -u "$user" -- env -i "${envv[@]}" \

@@ -58,7 +58,7 @@ printf 'FROM localhost/bench-base:1\nADD share.tar /usr/share/\nCOPY motd /etc/m
 size=$(du -m "$tmp/image.tar" | cut -f1)
 mkdir -p "$tmp/layers"
 tar -C "$tmp/layers" -xf "$tmp/image.tar" --wildcards '*.tar'
-echo "bench/load.sh: image.tar is ${size} MB, $(ls "$tmp/layers" | wc -l) layers" >&2
+echo "bench/load.sh: image.tar is ${size} MB, $(compgen -G "$tmp/layers/*.tar" | wc -l) layers" >&2
 
 sk=("$skiff" --root "$tmp/skiff-root" --runroot "$tmp/skiff-run")
 hyperfine --runs "${RUNS:-10}" --warmup "${WARMUP:-1}" --export-json "$tmp/result.json" \

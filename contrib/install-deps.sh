@@ -11,8 +11,8 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libs
       nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev)
 if [ "${1:-}" = --test ]; then
   shift
-  # podman: interop tests (tests/system/20-images.bats) load and save its archives
-  pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar podman)
+  pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar zstd xz-utils
+        podman)   # podman: a real peer for the interop tests, never a run-time dependency
 fi
 pkgs+=("$@")
 

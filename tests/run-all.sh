@@ -6,9 +6,10 @@
 #                     integration checks registered there (sandbox: root, skifftest, skiffsolo)
 #   unit-asan         the Check unit tests built with -Db_sanitize=address,undefined
 #   system-root       bats tests/system as root
-#   system-rootless   bats tests/system as the user skifftest (subuid range); a test that
-#                     means something in one pass only skips in the other (only_as_root,
-#                     only_rootless in tests/system/helpers.bash) and counts where it runs
+#   system-rootless   bats tests/system as the user skifftest (subuid range)
+# Files that mean something in one mode only are listed below and run only in that pass
+# (never skipped): ROOT_ONLY_FILES (they switch users, or drive podman as root) and
+# ROOTLESS_ONLY_FILES.
 # Prints one line per suite, then "N passed, N failed" summing them all; exits 1 on any
 # failure.  Idempotent: reuses build dirs, users and ranges it made before.
 # Environment: SKIFF_TEST_STRICT=1 turns skips into failures (set when CI is set).
@@ -21,6 +22,8 @@ export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
+ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats)
+ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 
 total_passed=0
@@ -122,12 +125,13 @@ install -m 0755 build/skiff "$stage/skiff"
 cp -r tests/system "$stage/system"
 chmod -R a+rX "$stage/system"
 
-# Runs bats over tests/system as the current user or (with USER) through runuser, and records
-# the TAP counts.  The user's bats works in a TMPDIR under $stage, so that whatever it cannot
+# Runs bats over FILES as the current user or (with USER) through runuser, and records the
+# TAP counts.  The user's bats works in a TMPDIR under $stage, so that whatever it cannot
 # delete itself (files of other mapped UIDs) goes with $stage; root's uses the default /tmp
 # (podman refuses a runroot path over 50 characters, so test dirs must stay short).
-bats_suite () { # NAME USER|""
-  local name=$1 user=$2 tap=$stage/$1.tap rc=0 counts pass=root
+bats_suite () { # NAME USER|"" FILE...
+  local name=$1 user=$2 tap=$stage/$1.tap rc=0 counts
+  shift 2
   local -a envv=(SKIFF="$stage/skiff" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT"
                  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
   if [ -n "$user" ]; then
@@ -140,25 +144,32 @@ bats_suite () { # NAME USER|""
     install -d -m 0700 -o "$user" -g "$user" "/run/user/$uid"
     (cd "$stage" && timeout "$SUITE_TIMEOUT" runuser -u "$user" -- env -i "${envv[@]}" \
       HOME="$home" USER="$user" LOGNAME="$user" XDG_RUNTIME_DIR="/run/user/$uid" \
-      bats --tap "$stage/system" </dev/null 2>&1 | tee "$tap")
+      bats --tap "$@" </dev/null 2>&1 | tee "$tap")
     rc=$?
-    pass=rootless
   else
-    (cd "$stage" && timeout "$SUITE_TIMEOUT" env "${envv[@]}" bats --tap "$stage/system" \
-      </dev/null 2>&1 | tee "$tap")
+    (cd "$stage" && timeout "$SUITE_TIMEOUT" env "${envv[@]}" bats --tap "$@" </dev/null 2>&1 \
+      | tee "$tap")
     rc=$?
   fi
   [ "$rc" -ne 124 ] || echo "run-all.sh: $name timed out after ${SUITE_TIMEOUT}s"
-  counts=$(python3 tests/tally.py tap "$tap" "$rc" "$pass") || counts="0 1"
+  counts=$(python3 tests/tally.py tap "$tap" "$rc") || counts="0 1"
   record "$name" $counts
 }
 
 section "system tests as root"
-bats_suite system-root ""
+root_files=()
+for f in "$stage"/system/*.bats; do
+  [[ " ${ROOTLESS_ONLY_FILES[*]} " == *" ${f##*/} "* ]] || root_files+=("$f")
+done
+bats_suite system-root "" "${root_files[@]}"
 
 section "system tests as $TEST_USER (rootless)"
 if [ "$users_ok" -eq 1 ]; then
-  bats_suite system-rootless "$TEST_USER"
+  rootless_files=()
+  for f in "$stage"/system/*.bats; do
+    [[ " ${ROOT_ONLY_FILES[*]} " == *" ${f##*/} "* ]] || rootless_files+=("$f")
+  done
+  bats_suite system-rootless "$TEST_USER" "${rootless_files[@]}"
 else
   record system-rootless 0 1
 fi

@@ -7,12 +7,9 @@ failure (or reported skip) on stderr.
                                       any other program counts once by its result (a skip, exit
                                       77, fails when SKIFF_TEST_STRICT=1); a Check program that
                                       crashed or timed out counts one more failure.
-  tally.py tap TAP_FILE EXIT_STATUS [root|rootless]
-                                      bats --tap output: one count per test.  A skip fails when
+  tally.py tap TAP_FILE EXIT_STATUS   bats --tap output: one count per test.  A skip fails when
                                       SKIFF_TEST_STRICT=1, unless its reason says "missing kernel
-                                      feature", or is "runs in the root pass only" in the
-                                      rootless pass (or the other way round): the test counts in
-                                      the other pass.  Those are printed and counted neither way.
+                                      feature" (then it is printed and counted neither way).
                                       Tests announced by the plan but never reported, and a
                                       non-zero bats exit with no failing test, count as failures.
 """
@@ -67,10 +64,8 @@ def tally_meson(path):
     return passed, failed
 
 
-def tally_tap(path, exit_status, this_pass=None):
+def tally_tap(path, exit_status):
     strict = os.environ.get("SKIFF_TEST_STRICT") == "1"
-    other_pass = {"root": "rootless", "rootless": "root"}.get(this_pass)
-    elsewhere = f"runs in the {other_pass} pass only" if other_pass else None
     passed = failed = 0
     plan = None
     seen = 0
@@ -92,7 +87,7 @@ def tally_tap(path, exit_status, this_pass=None):
                 say(f"  not ok: {name}")
             elif is_skip:
                 reason = skip_reason or "(no reason)"
-                if "missing kernel feature" in reason or reason == elsewhere:
+                if "missing kernel feature" in reason:
                     say(f"  skipped (not counted): {name}: {reason}")
                 elif strict:
                     failed += 1
@@ -117,7 +112,7 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == "meson":
         p, f = tally_meson(argv[2])
     elif len(argv) >= 4 and argv[1] == "tap":
-        p, f = tally_tap(argv[2], int(argv[3]), argv[4] if len(argv) > 4 else None)
+        p, f = tally_tap(argv[2], int(argv[3]))
     else:
         say(__doc__)
         return 2

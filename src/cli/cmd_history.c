@@ -11,8 +11,7 @@
 #include "skiff/xalloc.h"
 
 #define CREATED_BY_MAX 45
-#define DEFAULT_TABLE                                                                            \
-  "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+#define DEFAULT_TABLE "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
 
 /* docker's Ellipsis: at most max code points, the last one "…" when cut. */
 static char *
@@ -20,14 +19,14 @@ ellipsis (const char *s, size_t max)
 {
   size_t n = 0, i = 0;
   for (; s[i]; i++)
-    if (((unsigned char) s[i] & 0xc0) != 0x80 && ++n > max - 1)
+    if (((unsigned char)s[i] & 0xc0) != 0x80 && ++n > max - 1)
       break;
   size_t total = n;
   for (size_t k = i; s[k]; k++)
-    total += ((unsigned char) s[k] & 0xc0) != 0x80;
+    total += ((unsigned char)s[k] & 0xc0) != 0x80;
   if (s[i] == '\0' || total <= max)
     return xstrdup (s);
-  return xasprintf ("%.*s…", (int) i, s);
+  return xasprintf ("%.*s…", (int)i, s);
 }
 
 static yajl_val
@@ -42,8 +41,8 @@ history_object (const struct skiff_image_history *h, bool human, bool no_trunc)
                             : no_trunc    ? xasprintf ("sha256:%s", h->id)
                                           : xstrndup (h->id, 12);
   _cleanup_free_ char *shown_by = no_trunc ? xstrdup (by) : ellipsis (by, CREATED_BY_MAX);
-  _cleanup_free_ char *size = human ? skiff_human_size (h->size)
-                                    : xasprintf ("%lld", (long long) h->size);
+  _cleanup_free_ char *size
+      = human ? skiff_human_size (h->size) : xasprintf ("%lld", (long long)h->size);
   struct timespec ts;
   bool known = h->created && skiff_time_parse (h->created, &ts) == 0;
   _cleanup_free_ char *ago = known ? skiff_human_duration (time (NULL) - ts.tv_sec) : NULL;
@@ -129,8 +128,7 @@ cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
     return r;
   if (quiet && format == NULL)
     for (size_t i = 0; i < n; i++)
-      printf ("%.*s\n", h[i].id == NULL ? 9 : no_trunc ? 64 : 12,
-              h[i].id ? h[i].id : "<missing>");
+      printf ("%.*s\n", h[i].id == NULL ? 9 : no_trunc ? 64 : 12, h[i].id ? h[i].id : "<missing>");
   else
     r = print_history (h, n, human, no_trunc, format, err);
   skiff_image_history_free (h, n);

@@ -13,7 +13,7 @@
 #include "skiff/xalloc.h"
 
 #define DEFAULT_TABLE "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-#define DIGESTS_TABLE                                                                            \
+#define DIGESTS_TABLE                                                                              \
   "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
 
 struct images_opts
@@ -70,7 +70,7 @@ add_row (struct row **rows, size_t *n, const struct skiff_image *img, const char
   struct row *r = &(*rows)[(*n)++];
   r->img = img;
   r->created = ts.tv_sec;
-  r->created_ns = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+  r->created_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
   r->repo = xstrdup (repo);
   r->tag = xstrdup (tag);
   r->id = o->no_trunc ? xasprintf ("sha256:%s", img->id) : xstrndup (img->id, 12);
@@ -138,8 +138,8 @@ print_rows (struct row *rows, size_t n, const struct images_opts *o, struct skif
   yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
   for (size_t i = 0; i < n; i++)
     objs[i] = row_object (&rows[i]);
-  return skiff_cli_format_rows (o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE,
-                                header_json, objs, n, err);
+  return skiff_cli_format_rows (o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE, header_json,
+                                objs, n, err);
 }
 
 static int

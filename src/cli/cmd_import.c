@@ -35,16 +35,17 @@ cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
       }
   int nargs = argc - optind;
   if (nargs < 1 || nargs > 2)
-    return skiff_cli_usage_error (cli, err, "\"skiff import\" requires at least 1 and at most 2 "
-                                            "arguments");
+    return skiff_cli_usage_error (cli, err,
+                                  "\"skiff import\" requires at least 1 and at most 2 "
+                                  "arguments");
   struct skiff_store *store;
   int r = skiff_cli_store (cli, &store, err);
   if (r < 0)
     return r;
   _cleanup_free_ char *id = NULL;
   const struct skiff_import_options io = { .changes = changes, .message = message };
-  r = skiff_image_import_opts (store, argv[optind], nargs == 2 ? argv[optind + 1] : NULL, &io,
-                               &id, err);
+  r = skiff_image_import_opts (store, argv[optind], nargs == 2 ? argv[optind + 1] : NULL, &io, &id,
+                               err);
   if (r < 0)
     return r;
   printf ("sha256:%s\n", id);

@@ -50,7 +50,7 @@ cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_er
   if (r < 0)
     return r;
   size_t n = 0;
-  struct skiff_image **imgs = xzalloc ((size_t) (argc - optind + 1) * sizeof *imgs);
+  struct skiff_image **imgs = xzalloc ((size_t)(argc - optind + 1) * sizeof *imgs);
   const char *missing = NULL;
   for (int i = optind; i < argc; i++)
     {

@@ -36,8 +36,7 @@ cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   if (optind < argc)
     return skiff_cli_usage_error (cli, err, "\"skiff load\" accepts no arguments");
   if (strcmp (input, "-") == 0 && isatty (STDIN_FILENO))
-    return skiff_error_make_status (err, 125, 0,
-                                    "requested load from stdin, but stdin is empty");
+    return skiff_error_make_status (err, 125, 0, "requested load from stdin, but stdin is empty");
   struct skiff_store *store;
   int r = skiff_cli_store (cli, &store, err);
   if (r < 0)
@@ -47,7 +46,6 @@ cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   if (r < 0)
     return r;
   for (size_t i = 0; loaded && loaded[i]; i++)
-    printf ("Loaded image%s: %s\n", strncmp (loaded[i], "sha256:", 7) == 0 ? " ID" : "",
-            loaded[i]);
+    printf ("Loaded image%s: %s\n", strncmp (loaded[i], "sha256:", 7) == 0 ? " ID" : "", loaded[i]);
   return 0;
 }

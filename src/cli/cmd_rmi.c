@@ -90,8 +90,9 @@ cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
         return skiff_cli_bad_flag (cli, c, argc, argv, err);
       }
   if (all && optind < argc)
-    return skiff_cli_usage_error (cli, err, "when using the --all switch, you may not pass any "
-                                            "images names or IDs");
+    return skiff_cli_usage_error (cli, err,
+                                  "when using the --all switch, you may not pass any "
+                                  "images names or IDs");
   if (!all && optind >= argc)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument",
                                   cli->command->name);
@@ -139,8 +140,7 @@ cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
   if (!force)
     {
       printf ("WARNING! This will remove all %s.\nAre you sure you want to continue? [y/N] ",
-              all ? "images without at least one container associated to them"
-                  : "dangling images");
+              all ? "images without at least one container associated to them" : "dangling images");
       fflush (stdout);
       char answer[16] = "";
       if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))

@@ -81,13 +81,13 @@ int skiff_layer_pack (const char *dir, int out_fd, char **diff_id, int64_t *size
  * layers/<chain-hex> (reusing an existing complete layer).  parent_chain may be NULL. */
 struct skiff_layer_add
 {
-  const char *what;             /* names the stream in errors */
-  const char *parent_chain;     /* NULL for a base layer */
-  const char *expected_diff_id; /* NULL when unknown (import) */
+  const char *what;                 /* names the stream in errors */
+  const char *parent_chain;         /* NULL for a base layer */
+  const char *expected_diff_id;     /* NULL when unknown (import) */
   const char *expected_blob_digest; /* NULL when unknown */
-  struct archive *container;    /* read the layer from this archive's current entry, not fd */
-  const char *pin_dir;          /* the caller's live temp dir: protects the new layer from gc
-                                 * until the image record exists */
+  struct archive *container;        /* read the layer from this archive's current entry, not fd */
+  const char *pin_dir;              /* the caller's live temp dir: protects the new layer from gc
+                                     * until the image record exists */
 };
 int skiff_layer_add (struct skiff_store *store, int fd, const struct skiff_layer_add *opts,
                      char **chain_out, char **diff_id_out, int64_t *size_out,

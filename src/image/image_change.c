@@ -46,13 +46,13 @@ split_words (const char *s)
   _cleanup_free_ char *w = xmalloc (strlen (s) + 1);
   while (*s)
     {
-      while (isspace ((unsigned char) *s))
+      while (isspace ((unsigned char)*s))
         s++;
       if (*s == '\0')
         break;
       size_t n = 0;
       char quote = 0;
-      for (; *s && (quote || !isspace ((unsigned char) *s)); s++)
+      for (; *s && (quote || !isspace ((unsigned char)*s)); s++)
         {
           if (quote && *s == quote)
             quote = 0;
@@ -178,7 +178,7 @@ skiff_image_config_apply_change (struct skiff_image_config *c, const char *chang
   _cleanup_free_ char *kw = xstrndup (s, kl);
   const char *rest = s + kl + strspn (s + kl, " \t");
   for (char *p = kw; *p; p++)
-    *p = (char) toupper ((unsigned char) *p);
+    *p = (char)toupper ((unsigned char)*p);
   if (*rest == '\0')
     return skiff_error_make (err, 0, "%s requires at least one argument", kw);
   if (strcmp (kw, "CMD") == 0)

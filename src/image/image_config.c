@@ -79,8 +79,7 @@ parse_runtime (yajl_val c, const char *what, struct skiff_image_config *out,
 }
 
 static int
-parse_history (yajl_val h, const char *what, struct skiff_oci_config *out,
-               struct skiff_error **err)
+parse_history (yajl_val h, const char *what, struct skiff_oci_config *out, struct skiff_error **err)
 {
   if (h == NULL || YAJL_IS_NULL (h))
     return 0;
@@ -120,8 +119,7 @@ parse_rootfs (yajl_val rootfs, const char *what, struct skiff_oci_config *out,
   if (r < 0)
     return r;
   if (type == NULL || strcmp (type, "layers") != 0)
-    return skiff_error_make (err, 0, "%s: unsupported rootfs type \"%s\"", what,
-                             type ? type : "");
+    return skiff_error_make (err, 0, "%s: unsupported rootfs type \"%s\"", what, type ? type : "");
   r = skiff_json_get_strv (rootfs, "diff_ids", what, &out->diff_ids, err);
   if (r < 0)
     return r;

@@ -41,9 +41,7 @@ skiff_image_history (struct skiff_store *store, const struct skiff_image *img,
       struct skiff_image_history *row = &h[rows - 1 - i];
       const struct skiff_history *src = cfg.n_history ? &cfg.history[i] : NULL;
       bool empty = src && src->empty_layer;
-      row->created = xstrdup (src && src->created ? src->created
-                              : cfg.created             ? cfg.created
-                                                        : "");
+      row->created = xstrdup (src && src->created ? src->created : cfg.created ? cfg.created : "");
       row->created_by = xstrdup (src && src->created_by ? src->created_by : "");
       row->comment = xstrdup (src && src->comment ? src->comment : "");
       if (!empty && layer < n_layers)

@@ -62,8 +62,8 @@ id_by_prefix (struct skiff_store *store, const char *prefix, char **out, struct 
           {
             free (*out);
             *out = NULL;
-            return skiff_error_make_status (err, 125, 0,
-                                            "%s: image ID prefix is ambiguous", prefix);
+            return skiff_error_make_status (err, 125, 0, "%s: image ID prefix is ambiguous",
+                                            prefix);
           }
         *out = xstrdup (de->d_name);
       }

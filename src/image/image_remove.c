@@ -78,8 +78,8 @@ matching_name (const struct skiff_image *img, const char *text)
 }
 
 static int
-untag_locked (struct skiff_store *store, struct skiff_image *img, const char *name,
-              char ***removed, struct skiff_error **err)
+untag_locked (struct skiff_store *store, struct skiff_image *img, const char *name, char ***removed,
+              struct skiff_error **err)
 {
   int r = skiff_image_drop_name_locked (store, img->id, name, err);
   if (r == 0 && removed)
@@ -88,8 +88,8 @@ untag_locked (struct skiff_store *store, struct skiff_image *img, const char *na
 }
 
 int
-skiff_image_untag (struct skiff_store *store, const char *source, const char *ref,
-                   char ***removed, struct skiff_error **err)
+skiff_image_untag (struct skiff_store *store, const char *source, const char *ref, char ***removed,
+                   struct skiff_error **err)
 {
   _cleanup_image_ struct skiff_image *img = NULL;
   int r = skiff_image_lookup (store, source, &img, err);
@@ -143,8 +143,9 @@ image_user (struct skiff_store *store, const char *image_id, bool *running)
       found = xstrdup (de->d_name);
       yajl_val pid;
       if (skiff_json_parse_file (st, &s, &e) == 0
-          && json_string_is (skiff_json_get (s, "Status"), "running") && (pid = skiff_json_get (s, "Pid")) && YAJL_IS_INTEGER (pid)
-          && kill ((pid_t) YAJL_GET_INTEGER (pid), 0) == 0)
+          && json_string_is (skiff_json_get (s, "Status"), "running")
+          && (pid = skiff_json_get (s, "Pid")) && YAJL_IS_INTEGER (pid)
+          && kill ((pid_t)YAJL_GET_INTEGER (pid), 0) == 0)
         {
           *running = true;
           break;
@@ -155,8 +156,8 @@ image_user (struct skiff_store *store, const char *image_id, bool *running)
 
 /* Removes the record and names of img, then unused layers; caller holds the lock. */
 static int
-delete_locked (struct skiff_store *store, struct skiff_image *img,
-               struct skiff_image_removal *out, struct skiff_error **err)
+delete_locked (struct skiff_store *store, struct skiff_image *img, struct skiff_image_removal *out,
+               struct skiff_error **err)
 {
   for (size_t i = 0; img->names && img->names[i]; i++)
     {

@@ -127,7 +127,7 @@ load_config (struct skiff_store *store, struct skiff_image *img, struct skiff_er
 
 int
 skiff_image_load (struct skiff_store *store, const char *id, struct skiff_image **out,
-            struct skiff_error **err)
+                  struct skiff_error **err)
 {
   _cleanup_free_ char *path = image_json_path (store, id);
   _cleanup_yajl_val_ yajl_val v = NULL;
@@ -216,7 +216,7 @@ skiff_image_set_name_locked (struct skiff_store *store, const char *id, const ch
                              struct skiff_error **err)
 {
   _cleanup_free_ char *link = name_link_path (store, name);
-  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", link, (int) getpid ());
+  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", link, (int)getpid ());
   _cleanup_free_ char *old = name_target (store, name);
   unlink (tmp);
   if (symlink (id, tmp) < 0)
@@ -246,7 +246,7 @@ create_record (struct skiff_store *store, const char *id, const char *config, si
   int r = skiff_oci_config_parse (config, "image config", &cfg, err);
   if (r < 0)
     return r;
-  struct skiff_image img = { .id = (char *) id, .diff_ids = cfg.diff_ids, .created = cfg.created };
+  struct skiff_image img = { .id = (char *)id, .diff_ids = cfg.diff_ids, .created = cfg.created };
   img.chain_ids = skiff_chain_ids (cfg.diff_ids);
   for (size_t i = 0; img.chain_ids && img.chain_ids[i]; i++)
     {

@@ -41,7 +41,7 @@ pack_write (struct archive *a, void *data, const void *buf, size_t len)
   size_t off = 0;
   while (off < len)
     {
-      ssize_t n = write (p->out_fd, (const char *) buf + off, len - off);
+      ssize_t n = write (p->out_fd, (const char *)buf + off, len - off);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -49,10 +49,10 @@ pack_write (struct archive *a, void *data, const void *buf, size_t len)
           archive_set_error (a, errno, "write: %s", strerror (errno));
           return -1;
         }
-      off += (size_t) n;
+      off += (size_t)n;
     }
   skiff_sha256_update (p->hash, buf, len);
-  return (la_ssize_t) len;
+  return (la_ssize_t)len;
 }
 
 static bool
@@ -68,7 +68,7 @@ add_xattrs (struct archive_entry *e, const char *path)
   char names[4096], val[4096];
   bool opaque = false;
   ssize_t n = llistxattr (path, names, sizeof names);
-  for (ssize_t off = 0; n > 0 && off < n; off += (ssize_t) strlen (names + off) + 1)
+  for (ssize_t off = 0; n > 0 && off < n; off += (ssize_t)strlen (names + off) + 1)
     {
       const char *name = names + off;
       ssize_t vl = lgetxattr (path, name, val, sizeof val);
@@ -79,7 +79,7 @@ add_xattrs (struct archive_entry *e, const char *path)
           opaque |= strstr (name, "overlay.opaque") && vl == 1 && val[0] == 'y';
           continue;
         }
-      archive_entry_xattr_add_entry (e, name, val, (size_t) vl);
+      archive_entry_xattr_add_entry (e, name, val, (size_t)vl);
     }
   return opaque;
 }
@@ -114,7 +114,7 @@ write_data (struct pack *p, const char *path, struct skiff_error **err)
         return skiff_error_make (err, errno, "read %s", path);
       if (n == 0)
         return 0;
-      if (archive_write_data (p->a, p->buf, (size_t) n) < 0)
+      if (archive_write_data (p->a, p->buf, (size_t)n) < 0)
         return skiff_error_make (err, 0, "pack %s: %s", path, archive_error_string (p->a));
     }
 }
@@ -149,9 +149,9 @@ pack_one (struct pack *p, const char *rel, struct skiff_error **err)
   if (S_ISCHR (st.st_mode) && st.st_rdev == 0)
     {
       const char *slash = strrchr (rel, '/');
-      _cleanup_free_ char *wh = slash ? xasprintf ("%.*s/.wh.%s", (int) (slash - rel), rel,
-                                                   slash + 1)
-                                      : xasprintf (".wh.%s", rel);
+      _cleanup_free_ char *wh = slash
+                                    ? xasprintf ("%.*s/.wh.%s", (int)(slash - rel), rel, slash + 1)
+                                    : xasprintf (".wh.%s", rel);
       return write_empty (p, wh, err);
     }
   struct archive_entry *e = archive_entry_new ();
@@ -189,7 +189,7 @@ pack_one (struct pack *p, const char *rel, struct skiff_error **err)
 static int
 by_name (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -223,8 +223,11 @@ int
 skiff_layer_pack (const char *dir, int out_fd, char **diff_id, int64_t *size,
                   struct skiff_error **err)
 {
-  struct pack p = { .a = archive_write_new (), .links = archive_entry_linkresolver_new (),
-                    .hash = skiff_sha256_new (), .out_fd = out_fd, .root = dir,
+  struct pack p = { .a = archive_write_new (),
+                    .links = archive_entry_linkresolver_new (),
+                    .hash = skiff_sha256_new (),
+                    .out_fd = out_fd,
+                    .root = dir,
                     .buf = xmalloc (COPY_BUF) };
   archive_write_set_format_pax_restricted (p.a);
   archive_write_set_bytes_in_last_block (p.a, 1);

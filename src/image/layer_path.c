@@ -22,7 +22,7 @@ skiff_layer_clean_path (const char *path, char **out, struct skiff_error **err)
       while (*p == '/')
         p++;
       const char *end = strchrnul (p, '/');
-      size_t cl = (size_t) (end - p);
+      size_t cl = (size_t)(end - p);
       if (cl == 0 || (cl == 1 && p[0] == '.'))
         ; /* empty or "." */
       else if (cl == 2 && p[0] == '.' && p[1] == '.')
@@ -53,7 +53,7 @@ skiff_layer_whiteout (const char *clean_path, char **target, struct skiff_error 
 {
   const char *slash = strrchr (clean_path, '/');
   const char *base = slash ? slash + 1 : clean_path;
-  size_t dirlen = slash ? (size_t) (slash - clean_path) : 0;
+  size_t dirlen = slash ? (size_t)(slash - clean_path) : 0;
   *target = NULL;
   if (strncmp (base, WH_PREFIX, strlen (WH_PREFIX)) != 0)
     return SKIFF_WHITEOUT_NONE;
@@ -63,10 +63,10 @@ skiff_layer_whiteout (const char *clean_path, char **target, struct skiff_error 
       return SKIFF_WHITEOUT_OPAQUE;
     }
   const char *name = base + strlen (WH_PREFIX);
-  if (*name == '\0' || strncmp (name, WH_PREFIX, strlen (WH_PREFIX)) == 0
-      || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+  if (*name == '\0' || strncmp (name, WH_PREFIX, strlen (WH_PREFIX)) == 0 || strcmp (name, ".") == 0
+      || strcmp (name, "..") == 0)
     return skiff_error_make (err, 0, "entry \"%s\": invalid whiteout name", clean_path);
-  *target = slash ? xasprintf ("%.*s/%s", (int) dirlen, clean_path, name) : xstrdup (name);
+  *target = slash ? xasprintf ("%.*s/%s", (int)dirlen, clean_path, name) : xstrdup (name);
   return SKIFF_WHITEOUT_FILE;
 }
 

@@ -42,7 +42,8 @@ skiff_layer_size (struct skiff_store *store, const char *chain_id)
   _cleanup_yajl_val_ yajl_val v = NULL;
   _cleanup_error_ struct skiff_error *e = NULL;
   int64_t size = 0;
-  if (skiff_json_parse_file (path, &v, &e) < 0 || skiff_json_get_int (v, "size", path, &size, &e) < 0)
+  if (skiff_json_parse_file (path, &v, &e) < 0
+      || skiff_json_get_int (v, "size", path, &size, &e) < 0)
     return 0;
   return size;
 }
@@ -104,8 +105,7 @@ skiff_layer_pin (const char *pin_dir, const char *chain_id, struct skiff_error *
 
 int
 skiff_layer_add (struct skiff_store *store, int fd, const struct skiff_layer_add *opts,
-                 char **chain_out, char **diff_id_out, int64_t *size_out,
-                 struct skiff_error **err)
+                 char **chain_out, char **diff_id_out, int64_t *size_out, struct skiff_error **err)
 {
   const char *parent_chain = opts->parent_chain;
   _cleanup_free_ char *tmp = NULL;

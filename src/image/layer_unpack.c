@@ -50,7 +50,7 @@ hashing_read (struct archive *inner, void *data, const void **out)
       archive_set_error (inner, EIO, "%s", s->errmsg);
       return -1;
     }
-  skiff_sha256_update (s->hash, s->buf, (size_t) n);
+  skiff_sha256_update (s->hash, s->buf, (size_t)n);
   *out = s->buf;
   return n;
 }
@@ -94,10 +94,10 @@ write_synthetic (struct unpack *u, const char *path, mode_t type, mode_t perm,
 static int
 open_beneath (struct unpack *u, const char *dir, int flags)
 {
-  struct open_how how = { .flags = (uint64_t) (flags | O_CLOEXEC),
-                          .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS
-                                     | RESOLVE_NO_MAGICLINKS };
-  return (int) syscall (SYS_openat2, u->root_fd, *dir ? dir : ".", &how, sizeof how);
+  struct open_how how
+      = { .flags = (uint64_t)(flags | O_CLOEXEC),
+          .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+  return (int)syscall (SYS_openat2, u->root_fd, *dir ? dir : ".", &how, sizeof how);
 }
 
 static int
@@ -132,12 +132,12 @@ check_entry (struct unpack *u, struct archive_entry *e, const char *clean, struc
     {
       unsigned long ids = skiff_userns_mapped_ids ();
       la_int64_t uid = archive_entry_uid (e), gid = archive_entry_gid (e);
-      if (uid < 0 || gid < 0 || (unsigned long) uid >= ids || (unsigned long) gid >= ids)
+      if (uid < 0 || gid < 0 || (unsigned long)uid >= ids || (unsigned long)gid >= ids)
         return skiff_error_make (err, 0,
                                  "%s: entry \"%s\": owner %lld:%lld is not mapped in the user "
                                  "namespace (%lu ids; add a range to /etc/subuid and "
                                  "/etc/subgid)",
-                                 u->what, path, (long long) uid, (long long) gid, ids);
+                                 u->what, path, (long long)uid, (long long)gid, ids);
     }
   const char *link = archive_entry_hardlink (e);
   if (link)
@@ -147,8 +147,8 @@ check_entry (struct unpack *u, struct archive_entry *e, const char *clean, struc
       if (r < 0)
         return skiff_error_prefix (err, "%s: hard link \"%s\"", u->what, path);
       if (*clink == '\0')
-        return skiff_error_make (err, 0, "%s: entry \"%s\": hard link to the layer root",
-                                 u->what, path);
+        return skiff_error_make (err, 0, "%s: entry \"%s\": hard link to the layer root", u->what,
+                                 path);
       archive_entry_set_hardlink (e, clink);
     }
   archive_entry_set_pathname (e, clean);
@@ -283,7 +283,7 @@ raw_read (struct archive *a, void *data, const void **out)
         archive_set_error (a, errno, "read: %s", strerror (errno));
     }
   if (n > 0)
-    skiff_sha256_update (s->hash, s->buf, (size_t) n);
+    skiff_sha256_update (s->hash, s->buf, (size_t)n);
   *out = s->buf;
   return n;
 }
@@ -326,11 +326,10 @@ drain (struct hashing_source *src, struct raw_source *raw, struct archive *inner
 static void
 set_disk_options (struct archive *disk)
 {
-  archive_write_disk_set_options (disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM
-                                            | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR
-                                            | ARCHIVE_EXTRACT_SECURE_SYMLINKS
-                                            | ARCHIVE_EXTRACT_SECURE_NODOTDOT
-                                            | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+  archive_write_disk_set_options (
+      disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME
+                | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_SYMLINKS
+                | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 }
 
 static int
@@ -363,8 +362,9 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
                                archive_error_string (r == -1 ? outer : inner));
     }
   set_disk_options (disk);
-  struct unpack u = { .what = opts->what, .rootless = opts->rootless, .root_fd = root_fd,
-                      .in = inner, .disk = disk };
+  struct unpack u = {
+    .what = opts->what, .rootless = opts->rootless, .root_fd = root_fd, .in = inner, .disk = disk
+  };
   r = extract_in_dir (&u, err);
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
@@ -386,8 +386,8 @@ skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_
                     const char *dir, struct skiff_layer_info *info, struct skiff_error **err)
 {
   _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
-  struct raw_source raw = { .fd = fd, .container = container, .hash = skiff_sha256_new (),
-                            .buf = buf };
+  struct raw_source raw
+      = { .fd = fd, .container = container, .hash = skiff_sha256_new (), .buf = buf };
   int r = unpack_source (&raw, opts, dir, info, err);
   _cleanup_free_ char *blob = skiff_sha256_finish (raw.hash);
   if (r < 0)

@@ -90,7 +90,7 @@ add_link (struct load_ctx *ctx, const char *from, const char *target)
   const char *slash = strrchr (from, '/');
   _cleanup_free_ char *joined = target[0] == '/' || slash == NULL
                                     ? xstrdup (target)
-                                    : xasprintf ("%.*s/%s", (int) (slash - from), from, target);
+                                    : xasprintf ("%.*s/%s", (int)(slash - from), from, target);
   char *clean = NULL;
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_layer_clean_path (joined, &clean, &e) < 0)
@@ -103,8 +103,8 @@ static int
 read_small (struct load_ctx *ctx, struct archive *a, const char *path, int64_t size,
             struct skiff_error **err)
 {
-  char *data = xmalloc ((size_t) size + 1);
-  la_ssize_t n = archive_read_data (a, data, (size_t) size);
+  char *data = xmalloc ((size_t)size + 1);
+  la_ssize_t n = archive_read_data (a, data, (size_t)size);
   if (n != size)
     {
       free (data);
@@ -119,8 +119,8 @@ read_small (struct load_ctx *ctx, struct archive *a, const char *path, int64_t s
       return 0;
     }
   ctx->files = xrealloc (ctx->files, (ctx->n_files + 1) * sizeof *ctx->files);
-  ctx->files[ctx->n_files++] = (struct load_file){ .path = xstrdup (path), .data = data,
-                                                   .len = (size_t) size };
+  ctx->files[ctx->n_files++]
+      = (struct load_file){ .path = xstrdup (path), .data = data, .len = (size_t)size };
   return 0;
 }
 
@@ -189,8 +189,7 @@ layer_present (struct skiff_store *store, const char *chain)
 
 /* Pins every layer of every image, and records which are already present. */
 static int
-pin_all (struct load_ctx *ctx, struct skiff_store *store, const char *pin,
-         struct skiff_error **err)
+pin_all (struct load_ctx *ctx, struct skiff_store *store, const char *pin, struct skiff_error **err)
 {
   for (size_t i = 0; i < ctx->n_images; i++)
     for (char **c = ctx->images[i].chain_ids; c && *c; c++)
@@ -314,8 +313,7 @@ unpack_layers (struct load_ctx *ctx, struct skiff_store *store, const char *pin,
       if (r < 0)
         return r;
       if (count_missing (ctx) == missing)
-        return skiff_error_make (err, 0, "%s: layer blobs are missing from the archive",
-                                 ctx->what);
+        return skiff_error_make (err, 0, "%s: layer blobs are missing from the archive", ctx->what);
     }
   return 0;
 }
@@ -348,8 +346,8 @@ commit_images (struct load_ctx *ctx, struct skiff_store *store, char ***loaded,
 static int
 spool (const char *path, const char *dir, char **out, struct skiff_error **err)
 {
-  _cleanup_close_ int in = strcmp (path, "-") == 0 ? dup (STDIN_FILENO)
-                                                   : open (path, O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int in
+      = strcmp (path, "-") == 0 ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_CLOEXEC);
   if (in < 0)
     return skiff_error_make (err, errno, "open %s", path);
   struct stat st;
@@ -375,7 +373,7 @@ spool (const char *path, const char *dir, char **out, struct skiff_error **err)
         break;
       for (ssize_t off = 0; off < n;)
         {
-          ssize_t w = write (fd, buf + off, (size_t) (n - off));
+          ssize_t w = write (fd, buf + off, (size_t)(n - off));
           if (w < 0)
             return skiff_error_make (err, errno, "write %s", dest);
           off += w;
@@ -411,6 +409,11 @@ skiff_image_load_archive (struct skiff_store *store, const char *path, char ***l
     return r;
   r = spool (path, tmp, &archive, err);
   ctx.archive_path = archive;
+  struct stat st;
+  if (r == 0 && stat (archive, &st) == 0 && st.st_size == 0)
+    r = strcmp (path, "-") == 0
+            ? skiff_error_make (err, 0, "requested load from stdin, but stdin is empty")
+            : skiff_error_make (err, 0, "%s: the file is empty", path);
   if (r == 0)
     r = scan (&ctx, err);
   if (r == 0)

@@ -83,8 +83,7 @@ docker_entry (struct load_ctx *ctx, yajl_val m, struct skiff_error **err)
     return skiff_error_make (err, 0, "%s: manifest.json: \"Config\" is missing", ctx->what);
   const struct load_file *config = skiff_load_find (ctx, config_path);
   if (config == NULL)
-    return skiff_error_make (err, 0, "%s: config %s is not in the archive", ctx->what,
-                             config_path);
+    return skiff_error_make (err, 0, "%s: config %s is not in the archive", ctx->what, config_path);
   char hex[65];
   if (name_digest (config_path, hex) && (r = verify_digest (config, hex, err)) < 0)
     return skiff_error_prefix (err, "%s", ctx->what);
@@ -218,7 +217,6 @@ skiff_load_read_manifests (struct load_ctx *ctx, struct skiff_error **err)
   f = skiff_load_find (ctx, "index.json");
   if (f)
     return read_index (ctx, f, MAX_INDEX_DEPTH, err);
-  return skiff_error_make (err, 0,
-                           "%s: not an image archive (neither manifest.json nor index.json)",
-                           ctx->what);
+  return skiff_error_make (
+      err, 0, "%s: not an image archive (neither manifest.json nor index.json)", ctx->what);
 }

@@ -23,7 +23,7 @@ is_lower_alnum (char c)
 static bool
 is_word (char c)
 {
-  return isalnum ((unsigned char) c) || c == '_';
+  return isalnum ((unsigned char)c) || c == '_';
 }
 
 static bool
@@ -69,7 +69,7 @@ valid_path (const char *s)
   for (;;)
     {
       const char *slash = strchr (p, '/');
-      size_t n = slash ? (size_t) (slash - p) : strlen (p);
+      size_t n = slash ? (size_t)(slash - p) : strlen (p);
       if (!valid_path_component (p, n))
         return false;
       if (slash == NULL)
@@ -82,10 +82,10 @@ valid_path (const char *s)
 static bool
 valid_domain_component (const char *s, size_t n)
 {
-  if (n == 0 || !isalnum ((unsigned char) s[0]) || !isalnum ((unsigned char) s[n - 1]))
+  if (n == 0 || !isalnum ((unsigned char)s[0]) || !isalnum ((unsigned char)s[n - 1]))
     return false;
   for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char) s[i]) && s[i] != '-')
+    if (!isalnum ((unsigned char)s[i]) && s[i] != '-')
       return false;
   return true;
 }
@@ -102,7 +102,7 @@ valid_domain (const char *s)
       if (close == NULL || close == s + 1)
         return false;
       for (const char *q = s + 1; q < close; q++)
-        if (!isxdigit ((unsigned char) *q) && *q != ':' && *q != '.')
+        if (!isxdigit ((unsigned char)*q) && *q != ':' && *q != '.')
           return false;
       colon = close + 1;
       if (colon == end)
@@ -117,8 +117,8 @@ valid_domain (const char *s)
       const char *p = s;
       for (;;)
         {
-          const char *dot = memchr (p, '.', (size_t) (hend - p));
-          size_t n = dot ? (size_t) (dot - p) : (size_t) (hend - p);
+          const char *dot = memchr (p, '.', (size_t)(hend - p));
+          size_t n = dot ? (size_t)(dot - p) : (size_t)(hend - p);
           if (!valid_domain_component (p, n))
             return false;
           if (dot == NULL)
@@ -131,7 +131,7 @@ valid_domain (const char *s)
   if (colon[1] == '\0')
     return false;
   for (const char *q = colon + 1; *q; q++)
-    if (!isdigit ((unsigned char) *q))
+    if (!isdigit ((unsigned char)*q))
       return false;
   return true;
 }
@@ -172,7 +172,7 @@ valid_digest (const char *s)
   if (n < 32)
     return false;
   for (size_t i = 0; i < n; i++)
-    if (!isalnum ((unsigned char) enc[i]) && enc[i] != '=' && enc[i] != '_' && enc[i] != '-')
+    if (!isalnum ((unsigned char)enc[i]) && enc[i] != '=' && enc[i] != '_' && enc[i] != '-')
       return false;
   if (colon - s == 6 && strncmp (s, "sha256", 6) == 0)
     {
@@ -208,7 +208,7 @@ static bool
 has_upper (const char *s, size_t n)
 {
   for (size_t i = 0; i < n; i++)
-    if (isupper ((unsigned char) s[i]))
+    if (isupper ((unsigned char)s[i]))
       return true;
   return false;
 }
@@ -219,7 +219,7 @@ static void
 split_domain (const char *name, char **domain, char **rest)
 {
   const char *slash = strchr (name, '/');
-  size_t n = slash ? (size_t) (slash - name) : 0;
+  size_t n = slash ? (size_t)(slash - name) : 0;
   if (slash == NULL
       || (memchr (name, '.', n) == NULL && memchr (name, ':', n) == NULL
           && !(n == 9 && strncmp (name, "localhost", 9) == 0) && !has_upper (name, n)))
@@ -266,7 +266,7 @@ skiff_reference_parse (const char *text, struct skiff_reference *ref, struct ski
   _cleanup_free_ char *tag = NULL;
   _cleanup_free_ char *digest = NULL;
   const char *at = strchr (text, '@');
-  name = at ? xstrndup (text, (size_t) (at - text)) : xstrdup (text);
+  name = at ? xstrndup (text, (size_t)(at - text)) : xstrdup (text);
   if (at)
     {
       if (!valid_digest (at + 1))
@@ -286,9 +286,8 @@ skiff_reference_parse (const char *text, struct skiff_reference *ref, struct ski
   _cleanup_free_ char *path = NULL;
   split_domain (name, &domain, &path);
   if (has_upper (path, strlen (path)))
-    return skiff_error_make (err, 0,
-                             "invalid reference format: repository name (%s) must be lowercase",
-                             path);
+    return skiff_error_make (
+        err, 0, "invalid reference format: repository name (%s) must be lowercase", path);
   if (!valid_domain (domain) || !valid_path (path))
     return invalid (err, text);
   if (strlen (domain) + 1 + strlen (path) > NAME_TOTAL_MAX)

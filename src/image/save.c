@@ -36,8 +36,8 @@ struct save_layer
 struct save_image
 {
   struct skiff_image *img;
-  char **names;   /* normalised names to record */
-  char *config;   /* possibly rewritten */
+  char **names; /* normalised names to record */
+  char *config; /* possibly rewritten */
   size_t config_len;
   char *config_digest;
   size_t *layers; /* indexes into save.layers, base first */
@@ -105,8 +105,9 @@ pack_layer (struct save *s, const char *chain, size_t *idx, struct skiff_error *
       return r;
     }
   s->layers = xrealloc (s->layers, (s->n_layers + 1) * sizeof *s->layers);
-  s->layers[s->n_layers] = (struct save_layer){ .chain_id = xstrdup (chain), .diff_id = diff_id,
-                                                .file = file, .size = st.st_size };
+  s->layers[s->n_layers] = (struct save_layer){
+    .chain_id = xstrdup (chain), .diff_id = diff_id, .file = file, .size = st.st_size
+  };
   *idx = s->n_layers++;
   return 0;
 }
@@ -200,10 +201,9 @@ file_entry (const char *name, int64_t size)
 }
 
 static int
-add_bytes (struct save *s, const char *name, const char *data, size_t len,
-           struct skiff_error **err)
+add_bytes (struct save *s, const char *name, const char *data, size_t len, struct skiff_error **err)
 {
-  struct archive_entry *e = file_entry (name, (int64_t) len);
+  struct archive_entry *e = file_entry (name, (int64_t)len);
   int r = archive_write_header (s->out, e);
   archive_entry_free (e);
   if (r < ARCHIVE_WARN || (len > 0 && archive_write_data (s->out, data, len) < 0))
@@ -232,7 +232,7 @@ add_file (struct save *s, const char *name, const struct save_layer *l, struct s
         return skiff_error_make (err, errno, "read %s", l->file);
       if (n == 0)
         return 0;
-      if (archive_write_data (s->out, buf, (size_t) n) < 0)
+      if (archive_write_data (s->out, buf, (size_t)n) < 0)
         return skiff_error_make (err, 0, "write %s: %s", name, archive_error_string (s->out));
     }
 }
@@ -303,7 +303,7 @@ write_oci_manifest (struct save *s, struct save_image *si, char **digest, size_t
   skiff_json_gen_key_string (g, "mediaType", "application/vnd.oci.image.manifest.v1+json");
   skiff_json_gen_key (g, "config");
   gen_descriptor (g, "application/vnd.oci.image.config.v1+json", si->config_digest,
-                  (int64_t) si->config_len);
+                  (int64_t)si->config_len);
   skiff_json_gen_key (g, "layers");
   yajl_gen_array_open (g);
   for (size_t j = 0; j < si->n_layers; j++)
@@ -329,7 +329,7 @@ gen_index_entry (yajl_gen g, const char *digest, size_t size, const char *name)
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "mediaType", "application/vnd.oci.image.manifest.v1+json");
   skiff_json_gen_key_string (g, "digest", digest);
-  skiff_json_gen_key_int (g, "size", (int64_t) size);
+  skiff_json_gen_key_int (g, "size", (int64_t)size);
   if (name)
     {
       skiff_json_gen_key (g, "annotations");
@@ -399,7 +399,7 @@ write_output (struct save *s, const char *output, bool oci, struct skiff_error *
 {
   if (output == NULL || strcmp (output, "-") == 0)
     return write_archive (s, STDOUT_FILENO, oci, err);
-  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", output, (int) getpid ());
+  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", output, (int)getpid ());
   _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return skiff_error_make (err, errno, "create %s", tmp);
@@ -423,8 +423,7 @@ skiff_image_save (struct skiff_store *store, char *const *images, const char *fo
   else if (strcmp (format, "oci-archive") == 0)
     oci = true;
   else
-    return skiff_error_make (err, 0,
-                             "unsupported format \"%s\" (docker-archive or oci-archive)",
+    return skiff_error_make (err, 0, "unsupported format \"%s\" (docker-archive or oci-archive)",
                              format);
   struct save s = { .store = store };
   int r = skiff_store_mktemp (store, "save", &s.tmp, err);

@@ -1,14 +1,14 @@
 #!/usr/bin/env bats
 # Rootless defaults seen by real users: these tests switch users with runuser, so they run in
-# the root pass only (the rootless pass, as the user skifftest, runs every other test).  The
-# users come from tests/run-all.sh:
+# the root pass only (ROOT_ONLY_FILES in tests/run-all.sh; the rootless pass, as the user
+# skifftest, runs the other files).  The users come from tests/run-all.sh:
 #   skifftest  with a /etc/subuid + /etc/subgid range
 #   skiffsolo  without any range
 
 load helpers
 
 setup () {
-  only_as_root
+  [ "$(id -u)" -eq 0 ] || skip_or_fail "switching users needs root"
   USERS_TMP=$(mktemp -d /tmp/skiff-users.XXXXXX)
   chmod 0755 "$USERS_TMP"
 }

@@ -57,16 +57,6 @@ skip_or_fail () { # REASON
   skip "$1"
 }
 
-# A test that only means something in one pass calls one of these first.  tests/run-all.sh
-# runs every file both as root and rootless, and tests/tally.py does not count this skip in
-# the pass it names as the other one, so the test still runs (and counts) exactly once.
-only_as_root () {
-  if is_rootless; then skip "runs in the root pass only"; fi
-}
-only_rootless () {
-  if ! is_rootless; then skip "runs in the rootless pass only"; fi
-}
-
 # All container IDs (full), sorted, one per line.
 all_container_ids () {
   skiff ps -a -q --no-trunc | sort

@@ -27,8 +27,7 @@ START_TEST (sha256_vectors)
   _cleanup_free_ char *e = skiff_sha256_digest ("", 0);
   ck_assert_str_eq (e, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   _cleanup_free_ char *abc = skiff_sha256_digest ("abc", 3);
-  ck_assert_str_eq (abc,
-                    "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  ck_assert_str_eq (abc, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   ck_assert_str_eq (skiff_digest_hex (abc), abc + 7);
 }
 END_TEST
@@ -37,7 +36,7 @@ START_TEST (chain_ids)
 {
   /* printf 'sha256:0324...ad38 sha256:bbbb...' | sha256sum  -> 7c8cb387...
    * printf 'sha256:7c8cb387... sha256:cccc...' | sha256sum    -> 10f0dfab... */
-  char *const diffs[] = { (char *) DIFF_A, (char *) DIFF_B, (char *) DIFF_C, NULL };
+  char *const diffs[] = { (char *)DIFF_A, (char *)DIFF_B, (char *)DIFF_C, NULL };
   _cleanup_strv_ char **chain = skiff_chain_ids (diffs);
   ck_assert_uint_eq (skiff_strv_len (chain), 3);
   ck_assert_str_eq (chain[0], DIFF_A);
@@ -70,10 +69,18 @@ START_TEST (path_cleaning)
   {
     const char *in, *want;
   } cases[] = {
-    { "a/b", "a/b" },         { "./a/b/", "a/b" },        { "/etc/passwd", "etc/passwd" },
-    { "a//b/./c", "a/b/c" },  { "a/../b", "b" },          { "a/b/../../c", "c" },
-    { ".", "" },              { "./", "" },               { "/", "" },
-    { "a/..", "" },           { "..a/b..", "..a/b.." },   { "../x", "!entry \"../x\": path escapes the layer" },
+    { "a/b", "a/b" },
+    { "./a/b/", "a/b" },
+    { "/etc/passwd", "etc/passwd" },
+    { "a//b/./c", "a/b/c" },
+    { "a/../b", "b" },
+    { "a/b/../../c", "c" },
+    { ".", "" },
+    { "./", "" },
+    { "/", "" },
+    { "a/..", "" },
+    { "..a/b..", "..a/b.." },
+    { "../x", "!entry \"../x\": path escapes the layer" },
     { "a/../../x", "!entry \"a/../../x\": path escapes the layer" },
     { "/../etc", "!entry \"/../etc\": path escapes the layer" },
   };
@@ -328,7 +335,7 @@ START_TEST (store_import_lookup)
   _cleanup_free_ char *id1 = NULL;
   _cleanup_free_ char *id2 = NULL;
   _cleanup_free_ char *id3 = NULL;
-  char *const chg[] = { (char *) "CMD [\"/bin/true\"]", NULL };
+  char *const chg[] = { (char *)"CMD [\"/bin/true\"]", NULL };
   ck_assert_int_eq (skiff_image_import (&store, tar, "x", chg, &id1, &err), 0);
   ck_assert_int_eq (skiff_image_import (&store, tar, "localhost/y:2", NULL, &id2, &err), 0);
   ck_assert_str_ne (id1, id2); /* created differs */
@@ -430,9 +437,10 @@ START_TEST (load_docker_manifest)
   struct load_ctx ctx = { .what = "a.tar" };
   _cleanup_free_ char *cfg_digest = skiff_sha256_digest (small_config, strlen (small_config));
   _cleanup_free_ char *cfg_name = xasprintf ("%s.json", cfg_digest + 7);
-  _cleanup_free_ char *manifest = xasprintf (
-      "[{\"Config\":\"%s\",\"RepoTags\":[\"busybox:latest\"],"
-      "\"Layers\":[\"v1a/layer.tar\",\"./b.tar\"]}]", cfg_name);
+  _cleanup_free_ char *manifest
+      = xasprintf ("[{\"Config\":\"%s\",\"RepoTags\":[\"busybox:latest\"],"
+                   "\"Layers\":[\"v1a/layer.tar\",\"./b.tar\"]}]",
+                   cfg_name);
   add_doc (&ctx, cfg_name, small_config);
   add_doc (&ctx, "manifest.json", manifest);
   skiff_strv_push (&ctx.link_from, "v1a/layer.tar"); /* containers/image's symlinks */
@@ -461,7 +469,8 @@ START_TEST (load_manifest_errors)
   } cases[] = {
     { "{}", "a.tar: manifest.json must be an array" },
     { "[{\"Layers\":[]}]", "a.tar: manifest.json: \"Config\" is missing" },
-    { "[{\"Config\":\"nope.json\",\"Layers\":[]}]", "a.tar: config nope.json is not in the archive" },
+    { "[{\"Config\":\"nope.json\",\"Layers\":[]}]",
+      "a.tar: config nope.json is not in the archive" },
     { "[{\"Config\":\"c.json\",\"Layers\":[\"x.tar\"]}]",
       "a.tar: the image config lists 2 layers, the manifest 1" },
   };
@@ -495,14 +504,15 @@ START_TEST (load_oci_index)
 {
   struct load_ctx ctx = { .what = "o.tar" };
   _cleanup_free_ char *cfg_digest = skiff_sha256_digest (small_config, strlen (small_config));
-  _cleanup_free_ char *manifest = xasprintf (
-      "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\",\"size\":1},\"layers\":["
-      "{\"digest\":\"%s\",\"size\":1},{\"digest\":\"%s\",\"size\":1}]}",
-      cfg_digest, DIFF_C, DIFF_B);
+  _cleanup_free_ char *manifest
+      = xasprintf ("{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\",\"size\":1},\"layers\":["
+                   "{\"digest\":\"%s\",\"size\":1},{\"digest\":\"%s\",\"size\":1}]}",
+                   cfg_digest, DIFF_C, DIFF_B);
   _cleanup_free_ char *man_digest = skiff_sha256_digest (manifest, strlen (manifest));
   _cleanup_free_ char *index = xasprintf (
       "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"%s\",\"size\":1,\"annotations\":"
-      "{\"org.opencontainers.image.ref.name\":\"localhost/x:1\"}}]}", man_digest);
+      "{\"org.opencontainers.image.ref.name\":\"localhost/x:1\"}}]}",
+      man_digest);
   _cleanup_free_ char *cfg_path = xasprintf ("blobs/sha256/%s", cfg_digest + 7);
   _cleanup_free_ char *man_path = xasprintf ("blobs/sha256/%s", man_digest + 7);
   add_doc (&ctx, cfg_path, small_config);
@@ -512,7 +522,8 @@ START_TEST (load_oci_index)
   ck_assert_int_eq (skiff_load_read_manifests (&ctx, &err), 0);
   ck_assert_uint_eq (ctx.n_images, 1);
   ck_assert_str_eq (ctx.images[0].tags[0], "localhost/x:1");
-  ck_assert_str_eq (ctx.images[0].blob_digests[0], DIFF_C); /* stored blob digest, checked on unpack */
+  ck_assert_str_eq (ctx.images[0].blob_digests[0],
+                    DIFF_C); /* stored blob digest, checked on unpack */
   _cleanup_free_ char *want_path = xasprintf ("blobs/sha256/%s", DIFF_B + 7);
   ck_assert_str_eq (ctx.images[0].layer_paths[1], want_path);
   clear_ctx (&ctx);

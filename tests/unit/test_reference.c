@@ -87,8 +87,25 @@ END_TEST
 START_TEST (invalid)
 {
   static const char *const bad[] = {
-    "", ":tag", "a:", "-a", "a-", "a..b", "a___b", "a/", "/a", "a//b", "a:b:c", "a b",
-    "x:-tag", "x@", "x@sha256:", "localhost:/x", "a.b:port/x", "-a.com/x", "x:" /* empty */,
+    "",
+    ":tag",
+    "a:",
+    "-a",
+    "a-",
+    "a..b",
+    "a___b",
+    "a/",
+    "/a",
+    "a//b",
+    "a:b:c",
+    "a b",
+    "x:-tag",
+    "x@",
+    "x@sha256:",
+    "localhost:/x",
+    "a.b:port/x",
+    "-a.com/x",
+    "x:" /* empty */,
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     {

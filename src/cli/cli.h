@@ -1,8 +1,11 @@
 #pragma once
 /* Shared CLI plumbing: the command table entry, the per-invocation context, and helpers every
  * cmd_<name>.c uses for --help, bad flags and store access.  Commands parse their own flags
- * with getopt_long ("+" so parsing stops at the first positional, as docker does) into a
- * per-command struct; never globals. */
+ * with getopt_long into a per-command struct; never globals.  Like docker's CLI, flags may
+ * follow positionals (`skiff save busybox -o x.tar`): optstrings start with ":" and let getopt
+ * permute.  Only commands whose trailing words are a container command (run, create, exec,
+ * top) or a subcommand (image, container, system) start with "+:" so parsing stops at the
+ * first positional. */
 
 #include <getopt.h>
 #include <stdbool.h>

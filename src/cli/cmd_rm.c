@@ -33,7 +33,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct rm_opts *o,
   };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:favh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":favh", opts, NULL)) != -1)
     switch (c)
       {
       case 'f': o->force = true; break;

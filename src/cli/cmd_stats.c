@@ -173,7 +173,7 @@ cmd_stats (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   struct skiff_store *store;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:ah", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":ah", opts, NULL)) != -1)
     switch (c)
       {
       case 'a':

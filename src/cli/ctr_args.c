@@ -48,7 +48,7 @@ skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min
   static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
     if (c == 'h')
       return 1;
     else

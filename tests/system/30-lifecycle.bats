@@ -56,6 +56,8 @@ field () { # CONTAINER TEMPLATE
   assert_match "$output" '^Exited \(3\) '
   run -0 skiff stop trapper
   assert_equal "$output" trapper
+  run -0 skiff stop trapper -t 1 # flags may follow the arguments, as with docker
+  assert_equal "$output" trapper
 }
 
 @test "races: two stops at once, a stop racing the exit, rm -f racing stop all end consistent" {

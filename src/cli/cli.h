@@ -142,7 +142,7 @@ void skiff_cli_print_error (const struct skiff_error *e);
 int skiff_cli_load_container (struct skiff_store *store, const char *text,
                               struct skiff_container **out, struct skiff_error **err);
 /* Calls fn for each argument; failures are printed as they happen, and the status is 1 when
- * any failed (or the failure's own exit code when it is not 125), as docker does. */
+ * any failed, as docker does. */
 int skiff_cli_each_container (struct skiff_store *store, char *const *args,
                               int (*fn) (struct skiff_store *, const char *, void *,
                                          struct skiff_error **),

@@ -35,7 +35,7 @@ skiff_cli_each_container (struct skiff_store *store, char *const *args,
       if (fn (store, args[i], data, &e) < 0)
         {
           skiff_cli_print_error (e);
-          status = e->exit_code == 0 || e->exit_code == 125 ? 1 : e->exit_code;
+          status = 1; /* docker: any failed argument makes it 1, whatever the cause */
         }
     }
   return status;

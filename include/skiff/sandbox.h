@@ -47,6 +47,13 @@ struct skiff_sandbox_config
   /* --cap-add / --cap-drop as given: "chown", "CAP_CHOWN", "ALL"; may be NULL */
   char *const *cap_add;
   char *const *cap_drop;
+  bool no_new_privileges; /* --security-opt no-new-privileges */
+
+  /* Called in the parent once the child exists (its namespaces too) and before it sets
+   * anything up: e.g. to move it into cgroups or a veth into its network namespace.  A
+   * failure (negative, *err set) kills the child and fails the spawn. */
+  int (*before_start) (pid_t pid, void *data, struct skiff_error **err);
+  void *before_start_data;
 
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */

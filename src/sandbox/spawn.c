@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -208,6 +209,8 @@ exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd,
   char **env = env_with_home (cfg->env, user.home);
   reset_signals ();
   umask (022);
+  if (cfg->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return skiff_error_make (err, errno, "set no_new_privs");
   execve (path, cfg->argv, env);
   return skiff_exec_error (err, cmd, errno);
 }
@@ -216,6 +219,9 @@ static void __attribute__ ((noreturn))
 child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int netns_fd)
 {
   struct skiff_error *err = NULL;
+  char go;
+  if (cfg->before_start != NULL && recv (fd, &go, 1, 0) != 1)
+    _exit (125); /* the parent gave up and kills us */
   umask (0);
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
@@ -285,6 +291,29 @@ read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
     }
 }
 
+static void
+kill_child (pid_t child)
+{
+  kill (child, SIGKILL);
+  while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* Runs the caller's hook while the child waits, then lets it go on. */
+static int
+before_start (const struct skiff_sandbox_config *cfg, pid_t child, int sock,
+              struct skiff_error **err)
+{
+  if (cfg->before_start == NULL)
+    return 0;
+  int r = cfg->before_start (child, cfg->before_start_data, err);
+  if (r == 0 && send (sock, "G", 1, MSG_NOSIGNAL) != 1)
+    r = skiff_error_make (err, errno, "resume the container's setup");
+  if (r < 0)
+    kill_child (child);
+  return r;
+}
+
 int
 skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct skiff_error **err)
 {
@@ -319,15 +348,15 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
     }
   close (fds[1]);
   _cleanup_close_ int master = -1;
-  r = read_report (fds[0], child, &master, err);
+  r = before_start (cfg, child, fds[0], err);
+  if (r == 0)
+    r = read_report (fds[0], child, &master, err);
   close (fds[0]);
   if (r < 0)
     return r;
   if (cfg->terminal && master < 0)
     {
-      kill (child, SIGKILL);
-      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
-        ;
+      kill_child (child);
       return skiff_error_make (err, EIO, "receive the container's terminal");
     }
   if (cfg->terminal_master != NULL)

@@ -37,7 +37,8 @@ struct child_report
 };
 
 /* Sends err to the parent and exits with its code. */
-static void __attribute__ ((noreturn)) child_fail (int fd, struct skiff_error *err)
+static void __attribute__ ((noreturn))
+child_fail (int fd, struct skiff_error *err)
 {
   struct child_report rep = { MSG_ERROR, err->exit_code ? err->exit_code : 125, err->errnum };
   size_t len = strlen (err->msg);
@@ -99,9 +100,9 @@ switch_user (const struct skiff_exec_user *u, struct skiff_error **err)
       && !(errno == EPERM && skiff_userns_is_rootless () && skiff_userns_mapped_ids () == 1))
     return skiff_error_make (err, errno, "setgroups");
   if (setresgid (u->gid, u->gid, u->gid) < 0)
-    return skiff_error_make (err, errno, "setgid %u", (unsigned)u->gid);
+    return skiff_error_make (err, errno, "setgid %u", (unsigned) u->gid);
   if (setresuid (u->uid, u->uid, u->uid) < 0)
-    return skiff_error_make (err, errno, "setuid %u", (unsigned)u->uid);
+    return skiff_error_make (err, errno, "setuid %u", (unsigned) u->uid);
   return 0;
 }
 
@@ -112,7 +113,7 @@ env_with_home (char *const *env, const char *home)
   size_t n = 0;
   for (; env != NULL && env[n] != NULL; n++)
     if (strncmp (env[n], "HOME=", 5) == 0)
-      return (char **)env;
+      return (char **) env;
   char **out = xmalloc ((n + 2) * sizeof *out);
   for (size_t i = 0; i < n; i++)
     out[i] = env[i];
@@ -145,7 +146,7 @@ static int
 limit_fds (unsigned preserve, int report_fd, struct skiff_error **err)
 {
   for (unsigned fd = 3; fd < 3 + preserve; fd++)
-    if ((int)fd != report_fd && fcntl ((int)fd, F_SETFD, 0) < 0)
+    if ((int) fd != report_fd && fcntl ((int) fd, F_SETFD, 0) < 0)
       return skiff_error_make (err, errno, "preserve fd %u", fd);
   if (close_range (3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return skiff_error_make (err, errno, "close_range");
@@ -255,11 +256,11 @@ recv_msg (int sock, char *buf, size_t size, int *fd)
 static int
 report_error (const char *buf, ssize_t n, struct skiff_error **err)
 {
-  if (n < (ssize_t)sizeof (struct child_report) || buf[0] != MSG_ERROR)
+  if (n < (ssize_t) sizeof (struct child_report) || buf[0] != MSG_ERROR)
     return skiff_error_make (err, n < 0 ? errno : EIO, "read the container's setup status");
   struct child_report rep;
   memcpy (&rep, buf, sizeof rep);
-  int r = skiff_error_make_status (err, rep.exit_code, 0, "%.*s", (int)(n - (ssize_t)sizeof rep),
+  int r = skiff_error_make_status (err, rep.exit_code, 0, "%.*s", (int) (n - (ssize_t) sizeof rep),
                                    buf + sizeof rep);
   if (*err != NULL)
     (*err)->errnum = rep.errnum;
@@ -333,7 +334,7 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
   if (!cfg->host_network && cfg->netns_path == NULL)
     flags |= CLONE_NEWNET;
   /* fork-like clone: the child runs on a copy of this stack */
-  pid_t child = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
+  pid_t child = (pid_t) syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (child < 0)
     {
       int e = errno;

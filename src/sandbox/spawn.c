@@ -40,6 +40,8 @@ struct child_report
 static void __attribute__ ((noreturn))
 child_fail (int fd, struct skiff_error *err)
 {
+  if (err == NULL) /* every failure path sets one; never report a failure as an exec */
+    skiff_error_make (&err, 0, "container setup failed");
   struct child_report rep = { MSG_ERROR, err->exit_code ? err->exit_code : 125, err->errnum };
   size_t len = strlen (err->msg);
   char buf[sizeof rep + 4096];

@@ -1,7 +1,11 @@
 #pragma once
 /* Starting a container's process: fresh PID, mount, network, UTS and IPC namespaces, an overlay
- * rootfs, pivot_root, proc/sys/dev, hostname, user switch, exec.  The caller (the CLI in the
- * foreground, the monitor when detached) is the parent of the container's PID 1. */
+ * rootfs, pivot_root, proc/sys/dev (docker's masked paths), hostname, capabilities, user switch,
+ * exec.  The caller (the CLI in the foreground, the monitor when detached) is the parent of the
+ * container's PID 1, which leads a session of its own.  When rootless, the caller has already
+ * run skiff_userns_enter (no user namespace is made here).  Every mount lives only in the
+ * container's mount namespace and goes away with it: afterwards the caller only removes the
+ * upper/work/merged directories. */
 
 #include <stdbool.h>
 #include <sys/types.h>

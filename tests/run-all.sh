@@ -6,8 +6,10 @@
 #                     integration checks registered there (sandbox: root, skifftest, skiffsolo)
 #   unit-asan         the Check unit tests built with -Db_sanitize=address,undefined
 #   system-root       bats tests/system as root
-#   system-rootless   bats tests/system as the user skifftest (subuid range), except the
-#                     files that switch users (20-users.bats)
+#   system-rootless   bats tests/system as the user skifftest (subuid range)
+# Files that mean something in one mode only are listed below and run only in that pass
+# (never skipped): ROOT_ONLY_FILES (they switch users, or drive podman as root) and
+# ROOTLESS_ONLY_FILES.
 # Prints one line per suite, then "N passed, N failed" summing them all; exits 1 on any
 # failure.  Idempotent: reuses build dirs, users and ranges it made before.
 # Environment: SKIFF_TEST_STRICT=1 turns skips into failures (set when CI is set).
@@ -64,7 +66,7 @@ build () { # DIR [MESON_OPTION...]
 }
 
 # Scratch space for every suite; also where the system tests run from (see below).
-stage=$(mktemp -d /tmp/skiff-tests.XXXXXX)
+stage=$(mktemp -d /tmp/skiff-ci.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 chmod 0755 "$stage"
 
@@ -123,20 +125,21 @@ install -m 0755 build/skiff "$stage/skiff"
 cp -r tests/system "$stage/system"
 chmod -R a+rX "$stage/system"
 
-# Runs bats over FILES as the current user or (with USER) through runuser, with a private
-# TMPDIR, and records the TAP counts.
+# Runs bats over FILES as the current user or (with USER) through runuser, and records the
+# TAP counts.  The user's bats works in a TMPDIR under $stage, so that whatever it cannot
+# delete itself (files of other mapped UIDs) goes with $stage; root's uses the default /tmp
+# (podman refuses a runroot path over 50 characters, so test dirs must stay short).
 bats_suite () { # NAME USER|"" FILE...
   local name=$1 user=$2 tap=$stage/$1.tap rc=0 counts
   shift 2
-  local tmp=$stage/tmp-$name
-  install -d -m 0700 "$tmp"
-  local -a envv=(SKIFF="$stage/skiff" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT" TMPDIR="$tmp"
+  local -a envv=(SKIFF="$stage/skiff" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT"
                  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
   if [ -n "$user" ]; then
-    local uid home
+    local uid home tmp=$stage/tmp-$name
     uid=$(id -u "$user")
     home=$(getent passwd "$user" | cut -d: -f6)
-    chown "$user:" "$tmp"
+    install -d -m 0700 -o "$user" -g "$user" "$tmp"
+    envv+=(TMPDIR="$tmp")
     # runuser sets no XDG_RUNTIME_DIR: make the usual one (0700, owned by the user).
     install -d -m 0700 -o "$user" -g "$user" "/run/user/$uid"
     (cd "$stage" && timeout "$SUITE_TIMEOUT" runuser -u "$user" -- env -i "${envv[@]}" \

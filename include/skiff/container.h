@@ -220,6 +220,12 @@ int skiff_container_set_paused (struct skiff_container *c, bool paused, struct s
 int skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
                           struct skiff_error **err);
 
+struct skiff_cgroup_stats;
+/* Without a cgroup (rootless): CPU time, resident memory and the number of PID 1 and its
+ * descendants from /proc, in the cgroup stats' units (no limit, no page cache). */
+int skiff_container_proc_stats (const struct skiff_container *c, struct skiff_cgroup_stats *out,
+                                struct skiff_error **err);
+
 /* Where the sandbox mounts the rootfs: <runroot>/rootfs, one empty directory shared by all
  * containers.  The overlay is mounted inside each container's private mount namespace, so
  * the host never sees it there and containers never see each other's; a shared mount point

@@ -1,7 +1,11 @@
 #pragma once
 /* Starting a container's process: fresh PID, mount, network, UTS and IPC namespaces, an overlay
- * rootfs, pivot_root, proc/sys/dev, hostname, user switch, exec.  The caller (the CLI in the
- * foreground, the monitor when detached) is the parent of the container's PID 1. */
+ * rootfs, pivot_root, proc/sys/dev (docker's masked paths), hostname, capabilities, user switch,
+ * exec.  The caller (the CLI in the foreground, the monitor when detached) is the parent of the
+ * container's PID 1, which leads a session of its own.  When rootless, the caller has already
+ * run skiff_userns_enter (no user namespace is made here).  Every mount lives only in the
+ * container's mount namespace and goes away with it: afterwards the caller only removes the
+ * upper/work/merged directories. */
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -54,6 +58,13 @@ struct skiff_sandbox_config
   /* --cap-add / --cap-drop as given: "chown", "CAP_CHOWN", "ALL"; may be NULL */
   char *const *cap_add;
   char *const *cap_drop;
+  bool no_new_privileges; /* --security-opt no-new-privileges */
+
+  /* Called in the parent once the child exists (its namespaces too) and before it sets
+   * anything up: e.g. to move it into cgroups or a veth into its network namespace.  A
+   * failure (negative, *err set) kills the child and fails the spawn. */
+  int (*before_start) (pid_t pid, void *data, struct skiff_error **err);
+  void *before_start_data;
 
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */

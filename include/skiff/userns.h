@@ -26,5 +26,9 @@ unsigned long skiff_userns_mapped_gids (void);
 
 /* Instead of skiff_userns_enter: joins the user namespace of a running process (e.g. a rootless
  * container's PID 1, for exec) and becomes root in it.  Must be called before
- * skiff_userns_enter and while single-threaded; joins no other namespace.  Root: no-op. */
+ * skiff_userns_enter and while single-threaded; joins no other namespace.  Root: no-op.
+ * Each CLI invocation enters a namespace of its own (same mappings, so files agree), and a
+ * sibling namespace has no privilege over another: to signal a container process that runs as
+ * a non-root container user (stop, kill), either join the container's namespace with this or
+ * send the signal before entering any (the host user owns every skiff namespace). */
 int skiff_userns_join (pid_t pid, struct skiff_error **err);

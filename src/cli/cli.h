@@ -1,8 +1,11 @@
 #pragma once
 /* Shared CLI plumbing: the command table entry, the per-invocation context, and helpers every
  * cmd_<name>.c uses for --help, bad flags and store access.  Commands parse their own flags
- * with getopt_long ("+" so parsing stops at the first positional, as docker does) into a
- * per-command struct; never globals. */
+ * with getopt_long into a per-command struct; never globals.  Like docker's CLI, flags may
+ * follow positionals (`skiff save busybox -o x.tar`): optstrings start with ":" and let getopt
+ * permute.  Only commands whose trailing words are a container command (run, create, exec,
+ * top) or a subcommand (image, container, system) start with "+:" so parsing stops at the
+ * first positional. */
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -146,7 +149,7 @@ void skiff_cli_print_error (const struct skiff_error *e);
 int skiff_cli_load_container (struct skiff_store *store, const char *text,
                               struct skiff_container **out, struct skiff_error **err);
 /* Calls fn for each argument; failures are printed as they happen, and the status is 1 when
- * any failed (or the failure's own exit code when it is not 125), as docker does. */
+ * any failed, as docker does. */
 int skiff_cli_each_container (struct skiff_store *store, char *const *args,
                               int (*fn) (struct skiff_store *, const char *, void *,
                                          struct skiff_error **),

@@ -66,7 +66,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct attach_args *a
   int c, r;
   a->opts.sig_proxy = true;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":", opts, NULL)) != -1)
     switch (c)
       {
       case OPT_DETACH_KEYS:

@@ -60,7 +60,7 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   struct skiff_store *store;
   _cleanup_strv_ char **ids = NULL;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:fh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":fh", opts, NULL)) != -1)
     switch (c)
       {
       case 'f':

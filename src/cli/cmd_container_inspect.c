@@ -42,7 +42,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *
   };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:f:sh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":f:sh", opts, NULL)) != -1)
     switch (c)
       {
       case 'f':

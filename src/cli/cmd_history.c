@@ -93,7 +93,7 @@ cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
   const char *format = NULL;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:Hqh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":Hqh", opts, NULL)) != -1)
     switch (c)
       {
       case 'H':

@@ -199,7 +199,7 @@ cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   struct images_opts o = { 0 };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:aqh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":aqh", opts, NULL)) != -1)
     switch (c)
       {
       case 'a':

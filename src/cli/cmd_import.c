@@ -19,7 +19,7 @@ cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   const char *message = NULL;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:c:m:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":c:m:h", opts, NULL)) != -1)
     switch (c)
       {
       case 'c':

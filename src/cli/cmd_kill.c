@@ -35,7 +35,7 @@ cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   struct skiff_store *store;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:s:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":s:h", opts, NULL)) != -1)
     switch (c)
       {
       case 's':

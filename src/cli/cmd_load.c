@@ -20,7 +20,7 @@ cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   const char *input = "-";
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:i:qh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":i:qh", opts, NULL)) != -1)
     switch (c)
       {
       case 'i':

@@ -47,7 +47,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
   char *end;
   o->last = -1;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:aqln:f:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":aqln:f:h", opts, NULL)) != -1)
     switch (c)
       {
       case 'a':

@@ -13,6 +13,7 @@
 #include "skiff/lock.h"
 #include "skiff/monitor.h"
 #include "skiff/strv.h"
+#include "skiff/xalloc.h"
 
 struct rm_opts
 {
@@ -32,7 +33,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct rm_opts *o,
   };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:favh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":favh", opts, NULL)) != -1)
     switch (c)
       {
       case 'f': o->force = true; break;
@@ -56,11 +57,12 @@ kill_running (struct skiff_store *store, const char *text)
   if (skiff_cli_load_container (store, text, &c, &e) == 0
       && (c->state.status == SKIFF_CONTAINER_RUNNING || c->state.status == SKIFF_CONTAINER_RESTARTING))
     {
-      skiff_monitor_mark_stopped (c, &e);
-      if (c->state.status == SKIFF_CONTAINER_RUNNING)
-        skiff_monitor_kill (c, text, SIGKILL, &e);
-      skiff_monitor_wait_exit (store, c, 30000, NULL, &e);
-      skiff_monitor_wait_monitor (c, &e);
+      /* stop with SIGKILL and no grace period: also ends a restart loop, even one that
+       * respawns meanwhile */
+      free (c->config.stop_signal);
+      c->config.stop_signal = xstrdup ("KILL");
+      if (skiff_monitor_stop (store, c, 0, NULL, &e) == 0)
+        skiff_monitor_wait_monitor (c, &e);
     }
   skiff_error_free (e);
 }
@@ -82,11 +84,12 @@ remove_one (struct skiff_store *store, const char *text, void *data, struct skif
   else if ((r = skiff_container_state_reload (c, err)) == 0
            && (c->state.status == SKIFF_CONTAINER_RUNNING
                || c->state.status == SKIFF_CONTAINER_RESTARTING))
-    r = skiff_error_make (err, 0,
-                          o->force ? "cannot remove container \"/%s\": could not kill it"
-                                   : "cannot remove container \"/%s\": container is running: stop "
-                                     "the container before removing or force remove",
-                          c->config.name);
+    r = o->force ? skiff_error_make (err, 0, "cannot remove container \"/%s\": could not kill it",
+                                     c->config.name)
+                 : skiff_error_make (err, 0,
+                                     "cannot remove container \"/%s\": container is %s: stop the "
+                                     "container before removing or force remove",
+                                     c->config.name, skiff_container_state_word (&c->state));
   else if (r == 0)
     r = skiff_container_remove (store, c, err);
   skiff_lock_release (lock);

@@ -75,7 +75,7 @@ cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   bool force = false, all = false;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:fah", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":fah", opts, NULL)) != -1)
     switch (c)
       {
       case 'f':
@@ -120,7 +120,7 @@ cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
   bool all = false, force = false;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:afh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":afh", opts, NULL)) != -1)
     switch (c)
       {
       case 'a':

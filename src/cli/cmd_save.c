@@ -20,7 +20,7 @@ cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   const char *output = NULL, *format = NULL;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:o:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":o:h", opts, NULL)) != -1)
     switch (c)
       {
       case 'o':

@@ -32,7 +32,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct start_opts *o,
   };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:aih", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":aih", opts, NULL)) != -1)
     switch (c)
       {
       case 'a':

@@ -1,6 +1,6 @@
-/* skiff stats: CPU, memory and pids of running containers from their cgroups, in docker's
- * columns.  CPU % needs two samples: they are taken 500 ms apart.  Without a cgroup (rootless
- * without delegation) the values show as "--". */
+/* skiff stats: CPU, memory and pids of running containers from their cgroups (rootless
+ * without one: from /proc of their processes), in docker's columns.  CPU % needs two samples:
+ * they are taken 500 ms apart.  Containers that do not run show "--". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +22,9 @@
 struct sample
 {
   struct skiff_container *c;
-  struct skiff_cgroup *cg; /* NULL: none */
+  struct skiff_cgroup *cg; /* NULL: none (rootless): /proc of its processes instead */
   struct skiff_cgroup_stats s0, s1;
+  bool have; /* running, both samples taken */
 };
 
 /* go-units BytesSize: binary units, 4 significant digits ("1.5MiB", "7.68GiB"). */
@@ -49,7 +50,7 @@ row_object (const struct sample *s, double elapsed_ns)
 {
   _cleanup_free_ char *id = xstrndup (s->c->config.id, SKIFF_CONTAINER_SHORT_ID_LEN);
   _cleanup_free_ char *cpu = NULL, *mem = NULL, *memperc = NULL, *pids = NULL;
-  if (s->cg)
+  if (s->have)
     {
       uint64_t used = s->s1.memory_usage > s->s1.memory_inactive_file
                           ? s->s1.memory_usage - s->s1.memory_inactive_file
@@ -83,11 +84,15 @@ static void
 take (struct sample *s, size_t n, bool first)
 {
   for (size_t i = 0; i < n; i++)
-    if (s[i].cg)
-      {
-        _cleanup_error_ struct skiff_error *e = NULL;
-        skiff_cgroup_stats (s[i].cg, first ? &s[i].s0 : &s[i].s1, &e);
-      }
+    {
+      _cleanup_error_ struct skiff_error *e = NULL;
+      struct skiff_cgroup_stats *st = first ? &s[i].s0 : &s[i].s1;
+      int r = s[i].cg ? skiff_cgroup_stats (s[i].cg, st, &e)
+              : s[i].c->state.status == SKIFF_CONTAINER_RUNNING
+                  ? skiff_container_proc_stats (s[i].c, st, &e)
+                  : -1;
+      s[i].have = r == 0 && (first || s[i].have);
+    }
 }
 
 static int
@@ -168,7 +173,7 @@ cmd_stats (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   struct skiff_store *store;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:ah", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":ah", opts, NULL)) != -1)
     switch (c)
       {
       case 'a':

@@ -33,7 +33,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stop_opts *o,
   char *end;
   o->timeout = -1;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:t:s:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":t:s:h", opts, NULL)) != -1)
     switch (c)
       {
       case 't':

@@ -18,7 +18,7 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
   bool repair = false;
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:rh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":rh", opts, NULL)) != -1)
     switch (c)
       {
       case 'r':

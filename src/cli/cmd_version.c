@@ -10,7 +10,7 @@ cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
   static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
     switch (c)
       {
       case 'h':

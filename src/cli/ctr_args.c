@@ -35,7 +35,7 @@ skiff_cli_each_container (struct skiff_store *store, char *const *args,
       if (fn (store, args[i], data, &e) < 0)
         {
           skiff_cli_print_error (e);
-          status = e->exit_code == 0 || e->exit_code == 125 ? 1 : e->exit_code;
+          status = 1; /* docker: any failed argument makes it 1, whatever the cause */
         }
     }
   return status;
@@ -48,7 +48,7 @@ skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min
   static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
   int c;
   skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
     if (c == 'h')
       return 1;
     else

@@ -1,6 +1,7 @@
 /* The processes of a running container, as host pids: its cgroup's members when it has one,
  * else PID 1 and its descendants (found through /proc/<pid>/stat parents). */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -94,5 +95,54 @@ skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
       free (*pids);
     }
   descendants (c->state.pid, pids, n);
+  return 0;
+}
+
+/* utime+stime (ticks) and resident pages of one process; false when it is gone. */
+static bool
+proc_usage (pid_t pid, unsigned long long *ticks, unsigned long long *pages)
+{
+  char path[64], buf[1024];
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  char *p = strrchr (buf, ')');
+  unsigned long long ut = 0, st = 0;
+  long rss = 0;
+  /* after ')': state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+   * stime cutime cstime priority nice threads itrealvalue starttime vsize rss */
+  if (p == NULL
+      || sscanf (p + 1,
+                 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
+                 "%*d %*d %*u %*u %ld",
+                 &ut, &st, &rss)
+             != 3)
+    return false;
+  *ticks += ut + st;
+  *pages += rss > 0 ? (unsigned long long)rss : 0;
+  return true;
+}
+
+int
+skiff_container_proc_stats (const struct skiff_container *c, struct skiff_cgroup_stats *out,
+                            struct skiff_error **err)
+{
+  memset (out, 0, sizeof *out);
+  if (c->state.status != SKIFF_CONTAINER_RUNNING || c->state.pid <= 0)
+    return skiff_error_make_status (err, 1, 0, "Container %s is not running", c->config.id);
+  pid_t *pids = NULL;
+  size_t n = 0;
+  descendants (c->state.pid, &pids, &n);
+  unsigned long long ticks = 0, pages = 0;
+  for (size_t i = 0; i < n; i++)
+    if (proc_usage (pids[i], &ticks, &pages))
+      out->pids_current++;
+  free (pids);
+  long hz = sysconf (_SC_CLK_TCK), page = sysconf (_SC_PAGESIZE);
+  out->cpu_usage_ns = hz > 0 ? ticks * (1000000000ULL / (unsigned long long)hz) : 0;
+  out->memory_usage = pages * (unsigned long long)(page > 0 ? page : 4096);
   return 0;
 }

@@ -121,6 +121,14 @@ make_merged_dir (const char *merged, struct skiff_error **err)
   return skiff_fs_mkdir_p (merged, 0700, err);
 }
 
+/* The sandbox's hook: the child exists but waits, so PID 1 and everything it forks are in
+ * the container's cgroup from the first instruction. */
+static int
+join_cgroup_before_start (pid_t pid, void *data, struct skiff_error **err)
+{
+  return skiff_container_cgroup_join (data, pid, err);
+}
+
 static int
 spawn_locked (struct skiff_store *store, struct skiff_container *c,
               const struct skiff_container_start_opts *opts, pid_t *pid, struct skiff_error **err)
@@ -133,6 +141,12 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   struct skiff_sandbox_config sc;
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
+
+  if (opts->cgroup)
+    {
+      sc.before_start = join_cgroup_before_start;
+      sc.before_start_data = c;
+    }
 
   precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
   int r = make_merged_dir (merged, err);
@@ -155,17 +169,12 @@ skiff_container_start (struct skiff_store *store, struct skiff_container *c,
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     r = skiff_error_make_status (err, 125, 0, "container %s is already running", c->config.name);
   else
-    r = spawn_locked (store, c, opts, pid, err);
-  /* Placed after the exec (the sandbox has no hook before it yet): what PID 1 forks from now
-   * on is inside. */
-  c->state.cgroup = false;
-  if (r == 0 && opts->cgroup && (r = skiff_container_cgroup_join (c, *pid, err)) < 0)
     {
-      kill (*pid, SIGKILL);
-      while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-      skiff_container_cgroup_remove (c);
+      c->state.cgroup = false;
+      r = spawn_locked (store, c, opts, pid, err);
     }
+  if (r < 0 && c->state.cgroup)
+    skiff_container_cgroup_remove (c);
   /* Ephemeral --rm containers skip fsync: they vanish when the process exits anyway. */
   if (r == 0)
     r = skiff_container_mark_running (c, *pid, !c->config.auto_remove, err);

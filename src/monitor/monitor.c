@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -27,6 +28,7 @@
 #include "skiff/restart.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
+#include "skiff/xalloc.h"
 
 struct monitor
 {
@@ -37,6 +39,9 @@ struct monitor
   int sigfd, log_fd;
   int out_fd, err_fd; /* read ends (out_fd is the pty master with -t) */
   int stdin_fd;       /* write end of the container's stdin (pipe or master), -1 = none */
+  char *in_buf;       /* client input the container has not read yet */
+  size_t in_len;
+  bool in_eof; /* STDIN_EOF came: close stdin once in_buf is written */
   pid_t pid;
   struct timespec started; /* CLOCK_MONOTONIC of the last spawn */
   struct skiff_attach_server attach;
@@ -143,7 +148,11 @@ spawn (struct monitor *m, struct skiff_error **err)
   clock_gettime (CLOCK_MONOTONIC, &m->started);
   m->out_fd = cfg->tty ? master : out[0];
   m->err_fd = errp[0];
-  m->stdin_fd = !cfg->open_stdin ? -1 : cfg->tty ? dup (master) : in[1];
+  m->stdin_fd = !cfg->open_stdin ? -1 : cfg->tty ? fcntl (master, F_DUPFD_CLOEXEC, 3) : in[1];
+  if (m->stdin_fd >= 0)
+    fcntl (m->stdin_fd, F_SETFL, O_NONBLOCK);
+  m->in_len = 0;
+  m->in_eof = false;
   fcntl (m->out_fd, F_SETFL, O_NONBLOCK);
   if (m->err_fd >= 0)
     fcntl (m->err_fd, F_SETFL, O_NONBLOCK);
@@ -181,6 +190,43 @@ relay (struct monitor *m, int *fd, enum skiff_logfile_stream stream)
     }
 }
 
+#define STDIN_BUFFER_MAX (1 << 20)
+
+/* Writes what the container's stdin takes now; the rest waits for POLLOUT (the container
+ * reads slowly: its clients' input is not read meanwhile, so they feel the back-pressure). */
+static void
+flush_stdin (struct monitor *m)
+{
+  while (m->stdin_fd >= 0 && m->in_len > 0)
+    {
+      ssize_t w = write (m->stdin_fd, m->in_buf, m->in_len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0 && errno == EAGAIN)
+        return;
+      if (w < 0) /* the container closed its stdin: input has nowhere to go */
+        {
+          m->in_len = 0;
+          break;
+        }
+      memmove (m->in_buf, m->in_buf + w, m->in_len - (size_t)w);
+      m->in_len -= (size_t)w;
+    }
+  if (m->in_eof && m->in_len == 0)
+    close_fd (&m->stdin_fd);
+}
+
+static void
+queue_stdin (struct monitor *m, const char *data, size_t len)
+{
+  if (m->stdin_fd < 0 || len == 0 || m->in_len + len > STDIN_BUFFER_MAX)
+    return; /* no -i, or a client that ignores the back-pressure */
+  m->in_buf = xrealloc (m->in_buf, m->in_len + len);
+  memcpy (m->in_buf + m->in_len, data, len);
+  m->in_len += len;
+  flush_stdin (m);
+}
+
 /* One message from client i (input, resize, stdin EOF); false when it went away. */
 static bool
 client_input (struct monitor *m, size_t i)
@@ -194,15 +240,7 @@ client_input (struct monitor *m, size_t i)
   switch (buf[0])
     {
     case SKIFF_ATTACH_STDIN:
-      for (ssize_t off = 1; m->stdin_fd >= 0 && off < n;)
-        {
-          ssize_t w = write (m->stdin_fd, buf + off, (size_t)(n - off));
-          if (w < 0 && errno == EINTR)
-            continue;
-          if (w < 0)
-            break; /* the container closed its stdin */
-          off += w;
-        }
+      queue_stdin (m, buf + 1, (size_t)(n - 1));
       break;
     case SKIFF_ATTACH_RESIZE:
       if (n >= 5 && m->c->config.tty && m->out_fd >= 0)
@@ -215,7 +253,10 @@ client_input (struct monitor *m, size_t i)
       break;
     case SKIFF_ATTACH_STDIN_EOF:
       if (!m->c->config.tty)
-        close_fd (&m->stdin_fd);
+        {
+          m->in_eof = true;
+          flush_stdin (m);
+        }
       break;
     default:
       break;
@@ -229,17 +270,21 @@ run_loop (struct monitor *m)
 {
   for (;;)
     {
-      struct pollfd p[4 + SKIFF_ATTACH_MAX_CLIENTS];
+      struct pollfd p[5 + SKIFF_ATTACH_MAX_CLIENTS];
       size_t n = 0;
+      bool blocked = m->in_len > 0 && m->stdin_fd >= 0;
       p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
       p[n++] = (struct pollfd){ .fd = m->attach.listen_fd, .events = POLLIN };
       p[n++] = (struct pollfd){ .fd = m->out_fd, .events = POLLIN };
       p[n++] = (struct pollfd){ .fd = m->err_fd, .events = POLLIN };
+      p[n++] = (struct pollfd){ .fd = blocked ? m->stdin_fd : -1, .events = POLLOUT };
       size_t nclients = m->attach.nclients;
       for (size_t i = 0; i < nclients; i++)
-        p[n++] = (struct pollfd){ .fd = m->attach.clients[i], .events = POLLIN };
+        p[n++] = (struct pollfd){ .fd = m->attach.clients[i], .events = blocked ? 0 : POLLIN };
       if (poll (p, n, -1) < 0 && errno != EINTR)
         return -1;
+      if (p[4].revents)
+        flush_stdin (m);
       if (p[2].revents)
         relay (m, &m->out_fd, SKIFF_LOGFILE_STDOUT);
       if (p[3].revents)
@@ -247,7 +292,7 @@ run_loop (struct monitor *m)
       /* the relay above may have dropped (and compacted) clients: only slots still holding
        * the polled fd are theirs */
       for (size_t i = nclients; i-- > 0;)
-        if (i < m->attach.nclients && m->attach.clients[i] == p[4 + i].fd && p[4 + i].revents
+        if (i < m->attach.nclients && m->attach.clients[i] == p[5 + i].fd && p[5 + i].revents
             && !client_input (m, i))
           skiff_attach_server_drop (&m->attach, i);
       if (p[1].revents)
@@ -371,6 +416,15 @@ prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
 {
   _cleanup_free_ char *lock_path = skiff_path_join (m->c->dir, "monitor.lock");
   _cleanup_free_ char *log_path = skiff_path_join (m->c->dir, "ctr.log");
+  /* our own warnings (a full disk, a failed restart) go to <ctr>/monitor.log */
+  _cleanup_free_ char *mlog = skiff_path_join (m->c->dir, "monitor.log");
+  int lfd = open (mlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (lfd >= 0 && lfd != STDERR_FILENO)
+    {
+      dup2 (lfd, STDERR_FILENO);
+      close (lfd);
+    }
+  prctl (PR_SET_NAME, "skiff-monitor");
   int r = setup_signals (m, err);
   if (r < 0)
     return r;

@@ -37,8 +37,11 @@ struct child_report
 };
 
 /* Sends err to the parent and exits with its code. */
-void __attribute__ ((noreturn)) skiff_sandbox_child_fail (int fd, struct skiff_error *err)
+void __attribute__ ((noreturn))
+skiff_sandbox_child_fail (int fd, struct skiff_error *err)
 {
+  if (err == NULL) /* every failure path sets one; never report a failure as an exec */
+    skiff_error_make (&err, 0, "container setup failed");
   struct child_report rep = { MSG_ERROR, err->exit_code ? err->exit_code : 125, err->errnum };
   size_t len = strlen (err->msg);
   char buf[sizeof rep + 4096];
@@ -99,9 +102,9 @@ switch_user (const struct skiff_exec_user *u, struct skiff_error **err)
       && !(errno == EPERM && skiff_userns_is_rootless () && skiff_userns_mapped_ids () == 1))
     return skiff_error_make (err, errno, "setgroups");
   if (setresgid (u->gid, u->gid, u->gid) < 0)
-    return skiff_error_make (err, errno, "setgid %u", (unsigned)u->gid);
+    return skiff_error_make (err, errno, "setgid %u", (unsigned) u->gid);
   if (setresuid (u->uid, u->uid, u->uid) < 0)
-    return skiff_error_make (err, errno, "setuid %u", (unsigned)u->uid);
+    return skiff_error_make (err, errno, "setuid %u", (unsigned) u->uid);
   return 0;
 }
 
@@ -112,7 +115,7 @@ env_with_home (char *const *env, const char *home)
   size_t n = 0;
   for (; env != NULL && env[n] != NULL; n++)
     if (strncmp (env[n], "HOME=", 5) == 0)
-      return (char **)env;
+      return (char **) env;
   char **out = xmalloc ((n + 2) * sizeof *out);
   for (size_t i = 0; i < n; i++)
     out[i] = env[i];
@@ -145,7 +148,7 @@ static int
 limit_fds (unsigned preserve, int report_fd, struct skiff_error **err)
 {
   for (unsigned fd = 3; fd < 3 + preserve; fd++)
-    if ((int)fd != report_fd && fcntl ((int)fd, F_SETFD, 0) < 0)
+    if ((int) fd != report_fd && fcntl ((int) fd, F_SETFD, 0) < 0)
       return skiff_error_make (err, errno, "preserve fd %u", fd);
   if (close_range (3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return skiff_error_make (err, errno, "close_range");
@@ -216,6 +219,8 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
     return skiff_error_make (err, errno, "set the parent death signal");
   reset_signals ();
   umask (022);
+  if (cfg->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return skiff_error_make (err, errno, "set no_new_privs");
   execve (path, cfg->argv, env);
   return skiff_exec_error (err, cmd, errno);
 }
@@ -224,6 +229,9 @@ static void __attribute__ ((noreturn))
 child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int netns_fd)
 {
   struct skiff_error *err = NULL;
+  char go;
+  if (cfg->before_start != NULL && recv (fd, &go, 1, 0) != 1)
+    _exit (125); /* the parent gave up and kills us */
   umask (0);
   if (cfg->parent_death_signal)
     prctl (PR_SET_PDEATHSIG, cfg->parent_death_signal);
@@ -259,11 +267,11 @@ recv_msg (int sock, char *buf, size_t size, int *fd)
 static int
 report_error (const char *buf, ssize_t n, struct skiff_error **err)
 {
-  if (n < (ssize_t)sizeof (struct child_report) || buf[0] != MSG_ERROR)
+  if (n < (ssize_t) sizeof (struct child_report) || buf[0] != MSG_ERROR)
     return skiff_error_make (err, n < 0 ? errno : EIO, "read the container's setup status");
   struct child_report rep;
   memcpy (&rep, buf, sizeof rep);
-  int r = skiff_error_make_status (err, rep.exit_code, 0, "%.*s", (int)(n - (ssize_t)sizeof rep),
+  int r = skiff_error_make_status (err, rep.exit_code, 0, "%.*s", (int) (n - (ssize_t) sizeof rep),
                                    buf + sizeof rep);
   if (*err != NULL)
     (*err)->errnum = rep.errnum;
@@ -295,6 +303,29 @@ read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
     }
 }
 
+static void
+kill_child (pid_t child)
+{
+  kill (child, SIGKILL);
+  while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* Runs the caller's hook while the child waits, then lets it go on. */
+static int
+before_start (const struct skiff_sandbox_config *cfg, pid_t child, int sock,
+              struct skiff_error **err)
+{
+  if (cfg->before_start == NULL)
+    return 0;
+  int r = cfg->before_start (child, cfg->before_start_data, err);
+  if (r == 0 && send (sock, "G", 1, MSG_NOSIGNAL) != 1)
+    r = skiff_error_make (err, errno, "resume the container's setup");
+  if (r < 0)
+    kill_child (child);
+  return r;
+}
+
 int
 skiff_sandbox_await_exec (int sock, pid_t child, const struct skiff_sandbox_config *cfg,
                           struct skiff_error **err)
@@ -305,9 +336,7 @@ skiff_sandbox_await_exec (int sock, pid_t child, const struct skiff_sandbox_conf
     return r;
   if (cfg->terminal && master < 0)
     {
-      kill (child, SIGKILL);
-      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
-        ;
+      kill_child (child);
       return skiff_error_make (err, EIO, "receive the process's terminal");
     }
   if (cfg->terminal_master != NULL)
@@ -334,7 +363,7 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
   if (!cfg->host_network && cfg->netns_path == NULL)
     flags |= CLONE_NEWNET;
   /* fork-like clone: the child runs on a copy of this stack */
-  pid_t child = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
+  pid_t child = (pid_t) syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (child < 0)
     {
       int e = errno;
@@ -348,7 +377,9 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
       child_main (cfg, caps, fds[1], netns_fd);
     }
   close (fds[1]);
-  r = skiff_sandbox_await_exec (fds[0], child, cfg, err);
+  r = before_start (cfg, child, fds[0], err);
+  if (r == 0)
+    r = skiff_sandbox_await_exec (fds[0], child, cfg, err);
   close (fds[0]);
   if (r < 0)
     return r;

@@ -76,6 +76,12 @@ checks() {
 checks root
 expect root 0 'uid=65534\(nobody\) gid=65534\(nogroup\) groups=10\(wheel\),65534\(nogroup\)' \
   -- -u nobody "$tmp/scratch-root" "$root" id
+expect root 0 'NoNewPrivs:.*1' -- -N "$tmp/scratch-root" "$root" grep NoNewPrivs /proc/self/status
+if [ -d /sys/fs/cgroup/pids ]; then
+  expect root 0 "pids:/skiff-sbx-check-$$" -- -c "/sys/fs/cgroup/pids/skiff-sbx-check-$$" \
+    "$tmp/scratch-root" "$root" cat /proc/self/cgroup
+fi
+expect root 125 'mkdir /nonexistent/cg: No such file' -- -c /nonexistent/cg "$tmp/scratch-root" "$root" true
 expect root 0 'uid=123 gid=10\(wheel\) groups=10\(wheel\)$' -- -u 123:wheel "$tmp/scratch-root" "$root" id
 if grep -q "$tmp" /proc/self/mountinfo; then
   echo "FAIL: container mounts leaked into the host"; failures=$((failures + 1))

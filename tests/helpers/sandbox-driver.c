@@ -2,12 +2,14 @@
  * layer dirs, top first), like `skiff run --rm` minus the store.  Rootless when run by an
  * unprivileged user.  Usage:
  *   sandbox-driver [-u USER] [-w CWD] [-h HOSTNAME] [-e K=V]... [-H HOSTSFILE] [-n]
- *                  [-o OUTFILE] [-t] [-g GROUP]... [-a CAP]... [-d CAP]... [-P]
+ *                  [-o OUTFILE] [-t] [-g GROUP]... [-a CAP]... [-d CAP]... [-P] [-N] [-c CGDIR]
  *                  SCRATCHDIR LOWER CMD [ARG...]
- * -g: --group-add.  -a/-d: --cap-add/--cap-drop.  -P: --privileged.
+ * -g: --group-add.  -a/-d: --cap-add/--cap-drop.  -P: --privileged.  -N: no-new-privileges.
+ * -c CGDIR: before_start hook moving the child into the (new) cgroup directory CGDIR.
  * -n: keep the host network.  -o: the command's stdout goes to OUTFILE.  -t: run on a pty and
  * copy its output to stdout.  Prints "Error: <msg>" and exits 125/126/127 on spawn failure,
  * else exits with the command's status (128+signal when killed). */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,26 @@ fail (struct skiff_error *err)
   return code;
 }
 
+static int
+join_cgroup (pid_t pid, void *data, struct skiff_error **err)
+{
+  const char *dir = data;
+  if (mkdir (dir, 0755) < 0)
+    return skiff_error_make (err, errno, "mkdir %s", dir);
+  _cleanup_free_ char *procs = skiff_path_join (dir, "cgroup.procs");
+  _cleanup_free_ char *text = xasprintf ("%d", (int) pid);
+  int fd = open (procs, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, text, strlen (text)) < 0)
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      return skiff_error_make (err, e, "write %s", procs);
+    }
+  close (fd);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -40,7 +62,7 @@ main (int argc, char **argv)
       = { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .hostname = "sandbox", .cwd = "/" };
   _cleanup_strv_ char **env = NULL, **groups = NULL, **cap_add = NULL, **cap_drop = NULL;
   int c;
-  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:tg:a:d:P")) != -1)
+  while ((c = getopt (argc, argv, "+u:w:h:e:H:no:tg:a:d:PNc:")) != -1)
     switch (c)
       {
       case 'u':
@@ -69,6 +91,13 @@ main (int argc, char **argv)
         break;
       case 'd':
         skiff_strv_push (&cap_drop, optarg);
+        break;
+      case 'N':
+        cfg.no_new_privileges = true;
+        break;
+      case 'c':
+        cfg.before_start = join_cgroup;
+        cfg.before_start_data = optarg;
         break;
       case 'P':
         cfg.privileged = true;
@@ -134,13 +163,15 @@ main (int argc, char **argv)
       ssize_t n;
       /* EIO once the last slave fd is closed */
       while (master >= 0 && (n = read (master, buf, sizeof buf)) > 0)
-        if (write (1, buf, (size_t)n) < 0)
+        if (write (1, buf, (size_t) n) < 0)
           break;
       int st = 0;
       while (waitpid (pid, &st, 0) < 0)
         ;
       code = skiff_sandbox_exit_code (st);
     }
+  if (cfg.before_start != NULL)
+    rmdir (cfg.before_start_data);
   err = NULL;
   if (skiff_fs_rm_rf (dir, &err) < 0)
     fail (err);

@@ -63,3 +63,12 @@ load helpers
   assert_one_line_error "$stderr"
   assert_contains "$stderr" "skiff run --help"
 }
+
+@test "flags may follow positionals, as with docker; after run's IMAGE they are the command's" {
+  run -0 skiff save "$SKIFF_TEST_IMAGE" -o "$BATS_TEST_TMPDIR/img.tar"
+  [ -s "$BATS_TEST_TMPDIR/img.tar" ] || fail "save IMAGE -o FILE wrote nothing"
+  run -0 skiff images "$SKIFF_TEST_IMAGE" -q
+  assert_equal "$output" "${SKIFF_TEST_IMAGE_ID:0:12}"
+  run -0 skiff run --rm "$SKIFF_TEST_IMAGE" echo -e -q
+  assert_equal "$output" "-q"
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Rootless defaults seen by real users: these tests switch users with runuser, so they run in
-# the root pass only (tests/run-all.sh leaves this file out of the rootless pass, which runs
-# every other file as the user skifftest).  The users come from tests/run-all.sh:
+# the root pass only (ROOT_ONLY_FILES in tests/run-all.sh; the rootless pass, as the user
+# skifftest, runs the other files).  The users come from tests/run-all.sh:
 #   skifftest  with a /etc/subuid + /etc/subgid range
 #   skiffsolo  without any range
 

@@ -12,9 +12,10 @@ podman_setup () {
 
 @test "podman interop: podman save (both formats) loads and runs in skiff; skiff save loads in podman" {
   podman_setup
-  run -0 "${PODMAN[@]}" import --change 'ENTRYPOINT ["/bin/sh","-c"]' --change 'CMD ["echo $K; pwd"]' \
+  "${PODMAN[@]}" import --change 'ENTRYPOINT ["/bin/sh","-c"]' --change 'CMD ["echo $K; pwd"]' \
     --change 'ENV K=from-podman' --change 'WORKDIR /etc' \
-    "$SKIFF_TEST_FIXTURE/rootfs.tar" localhost/interop:1
+    "$SKIFF_TEST_FIXTURE/rootfs.tar" localhost/interop:1 >"$BATS_TEST_TMPDIR/podman.log" 2>&1 \
+    || fail "podman import failed: $(cat "$BATS_TEST_TMPDIR/podman.log")"
   local fmt pid
   pid=$("${PODMAN[@]}" image inspect --format '{{.ID}}' localhost/interop:1)
   for fmt in docker-archive oci-archive; do

@@ -56,6 +56,31 @@ field () { # CONTAINER TEMPLATE
   assert_match "$output" '^Exited \(3\) '
   run -0 skiff stop trapper
   assert_equal "$output" trapper
+  run -0 skiff stop trapper -t 1 # flags may follow the arguments, as with docker
+  assert_equal "$output" trapper
+}
+
+@test "races: two stops at once, a stop racing the exit, rm -f racing stop all end consistent" {
+  skiff run -d --name twice "$IMG" sh -c 'trap "sleep 0.3; exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  skiff stop -t 5 twice >"$BATS_TEST_TMPDIR/s1" 2>&1 &
+  local p1=$!
+  skiff stop -t 5 twice >"$BATS_TEST_TMPDIR/s2" 2>&1 &
+  local p2=$!
+  wait "$p1" || fail "first stop failed: $(cat "$BATS_TEST_TMPDIR/s1")"
+  wait "$p2" || fail "second stop failed: $(cat "$BATS_TEST_TMPDIR/s2")"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/s1" "$BATS_TEST_TMPDIR/s2")" $'twice\ntwice'
+  assert_equal "$(field twice '{{.State.Status}} {{.State.ExitCode}}')" "exited 9"
+  local id
+  id=$(skiff run -d "$IMG" sleep 0.4)
+  sleep 0.4
+  run -0 skiff stop -t 1 "$id"
+  assert_equal "$(field "$id" '{{.State.Status}} {{.State.Running}}')" "exited false"
+  id=$(skiff run -d "$IMG" sleep 60)
+  skiff stop -t 5 "$id" >/dev/null 2>&1 &
+  run -0 skiff rm -f "$id"
+  wait || true
+  run -1 skiff container exists "$id"
 }
 
 @test "wait blocks until the container exits, also for --rm containers" {
@@ -251,11 +276,40 @@ field () { # CONTAINER TEMPLATE
   assert_match "${lines[1]}" ' tp '
 }
 
-@test "restart policy on-failure:2: restarted twice with backoff, then exited; RestartCount counts" {
+@test "restart policies: on-failure:2 restarts twice with backoff; always loops until stop" {
   skiff run -d --name rs --restart on-failure:2 "$IMG" sh -c 'echo run; exit 5' >/dev/null
   wait_for "[ \"\$(skiff inspect --format '{{.State.Status}} {{.RestartCount}}' rs)\" = 'exited 2' ]" 10
   assert_equal "$(skiff logs rs)" $'run\nrun\nrun'
   assert_equal "$(field rs '{{.State.ExitCode}}')" 5
+  # always: a crash loop until the user stops it, whether it runs or waits out the backoff
+  skiff run -d --name loop --restart always "$IMG" sh -c 'sleep 0.05; exit 1' >/dev/null
+  wait_for "[ \$(skiff inspect --format '{{.RestartCount}}' loop) -ge 2 ]" 10
+  run -0 skiff stop -t 1 loop
+  assert_equal "$(field loop '{{.State.Status}}')" exited
+  local n
+  n=$(field loop '{{.RestartCount}}')
+  sleep 1
+  assert_equal "$(field loop '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after stop"
+}
+
+@test "attach socket (monitor side): -i stdin with EOF, -t resize, output by stream, EXIT code" {
+  local here id sock
+  here=$(cd "$(dirname "$BATS_TEST_FILENAME")" && pwd)
+  id=$(skiff run -d -i "$IMG" sh -c 'cat; echo done >&2; exit 3')
+  sock=$SKIFF_TEST_RUNROOT/containers/$id/attach.sock
+  run -0 python3 "$here/attach-client.py" "$sock" pipe
+  assert_equal "$output" "b'hello\\n' b'done\\n' 3"
+  id=$(skiff run -d -i -t "$IMG" sh)
+  sleep 0.3
+  sock=$SKIFF_TEST_RUNROOT/containers/$id/attach.sock
+  run -0 python3 "$here/attach-client.py" "$sock" tty
+  assert_contains "$output" '33 77'
+  assert_match "$output" ' 5$'
+  assert_equal "$(field "$id" '{{.State.Status}} {{.State.ExitCode}} {{.Config.Tty}}')" "exited 5 true"
+  # more input than a pipe holds, to a container that reads it late
+  id=$(skiff run -d -i "$IMG" sh -c 'sleep 1; wc -c')
+  run -0 python3 "$here/attach-client.py" "$SKIFF_TEST_RUNROOT/containers/$id/attach.sock" big
+  assert_equal "$output" "b'300000\\n' b'' 0"
 }
 
 @test "50 detached containers in parallel: all run, all stop, all are removed, nothing is left" {

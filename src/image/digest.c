@@ -1,7 +1,15 @@
-/* sha256 through libcrypto's EVP interface, and image-spec ChainIDs. */
+/* sha256 through libcrypto, and image-spec ChainIDs.
+ *
+ * The one-algorithm SHA256_* functions (deprecated in OpenSSL 3, still supported) instead of
+ * EVP: with static_deps, EVP_sha256() drags the whole provider machinery into the binary
+ * (~400 KiB of relocated data that every skiff process, monitors included, must dirty at
+ * start), while SHA256_* pulls 25 KiB.  The assembly (SHA-NI/AVX2) is chosen from CPU
+ * features that libcrypto.so detects in its init code; a static link has no such hook, so
+ * skiff_crypto_cpu_setup() (sha256_cpu_static.c / sha256_cpu_shared.c) covers it. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "image-internal.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,41 +18,38 @@
 
 struct skiff_sha256
 {
-  EVP_MD_CTX *ctx;
+  SHA256_CTX ctx;
 };
 
 struct skiff_sha256 *
 skiff_sha256_new (void)
 {
+  skiff_crypto_cpu_setup ();
   struct skiff_sha256 *h = xzalloc (sizeof *h);
-  h->ctx = EVP_MD_CTX_new ();
-  if (h->ctx == NULL || EVP_DigestInit_ex (h->ctx, EVP_sha256 (), NULL) != 1)
-    abort (); /* only fails on OOM, as xmalloc would */
+  if (SHA256_Init (&h->ctx) != 1)
+    abort (); /* cannot fail: no allocation */
   return h;
 }
 
 void
 skiff_sha256_update (struct skiff_sha256 *h, const void *data, size_t len)
 {
-  if (len > 0 && EVP_DigestUpdate (h->ctx, data, len) != 1)
+  if (len > 0 && SHA256_Update (&h->ctx, data, len) != 1)
     abort ();
 }
 
 void
 skiff_sha256_free (struct skiff_sha256 *h)
 {
-  if (h == NULL)
-    return;
-  EVP_MD_CTX_free (h->ctx);
   free (h);
 }
 
 char *
 skiff_sha256_finish (struct skiff_sha256 *h)
 {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  if (EVP_DigestFinal_ex (h->ctx, md, &n) != 1 || n != 32)
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  const unsigned int n = SHA256_DIGEST_LENGTH;
+  if (SHA256_Final (md, &h->ctx) != 1)
     abort ();
   skiff_sha256_free (h);
   char *out = xmalloc (7 + 64 + 1);

@@ -26,6 +26,8 @@ char *skiff_chain_id (const char *parent_chain, const char *diff_id);
 char **skiff_chain_ids (char *const *diff_ids);
 /* "sha256:<hex>" -> "<hex>" (pointer into the string; unchanged when there is no prefix). */
 const char *skiff_digest_hex (const char *digest);
+/* Makes libcrypto pick its fastest sha256 code for this CPU; cheap after the first call. */
+void skiff_crypto_cpu_setup (void);
 
 /* ---- layer_path.c: pure helpers for layer entries ---- */
 /* Normalises a tar entry path: strips leading "/" and "./", drops "." and empty components,

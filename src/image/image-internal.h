@@ -46,6 +46,17 @@ int skiff_layer_whiteout (const char *clean_path, char **target, struct skiff_er
  * (overlay mounted with userxattr). */
 const char *skiff_layer_opaque_xattr (bool rootless);
 
+/* ---- layer_links.c: the symlinks an unpack created (cleaned paths, relative to the layer) ---- */
+struct skiff_link_set;
+struct skiff_link_set *skiff_link_set_new (void);
+void skiff_link_set_free (struct skiff_link_set *s);
+bool skiff_link_set_has (const struct skiff_link_set *s, const char *path);
+void skiff_link_set_add (struct skiff_link_set *s, const char *path);
+/* Returns whether path was in the set. */
+bool skiff_link_set_remove (struct skiff_link_set *s, const char *path);
+/* The length of the shortest proper prefix of path ("a" of "a/b/c") in the set; 0 if none. */
+size_t skiff_link_set_through (const struct skiff_link_set *s, const char *path);
+
 /* ---- layer_unpack.c ---- */
 struct skiff_layer_info
 {

@@ -2,7 +2,9 @@
  * with every filter and the "raw" format yields the uncompressed tar; we hash it and feed it
  * to an inner tar reader through a read callback, so the DiffID costs no second read.  Entries
  * are written with archive_write_disk relative to the layer dir (chdir'd into for the duration)
- * with the SECURE_* flags; our own lexical cleaning runs first so errors name the entry. */
+ * with the SECURE_NODOTDOT/NOABSOLUTEPATHS flags; our own lexical cleaning runs first so errors
+ * name the entry.  Symlinks on the way are refused from the set of symlinks this unpack created
+ * (layer_links.c), not by SECURE_SYMLINKS (a syscall per component per entry). */
 #include "image-internal.h"
 
 #include <archive.h>
@@ -62,6 +64,7 @@ struct unpack
   int root_fd; /* the layer dir */
   struct archive *in;
   struct archive *disk;
+  struct skiff_link_set *links; /* symlinks written so far */
   int64_t size;
 };
 
@@ -87,6 +90,29 @@ write_synthetic (struct unpack *u, const char *path, mode_t type, mode_t perm,
   if (archive_write_header (u->disk, e) < ARCHIVE_WARN
       || archive_write_finish_entry (u->disk) < ARCHIVE_WARN)
     return disk_error (u, path, err);
+  return 0;
+}
+
+/* Refuses a path that passes through a symlink of this layer. */
+static int
+check_through (struct unpack *u, const char *entry, const char *path, struct skiff_error **err)
+{
+  size_t n = skiff_link_set_through (u->links, path);
+  if (n == 0)
+    return 0;
+  return skiff_error_make (err, 0, "%s: entry \"%s\": Cannot extract through symlink %.*s", u->what,
+                           entry, (int)n, path);
+}
+
+/* Removes the symlink at path before anything but a symlink is written there: archive_write_disk
+ * keeps a symlink to a directory when asked for a directory, and would then write through it. */
+static int
+replace_link (struct unpack *u, const char *path, struct skiff_error **err)
+{
+  if (!skiff_link_set_remove (u->links, path))
+    return 0;
+  if (unlinkat (u->root_fd, path, 0) < 0 && errno != ENOENT)
+    return skiff_error_make (err, errno, "%s: entry \"%s\": unlink", u->what, path);
   return 0;
 }
 
@@ -149,6 +175,9 @@ check_entry (struct unpack *u, struct archive_entry *e, const char *clean, struc
       if (*clink == '\0')
         return skiff_error_make (err, 0, "%s: entry \"%s\": hard link to the layer root", u->what,
                                  path);
+      r = check_through (u, path, clink, err);
+      if (r < 0)
+        return r;
       archive_entry_set_hardlink (e, clink);
     }
   archive_entry_set_pathname (e, clean);
@@ -191,10 +220,20 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
   if (kind == SKIFF_WHITEOUT_OPAQUE)
     return apply_opaque (u, orig, target, err);
   if (kind == SKIFF_WHITEOUT_FILE)
-    return write_synthetic (u, target, AE_IFCHR, 0, err);
+    {
+      r = check_through (u, orig, target, err);
+      if (r == 0)
+        r = replace_link (u, target, err);
+      return r < 0 ? r : write_synthetic (u, target, AE_IFCHR, 0, err);
+    }
   if (archive_entry_filetype (e) == AE_IFSOCK)
     return 0;
-  r = check_entry (u, e, clean, err);
+  r = check_through (u, orig, clean, err);
+  if (r == 0)
+    r = check_entry (u, e, clean, err);
+  bool symlink = archive_entry_filetype (e) == AE_IFLNK;
+  if (r == 0 && !symlink)
+    r = replace_link (u, clean, err);
   if (r < 0)
     return r;
   r = archive_write_header (u->disk, e);
@@ -214,6 +253,9 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
     return disk_error (u, orig, err);
   if (r == ARCHIVE_WARN)
     log_debug ("%s: %s: %s", u->what, orig, archive_error_string (u->disk));
+  const char *hardlink = archive_entry_hardlink (e);
+  if (symlink || (hardlink && skiff_link_set_has (u->links, hardlink)))
+    skiff_link_set_add (u->links, clean); /* a hard link to a symlink is one too */
   return 0;
 }
 
@@ -328,8 +370,7 @@ set_disk_options (struct archive *disk)
 {
   archive_write_disk_set_options (
       disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME
-                | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_SYMLINKS
-                | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+                | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 }
 
 static int
@@ -362,10 +403,14 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
                                archive_error_string (r == -1 ? outer : inner));
     }
   set_disk_options (disk);
-  struct unpack u = {
-    .what = opts->what, .rootless = opts->rootless, .root_fd = root_fd, .in = inner, .disk = disk
-  };
+  struct unpack u = { .what = opts->what,
+                      .rootless = opts->rootless,
+                      .root_fd = root_fd,
+                      .in = inner,
+                      .disk = disk,
+                      .links = skiff_link_set_new () };
   r = extract_in_dir (&u, err);
+  skiff_link_set_free (u.links);
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
                           *src.errmsg ? src.errmsg : archive_error_string (inner));

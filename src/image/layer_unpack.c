@@ -36,7 +36,7 @@ SKIFF_DEFINE_CLEANUP (archive_entry_freep, struct archive_entry *, archive_entry
 struct hashing_source
 {
   struct archive *outer;
-  struct skiff_sha256 *hash;
+  struct skiff_sha256 *hash; /* NULL: the stream is not compressed, the blob digest is it */
   char *buf;
   char errmsg[256];
 };
@@ -52,7 +52,8 @@ hashing_read (struct archive *inner, void *data, const void **out)
       archive_set_error (inner, EIO, "%s", s->errmsg);
       return -1;
     }
-  skiff_sha256_update (s->hash, s->buf, (size_t)n);
+  if (s->hash)
+    skiff_sha256_update (s->hash, s->buf, (size_t)n);
   *out = s->buf;
   return n;
 }
@@ -343,6 +344,12 @@ open_readers (struct raw_source *raw, struct hashing_source *src, struct archive
       || archive_read_next_header (*outer, &e) != ARCHIVE_OK)
     return -1;
   src->outer = *outer;
+  if (archive_filter_count (*outer) == 1 && archive_filter_code (*outer, 0) == ARCHIVE_FILTER_NONE)
+    {
+      /* plain tar: DiffID = blob digest, one hash does */
+      skiff_sha256_free (src->hash);
+      src->hash = NULL;
+    }
   archive_read_support_format_tar (*inner);
   archive_read_support_format_gnutar (*inner);
   if (archive_read_open (*inner, src, NULL, hashing_read, NULL) != ARCHIVE_OK)
@@ -385,7 +392,7 @@ check_digests (const char *what, const char *expected, const char *got, const ch
 
 static int
 unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, const char *dir,
-               struct skiff_layer_info *info, struct skiff_error **err)
+               struct skiff_layer_info *info, char **blob, struct skiff_error **err)
 {
   _cleanup_archive_read_ struct archive *outer = NULL;
   _cleanup_archive_read_ struct archive *inner = NULL;
@@ -414,7 +421,9 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
                           *src.errmsg ? src.errmsg : archive_error_string (inner));
-  _cleanup_free_ char *diff_id = skiff_sha256_finish (src.hash);
+  *blob = skiff_sha256_finish (raw->hash);
+  raw->hash = NULL;
+  _cleanup_free_ char *diff_id = src.hash ? skiff_sha256_finish (src.hash) : xstrdup (*blob);
   if (r == 0)
     r = check_digests (opts->what, opts->expected_diff_id, diff_id, "layer digest (DiffID)", err);
   if (r < 0)
@@ -433,8 +442,9 @@ skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_
   _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
   struct raw_source raw
       = { .fd = fd, .container = container, .hash = skiff_sha256_new (), .buf = buf };
-  int r = unpack_source (&raw, opts, dir, info, err);
-  _cleanup_free_ char *blob = skiff_sha256_finish (raw.hash);
+  _cleanup_free_ char *blob = NULL;
+  int r = unpack_source (&raw, opts, dir, info, &blob, err);
+  skiff_sha256_free (raw.hash); /* still set when the readers did not open */
   if (r < 0)
     return r;
   r = check_digests (opts->what, opts->expected_blob_digest, blob, "blob digest", err);

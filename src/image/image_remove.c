@@ -54,7 +54,13 @@ skiff_image_tag (struct skiff_store *store, const char *source, const char *ref,
     r = skiff_store_lock (store, err);
   if (r < 0)
     return r;
-  r = skiff_image_set_name_locked (store, img->id, name, err);
+  /* an rmi between the lookup and the lock would leave the name pointing nowhere */
+  _cleanup_free_ char *rel = xasprintf ("images/%s/image.json", img->id);
+  _cleanup_free_ char *json = skiff_store_path (store, rel);
+  if (!skiff_fs_exists (json))
+    r = skiff_error_make_status (err, 1, 0, "%s: image not known", source);
+  else
+    r = skiff_image_set_name_locked (store, img->id, name, err);
   skiff_store_unlock (store);
   return r;
 }

@@ -227,8 +227,8 @@ skiff_image_set_name_locked (struct skiff_store *store, const char *id, const ch
       unlink (tmp);
       return skiff_error_make (err, e, "rename %s", link);
     }
-  int r = 0;
-  if (old && strcmp (old, id) != 0)
+  int r = skiff_fs_fsync_parent (link, err);
+  if (r == 0 && old && strcmp (old, id) != 0)
     r = update_names (store, old, NULL, name, err);
   if (r == 0)
     r = update_names (store, id, name, NULL, err);
@@ -265,6 +265,10 @@ create_record (struct skiff_store *store, const char *id, const char *config, si
     r = skiff_fs_mkdir_p (dir, 0700, err);
   if (r == 0)
     r = write_record (store, &img, blob_rel + 6, err);
+  if (r < 0)
+    rmdir (dir); /* a record dir without image.json would stop gc (it keeps all on doubt) */
+  else
+    r = skiff_fs_fsync_parent (dir, err);
   skiff_strv_free (img.chain_ids);
   skiff_oci_config_clear (&cfg);
   return r;

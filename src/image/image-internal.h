@@ -113,6 +113,12 @@ int skiff_image_discard (struct skiff_store *store, const char *path, struct ski
  * lock.  *reclaimed (may be NULL) grows by the removed layers' sizes. */
 int skiff_image_gc_locked (struct skiff_store *store, int64_t *reclaimed, struct skiff_error **err);
 bool skiff_layer_exists (struct skiff_store *store, const char *chain_id);
+/* rmi -f of an image a stopped container uses (docker deletes the image, the container keeps
+ * its layers): the record stays for the container, marked images/<id>/removed; lookups and
+ * listings skip it, gc drops it with the last such container. */
+bool skiff_image_is_removed (struct skiff_store *store, const char *id);
+/* A container (id) using image_id; *running when its recorded pid is alive.  NULL if none. */
+char *skiff_image_user (struct skiff_store *store, const char *image_id, bool *running);
 int64_t skiff_layer_size (struct skiff_store *store, const char *chain_id);
 
 /* ---- image_config.c: the OCI/docker image config document ---- */

@@ -27,6 +27,19 @@ char **skiff_chain_ids (char *const *diff_ids);
 /* "sha256:<hex>" -> "<hex>" (pointer into the string; unchanged when there is no prefix). */
 const char *skiff_digest_hex (const char *digest);
 
+/* ---- hash_thread.c: sha256 of a stream on a second thread ---- */
+struct skiff_hash_thread;
+/* Buffers are buf_size bytes. */
+struct skiff_hash_thread *skiff_hash_thread_new (size_t buf_size);
+/* The buffer to fill next (waits for the hasher when all are in flight); valid until the next
+ * call after the next submit. */
+char *skiff_hash_thread_buffer (struct skiff_hash_thread *h);
+/* Hands the first len bytes of the buffer last returned to the hasher. */
+void skiff_hash_thread_submit (struct skiff_hash_thread *h, size_t len);
+/* Waits for the hasher; "sha256:<hex>" of everything submitted; frees h. */
+char *skiff_hash_thread_finish (struct skiff_hash_thread *h);
+void skiff_hash_thread_free (struct skiff_hash_thread *h);
+
 /* ---- layer_path.c: pure helpers for layer entries ---- */
 /* Normalises a tar entry path: strips leading "/" and "./", drops "." and empty components,
  * resolves ".." lexically.  "" means the layer root.  A path that climbs above the root is an

@@ -37,7 +37,6 @@ struct hashing_source
 {
   struct archive *outer;
   struct skiff_sha256 *hash; /* NULL: the stream is not compressed, the blob digest is it */
-  char *buf;
   char errmsg[256];
 };
 
@@ -45,17 +44,23 @@ static la_ssize_t
 hashing_read (struct archive *inner, void *data, const void **out)
 {
   struct hashing_source *s = data;
-  la_ssize_t n = archive_read_data (s->outer, s->buf, STREAM_BUF);
-  if (n < 0)
+  const void *block;
+  size_t n;
+  la_int64_t offset;
+  /* the block as the decompressor left it: no copy */
+  int r = archive_read_data_block (s->outer, &block, &n, &offset);
+  if (r == ARCHIVE_EOF)
+    return 0;
+  if (r < ARCHIVE_WARN)
     {
       snprintf (s->errmsg, sizeof s->errmsg, "%s", archive_error_string (s->outer));
       archive_set_error (inner, EIO, "%s", s->errmsg);
       return -1;
     }
   if (s->hash)
-    skiff_sha256_update (s->hash, s->buf, (size_t)n);
-  *out = s->buf;
-  return n;
+    skiff_sha256_update (s->hash, block, n);
+  *out = block;
+  return (la_ssize_t)n;
 }
 
 struct unpack
@@ -297,37 +302,37 @@ extract_in_dir (struct unpack *u, struct skiff_error **err)
 }
 
 /* The stored (possibly compressed) bytes: read from fd, or from the current entry of an
- * enclosing archive (load), hashed as they pass for the blob digest. */
+ * enclosing archive (load), hashed as they pass for the blob digest (on a second thread). */
 struct raw_source
 {
   int fd;
   struct archive *container;
-  struct skiff_sha256 *hash;
-  char *buf;
+  struct skiff_hash_thread *hash;
 };
 
 static la_ssize_t
 raw_read (struct archive *a, void *data, const void **out)
 {
   struct raw_source *s = data;
+  char *buf = skiff_hash_thread_buffer (s->hash);
   la_ssize_t n;
   if (s->container)
     {
-      n = archive_read_data (s->container, s->buf, STREAM_BUF);
+      n = archive_read_data (s->container, buf, STREAM_BUF);
       if (n < 0)
         archive_set_error (a, EIO, "%s", archive_error_string (s->container));
     }
   else
     {
       do
-        n = read (s->fd, s->buf, STREAM_BUF);
+        n = read (s->fd, buf, STREAM_BUF);
       while (n < 0 && errno == EINTR);
       if (n < 0)
         archive_set_error (a, errno, "read: %s", strerror (errno));
     }
   if (n > 0)
-    skiff_sha256_update (s->hash, s->buf, (size_t)n);
-  *out = s->buf;
+    skiff_hash_thread_submit (s->hash, (size_t)n);
+  *out = buf;
   return n;
 }
 
@@ -397,11 +402,10 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
   _cleanup_archive_read_ struct archive *outer = NULL;
   _cleanup_archive_read_ struct archive *inner = NULL;
   _cleanup_archive_write_ struct archive *disk = archive_write_disk_new ();
-  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
   _cleanup_close_ int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return skiff_error_make (err, errno, "open %s", dir);
-  struct hashing_source src = { .hash = skiff_sha256_new (), .buf = buf };
+  struct hashing_source src = { .hash = skiff_sha256_new () };
   int r = open_readers (raw, &src, &outer, &inner);
   if (r < 0)
     {
@@ -421,7 +425,7 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
                           *src.errmsg ? src.errmsg : archive_error_string (inner));
-  *blob = skiff_sha256_finish (raw->hash);
+  *blob = skiff_hash_thread_finish (raw->hash);
   raw->hash = NULL;
   _cleanup_free_ char *diff_id = src.hash ? skiff_sha256_finish (src.hash) : xstrdup (*blob);
   if (r == 0)
@@ -439,12 +443,11 @@ int
 skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_unpack *opts,
                     const char *dir, struct skiff_layer_info *info, struct skiff_error **err)
 {
-  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
   struct raw_source raw
-      = { .fd = fd, .container = container, .hash = skiff_sha256_new (), .buf = buf };
+      = { .fd = fd, .container = container, .hash = skiff_hash_thread_new (STREAM_BUF) };
   _cleanup_free_ char *blob = NULL;
   int r = unpack_source (&raw, opts, dir, info, &blob, err);
-  skiff_sha256_free (raw.hash); /* still set when the readers did not open */
+  skiff_hash_thread_free (raw.hash); /* still set when the readers did not open */
   if (r < 0)
     return r;
   r = check_digests (opts->what, opts->expected_blob_digest, blob, "blob digest", err);

@@ -530,6 +530,29 @@ START_TEST (load_oci_index)
 }
 END_TEST
 
+START_TEST (hash_thread)
+{
+  /* more buffers than the ring holds, of varying sizes: the digest of the concatenation */
+  size_t total = 0;
+  _cleanup_free_ char *all = xmalloc (64 * 1000);
+  struct skiff_hash_thread *h = skiff_hash_thread_new (1000);
+  for (size_t i = 0; i < 64; i++)
+    {
+      char *buf = skiff_hash_thread_buffer (h);
+      size_t len = 1 + (i * 37) % 1000;
+      for (size_t j = 0; j < len; j++)
+        buf[j] = (char)(i + j);
+      memcpy (all + total, buf, len);
+      total += len;
+      skiff_hash_thread_submit (h, len);
+    }
+  _cleanup_free_ char *got = skiff_hash_thread_finish (h);
+  _cleanup_free_ char *want = skiff_sha256_digest (all, total);
+  ck_assert_str_eq (got, want);
+  skiff_hash_thread_free (skiff_hash_thread_new (10)); /* nothing submitted */
+}
+END_TEST
+
 START_TEST (link_set)
 {
   struct skiff_link_set *s = skiff_link_set_new ();
@@ -638,6 +661,7 @@ main (void)
   tcase_add_test (tc, name_escaping);
   tcase_add_test (tc, unpack_layer);
   tcase_add_test (tc, link_set);
+  tcase_add_test (tc, hash_thread);
   tcase_add_test (tc, unpack_symlink_escapes);
   tcase_add_test (tc, store_import_lookup);
   tcase_add_test (tc, load_docker_manifest);

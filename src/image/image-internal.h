@@ -125,6 +125,9 @@ int skiff_image_discard (struct skiff_store *store, const char *path, struct ski
 /* Removes layers no image record or live pin uses, and blobs no image uses; caller holds the
  * lock.  *reclaimed (may be NULL) grows by the removed layers' sizes. */
 int skiff_image_gc_locked (struct skiff_store *store, int64_t *reclaimed, struct skiff_error **err);
+/* After a failed load/import: gc under the lock, so layers it completed but no image uses go
+ * again (failures are logged). */
+void skiff_image_drop_orphans (struct skiff_store *store);
 bool skiff_layer_exists (struct skiff_store *store, const char *chain_id);
 /* rmi -f of an image a stopped container uses (docker deletes the image, the container keeps
  * its layers): the record stays for the container, marked images/<id>/removed; lookups and

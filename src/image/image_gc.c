@@ -151,6 +151,18 @@ gc_blobs (struct skiff_store *store, char *const *ids, struct skiff_error **err)
   return 0;
 }
 
+void
+skiff_image_drop_orphans (struct skiff_store *store)
+{
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_store_lock (store, &e) == 0)
+    {
+      if (skiff_image_gc_locked (store, NULL, &e) < 0)
+        log_warn ("%s", e->msg);
+      skiff_store_unlock (store);
+    }
+}
+
 int
 skiff_image_gc_locked (struct skiff_store *store, int64_t *reclaimed, struct skiff_error **err)
 {

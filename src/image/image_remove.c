@@ -48,18 +48,13 @@ skiff_image_tag (struct skiff_store *store, const char *source, const char *ref,
   _cleanup_image_ struct skiff_image *img = NULL;
   _cleanup_free_ char *name = NULL;
   int r = normalise (ref, &name, err);
-  if (r == 0)
-    r = skiff_image_lookup (store, source, &img, err);
+  /* lookup under the lock: an rmi between the two would leave the name pointing nowhere */
   if (r == 0)
     r = skiff_store_lock (store, err);
   if (r < 0)
     return r;
-  /* an rmi between the lookup and the lock would leave the name pointing nowhere */
-  _cleanup_free_ char *rel = xasprintf ("images/%s/image.json", img->id);
-  _cleanup_free_ char *json = skiff_store_path (store, rel);
-  if (!skiff_fs_exists (json))
-    r = skiff_error_make_status (err, 1, 0, "%s: image not known", source);
-  else
+  r = skiff_image_lookup (store, source, &img, err);
+  if (r == 0)
     r = skiff_image_set_name_locked (store, img->id, name, err);
   skiff_store_unlock (store);
   return r;
@@ -98,20 +93,20 @@ skiff_image_untag (struct skiff_store *store, const char *source, const char *re
                    struct skiff_error **err)
 {
   _cleanup_image_ struct skiff_image *img = NULL;
-  int r = skiff_image_lookup (store, source, &img, err);
-  if (r < 0)
-    return r;
+  int r = skiff_store_lock (store, err); /* the names read are the names removed */
+  if (r == 0)
+    r = skiff_image_lookup (store, source, &img, err);
   _cleanup_strv_ char **names = NULL;
-  if (ref)
+  if (r == 0 && ref)
     {
       const char *n = matching_name (img, ref);
       if (n == NULL)
-        return skiff_error_make (err, 0, "%s: tag not known", ref);
-      skiff_strv_push (&names, n);
+        r = skiff_error_make (err, 0, "%s: tag not known", ref);
+      else
+        skiff_strv_push (&names, n);
     }
-  else
+  else if (r == 0)
     names = skiff_strv_dup (img->names);
-  r = skiff_store_lock (store, err);
   for (size_t i = 0; r == 0 && names && names[i]; i++)
     r = untag_locked (store, img, names[i], removed, err);
   skiff_store_unlock (store);
@@ -283,17 +278,16 @@ skiff_image_remove (struct skiff_store *store, const char *text, bool force,
                     struct skiff_image_removal *out, struct skiff_error **err)
 {
   _cleanup_image_ struct skiff_image *img = NULL;
-  int r = skiff_image_lookup (store, text, &img, err);
-  if (r < 0)
-    {
-      if (err && *err)
-        (*err)->exit_code = 1;
-      return r;
-    }
-  r = skiff_store_lock (store, err);
+  /* lookup under the lock: a tag added meanwhile would otherwise be deleted with the image and
+   * left pointing nowhere */
+  int r = skiff_store_lock (store, err);
   if (r < 0)
     return r;
-  r = remove_locked (store, img, text, force, out, err);
+  r = skiff_image_lookup (store, text, &img, err);
+  if (r < 0 && err && *err)
+    (*err)->exit_code = 1;
+  if (r == 0)
+    r = remove_locked (store, img, text, force, out, err);
   skiff_store_unlock (store);
   return r;
 }

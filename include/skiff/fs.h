@@ -20,6 +20,8 @@ int skiff_fs_write_atomic (const char *path, const void *data, size_t len, mode_
                            unsigned flags, struct skiff_error **err);
 
 /* Creates path with O_EXCL and writes data; fails with EEXIST if it exists. */
+/* fsync()s the directory holding path: makes a rename or create of path durable. */
+int skiff_fs_fsync_parent (const char *path, struct skiff_error **err);
 int skiff_fs_write_exclusive (const char *path, const void *data, size_t len, mode_t mode,
                               struct skiff_error **err);
 

@@ -29,6 +29,19 @@ const char *skiff_digest_hex (const char *digest);
 /* Makes libcrypto pick its fastest sha256 code for this CPU; cheap after the first call. */
 void skiff_crypto_cpu_setup (void);
 
+/* ---- hash_thread.c: sha256 of a stream on a second thread ---- */
+struct skiff_hash_thread;
+/* Buffers are buf_size bytes. */
+struct skiff_hash_thread *skiff_hash_thread_new (size_t buf_size);
+/* The buffer to fill next (waits for the hasher when all are in flight); valid until the next
+ * call after the next submit. */
+char *skiff_hash_thread_buffer (struct skiff_hash_thread *h);
+/* Hands the first len bytes of the buffer last returned to the hasher. */
+void skiff_hash_thread_submit (struct skiff_hash_thread *h, size_t len);
+/* Waits for the hasher; "sha256:<hex>" of everything submitted; frees h. */
+char *skiff_hash_thread_finish (struct skiff_hash_thread *h);
+void skiff_hash_thread_free (struct skiff_hash_thread *h);
+
 /* ---- layer_path.c: pure helpers for layer entries ---- */
 /* Normalises a tar entry path: strips leading "/" and "./", drops "." and empty components,
  * resolves ".." lexically.  "" means the layer root.  A path that climbs above the root is an
@@ -47,6 +60,17 @@ int skiff_layer_whiteout (const char *clean_path, char **target, struct skiff_er
 /* The xattr overlayfs reads for opaque dirs: trusted.* as root, user.* in a user namespace
  * (overlay mounted with userxattr). */
 const char *skiff_layer_opaque_xattr (bool rootless);
+
+/* ---- layer_links.c: the symlinks an unpack created (cleaned paths, relative to the layer) ---- */
+struct skiff_link_set;
+struct skiff_link_set *skiff_link_set_new (void);
+void skiff_link_set_free (struct skiff_link_set *s);
+bool skiff_link_set_has (const struct skiff_link_set *s, const char *path);
+void skiff_link_set_add (struct skiff_link_set *s, const char *path);
+/* Returns whether path was in the set. */
+bool skiff_link_set_remove (struct skiff_link_set *s, const char *path);
+/* The length of the shortest proper prefix of path ("a" of "a/b/c") in the set; 0 if none. */
+size_t skiff_link_set_through (const struct skiff_link_set *s, const char *path);
 
 /* ---- layer_unpack.c ---- */
 struct skiff_layer_info
@@ -103,7 +127,16 @@ int skiff_image_discard (struct skiff_store *store, const char *path, struct ski
 /* Removes layers no image record or live pin uses, and blobs no image uses; caller holds the
  * lock.  *reclaimed (may be NULL) grows by the removed layers' sizes. */
 int skiff_image_gc_locked (struct skiff_store *store, int64_t *reclaimed, struct skiff_error **err);
+/* After a failed load/import: gc under the lock, so layers it completed but no image uses go
+ * again (failures are logged). */
+void skiff_image_drop_orphans (struct skiff_store *store);
 bool skiff_layer_exists (struct skiff_store *store, const char *chain_id);
+/* rmi -f of an image a stopped container uses (docker deletes the image, the container keeps
+ * its layers): the record stays for the container, marked images/<id>/removed; lookups and
+ * listings skip it, gc drops it with the last such container. */
+bool skiff_image_is_removed (struct skiff_store *store, const char *id);
+/* A container (id) using image_id; *running when its recorded pid is alive.  NULL if none. */
+char *skiff_image_user (struct skiff_store *store, const char *image_id, bool *running);
 int64_t skiff_layer_size (struct skiff_store *store, const char *chain_id);
 
 /* ---- image_config.c: the OCI/docker image config document ---- */

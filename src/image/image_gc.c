@@ -33,6 +33,32 @@ skiff_image_discard (struct skiff_store *store, const char *path, struct skiff_e
   return r;
 }
 
+bool
+skiff_image_is_removed (struct skiff_store *store, const char *id)
+{
+  _cleanup_free_ char *rel = xasprintf ("images/%s/removed", id);
+  _cleanup_free_ char *path = skiff_store_path (store, rel);
+  return skiff_fs_exists (path);
+}
+
+/* A removed record no container uses any more goes; true when it went. */
+static bool
+drop_removed (struct skiff_store *store, const char *dir, const char *id)
+{
+  bool running;
+  _cleanup_free_ char *user = NULL;
+  if (!skiff_image_is_removed (store, id) || (user = skiff_image_user (store, id, &running)))
+    return false;
+  _cleanup_free_ char *path = skiff_path_join (dir, id);
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_image_discard (store, path, &e) < 0)
+    {
+      log_warn ("%s", e->msg);
+      return false;
+    }
+  return true;
+}
+
 /* Chain IDs (hex) referenced by image records. */
 static void
 collect_image_layers (struct skiff_store *store, char ***used, char ***ids)
@@ -42,7 +68,7 @@ collect_image_layers (struct skiff_store *store, char ***used, char ***ids)
   struct dirent *de;
   while (d && (de = readdir (d)) != NULL)
     {
-      if (!skiff_reference_is_id (de->d_name))
+      if (!skiff_reference_is_id (de->d_name) || drop_removed (store, dir, de->d_name))
         continue;
       _cleanup_free_ char *path = xasprintf ("%s/%s/image.json", dir, de->d_name);
       _cleanup_yajl_val_ yajl_val v = NULL;
@@ -123,6 +149,18 @@ gc_blobs (struct skiff_store *store, char *const *ids, struct skiff_error **err)
         return skiff_error_make (err, errno, "unlink %s", path);
     }
   return 0;
+}
+
+void
+skiff_image_drop_orphans (struct skiff_store *store)
+{
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_store_lock (store, &e) == 0)
+    {
+      if (skiff_image_gc_locked (store, NULL, &e) < 0)
+        log_warn ("%s", e->msg);
+      skiff_store_unlock (store);
+    }
 }
 
 int

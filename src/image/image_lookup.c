@@ -56,7 +56,8 @@ id_by_prefix (struct skiff_store *store, const char *prefix, char **out, struct 
   size_t n = strlen (prefix);
   struct dirent *de;
   while ((de = readdir (d)) != NULL)
-    if (strncmp (de->d_name, prefix, n) == 0 && skiff_reference_is_id (de->d_name))
+    if (strncmp (de->d_name, prefix, n) == 0 && skiff_reference_is_id (de->d_name)
+        && !skiff_image_is_removed (store, de->d_name))
       {
         if (*out)
           {
@@ -104,7 +105,7 @@ skiff_image_lookup (struct skiff_store *store, const char *text, struct skiff_im
     return not_found (text, err);
   _cleanup_free_ char *rel = xasprintf ("images/%s/image.json", id);
   _cleanup_free_ char *json = skiff_store_path (store, rel);
-  if (!skiff_fs_exists (json))
+  if (!skiff_fs_exists (json) || skiff_image_is_removed (store, id))
     return not_found (text, err);
   return skiff_image_load (store, id, out, err);
 }

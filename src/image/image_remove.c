@@ -48,13 +48,14 @@ skiff_image_tag (struct skiff_store *store, const char *source, const char *ref,
   _cleanup_image_ struct skiff_image *img = NULL;
   _cleanup_free_ char *name = NULL;
   int r = normalise (ref, &name, err);
-  if (r == 0)
-    r = skiff_image_lookup (store, source, &img, err);
+  /* lookup under the lock: an rmi between the two would leave the name pointing nowhere */
   if (r == 0)
     r = skiff_store_lock (store, err);
   if (r < 0)
     return r;
-  r = skiff_image_set_name_locked (store, img->id, name, err);
+  r = skiff_image_lookup (store, source, &img, err);
+  if (r == 0)
+    r = skiff_image_set_name_locked (store, img->id, name, err);
   skiff_store_unlock (store);
   return r;
 }
@@ -92,20 +93,20 @@ skiff_image_untag (struct skiff_store *store, const char *source, const char *re
                    struct skiff_error **err)
 {
   _cleanup_image_ struct skiff_image *img = NULL;
-  int r = skiff_image_lookup (store, source, &img, err);
-  if (r < 0)
-    return r;
+  int r = skiff_store_lock (store, err); /* the names read are the names removed */
+  if (r == 0)
+    r = skiff_image_lookup (store, source, &img, err);
   _cleanup_strv_ char **names = NULL;
-  if (ref)
+  if (r == 0 && ref)
     {
       const char *n = matching_name (img, ref);
       if (n == NULL)
-        return skiff_error_make (err, 0, "%s: tag not known", ref);
-      skiff_strv_push (&names, n);
+        r = skiff_error_make (err, 0, "%s: tag not known", ref);
+      else
+        skiff_strv_push (&names, n);
     }
-  else
+  else if (r == 0)
     names = skiff_strv_dup (img->names);
-  r = skiff_store_lock (store, err);
   for (size_t i = 0; r == 0 && names && names[i]; i++)
     r = untag_locked (store, img, names[i], removed, err);
   skiff_store_unlock (store);
@@ -118,9 +119,8 @@ json_string_is (yajl_val v, const char *want)
   return v && YAJL_IS_STRING (v) && v->u.string && strcmp (v->u.string, want) == 0;
 }
 
-/* A container (id) using image_id; *running when its recorded pid is alive. */
-static char *
-image_user (struct skiff_store *store, const char *image_id, bool *running)
+char *
+skiff_image_user (struct skiff_store *store, const char *image_id, bool *running)
 {
   _cleanup_free_ char *dir = skiff_store_path (store, "containers");
   _cleanup_closedir_ DIR *d = opendir (dir);
@@ -154,10 +154,9 @@ image_user (struct skiff_store *store, const char *image_id, bool *running)
   return found;
 }
 
-/* Removes the record and names of img, then unused layers; caller holds the lock. */
 static int
-delete_locked (struct skiff_store *store, struct skiff_image *img, struct skiff_image_removal *out,
-               struct skiff_error **err)
+untag_all_locked (struct skiff_store *store, struct skiff_image *img,
+                  struct skiff_image_removal *out, struct skiff_error **err)
 {
   for (size_t i = 0; img->names && img->names[i]; i++)
     {
@@ -165,30 +164,46 @@ delete_locked (struct skiff_store *store, struct skiff_image *img, struct skiff_
       if (r < 0)
         return r;
     }
+  skiff_strv_free (img->names);
+  img->names = NULL;
+  return 0;
+}
+
+/* Removes the record and names of img, then unused layers; caller holds the lock.  With a
+ * (stopped) container using img, the record stays behind a "removed" marker for it. */
+static int
+delete_locked (struct skiff_store *store, struct skiff_image *img, bool used,
+               struct skiff_image_removal *out, struct skiff_error **err)
+{
+  int r = untag_all_locked (store, img, out, err);
+  if (r < 0)
+    return r;
   _cleanup_free_ char *rel = xasprintf ("images/%s", img->id);
   _cleanup_free_ char *dir = skiff_store_path (store, rel);
-  int r = skiff_image_discard (store, dir, err);
+  _cleanup_free_ char *marker = skiff_path_join (dir, "removed");
+  if (used)
+    r = skiff_fs_write_atomic (marker, "", 0, 0600, SKIFF_WRITE_DURABLE, err);
+  else
+    r = skiff_image_discard (store, dir, err);
   if (r < 0)
     return r;
   skiff_strv_push (&out->deleted, img->id);
   return skiff_image_gc_locked (store, &out->reclaimed, err);
 }
 
-static int
-remove_locked (struct skiff_store *store, struct skiff_image *img, const char *text, bool force,
-               struct skiff_image_removal *out, struct skiff_error **err)
+/* text names img by ID (full or prefix, with or without "sha256:"), not by a name. */
+static bool
+is_id_text (const struct skiff_image *img, const char *text)
 {
-  const char *name = matching_name (img, text);
-  size_t n_names = skiff_strv_len (img->names);
-  if (name && n_names > 1)
-    return untag_locked (store, img, name, &out->untagged, err);
-  if (!name && n_names > 1 && !force)
-    return skiff_error_make_status (err, EXIT_CONFLICT, 0,
-                                    "conflict: unable to delete %.12s (must be forced) - image "
-                                    "is referenced in multiple repositories",
-                                    img->id);
-  bool running;
-  _cleanup_free_ char *user = image_user (store, img->id, &running);
+  const char *hex = strncmp (text, "sha256:", 7) == 0 ? text + 7 : text;
+  return *hex && strncmp (img->id, hex, strlen (hex)) == 0;
+}
+
+/* A container conflict (running: hard, stopped: soft) or 0. */
+static int
+container_conflict (const struct skiff_image *img, const char *user, bool running, bool force,
+                    struct skiff_error **err)
+{
   if (user && running)
     return skiff_error_make_status (err, EXIT_CONFLICT, 0,
                                     "conflict: unable to delete %.12s (cannot be forced) - image "
@@ -199,18 +214,63 @@ remove_locked (struct skiff_store *store, struct skiff_image *img, const char *t
                                     "conflict: unable to delete %.12s (must be forced) - image "
                                     "is being used by stopped container %.12s",
                                     img->id, user);
-  if (user)
+  return 0;
+}
+
+/* Deletes img unless a conflict stands: a running container (hard), remaining names or a
+ * stopped container (soft: force overrides).  quiet: the caller just removed the last name;
+ * an image still in use then stays, untagged, without an error (docker's rules). */
+static int
+delete_unless_conflict (struct skiff_store *store, struct skiff_image *img, const char *user,
+                        bool running, bool force, bool quiet, struct skiff_image_removal *out,
+                        struct skiff_error **err)
+{
+  if (user && (running || !force) && quiet)
+    return 0;
+  if (user && running)
+    return container_conflict (img, user, running, force, err);
+  if (!force && img->names)
+    return skiff_error_make_status (err, EXIT_CONFLICT, 0,
+                                    "conflict: unable to delete %.12s (must be forced) - image "
+                                    "is referenced in multiple repositories",
+                                    img->id);
+  int r = container_conflict (img, user, running, force, err);
+  return r < 0 ? r : delete_locked (store, img, user != NULL, out, err);
+}
+
+static int
+remove_locked (struct skiff_store *store, struct skiff_image *img, const char *text, bool force,
+               struct skiff_image_removal *out, struct skiff_error **err)
+{
+  const char *name = is_id_text (img, text) ? NULL : matching_name (img, text);
+  size_t n_names = skiff_strv_len (img->names);
+  bool running;
+  _cleanup_free_ char *user = skiff_image_user (store, img->id, &running);
+  if (name)
     {
-      /* keep the layers the stopped container stands on */
-      for (size_t i = 0; img->names && img->names[i]; i++)
-        {
-          int r = untag_locked (store, img, img->names[i], &out->untagged, err);
-          if (r < 0)
-            return r;
-        }
-      return 0;
+      if (!force && n_names == 1 && user)
+        return skiff_error_make_status (err, EXIT_CONFLICT, 0,
+                                        "conflict: unable to remove repository reference \"%s\" "
+                                        "(must force) - container %.12s is using its referenced "
+                                        "image %.12s",
+                                        text, user, img->id);
+      int r = untag_locked (store, img, name, &out->untagged, err);
+      if (r < 0 || n_names > 1)
+        return r;
+      skiff_strv_free (img->names);
+      img->names = NULL;
+      return delete_unless_conflict (store, img, user, running, force, true, out, err);
     }
-  return delete_locked (store, img, out, err);
+  if (n_names == 1)
+    {
+      /* by ID with one name: the name goes with the image, so only containers conflict */
+      int r = container_conflict (img, user, running, force, err);
+      if (r == 0)
+        r = untag_all_locked (store, img, out, err);
+      if (r < 0)
+        return r;
+    }
+  return delete_unless_conflict (store, img, user, running, force, false, out, err);
 }
 
 int
@@ -218,17 +278,16 @@ skiff_image_remove (struct skiff_store *store, const char *text, bool force,
                     struct skiff_image_removal *out, struct skiff_error **err)
 {
   _cleanup_image_ struct skiff_image *img = NULL;
-  int r = skiff_image_lookup (store, text, &img, err);
-  if (r < 0)
-    {
-      if (err && *err)
-        (*err)->exit_code = 1;
-      return r;
-    }
-  r = skiff_store_lock (store, err);
+  /* lookup under the lock: a tag added meanwhile would otherwise be deleted with the image and
+   * left pointing nowhere */
+  int r = skiff_store_lock (store, err);
   if (r < 0)
     return r;
-  r = remove_locked (store, img, text, force, out, err);
+  r = skiff_image_lookup (store, text, &img, err);
+  if (r < 0 && err && *err)
+    (*err)->exit_code = 1;
+  if (r == 0)
+    r = remove_locked (store, img, text, force, out, err);
   skiff_store_unlock (store);
   return r;
 }
@@ -245,10 +304,10 @@ skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_remov
   for (size_t i = 0; r == 0 && list[i]; i++)
     {
       bool running;
-      _cleanup_free_ char *user = image_user (store, list[i]->id, &running);
+      _cleanup_free_ char *user = skiff_image_user (store, list[i]->id, &running);
       if (user || (!all && list[i]->names))
         continue;
-      r = delete_locked (store, list[i], out, err);
+      r = delete_locked (store, list[i], false, out, err);
     }
   skiff_image_list_free (list);
   skiff_store_unlock (store);

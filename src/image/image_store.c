@@ -227,8 +227,8 @@ skiff_image_set_name_locked (struct skiff_store *store, const char *id, const ch
       unlink (tmp);
       return skiff_error_make (err, e, "rename %s", link);
     }
-  int r = 0;
-  if (old && strcmp (old, id) != 0)
+  int r = skiff_fs_fsync_parent (link, err);
+  if (r == 0 && old && strcmp (old, id) != 0)
     r = update_names (store, old, NULL, name, err);
   if (r == 0)
     r = update_names (store, id, name, NULL, err);
@@ -265,9 +265,24 @@ create_record (struct skiff_store *store, const char *id, const char *config, si
     r = skiff_fs_mkdir_p (dir, 0700, err);
   if (r == 0)
     r = write_record (store, &img, blob_rel + 6, err);
+  if (r < 0)
+    rmdir (dir); /* a record dir without image.json would stop gc (it keeps all on doubt) */
+  else
+    r = skiff_fs_fsync_parent (dir, err);
   skiff_strv_free (img.chain_ids);
   skiff_oci_config_clear (&cfg);
   return r;
+}
+
+/* The image comes back (load/import of an image rmi -f removed while a container used it). */
+static int
+revive (struct skiff_store *store, const char *id, struct skiff_error **err)
+{
+  _cleanup_free_ char *rel = xasprintf ("images/%s/removed", id);
+  _cleanup_free_ char *marker = skiff_store_path (store, rel);
+  if (unlink (marker) < 0 && errno != ENOENT)
+    return skiff_error_make (err, errno, "unlink %s", marker);
+  return skiff_fs_fsync_parent (marker, err);
 }
 
 int
@@ -290,8 +305,11 @@ skiff_image_commit (struct skiff_store *store, const char *config, size_t config
   if (r < 0)
     return r;
   _cleanup_free_ char *json = image_json_path (store, id);
-  if (!skiff_fs_exists (json))
+  bool removed = skiff_image_is_removed (store, id);
+  if (!skiff_fs_exists (json) || removed)
     r = create_record (store, id, config, config_len, err);
+  if (r == 0 && removed)
+    r = revive (store, id, err);
   if (r == 0 && name)
     r = skiff_image_set_name_locked (store, id, name, err);
   skiff_store_unlock (store);
@@ -313,7 +331,7 @@ skiff_image_list (struct skiff_store *store, struct skiff_image ***out, struct s
   struct dirent *de;
   while ((de = readdir (d)) != NULL)
     {
-      if (!skiff_reference_is_id (de->d_name))
+      if (!skiff_reference_is_id (de->d_name) || skiff_image_is_removed (store, de->d_name))
         continue;
       struct skiff_image *img = NULL;
       _cleanup_error_ struct skiff_error *e = NULL;

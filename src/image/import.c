@@ -123,5 +123,7 @@ skiff_image_import_opts (struct skiff_store *store, const char *path, const char
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (pin, &e) < 0)
     log_warn ("%s", e->msg);
+  if (r < 0 && chain)
+    skiff_image_drop_orphans (store); /* the layer without its image */
   return r;
 }

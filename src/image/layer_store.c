@@ -90,6 +90,8 @@ commit_layer (struct skiff_store *store, const char *tmp, const char *chain,
       r = skiff_fs_rm_rf (dir, err);
       if (r == 0 && rename (tmp, dir) < 0)
         r = skiff_error_make (err, errno, "rename %s to %s", tmp, dir);
+      if (r == 0) /* image records that name the layer are written durably after this */
+        r = skiff_fs_fsync_parent (dir, err);
     }
   skiff_store_unlock (store);
   return r;

@@ -2,7 +2,9 @@
  * with every filter and the "raw" format yields the uncompressed tar; we hash it and feed it
  * to an inner tar reader through a read callback, so the DiffID costs no second read.  Entries
  * are written with archive_write_disk relative to the layer dir (chdir'd into for the duration)
- * with the SECURE_* flags; our own lexical cleaning runs first so errors name the entry. */
+ * with the SECURE_NODOTDOT/NOABSOLUTEPATHS flags; our own lexical cleaning runs first so errors
+ * name the entry.  Symlinks on the way are refused from the set of symlinks this unpack created
+ * (layer_links.c), not by SECURE_SYMLINKS (a syscall per component per entry). */
 #include "image-internal.h"
 
 #include <archive.h>
@@ -34,8 +36,7 @@ SKIFF_DEFINE_CLEANUP (archive_entry_freep, struct archive_entry *, archive_entry
 struct hashing_source
 {
   struct archive *outer;
-  struct skiff_sha256 *hash;
-  char *buf;
+  struct skiff_sha256 *hash; /* NULL: the stream is not compressed, the blob digest is it */
   char errmsg[256];
 };
 
@@ -43,16 +44,23 @@ static la_ssize_t
 hashing_read (struct archive *inner, void *data, const void **out)
 {
   struct hashing_source *s = data;
-  la_ssize_t n = archive_read_data (s->outer, s->buf, STREAM_BUF);
-  if (n < 0)
+  const void *block;
+  size_t n;
+  la_int64_t offset;
+  /* the block as the decompressor left it: no copy */
+  int r = archive_read_data_block (s->outer, &block, &n, &offset);
+  if (r == ARCHIVE_EOF)
+    return 0;
+  if (r < ARCHIVE_WARN)
     {
       snprintf (s->errmsg, sizeof s->errmsg, "%s", archive_error_string (s->outer));
       archive_set_error (inner, EIO, "%s", s->errmsg);
       return -1;
     }
-  skiff_sha256_update (s->hash, s->buf, (size_t)n);
-  *out = s->buf;
-  return n;
+  if (s->hash)
+    skiff_sha256_update (s->hash, block, n);
+  *out = block;
+  return (la_ssize_t)n;
 }
 
 struct unpack
@@ -62,6 +70,7 @@ struct unpack
   int root_fd; /* the layer dir */
   struct archive *in;
   struct archive *disk;
+  struct skiff_link_set *links; /* symlinks written so far */
   int64_t size;
 };
 
@@ -87,6 +96,29 @@ write_synthetic (struct unpack *u, const char *path, mode_t type, mode_t perm,
   if (archive_write_header (u->disk, e) < ARCHIVE_WARN
       || archive_write_finish_entry (u->disk) < ARCHIVE_WARN)
     return disk_error (u, path, err);
+  return 0;
+}
+
+/* Refuses a path that passes through a symlink of this layer. */
+static int
+check_through (struct unpack *u, const char *entry, const char *path, struct skiff_error **err)
+{
+  size_t n = skiff_link_set_through (u->links, path);
+  if (n == 0)
+    return 0;
+  return skiff_error_make (err, 0, "%s: entry \"%s\": Cannot extract through symlink %.*s", u->what,
+                           entry, (int)n, path);
+}
+
+/* Removes the symlink at path before anything but a symlink is written there: archive_write_disk
+ * keeps a symlink to a directory when asked for a directory, and would then write through it. */
+static int
+replace_link (struct unpack *u, const char *path, struct skiff_error **err)
+{
+  if (!skiff_link_set_remove (u->links, path))
+    return 0;
+  if (unlinkat (u->root_fd, path, 0) < 0 && errno != ENOENT)
+    return skiff_error_make (err, errno, "%s: entry \"%s\": unlink", u->what, path);
   return 0;
 }
 
@@ -149,6 +181,9 @@ check_entry (struct unpack *u, struct archive_entry *e, const char *clean, struc
       if (*clink == '\0')
         return skiff_error_make (err, 0, "%s: entry \"%s\": hard link to the layer root", u->what,
                                  path);
+      r = check_through (u, path, clink, err);
+      if (r < 0)
+        return r;
       archive_entry_set_hardlink (e, clink);
     }
   archive_entry_set_pathname (e, clean);
@@ -191,10 +226,20 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
   if (kind == SKIFF_WHITEOUT_OPAQUE)
     return apply_opaque (u, orig, target, err);
   if (kind == SKIFF_WHITEOUT_FILE)
-    return write_synthetic (u, target, AE_IFCHR, 0, err);
+    {
+      r = check_through (u, orig, target, err);
+      if (r == 0)
+        r = replace_link (u, target, err);
+      return r < 0 ? r : write_synthetic (u, target, AE_IFCHR, 0, err);
+    }
   if (archive_entry_filetype (e) == AE_IFSOCK)
     return 0;
-  r = check_entry (u, e, clean, err);
+  r = check_through (u, orig, clean, err);
+  if (r == 0)
+    r = check_entry (u, e, clean, err);
+  bool symlink = archive_entry_filetype (e) == AE_IFLNK;
+  if (r == 0 && !symlink)
+    r = replace_link (u, clean, err);
   if (r < 0)
     return r;
   r = archive_write_header (u->disk, e);
@@ -214,6 +259,9 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
     return disk_error (u, orig, err);
   if (r == ARCHIVE_WARN)
     log_debug ("%s: %s: %s", u->what, orig, archive_error_string (u->disk));
+  const char *hardlink = archive_entry_hardlink (e);
+  if (symlink || (hardlink && skiff_link_set_has (u->links, hardlink)))
+    skiff_link_set_add (u->links, clean); /* a hard link to a symlink is one too */
   return 0;
 }
 
@@ -254,37 +302,37 @@ extract_in_dir (struct unpack *u, struct skiff_error **err)
 }
 
 /* The stored (possibly compressed) bytes: read from fd, or from the current entry of an
- * enclosing archive (load), hashed as they pass for the blob digest. */
+ * enclosing archive (load), hashed as they pass for the blob digest (on a second thread). */
 struct raw_source
 {
   int fd;
   struct archive *container;
-  struct skiff_sha256 *hash;
-  char *buf;
+  struct skiff_hash_thread *hash;
 };
 
 static la_ssize_t
 raw_read (struct archive *a, void *data, const void **out)
 {
   struct raw_source *s = data;
+  char *buf = skiff_hash_thread_buffer (s->hash);
   la_ssize_t n;
   if (s->container)
     {
-      n = archive_read_data (s->container, s->buf, STREAM_BUF);
+      n = archive_read_data (s->container, buf, STREAM_BUF);
       if (n < 0)
         archive_set_error (a, EIO, "%s", archive_error_string (s->container));
     }
   else
     {
       do
-        n = read (s->fd, s->buf, STREAM_BUF);
+        n = read (s->fd, buf, STREAM_BUF);
       while (n < 0 && errno == EINTR);
       if (n < 0)
         archive_set_error (a, errno, "read: %s", strerror (errno));
     }
   if (n > 0)
-    skiff_sha256_update (s->hash, s->buf, (size_t)n);
-  *out = s->buf;
+    skiff_hash_thread_submit (s->hash, (size_t)n);
+  *out = buf;
   return n;
 }
 
@@ -301,6 +349,12 @@ open_readers (struct raw_source *raw, struct hashing_source *src, struct archive
       || archive_read_next_header (*outer, &e) != ARCHIVE_OK)
     return -1;
   src->outer = *outer;
+  if (archive_filter_count (*outer) == 1 && archive_filter_code (*outer, 0) == ARCHIVE_FILTER_NONE)
+    {
+      /* plain tar: DiffID = blob digest, one hash does */
+      skiff_sha256_free (src->hash);
+      src->hash = NULL;
+    }
   archive_read_support_format_tar (*inner);
   archive_read_support_format_gnutar (*inner);
   if (archive_read_open (*inner, src, NULL, hashing_read, NULL) != ARCHIVE_OK)
@@ -328,8 +382,7 @@ set_disk_options (struct archive *disk)
 {
   archive_write_disk_set_options (
       disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME
-                | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_SYMLINKS
-                | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+                | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 }
 
 static int
@@ -344,16 +397,15 @@ check_digests (const char *what, const char *expected, const char *got, const ch
 
 static int
 unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, const char *dir,
-               struct skiff_layer_info *info, struct skiff_error **err)
+               struct skiff_layer_info *info, char **blob, struct skiff_error **err)
 {
   _cleanup_archive_read_ struct archive *outer = NULL;
   _cleanup_archive_read_ struct archive *inner = NULL;
   _cleanup_archive_write_ struct archive *disk = archive_write_disk_new ();
-  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
   _cleanup_close_ int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return skiff_error_make (err, errno, "open %s", dir);
-  struct hashing_source src = { .hash = skiff_sha256_new (), .buf = buf };
+  struct hashing_source src = { .hash = skiff_sha256_new () };
   int r = open_readers (raw, &src, &outer, &inner);
   if (r < 0)
     {
@@ -362,14 +414,20 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
                                archive_error_string (r == -1 ? outer : inner));
     }
   set_disk_options (disk);
-  struct unpack u = {
-    .what = opts->what, .rootless = opts->rootless, .root_fd = root_fd, .in = inner, .disk = disk
-  };
+  struct unpack u = { .what = opts->what,
+                      .rootless = opts->rootless,
+                      .root_fd = root_fd,
+                      .in = inner,
+                      .disk = disk,
+                      .links = skiff_link_set_new () };
   r = extract_in_dir (&u, err);
+  skiff_link_set_free (u.links);
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
                           *src.errmsg ? src.errmsg : archive_error_string (inner));
-  _cleanup_free_ char *diff_id = skiff_sha256_finish (src.hash);
+  *blob = skiff_hash_thread_finish (raw->hash);
+  raw->hash = NULL;
+  _cleanup_free_ char *diff_id = src.hash ? skiff_sha256_finish (src.hash) : xstrdup (*blob);
   if (r == 0)
     r = check_digests (opts->what, opts->expected_diff_id, diff_id, "layer digest (DiffID)", err);
   if (r < 0)
@@ -385,11 +443,11 @@ int
 skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_unpack *opts,
                     const char *dir, struct skiff_layer_info *info, struct skiff_error **err)
 {
-  _cleanup_free_ char *buf = xmalloc (STREAM_BUF);
   struct raw_source raw
-      = { .fd = fd, .container = container, .hash = skiff_sha256_new (), .buf = buf };
-  int r = unpack_source (&raw, opts, dir, info, err);
-  _cleanup_free_ char *blob = skiff_sha256_finish (raw.hash);
+      = { .fd = fd, .container = container, .hash = skiff_hash_thread_new (STREAM_BUF) };
+  _cleanup_free_ char *blob = NULL;
+  int r = unpack_source (&raw, opts, dir, info, &blob, err);
+  skiff_hash_thread_free (raw.hash); /* still set when the readers did not open */
   if (r < 0)
     return r;
   r = check_digests (opts->what, opts->expected_blob_digest, blob, "blob digest", err);

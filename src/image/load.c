@@ -326,12 +326,15 @@ commit_images (struct load_ctx *ctx, struct skiff_store *store, char ***loaded,
     {
       struct load_image *img = &ctx->images[i];
       _cleanup_free_ char *id = NULL;
-      int r = skiff_image_commit (store, img->config, img->config_len, NULL, &id, err);
+      /* the first name under the same lock as the record: an rmi (or gc) between the two
+       * would remove the new, still unnamed image */
+      const char *first = img->tags ? img->tags[0] : NULL;
+      int r = skiff_image_commit (store, img->config, img->config_len, first, &id, err);
       if (r < 0)
-        return r;
+        return first ? skiff_error_prefix (err, "%s", ctx->what) : r;
       for (size_t t = 0; img->tags && img->tags[t]; t++)
         {
-          r = skiff_image_tag (store, id, img->tags[t], err);
+          r = t == 0 ? 0 : skiff_image_tag (store, id, img->tags[t], err);
           if (r < 0)
             return skiff_error_prefix (err, "%s", ctx->what);
           skiff_strv_push (loaded, img->tags[t]);
@@ -383,19 +386,6 @@ spool (const char *path, const char *dir, char **out, struct skiff_error **err)
   return 0;
 }
 
-/* A failed load leaves no trace: layers it completed but no image uses go again. */
-static void
-drop_orphans (struct skiff_store *store)
-{
-  _cleanup_error_ struct skiff_error *e = NULL;
-  if (skiff_store_lock (store, &e) == 0)
-    {
-      if (skiff_image_gc_locked (store, NULL, &e) < 0)
-        log_warn ("%s", e->msg);
-      skiff_store_unlock (store);
-    }
-}
-
 int
 skiff_image_load_archive (struct skiff_store *store, const char *path, char ***loaded,
                           struct skiff_error **err)
@@ -429,6 +419,6 @@ skiff_image_load_archive (struct skiff_store *store, const char *path, char ***l
   if (skiff_fs_rm_rf (tmp, &e) < 0)
     log_warn ("%s", e->msg);
   if (r < 0)
-    drop_orphans (store);
+    skiff_image_drop_orphans (store);
   return r;
 }

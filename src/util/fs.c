@@ -60,8 +60,8 @@ write_all (int fd, const void *data, size_t len)
   return 0;
 }
 
-static int
-fsync_parent_dir (const char *path, struct skiff_error **err)
+int
+skiff_fs_fsync_parent (const char *path, struct skiff_error **err)
 {
   _cleanup_free_ char *dir = xstrdup (path);
   char *slash = strrchr (dir, '/');
@@ -103,7 +103,7 @@ skiff_fs_write_atomic (const char *path, const void *data, size_t len, mode_t mo
       return skiff_error_make (err, e, "rename %s to %s", tmp, path);
     }
   if (flags & SKIFF_WRITE_DURABLE)
-    return fsync_parent_dir (path, err);
+    return skiff_fs_fsync_parent (path, err);
   return 0;
 }
 

@@ -119,9 +119,42 @@ Deleted: sha256:$id2"
   local id=${output#sha256:}
   run -0 skiff run --name inuse-ctr inuse:1 true
   run -2 --separate-stderr skiff rmi inuse:1
+  assert_match "$stderr" "^skiff: conflict: unable to remove repository reference \"inuse:1\" \(must force\) - container [0-9a-f]{12} is using its referenced image ${id:0:12}$"
+  run -2 --separate-stderr skiff rmi "$id"
   assert_match "$stderr" "^skiff: conflict: unable to delete ${id:0:12} \(must be forced\) - image is being used by stopped container [0-9a-f]{12}$"
   skiff rm inuse-ctr >/dev/null
   run -0 skiff rmi inuse:1
+}
+
+@test "rmi -f: an image a stopped container uses is deleted (docker), the container keeps its layers" {
+  # a layer of its own, so that no other image holds it
+  cp "$SKIFF_TEST_FIXTURE/rootfs.tar" "$BATS_TEST_TMPDIR/own.tar"
+  echo own > "$BATS_TEST_TMPDIR/own-marker"
+  tar -rf "$BATS_TEST_TMPDIR/own.tar" -C "$BATS_TEST_TMPDIR" own-marker
+  run -0 skiff import "$BATS_TEST_TMPDIR/own.tar" forced:1
+  local id=${output#sha256:}
+  local layers_before
+  layers_before=$(ls "$SKIFF_TEST_ROOT/layers" | grep -vc lock)
+  run -0 skiff run --name forced-ctr forced:1 true
+  run -0 skiff rmi -f forced:1
+  assert_equal "$output" "Untagged: forced:1
+Deleted: sha256:$id"
+  run -0 skiff images -q --no-trunc
+  assert_not_contains "$output" "$id"
+  run -1 skiff image inspect "$id"
+  assert_equal "$(ls "$SKIFF_TEST_ROOT/layers" | grep -vc lock)" "$layers_before"
+  run -0 skiff system check
+  # gc (any rmi runs it) keeps the container's layer
+  skiff import "$SKIFF_TEST_FIXTURE/rootfs.tar" forced-gc:1 >/dev/null
+  run -0 skiff rmi forced-gc:1
+  assert_equal "$(ls "$SKIFF_TEST_ROOT/layers" | grep -vc lock)" "$layers_before"
+  skiff rm forced-ctr >/dev/null
+  skiff import "$SKIFF_TEST_FIXTURE/rootfs.tar" forced-gc:1 >/dev/null
+  run -0 skiff rmi forced-gc:1
+  [ "$(ls "$SKIFF_TEST_ROOT/layers" | grep -vc lock)" -lt "$layers_before" ] \
+    || fail "the layer outlived its last container"
+  [ ! -e "$SKIFF_TEST_ROOT/images/$id" ] || fail "the removed record outlived its last container"
+  run -0 skiff system check
 }
 
 @test "image inspect: docker's fields, --format, missing objects" {

@@ -530,6 +530,122 @@ START_TEST (load_oci_index)
 }
 END_TEST
 
+START_TEST (hash_thread)
+{
+  /* more buffers than the ring holds, of varying sizes: the digest of the concatenation */
+  size_t total = 0;
+  _cleanup_free_ char *all = xmalloc (64 * 1000);
+  struct skiff_hash_thread *h = skiff_hash_thread_new (1000);
+  for (size_t i = 0; i < 64; i++)
+    {
+      char *buf = skiff_hash_thread_buffer (h);
+      size_t len = 1 + (i * 37) % 1000;
+      for (size_t j = 0; j < len; j++)
+        buf[j] = (char)(i + j);
+      memcpy (all + total, buf, len);
+      total += len;
+      skiff_hash_thread_submit (h, len);
+    }
+  _cleanup_free_ char *got = skiff_hash_thread_finish (h);
+  _cleanup_free_ char *want = skiff_sha256_digest (all, total);
+  ck_assert_str_eq (got, want);
+  skiff_hash_thread_free (skiff_hash_thread_new (10)); /* nothing submitted */
+}
+END_TEST
+
+START_TEST (link_set)
+{
+  struct skiff_link_set *s = skiff_link_set_new ();
+  ck_assert_uint_eq (skiff_link_set_through (s, "a/b"), 0);
+  char name[32];
+  for (int i = 0; i < 500; i++) /* past several rehashes */
+    {
+      snprintf (name, sizeof name, "d/l%d", i);
+      skiff_link_set_add (s, name);
+    }
+  skiff_link_set_add (s, "d/l7"); /* twice: still one entry */
+  ck_assert (skiff_link_set_has (s, "d/l499"));
+  ck_assert (!skiff_link_set_has (s, "d/l500"));
+  ck_assert (!skiff_link_set_has (s, "d"));
+  ck_assert_uint_eq (skiff_link_set_through (s, "d/l7/x/y"), 4);
+  ck_assert_uint_eq (skiff_link_set_through (s, "d/l7"), 0); /* the path itself is no prefix */
+  ck_assert_uint_eq (skiff_link_set_through (s, "d/l77x/y"), 0);
+  ck_assert (skiff_link_set_remove (s, "d/l7"));
+  ck_assert (!skiff_link_set_remove (s, "d/l7"));
+  ck_assert_uint_eq (skiff_link_set_through (s, "d/l7/x"), 0);
+  skiff_link_set_free (s);
+}
+END_TEST
+
+/* One tar entry: type, path, link target (symlink/hardlink) or file content. */
+static void
+add_entry (struct archive *a, mode_t type, const char *path, const char *arg)
+{
+  struct archive_entry *e = archive_entry_new ();
+  archive_entry_set_pathname (e, path);
+  archive_entry_set_filetype (e, type == 0 ? AE_IFREG : type);
+  archive_entry_set_perm (e, 0755);
+  if (type == AE_IFLNK)
+    archive_entry_set_symlink (e, arg);
+  else if (type == 0)
+    archive_entry_set_hardlink (e, arg);
+  else if (type == AE_IFREG)
+    archive_entry_set_size (e, (la_int64_t)strlen (arg));
+  ck_assert_int_eq (archive_write_header (a, e), ARCHIVE_OK);
+  if (type == AE_IFREG)
+    ck_assert_int_eq (archive_write_data (a, arg, strlen (arg)), (la_ssize_t)strlen (arg));
+  archive_entry_free (e);
+}
+
+/* Unpacks the entries of case n into dir/out<n>; returns the unpack's result. */
+static int
+unpack_case (const char *dir, int n, const char *outside, struct skiff_error **err)
+{
+  _cleanup_free_ char *tar = xasprintf ("%s/case%d.tar", dir, n);
+  _cleanup_free_ char *out = xasprintf ("%s/out%d", dir, n);
+  struct archive *a = archive_write_new ();
+  archive_write_set_format_pax_restricted (a);
+  ck_assert_int_eq (archive_write_open_filename (a, tar), ARCHIVE_OK);
+  add_entry (a, AE_IFLNK, "s", outside);
+  if (n == 0) /* a directory entry over the symlink must replace it, not follow it */
+    add_entry (a, AE_IFDIR, "s", NULL);
+  if (n == 1) /* a hard link to the symlink is a symlink too */
+    add_entry (a, 0, "h", "s");
+  add_entry (a, AE_IFREG, n == 1 ? "h/f" : n == 2 ? "x/../s/f" : "s/f", "pwned");
+  archive_write_free (a);
+  ck_assert_int_eq (mkdir (out, 0755), 0);
+  int fd = open (tar, O_RDONLY);
+  struct skiff_layer_info info = { 0 };
+  int r = skiff_layer_unpack_fd (fd, "l.tar", out, false, NULL, &info, err);
+  close (fd);
+  free (info.diff_id);
+  return r;
+}
+
+START_TEST (unpack_symlink_escapes)
+{
+  char dir[] = "/tmp/skiff-unpack-XXXXXX";
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  _cleanup_free_ char *outside = skiff_path_join (dir, "outside");
+  _cleanup_free_ char *victim = skiff_path_join (outside, "f");
+  ck_assert_int_eq (mkdir (outside, 0755), 0);
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (unpack_case (dir, 0, outside, &err), 0);
+  _cleanup_free_ char *inside = skiff_path_join (dir, "out0/s/f");
+  struct stat st;
+  ck_assert_int_eq (lstat (inside, &st), 0);
+  for (int n = 1; n <= 3; n++)
+    {
+      ck_assert_int_lt (unpack_case (dir, n, outside, &err), 0);
+      ck_assert_msg (strstr (err->msg, "Cannot extract through symlink") != NULL, "%s", err->msg);
+      skiff_error_free (err);
+      err = NULL;
+    }
+  ck_assert_int_eq (lstat (victim, &st), -1);
+  ck_assert_int_eq (skiff_fs_rm_rf (dir, NULL), 0);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -544,6 +660,9 @@ main (void)
   tcase_add_test (tc, changes);
   tcase_add_test (tc, name_escaping);
   tcase_add_test (tc, unpack_layer);
+  tcase_add_test (tc, link_set);
+  tcase_add_test (tc, hash_thread);
+  tcase_add_test (tc, unpack_symlink_escapes);
   tcase_add_test (tc, store_import_lookup);
   tcase_add_test (tc, load_docker_manifest);
   tcase_add_test (tc, load_manifest_errors);

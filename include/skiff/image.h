@@ -51,6 +51,12 @@ skiff_image_freep (struct skiff_image **img)
 int skiff_image_lookup (struct skiff_store *store, const char *text, struct skiff_image **out,
                         struct skiff_error **err);
 
+/* Loads the record images/<id> by full ID (64 hex), including one that `rmi -f` untagged and
+ * marked removed while stopped containers still use it: what (re)starting a container must
+ * use, since skiff_image_lookup no longer finds such an image. */
+int skiff_image_load (struct skiff_store *store, const char *id, struct skiff_image **out,
+                      struct skiff_error **err);
+
 /* All images, in no particular order; *out is a NULL-terminated array. */
 int skiff_image_list (struct skiff_store *store, struct skiff_image ***out, struct skiff_error **err);
 void skiff_image_list_free (struct skiff_image **list);

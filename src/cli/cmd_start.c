@@ -66,7 +66,7 @@ skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
       return 0;
     }
   _cleanup_image_ struct skiff_image *img = NULL;
-  int r = skiff_image_lookup (store, c->config.image_id, &img, err);
+  int r = skiff_image_load (store, c->config.image_id, &img, err);
   if (r < 0)
     return r;
   _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
@@ -101,7 +101,7 @@ start_attached (struct skiff_store *store, const struct start_opts *o, char *con
     return r;
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     return skiff_cli_attach (store, c, &ao, err);
-  if ((r = skiff_image_lookup (store, c->config.image_id, &img, err)) < 0)
+  if ((r = skiff_image_load (store, c->config.image_id, &img, err)) < 0)
     return r;
   _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
   return skiff_cli_start_attached (store, c, lower, &ao, err);

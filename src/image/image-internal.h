@@ -181,9 +181,6 @@ int skiff_image_read_config (struct skiff_store *store, const char *id,
  * chain_ids/diff_ids/size describe the committed layers. */
 int skiff_image_commit (struct skiff_store *store, const char *config, size_t config_len,
                         const char *ref, char **id_out, struct skiff_error **err);
-/* Loads images/<id> (64 hex). */
-int skiff_image_load (struct skiff_store *store, const char *id, struct skiff_image **out,
-                      struct skiff_error **err);
 /* Points the (normalised) name at id; caller holds the store lock. */
 int skiff_image_set_name_locked (struct skiff_store *store, const char *id, const char *name,
                                  struct skiff_error **err);

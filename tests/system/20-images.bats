@@ -144,6 +144,10 @@ Deleted: sha256:$id"
   run -1 skiff image inspect "$id"
   assert_equal "$(ls "$SKIFF_TEST_ROOT/layers" | grep -vc lock)" "$layers_before"
   run -0 skiff system check
+  # the container still starts, from the removed image's layers
+  run -0 skiff start -a forced-ctr
+  run -125 skiff run --rm forced:1 true
+  assert_contains "$output" "forced:1"
   # gc (any rmi runs it) keeps the container's layer
   skiff import "$SKIFF_TEST_FIXTURE/rootfs.tar" forced-gc:1 >/dev/null
   run -0 skiff rmi forced-gc:1

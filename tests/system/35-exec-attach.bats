@@ -139,6 +139,23 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   wait_for "[ \"\$(skiff exec ex5 cat /tmp/d 2>/dev/null)\" = done ]" 10
 }
 
+@test "exec: the CLI stays out of the container's cgroup and mount namespace" {
+  start_sleeper ex-outside
+  background skiff exec ex-outside sleep 30
+  local job=$!
+  wait_for "skiff top ex-outside | grep -q 'sleep 30'" 10
+  local cli
+  cli=$(pgrep -f -n -- "exec ex-outside sleep 30") || fail "no exec CLI process"
+  assert_equal "$(readlink /proc/$cli/ns/mnt)" "$(readlink /proc/self/ns/mnt)" "CLI mount ns"
+  assert_equal "$(cat /proc/$cli/cgroup)" "$(cat /proc/self/cgroup)" "CLI cgroups"
+  run -0 skiff top ex-outside
+  assert_not_contains "$output" skiff "top"
+  run -0 skiff rm -f ex-outside
+  local rc=0
+  wait "$job" || rc=$?
+  assert_equal "$rc" 137 "exec's exit status once rm -f killed its process"
+}
+
 @test "run -it: typing works, ctrl-p ctrl-q detaches, attach reattaches and gets the exit code" {
   tmux_start r "$(skiff_cmd) run -it --name tty1 $IMG sh"
   wait_screen r '/ #'

@@ -66,6 +66,9 @@ int skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *
 /* Blocks until the container's monitor, if any, exits (shared flock on monitor.lock). */
 int skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err);
 
+/* The container's stop signal (--stop-signal or the image's StopSignal, else SIGTERM). */
+int skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_error **err);
+
 /* Under the container lock: a running or restarting container is marked stopped by the user
  * (no policy restart; a monitor in its restart backoff gives up).  c->state is re-read. */
 int skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err);

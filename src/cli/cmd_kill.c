@@ -15,8 +15,10 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
   int r = skiff_cli_load_container (store, text, &c, err);
   if (r < 0)
     return r;
-  /* the user's kill: a restart policy does not bring it back (docker) */
-  if ((sig == SIGKILL || sig == SIGTERM) && (r = skiff_monitor_mark_stopped (c, err)) < 0)
+  /* the user's kill with SIGKILL or the container's stop signal: a restart policy does not
+   * bring it back (moby killWithSignal); another signal leaves the policy alone */
+  int stop_sig = skiff_monitor_stop_signal (c, NULL);
+  if ((sig == SIGKILL || sig == stop_sig) && (r = skiff_monitor_mark_stopped (c, err)) < 0)
     return r;
   if ((r = skiff_monitor_kill (c, text, sig, err)) == 0)
     printf ("%s\n", text);

@@ -185,6 +185,14 @@ skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err)
 }
 
 int
+skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_error **err)
+{
+  if (c->config.stop_signal == NULL || *c->config.stop_signal == '\0')
+    return SIGTERM;
+  return skiff_monitor_parse_signal (c->config.stop_signal, err);
+}
+
+int
 skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err)
 {
   int lock = skiff_container_lock (c, err);
@@ -252,9 +260,8 @@ skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int ti
   int r = mark_stopped (c, &running, err);
   if (r < 0 || !running)
     return r;
-  int sig = SIGTERM;
-  if (c->config.stop_signal && *c->config.stop_signal
-      && (sig = skiff_monitor_parse_signal (c->config.stop_signal, err)) < 0)
+  int sig = skiff_monitor_stop_signal (c, err);
+  if (sig < 0)
     return sig;
   if (timeout < 0)
     timeout = c->config.stop_timeout >= 0 ? c->config.stop_timeout : 10;

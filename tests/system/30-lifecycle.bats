@@ -292,6 +292,21 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$(field loop '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after stop"
 }
 
+@test "kill with the container's stop signal ends a restart policy; another signal does not" {
+  skiff run -d --name ks --restart always --stop-signal USR1 "$IMG" \
+    sh -c 'trap "exit 3" USR1; trap "exit 4" TERM; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  run -0 skiff kill -s TERM ks
+  wait_for "[ \$(skiff inspect --format '{{.RestartCount}}' ks) -ge 1 ]" 10
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' ks)\" = running ]" 10
+  sleep 0.3
+  run -0 skiff kill -s SIGUSR1 ks
+  run -0 skiff wait ks
+  assert_equal "$output" 3
+  sleep 1
+  assert_equal "$(field ks '{{.State.Status}} {{.RestartCount}}')" "exited 1" "after kill -s USR1"
+}
+
 @test "attach socket (monitor side): -i stdin with EOF, -t resize, output by stream, EXIT code" {
   local here id sock
   here=$(cd "$(dirname "$BATS_TEST_FILENAME")" && pwd)

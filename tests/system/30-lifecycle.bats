@@ -191,6 +191,19 @@ field () { # CONTAINER TEMPLATE
   run -1 skiff container exists rmme
 }
 
+@test "rm: a container being removed is never listed half-removed (as Created)" {
+  local k i seen=""
+  for k in 1 2 3 4 5 6 7 8; do
+    skiff run -d --rm --name gone$k "$IMG" sleep 100 >/dev/null
+    skiff kill gone$k >/dev/null
+    for i in $(seq 30); do # not through `timeout`: as often as possible
+      seen+=$("$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
+        ps -a --format '{{.Names}} {{.Status}}')$'\n'
+    done
+  done
+  assert_not_contains "$seen" "Created" "ps while --rm containers remove themselves"
+}
+
 @test "rename, container exists, container prune" {
   skiff create --name old1 "$IMG" true >/dev/null
   run -0 skiff rename old1 new1

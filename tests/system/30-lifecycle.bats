@@ -189,6 +189,13 @@ field () { # CONTAINER TEMPLATE
   run -0 skiff rm -f rmme
   assert_equal "$output" rmme
   run -1 skiff container exists rmme
+  # an --rm container removes itself once killed: rm -f still succeeds, in argument order
+  skiff run -d --rm --name rmself "$IMG" sleep 60 >/dev/null
+  skiff run -d --name rmother "$IMG" sleep 60 >/dev/null
+  run -0 --separate-stderr skiff rm -f rmself rmother
+  assert_equal "$output" $'rmself\nrmother'
+  assert_equal "$stderr" ""
+  run -1 skiff container exists rmself
 }
 
 @test "rm: a container being removed is never listed half-removed (as Created)" {

@@ -60,6 +60,16 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$output" trapper
 }
 
+@test "stop of several containers: in parallel, printed in argument order" {
+  skiff run -d --name slow "$IMG" sh -c 'trap "" TERM; while :; do sleep 0.1; done' >/dev/null
+  skiff run -d --name fast "$IMG" sleep 60 >/dev/null
+  sleep 0.3
+  local start=$SECONDS
+  run -0 skiff stop -t 1 slow fast
+  assert_equal "$output" $'slow\nfast'
+  [ $((SECONDS - start)) -lt 3 ] || fail "stop took $((SECONDS - start)) s: not in parallel"
+}
+
 @test "races: two stops at once, a stop racing the exit, rm -f racing stop all end consistent" {
   skiff run -d --name twice "$IMG" sh -c 'trap "sleep 0.3; exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
   sleep 0.3

@@ -118,6 +118,21 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   assert_equal "$output" "not a tty"
 }
 
+@test "exec without -t: the command gets pipes, never the CLI's terminal; input with -i" {
+  start_sleeper ex-pipes
+  run -3 script -qec "$(skiff_cmd) exec ex-pipes sh -c 'for f in 0 1 2; do readlink /proc/self/fd/\$f; done; exit 3'" /dev/null
+  assert_match "${lines[0]}" '^/dev/null' "stdin without -i"
+  assert_match "${lines[1]}" '^pipe:' "stdout"
+  assert_match "${lines[2]}" '^pipe:' "stderr"
+  run -0 script -qec "$(skiff_cmd) exec -i ex-pipes readlink /proc/self/fd/0" /dev/null
+  assert_match "$output" '^pipe:' "stdin with -i"
+  # a background process it leaves does not hold the exec up
+  local start=$SECONDS
+  run -0 script -qec "$(skiff_cmd) exec ex-pipes sh -c 'sleep 30 & echo started'" /dev/null
+  assert_match "$output" '^started' "output of the exec"
+  [ $((SECONDS - start)) -lt 10 ] || fail "exec waited for its background child"
+}
+
 @test "exec -it: typing works, the window size is the client's, detach keys leave it running" {
   start_sleeper ex4
   tmux_start s "$(skiff_cmd) exec -it ex4 sh"

@@ -141,9 +141,12 @@ skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, i
   (void)err;
   int64_t deadline = timeout_ms < 0 ? -1 : now_ms () + timeout_ms;
   int code = -1, r = 0;
-  if (c->state.status != SKIFF_CONTAINER_RUNNING)
+  /* in its restart backoff it counts as running (moby): the monitor's socket takes our
+   * connection now and reports the next exit; a user stop meanwhile closes it */
+  bool restarting = c->state.status == SKIFF_CONTAINER_RESTARTING && c->state.monitor_pid > 0;
+  if (c->state.status != SKIFF_CONTAINER_RUNNING && !restarting)
     goto done;
-  if (skiff_container_pid_alive (c->state.pid, c->state.pid_start))
+  if (restarting || skiff_container_pid_alive (c->state.pid, c->state.pid_start))
     {
       struct skiff_error *e = NULL;
       int fd = -1;
@@ -155,7 +158,7 @@ skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, i
           r = wait_attach (fd, deadline, &code);
           close (fd);
         }
-      else
+      else if (!restarting)
         r = wait_pid (c, deadline);
       if (r < 0)
         return r;

@@ -337,6 +337,18 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$(field ks '{{.State.Status}} {{.RestartCount}}')" "exited 1" "after kill -s USR1"
 }
 
+@test "wait on a container in its restart backoff blocks until the next exit (moby)" {
+  # each run exits with its own number: 1, 2, 3, ...
+  skiff run -d --name rw --restart always "$IMG" \
+    sh -c 'n=$(cat /n 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /n; exit $n' >/dev/null
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}} {{ge .RestartCount 4}}' rw)\" = 'restarting true' ]" 15
+  local before
+  before=$(field rw '{{.State.ExitCode}}')
+  run -0 skiff wait rw
+  [ "$output" -gt "$before" ] || fail "wait returned $output, the exit before the backoff was $before"
+  run -0 skiff stop rw
+}
+
 @test "attach socket (monitor side): -i stdin with EOF, -t resize, output by stream, EXIT code" {
   local here id sock
   here=$(cd "$(dirname "$BATS_TEST_FILENAME")" && pwd)

@@ -337,7 +337,7 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$(field ks '{{.State.Status}} {{.RestartCount}}')" "exited 1" "after kill -s USR1"
 }
 
-@test "wait on a container in its restart backoff blocks until the next exit (moby)" {
+@test "restart backoff: wait blocks until the next exit; kill ends the loop (moby)" {
   # each run exits with its own number: 1, 2, 3, ...
   skiff run -d --name rw --restart always "$IMG" \
     sh -c 'n=$(cat /n 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /n; exit $n' >/dev/null
@@ -346,7 +346,15 @@ field () { # CONTAINER TEMPLATE
   before=$(field rw '{{.State.ExitCode}}')
   run -0 skiff wait rw
   [ "$output" -gt "$before" ] || fail "wait returned $output, the exit before the backoff was $before"
-  run -0 skiff stop rw
+  # kill in the backoff ends the restart loop, and succeeds (moby)
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' rw)\" = restarting ]" 15
+  run -0 skiff kill rw
+  assert_equal "$output" rw
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' rw)\" = exited ]" 5
+  local n
+  n=$(field rw '{{.RestartCount}}')
+  sleep 2
+  assert_equal "$(field rw '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after kill"
 }
 
 @test "attach socket (monitor side): -i stdin with EOF, -t resize, output by stream, EXIT code" {

@@ -88,17 +88,6 @@ load helpers
   assert_equal "$(all_container_ids)" "$before" "containers left by --rm runs"
 }
 
-@test "run without -t: the container gets pipes, never the CLI's terminal; input with -i" {
-  local cmd
-  cmd=$(printf '%q ' "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT")
-  run -3 script -qec "$cmd run --rm $IMG sh -c 'for f in 0 1 2; do readlink /proc/self/fd/\$f; done; exit 3'" /dev/null
-  assert_match "${lines[0]}" '^/dev/null' "stdin without -i"
-  assert_match "${lines[1]}" '^pipe:' "stdout"
-  assert_match "${lines[2]}" '^pipe:' "stderr"
-  run -0 script -qec "$cmd run --rm -i $IMG readlink /proc/self/fd/0" /dev/null
-  assert_match "$output" '^pipe:' "stdin with -i"
-}
-
 @test "run: killed by SIGKILL exits 137; ps shows it running; rm refuses, rm -f kills" {
   # (bounded: if rm -f fails, the container must not outlive the run by much)
   background skiff run --name sleeper "$IMG" sleep 60 >"$BATS_TEST_TMPDIR/out" 2>&1

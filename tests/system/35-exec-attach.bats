@@ -118,19 +118,30 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   assert_equal "$output" "not a tty"
 }
 
-@test "exec without -t: the command gets pipes, never the CLI's terminal; input with -i" {
-  start_sleeper ex-pipes
-  run -3 script -qec "$(skiff_cmd) exec ex-pipes sh -c 'for f in 0 1 2; do readlink /proc/self/fd/\$f; done; exit 3'" /dev/null
+# Runs "skiff ARGS... sh -c ..." on a terminal (script): stdin, stdout and stderr of the
+# container's process must be /dev/null or pipes, never that terminal; with -i stdin is a pipe.
+assert_piped_stdio () { # SKIFF-ARGS...
+  local args="$*"
+  run -3 script -qec "$(skiff_cmd) $* sh -c 'for f in 0 1 2; do readlink /proc/self/fd/\$f; done; exit 3'" /dev/null
   assert_match "${lines[0]}" '^/dev/null' "stdin without -i"
   assert_match "${lines[1]}" '^pipe:' "stdout"
   assert_match "${lines[2]}" '^pipe:' "stderr"
-  run -0 script -qec "$(skiff_cmd) exec -i ex-pipes readlink /proc/self/fd/0" /dev/null
+  run -0 script -qec "$(skiff_cmd) ${args/ / -i } readlink /proc/self/fd/0" /dev/null
   assert_match "$output" '^pipe:' "stdin with -i"
+}
+
+@test "exec without -t: the command gets pipes, never the CLI's terminal; input with -i" {
+  start_sleeper ex-pipes
+  assert_piped_stdio exec ex-pipes
   # a background process it leaves does not hold the exec up
   local start=$SECONDS
   run -0 script -qec "$(skiff_cmd) exec ex-pipes sh -c 'sleep 30 & echo started'" /dev/null
   assert_match "$output" '^started' "output of the exec"
   [ $((SECONDS - start)) -lt 10 ] || fail "exec waited for its background child"
+}
+
+@test "run without -t: the container gets pipes, never the CLI's terminal; input with -i" {
+  assert_piped_stdio run --rm "$IMG"
 }
 
 @test "exec -it: typing works, the window size is the client's, detach keys leave it running" {

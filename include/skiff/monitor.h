@@ -8,6 +8,7 @@
  *
  * Also the CLI side of the lifecycle that needs no monitor: signalling, waiting, stopping. */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -74,8 +75,10 @@ int skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_err
 int skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err);
 
 /* docker stop: marks the container manually stopped, sends the stop signal (config, else
- * SIGTERM), waits timeout seconds (< 0: the container's StopTimeout, else 10), then SIGKILL.
+ * SIGTERM), waits timeout seconds (SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT: the container's
+ * StopTimeout, else 10; < 0: as long as it takes, as docker's `stop -t -1`), then SIGKILL.
  * A container that is not running is fine.  *killed: SIGKILL was needed (may be NULL). */
+#define SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT INT_MIN
 int skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int timeout,
                         bool *killed, struct skiff_error **err);
 

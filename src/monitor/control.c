@@ -266,14 +266,14 @@ skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int ti
   int sig = skiff_monitor_stop_signal (c, err);
   if (sig < 0)
     return sig;
-  if (timeout < 0)
+  if (timeout == SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT)
     timeout = c->config.stop_timeout >= 0 ? c->config.stop_timeout : 10;
   pid_t pid = c->state.pid;
   if (kill (pid, sig) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "cannot stop container: %s", c->config.name);
   if (c->state.paused && (r = skiff_container_set_paused (c, false, err)) < 0)
     return r;
-  r = skiff_monitor_wait_exit (store, c, timeout * 1000, NULL, err);
+  r = skiff_monitor_wait_exit (store, c, timeout < 0 ? -1 : timeout * 1000, NULL, err);
   if (r != -ETIMEDOUT)
     return r;
   if (killed)

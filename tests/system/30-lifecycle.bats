@@ -58,6 +58,13 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$output" trapper
   run -0 skiff stop trapper -t 1 # flags may follow the arguments, as with docker
   assert_equal "$output" trapper
+  # -t -1: no limit, even over the container's own --stop-timeout
+  skiff run -d --name patient --stop-timeout 1 "$IMG" \
+    sh -c 'trap "sleep 2; exit 4" TERM; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  run -0 skiff stop -t -1 patient
+  run -0 skiff wait patient
+  assert_equal "$output" 4 "exit code after stop -t -1"
 }
 
 @test "stop of several containers: in parallel, printed in argument order" {

@@ -70,6 +70,11 @@ int skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **
 /* The container's stop signal (--stop-signal or the image's StopSignal, else SIGTERM). */
 int skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_error **err);
 
+/* Whether the user's `kill -s sig` ends the container for good (moby killWithSignal): SIGKILL,
+ * any signal when no stop signal is configured, else only the configured one.  Such a kill
+ * cancels the restart policy, and thaws a paused container after signalling it. */
+bool skiff_monitor_signal_stops (const struct skiff_container *c, int sig);
+
 /* Under the container lock: a running or restarting container is marked stopped by the user
  * (no policy restart; a monitor in its restart backoff gives up).  c->state is re-read. */
 int skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err);

@@ -17,10 +17,9 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
   int r = skiff_cli_load_container (store, text, &c, err);
   if (r < 0)
     return r;
-  /* the user's kill with SIGKILL or the container's stop signal: a restart policy does not
-   * bring it back (moby killWithSignal); another signal leaves the policy alone */
-  int stop_sig = skiff_monitor_stop_signal (c, NULL);
-  bool stops = sig == SIGKILL || sig == stop_sig;
+  /* a kill that stops it: a restart policy does not bring it back (moby killWithSignal);
+   * another signal leaves the policy alone */
+  bool stops = skiff_monitor_signal_stops (c, sig);
   if (stops && (r = skiff_monitor_mark_stopped (c, err)) < 0)
     return r;
   /* in its restart backoff there is no process: ending the restart loop is the kill (the

@@ -31,14 +31,14 @@ skiff_monitor_kill (struct skiff_container *c, const char *text, int sig, struct
   if (!is_running (c))
     return skiff_error_make_status (
         err, 1, 0, "Cannot kill container: %s: Container %s is not running", text, c->config.id);
-  if (c->state.paused && sig != SIGKILL)
+  if (c->state.paused && !skiff_monitor_signal_stops (c, sig))
     return skiff_error_make_status (err, 1, 0,
                                     "Cannot kill container: %s: Container %s is paused. Unpause "
                                     "the container before stopping or killing",
                                     text, c->config.id);
   if (kill (c->state.pid, sig) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "Cannot kill container: %s", text);
-  if (c->state.paused) /* a frozen process dies once thawed */
+  if (c->state.paused) /* a frozen process gets the signal once thawed */
     {
       struct skiff_error *e = NULL;
       skiff_container_set_paused (c, false, &e);
@@ -193,6 +193,14 @@ skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_error *
   if (c->config.stop_signal == NULL || *c->config.stop_signal == '\0')
     return SIGTERM;
   return skiff_monitor_parse_signal (c->config.stop_signal, err);
+}
+
+bool
+skiff_monitor_signal_stops (const struct skiff_container *c, int sig)
+{
+  if (sig == SIGKILL || c->config.stop_signal == NULL || *c->config.stop_signal == '\0')
+    return true;
+  return skiff_monitor_parse_signal (c->config.stop_signal, NULL) == sig;
 }
 
 int

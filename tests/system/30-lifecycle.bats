@@ -342,6 +342,25 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$output" 3
   sleep 1
   assert_equal "$(field ks '{{.State.Status}} {{.RestartCount}}')" "exited 1" "after kill -s USR1"
+  # no stop signal configured: any signal the user kills with ends it
+  skiff run -d --name ks2 --restart always "$IMG" \
+    sh -c 'trap "exit 5" USR2; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  run -0 skiff kill -s USR2 ks2
+  run -0 skiff wait ks2
+  assert_equal "$output" 5
+  sleep 1
+  assert_equal "$(field ks2 '{{.State.Status}} {{.RestartCount}}')" "exited 0" "after kill -s USR2"
+  is_rootless && return 0 # pause needs a cgroup
+  # paused: the stop signal is delivered once thawed; another signal is refused
+  skiff start ks >/dev/null
+  sleep 0.3
+  skiff pause ks >/dev/null
+  run -1 skiff kill -s TERM ks
+  assert_contains "$output" "is paused"
+  run -0 skiff kill -s USR1 ks
+  run -0 skiff wait ks
+  assert_equal "$output" 3
 }
 
 @test "restart backoff: wait blocks until the next exit; start is a no-op; kill ends the loop" {

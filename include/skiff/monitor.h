@@ -8,6 +8,7 @@
  *
  * Also the CLI side of the lifecycle that needs no monitor: signalling, waiting, stopping. */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -66,13 +67,23 @@ int skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *
 /* Blocks until the container's monitor, if any, exits (shared flock on monitor.lock). */
 int skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err);
 
+/* The container's stop signal (--stop-signal or the image's StopSignal, else SIGTERM). */
+int skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_error **err);
+
+/* Whether the user's `kill -s sig` ends the container for good (moby killWithSignal): SIGKILL,
+ * any signal when no stop signal is configured, else only the configured one.  Such a kill
+ * cancels the restart policy, and thaws a paused container after signalling it. */
+bool skiff_monitor_signal_stops (const struct skiff_container *c, int sig);
+
 /* Under the container lock: a running or restarting container is marked stopped by the user
  * (no policy restart; a monitor in its restart backoff gives up).  c->state is re-read. */
 int skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err);
 
 /* docker stop: marks the container manually stopped, sends the stop signal (config, else
- * SIGTERM), waits timeout seconds (< 0: the container's StopTimeout, else 10), then SIGKILL.
+ * SIGTERM), waits timeout seconds (SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT: the container's
+ * StopTimeout, else 10; < 0: as long as it takes, as docker's `stop -t -1`), then SIGKILL.
  * A container that is not running is fine.  *killed: SIGKILL was needed (may be NULL). */
+#define SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT INT_MIN
 int skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int timeout,
                         bool *killed, struct skiff_error **err);
 

@@ -27,7 +27,8 @@ send_msg (int sock, int type, const void *data, size_t len, struct skiff_error *
     {
       size_t n = len < SKIFF_ATTACH_MAX_PAYLOAD ? len : SKIFF_ATTACH_MAX_PAYLOAD;
       buf[0] = (char)type;
-      memcpy (buf + 1, data, n);
+      if (n > 0) /* STDIN_EOF has no payload (data may be NULL) */
+        memcpy (buf + 1, data, n);
       if (send (sock, buf, n + 1, MSG_NOSIGNAL) < 0)
         return skiff_error_make (err, errno, "send to the container's monitor");
       data = (const char *)data + n;

@@ -231,6 +231,23 @@ int skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skif
  * size, set before it starts (docker's ConsoleSize). */
 struct winsize;
 void skiff_cli_console_size (struct winsize *ws);
+
+/* ---- stdio of a process without a terminal (stdio_relay.c) ---- */
+
+/* Pipes for those of our stdin (with_stdin), stdout and stderr that are terminals: child[i]
+ * is the process's end (-1: give it ours), ours[i] the CLI's end (-1: not piped). */
+struct skiff_cli_stdio
+{
+  int child[3];
+  int ours[3];
+};
+int skiff_cli_stdio_open (struct skiff_cli_stdio *s, bool with_stdin, struct skiff_error **err);
+/* After the spawn: only the process keeps its ends. */
+void skiff_cli_stdio_close_child (struct skiff_cli_stdio *s);
+void skiff_cli_stdio_close (struct skiff_cli_stdio *s);
+/* Relays our stdin into the process and its output to ours until it exits (then drains what
+ * its pipes hold).  The caller reaps it. */
+int skiff_cli_stdio_relay (struct skiff_cli_stdio *s, pid_t pid, struct skiff_error **err);
 /* The attach client (attach_client.c, cmd_attach.c; protocol in ATTACH.md). */
 struct skiff_detach_keys;
 struct skiff_cli_attach_io

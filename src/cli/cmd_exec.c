@@ -180,7 +180,8 @@ relay_tty (const struct exec_opts *o, struct skiff_detach_keys *keys, pid_t pid,
 
 static void
 fill_config (const struct exec_opts *o, const struct skiff_container *c, char **env,
-             const char *cwd, int null_fd, int *master, struct skiff_sandbox_config *sc)
+             const char *cwd, int null_fd, const struct skiff_cli_stdio *pipes, int *master,
+             struct skiff_sandbox_config *sc)
 {
   memset (sc, 0, sizeof *sc);
   sc->argv = o->args;
@@ -195,8 +196,9 @@ fill_config (const struct exec_opts *o, const struct skiff_container *c, char **
     skiff_cli_console_size (&ws);
   sc->terminal_rows = ws.ws_row;
   sc->terminal_cols = ws.ws_col;
-  sc->stdin_fd = o->interactive && !o->detach ? -1 : null_fd;
-  sc->stdout_fd = sc->stderr_fd = o->detach ? null_fd : -1;
+  sc->stdin_fd = o->interactive && !o->detach ? pipes->child[0] : null_fd;
+  sc->stdout_fd = o->detach ? null_fd : pipes->child[1];
+  sc->stderr_fd = o->detach ? null_fd : pipes->child[2];
 }
 
 static int
@@ -212,16 +214,28 @@ run_exec (const struct exec_opts *o, const struct skiff_container *c,
   if (null_fd < 0)
     return skiff_error_make (err, errno, "open /dev/null");
   _cleanup_close_ int master = -1;
+  /* without -t: pipes rather than our terminal (see stdio_relay.c) */
+  struct skiff_cli_stdio pipes = { { -1, -1, -1 }, { -1, -1, -1 } };
+  if (!o->tty && !o->detach && (r = skiff_cli_stdio_open (&pipes, o->interactive, err)) < 0)
+    return r;
   struct skiff_sandbox_config sc;
-  fill_config (o, c, env, cwd, null_fd, &master, &sc);
+  fill_config (o, c, env, cwd, null_fd, &pipes, &master, &sc);
   pid_t pid = 0;
   if (!o->detach)
     skiff_cli_sig_proxy_start ();
   r = skiff_sandbox_exec_in (c->state.pid, &sc, &pid, err);
+  skiff_cli_stdio_close_child (&pipes);
   if (r < 0 || o->detach)
-    return r; /* -d: the process outlives us, adopted by init once we exit */
+    {
+      skiff_cli_stdio_close (&pipes);
+      return r; /* -d: the process outlives us, adopted by init once we exit */
+    }
   skiff_cli_sig_proxy_target (pid);
-  r = sc.terminal ? relay_tty (o, keys, pid, master, err) : wait_exit (pid, err);
+  if (sc.terminal)
+    r = relay_tty (o, keys, pid, master, err);
+  else if ((r = skiff_cli_stdio_relay (&pipes, pid, err)) == 0)
+    r = wait_exit (pid, err);
+  skiff_cli_stdio_close (&pipes);
   skiff_cli_sig_proxy_stop ();
   return r;
 }

@@ -1,11 +1,13 @@
 /* skiff kill: send a signal (default SIGKILL) to running containers. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
+#include "skiff/xalloc.h"
 
 static int
 kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
@@ -15,10 +17,22 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
   int r = skiff_cli_load_container (store, text, &c, err);
   if (r < 0)
     return r;
-  /* the user's kill: a restart policy does not bring it back (docker) */
-  if ((sig == SIGKILL || sig == SIGTERM) && (r = skiff_monitor_mark_stopped (c, err)) < 0)
+  /* a kill that stops it: a restart policy does not bring it back (moby killWithSignal);
+   * another signal leaves the policy alone */
+  bool stops = skiff_monitor_signal_stops (c, sig);
+  if (stops && (r = skiff_monitor_mark_stopped (c, err)) < 0)
     return r;
-  if ((r = skiff_monitor_kill (c, text, sig, err)) == 0)
+  /* in its restart backoff there is no process: ending the restart loop is the kill (the
+   * stop path also catches a respawn racing us, and kills that) */
+  if (stops && c->state.status == SKIFF_CONTAINER_RESTARTING)
+    {
+      free (c->config.stop_signal);
+      c->config.stop_signal = xasprintf ("%d", sig);
+      r = skiff_monitor_stop (store, c, 0, NULL, err);
+    }
+  else
+    r = skiff_monitor_kill (c, text, sig, err);
+  if (r == 0)
     printf ("%s\n", text);
   return r;
 }

@@ -48,12 +48,14 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct rm_opts *o,
 }
 
 /* rm -f of a running container: SIGKILL, then wait for the exit to be recorded and the
- * monitor to be gone, without holding the container lock (the monitor needs it). */
-static void
+ * monitor to be gone, without holding the container lock (the monitor needs it).  True when
+ * the container is gone then (--rm: its monitor removed it). */
+static bool
 kill_running (struct skiff_store *store, const char *text)
 {
   struct skiff_error *e = NULL;
   _cleanup_container_ struct skiff_container *c = NULL;
+  bool gone = false;
   if (skiff_cli_load_container (store, text, &c, &e) == 0
       && (c->state.status == SKIFF_CONTAINER_RUNNING || c->state.status == SKIFF_CONTAINER_RESTARTING))
     {
@@ -63,8 +65,11 @@ kill_running (struct skiff_store *store, const char *text)
       c->config.stop_signal = xstrdup ("KILL");
       if (skiff_monitor_stop (store, c, 0, NULL, &e) == 0)
         skiff_monitor_wait_monitor (c, &e);
+      _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
+      gone = !skiff_fs_exists (cfg);
     }
   skiff_error_free (e);
+  return gone;
 }
 
 static int
@@ -115,10 +120,20 @@ cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   char **targets = o.all ? all : argv + optind;
   /* kills first, from outside the user namespace (rootless: reaches any container user); the
    * removal of files owned by mapped ids needs to be inside it */
-  for (size_t i = 0; o.force && targets[i]; i++)
-    kill_running (store, targets[i]);
+  size_t n = skiff_strv_len (targets);
+  _cleanup_free_ bool *gone = xzalloc ((n + 1) * sizeof *gone);
+  for (size_t i = 0; o.force && i < n; i++)
+    gone[i] = kill_running (store, targets[i]);
   if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
-  int status = skiff_cli_each_container (store, targets, remove_one, &o);
-  return status ? 1 : 0;
+  int status = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      char *one[] = { targets[i], NULL };
+      if (gone[i]) /* removed by its own --rm meanwhile: removed all the same (docker) */
+        printf ("%s\n", targets[i]);
+      else if (skiff_cli_each_container (store, one, remove_one, &o) != 0)
+        status = 1;
+    }
+  return status;
 }

@@ -26,20 +26,35 @@ start_and_wait (struct skiff_store *store, struct skiff_container *c,
   _cleanup_close_ int null_fd = o->interactive ? -1 : open ("/dev/null", O_RDONLY | O_CLOEXEC);
   if (!o->interactive && null_fd < 0)
     return skiff_error_make (err, errno, "open /dev/null");
+  /* pipes rather than our terminal (see stdio_relay.c) */
+  struct skiff_cli_stdio pipes;
+  int r = skiff_cli_stdio_open (&pipes, o->interactive, err);
+  if (r < 0)
+    return r;
   struct skiff_container_start_opts so = {
-    .lowerdirs = lower, .userxattr = store->rootless, .stdin_fd = null_fd, .stdout_fd = -1,
-    .stderr_fd = -1,
+    .lowerdirs = lower, .userxattr = store->rootless,
+    .stdin_fd = o->interactive ? pipes.child[0] : null_fd, .stdout_fd = pipes.child[1],
+    .stderr_fd = pipes.child[2],
   };
   pid_t pid = 0;
   if (o->sig_proxy)
     skiff_cli_sig_proxy_start ();
-  int r = skiff_container_start (store, c, &so, &pid, err);
+  r = skiff_container_start (store, c, &so, &pid, err);
+  skiff_cli_stdio_close_child (&pipes);
   if (r < 0)
     {
+      skiff_cli_stdio_close (&pipes);
       skiff_cli_sig_proxy_stop ();
       return r;
     }
   skiff_cli_sig_proxy_target (pid);
+  struct skiff_error *relay_err = NULL;
+  if (skiff_cli_stdio_relay (&pipes, pid, &relay_err) < 0)
+    {
+      log_warn ("%s", relay_err->msg);
+      skiff_error_free (relay_err);
+    }
+  skiff_cli_stdio_close (&pipes);
   int status = 0;
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)

@@ -54,7 +54,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct start_opts *o,
   return 0;
 }
 
-/* Starts one container under a monitor; no-op for a running one. */
+/* Starts one container under a monitor; no-op for a running or restarting one. */
 int
 skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
                            struct skiff_error **err)
@@ -65,6 +65,8 @@ skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
         return skiff_error_make (err, 0, "cannot start a paused container, try unpause instead");
       return 0;
     }
+  if (c->state.status == SKIFF_CONTAINER_RESTARTING)
+    return 0; /* its monitor starts it again itself: running as far as docker is concerned */
   _cleanup_image_ struct skiff_image *img = NULL;
   int r = skiff_image_load (store, c->config.image_id, &img, err);
   if (r < 0)

@@ -13,7 +13,7 @@
 
 struct stop_opts
 {
-  int timeout; /* -1: the container's own */
+  int timeout; /* SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT: the container's own; < 0: no limit */
   const char *signal;
   bool print; /* stop prints each argument; restart prints after the start */
 };
@@ -31,7 +31,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stop_opts *o,
   };
   int c;
   char *end;
-  o->timeout = -1;
+  o->timeout = SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT;
   skiff_cli_getopt_reset ();
   while ((c = getopt_long (argc, argv, ":t:s:h", opts, NULL)) != -1)
     switch (c)

@@ -1,5 +1,6 @@
 /* Helpers for commands that take container arguments. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -59,6 +60,20 @@ skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min
   return 0;
 }
 
+/* Copies what a parallel worker printed to our stdout, until it closes its end. */
+static void
+copy_output (int fd)
+{
+  char buf[4096];
+  ssize_t n;
+  while ((n = read (fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      fwrite (buf, 1, (size_t)n, stdout);
+  fflush (stdout);
+}
+
+/* One forked worker per argument; each prints into a pipe of its own, copied out in argument
+ * order (docker's parallelOperation: "make sure result is printed in correct order"). */
 int
 skiff_cli_each_container_parallel (struct skiff_store *store, char *const *args,
                                    int (*fn) (struct skiff_store *, const char *, void *,
@@ -71,32 +86,49 @@ skiff_cli_each_container_parallel (struct skiff_store *store, char *const *args,
   fflush (stderr);
   size_t n = skiff_strv_len (args);
   pid_t *kids = xzalloc (n * sizeof *kids);
+  int *outs = xzalloc (n * sizeof *outs);
   int status = 0;
   for (size_t i = 0; i < n; i++)
     {
-      kids[i] = fork ();
+      int p[2] = { -1, -1 };
+      kids[i] = pipe2 (p, O_CLOEXEC) == 0 ? fork () : -1;
       if (kids[i] == 0)
         {
           char *one[] = { args[i], NULL };
+          dup2 (p[1], STDOUT_FILENO);
           int st = skiff_cli_each_container (store, one, fn, data);
           fflush (stdout);
           _exit (st);
         }
-      if (kids[i] < 0) /* no more processes: do this one here */
+      outs[i] = p[0];
+      if (p[1] >= 0)
+        close (p[1]);
+      if (kids[i] < 0) /* no more processes: do this one here, in order after the others */
         {
-          char *one[] = { args[i], NULL };
-          int st = skiff_cli_each_container (store, one, fn, data);
-          status = status ? status : st;
+          if (outs[i] >= 0)
+            close (outs[i]);
+          outs[i] = -1;
         }
     }
   for (size_t i = 0; i < n; i++)
     {
       int st = 0;
-      while (kids[i] > 0 && waitpid (kids[i], &st, 0) < 0 && errno == EINTR)
+      if (kids[i] < 0)
+        {
+          char *one[] = { args[i], NULL };
+          st = skiff_cli_each_container (store, one, fn, data);
+          fflush (stdout);
+          status = status ? status : st;
+          continue;
+        }
+      copy_output (outs[i]);
+      close (outs[i]);
+      while (waitpid (kids[i], &st, 0) < 0 && errno == EINTR)
         ;
-      if (kids[i] > 0 && st != 0 && status == 0)
+      if (st != 0 && status == 0)
         status = WIFEXITED (st) ? WEXITSTATUS (st) : 1;
     }
+  free (outs);
   free (kids);
   return status;
 }

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -183,6 +184,17 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
       int r = skiff_fs_rm_rf (run, err);
       if (r < 0)
         return r;
+    }
+  /* Out of sight at once, then removed: a reader (ps) never sees a half-removed container
+   * (config.json without state.json reads as "Created"); a crash leaves a temp dir that
+   * the store reaps. */
+  _cleanup_free_ char *tmp = NULL;
+  if (skiff_store_mktemp (store, "rmctr", &tmp, NULL) == 0)
+    {
+      _cleanup_free_ char *dst = skiff_path_join (tmp, "container");
+      if (rename (c->dir, dst) == 0)
+        return skiff_fs_rm_rf (tmp, err);
+      rmdir (tmp);
     }
   return skiff_fs_rm_rf (c->dir, err);
 }

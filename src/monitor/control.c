@@ -31,14 +31,14 @@ skiff_monitor_kill (struct skiff_container *c, const char *text, int sig, struct
   if (!is_running (c))
     return skiff_error_make_status (
         err, 1, 0, "Cannot kill container: %s: Container %s is not running", text, c->config.id);
-  if (c->state.paused && sig != SIGKILL)
+  if (c->state.paused && !skiff_monitor_signal_stops (c, sig))
     return skiff_error_make_status (err, 1, 0,
                                     "Cannot kill container: %s: Container %s is paused. Unpause "
                                     "the container before stopping or killing",
                                     text, c->config.id);
   if (kill (c->state.pid, sig) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "Cannot kill container: %s", text);
-  if (c->state.paused) /* a frozen process dies once thawed */
+  if (c->state.paused) /* a frozen process gets the signal once thawed */
     {
       struct skiff_error *e = NULL;
       skiff_container_set_paused (c, false, &e);
@@ -141,9 +141,12 @@ skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, i
   (void)err;
   int64_t deadline = timeout_ms < 0 ? -1 : now_ms () + timeout_ms;
   int code = -1, r = 0;
-  if (c->state.status != SKIFF_CONTAINER_RUNNING)
+  /* in its restart backoff it counts as running (moby): the monitor's socket takes our
+   * connection now and reports the next exit; a user stop meanwhile closes it */
+  bool restarting = c->state.status == SKIFF_CONTAINER_RESTARTING && c->state.monitor_pid > 0;
+  if (c->state.status != SKIFF_CONTAINER_RUNNING && !restarting)
     goto done;
-  if (skiff_container_pid_alive (c->state.pid, c->state.pid_start))
+  if (restarting || skiff_container_pid_alive (c->state.pid, c->state.pid_start))
     {
       struct skiff_error *e = NULL;
       int fd = -1;
@@ -155,7 +158,7 @@ skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, i
           r = wait_attach (fd, deadline, &code);
           close (fd);
         }
-      else
+      else if (!restarting)
         r = wait_pid (c, deadline);
       if (r < 0)
         return r;
@@ -182,6 +185,22 @@ skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err)
     return fd;
   skiff_lock_release (fd);
   return 0;
+}
+
+int
+skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_error **err)
+{
+  if (c->config.stop_signal == NULL || *c->config.stop_signal == '\0')
+    return SIGTERM;
+  return skiff_monitor_parse_signal (c->config.stop_signal, err);
+}
+
+bool
+skiff_monitor_signal_stops (const struct skiff_container *c, int sig)
+{
+  if (sig == SIGKILL || c->config.stop_signal == NULL || *c->config.stop_signal == '\0')
+    return true;
+  return skiff_monitor_parse_signal (c->config.stop_signal, NULL) == sig;
 }
 
 int
@@ -252,18 +271,17 @@ skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int ti
   int r = mark_stopped (c, &running, err);
   if (r < 0 || !running)
     return r;
-  int sig = SIGTERM;
-  if (c->config.stop_signal && *c->config.stop_signal
-      && (sig = skiff_monitor_parse_signal (c->config.stop_signal, err)) < 0)
+  int sig = skiff_monitor_stop_signal (c, err);
+  if (sig < 0)
     return sig;
-  if (timeout < 0)
+  if (timeout == SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT)
     timeout = c->config.stop_timeout >= 0 ? c->config.stop_timeout : 10;
   pid_t pid = c->state.pid;
   if (kill (pid, sig) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "cannot stop container: %s", c->config.name);
   if (c->state.paused && (r = skiff_container_set_paused (c, false, err)) < 0)
     return r;
-  r = skiff_monitor_wait_exit (store, c, timeout * 1000, NULL, err);
+  r = skiff_monitor_wait_exit (store, c, timeout < 0 ? -1 : timeout * 1000, NULL, err);
   if (r != -ETIMEDOUT)
     return r;
   if (killed)

@@ -8,9 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox-internal.h"
@@ -91,34 +94,55 @@ exec_child (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, 
   skiff_sandbox_child_fail (sock, err);
 }
 
-/* Forks the process (now inside the joined PID namespace) and waits for its exec. */
-static int
-fork_exec (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, pid_t *pid,
-           struct skiff_error **err)
+/* The joining process: enters PID 1's cgroups and namespaces and clones the process with
+ * CLONE_PARENT, so that it is the CLI's child (which waits for it and proxies signals to it)
+ * while the CLI itself stays in its own cgroups and mount namespace: a CLI left in the
+ * container's cgroup would keep it from being removed, and in the container's mount namespace
+ * it no longer sees the store (nor could LeakSanitizer read /proc at its exit).  Reports the
+ * clone's pid over pid_fd and exits; failures go over sock like the process's own. */
+static void __attribute__ ((noreturn))
+join_child (pid_t target, const struct skiff_sandbox_config *cfg, uint64_t caps, int sock,
+            int pid_fd)
 {
-  int fds[2];
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
-    return skiff_error_make (err, errno, "socketpair");
-  pid_t child = fork ();
-  if (child < 0)
+  struct skiff_error *err = NULL;
+  char root[64];
+  int ns[N_NS];
+  snprintf (root, sizeof root, "/proc/%d/root", (int)target);
+  if (skiff_sandbox_join_cgroups (target, &err) < 0)
+    skiff_sandbox_child_fail (sock, err);
+  int root_fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    skiff_error_make (&err, errno, "open %s", root);
+  else if (open_namespaces (target, ns, &err) == 0)
     {
-      int e = errno;
-      close (fds[0]);
-      close (fds[1]);
-      return skiff_error_make (err, e, "fork");
+      int r = join_namespaces (target, ns, &err);
+      close_all (ns);
+      if (r == 0)
+        {
+          pid_t child = (pid_t)syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+          if (child == 0)
+            exec_child (cfg, caps, root_fd, sock);
+          if (child > 0 && write (pid_fd, &child, sizeof child) == sizeof child)
+            _exit (0);
+          skiff_error_make (&err, errno, child < 0 ? "clone" : "report the process's pid");
+          if (child > 0)
+            kill (child, SIGKILL);
+        }
     }
-  if (child == 0)
-    {
-      close (fds[0]);
-      exec_child (cfg, caps, root_fd, fds[1]);
-    }
-  close (fds[1]);
-  int r = skiff_sandbox_await_exec (fds[0], child, cfg, err);
-  close (fds[0]);
-  if (r < 0)
-    return r;
-  *pid = child;
-  return 0;
+  skiff_sandbox_child_fail (sock, err);
+}
+
+/* Reads the pid join_child reports, and reaps join_child. */
+static pid_t
+read_pid (int pid_fd, pid_t joiner)
+{
+  pid_t pid = 0;
+  ssize_t n;
+  while ((n = read (pid_fd, &pid, sizeof pid)) < 0 && errno == EINTR)
+    ;
+  while (waitpid (joiner, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return n == sizeof pid ? pid : 0;
 }
 
 int
@@ -129,19 +153,39 @@ skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg, pid
     return skiff_error_make (err, 0, "no command specified");
   uint64_t caps;
   int r = skiff_caps_compute (cfg->cap_add, cfg->cap_drop, cfg->privileged, &caps, err);
-  if (r < 0 || (r = skiff_sandbox_join_cgroups (target, err)) < 0)
-    return r;
-  char root[64];
-  snprintf (root, sizeof root, "/proc/%d/root", (int)target);
-  _cleanup_close_ int root_fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0)
-    return skiff_error_make (err, errno, "open %s", root);
-  int ns[N_NS];
-  if ((r = open_namespaces (target, ns, err)) < 0)
-    return r;
-  r = join_namespaces (target, ns, err);
-  close_all (ns);
   if (r < 0)
     return r;
-  return fork_exec (cfg, caps, root_fd, pid, err);
+  int fds[2], pfd[2];
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+    return skiff_error_make (err, errno, "socketpair");
+  if (pipe2 (pfd, O_CLOEXEC) < 0)
+    {
+      int e = errno;
+      close (fds[0]);
+      close (fds[1]);
+      return skiff_error_make (err, e, "pipe");
+    }
+  pid_t joiner = fork ();
+  if (joiner == 0)
+    {
+      close (fds[0]);
+      close (pfd[0]);
+      join_child (target, cfg, caps, fds[1], pfd[1]);
+    }
+  int e = errno;
+  close (fds[1]);
+  close (pfd[1]);
+  _cleanup_close_ int sock = fds[0];
+  _cleanup_close_ int pid_fd = pfd[0];
+  if (joiner < 0)
+    return skiff_error_make (err, e, "fork");
+  pid_t child = read_pid (pid_fd, joiner);
+  /* no pid: the joiner failed, and its report is on the socket (already reaped: no child) */
+  r = skiff_sandbox_await_exec (sock, child > 0 ? child : joiner, cfg, err);
+  if (r == 0 && child <= 0)
+    r = skiff_error_make (err, EIO, "join the container of process %d", (int)target);
+  if (r < 0)
+    return r;
+  *pid = child;
+  return 0;
 }

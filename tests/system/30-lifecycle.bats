@@ -58,6 +58,23 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$output" trapper
   run -0 skiff stop trapper -t 1 # flags may follow the arguments, as with docker
   assert_equal "$output" trapper
+  # -t -1: no limit, even over the container's own --stop-timeout
+  skiff run -d --name patient --stop-timeout 1 "$IMG" \
+    sh -c 'trap "sleep 2; exit 4" TERM; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  run -0 skiff stop -t -1 patient
+  run -0 skiff wait patient
+  assert_equal "$output" 4 "exit code after stop -t -1"
+}
+
+@test "stop of several containers: in parallel, printed in argument order" {
+  skiff run -d --name slow "$IMG" sh -c 'trap "" TERM; while :; do sleep 0.1; done' >/dev/null
+  skiff run -d --name fast "$IMG" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  local start=$SECONDS
+  run -0 skiff stop -t 1 slow fast
+  assert_equal "$output" $'slow\nfast'
+  [ $((SECONDS - start)) -lt 3 ] || fail "stop took $((SECONDS - start)) s: not in parallel"
 }
 
 @test "races: two stops at once, a stop racing the exit, rm -f racing stop all end consistent" {
@@ -189,6 +206,26 @@ field () { # CONTAINER TEMPLATE
   run -0 skiff rm -f rmme
   assert_equal "$output" rmme
   run -1 skiff container exists rmme
+  # an --rm container removes itself once killed: rm -f still succeeds, in argument order
+  skiff run -d --rm --name rmself "$IMG" sleep 60 >/dev/null
+  skiff run -d --name rmother "$IMG" sleep 60 >/dev/null
+  run -0 --separate-stderr skiff rm -f rmself rmother
+  assert_equal "$output" $'rmself\nrmother'
+  assert_equal "$stderr" ""
+  run -1 skiff container exists rmself
+}
+
+@test "rm: a container being removed is never listed half-removed (as Created)" {
+  local k i seen=""
+  for k in 1 2 3 4 5 6 7 8; do
+    skiff run -d --rm --name gone$k "$IMG" sleep 100 >/dev/null
+    skiff kill gone$k >/dev/null
+    for i in $(seq 30); do # not through `timeout`: as often as possible
+      seen+=$("$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
+        ps -a --format '{{.Names}} {{.Status}}')$'\n'
+    done
+  done
+  assert_not_contains "$seen" "Created" "ps while --rm containers remove themselves"
 }
 
 @test "rename, container exists, container prune" {
@@ -290,6 +327,63 @@ field () { # CONTAINER TEMPLATE
   n=$(field loop '{{.RestartCount}}')
   sleep 1
   assert_equal "$(field loop '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after stop"
+}
+
+@test "kill with the container's stop signal ends a restart policy; another signal does not" {
+  skiff run -d --name ks --restart always --stop-signal USR1 "$IMG" \
+    sh -c 'trap "exit 3" USR1; trap "exit 4" TERM; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  run -0 skiff kill -s TERM ks
+  wait_for "[ \$(skiff inspect --format '{{.RestartCount}}' ks) -ge 1 ]" 10
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' ks)\" = running ]" 10
+  sleep 0.3
+  run -0 skiff kill -s SIGUSR1 ks
+  run -0 skiff wait ks
+  assert_equal "$output" 3
+  sleep 1
+  assert_equal "$(field ks '{{.State.Status}} {{.RestartCount}}')" "exited 1" "after kill -s USR1"
+  # no stop signal configured: any signal the user kills with ends it
+  skiff run -d --name ks2 --restart always "$IMG" \
+    sh -c 'trap "exit 5" USR2; while :; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  run -0 skiff kill -s USR2 ks2
+  run -0 skiff wait ks2
+  assert_equal "$output" 5
+  sleep 1
+  assert_equal "$(field ks2 '{{.State.Status}} {{.RestartCount}}')" "exited 0" "after kill -s USR2"
+  is_rootless && return 0 # pause needs a cgroup
+  # paused: the stop signal is delivered once thawed; another signal is refused
+  skiff start ks >/dev/null
+  sleep 0.3
+  skiff pause ks >/dev/null
+  run -1 skiff kill -s TERM ks
+  assert_contains "$output" "is paused"
+  run -0 skiff kill -s USR1 ks
+  run -0 skiff wait ks
+  assert_equal "$output" 3
+}
+
+@test "restart backoff: wait blocks until the next exit; start is a no-op; kill ends the loop" {
+  # each run exits with its own number: 1, 2, 3, ...
+  skiff run -d --name rw --restart always "$IMG" \
+    sh -c 'n=$(cat /n 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /n; exit $n' >/dev/null
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}} {{ge .RestartCount 4}}' rw)\" = 'restarting true' ]" 15
+  local before
+  before=$(field rw '{{.State.ExitCode}}')
+  run -0 skiff wait rw
+  [ "$output" -gt "$before" ] || fail "wait returned $output, the exit before the backoff was $before"
+  # start in the backoff is a no-op (it counts as running); kill ends the loop (moby)
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' rw)\" = restarting ]" 15
+  run -0 skiff start rw
+  assert_equal "$output" rw
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' rw)\" = restarting ]" 15
+  run -0 skiff kill rw
+  assert_equal "$output" rw
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' rw)\" = exited ]" 5
+  local n
+  n=$(field rw '{{.RestartCount}}')
+  sleep 2
+  assert_equal "$(field rw '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after kill"
 }
 
 @test "attach socket (monitor side): -i stdin with EOF, -t resize, output by stream, EXIT code" {

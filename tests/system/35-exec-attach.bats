@@ -118,6 +118,32 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   assert_equal "$output" "not a tty"
 }
 
+# Runs "skiff ARGS... sh -c ..." on a terminal (script): stdin, stdout and stderr of the
+# container's process must be /dev/null or pipes, never that terminal; with -i stdin is a pipe.
+assert_piped_stdio () { # SKIFF-ARGS...
+  local args="$*"
+  run -3 script -qec "$(skiff_cmd) $* sh -c 'for f in 0 1 2; do readlink /proc/self/fd/\$f; done; exit 3'" /dev/null
+  assert_match "${lines[0]}" '^/dev/null' "stdin without -i"
+  assert_match "${lines[1]}" '^pipe:' "stdout"
+  assert_match "${lines[2]}" '^pipe:' "stderr"
+  run -0 script -qec "$(skiff_cmd) ${args/ / -i } readlink /proc/self/fd/0" /dev/null
+  assert_match "$output" '^pipe:' "stdin with -i"
+}
+
+@test "exec without -t: the command gets pipes, never the CLI's terminal; input with -i" {
+  start_sleeper ex-pipes
+  assert_piped_stdio exec ex-pipes
+  # a background process it leaves does not hold the exec up
+  local start=$SECONDS
+  run -0 script -qec "$(skiff_cmd) exec ex-pipes sh -c 'sleep 30 & echo started'" /dev/null
+  assert_match "$output" '^started' "output of the exec"
+  [ $((SECONDS - start)) -lt 10 ] || fail "exec waited for its background child"
+}
+
+@test "run without -t: the container gets pipes, never the CLI's terminal; input with -i" {
+  assert_piped_stdio run --rm "$IMG"
+}
+
 @test "exec -it: typing works, the window size is the client's, detach keys leave it running" {
   start_sleeper ex4
   tmux_start s "$(skiff_cmd) exec -it ex4 sh"
@@ -137,6 +163,25 @@ start_sleeper () { # NAME [RUN OPTIONS...]
   assert_equal "$output" ""
   [ $((SECONDS - start)) -lt 2 ] || fail "exec -d waited $((SECONDS - start)) s"
   wait_for "[ \"\$(skiff exec ex5 cat /tmp/d 2>/dev/null)\" = done ]" 10
+}
+
+@test "exec: the CLI stays out of the container's cgroup and mount namespace" {
+  start_sleeper ex-outside
+  background skiff exec ex-outside sleep 30
+  local job=$!
+  wait_for "skiff exec ex-outside ps -o args | grep -q '^sleep 30'" 10
+  local cli
+  cli=$(pgrep -f -n -- "exec ex-outside sleep 30") || fail "no exec CLI process"
+  assert_equal "$(readlink /proc/$cli/ns/mnt)" "$(readlink /proc/self/ns/mnt)" "CLI mount ns"
+  assert_equal "$(cat /proc/$cli/cgroup)" "$(cat /proc/self/cgroup)" "CLI cgroups"
+  if ! is_rootless; then # rootless has no cgroup of its own to list
+    run -0 skiff top ex-outside
+    assert_not_contains "$output" skiff "top"
+  fi
+  run -0 skiff rm -f ex-outside
+  local rc=0
+  wait "$job" || rc=$?
+  assert_equal "$rc" 137 "exec's exit status once rm -f killed its process"
 }
 
 @test "run -it: typing works, ctrl-p ctrl-q detaches, attach reattaches and gets the exit code" {

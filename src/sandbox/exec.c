@@ -84,12 +84,15 @@ exec_child (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, 
 {
   struct skiff_error *err = NULL;
   const char *cwd = cfg->cwd && *cfg->cwd ? cfg->cwd : "/";
+  int keep[] = { root_fd, sock };
   umask (0);
-  if (fchdir (root_fd) < 0 || chroot (".") < 0)
+  if (skiff_sandbox_close_fds (cfg, keep, 2, &err) < 0)
+    ;
+  else if (fchdir (root_fd) < 0 || chroot (".") < 0)
     skiff_error_make (&err, errno, "enter the container's root directory");
   else if (chdir (cwd) < 0)
     skiff_error_make_status (&err, 126, errno, "chdir to %s", cwd);
-  else
+  else if (skiff_sandbox_check_cwd (cwd, &err) == 0)
     skiff_sandbox_exec_process (cfg, caps, sock, false, &err);
   skiff_sandbox_child_fail (sock, err);
 }

@@ -249,6 +249,9 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
   if (r == 0 && cfg->terminal && ws.ws_col > 0 && ioctl (0, TIOCSWINSZ, &ws) < 0)
     r = skiff_error_make (err, errno, "set the terminal size");
   if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0 || (r = switch_user (&user, err)) < 0
+      /* a uid change resets dumpable to fs.suid_dumpable, which may be 1: an exec joiner must
+       * stay non-dumpable (its /proc/<pid>/exe, mem, fd/) until the execve resets it */
+      || (prctl (PR_SET_DUMPABLE, 0) < 0 && (r = skiff_error_make (err, errno, "set non-dumpable")) < 0)
       || (user.uid == 0 && (r = skiff_caps_set_root (caps, err)) < 0)
       || (!cfg->terminal && (r = setup_stdio (cfg, err)) < 0)
       || (r = limit_fds (cfg->preserve_fds, fd, err)) < 0)

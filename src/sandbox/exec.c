@@ -115,7 +115,8 @@ join_child (pid_t target, const struct skiff_sandbox_config *cfg, uint64_t caps,
   /* Before the PID namespace, inherited by the clone until its execve: the container's
    * processes may not open its /proc/<pid>/exe (nor fd/, mem...) without CAP_SYS_PTRACE in the
    * user namespace we were executed in, the host's (CVE-2019-5736; the binary behind it is
-   * a sealed copy too, see selfexe.h).  The uid switch keeps it unless fs.suid_dumpable=1. */
+   * a sealed copy too, see selfexe.h).  skiff_sandbox_exec_process sets it again after the uid
+   * switch, which resets it to fs.suid_dumpable. */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     {
       skiff_error_make (&err, errno, "make the joining process non-dumpable");

@@ -270,7 +270,7 @@ scan_dir (const char *dir, struct content_file ***files, size_t *n, struct skiff
     return skiff_error_make (err, errno, "open %s", dir);
   size_t prefix = strlen (dir) + 1;
   FTSENT *e;
-  while ((e = fts_read (fts)) != NULL)
+  for (errno = 0; (e = fts_read (fts)) != NULL; errno = 0) /* NULL with errno 0: the end */
     {
       if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR || e->fts_info == FTS_NS)
         return skiff_error_make (err, e->fts_errno, "%s", e->fts_path);
@@ -295,7 +295,6 @@ skiff_content_scan (const char *dir, size_t *len, struct skiff_error **err)
 {
   struct content_file **files = NULL;
   size_t n = 0;
-  errno = 0;
   int r = scan_dir (dir, &files, &n, err);
   struct text t = { .buf = xstrdup (""), .cap = 1 };
   if (r == 0)

@@ -9,7 +9,7 @@
 #   system-rootless   bats tests/system as the user skifftest (subuid range)
 #   system-asan       bats tests/system as root with the ASan+UBSan binary (any report fails)
 # Files that mean something in one mode only are listed below and run only in that pass
-# (never skipped): ROOT_ONLY_FILES (they switch users, or drive podman as root) and
+# (never skipped): ROOT_ONLY_FILES (they switch users, drive podman as root, or mount a tmpfs) and
 # ROOTLESS_ONLY_FILES.
 # Prints one line per suite, then "N passed, N failed" summing them all; exits 1 on any
 # failure.  Idempotent: reuses build dirs, users and ranges it made before.
@@ -23,7 +23,7 @@ export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
-ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats)
+ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats)
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 

@@ -21,6 +21,8 @@
 #include "skiff/error.h"
 #include "skiff/fs.h"
 
+#include "real-root.h"
+
 START_TEST (v1_text)
 {
   static const char *const want[] = {
@@ -154,21 +156,6 @@ START_TEST (program_decisions)
   ck_assert_int_eq (decide ('c', 1, 0x10003, r), 0); /* minor compared in full */
 }
 END_TEST
-
-static bool
-is_real_root (void)
-{
-  _cleanup_free_ char *map = NULL;
-  struct skiff_error *err = NULL;
-  if (geteuid () != 0 || skiff_fs_read_file ("/proc/self/uid_map", &map, NULL, &err) < 0)
-    {
-      skiff_error_free (err);
-      return false;
-    }
-  unsigned long inside, outside, count;
-  return sscanf (map, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && outside == 0
-         && count == 4294967295UL;
-}
 
 /* In the limited cgroup: 0 when /dev/null opens and a made loop node does not (EPERM). */
 static int

@@ -97,7 +97,7 @@ cgroup_leftovers () { # ID
     "devices.list of the container"
 }
 
-@test "foreground run: PID 1 is in the container's cgroup (root), which is gone afterwards" {
+@test "foreground run: PID 1 is in the container's cgroup, gone afterwards (root; rootless: none)" {
   run -0 --separate-stderr skiff run --name fgcg "$IMG" cat /proc/1/cgroup
   local id
   id=$(container_id_of fgcg)
@@ -120,7 +120,7 @@ cgroup_leftovers () { # ID
   assert_equal "$(cgroup_leftovers "${rm_id##*/}")" "" "cgroups left after run --rm"
 }
 
-@test "foreground run: pause and unpause work as for a detached container (root)" {
+@test "foreground run: pause and unpause work as for a detached container (root; rootless: refused)" {
   background skiff run --name fgp "$IMG" sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/last; sleep 0.05; done' \
     >"$BATS_TEST_TMPDIR/out" 2>&1
   local job=$! rc=0

@@ -15,6 +15,7 @@
 #include "skiff/container.h"
 #include "skiff/detach_keys.h"
 #include "skiff/sandbox.h"
+#include "skiff/selfexe.h"
 #include "skiff/strv.h"
 #include "skiff/terminal.h"
 #include "skiff/xalloc.h"
@@ -249,7 +250,8 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   int r = parse_flags (cli, argc, argv, &o, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0
+  /* before joining anything (rootless: the container's user namespace), see selfexe.h */
+  else if (r == 0 && (r = skiff_selfexe_sealed (err)) == 0
            && (r = skiff_detach_keys_parse (
                    o.detach_keys ? o.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err))
                   == 0

@@ -24,6 +24,16 @@ START_TEST (error_make_and_prefix)
   skiff_error_make (&err, EINVAL, "other");
   ck_assert_str_eq (err->msg, "load img: open /x: No such file or directory");
   skiff_error_free (err);
+
+  /* no errno: a negative value that no errno comparison matches (it used to be -1, -EPERM) */
+  err = NULL;
+  r = skiff_error_make (&err, 0, "bad name");
+  ck_assert_int_lt (r, 0);
+  ck_assert_int_ne (r, -EPERM);
+  ck_assert_int_eq (r, skiff_error_ret (err));
+  ck_assert_int_eq (skiff_error_prefix (&err, "create"), r);
+  ck_assert_str_eq (err->msg, "create: bad name");
+  skiff_error_free (err);
 }
 END_TEST
 

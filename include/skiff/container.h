@@ -181,7 +181,6 @@ struct skiff_container_start_opts
   int *terminal_master;
   unsigned short terminal_rows, terminal_cols; /* its initial size (0 = none) */
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
-  bool cgroup; /* put PID 1 into skiff/<id> (a v1 cgroup attach costs ~10 ms: detached only) */
 };
 
 /* Under the container's lock: refuses a running container, makes the mount point, spawns the
@@ -204,8 +203,9 @@ int skiff_container_remove (struct skiff_store *store, struct skiff_container *c
 
 /* ---- cgroup (cgroup.c) ---- */
 
-/* Creates "skiff/<id>" in every cgroup hierarchy and moves pid in (done by start).  Rootless
- * without a delegated subtree: nothing, and 0. */
+/* Creates "skiff/<id>" in every cgroup hierarchy, limits its devices (real root) and moves pid
+ * in (done by start, for every container).  Rootless without a delegated subtree: nothing, and
+ * 0. */
 int skiff_container_cgroup_join (struct skiff_container *c, pid_t pid,
                                  struct skiff_error **err);
 /* Removes the container's cgroup if its state says it has one (finish, remove). */

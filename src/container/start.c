@@ -151,11 +151,9 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
 
-  if (opts->cgroup)
-    {
-      sc.before_start = join_cgroup_before_start;
-      sc.before_start_data = c;
-    }
+  /* every container, foreground or not: its device rules and pause depend on it */
+  sc.before_start = join_cgroup_before_start;
+  sc.before_start_data = c;
 
   precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
   int r = make_merged_dir (merged, err);

@@ -23,20 +23,7 @@
 #include "skiff/fs.h"
 #include "skiff/strv.h"
 
-static bool
-is_real_root (void)
-{
-  _cleanup_free_ char *map = NULL;
-  struct skiff_error *err = NULL;
-  if (geteuid () != 0 || skiff_fs_read_file ("/proc/self/uid_map", &map, NULL, &err) < 0)
-    {
-      skiff_error_free (err);
-      return false;
-    }
-  unsigned long inside, outside, count;
-  return sscanf (map, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && outside == 0
-         && count == 4294967295UL;
-}
+#include "real-root.h"
 
 static char name[64];
 

@@ -16,6 +16,7 @@
 
 struct skiff_error;
 struct skiff_store;
+struct skiff_strv_builder;
 
 #define SKIFF_CONTAINER_ID_LEN 64
 #define SKIFF_CONTAINER_SHORT_ID_LEN 12
@@ -244,16 +245,17 @@ int skiff_container_build_argv (char *const *image_entrypoint, char *const *imag
 
 /* One -e value: "K=V" kept, "K" -> "K=<value of K in envp>" or "K" (which unsets K); "=x" or ""
  * -> "invalid environment variable: =x". Appends to *env. */
-int skiff_container_env_option (const char *value, char *const *envp, char ***env,
-                                struct skiff_error **err);
+int skiff_container_env_option (const char *value, char *const *envp,
+                                struct skiff_strv_builder *env, struct skiff_error **err);
 
 /* Parses --env-file text (docker kvfile rules); a line "K" takes K from envp or is dropped.
  * path names the file in errors ("invalid env file (<path>): ..."). Appends to *env. */
 int skiff_container_env_file_parse (const char *path, const char *text, char *const *envp,
-                                    char ***env, struct skiff_error **err);
-/* Reads and parses the file. */
-int skiff_container_env_file_read (const char *path, char *const *envp, char ***env,
-                                   struct skiff_error **err);
+                                    struct skiff_strv_builder *env, struct skiff_error **err);
+/* Reads and parses the file, bounded: a line longer than 65535 bytes (docker's limit), a NUL
+ * byte or more than 16 MiB is an error naming the file (so /dev/zero fails at once). */
+int skiff_container_env_file_read (const char *path, char *const *envp,
+                                   struct skiff_strv_builder *env, struct skiff_error **err);
 
 /* Final environment: PATH + HOSTNAME, then user env (env-file lines, -e values, in order)
  * followed by image env keys the user did not set; later same keys replace earlier ones in

@@ -106,15 +106,15 @@ static int
 exec_env (const struct exec_opts *o, const struct skiff_container *c, char ***out,
           struct skiff_error **err)
 {
-  _cleanup_strv_ char **env = NULL;
+  _cleanup_strv_builder_ struct skiff_strv_builder env = { 0 };
   int r;
   if (o->tty)
-    skiff_strv_push (&env, "TERM=xterm");
+    skiff_strv_builder_push (&env, "TERM=xterm");
   for (size_t i = 0; c->config.env && c->config.env[i]; i++)
-    skiff_strv_push (&env, c->config.env[i]);
+    skiff_strv_builder_push (&env, c->config.env[i]);
   if ((r = skiff_cli_user_env (o->env_files, o->env, &env, err)) < 0)
     return r;
-  *out = skiff_container_build_env (NULL, env, c->config.hostname);
+  *out = skiff_container_build_env (NULL, env.v, c->config.hostname);
   return 0;
 }
 

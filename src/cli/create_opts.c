@@ -181,8 +181,8 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
 
 /* env-file lines first, then each -e, as docker/cli does. */
 int
-skiff_cli_user_env (char *const *env_files, char *const *env_opts, char ***env,
-                    struct skiff_error **err)
+skiff_cli_user_env (char *const *env_files, char *const *env_opts,
+                    struct skiff_strv_builder *env, struct skiff_error **err)
 {
   int r;
   for (size_t i = 0; env_files && env_files[i]; i++)
@@ -259,12 +259,12 @@ create_record (struct skiff_store *store, const struct skiff_cli_create_opts *o,
                const struct skiff_image *img, struct skiff_container **out,
                struct skiff_error **err)
 {
-  _cleanup_strv_ char **uenv = NULL;
+  _cleanup_strv_builder_ struct skiff_strv_builder uenv = { 0 };
   struct skiff_container_config cfg = { 0 };
   int r = skiff_cli_user_env (o->env_files, o->env, &uenv, err);
   if (r < 0)
     return r;
-  r = build_config (o, img, uenv, &cfg, err);
+  r = build_config (o, img, uenv.v, &cfg, err);
   if (r == 0)
     {
       struct skiff_container_create_opts copts = { .durable = !o->rm };

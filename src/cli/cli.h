@@ -127,6 +127,8 @@ struct skiff_cli_create_opts
 };
 /* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */
 void skiff_cli_push_borrowed (char ***v, char *s);
+/* Checks a -u value: an empty user before ':' is refused (125). */
+int skiff_cli_user_flag (struct skiff_cli *cli, const char *value, struct skiff_error **err);
 /* Appends the --env-file lines, then the -e values (docker's order) to *env; NAME alone takes
  * the value from our environment. */
 int skiff_cli_user_env (char *const *env_files, char *const *env_opts,

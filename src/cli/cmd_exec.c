@@ -56,7 +56,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
   };
-  int c;
+  int c, r;
   skiff_cli_getopt_reset ();
   while ((c = getopt_long (argc, argv, "+:dite:w:u:", opts, NULL)) != -1)
     switch (c)
@@ -81,6 +81,8 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
         break;
       case 'u':
         o->user = optarg;
+        if ((r = skiff_cli_user_flag (cli, optarg, err)) < 0)
+          return r;
         break;
       case OPT_PRIVILEGED:
         o->privileged = true;

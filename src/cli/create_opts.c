@@ -116,7 +116,7 @@ one_option (struct skiff_cli *cli, int c, int argc, char **argv, struct skiff_cl
       break;
     case 'u':
       o->user = optarg;
-      break;
+      return skiff_cli_user_flag (cli, optarg, err);
     case 'i':
       o->interactive = true;
       break;
@@ -176,6 +176,18 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
   if (o->name
       && (r = skiff_container_name_validate (o->name[0] == '/' ? o->name + 1 : o->name, err)) < 0)
     return r;
+  return 0;
+}
+
+/* "" is the image's user; ":" or ":group" would mean UID 0 without saying so. */
+int
+skiff_cli_user_flag (struct skiff_cli *cli, const char *value, struct skiff_error **err)
+{
+  if (*value == ':')
+    return skiff_cli_usage_error (cli, err,
+                                  "invalid argument \"%s\" for \"-u, --user\" flag: "
+                                  "no user name or UID before ':'",
+                                  value);
   return 0;
 }
 

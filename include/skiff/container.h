@@ -103,7 +103,9 @@ const char *skiff_container_state_word (const struct skiff_container_state *st);
 int skiff_container_new_id (char out[SKIFF_CONTAINER_ID_LEN + 1], struct skiff_error **err);
 
 /* Docker's rule ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$ (one leading '/' tolerated and stripped by the
- * caller).  Error: "Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed". */
+ * caller).  Error: "Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed".
+ * At most SKIFF_CONTAINER_NAME_MAX characters (a name is a file name in the store). */
+#define SKIFF_CONTAINER_NAME_MAX 255
 int skiff_container_name_validate (const char *name, struct skiff_error **err);
 
 /* A random "<adjective>_<surname>"; never "boring_wozniak".  Caller frees. */

@@ -193,8 +193,8 @@ skiff_cli_user_flag (struct skiff_cli *cli, const char *value, struct skiff_erro
 
 /* env-file lines first, then each -e, as docker/cli does. */
 int
-skiff_cli_user_env (char *const *env_files, char *const *env_opts,
-                    struct skiff_strv_builder *env, struct skiff_error **err)
+skiff_cli_user_env (char *const *env_files, char *const *env_opts, struct skiff_strv_builder *env,
+                    struct skiff_error **err)
 {
   int r;
   for (size_t i = 0; env_files && env_files[i]; i++)

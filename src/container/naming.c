@@ -35,9 +35,9 @@ skiff_container_name_validate (const char *name, struct skiff_error **err)
         name);
   /* docker has no bound; ours is the name's symlink in names/containers */
   if (strlen (name) > SKIFF_CONTAINER_NAME_MAX)
-    return skiff_error_make_status (err, 125, 0,
-                                    "Invalid container name (%s), at most %d characters are allowed",
-                                    name, SKIFF_CONTAINER_NAME_MAX);
+    return skiff_error_make_status (
+        err, 125, 0, "Invalid container name (%s), at most %d characters are allowed", name,
+        SKIFF_CONTAINER_NAME_MAX);
   return 0;
 }
 

@@ -156,7 +156,7 @@ skiff_container_env_file_parse (const char *path, const char *text, char *const 
 }
 
 /* Bounded, so that /dev/zero or a pipe without end is an error, not a hang. */
-#define ENV_FILE_MAX_LINE 65535u    /* Go's bufio.Scanner limit, which docker reads with */
+#define ENV_FILE_MAX_LINE 65535u      /* Go's bufio.Scanner limit, which docker reads with */
 #define ENV_FILE_MAX_SIZE (16u << 20) /* more than execve takes with a default stack limit */
 
 struct env_file_reader
@@ -189,8 +189,8 @@ env_file_drain (const char *path, struct env_file_reader *r, bool eof, char *con
   r->used -= start;
   if (r->used > ENV_FILE_MAX_LINE)
     return skiff_error_make_status (err, 125, 0,
-                                    "invalid env file (%s): line %zu is longer than %u bytes",
-                                    path, r->lineno + 1, ENV_FILE_MAX_LINE);
+                                    "invalid env file (%s): line %zu is longer than %u bytes", path,
+                                    r->lineno + 1, ENV_FILE_MAX_LINE);
   return 0;
 }
 
@@ -212,9 +212,8 @@ skiff_container_env_file_read (const char *path, char *const *envp, struct skiff
       r->used += (size_t)n;
       r->total += (size_t)n;
       if (r->total > ENV_FILE_MAX_SIZE)
-        return skiff_error_make_status (err, 125, 0,
-                                        "invalid env file (%s): larger than %u MiB", path,
-                                        ENV_FILE_MAX_SIZE >> 20);
+        return skiff_error_make_status (err, 125, 0, "invalid env file (%s): larger than %u MiB",
+                                        path, ENV_FILE_MAX_SIZE >> 20);
       int rc = env_file_drain (path, r, n == 0, envp, env, err);
       if (rc < 0 || n == 0)
         return rc;
@@ -269,7 +268,8 @@ skiff_container_build_env (char *const *image_env, char *const *user_env, const 
         == SKIFF_KEY_INDEX_NONE)
       config_env[n_config++] = image_env[i];
 
-  static const char path_entry[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  static const char path_entry[]
+      = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   _cleanup_free_ char *hostname_entry = xasprintf ("HOSTNAME=%s", hostname ? hostname : "");
   _cleanup_key_index_ struct skiff_key_index keys = { 0 };
   char **env = xzalloc ((n_config + 3) * sizeof (char *));

@@ -63,8 +63,8 @@ ascii_lower (unsigned char c)
 static bool
 go_field_name_is (const char *key, const char *field)
 {
-  const unsigned char *k = (const unsigned char *) key;
-  for (const unsigned char *f = (const unsigned char *) field; *f; f++)
+  const unsigned char *k = (const unsigned char *)key;
+  for (const unsigned char *f = (const unsigned char *)field; *f; f++)
     {
       unsigned char want = ascii_lower (*f);
       if (want == 'k' && k[0] == 0xE2 && k[1] == 0x84 && k[2] == 0xAA)

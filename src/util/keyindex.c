@@ -12,10 +12,10 @@ hash_key (const char *key, size_t len)
 {
   uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
   for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char) key[i]) * 0x100000001b3u;
+    h = (h ^ (unsigned char)key[i]) * 0x100000001b3u;
   h ^= h >> 32; /* spread FNV's weak low bits, which pick the slot */
   h *= 0x9e3779b97f4a7c15u;
-  return (size_t) (h ^ (h >> 29));
+  return (size_t)(h ^ (h >> 29));
 }
 
 static struct skiff_key_index_slot *

@@ -198,8 +198,7 @@ eval_command (struct tpl_exec *st, yajl_val dot, const struct tpl_node *cmd, yaj
         return eval_field_chain (st, w, recv, w->fields, cmd, has_final, out);
       }
     case N_IDENT:
-      return eval_function (st, dot, cmd, w, cmd->kids + 1, cmd->nkids - 1, final, has_final,
-                            out);
+      return eval_function (st, dot, cmd, w, cmd->kids + 1, cmd->nkids - 1, final, has_final, out);
     case N_VARIABLE:
       {
         struct tpl_var *v = var_find (st, w->str);

@@ -198,11 +198,12 @@ END_TEST
 /* moby's StrSlice, and Go's reading of repeated keys (the last wins, names fold case) */
 START_TEST (config_strslice_and_repeated_keys)
 {
-  const char *text = "{\"config\":{\"Entrypoint\":\"/bin/echo\",\"Cmd\":[\"a\"],\"cmd\":\"two words\","
-                     "\"Env\":[\"A=1\"],\"Env\":[\"A=2\",\"B=3\"],\"StopSignal\":\"SIGINT\","
-                     "\"\xC5\xBFtopSignal\":\"SIGUSR1\",\"Stop\xE2\x84\xAAignal\":\"x\","
-                     "\"Wor\xE2\x84\xAAingDir\":\"/k\"},"
-                     "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"rootfs\":{\"type\":\"layers\"}}";
+  const char *text
+      = "{\"config\":{\"Entrypoint\":\"/bin/echo\",\"Cmd\":[\"a\"],\"cmd\":\"two words\","
+        "\"Env\":[\"A=1\"],\"Env\":[\"A=2\",\"B=3\"],\"StopSignal\":\"SIGINT\","
+        "\"\xC5\xBFtopSignal\":\"SIGUSR1\",\"Stop\xE2\x84\xAAignal\":\"x\","
+        "\"Wor\xE2\x84\xAAingDir\":\"/k\"},"
+        "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"rootfs\":{\"type\":\"layers\"}}";
   struct skiff_oci_config c;
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_oci_config_parse (text, "cfg", &c, &err), 0);

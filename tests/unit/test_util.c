@@ -176,9 +176,10 @@ START_TEST (json_repeated_keys)
 {
   _cleanup_yajl_val_ yajl_val v = NULL;
   struct skiff_error *err = NULL;
-  const char *text = "{\"a\":1,\"a\":2,\"Name\":\"first\",\"NAME\":\"last\",\"name\":null,"
-                     "\"m\":{\"k\":\"1\",\"K\":\"2\",\"k\":\"3\"},\"s\":{\"x\":{},\"y\":{},\"x\":{}},"
-                     "\"l\":[\"p\"],\"L\":[\"q\",\"r\"]}";
+  const char *text
+      = "{\"a\":1,\"a\":2,\"Name\":\"first\",\"NAME\":\"last\",\"name\":null,"
+        "\"m\":{\"k\":\"1\",\"K\":\"2\",\"k\":\"3\"},\"s\":{\"x\":{},\"y\":{},\"x\":{}},"
+        "\"l\":[\"p\"],\"L\":[\"q\",\"r\"]}";
   ck_assert_int_eq (skiff_json_parse (text, "t", &v, &err), 0);
   ck_assert_int_eq (YAJL_GET_INTEGER (skiff_json_get (v, "a")), 2);
   ck_assert_ptr_null (skiff_json_get (v, "NAme"));
@@ -197,7 +198,8 @@ START_TEST (json_repeated_keys)
   ck_assert_str_eq (sj, "x,y");
   /* a non-ASCII key folds only through KELVIN SIGN and LONG S */
   _cleanup_yajl_val_ yajl_val f = NULL;
-  ck_assert_int_eq (skiff_json_parse ("{\"\xE2\x84\xAA\xC5\xBF\":1,\"\xC3\xA9\":2}", "t", &f, &err), 0);
+  ck_assert_int_eq (skiff_json_parse ("{\"\xE2\x84\xAA\xC5\xBF\":1,\"\xC3\xA9\":2}", "t", &f, &err),
+                    0);
   ck_assert_ptr_nonnull (skiff_json_get_field (f, "ks"));
   ck_assert_ptr_null (skiff_json_get_field (f, "e"));
   ck_assert_ptr_null (skiff_json_get_field (f, "k"));

@@ -179,7 +179,8 @@ START_TEST (config_errors)
     { "{\"rootfs\":{\"type\":\"x\"}}", "cfg: unsupported rootfs type \"x\"" },
     { "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:12\"]}}",
       "cfg: invalid diff_id \"sha256:12\"" },
-    { "{\"config\":{\"Cmd\":\"x\"},\"rootfs\":{\"type\":\"layers\"}}", NULL },
+    { "{\"config\":{\"Cmd\":5},\"rootfs\":{\"type\":\"layers\"}}",
+      "cfg: \"Cmd\" must be a string or an array of strings" },
     { "{\"config\":", NULL },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -191,6 +192,31 @@ START_TEST (config_errors)
         ck_assert_str_eq (err->msg, cases[i].msg);
       skiff_error_free (err);
     }
+}
+END_TEST
+
+/* moby's StrSlice, and Go's reading of repeated keys (the last wins, names fold case) */
+START_TEST (config_strslice_and_repeated_keys)
+{
+  const char *text
+      = "{\"config\":{\"Entrypoint\":\"/bin/echo\",\"Cmd\":[\"a\"],\"cmd\":\"two words\","
+        "\"Env\":[\"A=1\"],\"Env\":[\"A=2\",\"B=3\"],\"StopSignal\":\"SIGINT\","
+        "\"\xC5\xBFtopSignal\":\"SIGUSR1\",\"Stop\xE2\x84\xAAignal\":\"x\","
+        "\"Wor\xE2\x84\xAAingDir\":\"/k\"},"
+        "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"rootfs\":{\"type\":\"layers\"}}";
+  struct skiff_oci_config c;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_oci_config_parse (text, "cfg", &c, &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (c.config.entrypoint), 1);
+  ck_assert_str_eq (c.config.entrypoint[0], "/bin/echo");
+  ck_assert_uint_eq (skiff_strv_len (c.config.cmd), 1);
+  ck_assert_str_eq (c.config.cmd[0], "two words");
+  ck_assert_uint_eq (skiff_strv_len (c.config.env), 2);
+  ck_assert_str_eq (c.config.env[0], "A=2");
+  /* U+017F LONG S folds to s and U+212A KELVIN SIGN to k in Go; neither to anything else */
+  ck_assert_str_eq (c.config.stop_signal, "SIGUSR1");
+  ck_assert_str_eq (c.config.working_dir, "/k");
+  skiff_oci_config_clear (&c);
 }
 END_TEST
 
@@ -766,6 +792,7 @@ main (void)
   tcase_add_test (tc, path_cleaning);
   tcase_add_test (tc, whiteouts);
   tcase_add_test (tc, config_roundtrip);
+  tcase_add_test (tc, config_strslice_and_repeated_keys);
   tcase_add_test (tc, config_errors);
   tcase_add_test (tc, changes);
   tcase_add_test (tc, name_escaping);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/userns.h"
 #include "skiff/xalloc.h"
@@ -44,7 +45,13 @@ skiff_cli_help (struct skiff_cli *cli)
 {
   const struct skiff_command *c = cli->command;
   printf ("Usage: skiff %s %s\n\n%s\n", c->name, c->usage ? c->usage : "", c->summary);
-  if (c->options_help)
+  if (c->options != NULL)
+    {
+      _cleanup_free_ char *usage = skiff_opts_usage (c->options);
+      if (*usage)
+        printf ("\nOptions:\n%s", usage);
+    }
+  else if (c->options_help)
     printf ("\nOptions:\n%s", c->options_help);
   return 0;
 }

@@ -90,6 +90,11 @@ int skiff_opts_parse (skiff_opt_groups groups, const char *command, int argc, ch
                       enum skiff_opts_mode mode, void *target, struct skiff_opts_result *out,
                       struct skiff_error **err);
 
+/* Frees out's positionals (for _cleanup_opts_result_; a parse's STRINGS vectors in the
+ * target go with skiff_opts_clear). */
+void skiff_opts_result_free (struct skiff_opts_result *out);
+#define _cleanup_opts_result_ __attribute__ ((cleanup (skiff_opts_result_free)))
+
 /* Frees what a parse stored in target (STRINGS vectors) and out. */
 void skiff_opts_clear (skiff_opt_groups groups, void *target, struct skiff_opts_result *out);
 

@@ -130,6 +130,8 @@ END_TEST
 START_TEST (errors_as_pflag_words_them)
 {
   parse_fails (WORDS ("--bogus"), "unknown flag: --bogus");
+  parse_fails (WORDS ("--forse"), "unknown flag: --forse; did you mean --force?");
+  parse_fails (WORDS ("--tyy=1"), "unknown flag: --tyy; did you mean --tty?");
   parse_fails (WORDS ("--bogus=1"), "unknown flag: --bogus");
   parse_fails (WORDS ("-ax"), "unknown shorthand flag: 'x' in -ax");
   parse_fails (WORDS ("--name"), "flag needs an argument: --name");

@@ -9,23 +9,6 @@
 #include "cli/cli.h"
 #include "skiff/log.h"
 
-/* The options run and create share (after --cidfile, and -d for run). */
-#define CREATE_OPTIONS_HELP \
-    "      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n" \
-    "  -e, --env list            Set environment variables\n" \
-    "      --env-file list       Read in a file of environment variables\n" \
-    "  -h, --hostname string     Container host name\n" \
-    "  -i, --interactive         Keep STDIN open even if not attached\n" \
-    "  -l, --label list          Set meta data on a container\n" \
-    "      --name string         Assign a name to the container\n" \
-    "      --restart string      Restart policy to apply when a container exits (default \"no\")\n" \
-    "      --rm                  Automatically remove the container when it exits\n" \
-    "      --stop-signal string  Signal to stop the container\n" \
-    "      --stop-timeout int    Timeout (in seconds) to stop a container\n" \
-    "  -t, --tty                 Allocate a pseudo-TTY\n" \
-    "  -u, --user string         Username or UID (format: <name|uid>[:<group|gid>])\n" \
-    "  -w, --workdir string      Working directory inside the container\n"
-
 static const struct skiff_command commands[] = {
   { "attach", cmd_attach,
     "Attach local standard input, output, and error streams to a running container",
@@ -34,19 +17,10 @@ static const struct skiff_command commands[] = {
     "      --no-stdin             Do not attach STDIN\n"
     "      --sig-proxy            Proxy all received signals to the process (default true)\n" },
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
-  { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
-    "      --cidfile string      Write the container ID to the file\n" CREATE_OPTIONS_HELP },
+  { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL,
+    skiff_cli_create_groups, true },
   { "exec", cmd_exec, "Execute a command in a running container",
-    "[OPTIONS] CONTAINER COMMAND [ARG...]",
-    "  -d, --detach               Detached mode: run command in the background\n"
-    "      --detach-keys string   Override the key sequence for detaching a container\n"
-    "  -e, --env list             Set environment variables\n"
-    "      --env-file list        Read in a file of environment variables\n"
-    "  -i, --interactive          Keep STDIN open even if not attached\n"
-    "      --privileged           Give extended privileges to the command\n"
-    "  -t, --tty                  Allocate a pseudo-TTY\n"
-    "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
-    "  -w, --workdir string       Working directory inside the container\n" },
+    "[OPTIONS] CONTAINER COMMAND [ARG...]", NULL, skiff_cli_exec_groups, true },
   { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
     SKIFF_HELP_HISTORY },
   { "image", cmd_image, "Manage images", "COMMAND", NULL },
@@ -91,17 +65,12 @@ static const struct skiff_command commands[] = {
   { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
     SKIFF_HELP_RMI },
   { "run", cmd_run, "Create and run a new container from an image",
-    "[OPTIONS] IMAGE [COMMAND] [ARG...]",
-    "      --cidfile string      Write the container ID to the file\n"
-    "  -d, --detach              Run container in background and print container ID\n"
-    CREATE_OPTIONS_HELP },
+    "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL, skiff_cli_run_groups, true },
   { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
     "[OPTIONS] IMAGE [IMAGE...]",
     SKIFF_HELP_SAVE },
   { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
-    "      --detach-keys string    Override the key sequence for detaching a container\n"
-    "  -i, --interactive           Attach container's STDIN\n" },
+    NULL, skiff_cli_start_groups },
   { "stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
     "[OPTIONS] [CONTAINER...]",
     "  -a, --all             Show all containers (default shows just running)\n"

@@ -184,6 +184,7 @@ struct skiff_container_start_opts
   int *terminal_master;
   unsigned short terminal_rows, terminal_cols; /* its initial size (0 = none) */
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
+  unsigned preserve_fds;   /* our fds 3 .. 3+N-1 are passed on (--preserve-fds) */
 };
 
 /* Under the container's lock: refuses a running container, makes the mount point, spawns the
@@ -206,6 +207,8 @@ int skiff_container_remove (struct skiff_store *store, struct skiff_container *c
 
 /* ---- cgroup (cgroup.c) ---- */
 
+/* The container's cgroup name, "skiff/<id>" (its one spelling; caller frees). */
+char *skiff_container_cgroup_name (const struct skiff_container *c);
 /* Creates "skiff/<id>" in every cgroup hierarchy, limits its devices (real root) and moves pid
  * in (done by start, for every container).  Rootless without a delegated subtree: nothing, and
  * 0. */

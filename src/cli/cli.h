@@ -15,6 +15,8 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "cli/options.h"
+#include "skiff/engine.h"
 #include "skiff/error.h"
 #include "skiff/store.h"
 
@@ -46,6 +48,7 @@ struct skiff_cli
   struct skiff_store_options store_opts;
   struct skiff_store store;
   bool store_open;
+  bool store_reaped; /* temp dirs of dead commands removed (once per process) */
   const struct skiff_command *command; /* the one running */
 };
 
@@ -126,37 +129,40 @@ char *skiff_cli_quote (const char *s);
 int skiff_cli_store_outside (struct skiff_cli *cli, struct skiff_store **out,
                              struct skiff_error **err);
 
-/* Flags shared by run and create (create_opts.c).  Strings are borrowed from argv. */
-struct skiff_cli_create_opts
+/* The process options of run, create and exec (create_opts.c: skiff_cli_process_options, one
+ * table): the first member of each of their options structs, so the table's offsets fit all.
+ * Strings are borrowed from argv; the vectors are free ()d. */
+struct skiff_cli_process_opts
 {
-  bool rm, interactive, tty, detach, sig_proxy;
-  const char *name, *cidfile, *workdir, *hostname, *entrypoint, *user;
-  const char *restart, *stop_signal, *detach_keys;
-  int stop_timeout; /* -1 = not given */
   char **env;       /* -e values in order */
   char **env_files; /* --env-file paths in order */
-  char **labels;    /* -l values */
-  const char *image;
-  char **args;
+  const char *workdir, *user, *detach_keys;
+  bool interactive, tty;
 };
-/* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */
-void skiff_cli_push_borrowed (char ***v, char *s);
+extern const struct skiff_opt skiff_cli_process_options[];
+/* Flags of run and create: the container spec and how run attaches. */
+struct skiff_cli_create_opts
+{
+  struct skiff_cli_process_opts proc; /* first: see above */
+  struct skiff_container_spec spec;
+  bool detach, sig_proxy;
+  unsigned attach;       /* run -a: 1 stdin, 2 stdout, 4 stderr (0: not given) */
+  const char *pidfile;   /* run --pidfile */
+  unsigned preserve_fds; /* run --preserve-fds */
+  struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
+};
 /* Checks a -u value: an empty user before ':' is refused (125). */
 int skiff_cli_user_flag (struct skiff_cli *cli, const char *value, struct skiff_error **err);
-/* Appends the --env-file lines, then the -e values (docker's order) to *env; NAME alone takes
- * the value from our environment. */
-int skiff_cli_user_env (char *const *env_files, char *const *env_opts,
-                        struct skiff_strv_builder *env, struct skiff_error **err);
+/* The command's option tables when the alias running it has none (`container run` before
+ * cmd_container.c lists them): *self is a copy of the command with groups. */
+void skiff_cli_own_table (struct skiff_cli *cli, const struct skiff_opt *const *groups,
+                          bool stop_at_positional, struct skiff_command *self);
 /* Parses argv (after the command name); 1 = --help was asked for. */
 int skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
                             struct skiff_cli_create_opts *o, struct skiff_error **err);
 void skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o);
 struct skiff_image;
 struct skiff_container;
-/* Opens the store, resolves the image and creates the record (+ cidfile). */
-int skiff_cli_create_container (struct skiff_cli *cli, const struct skiff_cli_create_opts *o,
-                                struct skiff_store **store, struct skiff_image **img,
-                                struct skiff_container **c, struct skiff_error **err);
 
 /* Prints "skiff: <msg>" for one failed argument of a multi-argument command. */
 void skiff_cli_print_error (const struct skiff_error *e);
@@ -181,10 +187,6 @@ int skiff_cli_each_container_parallel (struct skiff_store *store, char *const *a
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
                             struct skiff_error **err);
 
-/* Starts a created/exited container under a monitor (cmd_start.c); running: no-op. */
-int skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
-                               struct skiff_error **err);
-
 /* docker's container inspect object (container_json.c); caller frees. */
 char *skiff_cli_container_json (const struct skiff_container *c);
 /* `container inspect` (cmd_container_inspect.c): containers only. */
@@ -198,6 +200,10 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
 /* Option tables of the commands that have them (options.h), for the command table. */
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
 extern const struct skiff_opt *const skiff_cli_kill_groups[];
+extern const struct skiff_opt *const skiff_cli_run_groups[];
+extern const struct skiff_opt *const skiff_cli_create_groups[];
+extern const struct skiff_opt *const skiff_cli_exec_groups[];
+extern const struct skiff_opt *const skiff_cli_start_groups[];
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
@@ -304,8 +310,14 @@ int skiff_cli_attach (struct skiff_store *store, struct skiff_container *c,
 /* run -it, start -a: starts c under a monitor with our stdio attached before PID 1 runs (no
  * output is missed), then as skiff_cli_attach. */
 int skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
-                              char *const *lowerdirs, const struct skiff_cli_attach_opts *o,
-                              struct skiff_error **err);
+                              const struct skiff_cli_attach_opts *o, struct skiff_error **err);
+/* run -it: the socketpair whose end so->attach_fd becomes the monitor's first attach client
+ * (the caller closes it after the start) and our end *sock; with tty, our terminal's size. */
+int skiff_cli_attach_pair (bool tty, struct skiff_engine_start_opts *so, int *sock,
+                           struct skiff_error **err);
+/* After the start: as skiff_cli_attach, over sock. */
+int skiff_cli_attach_started (struct skiff_container *c, int sock,
+                              const struct skiff_cli_attach_opts *o, struct skiff_error **err);
 /* --sig-proxy[=BOOL] (NULL value: given bare, true); pflag's ParseBool error otherwise. */
 int skiff_cli_parse_sig_proxy (const char *value, bool *out, struct skiff_error **err);
 int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

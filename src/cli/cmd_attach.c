@@ -157,23 +157,44 @@ skiff_cli_attach (struct skiff_store *store, struct skiff_container *c,
 }
 
 int
-skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
-                          char *const *lowerdirs, const struct skiff_cli_attach_opts *o,
-                          struct skiff_error **err)
+skiff_cli_attach_pair (bool tty, struct skiff_engine_start_opts *so, int *sock,
+                       struct skiff_error **err)
 {
   int sp[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return skiff_error_make (err, errno, "socketpair");
-  _cleanup_close_ int sock = sp[0];
   struct winsize ws = { 0 };
-  if (c->config.tty)
+  if (tty)
     skiff_cli_console_size (&ws);
-  int r = skiff_monitor_launch_attached (store, c, lowerdirs, sp[1], ws.ws_row, ws.ws_col, err);
-  close (sp[1]);
-  /* the monitor recorded the start: our copy of the state needs PID 1 for --sig-proxy */
-  if (r < 0 || (r = skiff_container_state_reload (c, err)) < 0)
-    return r;
+  *so = (struct skiff_engine_start_opts){
+    .mode = SKIFF_ENGINE_ATTACHED,
+    .attach_fd = sp[1],
+    .rows = ws.ws_row,
+    .cols = ws.ws_col,
+  };
+  *sock = sp[0];
+  return 0;
+}
+
+int
+skiff_cli_attach_started (struct skiff_container *c, int sock,
+                          const struct skiff_cli_attach_opts *o, struct skiff_error **err)
+{
   return attach_sock (c, sock, o, err);
+}
+
+int
+skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
+                          const struct skiff_cli_attach_opts *o, struct skiff_error **err)
+{
+  struct skiff_engine_start_opts so;
+  _cleanup_close_ int sock = -1;
+  int r = skiff_cli_attach_pair (c->config.tty, &so, &sock, err);
+  if (r < 0)
+    return r;
+  r = skiff_engine_start (store, c, &so, NULL, err);
+  close (so.attach_fd);
+  return r < 0 ? r : attach_sock (c, sock, o, err);
 }
 
 int

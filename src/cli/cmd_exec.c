@@ -13,8 +13,8 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/engine.h"
 #include "skiff/detach_keys.h"
-#include "skiff/sandbox.h"
 #include "skiff/selfexe.h"
 #include "skiff/strv.h"
 #include "skiff/terminal.h"
@@ -22,112 +22,36 @@
 
 struct exec_opts
 {
-  bool detach, interactive, tty, privileged;
-  const char *workdir;
-  const char *user;
-  const char *detach_keys;
-  char **env;       /* -e, borrowed */
-  char **env_files; /* --env-file, borrowed */
+  struct skiff_cli_process_opts proc; /* first: the shared table's offsets */
+  bool detach, privileged;
   const char *container;
   char **args;
 };
 
+static const struct skiff_opt exec_options[] = {
+  SKIFF_OPT_B ("detach", 'd', struct exec_opts, detach,
+               "Detached mode: run command in the background"),
+  SKIFF_OPT_B ("privileged", 0, struct exec_opts, privileged,
+               "Give extended privileges to the command"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_exec_groups[]
+    = { skiff_cli_process_options, exec_options, NULL };
+
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
-             struct skiff_error **err)
+             struct skiff_opts_result *res, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_ENV_FILE = 256,
-    OPT_PRIVILEGED,
-    OPT_DETACH_KEYS,
-    OPT_HELP,
-  };
-  static const struct option opts[] = {
-    { "detach", no_argument, NULL, 'd' },
-    { "interactive", no_argument, NULL, 'i' },
-    { "tty", no_argument, NULL, 't' },
-    { "env", required_argument, NULL, 'e' },
-    { "env-file", required_argument, NULL, OPT_ENV_FILE },
-    { "workdir", required_argument, NULL, 'w' },
-    { "user", required_argument, NULL, 'u' },
-    { "privileged", no_argument, NULL, OPT_PRIVILEGED },
-    { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
-  };
-  int c, r;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:dite:w:u:", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'd':
-        o->detach = true;
-        break;
-      case 'i':
-        o->interactive = true;
-        break;
-      case 't':
-        o->tty = true;
-        break;
-      case 'e':
-        skiff_cli_push_borrowed (&o->env, optarg);
-        break;
-      case OPT_ENV_FILE:
-        skiff_cli_push_borrowed (&o->env_files, optarg);
-        break;
-      case 'w':
-        o->workdir = optarg;
-        break;
-      case 'u':
-        o->user = optarg;
-        if ((r = skiff_cli_user_flag (cli, optarg, err)) < 0)
-          return r;
-        break;
-      case OPT_PRIVILEGED:
-        o->privileged = true;
-        break;
-      case OPT_DETACH_KEYS:
-        o->detach_keys = optarg;
-        break;
-      case OPT_HELP:
-        return 1;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (argc - optind < 2)
-    return skiff_cli_usage_error (cli, err, "\"skiff exec\" requires at least 2 arguments.");
-  o->container = argv[optind];
-  o->args = argv + optind + 1;
-  return 0;
-}
-
-/* Docker: the container's environment (TERM=xterm first with -t, so the container's own TERM
- * wins), then env-file lines and -e values replacing same keys in place. */
-static int
-exec_env (const struct exec_opts *o, const struct skiff_container *c, char ***out,
-          struct skiff_error **err)
-{
-  _cleanup_strv_builder_ struct skiff_strv_builder env = { 0 };
-  int r;
-  if (o->tty)
-    skiff_strv_builder_push (&env, "TERM=xterm");
-  for (size_t i = 0; c->config.env && c->config.env[i]; i++)
-    skiff_strv_builder_push (&env, c->config.env[i]);
-  if ((r = skiff_cli_user_env (o->env_files, o->env, &env, err)) < 0)
+  int r = skiff_cli_parse (cli, argc, argv, o, res, err);
+  if (r != 0)
     return r;
-  *out = skiff_container_build_env (NULL, env.v, c->config.hostname);
+  if (res->nargs < 2)
+    return skiff_cli_usage_error (cli, err, "\"skiff exec\" requires at least 2 arguments.");
+  if (o->proc.user && (r = skiff_cli_user_flag (cli, o->proc.user, err)) < 0)
+    return r;
+  o->container = res->args[0];
+  o->args = res->args + 1;
   return 0;
-}
-
-static int
-wait_exit (pid_t pid, struct skiff_error **err)
-{
-  int status = 0;
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return skiff_error_make (err, errno, "waitpid %d", (int)pid);
-  return skiff_sandbox_exit_code (status);
 }
 
 /* After a detach the process keeps its terminal: closing the last master fd would hang it up.
@@ -162,82 +86,84 @@ relay_tty (const struct exec_opts *o, struct skiff_detach_keys *keys, pid_t pid,
   int r = 0;
   bool is_tty = isatty (STDIN_FILENO);
   struct skiff_relay relay = {
-    .in_fd = o->interactive ? STDIN_FILENO : -1,
+    .in_fd = o->proc.interactive ? STDIN_FILENO : -1,
     .out_fd = STDOUT_FILENO,
     .master_fd = master,
     .winsize_fd = is_tty ? STDIN_FILENO : -1,
-    .keys = o->interactive ? keys : NULL,
+    .keys = o->proc.interactive ? keys : NULL,
   };
   enum skiff_relay_end why = SKIFF_RELAY_EOF;
   signal (SIGPIPE, SIG_IGN); /* a closed output ends the relay with an error instead */
-  if (is_tty && o->interactive && (r = skiff_term_make_raw (STDIN_FILENO, err)) < 0)
+  if (is_tty && o->proc.interactive && (r = skiff_term_make_raw (STDIN_FILENO, err)) < 0)
     return r;
   r = skiff_term_relay (&relay, &why, err);
   skiff_term_restore ();
   if (r == 0 && why == SKIFF_RELAY_DETACHED)
     keep_terminal (master);
   else if (r == 0)
-    r = wait_exit (pid, err);
+    r = skiff_engine_wait_process (pid, err);
   return r;
 }
 
 static void
-fill_config (const struct exec_opts *o, const struct skiff_container *c, char **env,
-             const char *cwd, int null_fd, const struct skiff_cli_stdio *pipes, int *master,
-             struct skiff_sandbox_config *sc)
+fill_spec (const struct exec_opts *o, int null_fd, const struct skiff_cli_stdio *pipes, int *master,
+           struct skiff_exec_spec *spec)
 {
-  memset (sc, 0, sizeof *sc);
-  sc->argv = o->args;
-  sc->env = env;
-  sc->cwd = cwd;
-  sc->user = o->user ? o->user : c->config.user;
-  sc->privileged = o->privileged;
-  sc->terminal = o->tty && !o->detach;
-  sc->terminal_master = master;
+  *spec = (struct skiff_exec_spec){
+    .args = o->args,
+    .env = o->proc.env,
+    .env_files = o->proc.env_files,
+    .workdir = o->proc.workdir,
+    .user = o->proc.user,
+    .privileged = o->privileged,
+    .tty = o->proc.tty,
+    .interactive = o->proc.interactive,
+    .detach = o->detach,
+    .terminal_master = master,
+    .stdin_fd = o->proc.interactive && !o->detach ? pipes->child[0] : null_fd,
+    .stdout_fd = o->detach ? null_fd : pipes->child[1],
+    .stderr_fd = o->detach ? null_fd : pipes->child[2],
+  };
   struct winsize ws = { 0 };
-  if (sc->terminal)
+  if (o->proc.tty && !o->detach)
     skiff_cli_console_size (&ws);
-  sc->terminal_rows = ws.ws_row;
-  sc->terminal_cols = ws.ws_col;
-  sc->stdin_fd = o->interactive && !o->detach ? pipes->child[0] : null_fd;
-  sc->stdout_fd = o->detach ? null_fd : pipes->child[1];
-  sc->stderr_fd = o->detach ? null_fd : pipes->child[2];
+  spec->rows = ws.ws_row;
+  spec->cols = ws.ws_col;
 }
 
 static int
 run_exec (const struct exec_opts *o, const struct skiff_container *c,
           struct skiff_detach_keys *keys, struct skiff_error **err)
 {
-  _cleanup_strv_ char **env = NULL;
-  _cleanup_free_ char *cwd = NULL;
-  int r = exec_env (o, c, &env, err);
-  if (r < 0 || (r = skiff_container_workdir (o->workdir, c->config.workdir, &cwd, err)) < 0)
-    return r;
+  int r;
   _cleanup_close_ int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0)
     return skiff_error_make (err, errno, "open /dev/null");
   _cleanup_close_ int master = -1;
   /* without -t: pipes rather than our terminal (see stdio_relay.c) */
   struct skiff_cli_stdio pipes = { { -1, -1, -1 }, { -1, -1, -1 } };
-  if (!o->tty && !o->detach && (r = skiff_cli_stdio_open (&pipes, o->interactive, err)) < 0)
+  if (!o->proc.tty && !o->detach
+      && (r = skiff_cli_stdio_open (&pipes, o->proc.interactive, err)) < 0)
     return r;
-  struct skiff_sandbox_config sc;
-  fill_config (o, c, env, cwd, null_fd, &pipes, &master, &sc);
+  struct skiff_exec_spec spec;
+  fill_spec (o, null_fd, &pipes, &master, &spec);
   pid_t pid = 0;
   if (!o->detach)
     skiff_cli_sig_proxy_start ();
-  r = skiff_sandbox_exec_in (c->state.pid, &sc, &pid, err);
+  r = skiff_engine_exec (c, &spec, &pid, err);
   skiff_cli_stdio_close_child (&pipes);
   if (r < 0 || o->detach)
     {
       skiff_cli_stdio_close (&pipes);
+      if (!o->detach)
+        skiff_cli_sig_proxy_stop ();
       return r; /* -d: the process outlives us, adopted by init once we exit */
     }
   skiff_cli_sig_proxy_target (pid);
-  if (sc.terminal)
+  if (o->proc.tty)
     r = relay_tty (o, keys, pid, master, err);
   else if ((r = skiff_cli_stdio_relay (&pipes, pid, err)) == 0)
-    r = wait_exit (pid, err);
+    r = skiff_engine_wait_process (pid, err);
   skiff_cli_stdio_close (&pipes);
   skiff_cli_sig_proxy_stop ();
   return r;
@@ -247,15 +173,18 @@ int
 cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct exec_opts o = { 0 };
+  struct skiff_command self;
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_detach_keys keys = { 0 };
+  skiff_cli_own_table (cli, skiff_cli_exec_groups, true, &self);
   _cleanup_container_ struct skiff_container *c = NULL;
-  int r = parse_flags (cli, argc, argv, &o, err);
+  int r = parse_flags (cli, argc, argv, &o, &res, err);
   if (r == 1)
     r = skiff_cli_help (cli);
   /* before joining anything (rootless: the container's user namespace), see selfexe.h */
   else if (r == 0 && (r = skiff_selfexe_sealed (err)) == 0
            && (r = skiff_detach_keys_parse (
-                   o.detach_keys ? o.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err))
+                   o.proc.detach_keys ? o.proc.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err))
                   == 0
            && (r = skiff_cli_open_running (cli, o.container, &c, err)) == 0)
     r = c->state.paused ? skiff_error_make_status (err, 125, 0,
@@ -264,7 +193,7 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
                                                    c->config.id)
                         : run_exec (&o, c, &keys, err);
   skiff_detach_keys_free (&keys);
-  free (o.env);
-  free (o.env_files);
+  free (o.proc.env);
+  free (o.proc.env_files);
   return r;
 }

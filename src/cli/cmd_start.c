@@ -5,75 +5,28 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
-#include "skiff/image.h"
-#include "skiff/monitor.h"
+#include "skiff/engine.h"
 #include "skiff/strv.h"
 
 struct start_opts
 {
-  bool attach, interactive;
+  bool attach, interactive, all, latest;
   const char *detach_keys;
 };
 
-static int
-parse_flags (struct skiff_cli *cli, int argc, char **argv, struct start_opts *o,
-             struct skiff_error **err)
-{
-  enum
-  {
-    OPT_DETACH_KEYS = 256,
-  };
-  static const struct option opts[] = {
-    { "attach", no_argument, NULL, 'a' },
-    { "interactive", no_argument, NULL, 'i' },
-    { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":aih", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'a':
-        o->attach = true;
-        break;
-      case 'i':
-        o->interactive = true;
-        break;
-      case OPT_DETACH_KEYS:
-        o->detach_keys = optarg;
-        break;
-      case 'h':
-        return 1;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind >= argc)
-    return skiff_cli_usage_error (cli, err, "\"skiff start\" requires at least 1 argument.");
-  return 0;
-}
-
-/* Starts one container under a monitor; no-op for a running or restarting one. */
-int
-skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
-                           struct skiff_error **err)
-{
-  if (c->state.status == SKIFF_CONTAINER_RUNNING)
-    {
-      if (c->state.paused)
-        return skiff_error_make (err, 0, "cannot start a paused container, try unpause instead");
-      return 0;
-    }
-  if (c->state.status == SKIFF_CONTAINER_RESTARTING)
-    return 0; /* its monitor starts it again itself: running as far as docker is concerned */
-  _cleanup_image_ struct skiff_image *img = NULL;
-  int r = skiff_image_load (store, c->config.image_id, &img, err);
-  if (r < 0)
-    return r;
-  _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
-  return skiff_monitor_launch (store, c, lower, err);
-}
+static const struct skiff_opt start_options[] = {
+  SKIFF_OPT_B ("all", 0, struct start_opts, all,
+               "Start all containers regardless of their state or configuration"),
+  SKIFF_OPT_B ("latest", 'l', struct start_opts, latest,
+               "Act on the latest container skiff is aware of"),
+  SKIFF_OPT_B ("attach", 'a', struct start_opts, attach,
+               "Attach STDOUT/STDERR and forward signals"),
+  SKIFF_OPT_S ("detach-keys", 0, struct start_opts, detach_keys,
+               "Override the key sequence for detaching a container"),
+  SKIFF_OPT_B ("interactive", 'i', struct start_opts, interactive, "Attach container's STDIN"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_start_groups[] = { start_options, NULL };
 
 int
 skiff_cli_start_one (struct skiff_store *store, const char *text, void *data,
@@ -81,7 +34,8 @@ skiff_cli_start_one (struct skiff_store *store, const char *text, void *data,
 {
   _cleanup_container_ struct skiff_container *c = NULL;
   int r = skiff_cli_load_container (store, text, &c, err);
-  if (r == 0 && (r = skiff_cli_start_container (store, c, err)) == 0)
+  struct skiff_engine_start_opts so = { .mode = SKIFF_ENGINE_DETACHED };
+  if (r == 0 && (r = skiff_engine_start (store, c, &so, NULL, err)) == 0)
     printf ("%s\n", text);
   return r;
 }
@@ -95,7 +49,6 @@ start_attached (struct skiff_store *store, const struct start_opts *o, char *con
   if (args[0] != NULL && args[1] != NULL)
     return skiff_error_make (err, 0, "you cannot start and attach multiple containers at once");
   _cleanup_container_ struct skiff_container *c = NULL;
-  _cleanup_image_ struct skiff_image *img = NULL;
   struct skiff_cli_attach_opts ao
       = { .no_stdin = !o->interactive, .sig_proxy = true, .detach_keys = o->detach_keys };
   int r = skiff_cli_load_container (store, args[0], &c, err);
@@ -103,23 +56,45 @@ start_attached (struct skiff_store *store, const struct start_opts *o, char *con
     return r;
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     return skiff_cli_attach (store, c, &ao, err);
-  if ((r = skiff_image_load (store, c->config.image_id, &img, err)) < 0)
-    return r;
-  _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
-  return skiff_cli_start_attached (store, c, lower, &ao, err);
+  return skiff_cli_start_attached (store, c, &ao, err);
 }
 
 int
 cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct start_opts o = { 0 };
+  struct skiff_command self;
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, err);
+  skiff_cli_own_table (cli, skiff_cli_start_groups, false, &self);
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0)
+  if (r < 0)
     return r;
+  if ((o.all || o.latest) && (res.nargs > 0 || (o.all && o.latest)))
+    return skiff_cli_usage_error (cli, err,
+                                  "--all, --latest and containers cannot be used "
+                                  "together");
+  if (res.nargs == 0 && !o.all && !o.latest)
+    return skiff_cli_usage_error (cli, err, "\"skiff start\" requires at least 1 argument.");
+  if ((r = skiff_cli_store (cli, &store, err)) < 0)
+    return r;
+  static char *const none[] = { NULL };
+  _cleanup_strv_ char **ids = NULL;
+  char *const *args = res.args;
+  if (o.all || o.latest)
+    {
+      char *latest = NULL;
+      r = o.all ? skiff_container_list_ids (store, &ids, err)
+                : skiff_engine_latest (store, &latest, err);
+      if (r < 0)
+        return r;
+      if (latest != NULL)
+        skiff_strv_push_owned (&ids, latest);
+      args = ids ? ids : none;
+    }
   if (o.attach || o.interactive)
-    return start_attached (store, &o, argv + optind, err);
-  return skiff_cli_each_container (store, argv + optind, skiff_cli_start_one, NULL);
+    return args[0] ? start_attached (store, &o, args, err) : 0;
+  return skiff_cli_each_container (store, args, skiff_cli_start_one, NULL);
 }

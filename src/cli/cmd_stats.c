@@ -5,12 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "skiff/cgroup.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/engine.h"
 #include "skiff/json.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -22,8 +21,8 @@
 struct sample
 {
   struct skiff_container *c;
-  struct skiff_cgroup *cg; /* NULL: none (rootless): /proc of its processes instead */
-  struct skiff_cgroup_stats s0, s1;
+  struct skiff_engine_stats *src; /* NULL: not running */
+  struct skiff_engine_usage s0, s1;
   bool have; /* running, both samples taken */
 };
 
@@ -38,13 +37,6 @@ bytes_size (double v)
   return xasprintf ("%.4g%s", v, units[i]);
 }
 
-static uint64_t
-host_memory (void)
-{
-  long pages = sysconf (_SC_PHYS_PAGES), size = sysconf (_SC_PAGESIZE);
-  return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
-}
-
 static yajl_val
 row_object (const struct sample *s, double elapsed_ns)
 {
@@ -52,18 +44,13 @@ row_object (const struct sample *s, double elapsed_ns)
   _cleanup_free_ char *cpu = NULL, *mem = NULL, *memperc = NULL, *pids = NULL;
   if (s->have)
     {
-      uint64_t used = s->s1.memory_usage > s->s1.memory_inactive_file
-                          ? s->s1.memory_usage - s->s1.memory_inactive_file
-                          : s->s1.memory_usage;
-      uint64_t limit = s->s1.memory_limit ? s->s1.memory_limit : host_memory ();
-      if (limit > host_memory () && host_memory ())
-        limit = host_memory (); /* v1 reports "no limit" as a huge number */
+      uint64_t used = s->s1.mem_used, limit = s->s1.mem_limit;
       _cleanup_free_ char *u = bytes_size ((double)used), *l = bytes_size ((double)limit);
-      double dcpu = (double)(s->s1.cpu_usage_ns - s->s0.cpu_usage_ns);
+      double dcpu = (double)(s->s1.cpu_ns - s->s0.cpu_ns);
       cpu = xasprintf ("%.2f%%", elapsed_ns > 0 ? dcpu / elapsed_ns * 100.0 : 0.0);
       mem = xasprintf ("%s / %s", u, l);
       memperc = xasprintf ("%.2f%%", limit ? (double)used * 100.0 / (double)limit : 0.0);
-      pids = xasprintf ("%llu", (unsigned long long)s->s1.pids_current);
+      pids = xasprintf ("%llu", (unsigned long long)s->s1.pids);
     }
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
   yajl_gen_map_open (g);
@@ -86,11 +73,8 @@ take (struct sample *s, size_t n, bool first)
   for (size_t i = 0; i < n; i++)
     {
       _cleanup_error_ struct skiff_error *e = NULL;
-      struct skiff_cgroup_stats *st = first ? &s[i].s0 : &s[i].s1;
-      int r = s[i].cg ? skiff_cgroup_stats (s[i].cg, st, &e)
-              : s[i].c->state.status == SKIFF_CONTAINER_RUNNING
-                  ? skiff_container_proc_stats (s[i].c, st, &e)
-                  : -1;
+      struct skiff_engine_usage *u = first ? &s[i].s0 : &s[i].s1;
+      int r = s[i].src ? skiff_engine_stats_read (s[i].src, u, &e) : -1;
       s[i].have = r == 0 && (first || s[i].have);
     }
 }
@@ -140,10 +124,7 @@ collect (struct skiff_store *store, char *const *args, bool all, struct sample *
           continue;
         }
       s[m].c = c;
-      _cleanup_free_ char *name = xasprintf ("skiff/%s", c->config.id);
-      _cleanup_error_ struct skiff_error *e = NULL;
-      if (c->state.status == SKIFF_CONTAINER_RUNNING && skiff_cgroup_open (name, &s[m].cg, &e) < 0)
-        s[m].cg = NULL;
+      s[m].src = skiff_engine_stats_open (c);
       m++;
     }
   *out = s;
@@ -209,7 +190,7 @@ cmd_stats (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   for (size_t i = 0; i < n; i++)
     {
       skiff_container_free (s[i].c);
-      skiff_cgroup_free (s[i].cg);
+      skiff_engine_stats_free (s[i].src);
     }
   free (s);
   return r;

@@ -13,8 +13,8 @@
 #include "skiff/userns.h"
 #include "skiff/xalloc.h"
 
-static char *
-cgroup_name (const struct skiff_container *c)
+char *
+skiff_container_cgroup_name (const struct skiff_container *c)
 {
   return xasprintf ("skiff/%s", c->config.id);
 }
@@ -22,7 +22,7 @@ cgroup_name (const struct skiff_container *c)
 int
 skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_error **err)
 {
-  _cleanup_free_ char *name = cgroup_name (c);
+  _cleanup_free_ char *name = skiff_container_cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   struct skiff_error *e = NULL;
   int r = skiff_cgroup_create (name, &cg, &e);
@@ -50,7 +50,7 @@ skiff_container_cgroup_remove (struct skiff_container *c)
 {
   if (!c->state.cgroup)
     return;
-  _cleanup_free_ char *name = cgroup_name (c);
+  _cleanup_free_ char *name = skiff_container_cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   struct skiff_error *e = NULL;
   if (skiff_cgroup_open (name, &cg, &e) == 0)
@@ -63,7 +63,7 @@ skiff_container_cgroup_remove (struct skiff_container *c)
 static int
 freeze (const struct skiff_container *c, bool frozen, struct skiff_error **err)
 {
-  _cleanup_free_ char *name = cgroup_name (c);
+  _cleanup_free_ char *name = skiff_container_cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   int r = skiff_cgroup_open (name, &cg, err);
   if (r == -ENOENT || r == -EPERM || r == -EACCES)

@@ -81,7 +81,7 @@ skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
 {
   if (c->state.status != SKIFF_CONTAINER_RUNNING || c->state.pid <= 0)
     return skiff_error_make_status (err, 1, 0, "Container %s is not running", c->config.id);
-  _cleanup_free_ char *name = xasprintf ("skiff/%s", c->config.id);
+  _cleanup_free_ char *name = skiff_container_cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   struct skiff_error *e = NULL;
   int r = skiff_cgroup_open (name, &cg, &e);

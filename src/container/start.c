@@ -38,6 +38,7 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->cwd = c->config.workdir;
   sc->user = c->config.user;
   sc->stdin_fd = opts->stdin_fd;
+  sc->preserve_fds = opts->preserve_fds;
   sc->stdout_fd = opts->stdout_fd;
   sc->stderr_fd = opts->stderr_fd;
   sc->terminal = opts->terminal;

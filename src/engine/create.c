@@ -1,0 +1,184 @@
+/* skiff_engine_create: a container record from a spec (what `create` decides) and the image
+ * config: argv, env, workdir, user, name, labels, lifecycle, the cidfile. */
+#include <errno.h>
+#include <string.h>
+
+#include "engine-internal.h"
+#include "skiff/cleanup.h"
+#include "skiff/container.h"
+#include "skiff/engine.h"
+#include "skiff/error.h"
+#include "skiff/image.h"
+#include "skiff/monitor.h"
+#include "skiff/restart.h"
+#include "skiff/strv.h"
+#include "skiff/xalloc.h"
+
+extern char **environ;
+
+static const char *
+spec_name (const struct skiff_container_spec *spec)
+{
+  return spec->name && spec->name[0] == '/' ? spec->name + 1 : spec->name;
+}
+
+int
+skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_error **err)
+{
+  struct skiff_restart_policy policy = { 0 };
+  int r;
+  if (spec->restart && (r = skiff_restart_policy_parse (spec->restart, &policy, err)) < 0)
+    return r;
+  if ((r = skiff_restart_check_rm (&policy, spec->rm, err)) < 0)
+    return r;
+  if (spec->stop_signal && (r = skiff_monitor_parse_signal (spec->stop_signal, err)) < 0)
+    return r;
+  if (spec->name && (r = skiff_container_name_validate (spec_name (spec), err)) < 0)
+    return r;
+  return 0;
+}
+
+/* env-file lines first, then each -e, as docker/cli does. */
+int
+skiff_engine_user_env (char *const *env_files, char *const *env_opts,
+                       struct skiff_strv_builder *env, struct skiff_error **err)
+{
+  int r;
+  for (size_t i = 0; env_files && env_files[i]; i++)
+    if ((r = skiff_container_env_file_read (env_files[i], environ, env, err)) < 0)
+      return r;
+  for (size_t i = 0; env_opts && env_opts[i]; i++)
+    if ((r = skiff_container_env_option (env_opts[i], environ, env, err)) < 0)
+      return r;
+  return 0;
+}
+
+/* -l k=v (or k) -> alternating key, value */
+static char **
+label_map (char *const *labels)
+{
+  char **kv = NULL;
+  for (size_t i = 0; labels && labels[i]; i++)
+    {
+      const char *eq = strchr (labels[i], '=');
+      skiff_strv_push_owned (&kv, eq ? xstrndup (labels[i], (size_t)(eq - labels[i]))
+                                     : xstrdup (labels[i]));
+      skiff_strv_push (&kv, eq ? eq + 1 : "");
+    }
+  return kv;
+}
+
+static void
+lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_image *img,
+                  struct skiff_container_config *cfg)
+{
+  cfg->tty = spec->tty;
+  cfg->open_stdin = spec->interactive;
+  const char *sig = spec->stop_signal ? spec->stop_signal : img->config.stop_signal;
+  cfg->stop_signal = sig && *sig ? xstrdup (sig) : NULL;
+  cfg->stop_timeout = spec->stop_timeout;
+  struct skiff_restart_policy policy = { 0 };
+  if (spec->restart)
+    skiff_restart_policy_parse (spec->restart, &policy, NULL); /* checked by _spec_check */
+  cfg->restart_policy = xstrdup (skiff_restart_mode_name (policy.mode));
+  cfg->restart_max = policy.max_retries;
+  cfg->labels = label_map (spec->labels);
+}
+
+static int
+build_config (const struct skiff_container_spec *spec, const struct skiff_image *img,
+              char *const *uenv, struct skiff_container_config *cfg, struct skiff_error **err)
+{
+  char id[SKIFF_CONTAINER_ID_LEN + 1];
+  int r = skiff_container_build_argv (img->config.entrypoint, img->config.cmd, spec->entrypoint,
+                                      spec->args, &cfg->argv, &cfg->entrypoint, &cfg->cmd, err);
+  if (r < 0)
+    return r;
+  r = skiff_container_workdir (spec->workdir, img->config.working_dir, &cfg->workdir, err);
+  if (r < 0)
+    return r;
+  r = skiff_container_new_id (id, err);
+  if (r < 0)
+    return r;
+  cfg->id = xstrdup (id);
+  cfg->hostname
+      = spec->hostname ? xstrdup (spec->hostname) : xstrndup (id, SKIFF_CONTAINER_SHORT_ID_LEN);
+  cfg->env = skiff_container_build_env (img->config.env, uenv, cfg->hostname);
+  cfg->name = spec->name ? xstrdup (spec_name (spec)) : NULL;
+  cfg->image_id = xstrdup (img->id);
+  cfg->image_name = xstrdup (spec->image);
+  cfg->user = xstrdup (spec->user ? spec->user : img->config.user ? img->config.user : "");
+  cfg->auto_remove = spec->rm;
+  cfg->cidfile = spec->cidfile ? xstrdup (spec->cidfile) : NULL;
+  lifecycle_config (spec, img, cfg);
+  return 0;
+}
+
+static int
+create_record (struct skiff_store *store, const struct skiff_container_spec *spec,
+               const struct skiff_image *img, struct skiff_container **out,
+               struct skiff_error **err)
+{
+  _cleanup_strv_builder_ struct skiff_strv_builder uenv = { 0 };
+  struct skiff_container_config cfg = { 0 };
+  int r = skiff_engine_user_env (spec->env_files, spec->env, &uenv, err);
+  if (r < 0)
+    return r;
+  r = build_config (spec, img, uenv.v, &cfg, err);
+  if (r == 0)
+    {
+      struct skiff_container_create_opts copts = { .durable = !spec->rm };
+      r = skiff_container_create (store, &cfg, &copts, out, err);
+    }
+  skiff_container_config_clear (&cfg);
+  if (r == 0 && spec->cidfile
+      && (r = skiff_container_cidfile_write (spec->cidfile, (*out)->config.id, err)) < 0)
+    {
+      skiff_engine_discard_record (store, *out);
+      skiff_container_freep (out);
+    }
+  return r;
+}
+
+/* --replace: a container holding the name is removed (killed first) before ours takes it. */
+static int
+replace_named (struct skiff_store *store, const char *name, struct skiff_error **err)
+{
+  _cleanup_free_ char *id = NULL;
+  _cleanup_error_ struct skiff_error *none = NULL;
+  if (skiff_container_lookup (store, name, &id, &none) < 0)
+    return 0; /* nothing to replace */
+  _cleanup_container_ struct skiff_container *old = NULL;
+  int r = skiff_container_load (store, id, &old, err);
+  if (r < 0 || (old->config.name != NULL && strcmp (old->config.name, name) != 0))
+    return r; /* a prefix of another ID, not the name */
+  return skiff_engine_remove (store, old, true, err);
+}
+
+int
+skiff_engine_create_from (struct skiff_store *store, const struct skiff_container_spec *spec,
+                          struct skiff_image **img, struct skiff_container **out,
+                          struct skiff_error **err)
+{
+  int r;
+  if (spec->replace && spec->name && (r = replace_named (store, spec_name (spec), err)) < 0)
+    return r;
+  if (spec->cidfile && (r = skiff_container_cidfile_open (spec->cidfile, err)) < 0)
+    return r;
+  if ((r = skiff_image_lookup (store, spec->image, img, err)) < 0
+      || (r = create_record (store, spec, *img, out, err)) < 0)
+    {
+      if (spec->cidfile)
+        skiff_container_cidfile_abort (spec->cidfile);
+      return r;
+    }
+  return 0;
+}
+
+int
+skiff_engine_create (struct skiff_store *store, const struct skiff_container_spec *spec,
+                     struct skiff_container **out, struct skiff_error **err)
+{
+  _cleanup_image_ struct skiff_image *img = NULL;
+  return skiff_engine_create_from (store, spec, &img, out, err);
+}

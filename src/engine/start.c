@@ -1,0 +1,151 @@
+/* Starting a container: its image's layers as the overlay's lower dirs (resolved here only),
+ * under a monitor (detached or with an attach client from the start) or as our own child
+ * (foreground run), and the foreground's wait. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "engine-internal.h"
+#include "skiff/cleanup.h"
+#include "skiff/container.h"
+#include "skiff/engine.h"
+#include "skiff/error.h"
+#include "skiff/image.h"
+#include "skiff/monitor.h"
+#include "skiff/sandbox.h"
+#include "skiff/store.h"
+#include "skiff/strv.h"
+
+void
+skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c)
+{
+  struct skiff_error *ignored = NULL;
+  if (skiff_container_remove (store, c, &ignored) < 0)
+    skiff_error_free (ignored);
+}
+
+void
+skiff_engine_discard (struct skiff_store *store, struct skiff_container *c)
+{
+  if (c != NULL && c->config.auto_remove)
+    skiff_engine_discard_record (store, c);
+}
+
+/* --pidfile: opened before the start (a bad path fails it), PID 1's pid as the host sees it
+ * written once it runs. */
+static int
+pidfile_open (const char *path, struct skiff_error **err)
+{
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  return fd >= 0 ? fd : skiff_error_make (err, errno, "open pidfile %s", path);
+}
+
+static int
+pidfile_write (int fd, const char *path, pid_t pid, struct skiff_error **err)
+{
+  char text[32];
+  int n = snprintf (text, sizeof text, "%d", (int)pid);
+  if (write (fd, text, (size_t)n) != n)
+    return skiff_error_make (err, errno ? errno : EIO, "write pidfile %s", path);
+  return 0;
+}
+
+static int
+launch (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
+        const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
+{
+  _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
+  int r;
+  switch (so->mode)
+    {
+    case SKIFF_ENGINE_FOREGROUND:
+      {
+        struct skiff_container_start_opts cso = {
+          .lowerdirs = lower,
+          .userxattr = store->rootless,
+          .stdin_fd = so->stdin_fd,
+          .stdout_fd = so->stdout_fd,
+          .stderr_fd = so->stderr_fd,
+          .preserve_fds = so->preserve_fds,
+        };
+        return skiff_container_start (store, c, &cso, pid, err);
+      }
+    case SKIFF_ENGINE_ATTACHED:
+      r = skiff_monitor_launch_attached (store, c, lower, so->attach_fd, so->rows, so->cols, err);
+      /* the monitor recorded the start: the caller's copy of the state needs PID 1 */
+      return r < 0 ? r : skiff_container_state_reload (c, err);
+    case SKIFF_ENGINE_DETACHED:
+    default:
+      r = skiff_monitor_launch (store, c, lower, err);
+      return r < 0 || so->pidfile == NULL ? r : skiff_container_state_reload (c, err);
+    }
+}
+
+static int
+start_from (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
+            const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
+{
+  _cleanup_close_ int fd = so->pidfile ? pidfile_open (so->pidfile, err) : -1;
+  if (so->pidfile && fd < 0)
+    return fd;
+  int r = launch (store, c, img, so, pid, err);
+  if (r < 0 || so->pidfile == NULL)
+    return r;
+  return pidfile_write (fd, so->pidfile, so->mode == SKIFF_ENGINE_FOREGROUND ? *pid : c->state.pid,
+                        err);
+}
+
+int
+skiff_engine_start (struct skiff_store *store, struct skiff_container *c,
+                    const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
+{
+  if (so->mode == SKIFF_ENGINE_DETACHED && c->state.status == SKIFF_CONTAINER_RUNNING)
+    {
+      if (c->state.paused)
+        return skiff_error_make (err, 0, "cannot start a paused container, try unpause instead");
+      return 0;
+    }
+  if (so->mode == SKIFF_ENGINE_DETACHED && c->state.status == SKIFF_CONTAINER_RESTARTING)
+    return 0; /* its monitor starts it again itself: running as far as docker is concerned */
+  _cleanup_image_ struct skiff_image *img = NULL;
+  int r = skiff_image_load (store, c->config.image_id, &img, err);
+  if (r < 0)
+    return r;
+  return start_from (store, c, img, so, pid, err);
+}
+
+int
+skiff_engine_run (struct skiff_store *store, const struct skiff_container_spec *spec,
+                  const struct skiff_engine_start_opts *so, struct skiff_container **out,
+                  pid_t *pid, struct skiff_error **err)
+{
+  _cleanup_image_ struct skiff_image *img = NULL;
+  int r = skiff_engine_create_from (store, spec, &img, out, err);
+  if (r < 0)
+    return r;
+  return start_from (store, *out, img, so, pid, err);
+}
+
+int
+skiff_engine_wait_process (pid_t pid, struct skiff_error **err)
+{
+  int status = 0;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return skiff_error_make (err, errno, "waitpid %d", (int)pid);
+  return skiff_sandbox_exit_code (status);
+}
+
+int
+skiff_engine_wait_foreground (struct skiff_store *store, struct skiff_container *c, pid_t pid,
+                              struct skiff_error **warning, struct skiff_error **err)
+{
+  int status = 0;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return skiff_error_make (err, errno, "waitpid %d", (int)pid);
+  int code = skiff_container_finish (store, c, status, warning);
+  return code < 0 ? skiff_sandbox_exit_code (status) : code;
+}

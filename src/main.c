@@ -47,22 +47,19 @@ static const struct skiff_command commands[] = {
     "  -t, --tty                  Allocate a pseudo-TTY\n"
     "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
     "  -w, --workdir string       Working directory inside the container\n" },
-  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
-    SKIFF_HELP_HISTORY },
+  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE", NULL,
+    skiff_cli_history_groups },
   { "image", cmd_image, "Manage images", "COMMAND", NULL },
-  { "images", cmd_images, "List images in local storage", "[OPTIONS]",
-    SKIFF_HELP_IMAGES },
+  { "images", cmd_images, "List images in local storage", "[OPTIONS] [REPOSITORY[:TAG]]", NULL,
+    skiff_cli_images_groups },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
-    "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    SKIFF_HELP_IMPORT },
+    "[OPTIONS] FILE|- [REPOSITORY[:TAG]]", NULL, skiff_cli_import_groups },
   { "inspect", cmd_inspect, "Return low-level information on containers or images",
-    "[OPTIONS] NAME|ID [NAME|ID...]",
-    "  -f, --format string   Format output using a custom template\n"
-    "      --type string     Return JSON for specified type (container or image)\n" },
+    "[OPTIONS] NAME|ID [NAME|ID...]", NULL, skiff_cli_inspect_groups },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL, skiff_cli_kill_groups },
-  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
-    SKIFF_HELP_LOAD },
+  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]", NULL,
+    skiff_cli_load_groups },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
     "  -f, --follow          Follow log output\n"
     "      --since string    Show logs since timestamp or relative (e.g. 42m)\n"
@@ -88,16 +85,15 @@ static const struct skiff_command commands[] = {
     "  -a, --all       Remove all containers\n"
     "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
     "  -v, --volumes   Remove anonymous volumes associated with the container\n" },
-  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
-    SKIFF_HELP_RMI },
+  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]", NULL,
+    skiff_cli_rmi_groups },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
     "  -d, --detach              Run container in background and print container ID\n"
     CREATE_OPTIONS_HELP },
   { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
-    "[OPTIONS] IMAGE [IMAGE...]",
-    SKIFF_HELP_SAVE },
+    "[OPTIONS] IMAGE [IMAGE...]", NULL, skiff_cli_save_groups },
   { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
     "      --detach-keys string    Override the key sequence for detaching a container\n"
@@ -111,13 +107,15 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_stop_groups },
   { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
+    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, skiff_cli_no_flags_groups },
   { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
     NULL },
   { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
     "CONTAINER [CONTAINER...]", NULL },
-  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },
-  { "version", cmd_version, "Show the skiff version information", "", NULL },
+  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL,
+    skiff_cli_no_flags_groups },
+  { "version", cmd_version, "Show the skiff version information", "", NULL,
+    skiff_cli_version_groups },
   { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
     "CONTAINER [CONTAINER...]", NULL },
 };

@@ -59,6 +59,8 @@ static const struct skiff_command commands[] = {
     skiff_cli_images_groups },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]", NULL, skiff_cli_import_groups },
+  { "info", cmd_info, "Display system-wide information", "[OPTIONS]", NULL,
+    skiff_cli_info_groups },
   { "inspect", cmd_inspect, "Return low-level information on containers or images",
     "[OPTIONS] NAME|ID [NAME|ID...]", NULL, skiff_cli_inspect_groups },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",

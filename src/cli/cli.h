@@ -178,6 +178,7 @@ extern const struct skiff_opt *const skiff_cli_image_inspect_groups[];
 extern const struct skiff_opt *const skiff_cli_image_prune_groups[];
 extern const struct skiff_opt *const skiff_cli_images_groups[];
 extern const struct skiff_opt *const skiff_cli_import_groups[];
+extern const struct skiff_opt *const skiff_cli_info_groups[];
 extern const struct skiff_opt *const skiff_cli_inspect_groups[];
 extern const struct skiff_opt *const skiff_cli_load_groups[];
 extern const struct skiff_opt *const skiff_cli_no_flags_groups[]; /* tag, untag, image exists */
@@ -188,6 +189,7 @@ extern const struct skiff_opt *const skiff_cli_version_groups[];
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_info (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

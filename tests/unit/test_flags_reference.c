@@ -15,6 +15,7 @@ static const char *const skiff_commands[] = {
   "history",
   "images",
   "import",
+  "info",
   "inspect",
   "kill",
   "load",

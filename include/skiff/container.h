@@ -122,6 +122,15 @@ int skiff_container_rename (struct skiff_store *store, struct skiff_container *c
 /* Removes the name link if it still points at id.  Missing is fine. */
 void skiff_container_name_release (struct skiff_store *store, const char *name, const char *id);
 
+/* `system check` (check.c): name links backed by a record (or a live creator) carrying that
+ * name, complete and readable records holding their names, no temp files of dead writers, no
+ * cgroup of a container that does not run, no runtime dir of a missing container.  Each
+ * finding is appended to *problems as one line; with repair it is also fixed (dangling names
+ * freed, incomplete records removed, a missing name link restored, a taken one replaced by a
+ * random name).  Takes container locks and the store lock briefly: call without either. */
+int skiff_container_check (struct skiff_store *store, bool repair, char ***problems,
+                           struct skiff_error **err);
+
 /* ---- records (record.c, state.c) ---- */
 
 struct skiff_container_create_opts

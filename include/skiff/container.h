@@ -108,7 +108,8 @@ int skiff_container_name_validate (const char *name, struct skiff_error **err);
 /* A random "<adjective>_<surname>"; never "boring_wozniak".  Caller frees. */
 char *skiff_container_name_random (void);
 
-/* Creates names/containers/<name> -> id.  Taken: docker's conflict error (exit 125). */
+/* Creates names/containers/<name> -> id.  Taken: docker's conflict error (exit 125).  A link
+ * that nothing backs (no record, no live creator: a killed create or remove) is reclaimed. */
 int skiff_container_name_reserve (struct skiff_store *store, const char *name, const char *id,
                                   struct skiff_error **err);
 /* Reserves a random name, retrying with a digit appended, finally the short ID. *out: name. */

@@ -38,33 +38,15 @@ is_full_id (const char *s)
   return n == SKIFF_CONTAINER_ID_LEN && s[n] == '\0';
 }
 
+/* The link's target, or NULL (errno set). */
 static char *
 link_target (const char *path)
 {
-  char buf[PATH_MAX];
-  ssize_t n = readlink (path, buf, sizeof buf - 1);
-  if (n < 0)
-    return NULL;
-  buf[n] = '\0';
-  return xstrdup (buf);
-}
-
-/* Out of sight at once, then removed (as a container removal does). */
-static int
-discard (struct skiff_store *store, const char *path, struct skiff_error **err)
-{
-  _cleanup_free_ char *tmp = NULL;
-  int r = skiff_store_mktemp (store, "rmctr", &tmp, err);
+  char *target = NULL;
+  int r = skiff_container_read_link (path, &target, NULL);
   if (r < 0)
-    return r;
-  _cleanup_free_ char *dst = skiff_path_join (tmp, "container");
-  if (rename (path, dst) < 0 && errno != ENOENT)
-    {
-      r = skiff_error_make (err, errno, "rename %s to %s", path, dst);
-      rmdir (tmp);
-      return r;
-    }
-  return skiff_fs_rm_rf (tmp, err);
+    errno = -r;
+  return target;
 }
 
 /* A link to a complete record: the record must carry the name (a rename holds the container
@@ -231,7 +213,7 @@ check_record (struct check *c, const char *dir, const char *id, struct skiff_err
         problem (c, "container %.12s: unreadable record: %s", id, e->msg);
       else
         problem (c, "container %.12s: incomplete record (no config.json)", id);
-      return c->repair ? discard (c->store, path, err) : 0;
+      return c->repair ? skiff_store_discard (c->store, "rmctr", path, err) : 0;
     }
   if ((r = check_temp_files (c, id, path, err)) < 0)
     return r;
@@ -267,7 +249,7 @@ check_records (struct check *c, struct skiff_error **err)
           _cleanup_free_ char *path = skiff_path_join (dir, de->d_name);
           problem (c, "containers/%s: not a container ID", de->d_name);
           if (c->repair)
-            r = discard (c->store, path, err);
+            r = skiff_store_discard (c->store, "rmctr", path, err);
         }
       if (r < 0)
         return r;

@@ -9,6 +9,8 @@ extern const char *const skiff_name_surnames[];
 struct skiff_error;
 struct skiff_store;
 
+/* The target of the link at path; -ENOENT when there is none (err untouched). */
+int skiff_container_read_link (const char *path, char **target, struct skiff_error **err);
 /* The prefix of the temp dir a creation builds the record in ("ctr.<id>"): while its creator
  * lives, the name pointing to id is taken although containers/<id> does not exist yet. */
 char *skiff_container_creating_prefix (const char *id);

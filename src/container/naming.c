@@ -95,9 +95,8 @@ skiff_container_name_owner_holds (struct skiff_store *store, const char *id)
   return skiff_fs_exists (cfg);
 }
 
-/* The link's target; -ENOENT when there is no link (err untouched). */
-static int
-read_link (const char *path, char **target, struct skiff_error **err)
+int
+skiff_container_read_link (const char *path, char **target, struct skiff_error **err)
 {
   char buf[PATH_MAX];
   ssize_t n = readlink (path, buf, sizeof buf - 1);
@@ -116,7 +115,7 @@ skiff_container_name_reclaim_locked (struct skiff_store *store, const char *name
   for (int attempt = 0; attempt < 3; attempt++)
     {
       _cleanup_free_ char *target = NULL;
-      int r = read_link (path, &target, err);
+      int r = skiff_container_read_link (path, &target, err);
       if (r == 0 && skiff_container_name_owner_holds (store, target))
         {
           *owner = steal_ptr (&target);
@@ -151,7 +150,7 @@ try_reserve (struct skiff_store *store, const char *name, const char *id, char *
   if (errno != EEXIST)
     return skiff_error_make (err, errno, "symlink %s", path);
   _cleanup_free_ char *target = NULL;
-  int r = read_link (path, &target, err);
+  int r = skiff_container_read_link (path, &target, err);
   if (r < 0 && r != -ENOENT)
     return r;
   _cleanup_free_ char *rel = r == 0 ? xasprintf ("containers/%s/config.json", target) : NULL;

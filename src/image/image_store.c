@@ -352,6 +352,9 @@ skiff_image_list (struct skiff_store *store, struct skiff_image ***out, struct s
     {
       if (!skiff_reference_is_id (de->d_name) || skiff_image_is_removed (store, de->d_name))
         continue;
+      _cleanup_free_ char *json = image_json_path (store, de->d_name);
+      if (!skiff_fs_exists (json))
+        continue; /* an incomplete record of an older skiff: `system check --repair` removes it */
       struct skiff_image *img = NULL;
       _cleanup_error_ struct skiff_error *e = NULL;
       if (skiff_image_load (store, de->d_name, &img, &e) < 0)

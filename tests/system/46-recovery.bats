@@ -84,10 +84,6 @@ open_gate () {
 
 teardown () {
   skiff rm -fa >/dev/null 2>&1 || true
-  local d
-  if [ -e "$BATS_TEST_TMPDIR/cgroups" ]; then
-    while read -r d; do [ ! -d "$d" ] || rmdir "$d"; done <"$BATS_TEST_TMPDIR/cgroups"
-  fi
 }
 
 @test "recovery: create, run -d, rm -f, rmi and load SIGKILLed at random points; system check --repair cleans up, every name is usable again" {
@@ -268,36 +264,4 @@ make_dangling_name () { # NAME
   skiff images >/dev/null
   run ls -A "$SKIFF_TEST_ROOT/tmp"
   assert_equal "$output" "" "tmp/ after one command"
-}
-
-@test "system check: the cgroup of a container that does not run (a start killed before it saved the state); --repair removes it" {
-  if is_rootless; then
-    skip "rootless: no delegated cgroup subtree on this machine, so no container has a cgroup"
-  fi
-  local id d
-  id=$(skiff create --name cgleft "$IMG" true)
-  # where start puts a container: the v2 root, or each v1 controller's hierarchy
-  local dirs=()
-  if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
-    dirs=(/sys/fs/cgroup)
-  else
-    for d in cpu cpuacct cpuset memory devices freezer blkio pids; do
-      [ -d "/sys/fs/cgroup/$d" ] && dirs+=("/sys/fs/cgroup/$d")
-    done
-  fi
-  for d in "${dirs[@]}"; do
-    mkdir -p "$d/skiff/$id"
-    echo "$d/skiff/$id" >>"$BATS_TEST_TMPDIR/cgroups" # for teardown, should the test fail
-  done
-  run skiff system check
-  assert_equal "$status" 1
-  assert_contains "$output" "container ${id:0:12}: leftover cgroup skiff/$id"
-  run skiff system check --repair
-  assert_equal "$status" 0
-  run skiff system check
-  assert_equal "$output" "" "system check after --repair"
-  for d in "${dirs[@]}"; do
-    [ ! -d "$d/skiff/$id" ] || fail "cgroup $d/skiff/$id is still there"
-  done
-  skiff rm cgleft
 }

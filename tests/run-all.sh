@@ -7,8 +7,9 @@
 #   unit-asan         the Check unit tests built with -Db_sanitize=address,undefined
 #   system-root       bats tests/system as root
 #   system-rootless   bats tests/system as the user skifftest (subuid range)
+#   system-asan       bats tests/system as root with the ASan+UBSan binary (any report fails)
 # Files that mean something in one mode only are listed below and run only in that pass
-# (never skipped): ROOT_ONLY_FILES (they switch users, or drive podman as root) and
+# (never skipped): ROOT_ONLY_FILES (they switch users, drive podman as root, or mount a tmpfs) and
 # ROOTLESS_ONLY_FILES.
 # Prints one line per suite, then "N passed, N failed" summing them all; exits 1 on any
 # failure.  Idempotent: reuses build dirs, users and ranges it made before.
@@ -22,7 +23,7 @@ export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
-ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 47-recovery-root.bats)
+ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-recovery-root.bats)
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 
@@ -110,9 +111,11 @@ else
 fi
 
 section "build with ASan+UBSan"
+asan_built=0
 if build build-asan -Db_sanitize=address,undefined; then
   section "unit tests (ASan+UBSan)"
   meson_suite unit-asan build-asan --suite unit
+  asan_built=1
 else
   record build-asan 0 1
 fi
@@ -122,6 +125,7 @@ fi
 # The clone may live where other users cannot read (/root): the system tests run from a
 # world-readable copy of the binary and tests/system.
 install -m 0755 build/skiff "$stage/skiff"
+[ "$asan_built" -eq 0 ] || install -m 0755 build-asan/skiff "$stage/skiff-asan"
 cp -r tests/system "$stage/system"
 chmod -R a+rX "$stage/system"
 
@@ -132,7 +136,8 @@ chmod -R a+rX "$stage/system"
 bats_suite () { # NAME USER|"" FILE...
   local name=$1 user=$2 tap=$stage/$1.tap rc=0 counts
   shift 2
-  local -a envv=(SKIFF="$stage/skiff" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT"
+  local -a envv=(SKIFF="${SUITE_SKIFF:-$stage/skiff}" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT"
+                 ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}"
                  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
   if [ -n "$user" ]; then
     local uid home tmp=$stage/tmp-$name
@@ -172,6 +177,17 @@ if [ "$users_ok" -eq 1 ]; then
   bats_suite system-rootless "$TEST_USER" "${rootless_files[@]}"
 else
   record system-rootless 0 1
+fi
+
+section "system tests as root, ASan+UBSan binary"
+if [ "$asan_built" -eq 1 ]; then
+  # A sanitizer report makes the command fail (UBSan would otherwise only print), which the
+  # tests see as a wrong exit status or unexpected stderr.
+  SUITE_SKIFF=$stage/skiff-asan ASAN_OPTIONS=abort_on_error=0:exitcode=86 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87 \
+    bats_suite system-asan "" "${root_files[@]}"
+else
+  record system-asan 0 1
 fi
 
 finish

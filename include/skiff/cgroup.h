@@ -38,12 +38,19 @@ struct skiff_cgroup
   char *name;  /* "skiff/<id>" */
   char **dirs; /* every directory of this cgroup (v1: one per mounted hierarchy), NULL-ended */
   /* the directory holding each controller's files; NULL when not mounted */
-  char *freezer, *memory, *cpuacct, *pids;
+  char *freezer, *memory, *cpuacct, *pids, *devices;
 };
 
 /* Creates name in every hierarchy (v1 cpuset: cpus/mems copied from the parent at each new
  * level).  Existing directories are reused.  -EPERM: no permission (rootless), see above. */
 int skiff_cgroup_create (const char *name, struct skiff_cgroup **out, struct skiff_error **err);
+
+/* Confines the cgroup's processes to docker's default devices: mknod of any node, but only
+ * null, zero, full, random, urandom, tty, console, ptmx, the ptys and tun may be opened (any
+ * other: EPERM).  v1 and hybrid: "a" in devices.deny, then one devices.allow line each (the
+ * devices controller must be mounted); v2: a BPF device program attached to the directory.
+ * Real root only: a rootless container's user namespace cannot mknod a device at all. */
+int skiff_cgroup_limit_devices (const struct skiff_cgroup *cg, struct skiff_error **err);
 
 /* Opens an existing cgroup (e.g. `pause` from another process).  -ENOENT if missing. */
 int skiff_cgroup_open (const char *name, struct skiff_cgroup **out, struct skiff_error **err);

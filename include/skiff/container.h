@@ -16,6 +16,7 @@
 
 struct skiff_error;
 struct skiff_store;
+struct skiff_strv_builder;
 
 #define SKIFF_CONTAINER_ID_LEN 64
 #define SKIFF_CONTAINER_SHORT_ID_LEN 12
@@ -102,7 +103,9 @@ const char *skiff_container_state_word (const struct skiff_container_state *st);
 int skiff_container_new_id (char out[SKIFF_CONTAINER_ID_LEN + 1], struct skiff_error **err);
 
 /* Docker's rule ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$ (one leading '/' tolerated and stripped by the
- * caller).  Error: "Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed". */
+ * caller).  Error: "Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed".
+ * At most SKIFF_CONTAINER_NAME_MAX characters (a name is a file name in the store). */
+#define SKIFF_CONTAINER_NAME_MAX 255
 int skiff_container_name_validate (const char *name, struct skiff_error **err);
 
 /* A random "<adjective>_<surname>"; never "boring_wozniak".  Caller frees. */
@@ -191,7 +194,6 @@ struct skiff_container_start_opts
   int *terminal_master;
   unsigned short terminal_rows, terminal_cols; /* its initial size (0 = none) */
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
-  bool cgroup; /* put PID 1 into skiff/<id> (a v1 cgroup attach costs ~10 ms: detached only) */
 };
 
 /* Under the container's lock: refuses a running container, makes the mount point, spawns the
@@ -214,8 +216,9 @@ int skiff_container_remove (struct skiff_store *store, struct skiff_container *c
 
 /* ---- cgroup (cgroup.c) ---- */
 
-/* Creates "skiff/<id>" in every cgroup hierarchy and moves pid in (done by start).  Rootless
- * without a delegated subtree: nothing, and 0. */
+/* Creates "skiff/<id>" in every cgroup hierarchy, limits its devices (real root) and moves pid
+ * in (done by start, for every container).  Rootless without a delegated subtree: nothing, and
+ * 0. */
 int skiff_container_cgroup_join (struct skiff_container *c, pid_t pid,
                                  struct skiff_error **err);
 /* Removes the container's cgroup if its state says it has one (finish, remove). */
@@ -254,16 +257,17 @@ int skiff_container_build_argv (char *const *image_entrypoint, char *const *imag
 
 /* One -e value: "K=V" kept, "K" -> "K=<value of K in envp>" or "K" (which unsets K); "=x" or ""
  * -> "invalid environment variable: =x". Appends to *env. */
-int skiff_container_env_option (const char *value, char *const *envp, char ***env,
-                                struct skiff_error **err);
+int skiff_container_env_option (const char *value, char *const *envp,
+                                struct skiff_strv_builder *env, struct skiff_error **err);
 
 /* Parses --env-file text (docker kvfile rules); a line "K" takes K from envp or is dropped.
  * path names the file in errors ("invalid env file (<path>): ..."). Appends to *env. */
 int skiff_container_env_file_parse (const char *path, const char *text, char *const *envp,
-                                    char ***env, struct skiff_error **err);
-/* Reads and parses the file. */
-int skiff_container_env_file_read (const char *path, char *const *envp, char ***env,
-                                   struct skiff_error **err);
+                                    struct skiff_strv_builder *env, struct skiff_error **err);
+/* Reads and parses the file, bounded: a line longer than 65535 bytes (docker's limit), a NUL
+ * byte or more than 16 MiB is an error naming the file (so /dev/zero fails at once). */
+int skiff_container_env_file_read (const char *path, char *const *envp,
+                                   struct skiff_strv_builder *env, struct skiff_error **err);
 
 /* Final environment: PATH + HOSTNAME, then user env (env-file lines, -e values, in order)
  * followed by image env keys the user did not set; later same keys replace earlier ones in

@@ -12,8 +12,13 @@ struct skiff_error
   char *msg;
 };
 
+/* What an error without an errno returns, negated: past every errno (the kernel's MAX_ERRNO is
+ * 4095), so that `r == -EPERM` and the like never match a failure that had no errno. */
+#define SKIFF_ERROR_NO_ERRNO 4096
+
 /* Sets *err (if err is non-NULL and *err is NULL) to "<fmt>: strerror(errnum)" (errnum 0 omits
- * the suffix).  Returns -errnum, or -1 when errnum is 0, so callers can `return skiff_error_make(...)`. */
+ * the suffix).  Returns -errnum, or -SKIFF_ERROR_NO_ERRNO when errnum is 0, so callers can
+ * `return skiff_error_make(...)`. */
 int skiff_error_make (struct skiff_error **err, int errnum, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 

@@ -141,8 +141,9 @@ int skiff_image_history (struct skiff_store *store, const struct skiff_image *im
 void skiff_image_history_free (struct skiff_image_history *h, size_t n);
 
 /* `system check`: every name points to an image, every image has its config and complete
- * layers, no incomplete layers, no leftovers of dead processes in tmp/.  Each violation is a
+ * layers, no incomplete layers, no leftovers of dead processes in tmp/; with verify, every
+ * layer's files match the content record written when it was unpacked.  Each violation is a
  * line in *problems.  With repair, broken names/images/layers and leftovers are removed and
  * unused layers garbage-collected. */
-int skiff_image_check (struct skiff_store *store, bool repair, char ***problems,
+int skiff_image_check (struct skiff_store *store, bool repair, bool verify, char ***problems,
                        struct skiff_error **err);

@@ -31,11 +31,16 @@ skiff_yajl_gen_freep (yajl_gen *g)
 int skiff_json_parse (const char *text, const char *what, yajl_val *out, struct skiff_error **err);
 int skiff_json_parse_file (const char *path, yajl_val *out, struct skiff_error **err);
 
-/* Object member lookup (no path walking).  NULL if absent or node is not an object. */
+/* Object member lookup (no path walking), for map keys: exact match, the last occurrence of a
+ * repeated key wins (Go's decoder).  NULL if absent or node is not an object. */
 yajl_val skiff_json_get (yajl_val obj, const char *key);
+/* Lookup of a struct field as Go's encoding/json (docker, podman) decodes it: the last key
+ * that equals field ignoring case (Unicode simple folding) wins. */
+yajl_val skiff_json_get_field (yajl_val obj, const char *field);
 
-/* Getters: absent or JSON null -> *out = NULL / default, return 0.  Wrong type -> error naming
- * key and what.  Strings are copied. */
+/* Getters of struct fields (matched as skiff_json_get_field): absent or JSON null ->
+ * *out = NULL / default, return 0.  Wrong type -> error naming key and what.  Strings are
+ * copied.  Repeated keys inside a map or set value: last value, first place. */
 int skiff_json_get_string (yajl_val obj, const char *key, const char *what, char **out,
                            struct skiff_error **err);
 int skiff_json_get_int (yajl_val obj, const char *key, const char *what, int64_t *out,
@@ -45,6 +50,9 @@ int skiff_json_get_bool (yajl_val obj, const char *key, const char *what, bool *
 /* Array of strings -> strv (NULL when absent or null). */
 int skiff_json_get_strv (yajl_val obj, const char *key, const char *what, char ***out,
                          struct skiff_error **err);
+/* moby's StrSlice: an array of strings, or one string meaning a one-element array. */
+int skiff_json_get_strslice (yajl_val obj, const char *key, const char *what, char ***out,
+                             struct skiff_error **err);
 /* Object's keys -> strv (for {"80/tcp":{}} sets).  NULL when absent. */
 int skiff_json_get_keys (yajl_val obj, const char *key, const char *what, char ***out,
                          struct skiff_error **err);

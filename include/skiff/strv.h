@@ -21,3 +21,18 @@ skiff_strv_freep (char ***v)
   *v = NULL;
 }
 #define _cleanup_strv_ __attribute__ ((cleanup (skiff_strv_freep)))
+
+/* A vector being built, for appends in a loop over input of any size: skiff_strv_push scans
+ * for the end on every call, which makes n appends quadratic.  v is NULL-terminated whenever
+ * it is not NULL. */
+struct skiff_strv_builder
+{
+  char **v;
+  size_t n, cap;
+};
+void skiff_strv_builder_push (struct skiff_strv_builder *b, const char *s);
+void skiff_strv_builder_push_owned (struct skiff_strv_builder *b, char *s);
+/* The vector (an empty one if nothing was pushed); the builder is left empty. */
+char **skiff_strv_builder_steal (struct skiff_strv_builder *b);
+void skiff_strv_builder_clear (struct skiff_strv_builder *b);
+#define _cleanup_strv_builder_ __attribute__ ((cleanup (skiff_strv_builder_clear)))

@@ -18,6 +18,7 @@
 #include "skiff/error.h"
 #include "skiff/store.h"
 
+struct skiff_strv_builder;
 struct skiff_cli;
 struct skiff_command;
 
@@ -127,10 +128,12 @@ struct skiff_cli_create_opts
 };
 /* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */
 void skiff_cli_push_borrowed (char ***v, char *s);
+/* Checks a -u value: an empty user before ':' is refused (125). */
+int skiff_cli_user_flag (struct skiff_cli *cli, const char *value, struct skiff_error **err);
 /* Appends the --env-file lines, then the -e values (docker's order) to *env; NAME alone takes
  * the value from our environment. */
-int skiff_cli_user_env (char *const *env_files, char *const *env_opts, char ***env,
-                        struct skiff_error **err);
+int skiff_cli_user_env (char *const *env_files, char *const *env_opts,
+                        struct skiff_strv_builder *env, struct skiff_error **err);
 /* Parses argv (after the command name); 1 = --help was asked for. */
 int skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
                             struct skiff_cli_create_opts *o, struct skiff_error **err);

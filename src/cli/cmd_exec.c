@@ -15,6 +15,7 @@
 #include "skiff/container.h"
 #include "skiff/detach_keys.h"
 #include "skiff/sandbox.h"
+#include "skiff/selfexe.h"
 #include "skiff/strv.h"
 #include "skiff/terminal.h"
 #include "skiff/xalloc.h"
@@ -55,7 +56,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
   };
-  int c;
+  int c, r;
   skiff_cli_getopt_reset ();
   while ((c = getopt_long (argc, argv, "+:dite:w:u:", opts, NULL)) != -1)
     switch (c)
@@ -80,6 +81,8 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
         break;
       case 'u':
         o->user = optarg;
+        if ((r = skiff_cli_user_flag (cli, optarg, err)) < 0)
+          return r;
         break;
       case OPT_PRIVILEGED:
         o->privileged = true;
@@ -105,15 +108,15 @@ static int
 exec_env (const struct exec_opts *o, const struct skiff_container *c, char ***out,
           struct skiff_error **err)
 {
-  _cleanup_strv_ char **env = NULL;
+  _cleanup_strv_builder_ struct skiff_strv_builder env = { 0 };
   int r;
   if (o->tty)
-    skiff_strv_push (&env, "TERM=xterm");
+    skiff_strv_builder_push (&env, "TERM=xterm");
   for (size_t i = 0; c->config.env && c->config.env[i]; i++)
-    skiff_strv_push (&env, c->config.env[i]);
+    skiff_strv_builder_push (&env, c->config.env[i]);
   if ((r = skiff_cli_user_env (o->env_files, o->env, &env, err)) < 0)
     return r;
-  *out = skiff_container_build_env (NULL, env, c->config.hostname);
+  *out = skiff_container_build_env (NULL, env.v, c->config.hostname);
   return 0;
 }
 
@@ -249,7 +252,8 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   int r = parse_flags (cli, argc, argv, &o, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0
+  /* before joining anything (rootless: the container's user namespace), see selfexe.h */
+  else if (r == 0 && (r = skiff_selfexe_sealed (err)) == 0
            && (r = skiff_detach_keys_parse (
                    o.detach_keys ? o.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err))
                   == 0

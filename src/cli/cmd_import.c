@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/image.h"
+#include "skiff/interrupt.h"
 #include "skiff/strv.h"
 
 int
@@ -44,10 +45,14 @@ cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
     return r;
   _cleanup_free_ char *id = NULL;
   const struct skiff_import_options io = { .changes = changes, .message = message };
+  skiff_interrupt_catch ();
   r = skiff_image_import_opts (store, argv[optind], nargs == 2 ? argv[optind + 1] : NULL, &io, &id,
                                err);
   if (r < 0)
-    return r;
+    {
+      skiff_interrupt_reraise (); /* undone: now die of the signal, as without the handler */
+      return r;
+    }
   printf ("sha256:%s\n", id);
   return 0;
 }

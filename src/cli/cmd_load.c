@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/image.h"
+#include "skiff/interrupt.h"
 #include "skiff/strv.h"
 
 int
@@ -42,9 +43,13 @@ cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   if (r < 0)
     return r;
   _cleanup_strv_ char **loaded = NULL;
+  skiff_interrupt_catch ();
   r = skiff_image_load_archive (store, input, &loaded, err);
   if (r < 0)
-    return r;
+    {
+      skiff_interrupt_reraise (); /* undone: now die of the signal, as without the handler */
+      return r;
+    }
   for (size_t i = 0; loaded && loaded[i]; i++)
     printf ("Loaded image%s: %s\n", strncmp (loaded[i], "sha256:", 7) == 0 ? " ID" : "", loaded[i]);
   return 0;

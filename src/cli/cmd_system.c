@@ -1,4 +1,4 @@
-/* skiff system check [-r|--repair] */
+/* skiff system check [-r|--repair] [--verify] */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,12 +11,17 @@
 static int
 cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
+  enum
+  {
+    OPT_VERIFY = 256,
+  };
   static const struct option opts[] = {
     { "repair", no_argument, NULL, 'r' },
+    { "verify", no_argument, NULL, OPT_VERIFY },
     SKIFF_CLI_HELP_OPTION,
     { NULL, 0, NULL, 0 },
   };
-  bool repair = false;
+  bool repair = false, verify = false;
   int c;
   skiff_cli_getopt_reset ();
   while ((c = getopt_long (argc, argv, ":rh", opts, NULL)) != -1)
@@ -24,6 +29,9 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
       {
       case 'r':
         repair = true;
+        break;
+      case OPT_VERIFY:
+        verify = true;
         break;
       case 'h':
         return skiff_cli_help (cli);
@@ -35,7 +43,7 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
   if (r < 0)
     return r;
   _cleanup_strv_ char **problems = NULL;
-  r = skiff_image_check (store, repair, &problems, err);
+  r = skiff_image_check (store, repair, verify, &problems, err);
   if (r == 0)
     r = skiff_container_check (store, repair, &problems, err);
   if (r < 0)
@@ -47,7 +55,8 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
 
 static const struct skiff_command system_commands[] = {
   { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]",
-    "  -r, --repair   Remove what is broken\n" },
+    "  -r, --repair   Remove what is broken\n"
+    "      --verify   Also read every layer's files and compare them with what was unpacked\n" },
 };
 
 int

@@ -116,7 +116,7 @@ one_option (struct skiff_cli *cli, int c, int argc, char **argv, struct skiff_cl
       break;
     case 'u':
       o->user = optarg;
-      break;
+      return skiff_cli_user_flag (cli, optarg, err);
     case 'i':
       o->interactive = true;
       break;
@@ -179,9 +179,21 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
   return 0;
 }
 
+/* "" is the image's user; ":" or ":group" would mean UID 0 without saying so. */
+int
+skiff_cli_user_flag (struct skiff_cli *cli, const char *value, struct skiff_error **err)
+{
+  if (*value == ':')
+    return skiff_cli_usage_error (cli, err,
+                                  "invalid argument \"%s\" for \"-u, --user\" flag: "
+                                  "no user name or UID before ':'",
+                                  value);
+  return 0;
+}
+
 /* env-file lines first, then each -e, as docker/cli does. */
 int
-skiff_cli_user_env (char *const *env_files, char *const *env_opts, char ***env,
+skiff_cli_user_env (char *const *env_files, char *const *env_opts, struct skiff_strv_builder *env,
                     struct skiff_error **err)
 {
   int r;
@@ -259,12 +271,12 @@ create_record (struct skiff_store *store, const struct skiff_cli_create_opts *o,
                const struct skiff_image *img, struct skiff_container **out,
                struct skiff_error **err)
 {
-  _cleanup_strv_ char **uenv = NULL;
+  _cleanup_strv_builder_ struct skiff_strv_builder uenv = { 0 };
   struct skiff_container_config cfg = { 0 };
   int r = skiff_cli_user_env (o->env_files, o->env, &uenv, err);
   if (r < 0)
     return r;
-  r = build_config (o, img, uenv, &cfg, err);
+  r = build_config (o, img, uenv.v, &cfg, err);
   if (r == 0)
     {
       struct skiff_container_create_opts copts = { .durable = !o->rm };

@@ -1,6 +1,8 @@
-/* A container's cgroup ("skiff/<id>" in every hierarchy): joined right after the spawn, removed
- * when the container ends, frozen by pause.  Rootless without a delegated subtree there is
- * none: the container runs without one and pause is refused. */
+/* A container's cgroup ("skiff/<id>" in every hierarchy): made, limited to docker's default
+ * devices and joined while PID 1 waits to start, removed when the container ends, frozen by
+ * pause.  Rootless without a delegated subtree there is none: the container runs without one
+ * and pause is refused.  Rootless never gets device rules (as podman): its user namespace
+ * cannot mknod, and /dev holds bind mounts of the host's harmless nodes. */
 #include <errno.h>
 
 #include "record-internal.h"
@@ -8,6 +10,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/lock.h"
+#include "skiff/userns.h"
 #include "skiff/xalloc.h"
 
 static char *
@@ -34,7 +37,10 @@ skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_
       return r;
     }
   c->state.cgroup = true; /* saved with the next state write */
-  r = skiff_cgroup_add_pid (cg, pid, err);
+  if (!skiff_userns_is_rootless ())
+    r = skiff_cgroup_limit_devices (cg, err);
+  if (r == 0)
+    r = skiff_cgroup_add_pid (cg, pid, err);
   skiff_cgroup_free (cg);
   return r;
 }

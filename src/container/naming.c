@@ -33,6 +33,11 @@ skiff_container_name_validate (const char *name, struct skiff_error **err)
     return skiff_error_make_status (
         err, 125, 0, "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
         name);
+  /* docker has no bound; ours is the name's symlink in names/containers */
+  if (strlen (name) > SKIFF_CONTAINER_NAME_MAX)
+    return skiff_error_make_status (
+        err, 125, 0, "Invalid container name (%s), at most %d characters are allowed", name,
+        SKIFF_CONTAINER_NAME_MAX);
   return 0;
 }
 

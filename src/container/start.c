@@ -60,31 +60,40 @@ lower_stat (char *const *lowerdirs, const char *rel, struct stat *st)
   return false;
 }
 
-/* Makes upper/etc like the image's /etc (owner, mode), as a copy-up would. */
-static bool
-make_upper_etc (const char *etc, const struct stat *lower_etc)
+/* Opens upper/etc, making it like the image's /etc (owner, mode) as a copy-up would when it is
+ * missing.  The upper layer is the container's: an etc there that is a symlink (the container
+ * replaced its /etc) is never followed; -1 then, and the sandbox resolves the targets inside
+ * the rootfs. */
+static int
+open_upper_etc (int upper_fd, const struct stat *lower_etc)
 {
   mode_t mode = lower_etc->st_mode & 07777;
-  if (mkdir (etc, mode) < 0)
-    return errno == EEXIST;
+  bool made = mkdirat (upper_fd, "etc", mode) == 0;
+  if (!made && errno != EEXIST)
+    return -1;
+  int fd = openat (upper_fd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || !made)
+    return fd;
   struct stat now;
   /* Only fix what mkdir did not already get right (umask, owner): each is a journaled op. */
-  if (stat (etc, &now) < 0
+  if (fstat (fd, &now) < 0
       || ((now.st_uid != lower_etc->st_uid || now.st_gid != lower_etc->st_gid)
-          && chown (etc, lower_etc->st_uid, lower_etc->st_gid) < 0)
-      || ((now.st_mode & 07777) != mode && chmod (etc, mode) < 0))
+          && fchown (fd, lower_etc->st_uid, lower_etc->st_gid) < 0)
+      || ((now.st_mode & 07777) != mode && fchmod (fd, mode) < 0))
     {
-      rmdir (etc);
-      return false;
+      close (fd);
+      unlinkat (upper_fd, "etc", AT_REMOVEDIR);
+      return -1;
     }
-  return true;
+  return fd;
 }
 
 /* Gives the sandbox's bind mounts of /etc/{hostname,hosts,resolv.conf} a target without an
  * overlay copy-up of /etc: where the image has no regular file there, the container dir's
  * file is hard-linked into upper/etc (a link allocates no inode, and inode churn is what
  * makes run --rm slow on ext4).  A later commit/export must leave these out, as docker leaves
- * its mount points empty.  Best effort: the sandbox creates what is still missing. */
+ * its mount points empty.  Best effort: the sandbox creates what is still missing.  Nothing
+ * here follows a symlink of the upper layer, which the container controls. */
 static void
 precreate_etc_targets (const char *dir, const char *upper, char *const *lowerdirs)
 {
@@ -92,20 +101,20 @@ precreate_etc_targets (const char *dir, const char *upper, char *const *lowerdir
   struct stat etc_st, st;
   if (!lower_stat (lowerdirs, "etc", &etc_st) || !S_ISDIR (etc_st.st_mode))
     return; /* no /etc, or a symlink: leave it to the sandbox */
-  _cleanup_free_ char *etc = skiff_path_join (upper, "etc");
-  bool have_etc = false;
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+  _cleanup_close_ int upper_fd = open (upper, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  _cleanup_close_ int etc_fd = -1;
+  for (size_t i = 0; upper_fd >= 0 && i < sizeof names / sizeof names[0]; i++)
     {
       _cleanup_free_ char *rel = xasprintf ("etc/%s", names[i]);
       if (lower_stat (lowerdirs, rel, &st) && (S_ISREG (st.st_mode) || S_ISDIR (st.st_mode)))
         continue; /* a file to mount over as it is (or a directory: the sandbox reports it) */
-      if (!have_etc && !(have_etc = make_upper_etc (etc, &etc_st)))
+      if (etc_fd < 0 && (etc_fd = open_upper_etc (upper_fd, &etc_st)) < 0)
         return;
       _cleanup_free_ char *src = skiff_path_join (dir, names[i]);
-      _cleanup_free_ char *target = skiff_path_join (upper, rel);
-      if (link (src, target) < 0 && errno != EEXIST)
+      if (linkat (AT_FDCWD, src, etc_fd, names[i], 0) < 0 && errno != EEXIST)
         {
-          int fd = open (target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+          int fd = openat (etc_fd, names[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                           0644);
           if (fd >= 0)
             close (fd);
         }
@@ -142,11 +151,9 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
 
-  if (opts->cgroup)
-    {
-      sc.before_start = join_cgroup_before_start;
-      sc.before_start_data = c;
-    }
+  /* every container, foreground or not: its device rules and pause depend on it */
+  sc.before_start = join_cgroup_before_start;
+  sc.before_start_data = c;
 
   precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
   int r = make_merged_dir (merged, err);

@@ -72,11 +72,70 @@ bool skiff_link_set_remove (struct skiff_link_set *s, const char *path);
 /* The length of the shortest proper prefix of path ("a" of "a/b/c") in the set; 0 if none. */
 size_t skiff_link_set_through (const struct skiff_link_set *s, const char *path);
 
+/* ---- archive_sniff.c ---- */
+/* How many leading bytes skiff_archive_sniff wants (a tar record and a block). */
+#define SKIFF_SNIFF_LEN (10240 + 512)
+/* Accepts the first len bytes of a stream when they start a tar, gzip, zstd, xz or bzip2 stream,
+ * or (whole: they are the entire stream) an empty tar of zero blocks; else an error "what: not
+ * a tar archive ...". */
+int skiff_archive_sniff (const void *head, size_t len, bool whole, const char *what,
+                         struct skiff_error **err);
+/* Reads up to SKIFF_SNIFF_LEN bytes of fd into buf; *whole when the stream ended. */
+int skiff_archive_read_head (int fd, const char *what, char *buf, size_t *len, bool *whole,
+                             struct skiff_error **err);
+
+/* ---- space_reserve.c: stop before the store's filesystem drops below a reserve ---- */
+struct skiff_space_guard
+{
+  int fd; /* on the store's filesystem; -1: no guard */
+  const char *what;
+  uint64_t reserve;
+  uint64_t budget; /* bytes that may go before the next statvfs */
+};
+/* Parses a reserve: "5%" (of fs_bytes), "512M", "1G", "1GiB", "4096", "0". */
+int skiff_space_reserve_parse (const char *text, uint64_t fs_bytes, uint64_t *out,
+                               struct skiff_error **err);
+/* Reads the reserve (SKIFF_MIN_FREE, default min(5%, 1 GiB)) and checks it once. */
+int skiff_space_guard_init (struct skiff_space_guard *g, int fd, const char *what,
+                            struct skiff_error **err);
+/* Accounts bytes about to be written: fails (naming g->what) when they would take the
+ * filesystem below the reserve. */
+int skiff_space_guard_charge (struct skiff_space_guard *g, uint64_t bytes,
+                              struct skiff_error **err);
+/* Accounts the metadata of one more entry. */
+int skiff_space_guard_entry (struct skiff_space_guard *g, struct skiff_error **err);
+
+/* ---- layer_content.c: what an unpack wrote, per regular file ---- */
+struct skiff_content;
+struct skiff_content *skiff_content_new (void);
+void skiff_content_free (struct skiff_content *c);
+/* A regular file is written at path (replacing any earlier record of it). */
+void skiff_content_begin (struct skiff_content *c, const char *path);
+/* Its data block at offset, as written. */
+void skiff_content_data (struct skiff_content *c, const void *data, size_t len, int64_t offset);
+/* Its end: size is the file's size. */
+void skiff_content_end (struct skiff_content *c, int64_t size);
+/* path is no longer a regular file. */
+void skiff_content_forget (struct skiff_content *c, const char *path);
+/* path is a hard link to target. */
+void skiff_content_link (struct skiff_content *c, const char *path, const char *target);
+/* The record: "<sha256 hex> <size> <escaped path>\n" per file, sorted by escaped path. */
+char *skiff_content_text (struct skiff_content *c, size_t *len);
+/* The same text for the regular files under dir, read from disk; NULL on error. */
+char *skiff_content_scan (const char *dir, size_t *len, struct skiff_error **err);
+/* "path: what differs" for the first line where two records differ; NULL if they are equal. */
+char *skiff_content_first_difference (const char *recorded, size_t rlen, const char *found,
+                                      size_t flen);
+/* Control bytes, DEL and backslash as \ooo. */
+char *skiff_content_escape (const char *path);
+
 /* ---- layer_unpack.c ---- */
 struct skiff_layer_info
 {
   char *diff_id; /* "sha256:<hex>" of the uncompressed tar */
   int64_t size;  /* bytes of regular file content */
+  char *content; /* the content record (layer_content.c) */
+  size_t content_len;
 };
 /* Unpacks a (plain/gzip/zstd/xz) layer tar read from fd into the existing empty directory dir,
  * hashing the uncompressed stream in the same pass.  expected_diff_id (may be NULL) is checked

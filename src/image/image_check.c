@@ -1,6 +1,7 @@
 /* `system check`: the image store's invariants -- every name points to an image, every image
  * has its config blob (matching its ID) and complete layers, no incomplete layer dirs, no
- * leftovers of dead processes in tmp/ -- and, with repair, the fixes. */
+ * leftovers of dead processes in tmp/ -- and, with repair, the fixes.  With verify, every
+ * layer's files are also read and compared with the content record its unpack wrote. */
 #include "image-internal.h"
 
 #include <dirent.h>
@@ -24,6 +25,7 @@ struct check
 {
   struct skiff_store *store;
   bool repair;
+  bool verify;
   char ***problems;
 };
 
@@ -133,6 +135,52 @@ check_names (struct check *c, struct skiff_error **err)
   return 0;
 }
 
+/* The files of layers/<hex>/diff against layers/<hex>/content; false on a difference.  A layer
+ * unpacked by a skiff without content records (no content_digest) is not verified. */
+static bool
+layer_content_ok (struct check *c, const char *hex)
+{
+  _cleanup_free_ char *rel = xasprintf ("layers/%s", hex);
+  _cleanup_free_ char *dir = skiff_store_path (c->store, rel);
+  _cleanup_free_ char *json = skiff_path_join (dir, "layer.json");
+  _cleanup_free_ char *record_path = skiff_path_join (dir, "content");
+  _cleanup_free_ char *diff = skiff_path_join (dir, "diff");
+  _cleanup_yajl_val_ yajl_val v = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  _cleanup_free_ char *want = NULL;
+  _cleanup_free_ char *record = NULL;
+  size_t rlen = 0, flen = 0;
+  if (skiff_json_parse_file (json, &v, &e) < 0
+      || skiff_json_get_string (v, "content_digest", json, &want, &e) < 0)
+    {
+      problem (c, "layer %s: unreadable record: %s", hex, e->msg);
+      return false;
+    }
+  if (want == NULL)
+    return true;
+  if (skiff_fs_read_file (record_path, &record, &rlen, &e) < 0)
+    {
+      problem (c, "layer %s: content record: %s", hex, e->msg);
+      return false;
+    }
+  _cleanup_free_ char *got = skiff_sha256_digest (record, rlen);
+  if (strcmp (got, want) != 0)
+    {
+      problem (c, "layer %s: content record digest is %s, layer.json says %s", hex, got, want);
+      return false;
+    }
+  _cleanup_free_ char *found = skiff_content_scan (diff, &flen, &e);
+  if (found == NULL)
+    {
+      problem (c, "layer %s: %s", hex, e->msg);
+      return false;
+    }
+  _cleanup_free_ char *difference = skiff_content_first_difference (record, rlen, found, flen);
+  if (difference)
+    problem (c, "layer %s: %s", hex, difference);
+  return difference == NULL;
+}
+
 static int
 check_layers (struct check *c, struct skiff_error **err)
 {
@@ -144,9 +192,11 @@ check_layers (struct check *c, struct skiff_error **err)
       if (!skiff_reference_is_id (de->d_name))
         continue;
       _cleanup_free_ char *chain = xasprintf ("sha256:%s", de->d_name);
-      if (skiff_layer_exists (c->store, chain))
+      bool complete = skiff_layer_exists (c->store, chain);
+      if (complete && (!c->verify || layer_content_ok (c, de->d_name)))
         continue;
-      problem (c, "layer %s is incomplete", de->d_name);
+      if (!complete)
+        problem (c, "layer %s is incomplete", de->d_name);
       _cleanup_free_ char *path = skiff_path_join (dir, de->d_name);
       if (c->repair)
         {
@@ -172,10 +222,10 @@ check_temp (struct check *c)
 }
 
 int
-skiff_image_check (struct skiff_store *store, bool repair, char ***problems,
+skiff_image_check (struct skiff_store *store, bool repair, bool verify, char ***problems,
                    struct skiff_error **err)
 {
-  struct check c = { .store = store, .repair = repair, .problems = problems };
+  struct check c = { .store = store, .repair = repair, .verify = verify, .problems = problems };
   int r = skiff_store_lock (store, err);
   if (r < 0)
     return r;

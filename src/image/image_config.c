@@ -62,9 +62,9 @@ parse_runtime (yajl_val c, const char *what, struct skiff_image_config *out,
   if (r == 0)
     r = skiff_json_get_strv (c, "Env", what, &out->env, err);
   if (r == 0)
-    r = skiff_json_get_strv (c, "Entrypoint", what, &out->entrypoint, err);
+    r = skiff_json_get_strslice (c, "Entrypoint", what, &out->entrypoint, err);
   if (r == 0)
-    r = skiff_json_get_strv (c, "Cmd", what, &out->cmd, err);
+    r = skiff_json_get_strslice (c, "Cmd", what, &out->cmd, err);
   if (r == 0)
     r = skiff_json_get_string (c, "WorkingDir", what, &out->working_dir, err);
   if (r == 0)
@@ -151,11 +151,11 @@ skiff_oci_config_parse (const char *text, const char *what, struct skiff_oci_con
   if (r == 0)
     r = skiff_json_get_string (root, "variant", what, &out->variant, err);
   if (r == 0)
-    r = parse_runtime (skiff_json_get (root, "config"), what, &out->config, err);
+    r = parse_runtime (skiff_json_get_field (root, "config"), what, &out->config, err);
   if (r == 0)
-    r = parse_rootfs (skiff_json_get (root, "rootfs"), what, out, err);
+    r = parse_rootfs (skiff_json_get_field (root, "rootfs"), what, out, err);
   if (r == 0)
-    r = parse_history (skiff_json_get (root, "history"), what, out, err);
+    r = parse_history (skiff_json_get_field (root, "history"), what, out, err);
   if (r < 0)
     skiff_oci_config_clear (out);
   return r;

@@ -48,10 +48,27 @@ skiff_layer_size (struct skiff_store *store, const char *chain_id)
   return size;
 }
 
+/* layers/<hex>/content: what the unpack wrote (layer_content.c), for `system check --verify`. */
 static int
-write_layer_json (const char *tmp, const char *chain, const char *parent, const char *diff_id,
-                  int64_t size, struct skiff_error **err)
+write_content (const char *tmp, const struct skiff_layer_info *info, char **digest,
+               struct skiff_error **err)
 {
+  _cleanup_free_ char *path = skiff_path_join (tmp, "content");
+  int r = skiff_fs_write_atomic (path, info->content, info->content_len, 0600,
+                                 SKIFF_WRITE_DURABLE, err);
+  if (r == 0)
+    *digest = skiff_sha256_digest (info->content, info->content_len);
+  return r;
+}
+
+static int
+write_layer_json (const char *tmp, const char *chain, const char *parent,
+                  const struct skiff_layer_info *info, struct skiff_error **err)
+{
+  _cleanup_free_ char *content_digest = NULL;
+  int r = write_content (tmp, info, &content_digest, err);
+  if (r < 0)
+    return r;
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
   struct timespec now;
   clock_gettime (CLOCK_REALTIME, &now);
@@ -59,14 +76,15 @@ write_layer_json (const char *tmp, const char *chain, const char *parent, const 
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "id", chain);
   skiff_json_gen_key_string (g, "parent", parent);
-  skiff_json_gen_key_string (g, "diff_id", diff_id);
-  skiff_json_gen_key_int (g, "size", size);
+  skiff_json_gen_key_string (g, "diff_id", info->diff_id);
+  skiff_json_gen_key_int (g, "size", info->size);
+  skiff_json_gen_key_string (g, "content_digest", content_digest);
   skiff_json_gen_key_string (g, "created", created);
   yajl_gen_map_close (g);
   size_t len;
   _cleanup_free_ char *text = skiff_json_gen_finish (g, &len);
   _cleanup_free_ char *path = skiff_path_join (tmp, "layer.json");
-  int r = skiff_fs_write_atomic (path, text, len, 0600, SKIFF_WRITE_DURABLE, err);
+  r = skiff_fs_write_atomic (path, text, len, 0600, SKIFF_WRITE_DURABLE, err);
   if (r < 0)
     return r;
   _cleanup_free_ char *marker = skiff_path_join (tmp, "complete");
@@ -130,12 +148,13 @@ skiff_layer_add (struct skiff_store *store, int fd, const struct skiff_layer_add
   if (r == 0)
     {
       chain = skiff_chain_id (parent_chain, info.diff_id);
-      r = write_layer_json (tmp, chain, parent_chain, info.diff_id, info.size, err);
+      r = write_layer_json (tmp, chain, parent_chain, &info, err);
     }
   if (r == 0 && opts->pin_dir)
     r = skiff_layer_pin (opts->pin_dir, chain, err);
   if (r == 0)
     r = commit_layer (store, tmp, chain, err);
+  free (info.content);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (tmp, &e) < 0)
     log_warn ("%s", e->msg);

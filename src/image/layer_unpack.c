@@ -20,6 +20,7 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/interrupt.h"
 #include "skiff/log.h"
 #include "skiff/userns.h"
 #include "skiff/xalloc.h"
@@ -71,6 +72,8 @@ struct unpack
   struct archive *in;
   struct archive *disk;
   struct skiff_link_set *links; /* symlinks written so far */
+  struct skiff_content *content; /* what was written, per regular file */
+  struct skiff_space_guard guard;
   int64_t size;
 };
 
@@ -96,6 +99,7 @@ write_synthetic (struct unpack *u, const char *path, mode_t type, mode_t perm,
   if (archive_write_header (u->disk, e) < ARCHIVE_WARN
       || archive_write_finish_entry (u->disk) < ARCHIVE_WARN)
     return disk_error (u, path, err);
+  skiff_content_forget (u->content, path);
   return 0;
 }
 
@@ -204,9 +208,38 @@ copy_data (struct unpack *u, const char *path, struct skiff_error **err)
       if (r < ARCHIVE_WARN)
         return skiff_error_make (err, 0, "%s: entry \"%s\": %s", u->what, path,
                                  archive_error_string (u->in));
-      if (archive_write_data_block (u->disk, buf, len, off) < ARCHIVE_WARN)
-        return disk_error (u, path, err);
+      r = skiff_space_guard_charge (&u->guard, len, err);
+      if (r < 0)
+        return r;
+      /* archive_write_disk reports a failed write(2) (ENOSPC, EFBIG) as ARCHIVE_WARN, and
+       * finish_entry would then extend the file with zeros to its size: any result but OK
+       * fails the layer */
+      if (archive_write_data_block (u->disk, buf, len, off) != ARCHIVE_OK)
+        return skiff_error_make (err, archive_errno (u->disk), "%s: entry \"%s\": %s", u->what,
+                                 path, archive_error_string (u->disk));
+      skiff_content_data (u->content, buf, len, off);
     }
+}
+
+/* Records what an entry left at its path in the content record. */
+static void
+record_content (struct unpack *u, struct archive_entry *e, const char *clean)
+{
+  const char *hardlink = archive_entry_hardlink (e);
+  bool regular = archive_entry_filetype (e) == AE_IFREG;
+  bool data = regular && archive_entry_size (e) > 0;
+  if (hardlink && data)
+    {
+      /* data on a hard link entry rewrites the inode both names share */
+      skiff_content_end (u->content, archive_entry_size (e));
+      skiff_content_link (u->content, hardlink, clean);
+    }
+  else if (hardlink)
+    skiff_content_link (u->content, clean, hardlink);
+  else if (regular)
+    skiff_content_end (u->content, archive_entry_size (e));
+  else
+    skiff_content_forget (u->content, clean);
 }
 
 static int
@@ -240,11 +273,16 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
   bool symlink = archive_entry_filetype (e) == AE_IFLNK;
   if (r == 0 && !symlink)
     r = replace_link (u, clean, err);
+  if (r == 0)
+    r = skiff_space_guard_entry (&u->guard, err);
   if (r < 0)
     return r;
   r = archive_write_header (u->disk, e);
   if (r < ARCHIVE_WARN)
     return disk_error (u, orig, err);
+  if (archive_entry_filetype (e) == AE_IFREG
+      && (archive_entry_hardlink (e) == NULL || archive_entry_size (e) > 0))
+    skiff_content_begin (u->content, clean);
   if (r == ARCHIVE_WARN)
     log_debug ("%s: %s: %s", u->what, orig, archive_error_string (u->disk));
   if (archive_entry_size_is_set (e) && archive_entry_filetype (e) == AE_IFREG)
@@ -259,6 +297,7 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
     return disk_error (u, orig, err);
   if (r == ARCHIVE_WARN)
     log_debug ("%s: %s: %s", u->what, orig, archive_error_string (u->disk));
+  record_content (u, e, clean);
   const char *hardlink = archive_entry_hardlink (e);
   if (symlink || (hardlink && skiff_link_set_has (u->links, hardlink)))
     skiff_link_set_add (u->links, clean); /* a hard link to a symlink is one too */
@@ -308,6 +347,8 @@ struct raw_source
   int fd;
   struct archive *container;
   struct skiff_hash_thread *hash;
+  const char *head; /* bytes already read from fd (to recognise the format), served first */
+  size_t head_len;
 };
 
 static la_ssize_t
@@ -316,7 +357,19 @@ raw_read (struct archive *a, void *data, const void **out)
   struct raw_source *s = data;
   char *buf = skiff_hash_thread_buffer (s->hash);
   la_ssize_t n;
-  if (s->container)
+  if (skiff_interrupted ())
+    {
+      archive_set_error (a, EINTR, "interrupted");
+      return -1;
+    }
+  if (s->head_len > 0)
+    {
+      n = (la_ssize_t)(s->head_len < STREAM_BUF ? s->head_len : STREAM_BUF);
+      memcpy (buf, s->head, (size_t)n);
+      s->head += n;
+      s->head_len -= (size_t)n;
+    }
+  else if (s->container)
     {
       n = archive_read_data (s->container, buf, STREAM_BUF);
       if (n < 0)
@@ -326,7 +379,7 @@ raw_read (struct archive *a, void *data, const void **out)
     {
       do
         n = read (s->fd, buf, STREAM_BUF);
-      while (n < 0 && errno == EINTR);
+      while (n < 0 && errno == EINTR && !skiff_interrupted ());
       if (n < 0)
         archive_set_error (a, errno, "read: %s", strerror (errno));
     }
@@ -419,9 +472,17 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
                       .root_fd = root_fd,
                       .in = inner,
                       .disk = disk,
-                      .links = skiff_link_set_new () };
-  r = extract_in_dir (&u, err);
+                      .links = skiff_link_set_new (),
+                      .content = skiff_content_new () };
+  r = skiff_space_guard_init (&u.guard, root_fd, opts->what, err);
+  if (r == 0)
+    r = extract_in_dir (&u, err);
   skiff_link_set_free (u.links);
+  _cleanup_free_ char *content = NULL;
+  size_t content_len = 0;
+  if (r == 0)
+    content = skiff_content_text (u.content, &content_len);
+  skiff_content_free (u.content);
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
                           *src.errmsg ? src.errmsg : archive_error_string (inner));
@@ -432,10 +493,13 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
     r = check_digests (opts->what, opts->expected_diff_id, diff_id, "layer digest (DiffID)", err);
   if (r < 0)
     return r;
+  /* writeback errors (EIO, ENOSPC on a filesystem that allocates late) surface here */
   if (syncfs (root_fd) < 0)
-    log_debug ("syncfs %s: %s", dir, strerror (errno));
+    return skiff_error_make (err, errno, "%s: sync the unpacked layer", opts->what);
   info->diff_id = steal_ptr (&diff_id);
   info->size = u.size;
+  info->content = steal_ptr (&content);
+  info->content_len = content_len;
   return 0;
 }
 
@@ -443,8 +507,24 @@ int
 skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_unpack *opts,
                     const char *dir, struct skiff_layer_info *info, struct skiff_error **err)
 {
-  struct raw_source raw
-      = { .fd = fd, .container = container, .hash = skiff_hash_thread_new (STREAM_BUF) };
+  _cleanup_free_ char *head = NULL;
+  size_t head_len = 0;
+  if (container == NULL)
+    {
+      /* a stream of anything else would be read to its end (or forever) first */
+      bool whole;
+      head = xmalloc (SKIFF_SNIFF_LEN);
+      int r = skiff_archive_read_head (fd, opts->what, head, &head_len, &whole, err);
+      if (r == 0)
+        r = skiff_archive_sniff (head, head_len, whole, opts->what, err);
+      if (r < 0)
+        return r;
+    }
+  struct raw_source raw = { .fd = fd,
+                            .container = container,
+                            .hash = skiff_hash_thread_new (STREAM_BUF),
+                            .head = head,
+                            .head_len = head_len };
   _cleanup_free_ char *blob = NULL;
   int r = unpack_source (&raw, opts, dir, info, &blob, err);
   skiff_hash_thread_free (raw.hash); /* still set when the readers did not open */
@@ -454,7 +534,8 @@ skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_
   if (r < 0)
     {
       free (info->diff_id);
-      info->diff_id = NULL;
+      free (info->content);
+      info->diff_id = info->content = NULL;
     }
   return r;
 }

@@ -16,6 +16,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/fs.h"
+#include "skiff/interrupt.h"
 #include "skiff/lock.h"
 #include "skiff/log.h"
 #include "skiff/reference.h"
@@ -345,28 +346,31 @@ commit_images (struct load_ctx *ctx, struct skiff_store *store, char ***loaded,
   return 0;
 }
 
-/* stdin / pipes are read twice: spool them into the temp dir first. */
+/* Refuses what is not an archive before it is spooled or scanned. */
 static int
-spool (const char *path, const char *dir, char **out, struct skiff_error **err)
+check_head (const char *path, const char *head, size_t len, bool whole, struct skiff_error **err)
 {
-  _cleanup_close_ int in
-      = strcmp (path, "-") == 0 ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_CLOEXEC);
-  if (in < 0)
-    return skiff_error_make (err, errno, "open %s", path);
-  struct stat st;
-  if (fstat (in, &st) == 0 && S_ISREG (st.st_mode))
-    {
-      /* reopening /dev/stdin gives a fresh offset for each pass */
-      *out = xstrdup (strcmp (path, "-") == 0 ? "/dev/stdin" : path);
-      return 0;
-    }
-  _cleanup_free_ char *dest = skiff_path_join (dir, "archive");
-  _cleanup_close_ int fd = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return skiff_error_make (err, errno, "create %s", dest);
+  bool stdin_input = strcmp (path, "-") == 0;
+  if (len == 0)
+    return stdin_input ? skiff_error_make (err, 0, "requested load from stdin, but stdin is empty")
+                       : skiff_error_make (err, 0, "%s: the file is empty", path);
+  return skiff_archive_sniff (head, len, whole, stdin_input ? "stdin" : path, err);
+}
+
+/* Copies the rest of in after the head into the spool file fd (within the space reserve). */
+static int
+copy_rest (int in, const char *path, int fd, const char *dest, const char *head, size_t head_len,
+           struct skiff_error **err)
+{
+  struct skiff_space_guard guard;
+  int r = skiff_space_guard_init (&guard, fd, strcmp (path, "-") == 0 ? "stdin" : path, err);
+  if (r == 0)
+    r = skiff_fs_write_all (fd, head, head_len, dest, err);
   _cleanup_free_ char *buf = xmalloc (1 << 20);
-  for (;;)
+  while (r == 0)
     {
+      if (skiff_interrupted ())
+        return skiff_error_make (err, EINTR, "read %s", path);
       ssize_t n = read (in, buf, 1 << 20);
       if (n < 0 && errno == EINTR)
         continue;
@@ -374,14 +378,50 @@ spool (const char *path, const char *dir, char **out, struct skiff_error **err)
         return skiff_error_make (err, errno, "read %s", path);
       if (n == 0)
         break;
-      for (ssize_t off = 0; off < n;)
-        {
-          ssize_t w = write (fd, buf + off, (size_t)(n - off));
-          if (w < 0)
-            return skiff_error_make (err, errno, "write %s", dest);
-          off += w;
-        }
+      r = skiff_space_guard_charge (&guard, (uint64_t)n, err);
+      if (r == 0)
+        r = skiff_fs_write_all (fd, buf, (size_t)n, dest, err);
     }
+  return r;
+}
+
+/* stdin / pipes are read twice: spool them into the temp dir first.  Either way the first bytes
+ * must look like an archive. */
+static int
+spool (const char *path, const char *dir, char **out, struct skiff_error **err)
+{
+  _cleanup_close_ int in
+      = strcmp (path, "-") == 0 ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_CLOEXEC);
+  if (in < 0)
+    return skiff_error_make (err, errno, "open %s", path);
+  char head[SKIFF_SNIFF_LEN];
+  size_t head_len;
+  bool whole;
+  struct stat st;
+  if (fstat (in, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      ssize_t n = pread (in, head, sizeof head, 0);
+      if (n < 0)
+        return skiff_error_make (err, errno, "read %s", path);
+      int r = check_head (path, head, (size_t)n, n < (ssize_t)sizeof head, err);
+      if (r < 0)
+        return r;
+      /* reopening /dev/stdin gives a fresh offset for each pass */
+      *out = xstrdup (strcmp (path, "-") == 0 ? "/dev/stdin" : path);
+      return 0;
+    }
+  int r = skiff_archive_read_head (in, path, head, &head_len, &whole, err);
+  if (r == 0)
+    r = check_head (path, head, head_len, whole, err);
+  if (r < 0)
+    return r;
+  _cleanup_free_ char *dest = skiff_path_join (dir, "archive");
+  _cleanup_close_ int fd = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return skiff_error_make (err, errno, "create %s", dest);
+  r = copy_rest (in, path, fd, dest, head, head_len, err);
+  if (r < 0)
+    return r;
   *out = steal_ptr (&dest);
   return 0;
 }
@@ -399,11 +439,6 @@ skiff_image_load_archive (struct skiff_store *store, const char *path, char ***l
     return r;
   r = spool (path, tmp, &archive, err);
   ctx.archive_path = archive;
-  struct stat st;
-  if (r == 0 && stat (archive, &st) == 0 && st.st_size == 0)
-    r = strcmp (path, "-") == 0
-            ? skiff_error_make (err, 0, "requested load from stdin, but stdin is empty")
-            : skiff_error_make (err, 0, "%s: the file is empty", path);
   if (r == 0)
     r = scan (&ctx, err);
   if (r == 0)

@@ -200,6 +200,14 @@ file_entry (const char *name, int64_t size)
   return e;
 }
 
+/* libarchive's "Write error" leaves the reason in archive_errno (ENOSPC, EPIPE...). */
+static int
+write_error (struct save *s, const char *name, struct skiff_error **err)
+{
+  return skiff_error_make (err, archive_errno (s->out), "write %s: %s", name,
+                           archive_error_string (s->out));
+}
+
 static int
 add_bytes (struct save *s, const char *name, const char *data, size_t len, struct skiff_error **err)
 {
@@ -207,7 +215,7 @@ add_bytes (struct save *s, const char *name, const char *data, size_t len, struc
   int r = archive_write_header (s->out, e);
   archive_entry_free (e);
   if (r < ARCHIVE_WARN || (len > 0 && archive_write_data (s->out, data, len) < 0))
-    return skiff_error_make (err, 0, "write %s: %s", name, archive_error_string (s->out));
+    return write_error (s, name, err);
   return 0;
 }
 
@@ -221,7 +229,7 @@ add_file (struct save *s, const char *name, const struct save_layer *l, struct s
   int r = archive_write_header (s->out, e);
   archive_entry_free (e);
   if (r < ARCHIVE_WARN)
-    return skiff_error_make (err, 0, "write %s: %s", name, archive_error_string (s->out));
+    return write_error (s, name, err);
   _cleanup_free_ char *buf = xmalloc (1 << 20);
   for (;;)
     {
@@ -233,7 +241,7 @@ add_file (struct save *s, const char *name, const struct save_layer *l, struct s
       if (n == 0)
         return 0;
       if (archive_write_data (s->out, buf, (size_t)n) < 0)
-        return skiff_error_make (err, 0, "write %s: %s", name, archive_error_string (s->out));
+        return write_error (s, name, err);
     }
 }
 
@@ -384,33 +392,74 @@ write_archive (struct save *s, int fd, bool oci, struct skiff_error **err)
   archive_write_set_bytes_in_last_block (s->out, 1);
   int r = 0;
   if (archive_write_open_fd (s->out, fd) != ARCHIVE_OK)
-    r = skiff_error_make (err, 0, "write archive: %s", archive_error_string (s->out));
+    r = write_error (s, "archive", err);
   if (r == 0)
     r = oci ? write_oci (s, err) : write_docker (s, err);
   if (r == 0 && archive_write_close (s->out) != ARCHIVE_OK)
-    r = skiff_error_make (err, 0, "write archive: %s", archive_error_string (s->out));
+    r = write_error (s, "archive", err);
   archive_write_free (s->out);
   s->out = NULL;
   return r;
 }
 
+/* A new name or a regular file: written to a temp file beside it, then renamed over it. */
 static int
-write_output (struct save *s, const char *output, bool oci, struct skiff_error **err)
+replace_file (struct save *s, const char *path, bool oci, struct skiff_error **err)
 {
-  if (output == NULL || strcmp (output, "-") == 0)
-    return write_archive (s, STDOUT_FILENO, oci, err);
-  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", output, (int)getpid ());
-  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", path, (int)getpid ());
+  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0)
     return skiff_error_make (err, errno, "create %s", tmp);
   int r = write_archive (s, fd, oci, err);
   if (r == 0 && fsync (fd) < 0)
     r = skiff_error_make (err, errno, "fsync %s", tmp);
-  if (r == 0 && rename (tmp, output) < 0)
-    r = skiff_error_make (err, errno, "rename %s to %s", tmp, output);
+  if (r == 0 && rename (tmp, path) < 0)
+    r = skiff_error_make (err, errno, "rename %s to %s", tmp, path);
   if (r < 0)
     unlink (tmp);
   return r;
+}
+
+/* An existing device or FIFO: opened and written as it is, never replaced (flags: O_CREAT for
+ * the target of a dangling symlink). */
+static int
+write_through (struct save *s, const char *path, int flags, bool oci, struct skiff_error **err)
+{
+  _cleanup_close_ int fd = open (path, O_WRONLY | O_NOCTTY | O_CLOEXEC | flags, 0644);
+  if (fd < 0)
+    return skiff_error_make (err, errno, "open %s", path);
+  int r = write_archive (s, fd, oci, err);
+  return r < 0 ? skiff_error_prefix (err, "%s", path) : 0;
+}
+
+/* -o: a new name or a regular file is replaced atomically; a symlink is followed (the link
+ * stays, what it points to is written); an existing non-regular file (/dev/null, a FIFO) is
+ * written through, as podman does -- docker refuses devices, and its temp + rename would
+ * replace a FIFO or a symlink by a regular file. */
+static int
+write_output (struct save *s, const char *output, bool oci, struct skiff_error **err)
+{
+  if (output == NULL || strcmp (output, "-") == 0)
+    return write_archive (s, STDOUT_FILENO, oci, err);
+  _cleanup_free_ char *resolved = NULL;
+  struct stat st;
+  if (lstat (output, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      resolved = realpath (output, NULL);
+      if (resolved == NULL && errno != ENOENT)
+        return skiff_error_make (err, errno, "resolve %s", output);
+      if (resolved == NULL) /* dangling: create what it names */
+        return write_through (s, output, O_CREAT, oci, err);
+    }
+  const char *path = resolved ? resolved : output;
+  if (stat (path, &st) < 0)
+    return errno == ENOENT ? replace_file (s, path, oci, err)
+                           : skiff_error_make (err, errno, "stat %s", path);
+  if (S_ISDIR (st.st_mode))
+    return skiff_error_make (err, EISDIR, "%s", output);
+  if (!S_ISREG (st.st_mode))
+    return write_through (s, path, 0, oci, err);
+  return replace_file (s, path, oci, err);
 }
 
 int

@@ -115,7 +115,6 @@ spawn (struct monitor *m, struct skiff_error **err)
     .terminal = cfg->tty,
     .terminal_master = &master,
     .parent_death_signal = SIGKILL,
-    .cgroup = true,
     .terminal_rows = m->rows,
     .terminal_cols = m->cols,
   };

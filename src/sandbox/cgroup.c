@@ -127,6 +127,7 @@ skiff_cgroup_free (struct skiff_cgroup *cg)
   free (cg->memory);
   free (cg->cpuacct);
   free (cg->pids);
+  free (cg->devices);
   free (cg);
 }
 
@@ -137,6 +138,7 @@ set_role (struct skiff_cgroup *cg, const char *ctrl, const char *dir)
                 : !strcmp (ctrl, "memory")  ? &cg->memory
                 : !strcmp (ctrl, "cpuacct") ? &cg->cpuacct
                 : !strcmp (ctrl, "pids")    ? &cg->pids
+                : !strcmp (ctrl, "devices") ? &cg->devices
                                             : NULL;
   if (slot != NULL && *slot == NULL)
     *slot = xstrdup (dir);

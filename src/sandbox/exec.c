@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -84,12 +85,15 @@ exec_child (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, 
 {
   struct skiff_error *err = NULL;
   const char *cwd = cfg->cwd && *cfg->cwd ? cfg->cwd : "/";
+  int keep[] = { root_fd, sock };
   umask (0);
-  if (fchdir (root_fd) < 0 || chroot (".") < 0)
+  if (skiff_sandbox_close_fds (cfg, keep, 2, &err) < 0)
+    ;
+  else if (fchdir (root_fd) < 0 || chroot (".") < 0)
     skiff_error_make (&err, errno, "enter the container's root directory");
   else if (chdir (cwd) < 0)
     skiff_error_make_status (&err, 126, errno, "chdir to %s", cwd);
-  else
+  else if (skiff_sandbox_check_cwd (cwd, &err) == 0)
     skiff_sandbox_exec_process (cfg, caps, sock, false, &err);
   skiff_sandbox_child_fail (sock, err);
 }
@@ -108,6 +112,16 @@ join_child (pid_t target, const struct skiff_sandbox_config *cfg, uint64_t caps,
   char root[64];
   int ns[N_NS];
   snprintf (root, sizeof root, "/proc/%d/root", (int)target);
+  /* Before the PID namespace, inherited by the clone until its execve: the container's
+   * processes may not open its /proc/<pid>/exe (nor fd/, mem...) without CAP_SYS_PTRACE in the
+   * user namespace we were executed in, the host's (CVE-2019-5736; the binary behind it is
+   * a sealed copy too, see selfexe.h).  skiff_sandbox_exec_process sets it again after the uid
+   * switch, which resets it to fs.suid_dumpable. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    {
+      skiff_error_make (&err, errno, "make the joining process non-dumpable");
+      skiff_sandbox_child_fail (sock, err);
+    }
   if (skiff_sandbox_join_cgroups (target, &err) < 0)
     skiff_sandbox_child_fail (sock, err);
   int root_fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);

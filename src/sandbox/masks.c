@@ -1,12 +1,14 @@
 /* Docker's default masked and read-only kernel paths (security-defaults.md §2): a masked file
  * gets /dev/null bound over it, a masked directory an empty read-only tmpfs; read-only paths
  * are bound onto themselves and remounted read-only.  Paths missing on this kernel are
- * skipped.  Runs relative to the rootfs (cwd), after /proc, /sys and /dev are mounted. */
+ * skipped.  Paths are resolved inside the rootfs, after /proc, /sys and /dev are mounted. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <sys/mount.h>
 
 #include "sandbox/sandbox-internal.h"
+#include "skiff/cleanup.h"
 #include "skiff/error.h"
 
 struct masked
@@ -34,43 +36,70 @@ static const char *const readonly_paths[] = {
   "proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
 };
 
+/* The path to mask or make read-only, resolved inside the rootfs; -ENOENT when this kernel
+ * lacks it (skipped). */
 static int
-mask (const struct masked *m, struct skiff_error **err)
+open_kernel_path (int root_fd, const char *path, struct skiff_error **err)
 {
-  int r = m->dir ? mount ("tmpfs", m->path, "tmpfs", MS_RDONLY, "size=0k,mode=755")
-                 : mount ("dev/null", m->path, NULL, MS_BIND, NULL);
-  if (r < 0 && errno != ENOENT)
+  int fd = skiff_rootfs_open (root_fd, path, O_PATH);
+  if (fd < 0 && errno != ENOENT)
+    return skiff_error_make (err, errno, "open /%s", path);
+  return fd < 0 ? -ENOENT : fd;
+}
+
+static int
+mask (int root_fd, const char *null_path, const struct masked *m, struct skiff_error **err)
+{
+  _cleanup_close_ int fd = open_kernel_path (root_fd, m->path, err);
+  if (fd == -ENOENT)
+    return 0;
+  if (fd < 0)
+    return fd;
+  int r = m->dir ? skiff_mount_on_fd ("tmpfs", fd, "tmpfs", MS_RDONLY, "size=0k,mode=755")
+                 : skiff_mount_on_fd (null_path, fd, NULL, MS_BIND, NULL);
+  if (r < 0)
     return skiff_error_make (err, errno, "mask /%s", m->path);
   return 0;
 }
 
 static int
-make_readonly (const char *path, struct skiff_error **err)
+make_readonly (int root_fd, const char *path, struct skiff_error **err)
 {
   const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-    {
-      if (errno == ENOENT)
-        return 0;
-      return skiff_error_make (err, errno, "bind /%s read-only", path);
-    }
-  if (mount (NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0)
+  _cleanup_close_ int fd = open_kernel_path (root_fd, path, err);
+  if (fd == -ENOENT)
+    return 0;
+  if (fd < 0)
+    return fd;
+  char self[SKIFF_FD_PATH_MAX];
+  skiff_fd_path (self, fd);
+  if (mount (self, self, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return skiff_error_make (err, errno, "bind /%s read-only", path);
+  /* the remount acts on the new bind mount, which only a fresh lookup ends on */
+  _cleanup_close_ int bound = skiff_rootfs_open (root_fd, path, O_PATH);
+  if (bound < 0 || skiff_mount_on_fd (NULL, bound, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0)
     return skiff_error_make (err, errno, "remount /%s read-only", path);
   return 0;
 }
 
 int
-skiff_sandbox_mask_paths (struct skiff_error **err)
+skiff_sandbox_mask_paths (int root_fd, struct skiff_error **err)
 {
+  /* the container's own /dev/null (made by mount_dev), as seen from inside */
+  _cleanup_close_ int null_fd = skiff_rootfs_open (root_fd, "dev/null", O_PATH);
+  if (null_fd < 0)
+    return skiff_error_make (err, errno, "open /dev/null");
+  char null_path[SKIFF_FD_PATH_MAX];
+  skiff_fd_path (null_path, null_fd);
   for (size_t i = 0; i < sizeof masked_paths / sizeof masked_paths[0]; i++)
     {
-      int r = mask (&masked_paths[i], err);
+      int r = mask (root_fd, null_path, &masked_paths[i], err);
       if (r < 0)
         return r;
     }
   for (size_t i = 0; i < sizeof readonly_paths / sizeof readonly_paths[0]; i++)
     {
-      int r = make_readonly (readonly_paths[i], err);
+      int r = make_readonly (root_fd, readonly_paths[i], err);
       if (r < 0)
         return r;
     }

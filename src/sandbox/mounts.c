@@ -1,6 +1,6 @@
 /* Child side, in the container's fresh mount namespace: the overlay rootfs and the kernel file
- * systems on it, then pivot_root.  Paths below the rootfs are relative: the child chdirs into
- * the merged dir once it is mounted, which keeps every mount call free of string building. */
+ * systems on it, then pivot_root.  Every target below the rootfs is resolved inside it
+ * (rootfs_path.c): the image and the container control what its paths name. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -64,54 +64,52 @@ mount_overlay (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
   return 0;
 }
 
-/* mount(2), creating a missing directory target in the rootfs first. */
+/* Mounts onto path of the rootfs, resolved inside it (a missing directory is created). */
 static int
-mount_dir (const char *src, const char *target, const char *type, unsigned long flags,
-           const char *data, struct skiff_error **err)
+mount_in_root (int root_fd, const char *src, const char *path, const char *type,
+               unsigned long flags, const char *data, struct skiff_error **err)
 {
-  if (mount (src, target, type, flags, data) == 0)
-    return 0;
-  if (errno != ENOENT || (mkdir (target, 0755) < 0 && errno != EEXIST)
-      || mount (src, target, type, flags, data) < 0)
-    return skiff_error_make (err, errno, "mount %s on /%s", type ? type : src, target);
+  _cleanup_close_ int fd = skiff_rootfs_open_target (root_fd, path, true, err);
+  if (fd < 0)
+    return fd;
+  if (skiff_mount_on_fd (src, fd, type, flags, data) < 0)
+    return skiff_error_make (err, errno, "mount %s on /%s", type ? type : src, path);
   return 0;
 }
 
 static int
-mount_sys (bool rootless, struct skiff_error **err)
+mount_sys (int root_fd, bool rootless, struct skiff_error **err)
 {
   const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  int r = mount_dir ("sysfs", "sys", "sysfs", fl | MS_RDONLY, NULL, rootless ? NULL : err);
+  int r = mount_in_root (root_fd, "sysfs", "sys", "sysfs", fl | MS_RDONLY, NULL,
+                         rootless ? NULL : err);
   if (r == 0 || !rootless)
     return r;
   /* A user namespace may not mount sysfs (e.g. over-mounted host /sys): show the host's. */
-  if (mount ("/sys", "sys", NULL, MS_BIND | MS_REC, NULL) < 0
-      || mount (NULL, "sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0)
-    return skiff_error_make (err, errno, "bind /sys on /sys");
+  if ((r = mount_in_root (root_fd, "/sys", "sys", NULL, MS_BIND | MS_REC, NULL, err)) < 0)
+    return r;
+  /* the remount acts on the new bind mount: reopen the path, which now ends on it */
+  _cleanup_close_ int fd = skiff_rootfs_open (root_fd, "sys", O_PATH | O_DIRECTORY);
+  if (fd < 0 || skiff_mount_on_fd (NULL, fd, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0)
+    return skiff_error_make (err, errno, "remount /sys read-only");
   return 0;
 }
 
-/* Binds a host file over /etc/<name>, creating the target file when the image lacks it. */
+/* Binds a host file over /etc/<name>, creating the target file when the image lacks it.  The
+ * target is resolved inside the rootfs: a symlinked /etc (or /etc/<name>) may point anywhere
+ * inside the container, never at a host directory. */
 static int
-bind_etc_file (const char *src, const char *name, struct skiff_error **err)
+bind_etc_file (int root_fd, const char *src, const char *name, struct skiff_error **err)
 {
   if (src == NULL)
     return 0;
   _cleanup_free_ char *target = xasprintf ("etc/%s", name);
-  if (mount (src, target, NULL, MS_BIND, NULL) == 0)
-    return 0;
-  if (errno == ENOENT)
-    {
-      if (mkdir ("etc", 0755) < 0 && errno != EEXIST)
-        return skiff_error_make (err, errno, "mkdir /etc");
-      int fd = open (target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-      if (fd < 0)
-        return skiff_error_make (err, errno, "create /%s", target);
-      close (fd);
-      if (mount (src, target, NULL, MS_BIND, NULL) == 0)
-        return 0;
-    }
-  return skiff_error_make (err, errno, "bind %s on /%s", src, target);
+  _cleanup_close_ int fd = skiff_rootfs_open_target (root_fd, target, false, err);
+  if (fd < 0)
+    return fd;
+  if (skiff_mount_on_fd (src, fd, NULL, MS_BIND, NULL) < 0)
+    return skiff_error_make (err, errno, "bind %s on /%s", src, target);
+  return 0;
 }
 
 int
@@ -123,13 +121,17 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
     return r;
   if (chdir (cfg->mergeddir) < 0)
     return skiff_error_make (err, errno, "chdir %s", cfg->mergeddir);
-  if ((r = mount_dir ("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err)) < 0
-      || (r = mount_sys (rootless, err)) < 0
-      || (r = skiff_sandbox_mount_dev ("dev", rootless, skiff_userns_mapped_gids () > 5, err)) < 0
-      || (r = bind_etc_file (cfg->hostname_file, "hostname", err)) < 0
-      || (r = bind_etc_file (cfg->hosts_file, "hosts", err)) < 0
-      || (r = bind_etc_file (cfg->resolv_file, "resolv.conf", err)) < 0
-      || (!cfg->privileged && (r = skiff_sandbox_mask_paths (err)) < 0))
+  _cleanup_close_ int root_fd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return skiff_error_make (err, errno, "open %s", cfg->mergeddir);
+  const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  if ((r = mount_in_root (root_fd, "proc", "proc", "proc", nse, NULL, err)) < 0
+      || (r = mount_sys (root_fd, rootless, err)) < 0
+      || (r = skiff_sandbox_mount_dev (root_fd, rootless, skiff_userns_mapped_gids () > 5, err)) < 0
+      || (r = bind_etc_file (root_fd, cfg->hostname_file, "hostname", err)) < 0
+      || (r = bind_etc_file (root_fd, cfg->hosts_file, "hosts", err)) < 0
+      || (r = bind_etc_file (root_fd, cfg->resolv_file, "resolv.conf", err)) < 0
+      || (!cfg->privileged && (r = skiff_sandbox_mask_paths (root_fd, err)) < 0))
     return r;
   return 0;
 }

@@ -71,12 +71,29 @@ int skiff_caps_compute (char *const *add, char *const *drop, bool privileged, ui
 int skiff_caps_limit_bounding (uint64_t set, struct skiff_error **err);
 int skiff_caps_set_root (uint64_t set, struct skiff_error **err);
 
-/* ---- mounts.c / devices.c: child side, before pivot_root ---- */
+/* ---- rootfs_path.c: paths inside the rootfs (root_fd), before pivot_root ---- */
+
+/* openat2 (root_fd, path, flags | O_CLOEXEC) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS:
+ * symlinks resolve as if root_fd were "/", so nothing in the rootfs leads out of it (kernels
+ * without openat2: any symlink is refused).  A leading '/' is ignored.  fd, or -1 with errno. */
+int skiff_rootfs_open (int root_fd, const char *path, int flags);
+/* An O_PATH fd of mount target path inside root_fd, creating it (a directory, or an empty
+ * file; missing parents as directories) inside the rootfs when it is missing.  fd or -errno. */
+int skiff_rootfs_open_target (int root_fd, const char *path, bool dir, struct skiff_error **err);
+/* "/proc/self/fd/N": the path through which mount(2) acts on exactly the object fd names. */
+#define SKIFF_FD_PATH_MAX 32
+void skiff_fd_path (char buf[SKIFF_FD_PATH_MAX], int fd);
+/* mount (src, "/proc/self/fd/<fd>", type, flags, data); -1 with errno on failure. */
+int skiff_mount_on_fd (const char *src, int fd, const char *type, unsigned long flags,
+                       const char *data);
+
+/* ---- mounts.c / devices.c / masks.c: child side, before pivot_root ---- */
 
 int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff_error **err);
-int skiff_sandbox_mount_dev (const char *root, bool rootless, bool map_tty_gid,
+/* Mount helpers below take the rootfs as root_fd (an O_PATH fd of the mounted overlay). */
+int skiff_sandbox_mount_dev (int root_fd, bool rootless, bool map_tty_gid,
                              struct skiff_error **err);
-int skiff_sandbox_mask_paths (struct skiff_error **err);
+int skiff_sandbox_mask_paths (int root_fd, struct skiff_error **err);
 int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
 
 /* ---- terminal.c / spawn.c: the child -> parent channel (SOCK_SEQPACKET) ---- */
@@ -96,6 +113,17 @@ int skiff_sandbox_setup_terminal (int sock, uid_t owner, bool console, struct sk
  * execs cfg->argv.  Returns only on failure. */
 int skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int sock,
                                 bool console, struct skiff_error **err);
+
+/* Child side, before anything it does can be steered by the container: closes every fd but
+ * 0-2, the preserved ones (3 .. 3+preserve_fds-1), cfg's stdio sources and keep[0..nkeep-1]
+ * (-1 entries ignored; at most 5).  The CLI's and the monitor's fds (store and container
+ * directories, locks, logs) would otherwise be reachable as /proc/self/fd/N, e.g. as the
+ * working directory (CVE-2024-21626). */
+int skiff_sandbox_close_fds (const struct skiff_sandbox_config *cfg, const int *keep, size_t nkeep,
+                             struct skiff_error **err);
+/* After chdir (cwd: what was asked, for the message): fails unless the working directory is
+ * reachable from the process's root, i.e. inside the container. */
+int skiff_sandbox_check_cwd (const char *cwd, struct skiff_error **err);
 
 /* Child side: reports err over sock (one datagram) and exits with its exit code. */
 void skiff_sandbox_child_fail (int sock, struct skiff_error *err) __attribute__ ((noreturn));

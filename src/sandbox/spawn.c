@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -71,17 +73,29 @@ loopback_up (struct skiff_error **err)
   return 0;
 }
 
+int
+skiff_sandbox_check_cwd (const char *cwd, struct skiff_error **err)
+{
+  char buf[PATH_MAX];
+  /* glibc fails with ENOENT where the kernel says "(unreachable)" */
+  if (getcwd (buf, sizeof buf) == NULL || buf[0] != '/')
+    return skiff_error_make (err, 0, "working directory %s is outside the container's root", cwd);
+  return 0;
+}
+
 /* chdir to the working directory, creating it (0755, owned by container root) if missing. */
 static int
 enter_cwd (const char *cwd, struct skiff_error **err)
 {
-  if (cwd == NULL || *cwd == '\0' || chdir (cwd) == 0)
+  if (cwd == NULL || *cwd == '\0')
     return 0;
+  if (chdir (cwd) == 0)
+    return skiff_sandbox_check_cwd (cwd, err);
   if (errno == ENOENT)
     {
       struct skiff_error *e = NULL;
       if (skiff_fs_mkdir_p (cwd, 0755, &e) == 0 && chdir (cwd) == 0)
-        return 0;
+        return skiff_sandbox_check_cwd (cwd, err);
       if (e != NULL && e->errnum != ENOTDIR && e->errnum != EEXIST)
         {
           *err = e;
@@ -140,6 +154,36 @@ setup_stdio (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
   for (int i = 0; i < 3; i++)
     if (tmp[i] >= 0 && dup2 (tmp[i], i) < 0)
       return skiff_error_make (err, errno, "dup2 fd %d", want[i]);
+  return 0;
+}
+
+static int
+cmp_int (const void *a, const void *b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+int
+skiff_sandbox_close_fds (const struct skiff_sandbox_config *cfg, const int *keep, size_t nkeep,
+                         struct skiff_error **err)
+{
+  int kept[8];
+  size_t n = 0;
+  int stdio[3] = { cfg->stdin_fd, cfg->stdout_fd, cfg->stderr_fd };
+  for (size_t i = 0; i < 3 + nkeep && n < sizeof kept / sizeof kept[0]; i++)
+    kept[n++] = i < 3 ? stdio[i] : keep[i - 3];
+  qsort (kept, n, sizeof kept[0], cmp_int);
+  unsigned lo = 3 + cfg->preserve_fds;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (kept[i] < 0 || (unsigned) kept[i] < lo)
+        continue;
+      if ((unsigned) kept[i] > lo && close_range (lo, (unsigned) kept[i] - 1, 0) < 0)
+        return skiff_error_make (err, errno, "close_range");
+      lo = (unsigned) kept[i] + 1;
+    }
+  if (close_range (lo, ~0U, 0) < 0)
+    return skiff_error_make (err, errno, "close_range");
   return 0;
 }
 
@@ -205,6 +249,9 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
   if (r == 0 && cfg->terminal && ws.ws_col > 0 && ioctl (0, TIOCSWINSZ, &ws) < 0)
     r = skiff_error_make (err, errno, "set the terminal size");
   if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0 || (r = switch_user (&user, err)) < 0
+      /* a uid change resets dumpable to fs.suid_dumpable, which may be 1: an exec joiner must
+       * stay non-dumpable (its /proc/<pid>/exe, mem, fd/) until the execve resets it */
+      || (prctl (PR_SET_DUMPABLE, 0) < 0 && (r = skiff_error_make (err, errno, "set non-dumpable")) < 0)
       || (user.uid == 0 && (r = skiff_caps_set_root (caps, err)) < 0)
       || (!cfg->terminal && (r = setup_stdio (cfg, err)) < 0)
       || (r = limit_fds (cfg->preserve_fds, fd, err)) < 0)
@@ -235,6 +282,9 @@ child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int n
   umask (0);
   if (cfg->parent_death_signal)
     prctl (PR_SET_PDEATHSIG, cfg->parent_death_signal);
+  int keep[] = { fd, netns_fd };
+  if (skiff_sandbox_close_fds (cfg, keep, 2, &err) < 0)
+    skiff_sandbox_child_fail (fd, err);
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
   else if (setup_container (cfg, &err) == 0)

@@ -6,10 +6,10 @@
 
 #include "skiff/xalloc.h"
 
-static int
+static int __attribute__ ((format (printf, 4, 0)))
 error_vmake (struct skiff_error **err, int exit_code, int errnum, const char *fmt, va_list ap)
 {
-  int ret = errnum > 0 ? -errnum : -1;
+  int ret = errnum > 0 ? -errnum : -SKIFF_ERROR_NO_ERRNO;
   if (err == NULL || *err != NULL)
     return ret;
 
@@ -53,16 +53,16 @@ skiff_error_make_status (struct skiff_error **err, int exit_code, int errnum, co
 int
 skiff_error_ret (const struct skiff_error *err)
 {
-  if (err == NULL)
-    return -1;
-  return err->errnum > 0 ? -err->errnum : -1;
+  if (err == NULL || err->errnum <= 0)
+    return -SKIFF_ERROR_NO_ERRNO;
+  return -err->errnum;
 }
 
 int
 skiff_error_prefix (struct skiff_error **err, const char *fmt, ...)
 {
   if (err == NULL || *err == NULL)
-    return -1;
+    return -SKIFF_ERROR_NO_ERRNO;
   char *prefix = NULL;
   va_list ap;
   va_start (ap, fmt);

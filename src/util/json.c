@@ -7,6 +7,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/fs.h"
+#include "skiff/keyindex.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -38,13 +39,51 @@ skiff_json_parse_file (const char *path, yajl_val *out, struct skiff_error **err
   return skiff_json_parse (text, path, out, err);
 }
 
+/* A later occurrence of a key wins, as in Go's encoding/json (docker, podman): skiff and
+ * they must not read one hostile document two ways. */
 yajl_val
 skiff_json_get (yajl_val obj, const char *key)
 {
   if (obj == NULL || !YAJL_IS_OBJECT (obj))
     return NULL;
-  for (size_t i = 0; i < obj->u.object.len; i++)
+  for (size_t i = obj->u.object.len; i-- > 0;)
     if (strcmp (obj->u.object.keys[i], key) == 0)
+      return obj->u.object.values[i];
+  return NULL;
+}
+
+static unsigned char
+ascii_lower (unsigned char c)
+{
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Go's match of an object key to a struct field name: Unicode simple case folding, where
+ * the only non-ASCII runes that fold to ASCII are U+212A KELVIN SIGN (k) and U+017F LONG S. */
+static bool
+go_field_name_is (const char *key, const char *field)
+{
+  const unsigned char *k = (const unsigned char *)key;
+  for (const unsigned char *f = (const unsigned char *)field; *f; f++)
+    {
+      unsigned char want = ascii_lower (*f);
+      if (want == 'k' && k[0] == 0xE2 && k[1] == 0x84 && k[2] == 0xAA)
+        k += 3;
+      else if (want == 's' && k[0] == 0xC5 && k[1] == 0xBF)
+        k += 2;
+      else if (ascii_lower (*k++) != want)
+        return false;
+    }
+  return *k == '\0';
+}
+
+yajl_val
+skiff_json_get_field (yajl_val obj, const char *field)
+{
+  if (obj == NULL || !YAJL_IS_OBJECT (obj))
+    return NULL;
+  for (size_t i = obj->u.object.len; i-- > 0;)
+    if (go_field_name_is (obj->u.object.keys[i], field))
       return obj->u.object.values[i];
   return NULL;
 }
@@ -59,7 +98,7 @@ int
 skiff_json_get_string (yajl_val obj, const char *key, const char *what, char **out,
                        struct skiff_error **err)
 {
-  yajl_val v = skiff_json_get (obj, key);
+  yajl_val v = skiff_json_get_field (obj, key);
   *out = NULL;
   if (v == NULL || YAJL_IS_NULL (v))
     return 0;
@@ -73,7 +112,7 @@ int
 skiff_json_get_int (yajl_val obj, const char *key, const char *what, int64_t *out,
                     struct skiff_error **err)
 {
-  yajl_val v = skiff_json_get (obj, key);
+  yajl_val v = skiff_json_get_field (obj, key);
   if (v == NULL || YAJL_IS_NULL (v))
     return 0;
   if (!YAJL_IS_INTEGER (v))
@@ -86,7 +125,7 @@ int
 skiff_json_get_bool (yajl_val obj, const char *key, const char *what, bool *out,
                      struct skiff_error **err)
 {
-  yajl_val v = skiff_json_get (obj, key);
+  yajl_val v = skiff_json_get_field (obj, key);
   if (v == NULL || YAJL_IS_NULL (v))
     return 0;
   if (!YAJL_IS_TRUE (v) && !YAJL_IS_FALSE (v))
@@ -99,21 +138,36 @@ int
 skiff_json_get_strv (yajl_val obj, const char *key, const char *what, char ***out,
                      struct skiff_error **err)
 {
-  yajl_val v = skiff_json_get (obj, key);
+  yajl_val v = skiff_json_get_field (obj, key);
   *out = NULL;
   if (v == NULL || YAJL_IS_NULL (v))
     return 0;
   if (!YAJL_IS_ARRAY (v))
     return type_error (key, what, "an array of strings", err);
-  _cleanup_strv_ char **r = xzalloc (sizeof (char *));
+  _cleanup_strv_builder_ struct skiff_strv_builder r = { 0 };
   for (size_t i = 0; i < v->u.array.len; i++)
     {
       yajl_val e = v->u.array.values[i];
       if (!YAJL_IS_STRING (e))
         return type_error (key, what, "an array of strings", err);
-      skiff_strv_push (&r, YAJL_GET_STRING (e));
+      skiff_strv_builder_push (&r, YAJL_GET_STRING (e));
     }
-  *out = steal_ptr (&r);
+  *out = skiff_strv_builder_steal (&r);
+  return 0;
+}
+
+int
+skiff_json_get_strslice (yajl_val obj, const char *key, const char *what, char ***out,
+                         struct skiff_error **err)
+{
+  yajl_val v = skiff_json_get_field (obj, key);
+  *out = NULL;
+  if (v && !YAJL_IS_STRING (v) && !YAJL_IS_ARRAY (v) && !YAJL_IS_NULL (v))
+    return type_error (key, what, "a string or an array of strings", err);
+  if (v == NULL || !YAJL_IS_STRING (v))
+    return skiff_json_get_strv (obj, key, what, out, err);
+  *out = xzalloc (2 * sizeof (char *));
+  (*out)[0] = xstrdup (YAJL_GET_STRING (v));
   return 0;
 }
 
@@ -121,16 +175,22 @@ int
 skiff_json_get_keys (yajl_val obj, const char *key, const char *what, char ***out,
                      struct skiff_error **err)
 {
-  yajl_val v = skiff_json_get (obj, key);
+  yajl_val v = skiff_json_get_field (obj, key);
   *out = NULL;
   if (v == NULL || YAJL_IS_NULL (v))
     return 0;
   if (!YAJL_IS_OBJECT (v))
     return type_error (key, what, "an object", err);
-  char **r = xzalloc (sizeof (char *));
+  /* a set: a repeated key counts once */
+  _cleanup_key_index_ struct skiff_key_index seen = { 0 };
+  struct skiff_strv_builder r = { 0 };
   for (size_t i = 0; i < v->u.object.len; i++)
-    skiff_strv_push (&r, v->u.object.keys[i]);
-  *out = r;
+    {
+      const char *k = v->u.object.keys[i];
+      if (skiff_key_index_set (&seen, k, strlen (k), r.n) == SKIFF_KEY_INDEX_NONE)
+        skiff_strv_builder_push (&r, k);
+    }
+  *out = skiff_strv_builder_steal (&r);
   return 0;
 }
 
@@ -138,22 +198,33 @@ int
 skiff_json_get_string_map (yajl_val obj, const char *key, const char *what, char ***out,
                            struct skiff_error **err)
 {
-  yajl_val v = skiff_json_get (obj, key);
+  yajl_val v = skiff_json_get_field (obj, key);
   *out = NULL;
   if (v == NULL || YAJL_IS_NULL (v))
     return 0;
   if (!YAJL_IS_OBJECT (v))
     return type_error (key, what, "an object of strings", err);
-  _cleanup_strv_ char **r = xzalloc (sizeof (char *));
+  /* a map: a repeated key keeps its first place and takes its last value (Go's decoder) */
+  _cleanup_key_index_ struct skiff_key_index seen = { 0 };
+  _cleanup_strv_builder_ struct skiff_strv_builder r = { 0 };
   for (size_t i = 0; i < v->u.object.len; i++)
     {
       yajl_val e = v->u.object.values[i];
+      const char *k = v->u.object.keys[i];
       if (!YAJL_IS_STRING (e))
         return type_error (key, what, "an object of strings", err);
-      skiff_strv_push (&r, v->u.object.keys[i]);
-      skiff_strv_push (&r, YAJL_GET_STRING (e));
+      size_t at = skiff_key_index_find (&seen, k, strlen (k));
+      if (at != SKIFF_KEY_INDEX_NONE)
+        {
+          free (r.v[at + 1]);
+          r.v[at + 1] = xstrdup (YAJL_GET_STRING (e));
+          continue;
+        }
+      skiff_key_index_set (&seen, k, strlen (k), r.n);
+      skiff_strv_builder_push (&r, k);
+      skiff_strv_builder_push (&r, YAJL_GET_STRING (e));
     }
-  *out = steal_ptr (&r);
+  *out = skiff_strv_builder_steal (&r);
   return 0;
 }
 

@@ -75,3 +75,36 @@ skiff_strv_contains (char *const *v, const char *s)
       return 1;
   return 0;
 }
+
+void
+skiff_strv_builder_push_owned (struct skiff_strv_builder *b, char *s)
+{
+  if (b->n + 2 > b->cap)
+    {
+      b->cap = b->cap ? 2 * b->cap : 8;
+      b->v = xrealloc (b->v, b->cap * sizeof (char *));
+    }
+  b->v[b->n++] = s;
+  b->v[b->n] = NULL;
+}
+
+void
+skiff_strv_builder_push (struct skiff_strv_builder *b, const char *s)
+{
+  skiff_strv_builder_push_owned (b, xstrdup (s));
+}
+
+char **
+skiff_strv_builder_steal (struct skiff_strv_builder *b)
+{
+  char **v = b->v ? b->v : xzalloc (sizeof (char *));
+  *b = (struct skiff_strv_builder){ 0 };
+  return v;
+}
+
+void
+skiff_strv_builder_clear (struct skiff_strv_builder *b)
+{
+  skiff_strv_free (b->v);
+  *b = (struct skiff_strv_builder){ 0 };
+}

@@ -196,6 +196,7 @@ struct tpl_exec
   size_t nvars, capvars;
   int flags;
   int depth;
+  const struct tpl_node *call; /* the command whose function runs, for "error calling" */
 };
 /* Sets the error "template: :L:C: executing "" at <ctx>: msg".  Returns -1. */
 int tpl_exec_error (struct tpl_exec *st, const struct tpl_node *at, const char *fmt, ...)

@@ -155,9 +155,9 @@ eval_and_or (struct tpl_exec *st, yajl_val dot, const struct tpl_node *ident,
 }
 
 static int
-eval_function (struct tpl_exec *st, yajl_val dot, const struct tpl_node *ident,
-               struct tpl_node *const *args, size_t nargs, yajl_val final, bool has_final,
-               yajl_val *out)
+eval_function (struct tpl_exec *st, yajl_val dot, const struct tpl_node *cmd,
+               const struct tpl_node *ident, struct tpl_node *const *args, size_t nargs,
+               yajl_val final, bool has_final, yajl_val *out)
 {
   if (strcmp (ident->str, "and") == 0 || strcmp (ident->str, "or") == 0)
     return eval_and_or (st, dot, ident, args, nargs, final, has_final, out);
@@ -168,8 +168,10 @@ eval_function (struct tpl_exec *st, yajl_val dot, const struct tpl_node *ident,
     r = eval_arg (st, dot, args[k], &argv[k]);
   if (has_final)
     argv[nargs] = final;
+  st->call = cmd; /* Go reports "error calling" at the whole command */
   if (r == 0)
     r = fn (st, ident, argv, nargs + has_final, out);
+  st->call = NULL;
   free (argv);
   return r;
 }
@@ -196,7 +198,7 @@ eval_command (struct tpl_exec *st, yajl_val dot, const struct tpl_node *cmd, yaj
         return eval_field_chain (st, w, recv, w->fields, cmd, has_final, out);
       }
     case N_IDENT:
-      return eval_function (st, dot, w, cmd->kids + 1, cmd->nkids - 1, final, has_final, out);
+      return eval_function (st, dot, cmd, w, cmd->kids + 1, cmd->nkids - 1, final, has_final, out);
     case N_VARIABLE:
       {
         struct tpl_var *v = var_find (st, w->str);
@@ -248,7 +250,7 @@ eval_arg (struct tpl_exec *st, yajl_val dot, const struct tpl_node *n, yajl_val 
     case N_PIPE:
       return eval_pipeline (st, dot, n, out);
     case N_IDENT:
-      return eval_function (st, dot, n, NULL, 0, NULL, false, out);
+      return eval_function (st, dot, n, n, NULL, 0, NULL, false, out);
     default:
       {
         /* field, variable, chain: a one-word command */

@@ -17,7 +17,7 @@
 static int
 call_error (struct tpl_exec *st, const struct tpl_node *at, const char *msg)
 {
-  return tpl_exec_error (st, at, "error calling %s: %s", at->str, msg);
+  return tpl_exec_error (st, st->call ? st->call : at, "error calling %s: %s", at->str, msg);
 }
 
 static int

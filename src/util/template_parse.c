@@ -307,12 +307,14 @@ command (struct parser *p)
 {
   struct tpl_token *first = peek_nonspace (p);
   struct tpl_node *cmd = node_new (p, N_CMD, first->pos, first->line);
+  size_t end;
   for (;;)
     {
       peek_nonspace (p);
       struct tpl_node *o = operand (p);
       if (o)
         tpl_node_add (cmd, o);
+      end = consumed_end (p); /* the command's text stops before a '|' */
       struct tpl_token *tk = tok_next (p);
       if (tk->type == TOK_SPACE)
         continue;
@@ -324,7 +326,7 @@ command (struct parser *p)
     }
   if (cmd->nkids == 0)
     perror_at (p, "empty command");
-  set_src (p, cmd, first->pos, consumed_end (p));
+  set_src (p, cmd, first->pos, end);
   return cmd;
 }
 

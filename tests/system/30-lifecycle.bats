@@ -105,9 +105,16 @@ field () { # CONTAINER TEMPLATE
   id=$(skiff run -d "$IMG" sh -c 'sleep 0.5; exit 7')
   run -0 skiff wait "$id"
   assert_equal "$output" 7
-  id=$(skiff run -d --rm "$IMG" sh -c 'sleep 0.5; exit 4')
-  run -0 skiff wait "$id"
-  assert_equal "$output" 4
+  # --rm: the container ends (and is removed) only once `wait` is connected to its monitor;
+  # a wait that comes later finds no container, as docker's does
+  id=$(skiff run -d --rm "$IMG" sh -c 'until [ -e /tmp/go ]; do sleep 0.1; done; exit 4')
+  skiff wait "$id" > "$BATS_TEST_TMPDIR/wait.out" &
+  local job=$! wpid
+  wait_for "wpid=\$(pgrep -n -f -- '--root $SKIFF_TEST_ROOT .*wait $id') \
+    && ls -l /proc/\$wpid/fd 2>/dev/null | grep -q socket:" 30 || fail "wait never connected"
+  skiff exec "$id" touch /tmp/go
+  wait "$job" || fail "wait exited $?: $(cat "$BATS_TEST_TMPDIR/wait.out")"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/wait.out")" 4
   wait_for "! skiff container exists $id" 5
 }
 

@@ -110,14 +110,14 @@ END_TEST
 START_TEST (env_option)
 {
   char *envp[] = { "HOME=/root", "EMPTY=", NULL };
-  _cleanup_strv_ char **env = NULL;
+  _cleanup_strv_builder_ struct skiff_strv_builder env = { 0 };
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_container_env_option ("A=b=c", envp, &env, &err), 0);
   ck_assert_int_eq (skiff_container_env_option ("HOME", envp, &env, &err), 0);
   ck_assert_int_eq (skiff_container_env_option ("EMPTY", envp, &env, &err), 0);
   ck_assert_int_eq (skiff_container_env_option ("NOPE", envp, &env, &err), 0);
   ck_assert_int_eq (skiff_container_env_option ("HOM", envp, &env, &err), 0);
-  _cleanup_free_ char *j = joined (env);
+  _cleanup_free_ char *j = joined (env.v);
   ck_assert_str_eq (j, "A=b=c|HOME=/root|EMPTY=|NOPE|HOM");
   ck_assert_int_lt (skiff_container_env_option ("=x", envp, &env, &err), 0);
   ck_assert_str_eq (err->msg, "invalid environment variable: =x");
@@ -139,17 +139,17 @@ START_TEST (env_file)
                      "MISSING\n"
                      "D=$HOME\n"
                      "E=";
-  _cleanup_strv_ char **env = NULL;
+  _cleanup_strv_builder_ struct skiff_strv_builder env = { 0 };
   struct skiff_error *err = NULL;
   ck_assert_int_eq (skiff_container_env_file_parse ("f.env", text, envp, &env, &err), 0);
-  _cleanup_free_ char *j = joined (env);
+  _cleanup_free_ char *j = joined (env.v);
   ck_assert_str_eq (j, "A=1|B=two words  |C=\"quoted\"|FROMENV=yes|D=$HOME|E=");
 }
 END_TEST
 
 START_TEST (env_file_errors)
 {
-  _cleanup_strv_ char **env = NULL;
+  _cleanup_strv_builder_ struct skiff_strv_builder env = { 0 };
   struct skiff_error *err = NULL;
   ck_assert_int_lt (
       skiff_container_env_file_parse ("/x.env", "OK=1\nBAD KEY=v\n", NULL, &env, &err), 0);

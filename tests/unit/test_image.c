@@ -179,7 +179,8 @@ START_TEST (config_errors)
     { "{\"rootfs\":{\"type\":\"x\"}}", "cfg: unsupported rootfs type \"x\"" },
     { "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:12\"]}}",
       "cfg: invalid diff_id \"sha256:12\"" },
-    { "{\"config\":{\"Cmd\":\"x\"},\"rootfs\":{\"type\":\"layers\"}}", NULL },
+    { "{\"config\":{\"Cmd\":5},\"rootfs\":{\"type\":\"layers\"}}",
+      "cfg: \"Cmd\" must be a string or an array of strings" },
     { "{\"config\":", NULL },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -191,6 +192,31 @@ START_TEST (config_errors)
         ck_assert_str_eq (err->msg, cases[i].msg);
       skiff_error_free (err);
     }
+}
+END_TEST
+
+/* moby's StrSlice, and Go's reading of repeated keys (the last wins, names fold case) */
+START_TEST (config_strslice_and_repeated_keys)
+{
+  const char *text
+      = "{\"config\":{\"Entrypoint\":\"/bin/echo\",\"Cmd\":[\"a\"],\"cmd\":\"two words\","
+        "\"Env\":[\"A=1\"],\"Env\":[\"A=2\",\"B=3\"],\"StopSignal\":\"SIGINT\","
+        "\"\xC5\xBFtopSignal\":\"SIGUSR1\",\"Stop\xE2\x84\xAAignal\":\"x\","
+        "\"Wor\xE2\x84\xAAingDir\":\"/k\"},"
+        "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"rootfs\":{\"type\":\"layers\"}}";
+  struct skiff_oci_config c;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_oci_config_parse (text, "cfg", &c, &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (c.config.entrypoint), 1);
+  ck_assert_str_eq (c.config.entrypoint[0], "/bin/echo");
+  ck_assert_uint_eq (skiff_strv_len (c.config.cmd), 1);
+  ck_assert_str_eq (c.config.cmd[0], "two words");
+  ck_assert_uint_eq (skiff_strv_len (c.config.env), 2);
+  ck_assert_str_eq (c.config.env[0], "A=2");
+  /* U+017F LONG S folds to s and U+212A KELVIN SIGN to k in Go; neither to anything else */
+  ck_assert_str_eq (c.config.stop_signal, "SIGUSR1");
+  ck_assert_str_eq (c.config.working_dir, "/k");
+  skiff_oci_config_clear (&c);
 }
 END_TEST
 
@@ -295,7 +321,15 @@ START_TEST (unpack_layer)
   close (fd);
   ck_assert_str_eq (info.diff_id, want); /* DiffID of the gzip'd layer = sha of the plain tar */
   ck_assert_int_eq (info.size, 10);
+  /* the content record: what was written, one line per regular file */
+  _cleanup_free_ char *found = NULL;
+  size_t flen;
+  found = skiff_content_scan (out, &flen, &err);
+  ck_assert_msg (found != NULL, "%s", err ? err->msg : "");
+  ck_assert_uint_eq (flen, info.content_len);
+  ck_assert (memcmp (found, info.content, flen) == 0);
   free (info.diff_id);
+  free (info.content);
   _cleanup_free_ char *f = skiff_path_join (out, "dir/file");
   _cleanup_free_ char *wh = skiff_path_join (out, "dir/old");
   _cleanup_free_ char *abs = skiff_path_join (out, "abs");
@@ -619,6 +653,7 @@ unpack_case (const char *dir, int n, const char *outside, struct skiff_error **e
   int r = skiff_layer_unpack_fd (fd, "l.tar", out, false, NULL, &info, err);
   close (fd);
   free (info.diff_id);
+  free (info.content);
   return r;
 }
 
@@ -646,6 +681,107 @@ START_TEST (unpack_symlink_escapes)
 }
 END_TEST
 
+START_TEST (archive_sniffing)
+{
+  char head[SKIFF_SNIFF_LEN] = { 0 };
+  struct skiff_error *err = NULL;
+  memcpy (head + 257, "ustar\0" "00", 8);
+  ck_assert_int_eq (skiff_archive_sniff (head, 512, false, "t", &err), 0);
+  memset (head, 0, sizeof head);
+  memcpy (head, "\x1f\x8b\x08", 3);
+  ck_assert_int_eq (skiff_archive_sniff (head, 3, true, "g", &err), 0);
+  memcpy (head, "\x28\xb5\x2f\xfd", 4);
+  ck_assert_int_eq (skiff_archive_sniff (head, 100, false, "z", &err), 0);
+  memcpy (head, "\xfd" "7zXZ\0", 6);
+  ck_assert_int_eq (skiff_archive_sniff (head, 100, false, "x", &err), 0);
+  memcpy (head, "BZh9", 4);
+  ck_assert_int_eq (skiff_archive_sniff (head, 100, false, "b", &err), 0);
+  memset (head, 0, sizeof head);
+  /* an empty tar is zero blocks that end; an endless run of zeros is not a tar */
+  ck_assert_int_eq (skiff_archive_sniff (head, 1024, true, "e", &err), 0);
+  ck_assert_int_eq (skiff_archive_sniff (head, 10240, true, "e", &err), 0);
+  ck_assert_int_lt (skiff_archive_sniff (head, sizeof head, false, "/dev/zero", &err), 0);
+  ck_assert_str_eq (err->msg, "/dev/zero: not a tar archive (nor a gzip, zstd, xz or bzip2 "
+                              "compressed one)");
+  skiff_error_free (err);
+  err = NULL;
+  ck_assert_int_lt (skiff_archive_sniff (head, 100, true, "short", &err), 0); /* not blocks */
+  skiff_error_free (err);
+  err = NULL;
+  ck_assert_int_lt (skiff_archive_sniff ("hello", 5, true, "text", &err), 0);
+  skiff_error_free (err);
+}
+END_TEST
+
+START_TEST (space_reserve_parsing)
+{
+  struct skiff_error *err = NULL;
+  uint64_t v = 1;
+  ck_assert_int_eq (skiff_space_reserve_parse ("0", 1000, &v, &err), 0);
+  ck_assert_uint_eq (v, 0);
+  ck_assert_int_eq (skiff_space_reserve_parse ("5%", 1000, &v, &err), 0);
+  ck_assert_uint_eq (v, 50);
+  ck_assert_int_eq (skiff_space_reserve_parse ("4096", 0, &v, &err), 0);
+  ck_assert_uint_eq (v, 4096);
+  ck_assert_int_eq (skiff_space_reserve_parse ("512M", 0, &v, &err), 0);
+  ck_assert_uint_eq (v, 512ULL << 20);
+  ck_assert_int_eq (skiff_space_reserve_parse ("1GiB", 0, &v, &err), 0);
+  ck_assert_uint_eq (v, 1ULL << 30);
+  ck_assert_int_eq (skiff_space_reserve_parse ("1.5k", 0, &v, &err), 0);
+  ck_assert_uint_eq (v, 1536);
+  const char *bad[] = { "", "lots", "-1", "5%%", "200%", "3X", "1GiBs", " 1" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      ck_assert_msg (skiff_space_reserve_parse (bad[i], 1000, &v, &err) < 0, "%s", bad[i]);
+      ck_assert_msg (strstr (err->msg, "SKIFF_MIN_FREE=") == err->msg, "%s", err->msg);
+      skiff_error_free (err);
+      err = NULL;
+    }
+}
+END_TEST
+
+START_TEST (content_record)
+{
+  struct skiff_content *c = skiff_content_new ();
+  skiff_content_begin (c, "b");
+  skiff_content_data (c, "abc", 3, 0);
+  skiff_content_end (c, 3);
+  skiff_content_begin (c, "a\nx"); /* escaped: one line stays one line */
+  skiff_content_end (c, 0);
+  skiff_content_link (c, "c", "b");
+  skiff_content_begin (c, "gone");
+  skiff_content_end (c, 0);
+  skiff_content_forget (c, "gone"); /* a directory was written over it */
+  skiff_content_begin (c, "sparse"); /* a hole reads back as zeros */
+  skiff_content_data (c, "x", 1, 2);
+  skiff_content_end (c, 4);
+  size_t len;
+  _cleanup_free_ char *text = skiff_content_text (c, &len);
+  skiff_content_free (c);
+  const char *want
+      = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0 a\\012x\n"
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 b\n"
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 c\n";
+  ck_assert_msg (strncmp (text, want, strlen (want)) == 0, "%s", text);
+  _cleanup_free_ char *sparse = skiff_sha256_digest ("\0\0x\0", 4);
+  _cleanup_free_ char *last = xasprintf ("%s 4 sparse\n", skiff_digest_hex (sparse));
+  ck_assert_str_eq (text + strlen (want), last);
+  ck_assert_uint_eq (len, strlen (text));
+
+  ck_assert_ptr_null (skiff_content_first_difference (text, len, text, len));
+  _cleanup_free_ char *changed = xstrdup (text);
+  changed[strlen (want) - 10] ^= 1; /* the digest of c */
+  _cleanup_free_ char *d1 = skiff_content_first_difference (text, len, changed, len);
+  ck_assert_str_eq (d1, "c: content differs from what was unpacked");
+  /* c gone from the disk */
+  _cleanup_free_ char *without = xasprintf ("%.*s%s", (int)(strlen (want) - 69), text, last);
+  _cleanup_free_ char *d2 = skiff_content_first_difference (text, len, without, strlen (without));
+  ck_assert_str_eq (d2, "c: missing (unpacked as a regular file)");
+  _cleanup_free_ char *d3 = skiff_content_first_difference (without, strlen (without), text, len);
+  ck_assert_str_eq (d3, "c: not in the record of what was unpacked");
+}
+END_TEST
+
 int
 main (void)
 {
@@ -656,6 +792,7 @@ main (void)
   tcase_add_test (tc, path_cleaning);
   tcase_add_test (tc, whiteouts);
   tcase_add_test (tc, config_roundtrip);
+  tcase_add_test (tc, config_strslice_and_repeated_keys);
   tcase_add_test (tc, config_errors);
   tcase_add_test (tc, changes);
   tcase_add_test (tc, name_escaping);
@@ -667,6 +804,9 @@ main (void)
   tcase_add_test (tc, load_docker_manifest);
   tcase_add_test (tc, load_manifest_errors);
   tcase_add_test (tc, load_oci_index);
+  tcase_add_test (tc, archive_sniffing);
+  tcase_add_test (tc, space_reserve_parsing);
+  tcase_add_test (tc, content_record);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

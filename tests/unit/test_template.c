@@ -201,14 +201,21 @@ START_TEST (exec_errors)
          "ERR: template: :2:4: executing \"\" at <.Nope>: map has no entry for key \"Nope\"");
   check ("{{.Name.X}}", doc,
          "ERR: template: :1:7: executing \"\" at <.Name.X>: can't evaluate field X in type string");
-  check (
-      "{{index .Args 5}}", doc,
-      "ERR: template: :1:2: executing \"\" at <index>: error calling index: index out of range: 5");
+  /* "error calling" is reported at the whole command (Go's evalCall), not just its name */
+  check ("{{index .Args 5}}", doc,
+         "ERR: template: :1:2: executing \"\" at <index .Args 5>: error calling index: index out "
+         "of range: 5");
+  check ("{{index .Args 99999 | printf \"%s\"}}", doc,
+         "ERR: template: :1:2: executing \"\" at <index .Args 99999>: error calling index: index "
+         "out of range: 99999");
+  check ("{{printf \"%s\" (index .Args -1)}}", doc,
+         "ERR: template: :1:15: executing \"\" at <index .Args -1>: error calling index: index out "
+         "of range: -1");
   check ("{{len 3}}", doc,
-         "ERR: template: :1:2: executing \"\" at <len>: error calling len: len of type int");
+         "ERR: template: :1:2: executing \"\" at <len 3>: error calling len: len of type int");
   check ("{{eq 1 \"a\"}}", doc,
-         "ERR: template: :1:2: executing \"\" at <eq>: error calling eq: incompatible types for "
-         "comparison");
+         "ERR: template: :1:2: executing \"\" at <eq 1 \"a\">: error calling eq: incompatible types "
+         "for comparison");
   check ("{{lower 3}}", doc,
          "ERR: template: :1:2: executing \"\" at <lower>: wrong type for value; expected string; "
          "got int");

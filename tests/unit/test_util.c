@@ -1,4 +1,5 @@
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include "skiff/fs.h"
 #include "skiff/humanize.h"
 #include "skiff/json.h"
+#include "skiff/keyindex.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -23,6 +25,16 @@ START_TEST (error_make_and_prefix)
   /* set once: a second make does not overwrite */
   skiff_error_make (&err, EINVAL, "other");
   ck_assert_str_eq (err->msg, "load img: open /x: No such file or directory");
+  skiff_error_free (err);
+
+  /* no errno: a negative value that no errno comparison matches (it used to be -1, -EPERM) */
+  err = NULL;
+  r = skiff_error_make (&err, 0, "bad name");
+  ck_assert_int_lt (r, 0);
+  ck_assert_int_ne (r, -EPERM);
+  ck_assert_int_eq (r, skiff_error_ret (err));
+  ck_assert_int_eq (skiff_error_prefix (&err, "create"), r);
+  ck_assert_str_eq (err->msg, "create: bad name");
   skiff_error_free (err);
 }
 END_TEST
@@ -158,6 +170,97 @@ START_TEST (humanize_values)
 }
 END_TEST
 
+/* Go's encoding/json: a repeated key's last occurrence wins; struct fields match keys
+ * ignoring case; map keys match exactly. */
+START_TEST (json_repeated_keys)
+{
+  _cleanup_yajl_val_ yajl_val v = NULL;
+  struct skiff_error *err = NULL;
+  const char *text
+      = "{\"a\":1,\"a\":2,\"Name\":\"first\",\"NAME\":\"last\",\"name\":null,"
+        "\"m\":{\"k\":\"1\",\"K\":\"2\",\"k\":\"3\"},\"s\":{\"x\":{},\"y\":{},\"x\":{}},"
+        "\"l\":[\"p\"],\"L\":[\"q\",\"r\"]}";
+  ck_assert_int_eq (skiff_json_parse (text, "t", &v, &err), 0);
+  ck_assert_int_eq (YAJL_GET_INTEGER (skiff_json_get (v, "a")), 2);
+  ck_assert_ptr_null (skiff_json_get (v, "NAme"));
+  ck_assert (YAJL_IS_NULL (skiff_json_get_field (v, "NAme")));
+  ck_assert_str_eq (YAJL_GET_STRING (skiff_json_get (v, "NAME")), "last");
+  _cleanup_strv_ char **l = NULL, **m = NULL, **set = NULL;
+  ck_assert_int_eq (skiff_json_get_strv (v, "l", "t", &l, &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (l), 2);
+  ck_assert_str_eq (l[1], "r");
+  /* map: first place, last value; "K" is another key */
+  ck_assert_int_eq (skiff_json_get_string_map (v, "m", "t", &m, &err), 0);
+  _cleanup_free_ char *mj = skiff_strv_join (m, ",");
+  ck_assert_str_eq (mj, "k,3,K,2");
+  ck_assert_int_eq (skiff_json_get_keys (v, "s", "t", &set, &err), 0);
+  _cleanup_free_ char *sj = skiff_strv_join (set, ",");
+  ck_assert_str_eq (sj, "x,y");
+  /* a non-ASCII key folds only through KELVIN SIGN and LONG S */
+  _cleanup_yajl_val_ yajl_val f = NULL;
+  ck_assert_int_eq (skiff_json_parse ("{\"\xE2\x84\xAA\xC5\xBF\":1,\"\xC3\xA9\":2}", "t", &f, &err),
+                    0);
+  ck_assert_ptr_nonnull (skiff_json_get_field (f, "ks"));
+  ck_assert_ptr_null (skiff_json_get_field (f, "e"));
+  ck_assert_ptr_null (skiff_json_get_field (f, "k"));
+}
+END_TEST
+
+START_TEST (json_strslice)
+{
+  _cleanup_yajl_val_ yajl_val v = NULL;
+  struct skiff_error *err = NULL;
+  const char *text = "{\"s\":\"echo hi\",\"a\":[\"x\",\"y\"],\"n\":null,\"e\":\"\",\"bad\":3}";
+  ck_assert_int_eq (skiff_json_parse (text, "t", &v, &err), 0);
+  _cleanup_strv_ char **s = NULL, **a = NULL, **n = NULL, **e = NULL, **missing = NULL;
+  ck_assert_int_eq (skiff_json_get_strslice (v, "s", "t", &s, &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (s), 1);
+  ck_assert_str_eq (s[0], "echo hi");
+  ck_assert_int_eq (skiff_json_get_strslice (v, "a", "t", &a, &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (a), 2);
+  ck_assert_int_eq (skiff_json_get_strslice (v, "n", "t", &n, &err), 0);
+  ck_assert_ptr_null (n);
+  ck_assert_int_eq (skiff_json_get_strslice (v, "missing", "t", &missing, &err), 0);
+  ck_assert_ptr_null (missing);
+  ck_assert_int_eq (skiff_json_get_strslice (v, "e", "t", &e, &err), 0);
+  ck_assert_uint_eq (skiff_strv_len (e), 1);
+  ck_assert_str_eq (e[0], "");
+  char **bad = NULL;
+  ck_assert_int_lt (skiff_json_get_strslice (v, "bad", "t", &bad, &err), 0);
+  ck_assert_str_eq (err->msg, "t: \"bad\" must be a string or an array of strings");
+  skiff_error_free (err);
+}
+END_TEST
+
+START_TEST (strv_builder_and_key_index)
+{
+  _cleanup_strv_builder_ struct skiff_strv_builder b = { 0 };
+  _cleanup_key_index_ struct skiff_key_index ix = { 0 };
+  char keys[1000][8];
+  for (size_t i = 0; i < 1000; i++)
+    {
+      snprintf (keys[i], sizeof keys[i], "k%zu", i);
+      skiff_strv_builder_push (&b, keys[i]);
+      ck_assert_uint_eq (skiff_key_index_set (&ix, keys[i], strlen (keys[i]), i),
+                         SKIFF_KEY_INDEX_NONE);
+    }
+  ck_assert_uint_eq (skiff_strv_len (b.v), 1000);
+  ck_assert_str_eq (b.v[999], "k999");
+  ck_assert_uint_eq (skiff_key_index_find (&ix, "k500", 4), 500);
+  ck_assert_uint_eq (skiff_key_index_find (&ix, "k5000", 4), 500); /* length bounds the key */
+  ck_assert_uint_eq (skiff_key_index_find (&ix, "k1000", 5), SKIFF_KEY_INDEX_NONE);
+  ck_assert_uint_eq (skiff_key_index_set (&ix, "k7", 2, SKIFF_KEY_INDEX_NONE), 7);
+  ck_assert_uint_eq (skiff_key_index_find (&ix, "k7", 2), SKIFF_KEY_INDEX_NONE);
+  _cleanup_strv_ char **v = skiff_strv_builder_steal (&b);
+  ck_assert_ptr_null (b.v);
+  ck_assert_str_eq (v[0], "k0");
+  struct skiff_strv_builder empty = { 0 };
+  _cleanup_strv_ char **none = skiff_strv_builder_steal (&empty);
+  ck_assert_ptr_nonnull (none);
+  ck_assert_ptr_null (none[0]);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -169,6 +272,9 @@ main (void)
   tcase_add_test (tc, path_join);
   tcase_add_test (tc, json_getters);
   tcase_add_test (tc, json_generate);
+  tcase_add_test (tc, json_repeated_keys);
+  tcase_add_test (tc, json_strslice);
+  tcase_add_test (tc, strv_builder_and_key_index);
   tcase_add_test (tc, humanize_values);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Turns src/cli/flags-reference.tsv into C: one table of SKIFF_OPT_NY entries per command (its
+not-yet flags) and skiff_cli_not_yet_flags () to look one up (see flags-reference.h).
+
+Usage: flags_gen.py INPUT.tsv OUTPUT.c
+
+The input is checked line by line; a malformed line, a (command, flag) given twice or a short
+letter used twice in one command is reported as "FILE:LINE: message" and fails the build."""
+
+import re
+import sys
+
+COLUMNS = ["command", "flag", "short", "value", "source", "status", "help"]
+SOURCES = {"docker", "podman", "both", "skiff"}
+STATUSES = {"implemented", "not-yet"}
+COMMAND_RE = re.compile(r"^(-|[a-z]+( [a-z]+)?)$")
+FLAG_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+SHORT_RE = re.compile(r"^[A-Za-z0-9]$")
+VALUE_RE = re.compile(r"^[\x21-\x7e]+$")  # one printable word
+
+
+class InputError(Exception):
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line = line
+
+
+def unescape_help(text, line):
+    """The help column's escapes: \\n is a line break, \\\\ a backslash; nothing else."""
+    if not text:
+        raise InputError(line, "empty help")
+    if re.search(r"[^\x20-\x7e]", text):
+        raise InputError(line, "help has a character that is not printable ASCII")
+    out = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            if nxt == "n":
+                out.append("\n")
+            elif nxt == "\\":
+                out.append("\\")
+            else:
+                raise InputError(line, "help has an unknown escape \\%s (only \\n and \\\\)" % nxt)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def parse_row(fields, line):
+    if len(fields) != len(COLUMNS):
+        raise InputError(line, "%d columns, expected %d (%s), tab-separated"
+                         % (len(fields), len(COLUMNS), " ".join(COLUMNS)))
+    row = dict(zip(COLUMNS, fields))
+    if not COMMAND_RE.match(row["command"]):
+        raise InputError(line, "bad command %r (\"-\", \"name\" or \"group name\")" % row["command"])
+    checks = [
+        ("flag", lambda v: v == "-" or FLAG_RE.match(v), "a long name without dashes, or \"-\""),
+        ("short", lambda v: v == "-" or SHORT_RE.match(v), "one letter, or \"-\""),
+        ("value", VALUE_RE.match, "one word, \"bool\" for none"),
+        ("source", lambda v: v in SOURCES, " | ".join(sorted(SOURCES))),
+        ("status", lambda v: v in STATUSES, " | ".join(sorted(STATUSES))),
+    ]
+    for column, ok, expected in checks:
+        if not ok(row[column]):
+            raise InputError(line, "bad %s %r (expected %s)" % (column, row[column], expected))
+    if row["flag"] == "-" and (row["short"] != "-" or row["value"] != "-"):
+        raise InputError(line, "a \"-\" flag line (a command without flags) has short and value \"-\"")
+    if row["flag"] != "-" and row["value"] == "-":
+        raise InputError(line, "bad value '-' for --%s (\"bool\" for none)" % row["flag"])
+    row["help"] = unescape_help(row["help"], line)
+    row["line"] = line
+    return row
+
+
+def read_rows(lines):
+    """Rows in file order, grouped by command: {command: [row, ...]}."""
+    if not lines or lines[0].rstrip("\n").split("\t") != COLUMNS:
+        raise InputError(1, "the first line must name the columns: %s" % "\\t".join(COLUMNS))
+    commands = {}
+    for number, text in enumerate(lines[1:], start=2):
+        text = text.rstrip("\n")
+        if text.startswith("#"):
+            continue
+        if not text.strip():
+            raise InputError(number, "empty line (comments start with '#')")
+        row = parse_row(text.split("\t"), number)
+        commands.setdefault(row["command"], []).append(row)
+    for command, rows in commands.items():
+        check_command(command, rows)
+    return commands
+
+
+def check_command(command, rows):
+    flags, shorts = {}, {}
+    for row in rows:
+        flag = row["flag"]
+        if flag == "-" and len(rows) > 1:
+            raise InputError(row["line"], "\"%s\" has flags, so no \"-\" line" % command)
+        if flag in flags:
+            raise InputError(row["line"], "\"%s\" --%s is already on line %d"
+                             % (command, flag, flags[flag]))
+        flags[flag] = row["line"]
+        short = row["short"]
+        if short != "-":
+            if short in shorts:
+                raise InputError(row["line"], "\"%s\": -%s is already --%s's (line %d)"
+                                 % (command, short, shorts[short][0], shorts[short][1]))
+            shorts[short] = (flag, row["line"])
+
+
+def c_string(s):
+    out = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"%s"' % out.replace("??", '?""?')  # no trigraphs
+
+
+def table_name(command):
+    return "not_yet_global" if command == "-" else "not_yet_" + re.sub(r"[^a-z0-9]", "_", command)
+
+
+def generate(commands, source_name):
+    out = ["/* Generated by src/cli/flags_gen.py from %s: do not edit. */" % source_name,
+           '#include "cli/flags-reference.h"', "", "#include <string.h>", ""]
+    for command, rows in commands.items():
+        out.append("static const struct skiff_opt %s[] = {" % table_name(command))
+        for row in rows:
+            if row["status"] != "not-yet":
+                continue
+            short = "'%s'" % row["short"] if row["short"] != "-" else "0"
+            value = "NULL" if row["value"] == "bool" else c_string(row["value"])
+            out.append("  SKIFF_OPT_NY (%s, %s, %s,\n                %s),"
+                       % (c_string(row["flag"]), short, value, c_string(row["help"])))
+        out += ["  SKIFF_OPT_END,", "};", ""]
+    out.append("const char *const skiff_cli_flags_reference_commands[] = {")
+    out += ["  %s," % c_string(command) for command in commands]
+    out += ["  NULL,", "};", ""]
+    out.append("static const struct skiff_opt *const tables[] = {")
+    out += ["  %s," % table_name(command) for command in commands]
+    out += ["};", ""]
+    out += ["const struct skiff_opt *",
+            "skiff_cli_not_yet_flags (const char *command)",
+            "{",
+            "  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)",
+            "    if (strcmp (skiff_cli_flags_reference_commands[i], command) == 0)",
+            "      return tables[i];",
+            "  return NULL;",
+            "}", ""]
+    return "\n".join(out)
+
+
+def main(argv):
+    if len(argv) != 3:
+        print("usage: flags_gen.py INPUT.tsv OUTPUT.c", file=sys.stderr)
+        return 2
+    source, output = argv[1], argv[2]
+    try:
+        with open(source, encoding="ascii", newline="\n") as f:
+            lines = f.readlines()
+    except (OSError, UnicodeDecodeError) as e:
+        print("%s: %s" % (source, e), file=sys.stderr)
+        return 1
+    try:
+        commands = read_rows(lines)
+    except InputError as e:
+        print("%s:%d: %s" % (source, e.line, e), file=sys.stderr)
+        return 1
+    text = generate(commands, "src/cli/" + source.replace("\\", "/").rsplit("/", 1)[-1])
+    with open(output, "w", encoding="ascii") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

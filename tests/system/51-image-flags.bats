@@ -213,3 +213,14 @@ print(h["kernel"], h["os"], h["arch"], h["cgroupManager"], h["cgroupVersion"],
   run -125 --separate-stderr skiff info extra
   assert_equal "$stderr" "skiff: \"skiff info\" accepts no arguments (see 'skiff info --help')"
 }
+
+@test "image ls and image rm take images' and rmi's flags, and their not-yet flags" {
+  run -0 skiff image ls --sort size --noheading -q "$IMG"
+  assert_match "$output" '^[0-9a-f]{12}$'
+  run -125 --separate-stderr skiff image ls --history
+  assert_equal "$stderr" "skiff: --history is not supported by skiff yet (see 'skiff image ls --help')"
+  run -125 --separate-stderr skiff image rm --no-prune "$IMG"
+  assert_equal "$stderr" "skiff: --no-prune is not supported by skiff yet (see 'skiff image rm --help')"
+  run -0 skiff image inspect --format '{{.Id}}' "$IMG"
+  assert_match "$output" '^sha256:'
+}

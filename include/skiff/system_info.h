@@ -11,14 +11,14 @@ struct skiff_store;
 struct skiff_system_info
 {
   /* host */
-  char *arch;     /* Go's GOARCH name: amd64, arm64... */
-  char *kernel;   /* uname -r */
-  char *os;       /* "linux" */
-  char *hostname; /* uname -n */
-  char *distribution; /* /etc/os-release PRETTY_NAME, or "" */
-  long cpus;      /* online */
+  char *arch;                                          /* Go's GOARCH name: amd64, arm64... */
+  char *kernel;                                        /* uname -r */
+  char *os;                                            /* "linux" */
+  char *hostname;                                      /* uname -n */
+  char *distribution;                                  /* /etc/os-release PRETTY_NAME, or "" */
+  long cpus;                                           /* online */
   uint64_t mem_total, mem_free, swap_total, swap_free; /* bytes */
-  int64_t uptime; /* seconds */
+  int64_t uptime;                                      /* seconds */
   const char *cgroup_version; /* "v1", "hybrid" or "v2" (skiff_cgroup_layout_name) */
   const char *cgroup_manager; /* "cgroupfs": skiff writes the cgroup files itself */
   bool rootless;

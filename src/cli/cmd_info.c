@@ -53,8 +53,8 @@ gen_host (yajl_gen g, const struct skiff_system_info *in)
   skiff_json_gen_key_bool (g, "seccompEnabled", false);
   skiff_json_gen_key_bool (g, "selinuxEnabled", false);
   /* docker's SecurityOptions: every container has its own cgroup namespace */
-  char *options[] = { (char *)"name=cgroupns", in->rootless ? (char *)"name=rootless" : NULL,
-                      NULL };
+  char *options[]
+      = { (char *)"name=cgroupns", in->rootless ? (char *)"name=rootless" : NULL, NULL };
   skiff_json_gen_key_strv (g, "securityOptions", options, true);
   yajl_gen_map_close (g);
   skiff_json_gen_key_int (g, "swapFree", (int64_t)in->swap_free);

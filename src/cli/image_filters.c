@@ -236,8 +236,7 @@ id_matches (const struct skiff_image_filters *f, const struct skiff_image *img)
 }
 
 bool
-skiff_image_filters_match_image (const struct skiff_image_filters *f,
-                                 const struct skiff_image *img)
+skiff_image_filters_match_image (const struct skiff_image_filters *f, const struct skiff_image *img)
 {
   int64_t ns = created_ns (img);
   bool dangling = img->names == NULL || img->names[0] == NULL;

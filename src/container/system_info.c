@@ -26,7 +26,7 @@ static char *
 go_arch (const char *machine)
 {
   static const char *const names[][2] = {
-    { "x86_64", "amd64" }, { "aarch64", "arm64" }, { "i686", "386" },   { "i386", "386" },
+    { "x86_64", "amd64" }, { "aarch64", "arm64" },   { "i686", "386" },    { "i386", "386" },
     { "armv7l", "arm" },   { "ppc64le", "ppc64le" }, { "s390x", "s390x" }, { "riscv64", "riscv64" },
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -131,7 +131,7 @@ int
 skiff_system_info_gather (struct skiff_store *store, struct skiff_system_info *info,
                           struct skiff_error **err)
 {
-  *info = (struct skiff_system_info) { 0 };
+  *info = (struct skiff_system_info){ 0 };
   int r = gather_host (info, err);
   if (r == 0)
     r = gather_store (store, info, err);
@@ -150,5 +150,5 @@ skiff_system_info_clear (struct skiff_system_info *info)
   free (info->distribution);
   free (info->graph_root);
   free (info->run_root);
-  *info = (struct skiff_system_info) { 0 };
+  *info = (struct skiff_system_info){ 0 };
 }

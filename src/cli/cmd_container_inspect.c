@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli/options.h"
+#include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/format.h"
@@ -23,7 +25,43 @@ struct inspect_opts
 {
   const char *format;
   enum inspect_type type;
+  const char *type_name; /* --type */
+  bool size;             /* --size: sizes are not computed yet */
 };
+
+static const struct skiff_opt inspect_options[] = {
+  SKIFF_OPT_S ("format", 'f', struct inspect_opts, format,
+               "Format output using a custom template"),
+  SKIFF_OPT_B ("size", 's', struct inspect_opts, size,
+               "Display total file sizes if the type is container"),
+  { .name = "type", .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (struct inspect_opts, type_name, const char *),
+    .help = "Return JSON for specified type", .complete = "container|image|all" },
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_inspect_groups[] = { inspect_options, NULL };
+
+/* inspect's flags from its table; --type container|image, or podman's "all" */
+static int
+parse_table (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *o,
+             struct skiff_opts_result *res, struct skiff_error **err)
+{
+  int r = skiff_cli_parse (cli, argc, argv, o, res, err);
+  if (r != 0)
+    return r;
+  if (o->type_name == NULL || strcmp (o->type_name, "all") == 0)
+    o->type = INSPECT_ANY;
+  else if (strcmp (o->type_name, "container") == 0)
+    o->type = INSPECT_CONTAINER;
+  else if (strcmp (o->type_name, "image") == 0)
+    o->type = INSPECT_IMAGE;
+  else
+    return skiff_error_make (err, 0, "\"%s\" is not a valid value for --type", o->type_name);
+  if (res->nargs == 0)
+    return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
+                                  cli->command->name);
+  return 0;
+}
 
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *o,
@@ -109,6 +147,7 @@ inspect_all (struct skiff_store *store, const struct inspect_opts *o, char *cons
         text = container_text (store, args[i]);
       if (text == NULL && o->type != INSPECT_CONTAINER)
         text = image_text (store, args[i]);
+      log_debug ("inspect: %s %s", args[i], text ? "found" : "is no container nor image");
       _cleanup_error_ struct skiff_error *e = NULL;
       if (text == NULL || skiff_json_parse (text, "inspect", &objs[n], &e) < 0)
         {
@@ -145,7 +184,15 @@ run_inspect (struct skiff_cli *cli, int argc, char **argv, enum inspect_type typ
 int
 cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  return run_inspect (cli, argc, argv, INSPECT_ANY, err);
+  struct inspect_opts o = { .type = INSPECT_ANY };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  struct skiff_store *store;
+  int r = parse_table (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
+    return r;
+  return inspect_all (store, &o, res.args, err);
 }
 
 int

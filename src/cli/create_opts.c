@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cli/options.h"
 #include "skiff/engine.h"
+#include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 /* docker's --help calls a repeated string flag a "list" */
@@ -119,6 +120,15 @@ const struct skiff_opt *const skiff_cli_create_groups[]
     = { skiff_cli_process_options, create_options, NULL };
 const struct skiff_opt *const skiff_cli_run_groups[]
     = { skiff_cli_process_options, create_options, run_options, NULL };
+
+void
+skiff_cli_push_borrowed (char ***v, char *s)
+{
+  size_t n = skiff_strv_len (*v);
+  *v = xrealloc (*v, (n + 2) * sizeof (char *));
+  (*v)[n] = s;
+  (*v)[n + 1] = NULL;
+}
 
 void
 skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)

@@ -154,7 +154,7 @@ skiff_store_reap_temp (struct skiff_store *store)
       _cleanup_free_ char *p = skiff_path_join (tmpdir, de->d_name);
       _cleanup_error_ struct skiff_error *e = NULL;
       if (skiff_fs_rm_rf (p, &e) < 0)
-        log_warn ("cannot remove leftover %s: %s", p, e->msg);
+        skiff_error_log_dropf (&e, SKIFF_LOG_WARN, "cannot remove leftover %s", p);
       else
         log_debug ("removed leftover %s", p);
     }

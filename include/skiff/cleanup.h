@@ -24,16 +24,16 @@
   }
 
 /* The variant for file descriptors: releases fds >= 0 and resets them to -1. */
-#define SKIFF_DEFINE_CLEANUP_FD(name, release)                                                    \
-  static inline void name (int *fd)                                                              \
-  {                                                                                              \
-    if (*fd >= 0)                                                                                \
-      {                                                                                          \
-        int saved_errno_ = errno;                                                                \
-        release (*fd);                                                                           \
-        *fd = -1;                                                                                \
-        errno = saved_errno_;                                                                    \
-      }                                                                                          \
+#define SKIFF_DEFINE_CLEANUP_FD(name, release)                                                     \
+  static inline void name (int *fd)                                                                \
+  {                                                                                                \
+    if (*fd >= 0)                                                                                  \
+      {                                                                                            \
+        int saved_errno_ = errno;                                                                  \
+        release (*fd);                                                                             \
+        *fd = -1;                                                                                  \
+        errno = saved_errno_;                                                                      \
+      }                                                                                            \
   }
 
 SKIFF_DEFINE_CLEANUP (skiff_free_voidp, void *, free)
@@ -41,7 +41,7 @@ SKIFF_DEFINE_CLEANUP (skiff_free_voidp, void *, free)
 static inline void
 skiff_freep (void *p)
 {
-  skiff_free_voidp ((void **) p);
+  skiff_free_voidp ((void **)p);
 }
 
 SKIFF_DEFINE_CLEANUP_FD (skiff_closep, close)

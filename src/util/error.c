@@ -98,4 +98,3 @@ skiff_error_free (struct skiff_error *err)
   free (err->msg);
   free (err);
 }
-

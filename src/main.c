@@ -60,7 +60,7 @@ static const struct skiff_command commands[] = {
     "  -f, --format string   Format output using a custom template\n"
     "      --type string     Return JSON for specified type (container or image)\n" },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -s, --signal string   Signal to send to the container (default \"KILL\")\n" },
+    NULL, skiff_cli_kill_groups },
   { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
     SKIFF_HELP_LOAD },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
@@ -83,8 +83,7 @@ static const struct skiff_command commands[] = {
     "  -q, --quiet           Only display container IDs\n" },
   { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -s, --signal string   Signal to send to the container\n"
-    "  -t, --timeout int     Seconds to wait before killing the container\n" },
+    NULL, skiff_cli_stop_groups },
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --all       Remove all containers\n"
     "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
@@ -109,8 +108,7 @@ static const struct skiff_command commands[] = {
     "      --format string   Format output using a custom template\n"
     "      --no-stream       Disable streaming stats and only pull the first result\n" },
   { "stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -s, --signal string   Signal to send to the container\n"
-    "  -t, --timeout int     Seconds to wait before killing the container\n" },
+    NULL, skiff_cli_stop_groups },
   { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },

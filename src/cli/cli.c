@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/userns.h"
 #include "skiff/xalloc.h"
@@ -15,7 +16,14 @@ skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct skiff_e
   int r = skiff_userns_enter (err); /* idempotent; also after skiff_cli_store_outside */
   if (r < 0)
     return r;
-  return skiff_cli_store_outside (cli, out, err);
+  r = skiff_cli_store_outside (cli, out, err);
+  if (r == 0 && !cli->store_reaped)
+    {
+      /* inside the namespace: the leftovers hold files of mapped ids */
+      skiff_store_reap_temp (*out);
+      cli->store_reaped = true;
+    }
+  return r;
 }
 
 int
@@ -27,6 +35,11 @@ skiff_cli_store_outside (struct skiff_cli *cli, struct skiff_store **out, struct
       if (r < 0)
         return r;
       cli->store_open = true;
+      if (!cli->store.rootless)
+        {
+          skiff_store_reap_temp (&cli->store);
+          cli->store_reaped = true;
+        }
     }
   *out = &cli->store;
   return 0;
@@ -44,7 +57,13 @@ skiff_cli_help (struct skiff_cli *cli)
 {
   const struct skiff_command *c = cli->command;
   printf ("Usage: skiff %s %s\n\n%s\n", c->name, c->usage ? c->usage : "", c->summary);
-  if (c->options_help)
+  if (c->options != NULL)
+    {
+      _cleanup_free_ char *usage = skiff_opts_usage (c->options);
+      if (*usage)
+        printf ("\nOptions:\n%s", usage);
+    }
+  else if (c->options_help)
     printf ("\nOptions:\n%s", c->options_help);
   return 0;
 }

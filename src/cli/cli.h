@@ -21,6 +21,7 @@
 struct skiff_strv_builder;
 struct skiff_cli;
 struct skiff_command;
+struct skiff_opt;
 
 /* Returns the process exit status (>= 0), or a negative value with *err set (printed by main,
  * exit status err->exit_code or 125). */
@@ -33,7 +34,11 @@ struct skiff_command
   skiff_command_fn run;
   const char *summary;
   const char *usage; /* "[OPTIONS] IMAGE [COMMAND [ARG...]]" */
-  const char *options_help; /* lines "  -d, --detach   Run ..." or NULL */
+  const char *options_help; /* lines "  -d, --detach   Run ..." or NULL (commands without a table) */
+  /* The command's option tables (options.h), NULL-terminated: parsing, --help and the
+   * completions come from them.  NULL: the command still parses with getopt. */
+  const struct skiff_opt *const *options;
+  bool stop_at_positional; /* the first positional ends the flags (run IMAGE CMD...) */
 };
 
 struct skiff_cli
@@ -41,6 +46,7 @@ struct skiff_cli
   struct skiff_store_options store_opts;
   struct skiff_store store;
   bool store_open;
+  bool store_reaped; /* temp dirs of dead commands removed (once per process) */
   const struct skiff_command *command; /* the one running */
 };
 
@@ -58,6 +64,15 @@ int skiff_cli_bad_flag (struct skiff_cli *cli, int getopt_result, int argc, char
 /* Usage error (wrong argument count...): "<msg> (see 'skiff NAME --help')", exit 125. */
 int skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
+
+/* Parses argv with the running command's option tables (plus the flags docker or podman has
+ * and skiff does not yet, from flags-reference.tsv) into target.  1: --help was asked for (the
+ * caller prints skiff_cli_help); 0: res->args holds the positionals (skiff_cli_parse_clear
+ * frees them and target's vectors); negative: pflag's error, with "(see 'skiff NAME --help')". */
+struct skiff_opts_result;
+int skiff_cli_parse (struct skiff_cli *cli, int argc, char **argv, void *target,
+                     struct skiff_opts_result *res, struct skiff_error **err);
+void skiff_cli_parse_clear (struct skiff_cli *cli, void *target, struct skiff_opts_result *res);
 
 /* Prepares getopt for a fresh parse of a command's argv (optind, opterr). */
 void skiff_cli_getopt_reset (void);
@@ -180,6 +195,10 @@ int skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv,
 /* The per-argument step of start and restart: load, start, print the argument. */
 int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data,
                          struct skiff_error **err);
+
+/* Option tables of the commands that have them (options.h), for the command table. */
+extern const struct skiff_opt *const skiff_cli_stop_groups[];
+extern const struct skiff_opt *const skiff_cli_kill_groups[];
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
@@ -37,36 +38,36 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
   return r;
 }
 
+struct kill_opts
+{
+  const char *signal;
+};
+
+static const struct skiff_opt kill_options[] = {
+  { .name = "signal", .shorthand = 's', .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (struct kill_opts, signal, const char *),
+    .help = "Signal to send to the container", .default_text = "\"KILL\"" },
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_kill_groups[] = { kill_options, NULL };
+
 int
 cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = {
-    { "signal", required_argument, NULL, 's' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  const char *signame = "KILL";
+  struct kill_opts o = { .signal = "KILL" };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":s:h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 's':
-        signame = optarg;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind >= argc)
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  if (res.nargs == 0)
     return skiff_cli_usage_error (cli, err, "\"skiff kill\" requires at least 1 argument.");
-  int sig = skiff_monitor_parse_signal (signame, err);
-  int r;
+  int sig = skiff_monitor_parse_signal (o.signal, err);
   if (sig < 0)
     return sig;
   if ((r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
-  return skiff_cli_each_container (store, argv + optind, kill_one, &sig);
+  return skiff_cli_each_container (store, res.args, kill_one, &sig);
 }

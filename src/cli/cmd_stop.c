@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
@@ -18,43 +19,31 @@ struct stop_opts
   bool print; /* stop prints each argument; restart prints after the start */
 };
 
+static const struct skiff_opt stop_options[] = {
+  SKIFF_OPT_S ("signal", 's', struct stop_opts, signal, "Signal to send to the container"),
+  SKIFF_OPT_I ("time", 't', struct stop_opts, timeout,
+               "Seconds to wait before killing the container"),
+  /* docker's and podman's older name */
+  { .name = "timeout", .type = SKIFF_OPT_INT, .flags = SKIFF_OPT_HIDDEN, .value_name = "int",
+    .offset = SKIFF_OPT_FIELD (struct stop_opts, timeout, int),
+    .help = "Seconds to wait before killing the container" },
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_stop_groups[] = { stop_options, NULL };
+
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stop_opts *o,
-             struct skiff_error **err)
+             struct skiff_opts_result *res, struct skiff_error **err)
 {
-  static const struct option opts[] = {
-    { "time", required_argument, NULL, 't' },
-    { "timeout", required_argument, NULL, 't' },
-    { "signal", required_argument, NULL, 's' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  char *end;
   o->timeout = SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":t:s:h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 't':
-        o->timeout = (int)strtol (optarg, &end, 10);
-        if (*end || end == optarg)
-          return skiff_cli_usage_error (
-              cli, err, "invalid argument \"%s\" for \"-t, --timeout\" flag", optarg);
-        break;
-      case 's':
-        o->signal = optarg;
-        break;
-      case 'h':
-        return 1;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind >= argc)
+  int r = skiff_cli_parse (cli, argc, argv, o, res, err);
+  if (r != 0)
+    return r;
+  if (res->nargs == 0)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
                                   cli->command->name);
-  if (o->signal && skiff_monitor_parse_signal (o->signal, err) < 0)
-    return -1;
+  if (o->signal && (r = skiff_monitor_parse_signal (o->signal, err)) < 0)
+    return r;
   return 0;
 }
 
@@ -83,29 +72,31 @@ int
 cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct stop_opts o = { .print = true };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, err);
+  int r = parse_flags (cli, argc, argv, &o, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
-  return skiff_cli_each_container_parallel (store, argv + optind, stop_one, &o);
+  return skiff_cli_each_container_parallel (store, res.args, stop_one, &o);
 }
 
 int
 cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct stop_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, err);
+  int r = parse_flags (cli, argc, argv, &o, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
   /* all stops first, from outside the user namespace; the starts need to be inside it */
-  int status = skiff_cli_each_container_parallel (store, argv + optind, stop_one, &o);
+  int status = skiff_cli_each_container_parallel (store, res.args, stop_one, &o);
   if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
-  int s2 = skiff_cli_each_container (store, argv + optind, skiff_cli_start_one, NULL);
+  int s2 = skiff_cli_each_container (store, res.args, skiff_cli_start_one, NULL);
   return status ? status : s2;
 }

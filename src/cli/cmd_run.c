@@ -54,16 +54,18 @@ run_foreground (struct skiff_store *store, const struct skiff_cli_create_opts *o
       return r;
     }
   skiff_cli_sig_proxy_target (pid);
-  _cleanup_error_ struct skiff_error *relay_err = NULL, *warning = NULL;
+  struct skiff_error *relay_err = NULL, *warning = NULL;
   if (skiff_cli_stdio_relay (&pipes, pid, &relay_err) < 0)
-    log_warn ("%s", relay_err->msg);
+    skiff_error_log_drop (&relay_err, SKIFF_LOG_WARN);
   skiff_cli_stdio_close (&pipes);
   /* (r < 0 here: it runs but its pidfile could not be written; it is waited for all the same) */
   _cleanup_error_ struct skiff_error *wait_err = NULL;
   int code = skiff_engine_wait_foreground (store, *c, pid, &warning, r < 0 ? &wait_err : err);
   skiff_cli_sig_proxy_stop ();
+  /* the container's own status matters more than our bookkeeping: a failure to record it is
+   * a warning, not a replacement of the exit code */
   if (warning)
-    log_warn ("%s", warning->msg);
+    skiff_error_log_drop (&warning, SKIFF_LOG_WARN);
   return r < 0 ? r : code;
 }
 

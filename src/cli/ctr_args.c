@@ -20,7 +20,26 @@ skiff_cli_load_container (struct skiff_store *store, const char *text, struct sk
   int r = skiff_container_lookup (store, text, &id, err);
   if (r < 0)
     return r;
-  return skiff_container_load (store, id, out, err);
+  struct skiff_error *e = NULL;
+  r = skiff_container_load (store, id, out, &e);
+  /* removed between the lookup and the read (a parallel rm): gone, as docker says */
+  if (r == -ENOENT)
+    {
+      _cleanup_free_ char *again = NULL;
+      struct skiff_error *e2 = NULL;
+      if (skiff_container_lookup (store, id, &again, &e2) < 0)
+        {
+          skiff_error_free (e);
+          skiff_error_free (e2);
+          skiff_error_make_status (err, 125, 0, "No such container: %s", text);
+          if (err != NULL && *err != NULL)
+            (*err)->errnum = ENOENT; /* as lookup's: what --ignore looks for */
+          return -ENOENT;
+        }
+    }
+  if (r < 0)
+    *err = e;
+  return r;
 }
 
 int

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/completion.h"
 #include "cli/flags-reference.h"
 #include "cli/options.h"
 #include "skiff/cleanup.h"
@@ -38,6 +39,8 @@ static const struct skiff_command commands[] = {
     "      --detach-keys string   Override the key sequence for detaching a container\n"
     "      --no-stdin             Do not attach STDIN\n"
     "      --sig-proxy            Proxy all received signals to the process (default true)\n" },
+  { "completion", cmd_completion, "Generate the autocompletion script for the specified shell",
+    "bash|zsh|fish", NULL, skiff_cli_completion_groups },
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n" CREATE_OPTIONS_HELP },
@@ -175,6 +178,26 @@ print_main_help (void)
   for (size_t i = 0; i < n_commands; i++)
     printf ("  %-12s %s\n", commands[i].name, commands[i].summary);
   printf ("\nRun 'skiff COMMAND --help' for more information on a command.\n");
+}
+
+static const struct skiff_command *
+group_subcommands (const char *name, size_t *n)
+{
+  *n = 0;
+  if (strcmp (name, "image") == 0)
+    return skiff_cli_image_subcommands (n);
+  if (strcmp (name, "container") == 0)
+    return skiff_cli_container_subcommands (n);
+  if (strcmp (name, "system") == 0)
+    return skiff_cli_system_subcommands (n);
+  return NULL;
+}
+
+void
+skiff_cli_completion_input (struct skiff_completion_input *in)
+{
+  static const struct skiff_opt *const groups[] = { global_options, NULL };
+  *in = (struct skiff_completion_input) { commands, n_commands, groups, group_subcommands };
 }
 
 static const struct skiff_command *

@@ -171,6 +171,7 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
                          struct skiff_error **err);
 
 /* Option tables of the commands that have them (options.h), for the command table. */
+extern const struct skiff_opt *const skiff_cli_completion_groups[];
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
 extern const struct skiff_opt *const skiff_cli_kill_groups[];
 /* the image commands (cmd_images.c ... cmd_version.c) and skiff info */
@@ -186,6 +187,15 @@ extern const struct skiff_opt *const skiff_cli_no_flags_groups[]; /* tag, untag,
 extern const struct skiff_opt *const skiff_cli_rmi_groups[];
 extern const struct skiff_opt *const skiff_cli_save_groups[];
 extern const struct skiff_opt *const skiff_cli_version_groups[];
+
+/* The subcommand tables of the command groups (cmd_image.c, cmd_container.c, cmd_system.c),
+ * and what `skiff completion` generates its scripts from (main.c: the command table and the
+ * global options). */
+const struct skiff_command *skiff_cli_image_subcommands (size_t *n);
+const struct skiff_command *skiff_cli_container_subcommands (size_t *n);
+const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
+struct skiff_completion_input;
+void skiff_cli_completion_input (struct skiff_completion_input *in);
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
@@ -220,6 +230,7 @@ int cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error *
 int cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_unpause (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_completion (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */
 struct skiff_container;

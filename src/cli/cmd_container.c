@@ -198,3 +198,10 @@ cmd_container (struct skiff_cli *cli, int argc, char **argv, struct skiff_error 
   cli->command = sub;
   return sub->run (cli, argc - 1, argv + 1, err);
 }
+
+const struct skiff_command *
+skiff_cli_container_subcommands (size_t *n)
+{
+  *n = sizeof subcommands / sizeof subcommands[0];
+  return subcommands;
+}

@@ -83,7 +83,7 @@ static const struct skiff_command commands[] = {
     "  -q, --quiet           Only display container IDs\n" },
   { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    NULL, skiff_cli_stop_groups },
+    NULL, skiff_cli_restart_groups },
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --all       Remove all containers\n"
     "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"

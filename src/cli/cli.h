@@ -177,6 +177,25 @@ int skiff_cli_each_container_parallel (struct skiff_store *store, char *const *a
                                        int (*fn) (struct skiff_store *, const char *, void *,
                                                   struct skiff_error **),
                                        void *data);
+/* What a command's --all, --latest, --cidfile and --ignore ask for (ctr_targets.c); commands
+ * embed it in their options struct and declare the flags they have. */
+struct skiff_cli_targets
+{
+  bool all, latest, ignore;
+  char **cidfiles;
+};
+/* podman's checks of --all/--latest/--cidfile against the positionals (exit 125). */
+int skiff_cli_targets_check (struct skiff_cli *cli, const struct skiff_cli_targets *t, size_t nargs,
+                             struct skiff_error **err);
+/* The containers to act on: --all (full IDs of those want accepts, NULL: every one), --latest
+ * (the most recently created), the IDs in the --cidfile files, then args; with ignore, those
+ * that do not exist are left out.  *out: a NULL-terminated vector (skiff_strv_free). */
+int skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli_targets *t,
+                               char *const *args, bool (*want) (const struct skiff_container *),
+                               char ***out, struct skiff_error **err);
+/* Selections for --all: running (or restarting), and paused. */
+bool skiff_cli_is_running (const struct skiff_container *c);
+bool skiff_cli_is_paused (const struct skiff_container *c);
 /* Flag parsing for commands with only --help: 1 = help, checks at least min_args remain. */
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
                             struct skiff_error **err);
@@ -197,6 +216,7 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
 
 /* Option tables of the commands that have them (options.h), for the command table. */
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
+extern const struct skiff_opt *const skiff_cli_restart_groups[];
 extern const struct skiff_opt *const skiff_cli_kill_groups[];
 
 /* Command entry points (one file each under src/cli/). */

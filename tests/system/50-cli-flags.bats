@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+# podman's container-selection flags (--all, --latest, --cidfile, --ignore) and the other
+# docker/podman flags of the container commands: what a user sees, exit codes and output.
+
+load helpers
+
+@test "stop -a stops every running container; --latest, --cidfile, --ignore; podman's conflicts" {
+  local a b c
+  a=$(skiff run -d --name sa "$IMG" sleep 60)
+  b=$(skiff run -d --name sb "$IMG" sleep 60)
+  c=$(skiff create --name sc "$IMG" true)
+  run -0 skiff stop -a -t 0
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$a" "$b" | sort)" "stop -a output"
+  assert_equal "$(skiff ps -q)" "" "running after stop -a"
+  run -0 skiff stop --all
+  assert_equal "$output" "" "stop -a with none running"
+
+  skiff start sa >/dev/null
+  printf '%s\n' "$a" >"$BATS_TEST_TMPDIR/cid"
+  run -0 skiff stop -t 0 --cidfile "$BATS_TEST_TMPDIR/cid"
+  assert_equal "$output" "$a" "stop --cidfile"
+  run -0 skiff stop --latest
+  assert_equal "$output" "$c" "stop --latest: the newest container"
+
+  run -0 skiff stop --ignore nosuch sb
+  assert_equal "$output" sb "stop --ignore"
+  run -1 --separate-stderr skiff stop nosuch
+  assert_equal "$stderr" "skiff: No such container: nosuch"
+
+  run -125 --separate-stderr skiff stop -a sa
+  assert_equal "$stderr" "skiff: no arguments are needed with --all"
+  run -125 --separate-stderr skiff stop -a -l
+  assert_equal "$stderr" "skiff: --all and --latest cannot be used together"
+  run -125 --separate-stderr skiff stop -l sa
+  assert_equal "$stderr" "skiff: --latest and containers cannot be used together"
+  run -125 --separate-stderr skiff stop --cidfile "$BATS_TEST_TMPDIR/cid" sa
+  assert_equal "$stderr" "skiff: no arguments are needed with --latest or --cidfile"
+  run -125 --separate-stderr skiff stop --cidfile "$BATS_TEST_TMPDIR/nosuch"
+  assert_equal "$stderr" "skiff: reading CIDFile: open $BATS_TEST_TMPDIR/nosuch: No such file or directory"
+}
+
+@test "kill -a, kill --cidfile, kill --latest; restart -a" {
+  local a b
+  a=$(skiff run -d --name ka "$IMG" sleep 60)
+  b=$(skiff run -d --name kb "$IMG" sleep 60)
+  run -0 skiff kill -a
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$a" "$b" | sort)" "kill -a output"
+  wait_for '[ -z "$(skiff ps -q)" ]' 10 || fail "kill -a left containers running: $(skiff ps)"
+  run -0 skiff restart -a -t 0
+  wait_for '[ "$(skiff ps -q | wc -l)" = 2 ]' 10 || fail "restart -a: $(skiff ps -a)"
+  printf '%s' "$a" >"$BATS_TEST_TMPDIR/cid"
+  run -0 skiff kill --cidfile "$BATS_TEST_TMPDIR/cid"
+  assert_equal "$output" "$a" "kill --cidfile"
+  run -0 skiff kill --latest
+  assert_equal "$output" "$b" "kill --latest"
+}

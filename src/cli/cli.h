@@ -196,9 +196,10 @@ int skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli
 /* Selections for --all: running (or restarting), and paused. */
 bool skiff_cli_is_running (const struct skiff_container *c);
 bool skiff_cli_is_paused (const struct skiff_container *c);
-/* Flag parsing for commands with only --help: 1 = help, checks at least min_args remain. */
+/* Flag parsing for commands without flags of their own (skiff_cli_parse: --help and the
+ * not-yet flags): 1 = help, else at least min_args positionals in res. */
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
-                            struct skiff_error **err);
+                            struct skiff_opts_result *res, struct skiff_error **err);
 
 /* Starts a created/exited container under a monitor (cmd_start.c); running: no-op. */
 int skiff_cli_start_container (struct skiff_store *store, struct skiff_container *c,
@@ -218,6 +219,9 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
 extern const struct skiff_opt *const skiff_cli_restart_groups[];
 extern const struct skiff_opt *const skiff_cli_kill_groups[];
+extern const struct skiff_opt *const skiff_cli_pause_groups[];
+extern const struct skiff_opt *const skiff_cli_unpause_groups[];
+extern const struct skiff_opt *const skiff_cli_logs_groups[];
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

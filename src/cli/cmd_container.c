@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/fs.h"
@@ -46,34 +47,32 @@ confirm (const char *what)
   return line[0] == 'y' || line[0] == 'Y';
 }
 
+struct prune_opts
+{
+  bool force;
+};
+
+static const struct skiff_opt prune_options[] = {
+  SKIFF_OPT_B ("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
+  SKIFF_OPT_END,
+};
+static const struct skiff_opt *const prune_groups[] = { prune_options, NULL };
+
 static int
 prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = {
-    { "force", no_argument, NULL, 'f' },
-    { "filter", required_argument, NULL, 'F' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  bool force = false;
-  int c, r;
+  struct prune_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
   _cleanup_strv_ char **ids = NULL;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":fh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'f':
-        force = true;
-        break;
-      case 'F':
-        return skiff_error_make (err, 0, "prune --filter is not supported yet");
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (!force && !confirm ("stopped containers"))
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  if (res.nargs > 0)
+    return skiff_cli_usage_error (cli, err, "\"skiff container prune\" accepts no arguments.");
+  if (!o.force && !confirm ("stopped containers"))
     return 0;
   if ((r = skiff_cli_store (cli, &store, err)) < 0
       || (r = skiff_container_list_ids (store, &ids, err)) < 0)
@@ -110,42 +109,62 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   return 0;
 }
 
+struct exists_opts
+{
+  bool external; /* no other engine's containers share skiff's store: nothing more to check */
+};
+
+static const struct skiff_opt exists_options[] = {
+  SKIFF_OPT_B ("external", 0, struct exists_opts, external,
+               "Check external storage containers as well as skiff containers"),
+  SKIFF_OPT_END,
+};
+static const struct skiff_opt *const exists_groups[] = { exists_options, NULL };
+
 /* podman: exit 0 when it exists, 1 when not, 125 on errors. */
 static int
 exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
+  struct exists_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
   _cleanup_free_ char *id = NULL;
   _cleanup_error_ struct skiff_error *e = NULL;
-  int r = skiff_cli_simple_flags (cli, argc, argv, 1, err);
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
+  if (r == 0 && res.nargs != 1)
+    return skiff_cli_usage_error (cli, err, "\"skiff container exists\" requires exactly 1 argument.");
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
-  return skiff_container_lookup (store, argv[optind], &id, &e) == 0 ? 0 : 1;
+  r = skiff_container_lookup (store, res.args[0], &id, &e);
+  if (r == 0 || r == -ENOENT)
+    return r == 0 ? 0 : 1;
+  *err = steal_ptr (&e); /* an ambiguous prefix or a store failure: podman's exit 125 */
+  return r;
 }
 
 static const struct skiff_command subcommands[] = {
   { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     NULL },
-  { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)", "CONTAINER",
-    NULL },
+  { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)",
+    "[OPTIONS] CONTAINER", NULL, exists_groups },
   { "container inspect", skiff_cli_container_inspect,
     "Display detailed information on one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -f, --format string   Format output using a custom template\n" },
   { "container kill", cmd_kill, "Kill one or more running containers",
-    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_kill_groups },
   { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL },
   { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL },
   { "container pause", cmd_pause, "Pause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "container port", cmd_port, "List port mappings for the container",
     "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
-  { "container prune", prune, "Remove all stopped containers", "[OPTIONS]",
-    "  -f, --force   Do not prompt for confirmation\n" },
+  { "container prune", prune, "Remove all stopped containers", "[OPTIONS]", NULL,
+    prune_groups },
   { "container rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "container restart", cmd_restart, "Restart one or more containers",
-    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_restart_groups },
   { "container rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL },
   { "container run", cmd_run, "Create and run a new container from an image",
@@ -155,11 +174,11 @@ static const struct skiff_command subcommands[] = {
   { "container stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
     "[OPTIONS] [CONTAINER...]", NULL },
   { "container stop", cmd_stop, "Stop one or more running containers",
-    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_stop_groups },
   { "container top", cmd_top, "Display the running processes of a container",
-    "CONTAINER [ps OPTIONS]", NULL },
+    "CONTAINER [ps OPTIONS]", NULL, NULL, true },
   { "container unpause", cmd_unpause, "Unpause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "container wait", cmd_wait,
     "Block until one or more containers stop, then print their exit codes",
     "CONTAINER [CONTAINER...]", NULL },

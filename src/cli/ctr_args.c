@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/strv.h"
@@ -44,17 +45,13 @@ skiff_cli_each_container (struct skiff_store *store, char *const *args,
 
 int
 skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
-                        struct skiff_error **err)
+                        struct skiff_opts_result *res, struct skiff_error **err)
 {
-  static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
-    if (c == 'h')
-      return 1;
-    else
-      return skiff_cli_bad_flag (cli, c, argc, argv, err);
-  if ((size_t)(argc - optind) < min_args)
+  char no_fields; /* the command's tables (if any) have only not-yet flags */
+  int r = skiff_cli_parse (cli, argc, argv, &no_fields, res, err);
+  if (r != 0)
+    return r;
+  if (res->nargs < min_args)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least %zu argument%s.",
                                   cli->command->name, min_args, min_args == 1 ? "" : "s");
   return 0;

@@ -54,3 +54,42 @@ load helpers
   run -0 skiff kill --latest
   assert_equal "$output" "$b" "kill --latest"
 }
+
+@test "pause -a / unpause -a: every running (paused) container; --latest" {
+  local a b
+  a=$(skiff run -d --name pa "$IMG" sleep 60)
+  b=$(skiff run -d --name pb "$IMG" sleep 60)
+  run skiff pause pa
+  if [ "$status" -ne 0 ] && is_rootless; then
+    skip_or_fail "rootless without a delegated freezer cgroup: $output"
+  fi
+  [ "$status" -eq 0 ] || fail "pause pa: $output"
+  run -0 skiff pause -a
+  assert_equal "$output" "$b" "pause -a: only the running one"
+  run -0 skiff unpause --all
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$a" "$b" | sort)" "unpause -a"
+  run -0 skiff pause --latest
+  assert_equal "$output" "$b" "pause --latest"
+  run -0 skiff unpause -l
+  assert_equal "$output" "$b" "unpause --latest"
+  run -125 --separate-stderr skiff unpause -a pa
+  assert_equal "$stderr" "skiff: no arguments are needed with --all"
+}
+
+@test "container aliases keep their command's flags; exists --external; top passes ps options" {
+  local a
+  a=$(skiff run -d --name al "$IMG" sleep 60)
+  run -0 skiff container stop -t 0 al
+  assert_equal "$output" al "container stop -t"
+  run -0 skiff container exists --external al
+  run -1 skiff container exists --external nosuch
+  run -0 skiff container kill --help
+  assert_contains "$output" "--signal" "container kill --help"
+  skiff start al >/dev/null
+  run -0 skiff top al -o pid,comm
+  assert_match "${lines[0]}" '^PID +COMMAND$' "top al -o pid,comm"
+  run -0 skiff container top al -o pid
+  assert_match "${lines[0]}" '^PID$' "container top"
+  run -125 --separate-stderr skiff wait --latest al
+  assert_equal "$stderr" "skiff: --latest is not supported by skiff yet (see 'skiff wait --help')"
+}

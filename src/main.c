@@ -73,14 +73,7 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "port", cmd_port, "List port mappings or a specific mapping for the container",
     "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
-  { "ps", cmd_ps, "List containers", "[OPTIONS]",
-    "  -a, --all             Show all containers (default shows just running)\n"
-    "  -f, --filter filter   Filter output based on conditions provided\n"
-    "      --format string   Format output using a custom template\n"
-    "  -n, --last int        Show n last created containers (includes all states)\n"
-    "  -l, --latest          Show the latest created container (includes all states)\n"
-    "      --no-trunc        Don't truncate output\n"
-    "  -q, --quiet           Only display container IDs\n" },
+  { "ps", cmd_ps, "List containers", "[OPTIONS]", NULL, skiff_cli_ps_groups },
   { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL, skiff_cli_restart_groups },

@@ -77,7 +77,8 @@ void skiff_cli_parse_clear (struct skiff_cli *cli, void *target, struct skiff_op
 void skiff_cli_getopt_reset (void);
 
 /* --format for list commands (format_rows.c): the tree of a finished row generator, and the
- * rows printed with skiff_format_print (header_json maps field names to column titles).
+ * rows printed with skiff_format_print (header_json maps field names to column titles; NULL:
+ * no header line).
  * Frees rows and the array. */
 yajl_val skiff_cli_gen_tree (yajl_gen g);
 int skiff_cli_format_rows (const char *format, const char *default_table, const char *header_json,
@@ -196,6 +197,15 @@ int skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli
 /* Selections for --all: running (or restarting), and paused. */
 bool skiff_cli_is_running (const struct skiff_container *c);
 bool skiff_cli_is_paused (const struct skiff_container *c);
+/* ps --filter (ps_filter.c): the FUNC parser of the flag (docker's "name=value" check), the
+ * keys and values checked as docker's daemon does (exit 1), and the matching. */
+int skiff_cli_parse_filter (const char *value, void *field, struct skiff_error **err);
+int skiff_cli_ps_filters_check (struct skiff_store *store, char *const *filters,
+                                struct skiff_error **err);
+bool skiff_cli_ps_filters_match (struct skiff_store *store, char *const *filters,
+                                 const struct skiff_container *c);
+/* Apparent size of a container's writable layer (upper dir), bytes. */
+int64_t skiff_cli_container_rw_size (const struct skiff_container *c);
 /* Flag parsing for commands without flags of their own (skiff_cli_parse: --help and the
  * not-yet flags): 1 = help, else at least min_args positionals in res. */
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
@@ -222,6 +232,7 @@ extern const struct skiff_opt *const skiff_cli_kill_groups[];
 extern const struct skiff_opt *const skiff_cli_pause_groups[];
 extern const struct skiff_opt *const skiff_cli_unpause_groups[];
 extern const struct skiff_opt *const skiff_cli_logs_groups[];
+extern const struct skiff_opt *const skiff_cli_ps_groups[];
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -1,7 +1,6 @@
 /* skiff container COMMAND: the container commands under one name (docker's management
  * command), plus `prune` and podman's `exists`. */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,27 +13,6 @@
 #include "skiff/humanize.h"
 #include "skiff/lock.h"
 #include "skiff/strv.h"
-
-static int64_t tree_bytes;
-
-static int
-add_size (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void)path, (void)ftw;
-  if (flag == FTW_F)
-    tree_bytes += st->st_size;
-  return 0;
-}
-
-/* Apparent size of the writable layer (what removal gives back). */
-static int64_t
-upper_size (const struct skiff_container *c)
-{
-  _cleanup_free_ char *upper = skiff_path_join (c->dir, "upper");
-  tree_bytes = 0;
-  nftw (upper, add_size, 16, FTW_PHYS | FTW_MOUNT);
-  return tree_bytes;
-}
 
 static bool
 confirm (const char *what)
@@ -92,7 +70,7 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
       if (skiff_container_state_reload (ct, &e) == 0
           && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED) && ct->state.status == s)
         {
-          int64_t size = upper_size (ct);
+          int64_t size = skiff_cli_container_rw_size (ct);
           if (skiff_container_remove (store, ct, &e) == 0)
             {
               printf ("%s%s\n", any ? "" : "Deleted Containers:\n", ids[i]);
@@ -155,7 +133,7 @@ static const struct skiff_command subcommands[] = {
   { "container kill", cmd_kill, "Kill one or more running containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_kill_groups },
   { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL },
-  { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL },
+  { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL, skiff_cli_ps_groups },
   { "container pause", cmd_pause, "Pause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "container port", cmd_port, "List port mappings for the container",

@@ -1,6 +1,7 @@
 /* Helpers for commands that take container arguments. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/fs.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -55,6 +57,27 @@ skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least %zu argument%s.",
                                   cli->command->name, min_args, min_args == 1 ? "" : "s");
   return 0;
+}
+
+static int64_t tree_bytes;
+
+static int
+add_size (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)path, (void)ftw;
+  if (flag == FTW_F)
+    tree_bytes += st->st_size;
+  return 0;
+}
+
+/* Apparent size of the writable layer (what removal gives back). */
+int64_t
+skiff_cli_container_rw_size (const struct skiff_container *c)
+{
+  _cleanup_free_ char *upper = skiff_path_join (c->dir, "upper");
+  tree_bytes = 0;
+  nftw (upper, add_size, 16, FTW_PHYS | FTW_MOUNT);
+  return tree_bytes;
 }
 
 /* Copies what a parallel worker printed to our stdout, until it closes its end. */

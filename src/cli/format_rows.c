@@ -24,7 +24,7 @@ skiff_cli_format_rows (const char *format, const char *default_table, const char
                        yajl_val *rows, size_t n, struct skiff_error **err)
 {
   _cleanup_yajl_val_ yajl_val header = NULL;
-  int r = skiff_json_parse (header_json, "header", &header, err);
+  int r = header_json ? skiff_json_parse (header_json, "header", &header, err) : 0;
   if (r == 0)
     r = skiff_format_print (stdout, format, default_table, header, rows, n, err);
   for (size_t i = 0; i < n; i++)

@@ -93,3 +93,53 @@ load helpers
   run -125 --separate-stderr skiff wait --latest al
   assert_equal "$stderr" "skiff: --latest is not supported by skiff yet (see 'skiff wait --help')"
 }
+
+@test "ps --filter: unknown keys and values refused with docker's message; podman's keys" {
+  skiff create --name fa -l app=a "$IMG" true >/dev/null
+  skiff run -d --name fb "$IMG" sleep 60 >/dev/null
+  run -1 --separate-stderr skiff ps --filter status=bogus
+  assert_equal "$stderr" "skiff: invalid filter 'status=bogus'"
+  assert_equal "$output" "" "stdout"
+  run -1 --separate-stderr skiff ps --filter bogus=1
+  assert_equal "$stderr" "skiff: invalid filter 'bogus'"
+  run -1 --separate-stderr skiff ps --filter health=sick
+  assert_equal "$stderr" "skiff: Unrecognised filter value for health: sick"
+  run -1 --separate-stderr skiff ps --filter exited=abc
+  assert_equal "$stderr" "skiff: strconv.Atoi: parsing \"abc\": invalid syntax"
+  run -1 --separate-stderr skiff ps --filter before=nosuch
+  assert_equal "$stderr" "skiff: No such container: nosuch"
+  run -125 --separate-stderr skiff ps --filter status
+  assert_equal "$stderr" "skiff: invalid argument \"status\" for \"-f, --filter\" flag: bad format of filter (expected name=value) (see 'skiff ps --help')"
+  # status implies -a, other keys do not (moby's includeContainerInList)
+  assert_equal "$(skiff ps --filter status=created --format '{{.Names}}')" fa
+  assert_equal "$(skiff ps --filter label=app --format '{{.Names}}')" "" "label without -a"
+  assert_equal "$(skiff ps -a --filter 'label!=app' --format '{{.Names}}')" fb
+  assert_equal "$(skiff ps -a --filter since=fa --format '{{.Names}}')" fb
+  assert_equal "$(skiff ps -a --filter before=fb --format '{{.Names}}')" fa
+  assert_equal "$(skiff ps -a --filter command=sleep --format '{{.Names}}')" fb
+  assert_equal "$(skiff ps -a --filter health=none --filter network=none -q | wc -l)" 2
+  assert_equal "$(skiff ps -a --filter volume=x --filter publish=80 -q)" ""
+  assert_equal "$(skiff ps -a --filter restart-policy=no -q | wc -l)" 2
+  assert_equal "$(skiff ps -a --filter until=1h -q)" "" "until: nothing created an hour ago"
+  assert_equal "$(skiff ps -a --filter until=2100-01-01 -q | wc -l)" 2 "until: a future date"
+}
+
+@test "ps --all --external, --noheading, --size, --sort" {
+  skiff create --name zz "$IMG" true >/dev/null
+  skiff run --name aa "$IMG" sh -c 'head -c 3000 /dev/zero >/big' >/dev/null
+  run -0 skiff ps --all --external --format '{{.Names}}'
+  assert_equal "$output" $'aa\nzz' "ps --all --external"
+  run -0 skiff ps -a --noheading
+  assert_equal "${#lines[@]}" 2 "--noheading: no header line"
+  assert_not_contains "$output" "CONTAINER ID"
+  run -0 skiff ps -a --size
+  assert_match "${lines[0]}" 'NAMES +SIZE$' "--size header"
+  assert_match "${lines[1]}" ' aa +3\.[0-9]+kB \(virtual [0-9.]+[kM]B\)$' "aa's size"
+  assert_match "${lines[2]}" ' zz +0B \(virtual [0-9.]+[kM]B\)$' "zz's size"
+  assert_equal "$(skiff ps -a --sort names --format '{{.Names}}' | tr '\n' ' ')" "aa zz "
+  assert_equal "$(skiff ps -a --sort created --format '{{.Names}}' | tr '\n' ' ')" "aa zz "
+  assert_equal "$(skiff ps -a --sort size --format '{{.Names}}' | tr '\n' ' ')" "zz aa "
+  assert_equal "$(skiff ps -a --sort status --format '{{.Names}}' | tr '\n' ' ')" "zz aa "
+  run -125 --separate-stderr skiff ps --sort bogus
+  assert_equal "$stderr" "skiff: invalid argument \"bogus\" for \"--sort\" flag: \"bogus\" is not a valid value.  Choose from: \"command, created, id, image, names, runningfor, size, status\" (see 'skiff ps --help')"
+}

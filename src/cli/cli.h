@@ -198,10 +198,11 @@ int skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli
 bool skiff_cli_is_running (const struct skiff_container *c);
 bool skiff_cli_is_paused (const struct skiff_container *c);
 /* ps --filter (ps_filter.c): the FUNC parser of the flag (docker's "name=value" check), the
- * keys and values checked as docker's daemon does (exit 1), and the matching. */
+ * keys and values checked as docker's daemon does (exit 1; keys: the ones a command accepts,
+ * NULL: all of ps's), and the matching. */
 int skiff_cli_parse_filter (const char *value, void *field, struct skiff_error **err);
 int skiff_cli_ps_filters_check (struct skiff_store *store, char *const *filters,
-                                struct skiff_error **err);
+                                const char *const *keys, struct skiff_error **err);
 bool skiff_cli_ps_filters_match (struct skiff_store *store, char *const *filters,
                                  const struct skiff_container *c);
 /* Apparent size of a container's writable layer (upper dir), bytes. */

@@ -28,9 +28,16 @@ confirm (const char *what)
 struct prune_opts
 {
   bool force;
+  char **filters;
 };
 
+/* moby's containersAcceptedFilters */
+static const char *const prune_filter_keys[] = { "until", "label", "label!", NULL };
+
 static const struct skiff_opt prune_options[] = {
+  { .name = "filter", .type = SKIFF_OPT_FUNC, .value_name = "filter",
+    .offset = SKIFF_OPT_FIELD (struct prune_opts, filters, char **),
+    .parse = skiff_cli_parse_filter, .help = "Provide filter values (e.g. until=<timestamp>)" },
   SKIFF_OPT_B ("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
   SKIFF_OPT_END,
 };
@@ -50,11 +57,18 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     return r;
   if (res.nargs > 0)
     return skiff_cli_usage_error (cli, err, "\"skiff container prune\" accepts no arguments.");
-  if (!o.force && !confirm ("stopped containers"))
-    return 0;
   if ((r = skiff_cli_store (cli, &store, err)) < 0
+      || (r = skiff_cli_ps_filters_check (store, o.filters, prune_filter_keys, err)) < 0)
+    {
+      skiff_cli_parse_clear (cli, &o, &res);
+      return r;
+    }
+  if ((!o.force && !confirm ("stopped containers"))
       || (r = skiff_container_list_ids (store, &ids, err)) < 0)
-    return r;
+    {
+      skiff_cli_parse_clear (cli, &o, &res);
+      return r;
+    }
   int64_t total = 0;
   bool any = false;
   for (size_t i = 0; ids[i]; i++)
@@ -68,7 +82,8 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
         continue;
       enum skiff_container_status s = ct->state.status;
       if (skiff_container_state_reload (ct, &e) == 0
-          && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED) && ct->state.status == s)
+          && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED) && ct->state.status == s
+          && skiff_cli_ps_filters_match (store, o.filters, ct))
         {
           int64_t size = skiff_cli_container_rw_size (ct);
           if (skiff_container_remove (store, ct, &e) == 0)
@@ -84,6 +99,7 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     }
   _cleanup_free_ char *size = skiff_human_size (total);
   printf ("%sTotal reclaimed space: %s\n", any ? "\n" : "", size);
+  skiff_cli_parse_clear (cli, &o, &res);
   return 0;
 }
 

@@ -325,7 +325,7 @@ cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   else if (r == 0 && res.nargs > 0)
     r = skiff_cli_usage_error (cli, err, "\"skiff ps\" accepts no arguments.");
   else if (r == 0 && (r = skiff_cli_store_outside (cli, &store, err)) == 0
-           && (r = skiff_cli_ps_filters_check (store, o.filters, err)) == 0
+           && (r = skiff_cli_ps_filters_check (store, o.filters, NULL, err)) == 0
            && (r = skiff_container_list_ids (store, &ids, err)) == 0)
     {
       struct ps_row *list = NULL;

@@ -96,11 +96,15 @@ check_one (struct skiff_store *store, const char *f, size_t klen, struct skiff_e
 
 int
 skiff_cli_ps_filters_check (struct skiff_store *store, char *const *filters,
-                            struct skiff_error **err)
+                            const char *const *keys, struct skiff_error **err)
 {
   for (size_t i = 0; filters && filters[i]; i++)
     {
-      int r = check_one (store, filters[i], strcspn (filters[i], "="), err);
+      size_t klen = strcspn (filters[i], "=");
+      if (keys != NULL && !in_list (keys, filters[i], klen))
+        return skiff_error_make_status (err, 1, 0, "invalid filter '%.*s'", (int)klen,
+                                        filters[i]);
+      int r = check_one (store, filters[i], klen, err);
       if (r < 0)
         return r;
     }

@@ -143,3 +143,18 @@ load helpers
   run -125 --separate-stderr skiff ps --sort bogus
   assert_equal "$stderr" "skiff: invalid argument \"bogus\" for \"--sort\" flag: \"bogus\" is not a valid value.  Choose from: \"command, created, id, image, names, runningfor, size, status\" (see 'skiff ps --help')"
 }
+
+@test "container prune --filter: label, label!, until; other keys refused" {
+  local drop
+  skiff create --name keep -l keep=1 "$IMG" true >/dev/null
+  drop=$(skiff create --name drop "$IMG" true)
+  run -1 --separate-stderr skiff container prune -f --filter status=exited
+  assert_equal "$stderr" "skiff: invalid filter 'status'"
+  run -0 skiff container prune -f --filter until=1h
+  assert_equal "${lines[0]}" "Total reclaimed space: 0B" "until=1h removes nothing"
+  run -0 skiff container prune -f --filter 'label!=keep'
+  assert_equal "${lines[1]}" "$drop" "label!=keep removes drop"
+  assert_equal "$(skiff ps -a --format '{{.Names}}')" keep
+  run -0 skiff container prune --force --filter label=keep=1
+  assert_equal "$(skiff ps -a -q)" "" "label=keep=1 removes keep"
+}

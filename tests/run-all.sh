@@ -23,7 +23,7 @@ export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
-ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats)
+ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-recovery-root.bats)
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 
@@ -138,6 +138,7 @@ bats_suite () { # NAME USER|"" FILE...
   shift 2
   local -a envv=(SKIFF="${SUITE_SKIFF:-$stage/skiff}" SKIFF_TEST_STRICT="$SKIFF_TEST_STRICT"
                  ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}"
+                 SKIFF_TEST_KILLS="${SKIFF_TEST_KILLS:-}"
                  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
   if [ -n "$user" ]; then
     local uid home tmp=$stage/tmp-$name
@@ -183,7 +184,8 @@ section "system tests as root, ASan+UBSan binary"
 if [ "$asan_built" -eq 1 ]; then
   # A sanitizer report makes the command fail (UBSan would otherwise only print), which the
   # tests see as a wrong exit status or unexpected stderr.
-  SUITE_SKIFF=$stage/skiff-asan ASAN_OPTIONS=abort_on_error=0:exitcode=86 \
+  # the kill test's points are covered by the plain passes; here fewer, ASan is slower
+  SUITE_SKIFF=$stage/skiff-asan ASAN_OPTIONS=abort_on_error=0:exitcode=86 SKIFF_TEST_KILLS=25 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87 \
     bats_suite system-asan "" "${root_files[@]}"
 else

@@ -111,7 +111,8 @@ int skiff_container_name_validate (const char *name, struct skiff_error **err);
 /* A random "<adjective>_<surname>"; never "boring_wozniak".  Caller frees. */
 char *skiff_container_name_random (void);
 
-/* Creates names/containers/<name> -> id.  Taken: docker's conflict error (exit 125). */
+/* Creates names/containers/<name> -> id.  Taken: docker's conflict error (exit 125).  A link
+ * that nothing backs (no record, no live creator: a killed create or remove) is reclaimed. */
 int skiff_container_name_reserve (struct skiff_store *store, const char *name, const char *id,
                                   struct skiff_error **err);
 /* Reserves a random name, retrying with a digit appended, finally the short ID. *out: name. */
@@ -124,6 +125,15 @@ int skiff_container_rename (struct skiff_store *store, struct skiff_container *c
                             struct skiff_error **err);
 /* Removes the name link if it still points at id.  Missing is fine. */
 void skiff_container_name_release (struct skiff_store *store, const char *name, const char *id);
+
+/* `system check` (check.c): name links backed by a record (or a live creator) carrying that
+ * name, complete and readable records holding their names, no temp files of dead writers, no
+ * cgroup of a container that does not run, no runtime dir of a missing container.  Each
+ * finding is appended to *problems as one line; with repair it is also fixed (dangling names
+ * freed, incomplete records removed, a missing name link restored, a taken one replaced by a
+ * random name).  Takes container locks and the store lock briefly: call without either. */
+int skiff_container_check (struct skiff_store *store, bool repair, char ***problems,
+                           struct skiff_error **err);
 
 /* ---- records (record.c, state.c) ---- */
 

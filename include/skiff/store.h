@@ -43,5 +43,12 @@ int skiff_store_mktemp (struct skiff_store *store, const char *prefix, char **ou
                         struct skiff_error **err);
 /* True when the process that made temp dir `name` (a basename under <root>/tmp) still runs. */
 bool skiff_store_temp_alive (const char *name);
-/* Removes temp dirs whose owning process is gone. */
+/* True when a live process owns a temp dir made with this prefix (creation in progress). */
+bool skiff_store_temp_in_use (struct skiff_store *store, const char *prefix);
+/* Removes temp dirs whose owning process is gone (the CLI calls it once per command, inside
+ * the user namespace, so what a killed command left goes with the next one). */
 void skiff_store_reap_temp (struct skiff_store *store);
+/* Removes path (a dir or file in the store) so that nobody sees it half-removed: renamed into
+ * a temp dir named with prefix first, which a crash leaves for the reaper.  Missing is fine. */
+int skiff_store_discard (struct skiff_store *store, const char *prefix, const char *path,
+                         struct skiff_error **err);

@@ -16,7 +16,14 @@ skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct skiff_e
   int r = skiff_userns_enter (err); /* idempotent; also after skiff_cli_store_outside */
   if (r < 0)
     return r;
-  return skiff_cli_store_outside (cli, out, err);
+  r = skiff_cli_store_outside (cli, out, err);
+  if (r == 0 && !cli->store_reaped)
+    {
+      /* inside the namespace: the leftovers hold files of mapped ids */
+      skiff_store_reap_temp (*out);
+      cli->store_reaped = true;
+    }
+  return r;
 }
 
 int
@@ -28,6 +35,11 @@ skiff_cli_store_outside (struct skiff_cli *cli, struct skiff_store **out, struct
       if (r < 0)
         return r;
       cli->store_open = true;
+      if (!cli->store.rootless)
+        {
+          skiff_store_reap_temp (&cli->store);
+          cli->store_reaped = true;
+        }
     }
   *out = &cli->store;
   return 0;

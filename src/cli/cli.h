@@ -46,6 +46,7 @@ struct skiff_cli
   struct skiff_store_options store_opts;
   struct skiff_store store;
   bool store_open;
+  bool store_reaped; /* temp dirs of dead commands removed (once per process) */
   const struct skiff_command *command; /* the one running */
 };
 

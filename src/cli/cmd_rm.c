@@ -65,8 +65,9 @@ kill_running (struct skiff_store *store, const char *text)
       c->config.stop_signal = xstrdup ("KILL");
       if (skiff_monitor_stop (store, c, 0, NULL, &e) == 0)
         skiff_monitor_wait_monitor (c, &e);
+      /* only its own --rm counts: gone through a parallel rm, it is "No such container" */
       _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
-      gone = !skiff_fs_exists (cfg);
+      gone = c->config.auto_remove && !skiff_fs_exists (cfg);
     }
   skiff_error_free (e);
   return gone;
@@ -84,8 +85,10 @@ remove_one (struct skiff_store *store, const char *text, void *data, struct skif
   if (lock < 0)
     return lock;
   _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
+  /* Re-checked under the lock: of parallel removals one wins, the others find it gone
+   * (docker: "No such container"); so does one racing an --rm container's own cleanup. */
   if (!skiff_fs_exists (cfg))
-    ; /* an --rm container that removed itself meanwhile */
+    r = skiff_error_make_status (err, 125, 0, "No such container: %s", text);
   else if ((r = skiff_container_state_reload (c, err)) == 0
            && (c->state.status == SKIFF_CONTAINER_RUNNING
                || c->state.status == SKIFF_CONTAINER_RESTARTING))

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "skiff/cleanup.h"
+#include "skiff/container.h"
 #include "skiff/image.h"
 #include "skiff/strv.h"
 
@@ -43,6 +44,8 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
     return r;
   _cleanup_strv_ char **problems = NULL;
   r = skiff_image_check (store, repair, verify, &problems, err);
+  if (r == 0)
+    r = skiff_container_check (store, repair, &problems, err);
   if (r < 0)
     return r;
   for (size_t i = 0; problems && problems[i]; i++)

@@ -57,10 +57,10 @@ static int
 invalid_value (const struct skiff_opt *o, const char *value, const char *why,
                struct skiff_error **err)
 {
-  _cleanup_free_ char *name = o->shorthand ? xasprintf ("-%c, --%s", o->shorthand, o->name)
-                                            : xasprintf ("--%s", o->name);
-  return skiff_error_make_status (err, 125, 0, "invalid argument \"%s\" for \"%s\" flag: %s",
-                                  value, name, why);
+  _cleanup_free_ char *name
+      = o->shorthand ? xasprintf ("-%c, --%s", o->shorthand, o->name) : xasprintf ("--%s", o->name);
+  return skiff_error_make_status (err, 125, 0, "invalid argument \"%s\" for \"%s\" flag: %s", value,
+                                  name, why);
 }
 
 static int
@@ -81,7 +81,7 @@ parse_int (const struct skiff_opt *o, const char *value, int *out, struct skiff_
           = xasprintf ("strconv.ParseInt: parsing \"%s\": value out of range", value);
       return invalid_value (o, value, why, err);
     }
-  *out = (int) v;
+  *out = (int)v;
   return 0;
 }
 
@@ -89,12 +89,12 @@ parse_int (const struct skiff_opt *o, const char *value, int *out, struct skiff_
 static int
 store_value (const struct skiff_opt *o, const char *value, void *target, struct skiff_error **err)
 {
-  void *field = (char *) target + o->offset;
+  void *field = (char *)target + o->offset;
   switch (o->type)
     {
     case SKIFF_OPT_BOOL:
       if (value == NULL)
-        *(bool *) field = true;
+        *(bool *)field = true;
       else if (!skiff_opts_parse_bool (value, field))
         {
           _cleanup_free_ char *why
@@ -103,14 +103,14 @@ store_value (const struct skiff_opt *o, const char *value, void *target, struct 
         }
       return 0;
     case SKIFF_OPT_STRING:
-      *(const char **) field = value;
+      *(const char **)field = value;
       return 0;
     case SKIFF_OPT_STRINGS:
       {
         char ***v = field;
         size_t n = skiff_strv_len (*v);
         *v = xrealloc (*v, (n + 2) * sizeof (char *));
-        (*v)[n] = (char *) value;
+        (*v)[n] = (char *)value;
         (*v)[n + 1] = NULL;
         return 0;
       }
@@ -162,7 +162,7 @@ edit_distance (const char *a, const char *b)
 {
   size_t lb = strlen (b), row[64];
   if (lb >= sizeof row / sizeof row[0])
-    return (size_t) -1;
+    return (size_t)-1;
   for (size_t j = 0; j <= lb; j++)
     row[j] = j;
   for (size_t i = 1; a[i - 1] != '\0'; i++)
@@ -227,8 +227,8 @@ parse_long (struct parse_state *st, const char *arg, struct skiff_error **err)
     {
       const char *hint = suggest (st->groups, name);
       if (hint != NULL)
-        return skiff_error_make_status (err, 125, 0, "unknown flag: --%s; did you mean --%s?",
-                                        name, hint);
+        return skiff_error_make_status (err, 125, 0, "unknown flag: --%s; did you mean --%s?", name,
+                                        hint);
       return skiff_error_make_status (err, 125, 0, "unknown flag: --%s", name);
     }
   if (value == NULL && takes_value (o))
@@ -281,8 +281,8 @@ skiff_opts_parse (skiff_opt_groups groups, const char *command, int argc, char *
                   struct skiff_error **err)
 {
   struct parse_state st = { groups, command, argc, argv, 1, target, out };
-  *out = (struct skiff_opts_result) { 0 };
-  out->args = xzalloc ((size_t) (argc > 0 ? argc : 1) * sizeof (char *));
+  *out = (struct skiff_opts_result){ 0 };
+  out->args = xzalloc ((size_t)(argc > 0 ? argc : 1) * sizeof (char *));
   bool flags_done = false;
   while (st.i < argc)
     {
@@ -314,14 +314,14 @@ skiff_opts_clear (skiff_opt_groups groups, void *target, struct skiff_opts_resul
     for (const struct skiff_opt *o = groups[g]; o->name != NULL; o++)
       if (o->type == SKIFF_OPT_STRINGS)
         {
-          char ***v = (char ***) ((char *) target + o->offset);
+          char ***v = (char ***)((char *)target + o->offset);
           free (*v);
           *v = NULL;
         }
   if (out != NULL)
     {
       free (out->args);
-      *out = (struct skiff_opts_result) { 0 };
+      *out = (struct skiff_opts_result){ 0 };
     }
 }
 

@@ -49,30 +49,43 @@ struct skiff_opt
 typedef const struct skiff_opt *const skiff_opt_groups[];
 
 /* Compile-time check that field of T has type FT, giving its offset. */
-#define SKIFF_OPT_FIELD(T, field, FT)                                                            \
-  (offsetof (T, field)                                                                           \
-   + 0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (((T *) 0)->field), FT) ? 1 : -1]))
+#define SKIFF_OPT_FIELD(T, field, FT)                                                              \
+  (offsetof (T, field)                                                                             \
+   + 0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (((T *)0)->field), FT) ? 1 : -1]))
 
-#define SKIFF_OPT_B(long_, short_, T, field, help_)                                              \
-  { .name = long_, .shorthand = short_, .type = SKIFF_OPT_BOOL,                                  \
-    .offset = SKIFF_OPT_FIELD (T, field, bool), .help = help_ }
-#define SKIFF_OPT_S(long_, short_, T, field, help_)                                              \
-  { .name = long_, .shorthand = short_, .type = SKIFF_OPT_STRING,                                \
-    .offset = SKIFF_OPT_FIELD (T, field, const char *), .value_name = "string", .help = help_ }
-#define SKIFF_OPT_SA(long_, short_, T, field, help_)                                             \
-  { .name = long_, .shorthand = short_, .type = SKIFF_OPT_STRINGS,                               \
-    .offset = SKIFF_OPT_FIELD (T, field, char **), .value_name = "stringArray", .help = help_ }
-#define SKIFF_OPT_I(long_, short_, T, field, help_)                                              \
-  { .name = long_, .shorthand = short_, .type = SKIFF_OPT_INT,                                   \
-    .offset = SKIFF_OPT_FIELD (T, field, int), .value_name = "int", .help = help_ }
-#define SKIFF_OPT_NY(long_, short_, value_name_, help_)                                          \
-  { .name = long_, .shorthand = short_, .type = SKIFF_OPT_NOT_YET, .value_name = value_name_,    \
-    .help = help_ }
-#define SKIFF_OPT_END { .name = NULL }
+#define SKIFF_OPT_B(long_, short_, T, field, help_)                                                \
+  {                                                                                                \
+    .name = long_, .shorthand = short_, .type = SKIFF_OPT_BOOL,                                    \
+    .offset = SKIFF_OPT_FIELD (T, field, bool), .help = help_                                      \
+  }
+#define SKIFF_OPT_S(long_, short_, T, field, help_)                                                \
+  {                                                                                                \
+    .name = long_, .shorthand = short_, .type = SKIFF_OPT_STRING,                                  \
+    .offset = SKIFF_OPT_FIELD (T, field, const char *), .value_name = "string", .help = help_      \
+  }
+#define SKIFF_OPT_SA(long_, short_, T, field, help_)                                               \
+  {                                                                                                \
+    .name = long_, .shorthand = short_, .type = SKIFF_OPT_STRINGS,                                 \
+    .offset = SKIFF_OPT_FIELD (T, field, char **), .value_name = "stringArray", .help = help_      \
+  }
+#define SKIFF_OPT_I(long_, short_, T, field, help_)                                                \
+  {                                                                                                \
+    .name = long_, .shorthand = short_, .type = SKIFF_OPT_INT,                                     \
+    .offset = SKIFF_OPT_FIELD (T, field, int), .value_name = "int", .help = help_                  \
+  }
+#define SKIFF_OPT_NY(long_, short_, value_name_, help_)                                            \
+  {                                                                                                \
+    .name = long_, .shorthand = short_, .type = SKIFF_OPT_NOT_YET, .value_name = value_name_,      \
+    .help = help_                                                                                  \
+  }
+#define SKIFF_OPT_END                                                                              \
+  {                                                                                                \
+    .name = NULL                                                                                   \
+  }
 
 enum skiff_opts_mode
 {
-  SKIFF_OPTS_INTERSPERSED,    /* flags may follow positionals */
+  SKIFF_OPTS_INTERSPERSED,       /* flags may follow positionals */
   SKIFF_OPTS_STOP_AT_POSITIONAL, /* the first positional ends the flags (run IMAGE CMD...) */
 };
 

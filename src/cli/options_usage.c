@@ -52,7 +52,7 @@ skiff_opts_usage (skiff_opt_groups groups)
   for (size_t i = 0; i < m; i++)
     {
       _cleanup_free_ char *col = flag_column (shown[i]);
-      fprintf (f, "%-*s   %s", (int) width, col, shown[i]->help ? shown[i]->help : "");
+      fprintf (f, "%-*s   %s", (int)width, col, shown[i]->help ? shown[i]->help : "");
       if (shown[i]->default_text != NULL)
         fprintf (f, " (default %s)", shown[i]->default_text);
       fputc ('\n', f);

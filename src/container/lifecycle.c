@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "naming-internal.h"
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
@@ -85,6 +86,9 @@ assign_identity (struct skiff_container_config *cfg, struct skiff_error **err)
   return 0;
 }
 
+/* The record is built in a temp dir named after the ID and our pid, then renamed into
+ * containers/ complete: a killed create leaves a temp dir the next command reaps and at most a
+ * name link that nothing backs, which the next reservation of that name reclaims. */
 int
 skiff_container_create (struct skiff_store *store, struct skiff_container_config *cfg,
                         const struct skiff_container_create_opts *opts,
@@ -94,27 +98,39 @@ skiff_container_create (struct skiff_store *store, struct skiff_container_config
   int r = assign_identity (cfg, err);
   if (r < 0)
     return r;
+  _cleanup_free_ char *prefix = skiff_container_creating_prefix (cfg->id);
+  _cleanup_free_ char *tmp = NULL;
+  /* before the name: a reserved name is backed by a live creator from the first moment */
+  if ((r = skiff_store_mktemp (store, prefix, &tmp, err)) < 0)
+    return r;
   if (cfg->name)
     r = skiff_container_name_reserve (store, cfg->name, cfg->id, err);
   else
     r = skiff_container_name_reserve_random (store, cfg->id, &cfg->name, err);
   if (r < 0)
-    return r;
-
-  _cleanup_container_ struct skiff_container *c = xzalloc (sizeof *c);
-  c->dir = container_dir (store, cfg->id);
-  r = make_dir (c->dir, NULL, 0700, err);
-  if (r < 0)
     {
-      skiff_container_name_release (store, cfg->name, cfg->id);
+      skiff_fs_rm_rf (tmp, NULL);
       return r;
     }
+
+  _cleanup_container_ struct skiff_container *c = xzalloc (sizeof *c);
+  c->dir = steal_ptr (&tmp);
   c->config = *cfg;
   r = populate (c, durable, err);
+  _cleanup_free_ char *dir = container_dir (store, cfg->id);
+  if (r == 0 && rename (c->dir, dir) < 0)
+    r = skiff_error_make (err, errno, "rename %s to %s", c->dir, dir);
+  else if (r == 0)
+    {
+      free (c->dir);
+      c->dir = steal_ptr (&dir);
+      if (durable)
+        r = skiff_fs_fsync_parent (c->dir, err);
+    }
   if (r < 0)
     {
-      skiff_fs_rm_rf (c->dir, NULL);
       skiff_container_name_release (store, cfg->name, cfg->id);
+      skiff_fs_rm_rf (c->dir, NULL);
       memset (&c->config, 0, sizeof c->config); /* still owned by the caller */
       return r;
     }
@@ -172,9 +188,6 @@ int
 skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                         struct skiff_error **err)
 {
-  /* Name first: a crash afterwards leaves an unnamed record rather than a name that cannot be
-   * reused (try_reserve also reclaims links whose container dir is gone). */
-  skiff_container_name_release (store, c->config.name, c->config.id);
   skiff_container_cgroup_remove (c);
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
   _cleanup_free_ char *run = skiff_store_runpath (store, rel);
@@ -185,16 +198,21 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
       if (r < 0)
         return r;
     }
-  /* Out of sight at once, then removed: a reader (ps) never sees a half-removed container
-   * (config.json without state.json reads as "Created"); a crash leaves a temp dir that
-   * the store reaps. */
+  /* Out of sight at once, then the name, then the files: a reader (ps) never sees a
+   * half-removed container (config.json without state.json reads as "Created"); a crash
+   * leaves a temp dir that the next command reaps and a name link nothing backs, which the
+   * next reservation of the name reclaims. */
   _cleanup_free_ char *tmp = NULL;
   if (skiff_store_mktemp (store, "rmctr", &tmp, NULL) == 0)
     {
       _cleanup_free_ char *dst = skiff_path_join (tmp, "container");
       if (rename (c->dir, dst) == 0)
-        return skiff_fs_rm_rf (tmp, err);
+        {
+          skiff_container_name_release (store, c->config.name, c->config.id);
+          return skiff_fs_rm_rf (tmp, err);
+        }
       rmdir (tmp);
     }
+  skiff_container_name_release (store, c->config.name, c->config.id);
   return skiff_fs_rm_rf (c->dir, err);
 }

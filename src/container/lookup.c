@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "naming-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/error.h"
@@ -37,12 +38,9 @@ name_target (struct skiff_store *store, const char *name)
     return NULL;
   _cleanup_free_ char *rel = xasprintf ("names/containers/%s", name);
   _cleanup_free_ char *path = skiff_store_path (store, rel);
-  char target[PATH_MAX];
-  ssize_t n = readlink (path, target, sizeof target - 1);
-  if (n < 0)
-    return NULL;
-  target[n] = '\0';
-  return xstrdup (target);
+  char *target = NULL;
+  skiff_container_read_link (path, &target, NULL);
+  return target;
 }
 
 int

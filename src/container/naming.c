@@ -81,43 +81,97 @@ name_link_path (struct skiff_store *store, const char *name)
   return skiff_store_path (store, rel);
 }
 
-/* A link whose container directory is gone was left by an interrupted remove. */
-static bool
-link_is_stale (struct skiff_store *store, const char *target)
+char *
+skiff_container_creating_prefix (const char *id)
 {
-  _cleanup_free_ char *rel = xasprintf ("containers/%s", target);
-  _cleanup_free_ char *dir = skiff_store_path (store, rel);
-  return !skiff_fs_exists (dir);
+  return xasprintf ("ctr.%s", id);
 }
 
-/* 0 reserved, -EEXIST taken (*owner set, err untouched), other < 0 with err. */
+bool
+skiff_container_name_owner_holds (struct skiff_store *store, const char *id)
+{
+  /* The creator first (it renames its temp dir into containers/ when done): checked the other
+   * way round, a creation finishing in between would look like none. */
+  _cleanup_free_ char *prefix = skiff_container_creating_prefix (id);
+  if (skiff_store_temp_in_use (store, prefix))
+    return true;
+  _cleanup_free_ char *rel = xasprintf ("containers/%s/config.json", id);
+  _cleanup_free_ char *cfg = skiff_store_path (store, rel);
+  return skiff_fs_exists (cfg);
+}
+
+int
+skiff_container_read_link (const char *path, char **target, struct skiff_error **err)
+{
+  char buf[PATH_MAX];
+  ssize_t n = readlink (path, buf, sizeof buf - 1);
+  if (n < 0)
+    return errno == ENOENT ? -ENOENT : skiff_error_make (err, errno, "readlink %s", path);
+  buf[n] = '\0';
+  *target = xstrdup (buf);
+  return 0;
+}
+
+int
+skiff_container_name_reclaim_locked (struct skiff_store *store, const char *name,
+                                     const char *id, char **owner, struct skiff_error **err)
+{
+  _cleanup_free_ char *path = name_link_path (store, name);
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      _cleanup_free_ char *target = NULL;
+      int r = skiff_container_read_link (path, &target, err);
+      if (r == 0 && skiff_container_name_owner_holds (store, target))
+        {
+          *owner = steal_ptr (&target);
+          return -EEXIST;
+        }
+      if (r == 0 && unlink (path) < 0 && errno != ENOENT)
+        return skiff_error_make (err, errno, "unlink %s", path);
+      if (r < 0 && r != -ENOENT)
+        return r;
+      if (id == NULL)
+        return 0;
+      /* creators reserve without the lock: one may get in between */
+      if (symlink (id, path) == 0)
+        return 0;
+      if (errno != EEXIST)
+        return skiff_error_make (err, errno, "symlink %s", path);
+    }
+  *owner = xstrdup ("");
+  return -EEXIST;
+}
+
+/* A link is dangling when neither a record nor a live creator is behind it (a killed create,
+ * an interrupted remove): it is reclaimed, under the store lock so that two reclaimers cannot
+ * both win.  0 reserved, -EEXIST taken (*owner set, err untouched), other < 0 with err. */
 static int
 try_reserve (struct skiff_store *store, const char *name, const char *id, char **owner,
              struct skiff_error **err)
 {
   _cleanup_free_ char *path = name_link_path (store, name);
-  for (int attempt = 0; attempt < 2; attempt++)
+  if (symlink (id, path) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return skiff_error_make (err, errno, "symlink %s", path);
+  _cleanup_free_ char *target = NULL;
+  int r = skiff_container_read_link (path, &target, err);
+  if (r < 0 && r != -ENOENT)
+    return r;
+  _cleanup_free_ char *rel = r == 0 ? xasprintf ("containers/%s/config.json", target) : NULL;
+  _cleanup_free_ char *cfg = rel ? skiff_store_path (store, rel) : NULL;
+  if (cfg && skiff_fs_exists (cfg)) /* the usual conflict: no lock needed */
     {
-      if (symlink (id, path) == 0)
-        return 0;
-      if (errno != EEXIST)
-        return skiff_error_make (err, errno, "symlink %s", path);
-      char target[PATH_MAX];
-      ssize_t n = readlink (path, target, sizeof target - 1);
-      if (n < 0)
-        {
-          if (errno == ENOENT)
-            continue; /* released meanwhile */
-          return skiff_error_make (err, errno, "readlink %s", path);
-        }
-      target[n] = '\0';
-      if (attempt == 0 && link_is_stale (store, target) && unlink (path) == 0)
-        continue;
-      *owner = xstrdup (target);
+      *owner = steal_ptr (&target);
       return -EEXIST;
     }
-  *owner = xstrdup ("");
-  return -EEXIST;
+  bool locked = store->lock_fd >= 0;
+  if (!locked && (r = skiff_store_lock (store, err)) < 0)
+    return r;
+  r = skiff_container_name_reclaim_locked (store, name, id, owner, err);
+  if (!locked)
+    skiff_store_unlock (store);
+  return r;
 }
 
 int

@@ -20,17 +20,7 @@
 int
 skiff_image_discard (struct skiff_store *store, const char *path, struct skiff_error **err)
 {
-  _cleanup_free_ char *tmp = NULL;
-  int r = skiff_store_mktemp (store, "rm", &tmp, err);
-  if (r < 0)
-    return r;
-  _cleanup_free_ char *dest = skiff_path_join (tmp, "x");
-  if (rename (path, dest) < 0 && errno != ENOENT)
-    r = skiff_error_make (err, errno, "rename %s to %s", path, dest);
-  _cleanup_error_ struct skiff_error *e = NULL;
-  if (skiff_fs_rm_rf (tmp, &e) < 0)
-    log_warn ("%s", e->msg);
-  return r;
+  return skiff_store_discard (store, "rm", path, err);
 }
 
 bool

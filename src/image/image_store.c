@@ -159,9 +159,10 @@ skiff_image_load (struct skiff_store *store, const char *id, struct skiff_image 
   return 0;
 }
 
+/* Writes image.json into dir (NULL: the image's record dir). */
 static int
 write_record (struct skiff_store *store, const struct skiff_image *img, const char *config_digest,
-              struct skiff_error **err)
+              const char *dir, struct skiff_error **err)
 {
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (true);
   yajl_gen_map_open (g);
@@ -175,7 +176,8 @@ write_record (struct skiff_store *store, const struct skiff_image *img, const ch
   yajl_gen_map_close (g);
   size_t len;
   _cleanup_free_ char *text = skiff_json_gen_finish (g, &len);
-  _cleanup_free_ char *path = image_json_path (store, img->id);
+  _cleanup_free_ char *path
+      = dir ? skiff_path_join (dir, "image.json") : image_json_path (store, img->id);
   return skiff_fs_write_atomic (path, text, len, 0600, SKIFF_WRITE_DURABLE, err);
 }
 
@@ -197,7 +199,7 @@ update_names (struct skiff_store *store, const char *id, const char *add, const 
   skiff_strv_free (img->names);
   img->names = kept;
   _cleanup_free_ char *digest = xasprintf ("sha256:%s", id);
-  return write_record (store, img, digest, err);
+  return write_record (store, img, digest, NULL, err);
 }
 
 int
@@ -235,6 +237,29 @@ skiff_image_set_name_locked (struct skiff_store *store, const char *id, const ch
   return r;
 }
 
+/* The record dir appears complete: built in a temp dir and renamed in, so a killed load never
+ * leaves images/<id>/ without image.json.  An existing dir (a removed image coming back) has
+ * its image.json replaced atomically in place. */
+static int
+place_record (struct skiff_store *store, const struct skiff_image *img, const char *digest,
+              const char *dir, struct skiff_error **err)
+{
+  if (skiff_fs_exists (dir))
+    return write_record (store, img, digest, NULL, err);
+  _cleanup_free_ char *tmp = NULL;
+  int r = skiff_store_mktemp (store, "img", &tmp, err);
+  if (r == 0)
+    r = write_record (store, img, digest, tmp, err);
+  if (r == 0 && rename (tmp, dir) < 0)
+    r = skiff_error_make (err, errno, "rename %s to %s", tmp, dir);
+  if (r < 0)
+    {
+      skiff_fs_rm_rf (tmp, NULL);
+      return r;
+    }
+  return skiff_fs_fsync_parent (dir, err);
+}
+
 /* Writes blob + record for a new image; caller holds the lock. */
 static int
 create_record (struct skiff_store *store, const char *id, const char *config, size_t config_len,
@@ -262,13 +287,7 @@ create_record (struct skiff_store *store, const char *id, const char *config, si
   if (r == 0)
     r = skiff_fs_write_atomic (blob, config, config_len, 0600, SKIFF_WRITE_DURABLE, err);
   if (r == 0)
-    r = skiff_fs_mkdir_p (dir, 0700, err);
-  if (r == 0)
-    r = write_record (store, &img, blob_rel + 6, err);
-  if (r < 0)
-    rmdir (dir); /* a record dir without image.json would stop gc (it keeps all on doubt) */
-  else
-    r = skiff_fs_fsync_parent (dir, err);
+    r = place_record (store, &img, blob_rel + 6, dir, err);
   skiff_strv_free (img.chain_ids);
   skiff_oci_config_clear (&cfg);
   return r;
@@ -333,6 +352,9 @@ skiff_image_list (struct skiff_store *store, struct skiff_image ***out, struct s
     {
       if (!skiff_reference_is_id (de->d_name) || skiff_image_is_removed (store, de->d_name))
         continue;
+      _cleanup_free_ char *json = image_json_path (store, de->d_name);
+      if (!skiff_fs_exists (json))
+        continue; /* an incomplete record of an older skiff: `system check --repair` removes it */
       struct skiff_image *img = NULL;
       _cleanup_error_ struct skiff_error *e = NULL;
       if (skiff_image_load (store, de->d_name, &img, &e) < 0)

@@ -59,11 +59,11 @@ skiff_rootfs_open (int root_fd, const char *path, int flags)
 {
   while (*path == '/')
     path++;
-  struct open_how how = { .flags = (unsigned) (flags | O_CLOEXEC),
+  struct open_how how = { .flags = (unsigned)(flags | O_CLOEXEC),
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   int fd;
   do
-    fd = (int) syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
+    fd = (int)syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
   while (fd < 0 && errno == EAGAIN); /* a concurrent rename in the rootfs: retry */
   if (fd < 0 && errno == ENOSYS)
     fd = open_nofollow_walk (root_fd, path, flags);
@@ -76,7 +76,7 @@ split_parent (const char *path, const char **base)
 {
   const char *slash = strrchr (path, '/');
   *base = slash ? slash + 1 : path;
-  return slash ? xstrndup (path, (size_t) (slash - path)) : xstrdup ("");
+  return slash ? xstrndup (path, (size_t)(slash - path)) : xstrdup ("");
 }
 
 static int create_in_root (int root_fd, const char *path, bool dir, int depth);
@@ -95,8 +95,8 @@ create_link_target (int root_fd, int parent_fd, const char *parent, const char *
       return -1;
     }
   link[n] = '\0';
-  _cleanup_free_ char *target = link[0] == '/' || *parent == '\0' ? xstrdup (link)
-                                                                 : xasprintf ("%s/%s", parent, link);
+  _cleanup_free_ char *target
+      = link[0] == '/' || *parent == '\0' ? xstrdup (link) : xasprintf ("%s/%s", parent, link);
   return create_in_root (root_fd, target, dir, depth + 1);
 }
 
@@ -116,7 +116,8 @@ create_in_root (int root_fd, const char *path, bool dir, int depth)
   const char *base;
   _cleanup_free_ char *parent = split_parent (path, &base);
   _cleanup_close_ int pfd = skiff_rootfs_open (root_fd, parent, O_PATH | O_DIRECTORY);
-  if (pfd < 0 && errno == ENOENT && *parent && create_in_root (root_fd, parent, true, depth + 1) == 0)
+  if (pfd < 0 && errno == ENOENT && *parent
+      && create_in_root (root_fd, parent, true, depth + 1) == 0)
     pfd = skiff_rootfs_open (root_fd, parent, O_PATH | O_DIRECTORY);
   if (pfd < 0)
     return -1;
@@ -144,8 +145,9 @@ skiff_rootfs_open_target (int root_fd, const char *path, bool dir, struct skiff_
   if (fd < 0)
     {
       if (errno == ENOENT) /* a dangling symlink, or one to a path that cannot be created */
-        return skiff_error_make (err, errno, "mount target /%s does not resolve inside the "
-                                             "container",
+        return skiff_error_make (err, errno,
+                                 "mount target /%s does not resolve inside the "
+                                 "container",
                                  path);
       if (errno == ENOTDIR && dir)
         return skiff_error_make (err, errno, "mount target /%s is not a directory", path);
@@ -161,8 +163,7 @@ skiff_fd_path (char buf[SKIFF_FD_PATH_MAX], int fd)
 }
 
 int
-skiff_mount_on_fd (const char *src, int fd, const char *type, unsigned long flags,
-                   const char *data)
+skiff_mount_on_fd (const char *src, int fd, const char *type, unsigned long flags, const char *data)
 {
   char target[SKIFF_FD_PATH_MAX];
   skiff_fd_path (target, fd);

@@ -1,6 +1,8 @@
 #include "skiff/store.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -136,9 +138,35 @@ skiff_store_temp_alive (const char *name)
   long pid = strtol (dash + 1, NULL, 10);
   if (pid <= 0)
     return false;
-  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+  if (kill ((pid_t) pid, 0) < 0 && errno != EPERM)
+    return false;
+  /* A killed command is a zombie until its parent reaps it: dead all the same. */
+  char path[32], buf[512];
+  snprintf (path, sizeof path, "/proc/%ld/stat", pid);
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return true; /* cannot tell: keep it */
+  buf[n] = '\0';
+  const char *paren = strrchr (buf, ')');
+  return !(paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'));
 }
 
+bool
+skiff_store_temp_in_use (struct skiff_store *store, const char *prefix)
+{
+  _cleanup_free_ char *tmpdir = skiff_path_join (store->root, "tmp");
+  _cleanup_closedir_ DIR *d = opendir (tmpdir);
+  size_t len = strlen (prefix);
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    if (strncmp (de->d_name, prefix, len) == 0 && de->d_name[len] == '-'
+        && skiff_store_temp_alive (de->d_name))
+      return true;
+  return false;
+}
+
+/* Cheap when there is nothing to do (every command calls it): one getdents of tmp/. */
 void
 skiff_store_reap_temp (struct skiff_store *store)
 {
@@ -158,4 +186,21 @@ skiff_store_reap_temp (struct skiff_store *store)
       else
         log_debug ("removed leftover %s", p);
     }
+}
+
+int
+skiff_store_discard (struct skiff_store *store, const char *prefix, const char *path,
+                     struct skiff_error **err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  int r = skiff_store_mktemp (store, prefix, &tmp, err);
+  if (r < 0)
+    return r;
+  _cleanup_free_ char *dest = skiff_path_join (tmp, "x");
+  if (rename (path, dest) < 0 && errno != ENOENT)
+    r = skiff_error_make (err, errno, "rename %s to %s", path, dest);
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_fs_rm_rf (tmp, &e) < 0)
+    log_warn ("%s", e->msg);
+  return r;
 }

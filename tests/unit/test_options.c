@@ -39,7 +39,7 @@ parse (enum skiff_opts_mode mode, struct demo *d, struct skiff_opts_result *res,
   char *argv[32] = { "demo" };
   int argc = 1;
   for (; words[argc - 1] != NULL; argc++)
-    argv[argc] = (char *) words[argc - 1];
+    argv[argc] = (char *)words[argc - 1];
   memset (d, 0, sizeof *d);
   return skiff_opts_parse (demo_groups, "demo", argc, argv, mode, d, res, err);
 }
@@ -90,7 +90,8 @@ START_TEST (long_and_short_forms)
   ck_assert_ptr_null (d.env);
 
   /* a value glued to a shorthand group's last flag; the last --name wins */
-  parse_ok (SKIFF_OPTS_INTERSPERSED, &d, &res, WORDS ("-ft5", "--name=a", "--name=b", "-", "--", "-a"));
+  parse_ok (SKIFF_OPTS_INTERSPERSED, &d, &res,
+            WORDS ("-ft5", "--name=a", "--name=b", "-", "--", "-a"));
   ck_assert (d.force && !d.all);
   ck_assert_int_eq (d.time, 5);
   ck_assert_str_eq (d.name, "b");

@@ -63,12 +63,8 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_kill_groups },
   { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
     SKIFF_HELP_LOAD },
-  { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
-    "  -f, --follow          Follow log output\n"
-    "      --since string    Show logs since timestamp or relative (e.g. 42m)\n"
-    "  -n, --tail string     Number of lines to show from the end of the logs (default \"all\")\n"
-    "  -t, --timestamps      Show timestamps\n"
-    "      --until string    Show logs before a timestamp or relative (e.g. 42m)\n" },
+  { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
+    skiff_cli_logs_groups },
   { "pause", cmd_pause, "Pause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "port", cmd_port, "List port mappings or a specific mapping for the container",

@@ -158,3 +158,13 @@ load helpers
   run -0 skiff container prune --force --filter label=keep=1
   assert_equal "$(skiff ps -a -q)" "" "label=keep=1 removes keep"
 }
+
+@test "logs --names: the lines of the one container, no prefix (podman); flags after CONTAINER" {
+  skiff run --name lg "$IMG" sh -c 'echo one; echo two' >/dev/null
+  run -0 --separate-stderr skiff logs --names lg
+  assert_equal "$output" $'one\ntwo' "logs --names"
+  run -0 --separate-stderr skiff logs lg --names --tail 1
+  assert_equal "$output" two "logs CONTAINER --names --tail 1"
+  run -125 --separate-stderr skiff logs --tail x lg
+  assert_equal "$stderr" "skiff: invalid argument \"x\" for \"-n, --tail\" flag (see 'skiff logs --help')"
+}

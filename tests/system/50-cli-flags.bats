@@ -160,7 +160,8 @@ load helpers
 }
 
 @test "logs --names: the lines of the one container, no prefix (podman); flags after CONTAINER" {
-  skiff run --name lg "$IMG" sh -c 'echo one; echo two' >/dev/null
+  skiff run -d --name lg "$IMG" sh -c 'echo one; echo two' >/dev/null
+  skiff wait lg >/dev/null
   run -0 --separate-stderr skiff logs --names lg
   assert_equal "$output" $'one\ntwo' "logs --names"
   run -0 --separate-stderr skiff logs lg --names --tail 1

@@ -73,10 +73,8 @@ static const struct skiff_command commands[] = {
   { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL, skiff_cli_restart_groups },
-  { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -a, --all       Remove all containers\n"
-    "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
-    "  -v, --volumes   Remove anonymous volumes associated with the container\n" },
+  { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL,
+    skiff_cli_rm_groups },
   { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
     SKIFF_HELP_RMI },
   { "run", cmd_run, "Create and run a new container from an image",

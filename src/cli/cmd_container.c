@@ -161,7 +161,7 @@ static const struct skiff_command subcommands[] = {
   { "container restart", cmd_restart, "Restart one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_restart_groups },
   { "container rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    NULL },
+    NULL, skiff_cli_rm_groups },
   { "container run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL },
   { "container start", cmd_start, "Start one or more stopped containers",

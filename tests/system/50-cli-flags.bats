@@ -169,3 +169,39 @@ load helpers
   run -125 --separate-stderr skiff logs --tail x lg
   assert_equal "$stderr" "skiff: invalid argument \"x\" for \"-n, --tail\" flag (see 'skiff logs --help')"
 }
+
+@test "rm -t 0 --all --force --ignore; rm --ignore, --cidfile, --depend, --latest" {
+  local a b c
+  a=$(skiff run -d --name ra "$IMG" sleep 60)
+  b=$(skiff create --name rb "$IMG" true)
+  run -0 skiff rm -t 0 --all --force --ignore
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$a" "$b" | sort)" "rm -t 0 --all --force --ignore"
+  assert_equal "$(skiff ps -a -q)" "" "left after rm --all"
+  run -0 skiff rm -t 0 --all --force --ignore
+  assert_equal "$output" "" "rm --all with nothing there"
+
+  c=$(skiff create --name rc "$IMG" true)
+  run -0 --separate-stderr skiff rm --ignore nosuch rc
+  assert_equal "$output" rc "rm --ignore nosuch rc"
+  assert_equal "$stderr" "" "rm --ignore stderr"
+  run -1 --separate-stderr skiff rm nosuch
+  assert_equal "$stderr" "skiff: No such container: nosuch"
+
+  c=$(skiff create --name rd "$IMG" true)
+  printf '%s\n' "$c" >"$BATS_TEST_TMPDIR/cid"
+  run -0 skiff rm --cidfile "$BATS_TEST_TMPDIR/cid"
+  assert_equal "$output" "$c" "rm --cidfile"
+  c=$(skiff create --name re "$IMG" true)
+  run -0 skiff rm --depend re
+  assert_equal "$output" re "rm --depend (no dependents)"
+  skiff create --name rf "$IMG" true >/dev/null
+  c=$(skiff create --name rg "$IMG" true)
+  run -0 skiff rm --latest
+  assert_equal "$output" "$c" "rm --latest"
+  assert_equal "$(skiff ps -a --format '{{.Names}}')" rf
+
+  run -125 --separate-stderr skiff rm -t x rf
+  assert_equal "$stderr" "skiff: invalid argument \"x\" for \"-t, --time\" flag: strconv.ParseUint: parsing \"x\": invalid syntax (see 'skiff rm --help')"
+  run -125 --separate-stderr skiff rm -a rf
+  assert_equal "$stderr" "skiff: no arguments are needed with --all"
+}

@@ -236,6 +236,7 @@ extern const struct skiff_opt *const skiff_cli_unpause_groups[];
 extern const struct skiff_opt *const skiff_cli_logs_groups[];
 extern const struct skiff_opt *const skiff_cli_ps_groups[];
 extern const struct skiff_opt *const skiff_cli_rm_groups[];
+extern const struct skiff_opt *const skiff_cli_container_inspect_groups[];
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

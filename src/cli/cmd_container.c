@@ -145,7 +145,7 @@ static const struct skiff_command subcommands[] = {
     "[OPTIONS] CONTAINER", NULL, exists_groups },
   { "container inspect", skiff_cli_container_inspect,
     "Display detailed information on one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -f, --format string   Format output using a custom template\n" },
+    NULL, skiff_cli_container_inspect_groups },
   { "container kill", cmd_kill, "Kill one or more running containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_kill_groups },
   { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/format.h"
 #include "skiff/image.h"
 #include "skiff/json.h"
+#include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 enum inspect_type
@@ -23,8 +25,20 @@ struct inspect_opts
 {
   const char *format;
   enum inspect_type type;
+  bool size; /* accepted; sizes are not computed */
+  struct skiff_cli_targets t;
 };
 
+static const struct skiff_opt container_inspect_options[] = {
+  SKIFF_OPT_S ("format", 'f', struct inspect_opts, format, "Format output using a custom template"),
+  SKIFF_OPT_B ("latest", 'l', struct inspect_opts, t.latest, "Act on the latest created container"),
+  SKIFF_OPT_B ("size", 's', struct inspect_opts, size, "Display total file sizes"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_container_inspect_groups[]
+    = { container_inspect_options, NULL };
+
+/* The generic inspect's flags (getopt: inspect is converted with the image commands). */
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *o,
              struct skiff_error **err)
@@ -151,5 +165,16 @@ cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 int
 skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  return run_inspect (cli, argc, argv, INSPECT_CONTAINER, err);
+  struct inspect_opts o = { .type = INSPECT_CONTAINER };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_strv_ char **targets = NULL;
+  struct skiff_store *store;
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0 || (r = skiff_cli_targets_check (cli, &o.t, res.nargs, err)) < 0
+      || (r = skiff_cli_store_outside (cli, &store, err)) < 0
+      || (r = skiff_cli_targets_resolve (store, &o.t, res.args, NULL, &targets, err)) < 0)
+    return r;
+  return inspect_all (store, &o, targets, err);
 }

@@ -205,3 +205,14 @@ load helpers
   run -125 --separate-stderr skiff rm -a rf
   assert_equal "$stderr" "skiff: no arguments are needed with --all"
 }
+
+@test "container inspect --latest, -s; podman's conflicts" {
+  skiff create --name ia "$IMG" true >/dev/null
+  skiff create --name ib "$IMG" true >/dev/null
+  run -0 skiff container inspect --latest --format '{{.Name}}'
+  assert_equal "$output" /ib "container inspect --latest"
+  run -0 skiff container inspect -s -f '{{.Name}}' ia
+  assert_equal "$output" /ia "container inspect -s"
+  run -125 --separate-stderr skiff container inspect -l ia
+  assert_equal "$stderr" "skiff: --latest and containers cannot be used together"
+}

@@ -195,6 +195,14 @@ int skiff_cli_targets_check (struct skiff_cli *cli, const struct skiff_cli_targe
 int skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli_targets *t,
                                char *const *args, bool (*want) (const struct skiff_container *),
                                char ***out, struct skiff_error **err);
+/* skiff_cli_parse (opts: the command's options struct, t: the targets in it), then
+ * skiff_cli_targets_check, the store outside the user namespace (skiff_cli_store_outside) and
+ * skiff_cli_targets_resolve: 1 = --help was asked for; 0 = *store and *targets are set. */
+int skiff_cli_targets_parse (struct skiff_cli *cli, int argc, char **argv, void *opts,
+                             const struct skiff_cli_targets *t,
+                             bool (*want) (const struct skiff_container *),
+                             struct skiff_opts_result *res, struct skiff_store **store,
+                             char ***targets, struct skiff_error **err);
 /* Selections for --all: running (or restarting), and paused. */
 bool skiff_cli_is_running (const struct skiff_container *c);
 bool skiff_cli_is_paused (const struct skiff_container *c);

@@ -169,12 +169,10 @@ skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv, struc
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  int r = skiff_cli_targets_parse (cli, argc, argv, &o, &o.t, NULL, &res, &store, &targets, err);
   if (r == 1)
     return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_targets_check (cli, &o.t, res.nargs, err)) < 0
-      || (r = skiff_cli_store_outside (cli, &store, err)) < 0
-      || (r = skiff_cli_targets_resolve (store, &o.t, res.args, NULL, &targets, err)) < 0)
+  if (r < 0)
     return r;
   return inspect_all (store, &o, targets, err);
 }

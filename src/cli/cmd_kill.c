@@ -66,13 +66,11 @@ cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
   int sig = 0;
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  int r = skiff_cli_targets_parse (cli, argc, argv, &o, &o.t, skiff_cli_is_running, &res, &store,
+                                   &targets, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0 && (r = skiff_cli_targets_check (cli, &o.t, res.nargs, err)) == 0
-      && (r = sig = skiff_monitor_parse_signal (o.signal, err)) >= 0
-      && (r = skiff_cli_store_outside (cli, &store, err)) == 0
-      && (r = skiff_cli_targets_resolve (store, &o.t, res.args, skiff_cli_is_running, &targets, err)) == 0)
+  else if (r == 0 && (r = sig = skiff_monitor_parse_signal (o.signal, err)) >= 0)
     r = skiff_cli_each_container (store, targets, kill_one, &sig);
   skiff_cli_parse_clear (cli, &o, &res);
   return r;

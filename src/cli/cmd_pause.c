@@ -48,15 +48,12 @@ run (struct skiff_cli *cli, int argc, char **argv, bool paused, struct skiff_err
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  int r = skiff_cli_targets_parse (cli, argc, argv, &o, &o.t,
+                                   paused ? is_unpaused : skiff_cli_is_paused, &res, &store,
+                                   &targets, err);
   if (r == 1)
     return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_targets_check (cli, &o.t, res.nargs, err)) < 0
-      || (r = skiff_cli_store_outside (cli, &store, err)) < 0
-      || (r = skiff_cli_targets_resolve (store, &o.t, res.args,
-                                         paused ? is_unpaused : skiff_cli_is_paused, &targets,
-                                         err))
-             < 0)
+  if (r < 0)
     return r;
   return skiff_cli_each_container (store, targets, pause_one, &paused);
 }

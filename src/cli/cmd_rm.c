@@ -174,12 +174,10 @@ cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  int r = skiff_cli_targets_parse (cli, argc, argv, &o, &o.t, NULL, &res, &store, &targets, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0 && (r = skiff_cli_targets_check (cli, &o.t, res.nargs, err)) == 0
-           && (r = skiff_cli_store_outside (cli, &store, err)) == 0
-           && (r = skiff_cli_targets_resolve (store, &o.t, res.args, NULL, &targets, err)) == 0)
+  else if (r == 0)
     r = remove_all (cli, store, &o, targets, err);
   skiff_cli_parse_clear (cli, &o, &res);
   return r;

@@ -51,19 +51,17 @@ const struct skiff_opt *const skiff_cli_stop_groups[] = { stop_options, stop_onl
 const struct skiff_opt *const skiff_cli_restart_groups[] = { stop_options, restart_only_options,
                                                              NULL };
 
+/* The flags, the store and the containers to act on; 1: --help. */
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stop_opts *o,
-             struct skiff_opts_result *res, struct skiff_error **err)
+             bool (*want) (const struct skiff_container *), struct skiff_opts_result *res,
+             struct skiff_store **store, char ***targets, struct skiff_error **err)
 {
   o->timeout = SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT;
-  int r = skiff_cli_parse (cli, argc, argv, o, res, err);
-  if (r != 0)
-    return r;
-  if ((r = skiff_cli_targets_check (cli, &o->t, res->nargs, err)) < 0)
-    return r;
-  if (o->signal && (r = skiff_monitor_parse_signal (o->signal, err)) < 0)
-    return r;
-  return 0;
+  int r = skiff_cli_targets_parse (cli, argc, argv, o, &o->t, want, res, store, targets, err);
+  if (r == 0 && o->signal && (r = skiff_monitor_parse_signal (o->signal, err)) > 0)
+    r = 0;
+  return r;
 }
 
 static int
@@ -94,11 +92,10 @@ cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, &res, err);
+  int r = parse_flags (cli, argc, argv, &o, skiff_cli_is_running, &res, &store, &targets, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0 && (r = skiff_cli_store_outside (cli, &store, err)) == 0
-      && (r = skiff_cli_targets_resolve (store, &o.t, res.args, skiff_cli_is_running, &targets, err)) == 0)
+  else if (r == 0)
     r = skiff_cli_each_container_parallel (store, targets, stop_one, &o);
   skiff_cli_parse_clear (cli, &o, &res);
   return r;
@@ -111,11 +108,10 @@ cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, &res, err);
+  int r = parse_flags (cli, argc, argv, &o, NULL, &res, &store, &targets, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0 && (r = skiff_cli_store_outside (cli, &store, err)) == 0
-      && (r = skiff_cli_targets_resolve (store, &o.t, res.args, NULL, &targets, err)) == 0)
+  else if (r == 0)
     {
       /* all stops first, from outside the user namespace; the starts need to be inside it */
       int status = skiff_cli_each_container_parallel (store, targets, stop_one, &o);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/humanize.h"
@@ -38,8 +39,7 @@ skiff_cli_targets_check (struct skiff_cli *cli, const struct skiff_cli_targets *
     return skiff_error_make_status (err, 125, 0,
                                     "--all, --latest, and --cidfile cannot be used together");
   if (t->latest && nargs > 0)
-    return skiff_error_make_status (err, 125, 0,
-                                    "--latest and containers cannot be used together");
+    return skiff_error_make_status (err, 125, 0, "--latest and containers cannot be used together");
   if (cid && nargs > 0)
     return skiff_error_make_status (err, 125, 0,
                                     "no arguments are needed with --latest or --cidfile");
@@ -107,6 +107,22 @@ select_ids (struct skiff_store *store, char **ids, bool (*want) (const struct sk
           best = ts;
         }
     }
+}
+
+int
+skiff_cli_targets_parse (struct skiff_cli *cli, int argc, char **argv, void *opts,
+                         const struct skiff_cli_targets *t,
+                         bool (*want) (const struct skiff_container *),
+                         struct skiff_opts_result *res, struct skiff_store **store,
+                         char ***targets, struct skiff_error **err)
+{
+  int r = skiff_cli_parse (cli, argc, argv, opts, res, err);
+  if (r != 0)
+    return r;
+  if ((r = skiff_cli_targets_check (cli, t, res->nargs, err)) < 0
+      || (r = skiff_cli_store_outside (cli, store, err)) < 0)
+    return r;
+  return skiff_cli_targets_resolve (*store, t, res->args, want, targets, err);
 }
 
 int

@@ -15,9 +15,10 @@
 
 /* docker's acceptedPsFilterTags, then podman's additions */
 static const char *const known_keys[]
-    = { "ancestor", "before",  "exited", "expose",  "health",  "id",             "isolation",
-        "is-task",  "label",   "name",   "network", "publish", "since",          "status",
-        "volume",   "label!",  "pod",    "until",   "command", "restart-policy", NULL };
+    = { "ancestor",  "before",         "exited", "expose", "health",  "id",
+        "isolation", "is-task",        "label",  "name",   "network", "publish",
+        "since",     "status",         "volume", "label!", "pod",     "until",
+        "command",   "restart-policy", NULL };
 
 static const char *const states[]
     = { "created", "restarting", "running", "removing", "paused", "exited", "dead", NULL };
@@ -102,8 +103,7 @@ skiff_cli_ps_filters_check (struct skiff_store *store, char *const *filters,
     {
       size_t klen = strcspn (filters[i], "=");
       if (keys != NULL && !in_list (keys, filters[i], klen))
-        return skiff_error_make_status (err, 1, 0, "invalid filter '%.*s'", (int)klen,
-                                        filters[i]);
+        return skiff_error_make_status (err, 1, 0, "invalid filter '%.*s'", (int)klen, filters[i]);
       int r = check_one (store, filters[i], klen, err);
       if (r < 0)
         return r;
@@ -137,8 +137,7 @@ created_cmp (struct skiff_store *store, const struct skiff_container *c, const c
   _cleanup_error_ struct skiff_error *e = NULL;
   struct timespec ref = { 0 }, mine = { 0 }, now;
   clock_gettime (CLOCK_REALTIME, &now);
-  if ((moment ? skiff_logfile_parse_time (v, &now, &ref, &e) : created_of (store, v, &ref, &e))
-      < 0)
+  if ((moment ? skiff_logfile_parse_time (v, &now, &ref, &e) : created_of (store, v, &ref, &e)) < 0)
     return false;
   skiff_time_parse (c->config.created ? c->config.created : "", &mine);
   int cmp = mine.tv_sec != ref.tv_sec     ? (mine.tv_sec < ref.tv_sec ? -1 : 1)

@@ -1,13 +1,18 @@
 /* skiff: global options, the command table, and the one place that prints a returned error
  * and turns it into an exit status. */
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/flags-reference.h"
+#include "cli/options.h"
+#include "skiff/cleanup.h"
 #include "skiff/log.h"
+#include "skiff/xalloc.h"
 
 /* The options run and create share (after --cidfile, and -d for run). */
 #define CREATE_OPTIONS_HELP \
@@ -47,22 +52,21 @@ static const struct skiff_command commands[] = {
     "  -t, --tty                  Allocate a pseudo-TTY\n"
     "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
     "  -w, --workdir string       Working directory inside the container\n" },
-  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
-    SKIFF_HELP_HISTORY },
+  { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE", NULL,
+    skiff_cli_history_groups },
   { "image", cmd_image, "Manage images", "COMMAND", NULL },
-  { "images", cmd_images, "List images in local storage", "[OPTIONS]",
-    SKIFF_HELP_IMAGES },
+  { "images", cmd_images, "List images in local storage", "[OPTIONS] [REPOSITORY[:TAG]]", NULL,
+    skiff_cli_images_groups },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
-    "[OPTIONS] FILE|- [REPOSITORY[:TAG]]",
-    SKIFF_HELP_IMPORT },
+    "[OPTIONS] FILE|- [REPOSITORY[:TAG]]", NULL, skiff_cli_import_groups },
+  { "info", cmd_info, "Display system-wide information", "[OPTIONS]", NULL,
+    skiff_cli_info_groups },
   { "inspect", cmd_inspect, "Return low-level information on containers or images",
-    "[OPTIONS] NAME|ID [NAME|ID...]",
-    "  -f, --format string   Format output using a custom template\n"
-    "      --type string     Return JSON for specified type (container or image)\n" },
+    "[OPTIONS] NAME|ID [NAME|ID...]", NULL, skiff_cli_inspect_groups },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL, skiff_cli_kill_groups },
-  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
-    SKIFF_HELP_LOAD },
+  { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]", NULL,
+    skiff_cli_load_groups },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
     skiff_cli_logs_groups },
   { "pause", cmd_pause, "Pause all processes within one or more containers",
@@ -75,16 +79,15 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_restart_groups },
   { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL,
     skiff_cli_rm_groups },
-  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
-    SKIFF_HELP_RMI },
+  { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]", NULL,
+    skiff_cli_rmi_groups },
   { "run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     "      --cidfile string      Write the container ID to the file\n"
     "  -d, --detach              Run container in background and print container ID\n"
     CREATE_OPTIONS_HELP },
   { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
-    "[OPTIONS] IMAGE [IMAGE...]",
-    SKIFF_HELP_SAVE },
+    "[OPTIONS] IMAGE [IMAGE...]", NULL, skiff_cli_save_groups },
   { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     "  -a, --attach                Attach STDOUT/STDERR and forward signals\n"
     "      --detach-keys string    Override the key sequence for detaching a container\n"
@@ -98,33 +101,64 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_stop_groups },
   { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
+    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, skiff_cli_no_flags_groups },
   { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
     NULL, NULL, true },
   { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
-  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },
-  { "version", cmd_version, "Show the skiff version information", "", NULL },
+  { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL,
+    skiff_cli_no_flags_groups },
+  { "version", cmd_version, "Show the skiff version information", "", NULL,
+    skiff_cli_version_groups },
   { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
     "CONTAINER [CONTAINER...]", NULL },
 };
 
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 
+/* The global options (before the command name, as with podman). */
+struct global_opts
+{
+  const char *root, *runroot, *log_level, *storage_driver, *cgroup_manager;
+  bool noout, version;
+};
+
+#define T struct global_opts
+static const struct skiff_opt global_options[] = {
+  { .name = "cgroup-manager", .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (T, cgroup_manager, const char *),
+    .help = "Cgroup manager to use (\"cgroupfs\")", .default_text = "\"cgroupfs\"",
+    .complete = "cgroupfs" },
+  SKIFF_OPT_S ("log-level", 0, T, log_level,
+               "Set the logging level (\"debug\", \"info\", \"warn\", \"error\", \"fatal\")"),
+  SKIFF_OPT_B ("noout", 0, T, noout, "do not output to stdout"),
+  { .name = "root", .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (T, root, const char *),
+    .help = "Path to the root directory in which data, including images, is stored (default "
+            "/var/lib/skiff, rootless $XDG_DATA_HOME/skiff)",
+    .complete = "dir" },
+  { .name = "runroot", .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (T, runroot, const char *),
+    .help = "Path to the 'run directory' where all state information is stored (default "
+            "/run/skiff, rootless $XDG_RUNTIME_DIR/skiff)",
+    .complete = "dir" },
+  { .name = "storage-driver", .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (T, storage_driver, const char *),
+    .help = "Select which storage driver is used to manage storage of images and containers",
+    .default_text = "\"overlay\"", .complete = "overlay" },
+  SKIFF_OPT_B ("version", 'v', T, version, "Print version information and quit"),
+  SKIFF_OPT_END,
+};
+#undef T
+
 static void
 print_main_help (void)
 {
+  const struct skiff_opt *groups[] = { global_options, NULL };
+  _cleanup_free_ char *usage = skiff_opts_usage (groups);
   printf ("Usage: skiff [OPTIONS] COMMAND [ARG...]\n\n"
           "A daemonless container engine.\n\n"
-          "Options:\n"
-          "      --root string       Storage root directory (default /var/lib/skiff, rootless\n"
-          "                          $XDG_DATA_HOME/skiff)\n"
-          "      --runroot string    Storage state directory (default /run/skiff, rootless\n"
-          "                          $XDG_RUNTIME_DIR/skiff)\n"
-          "      --log-level string  Log messages at or above: debug, info, warn, error\n"
-          "  -h, --help              Show this help\n"
-          "  -v, --version           Print version information and quit\n\n"
-          "Commands:\n");
+          "Options:\n%s\nCommands:\n", usage);
   for (size_t i = 0; i < n_commands; i++)
     printf ("  %-12s %s\n", commands[i].name, commands[i].summary);
   printf ("\nRun 'skiff COMMAND --help' for more information on a command.\n");
@@ -139,52 +173,78 @@ find_command (const char *name)
   return NULL;
 }
 
-/* Global options come before the command name, as with podman. */
+/* skiff keeps its store on overlay and its cgroups with cgroupfs: the other values podman
+ * knows are refused rather than ignored. */
 static int
-parse_global (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
+apply_global (struct skiff_cli *cli, const struct global_opts *g, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_ROOT = 256,
-    OPT_RUNROOT,
-    OPT_LOG_LEVEL,
-  };
-  static const struct option opts[] = {
-    { "root", required_argument, NULL, OPT_ROOT },
-    { "runroot", required_argument, NULL, OPT_RUNROOT },
-    { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'v' },
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:hv", opts, NULL)) != -1)
-    switch (c)
-      {
-      case OPT_ROOT:
-        cli->store_opts.root = optarg;
-        break;
-      case OPT_RUNROOT:
-        cli->store_opts.runroot = optarg;
-        break;
-      case OPT_LOG_LEVEL:
-        {
-          int level = skiff_log_parse_level (optarg);
-          if (level < 0)
-            return skiff_error_make_status (err, 125, 0, "invalid log level \"%s\"", optarg);
-          skiff_log_set_level ((enum skiff_log_level) level);
-          break;
-        }
-      case 'h':
-        print_main_help ();
-        return 1;
-      case 'v':
-        return 2;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
+  cli->store_opts.root = g->root;
+  cli->store_opts.runroot = g->runroot;
+  if (g->log_level)
+    {
+      int level = skiff_log_parse_level (g->log_level);
+      if (level < 0)
+        return skiff_error_make_status (err, 125, 0, "invalid log level \"%s\"", g->log_level);
+      skiff_log_set_level ((enum skiff_log_level) level);
+    }
+  if (g->storage_driver && strcmp (g->storage_driver, "overlay") != 0
+      && strcmp (g->storage_driver, "overlay2") != 0)
+    return skiff_error_make_status (err, 125, 0,
+                                    "storage driver \"%s\" is not supported: skiff stores "
+                                    "images and containers with \"overlay\"",
+                                    g->storage_driver);
+  if (g->cgroup_manager && strcmp (g->cgroup_manager, "cgroupfs") != 0)
+    return skiff_error_make_status (err, 125, 0,
+                                    strcmp (g->cgroup_manager, "systemd") == 0
+                                        ? "cgroup manager \"%s\" is not supported: skiff "
+                                          "manages cgroups with \"cgroupfs\""
+                                        : "cgroup manager must be one of cgroupfs and systemd: "
+                                          "\"%s\" is invalid",
+                                    g->cgroup_manager);
+  if (g->noout)
+    {
+      /* podman's --noout: the command's output goes nowhere, its errors still show */
+      int fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        return skiff_error_make (err, errno, "--noout: open /dev/null");
+      fflush (stdout);
+      int r = dup2 (fd, STDOUT_FILENO);
+      close (fd);
+      if (r < 0)
+        return skiff_error_make (err, errno, "--noout: dup2 onto stdout");
+    }
+  log_debug ("store: root %s, runroot %s", g->root ? g->root : "(default)",
+             g->runroot ? g->runroot : "(default)");
   return 0;
+}
+
+/* Returns 1 for --help (printed), 2 for --version, 0 with *cmd_index the command's argv index
+ * (argc: none), or a negative error. */
+static int
+parse_global (struct skiff_cli *cli, int argc, char **argv, int *cmd_index,
+              struct skiff_error **err)
+{
+  const struct skiff_opt *groups[] = { global_options, skiff_cli_not_yet_flags ("-"), NULL };
+  struct global_opts g = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_opts_parse (groups, "skiff", argc, argv, SKIFF_OPTS_STOP_AT_POSITIONAL, &g, &res,
+                            err);
+  if (r < 0)
+    {
+      char *msg = xasprintf ("%s (see 'skiff --help')", (*err)->msg);
+      free ((*err)->msg);
+      (*err)->msg = msg;
+      return r;
+    }
+  if (res.help)
+    {
+      print_main_help ();
+      return 1;
+    }
+  if ((r = apply_global (cli, &g, err)) < 0)
+    return r;
+  *cmd_index = argc - (int) res.nargs;
+  return g.version ? 2 : 0;
 }
 
 int
@@ -194,7 +254,8 @@ main (int argc, char **argv)
   _cleanup_error_ struct skiff_error *err = NULL;
   int status;
 
-  int r = parse_global (&cli, argc, argv, &err);
+  int cmd = argc;
+  int r = parse_global (&cli, argc, argv, &cmd, &err);
   if (r == 1)
     return 0;
   if (r == 2)
@@ -205,30 +266,30 @@ main (int argc, char **argv)
     }
   if (r < 0)
     goto fail;
-  if (optind >= argc)
+  if (cmd >= argc)
     {
       print_main_help ();
       return 0;
     }
-  if (strcmp (argv[optind], "help") == 0)
+  if (strcmp (argv[cmd], "help") == 0)
     {
-      if (optind + 1 < argc && find_command (argv[optind + 1]))
+      if (cmd + 1 < argc && find_command (argv[cmd + 1]))
         {
-          cli.command = find_command (argv[optind + 1]);
+          cli.command = find_command (argv[cmd + 1]);
           return skiff_cli_help (&cli);
         }
       print_main_help ();
       return 0;
     }
-  cli.command = find_command (argv[optind]);
+  cli.command = find_command (argv[cmd]);
   if (cli.command == NULL)
     {
       skiff_error_make_status (&err, 125, 0, "unknown command \"%s\" for \"skiff\" (see 'skiff --help')",
-                               argv[optind]);
+                               argv[cmd]);
       goto fail;
     }
 
-  status = cli.command->run (&cli, argc - optind, argv + optind, &err);
+  status = cli.command->run (&cli, argc - cmd, argv + cmd, &err);
   if (cli.store_open)
     skiff_store_close (&cli.store);
   if (status >= 0)

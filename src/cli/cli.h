@@ -79,38 +79,11 @@ void skiff_cli_getopt_reset (void);
 
 /* --format for list commands (format_rows.c): the tree of a finished row generator, and the
  * rows printed with skiff_format_print (header_json maps field names to column titles; NULL:
- * no header line).
+ * no header line, podman's --noheading).
  * Frees rows and the array. */
 yajl_val skiff_cli_gen_tree (yajl_gen g);
 int skiff_cli_format_rows (const char *format, const char *default_table, const char *header_json,
                            yajl_val *rows, size_t n, struct skiff_error **err);
-
-/* Option help shared by a command and its `image` alias. */
-#define SKIFF_HELP_HISTORY                                                                       \
-  "      --format string   Format the output using the given Go template\n"                    \
-  "  -H, --human           Print sizes and dates in human readable format (default true)\n"    \
-  "      --no-trunc        Don't truncate output\n"                                            \
-  "  -q, --quiet           Only show image IDs\n"
-#define SKIFF_HELP_IMAGES                                                                        \
-  "  -a, --all             Show all images\n"                                                   \
-  "      --digests         Show digests\n"                                                      \
-  "      --format string   Format the output using the given Go template\n"                    \
-  "      --no-trunc        Don't truncate output\n"                                            \
-  "  -q, --quiet           Only show image IDs\n"
-#define SKIFF_HELP_IMPORT                                                                        \
-  "  -c, --change stringArray   Apply Dockerfile instruction to the created image\n"           \
-  "  -m, --message string       Set commit message for imported image\n"
-#define SKIFF_HELP_LOAD                                                                          \
-  "  -i, --input string   Read from tar archive file, instead of STDIN\n"                       \
-  "  -q, --quiet          Suppress the load output\n"
-#define SKIFF_HELP_RMI                                                                           \
-  "  -a, --all     Remove all images\n"                                                         \
-  "  -f, --force   Force removal of the image\n"
-#define SKIFF_HELP_SAVE                                                                          \
-  "      --format string   docker-archive (default) or oci-archive\n"                           \
-  "  -o, --output string   Write to a file, instead of STDOUT\n"
-#define SKIFF_HELP_INSPECT                                                                       \
-  "  -f, --format string   Format the output using the given Go template\n"
 
 #define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
 
@@ -245,10 +218,24 @@ extern const struct skiff_opt *const skiff_cli_logs_groups[];
 extern const struct skiff_opt *const skiff_cli_ps_groups[];
 extern const struct skiff_opt *const skiff_cli_rm_groups[];
 extern const struct skiff_opt *const skiff_cli_container_inspect_groups[];
+/* the image commands (cmd_images.c ... cmd_version.c) and skiff info */
+extern const struct skiff_opt *const skiff_cli_history_groups[];
+extern const struct skiff_opt *const skiff_cli_image_inspect_groups[];
+extern const struct skiff_opt *const skiff_cli_image_prune_groups[];
+extern const struct skiff_opt *const skiff_cli_images_groups[];
+extern const struct skiff_opt *const skiff_cli_import_groups[];
+extern const struct skiff_opt *const skiff_cli_info_groups[];
+extern const struct skiff_opt *const skiff_cli_inspect_groups[];
+extern const struct skiff_opt *const skiff_cli_load_groups[];
+extern const struct skiff_opt *const skiff_cli_no_flags_groups[]; /* tag, untag, image exists */
+extern const struct skiff_opt *const skiff_cli_rmi_groups[];
+extern const struct skiff_opt *const skiff_cli_save_groups[];
+extern const struct skiff_opt *const skiff_cli_version_groups[];
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_info (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -11,10 +11,19 @@
 
 #define MAX_GROUPS 16
 
-/* The reference's name of a command: "image untag" is an alias of "untag". */
+/* The reference's name of a command: "image untag" is an alias of "untag", "image ls" of
+ * "images" (not of a command "ls"), "image rm" of "rmi" (not of the container's "rm"). */
 static const struct skiff_opt *
 not_yet_flags (const char *name)
 {
+  static const char *const renamed[][2] = {
+    { "image ls", "images" },
+    { "image rm", "rmi" },
+    { "container ls", "ps" },
+  };
+  for (size_t i = 0; i < sizeof renamed / sizeof renamed[0]; i++)
+    if (strcmp (name, renamed[i][0]) == 0)
+      return skiff_cli_not_yet_flags (renamed[i][1]);
   const struct skiff_opt *t = skiff_cli_not_yet_flags (name);
   const char *space = strrchr (name, ' ');
   if (t == NULL && space != NULL)

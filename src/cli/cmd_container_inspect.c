@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/format.h"
@@ -25,7 +26,8 @@ struct inspect_opts
 {
   const char *format;
   enum inspect_type type;
-  bool size; /* accepted; sizes are not computed */
+  const char *type_name; /* --type */
+  bool size; /* --size: sizes are not computed yet */
   struct skiff_cli_targets t;
 };
 
@@ -38,48 +40,35 @@ static const struct skiff_opt container_inspect_options[] = {
 const struct skiff_opt *const skiff_cli_container_inspect_groups[]
     = { container_inspect_options, NULL };
 
-/* The generic inspect's flags (getopt: inspect is converted with the image commands). */
+static const struct skiff_opt inspect_options[] = {
+  SKIFF_OPT_S ("format", 'f', struct inspect_opts, format,
+               "Format output using a custom template"),
+  SKIFF_OPT_B ("size", 's', struct inspect_opts, size,
+               "Display total file sizes if the type is container"),
+  { .name = "type", .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (struct inspect_opts, type_name, const char *),
+    .help = "Return JSON for specified type", .complete = "container|image|all" },
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_inspect_groups[] = { inspect_options, NULL };
+
+/* inspect's flags from its table; --type container|image, or podman's "all" */
 static int
-parse_flags (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *o,
-             struct skiff_error **err)
+parse_table (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *o,
+             struct skiff_opts_result *res, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_TYPE = 256,
-  };
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "type", required_argument, NULL, OPT_TYPE },
-    { "size", no_argument, NULL, 's' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":f:sh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'f':
-        o->format = optarg;
-        break;
-      case 's':
-        break; /* sizes are not computed */
-      case OPT_TYPE:
-        if (o->type != INSPECT_ANY)
-          return skiff_cli_bad_flag (cli, c, argc, argv, err);
-        if (strcmp (optarg, "container") == 0)
-          o->type = INSPECT_CONTAINER;
-        else if (strcmp (optarg, "image") == 0)
-          o->type = INSPECT_IMAGE;
-        else
-          return skiff_error_make (err, 0, "\"%s\" is not a valid value for --type", optarg);
-        break;
-      case 'h':
-        return 1;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind >= argc)
+  int r = skiff_cli_parse (cli, argc, argv, o, res, err);
+  if (r != 0)
+    return r;
+  if (o->type_name == NULL || strcmp (o->type_name, "all") == 0)
+    o->type = INSPECT_ANY;
+  else if (strcmp (o->type_name, "container") == 0)
+    o->type = INSPECT_CONTAINER;
+  else if (strcmp (o->type_name, "image") == 0)
+    o->type = INSPECT_IMAGE;
+  else
+    return skiff_error_make (err, 0, "\"%s\" is not a valid value for --type", o->type_name);
+  if (res->nargs == 0)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
                                   cli->command->name);
   return 0;
@@ -123,6 +112,7 @@ inspect_all (struct skiff_store *store, const struct inspect_opts *o, char *cons
         text = container_text (store, args[i]);
       if (text == NULL && o->type != INSPECT_CONTAINER)
         text = image_text (store, args[i]);
+      log_debug ("inspect: %s %s", args[i], text ? "found" : "is no container nor image");
       _cleanup_error_ struct skiff_error *e = NULL;
       if (text == NULL || skiff_json_parse (text, "inspect", &objs[n], &e) < 0)
         {
@@ -142,24 +132,18 @@ inspect_all (struct skiff_store *store, const struct inspect_opts *o, char *cons
   return r < 0 ? r : status;
 }
 
-static int
-run_inspect (struct skiff_cli *cli, int argc, char **argv, enum inspect_type type,
-             struct skiff_error **err)
+int
+cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  struct inspect_opts o = { .type = type };
+  struct inspect_opts o = { .type = INSPECT_ANY };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, err);
+  int r = parse_table (cli, argc, argv, &o, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
-  return inspect_all (store, &o, argv + optind, err);
-}
-
-int
-cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
-{
-  return run_inspect (cli, argc, argv, INSPECT_ANY, err);
+  return inspect_all (store, &o, res.args, err);
 }
 
 int

@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli/options.h"
+#include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
@@ -73,53 +75,45 @@ print_history (const struct skiff_image_history *h, size_t n, bool human, bool n
   return skiff_cli_format_rows (format, DEFAULT_TABLE, header_json, objs, n, err);
 }
 
+struct history_opts
+{
+  bool human, quiet, no_trunc;
+  const char *format;
+};
+
+#define T struct history_opts
+static const struct skiff_opt history_options[] = {
+  SKIFF_OPT_S ("format", 0, T, format, "Format output using a custom template"),
+  { .name = "human", .shorthand = 'H', .type = SKIFF_OPT_BOOL,
+    .offset = SKIFF_OPT_FIELD (T, human, bool),
+    .help = "Print sizes and dates in human readable format", .default_text = "true" },
+  SKIFF_OPT_B ("no-trunc", 0, T, no_trunc, "Don't truncate output"),
+  SKIFF_OPT_B ("quiet", 'q', T, quiet, "Only show image IDs"),
+  SKIFF_OPT_END,
+};
+#undef T
+const struct skiff_opt *const skiff_cli_history_groups[] = { history_options, NULL };
+
 int
 cmd_history (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_NO_TRUNC = 256,
-    OPT_FORMAT,
-  };
-  static const struct option opts[] = {
-    { "human", optional_argument, NULL, 'H' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  bool human = true, quiet = false, no_trunc = false;
-  const char *format = NULL;
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":Hqh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'H':
-        human = optarg == NULL || strcmp (optarg, "false") != 0;
-        break;
-      case 'q':
-        quiet = true;
-        break;
-      case OPT_NO_TRUNC:
-        no_trunc = true;
-        break;
-      case OPT_FORMAT:
-        format = optarg;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (argc - optind != 1)
+  struct history_opts o = { .human = true };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  bool human = o.human, quiet = o.quiet, no_trunc = o.no_trunc;
+  const char *format = o.format;
+  if (res.nargs != 1)
     return skiff_cli_usage_error (cli, err, "\"skiff history\" requires exactly 1 argument");
   struct skiff_store *store;
   _cleanup_image_ struct skiff_image *img = NULL;
-  int r = skiff_cli_store (cli, &store, err);
+  log_debug ("history: looking up %s", res.args[0]);
+  r = skiff_cli_store (cli, &store, err);
   if (r == 0)
-    r = skiff_image_lookup (store, argv[optind], &img, err);
+    r = skiff_image_lookup (store, res.args[0], &img, err);
   struct skiff_image_history *h = NULL;
   size_t n = 0;
   if (r == 0)

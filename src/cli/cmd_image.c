@@ -3,29 +3,28 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli/options.h"
+#include "skiff/cleanup.h"
+#include "skiff/log.h"
 #include "skiff/image.h"
 
 static int
 cmd_image_exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
-    {
-      if (c == 'h')
-        return skiff_cli_help (cli);
-      return skiff_cli_bad_flag (cli, c, argc, argv, err);
-    }
-  if (argc - optind != 1)
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, NULL, &res, err);
+  if (r != 0)
+    return r > 0 ? skiff_cli_help (cli) : r;
+  if (res.nargs != 1)
     return skiff_cli_usage_error (cli, err, "\"skiff image exists\" requires exactly 1 argument");
   struct skiff_store *store;
-  int r = skiff_cli_store (cli, &store, err);
+  r = skiff_cli_store (cli, &store, err);
   if (r < 0)
     return r;
   _cleanup_image_ struct skiff_image *img = NULL;
   struct skiff_error *e = NULL;
-  r = skiff_image_lookup (store, argv[optind], &img, &e);
+  log_debug ("image exists: looking up %s", res.args[0]);
+  r = skiff_image_lookup (store, res.args[0], &img, &e);
   if (r == -ENOENT)
     {
       skiff_error_free (e);
@@ -40,27 +39,29 @@ cmd_image_exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
 }
 
 static const struct skiff_command image_commands[] = {
-  { "image exists", cmd_image_exists, "Check if an image exists in local storage", "IMAGE", NULL },
-  { "image history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE",
-    SKIFF_HELP_HISTORY },
+  { "image exists", cmd_image_exists, "Check if an image exists in local storage", "IMAGE", NULL,
+    skiff_cli_no_flags_groups },
+  { "image history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE", NULL,
+    skiff_cli_history_groups },
   { "image import", cmd_import, "Import a tarball to create a filesystem image",
-    "[OPTIONS] FILE|- [REPOSITORY[:TAG]]", SKIFF_HELP_IMPORT },
+    "[OPTIONS] FILE|- [REPOSITORY[:TAG]]", NULL, skiff_cli_import_groups },
   { "image inspect", cmd_image_inspect, "Display detailed information on one or more images",
-    "IMAGE [IMAGE...]", SKIFF_HELP_INSPECT },
-  { "image load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]",
-    SKIFF_HELP_LOAD },
-  { "image ls", cmd_images, "List images", "[OPTIONS] [REPOSITORY[:TAG]]", SKIFF_HELP_IMAGES },
-  { "image prune", cmd_image_prune, "Remove unused images", "[OPTIONS]",
-    "  -a, --all     Remove all unused images, not just dangling ones\n"
-    "  -f, --force   Do not prompt for confirmation\n" },
-  { "image rm", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]",
-    SKIFF_HELP_RMI },
+    "[OPTIONS] IMAGE [IMAGE...]", NULL, skiff_cli_image_inspect_groups },
+  { "image load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]", NULL,
+    skiff_cli_load_groups },
+  { "image ls", cmd_images, "List images", "[OPTIONS] [REPOSITORY[:TAG]]", NULL,
+    skiff_cli_images_groups },
+  { "image prune", cmd_image_prune, "Remove unused images", "[OPTIONS]", NULL,
+    skiff_cli_image_prune_groups },
+  { "image rm", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]", NULL,
+    skiff_cli_rmi_groups },
   { "image save", cmd_save,
     "Save one or more images to a tar archive (streamed to STDOUT by default)",
-    "[OPTIONS] IMAGE [IMAGE...]", SKIFF_HELP_SAVE },
+    "[OPTIONS] IMAGE [IMAGE...]", NULL, skiff_cli_save_groups },
   { "image tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL },
-  { "image untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL },
+    "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, skiff_cli_no_flags_groups },
+  { "image untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL,
+    skiff_cli_no_flags_groups },
 };
 
 static const struct skiff_command *

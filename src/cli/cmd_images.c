@@ -1,9 +1,13 @@
-/* skiff images [-a] [-q] [--no-trunc] [--digests] [--format F] [REPOSITORY[:TAG]] */
+/* skiff images [OPTIONS] [REPOSITORY[:TAG]]: the rows docker prints, podman's --sort and
+ * --noheading, both engines' --filter keys (image_filters.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "cli/options.h"
+#include "image_filters.h"
+#include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
@@ -18,10 +22,32 @@
 
 struct images_opts
 {
-  bool quiet, no_trunc, digests;
-  const char *filter;
-  const char *format;
+  bool all, quiet, no_trunc, digests, noheading;
+  const char *format, *sort;
+  char **filters;
+  const char *name; /* the REPOSITORY[:TAG] argument */
+  struct skiff_image_filters *match;
 };
+
+#define T struct images_opts
+static const struct skiff_opt images_options[] = {
+  SKIFF_OPT_B ("all", 'a', T, all, "Show all images (default hides intermediate images)"),
+  SKIFF_OPT_B ("digests", 0, T, digests, "Show digests"),
+  { .name = "filter", .shorthand = 'f', .type = SKIFF_OPT_STRINGS, .value_name = "filter",
+    .offset = SKIFF_OPT_FIELD (T, filters, char **),
+    .help = "Filter output based on conditions provided" },
+  SKIFF_OPT_S ("format", 0, T, format, "Format output using a custom template"),
+  SKIFF_OPT_B ("no-trunc", 0, T, no_trunc, "Don't truncate output"),
+  SKIFF_OPT_B ("noheading", 'n', T, noheading, "Do not print column headings"),
+  SKIFF_OPT_B ("quiet", 'q', T, quiet, "Only show image IDs"),
+  { .name = "sort", .type = SKIFF_OPT_STRING, .value_name = "string",
+    .offset = SKIFF_OPT_FIELD (T, sort, const char *),
+    .help = "Sort by tag, created, id, repository, size", .default_text = "\"created\"",
+    .complete = "created|id|repository|size|tag" },
+  SKIFF_OPT_END,
+};
+#undef T
+const struct skiff_opt *const skiff_cli_images_groups[] = { images_options, NULL };
 
 struct row
 {
@@ -32,13 +58,75 @@ struct row
 };
 
 static int
+by_name (const struct row *x, const struct row *y)
+{
+  int c = strcmp (x->repo, y->repo);
+  return c ? c : strcmp (x->tag, y->tag);
+}
+
+/* podman's images --sort: created newest first, the others ascending; ties by name. */
+static int
 by_created_desc (const void *a, const void *b)
 {
   const struct row *x = a, *y = b;
   if (x->created_ns != y->created_ns)
     return x->created_ns < y->created_ns ? 1 : -1;
-  int c = strcmp (x->repo, y->repo);
-  return c ? c : strcmp (x->tag, y->tag);
+  return by_name (x, y);
+}
+
+static int
+by_id (const void *a, const void *b)
+{
+  const struct row *x = a, *y = b;
+  int c = strcmp (x->img->id, y->img->id);
+  return c ? c : by_name (x, y);
+}
+
+static int
+by_repository (const void *a, const void *b)
+{
+  return by_name (a, b);
+}
+
+static int
+by_size (const void *a, const void *b)
+{
+  const struct row *x = a, *y = b;
+  if (x->img->size != y->img->size)
+    return x->img->size < y->img->size ? -1 : 1;
+  return by_name (x, y);
+}
+
+static int
+by_tag (const void *a, const void *b)
+{
+  const struct row *x = a, *y = b;
+  int c = strcmp (x->tag, y->tag);
+  return c ? c : strcmp (x->repo, y->repo);
+}
+
+static const struct
+{
+  const char *key;
+  int (*compare) (const void *, const void *);
+} sort_keys[] = {
+  { "created", by_created_desc }, { "id", by_id },   { "repository", by_repository },
+  { "size", by_size },            { "tag", by_tag },
+};
+
+static int
+sort_function (const char *key, int (**out) (const void *, const void *), struct skiff_error **err)
+{
+  for (size_t i = 0; i < sizeof sort_keys / sizeof sort_keys[0]; i++)
+    if (strcmp (key, sort_keys[i].key) == 0)
+      {
+        *out = sort_keys[i].compare;
+        return 0;
+      }
+  return skiff_error_make_status (err, 125, 0,
+                                  "\"%s\" is not a valid field for sorting. Choose from: "
+                                  "created, id, repository, size, tag",
+                                  key);
 }
 
 /* "busybox", "docker.io/library/busybox" or "busybox:1.0" against a row's familiar repository
@@ -80,7 +168,9 @@ static void
 image_rows (struct row **rows, size_t *n, const struct skiff_image *img,
             const struct images_opts *o)
 {
-  if (img->names == NULL && o->filter == NULL)
+  if (!skiff_image_filters_match_image (o->match, img))
+    return;
+  if (img->names == NULL && o->name == NULL && !skiff_image_filters_have_reference (o->match))
     add_row (rows, n, img, "<none>", "<none>", o);
   for (size_t i = 0; img->names && img->names[i]; i++)
     {
@@ -90,7 +180,8 @@ image_rows (struct row **rows, size_t *n, const struct skiff_image *img,
         continue;
       _cleanup_free_ char *repo = skiff_reference_familiar_name (&ref);
       const char *tag = ref.tag ? ref.tag : "<none>";
-      if (matches_filter (o->filter, repo, tag))
+      if (matches_filter (o->name, repo, tag)
+          && skiff_image_filters_match_name (o->match, repo, tag))
         add_row (rows, n, img, repo, tag, o);
       skiff_reference_clear (&ref);
     }
@@ -138,15 +229,23 @@ print_rows (struct row *rows, size_t n, const struct images_opts *o, struct skif
   yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
   for (size_t i = 0; i < n; i++)
     objs[i] = row_object (&rows[i]);
-  return skiff_cli_format_rows (o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE, header_json,
-                                objs, n, err);
+  return skiff_cli_format_rows (o->format, o->digests ? DIGESTS_TABLE : DEFAULT_TABLE,
+                                o->noheading ? NULL : header_json, objs, n, err);
 }
 
 static int
-list_images (struct skiff_store *store, const struct images_opts *o, struct skiff_error **err)
+list_images (struct skiff_store *store, struct images_opts *o, struct skiff_error **err)
 {
   struct skiff_image **list = NULL;
-  int r = skiff_image_list (store, &list, err);
+  int (*compare) (const void *, const void *) = NULL;
+  int r = sort_function (o->sort, &compare, err);
+  if (r < 0)
+    return r;
+  r = skiff_image_filters_new (store, o->filters, &o->match, err);
+  if (r < 0)
+    return r;
+  log_debug ("images: listing the store's images");
+  r = skiff_image_list (store, &list, err);
   if (r < 0)
     return r;
   struct row *rows = NULL;
@@ -154,7 +253,8 @@ list_images (struct skiff_store *store, const struct images_opts *o, struct skif
   for (size_t i = 0; list[i]; i++)
     image_rows (&rows, &n, list[i], o);
   if (n > 0)
-    qsort (rows, n, sizeof *rows, by_created_desc);
+    qsort (rows, n, sizeof *rows, compare);
+  log_debug ("images: %zu rows after the filters", n);
   if (o->quiet && o->format == NULL)
     {
       _cleanup_strv_ char **seen = NULL;
@@ -181,52 +281,22 @@ list_images (struct skiff_store *store, const struct images_opts *o, struct skif
 int
 cmd_images (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_NO_TRUNC = 256,
-    OPT_DIGESTS,
-    OPT_FORMAT,
-  };
-  static const struct option opts[] = {
-    { "all", no_argument, NULL, 'a' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
-    { "digests", no_argument, NULL, OPT_DIGESTS },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  struct images_opts o = { 0 };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":aqh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'a':
-        break; /* no intermediate images exist: every image is listed */
-      case 'q':
-        o.quiet = true;
-        break;
-      case OPT_NO_TRUNC:
-        o.no_trunc = true;
-        break;
-      case OPT_DIGESTS:
-        o.digests = true;
-        break;
-      case OPT_FORMAT:
-        o.format = optarg;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (argc - optind > 1)
-    return skiff_cli_usage_error (cli, err, "\"skiff images\" requires at most 1 argument");
-  o.filter = optind < argc ? argv[optind] : NULL;
-  struct skiff_store *store;
-  int r = skiff_cli_store (cli, &store, err);
+  struct images_opts o = { .sort = "created" };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
   if (r < 0)
     return r;
-  return list_images (store, &o, err);
+  struct skiff_store *store;
+  if (res.nargs > 1)
+    r = skiff_cli_usage_error (cli, err, "\"skiff images\" requires at most 1 argument");
+  else if ((r = skiff_cli_store (cli, &store, err)) == 0)
+    {
+      o.name = res.nargs ? res.args[0] : NULL;
+      r = list_images (store, &o, err);
+    }
+  skiff_image_filters_free (o.match);
+  free (o.filters);
+  return r;
 }

@@ -4,58 +4,51 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli/options.h"
+#include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/format.h"
 #include "skiff/image.h"
 #include "skiff/json.h"
 #include "skiff/xalloc.h"
 
+struct image_inspect_opts
+{
+  const char *format;
+};
+
+static const struct skiff_opt image_inspect_options[] = {
+  SKIFF_OPT_S ("format", 'f', struct image_inspect_opts, format,
+               "Format output using a custom template"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_image_inspect_groups[] = { image_inspect_options, NULL };
+
 int
 cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_TYPE = 256,
-  };
-  const char *format = NULL;
-  static const struct option opts[] = {
-    { "type", required_argument, NULL, OPT_TYPE },
-    { "format", required_argument, NULL, 'f' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, "+:f:h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case OPT_TYPE:
-        if (strcmp (optarg, "image") != 0)
-          return skiff_error_make_status (err, 125, 0, "\"%s\" is not a valid value for --type",
-                                          optarg);
-        break;
-      case 'f':
-        format = optarg;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind >= argc)
+  struct image_inspect_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  const char *format = o.format;
+  if (res.nargs == 0)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument",
                                   cli->command->name);
   struct skiff_store *store;
-  int r = skiff_cli_store (cli, &store, err);
-  if (r < 0)
+  if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
   size_t n = 0;
-  struct skiff_image **imgs = xzalloc ((size_t)(argc - optind + 1) * sizeof *imgs);
+  struct skiff_image **imgs = xzalloc ((res.nargs + 1) * sizeof *imgs);
   const char *missing = NULL;
-  for (int i = optind; i < argc; i++)
+  for (size_t i = 0; i < res.nargs; i++)
     {
       _cleanup_error_ struct skiff_error *e = NULL;
-      if (skiff_image_lookup (store, argv[i], &imgs[n], &e) == 0)
+      log_debug ("image inspect: looking up %s", res.args[i]);
+      if (skiff_image_lookup (store, res.args[i], &imgs[n], &e) == 0)
         {
           n++;
           continue;
@@ -63,7 +56,7 @@ cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_er
       /* docker reports every missing name; the last one becomes the returned error */
       if (missing)
         fprintf (stderr, "skiff: no such object: %s\n", missing);
-      missing = argv[i];
+      missing = res.args[i];
     }
   yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);
   for (size_t i = 0; r == 0 && i < n; i++)

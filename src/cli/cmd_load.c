@@ -4,45 +4,46 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
+#include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/image.h"
 #include "skiff/interrupt.h"
 #include "skiff/strv.h"
 
+struct load_opts
+{
+  const char *input;
+  bool quiet; /* no progress output to suppress */
+};
+
+static const struct skiff_opt load_options[] = {
+  SKIFF_OPT_S ("input", 'i', struct load_opts, input, "Read from tar archive file, instead of STDIN"),
+  SKIFF_OPT_B ("quiet", 'q', struct load_opts, quiet, "Suppress the load output"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_load_groups[] = { load_options, NULL };
+
 int
 cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = {
-    { "input", required_argument, NULL, 'i' },
-    { "quiet", no_argument, NULL, 'q' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  const char *input = "-";
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":i:qh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'i':
-        input = optarg;
-        break;
-      case 'q':
-        break; /* no progress output to suppress */
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind < argc)
+  struct load_opts o = { .input = "-" };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  const char *input = o.input;
+  if (res.nargs > 0)
     return skiff_cli_usage_error (cli, err, "\"skiff load\" accepts no arguments");
   if (strcmp (input, "-") == 0 && isatty (STDIN_FILENO))
     return skiff_error_make_status (err, 125, 0, "requested load from stdin, but stdin is empty");
   struct skiff_store *store;
-  int r = skiff_cli_store (cli, &store, err);
-  if (r < 0)
+  if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
   _cleanup_strv_ char **loaded = NULL;
+  log_debug ("load: reading the archive %s", strcmp (input, "-") == 0 ? "from stdin" : input);
   skiff_interrupt_catch ();
   r = skiff_image_load_archive (store, input, &loaded, err);
   if (r < 0)

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli/options.h"
+#include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
@@ -45,6 +47,7 @@ remove_each (struct skiff_store *store, char *const *names, bool force, struct s
     {
       struct skiff_image_removal rm = { 0 };
       struct skiff_error *e = NULL;
+      log_debug ("rmi: removing %s%s", names[i], force ? " (forced)" : "");
       int r = skiff_image_remove (store, names[i], force, &rm, &e);
       print_removal (&rm, false);
       skiff_image_removal_clear (&rm);
@@ -63,78 +66,72 @@ remove_each (struct skiff_store *store, char *const *names, bool force, struct s
   return ret;
 }
 
+struct rmi_opts
+{
+  bool all, force;
+};
+
+static const struct skiff_opt rmi_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct rmi_opts, all, "Remove all images"),
+  SKIFF_OPT_B ("force", 'f', struct rmi_opts, force, "Force removal of the image"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_rmi_groups[] = { rmi_options, NULL };
+
 int
 cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = {
-    { "force", no_argument, NULL, 'f' },
-    { "all", no_argument, NULL, 'a' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  bool force = false, all = false;
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":fah", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'f':
-        force = true;
-        break;
-      case 'a':
-        all = true;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (all && optind < argc)
+  struct rmi_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  bool all = o.all, force = o.force;
+  if (all && res.nargs > 0)
     return skiff_cli_usage_error (cli, err,
                                   "when using the --all switch, you may not pass any "
                                   "images names or IDs");
-  if (!all && optind >= argc)
+  if (!all && res.nargs == 0)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument",
                                   cli->command->name);
   struct skiff_store *store;
-  int r = skiff_cli_store (cli, &store, err);
-  if (r < 0)
+  if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
   if (!all)
-    return remove_each (store, argv + optind, force, err);
+    return remove_each (store, res.args, force, err);
   _cleanup_strv_ char **ids = all_ids (store, err);
   if (ids == NULL)
     return -1;
   return remove_each (store, ids, force, err);
 }
 
+struct prune_opts
+{
+  bool all, force;
+};
+
+static const struct skiff_opt prune_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct prune_opts, all,
+               "Remove all unused images, not just dangling ones"),
+  SKIFF_OPT_B ("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_image_prune_groups[] = { prune_options, NULL };
+
 int
 cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = {
-    { "all", no_argument, NULL, 'a' },
-    { "force", no_argument, NULL, 'f' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  bool all = false, force = false;
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":afh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'a':
-        all = true;
-        break;
-      case 'f':
-        force = true;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind < argc)
+  struct prune_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  bool all = o.all, force = o.force;
+  if (res.nargs > 0)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" accepts no arguments",
                                   cli->command->name);
   if (!force)
@@ -147,9 +144,9 @@ cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
         return 0;
     }
   struct skiff_store *store;
-  int r = skiff_cli_store (cli, &store, err);
-  if (r < 0)
+  if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
+  log_debug ("image prune: removing %s", all ? "unused images" : "dangling images");
   struct skiff_image_removal rm = { 0 };
   r = skiff_image_prune (store, all, &rm, err);
   if (rm.untagged || rm.deleted)

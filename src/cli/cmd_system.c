@@ -3,46 +3,45 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/image.h"
+#include "skiff/log.h"
 #include "skiff/strv.h"
+
+struct check_opts
+{
+  bool repair, verify;
+};
+
+static const struct skiff_opt check_options[] = {
+  SKIFF_OPT_B ("repair", 'r', struct check_opts, repair, "Remove what is broken"),
+  SKIFF_OPT_B ("verify", 0, struct check_opts, verify,
+               "Also read every layer's files and compare them with what was unpacked"),
+  SKIFF_OPT_END,
+};
+static const struct skiff_opt *const check_groups[] = { check_options, NULL };
 
 static int
 cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_VERIFY = 256,
-  };
-  static const struct option opts[] = {
-    { "repair", no_argument, NULL, 'r' },
-    { "verify", no_argument, NULL, OPT_VERIFY },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  bool repair = false, verify = false;
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":rh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'r':
-        repair = true;
-        break;
-      case OPT_VERIFY:
-        verify = true;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  struct skiff_store *store;
-  int r = skiff_cli_store (cli, &store, err);
+  struct check_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
   if (r < 0)
     return r;
+  if (res.nargs > 0)
+    return skiff_cli_usage_error (cli, err, "\"skiff system check\" accepts no arguments");
+  bool repair = o.repair, verify = o.verify;
+  struct skiff_store *store;
+  if ((r = skiff_cli_store (cli, &store, err)) < 0)
+    return r;
   _cleanup_strv_ char **problems = NULL;
+  log_debug ("system check: images%s, then containers%s", verify ? " (verifying layers)" : "",
+             repair ? ", repairing" : "");
   r = skiff_image_check (store, repair, verify, &problems, err);
   if (r == 0)
     r = skiff_container_check (store, repair, &problems, err);
@@ -54,9 +53,8 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
 }
 
 static const struct skiff_command system_commands[] = {
-  { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]",
-    "  -r, --repair   Remove what is broken\n"
-    "      --verify   Also read every layer's files and compare them with what was unpacked\n" },
+  { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]", NULL,
+    check_groups },
 };
 
 int

@@ -3,21 +3,19 @@
 #include <sys/utsname.h>
 
 #include "cli.h"
+#include "cli/options.h"
+
+const struct skiff_opt *const skiff_cli_version_groups[] = { NULL };
 
 int
 cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_parse (cli, argc, argv, NULL, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
   struct utsname u;
   if (uname (&u) < 0)
     return skiff_error_make (err, errno, "uname");

@@ -15,6 +15,7 @@ static const char *const skiff_commands[] = {
   "history",
   "images",
   "import",
+  "info",
   "inspect",
   "kill",
   "load",
@@ -120,11 +121,13 @@ START_TEST (known_not_yet_flags)
   ck_assert_ptr_null (o->value_name); /* bool */
   ck_assert_ptr_nonnull ((o = find ("ps", "watch")));
   ck_assert_int_eq (o->shorthand, 'w');
-  ck_assert_ptr_nonnull ((o = find ("images", "filter")));
+  ck_assert_ptr_nonnull ((o = find ("image prune", "filter")));
   ck_assert_str_eq (o->value_name, "filter");
+  ck_assert_ptr_null (find ("images", "filter")); /* implemented */
   ck_assert_ptr_nonnull ((o = find ("-", "host")));
   ck_assert_int_eq (o->shorthand, 'H');
-  ck_assert_ptr_nonnull (find ("-", "storage-driver"));
+  ck_assert_ptr_nonnull (find ("-", "storage-opt"));
+  ck_assert_ptr_null (find ("-", "storage-driver")); /* implemented */
   ck_assert_ptr_nonnull (find ("-", "config"));
   ck_assert_ptr_nonnull (find ("exec", "preserve-fds"));
   /* docker's -l/-n win over podman's */

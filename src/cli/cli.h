@@ -189,6 +189,9 @@ bool skiff_cli_ps_filters_match (struct skiff_store *store, char *const *filters
                                  const struct skiff_container *c);
 /* Apparent size of a container's writable layer (upper dir), bytes. */
 int64_t skiff_cli_container_rw_size (const struct skiff_container *c);
+/* skiff_cli_parse for a command that takes no positionals (docker's "accepts no arguments."). */
+int skiff_cli_parse_no_args (struct skiff_cli *cli, int argc, char **argv, void *target,
+                             struct skiff_opts_result *res, struct skiff_error **err);
 /* Flag parsing for commands without flags of their own (skiff_cli_parse: --help and the
  * not-yet flags): 1 = help, else at least min_args positionals in res. */
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,

@@ -50,14 +50,10 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
   _cleanup_strv_ char **ids = NULL;
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  int r = skiff_cli_parse_no_args (cli, argc, argv, &o, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
-  if (res.nargs > 0)
-    return skiff_cli_usage_error (cli, err, "\"skiff container prune\" accepts no arguments.");
-  if ((r = skiff_cli_store (cli, &store, err)) < 0
+  if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0
       || (r = skiff_cli_ps_filters_check (store, o.filters, prune_filter_keys, err)) < 0)
     {
       skiff_cli_parse_clear (cli, &o, &res);

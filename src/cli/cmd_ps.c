@@ -319,11 +319,9 @@ cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
   _cleanup_strv_ char **ids = NULL;
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  int r = skiff_cli_parse_no_args (cli, argc, argv, &o, &res, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0 && res.nargs > 0)
-    r = skiff_cli_usage_error (cli, err, "\"skiff ps\" accepts no arguments.");
   else if (r == 0 && (r = skiff_cli_store_outside (cli, &store, err)) == 0
            && (r = skiff_cli_ps_filters_check (store, o.filters, NULL, err)) == 0
            && (r = skiff_container_list_ids (store, &ids, err)) == 0)

@@ -80,6 +80,17 @@ skiff_cli_container_rw_size (const struct skiff_container *c)
   return tree_bytes;
 }
 
+int
+skiff_cli_parse_no_args (struct skiff_cli *cli, int argc, char **argv, void *target,
+                         struct skiff_opts_result *res, struct skiff_error **err)
+{
+  int r = skiff_cli_parse (cli, argc, argv, target, res, err);
+  if (r == 0 && res->nargs > 0)
+    r = skiff_cli_usage_error (cli, err, "\"skiff %s\" accepts no arguments.",
+                               cli->command->name);
+  return r;
+}
+
 /* Copies what a parallel worker printed to our stdout, until it closes its end. */
 static void
 copy_output (int fd)

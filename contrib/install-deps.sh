@@ -12,7 +12,8 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libs
 if [ "${1:-}" = --test ]; then
   shift
   pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar zstd xz-utils tmux
-        podman)   # podman: a real peer for the interop tests, never a run-time dependency
+        podman    # podman: a real peer for the interop tests, never a run-time dependency
+        clang clang-format)   # the clang-build and clang-format suites
 fi
 pkgs+=("$@")
 

@@ -8,6 +8,9 @@
 #   system-root       bats tests/system as root
 #   system-rootless   bats tests/system as the user skifftest (subuid range)
 #   system-asan       bats tests/system as root with the ASan+UBSan binary (any report fails)
+#   clang-build       the tree built with clang (build-clang/)
+#   clang-format      tests/clang-format-check.sh over the C files, once .clang-format-enforced
+#                     exists at the top of the repo
 # Files that mean something in one mode only are listed below and run only in that pass
 # (never skipped): ROOT_ONLY_FILES (they switch users, drive podman as root, or mount a tmpfs) and
 # ROOTLESS_ONLY_FILES.
@@ -118,6 +121,21 @@ if build build-asan -Db_sanitize=address,undefined; then
   asan_built=1
 else
   record build-asan 0 1
+fi
+
+section "build with clang"
+# Compiles everything with clang under meson.build's -Werror= set (the warnings gcc errs on).
+if CC=clang build build-clang; then record clang-build 1 0; else record clang-build 0 1; fi
+
+# Until the tree has been formatted once (the file marks it), the check is not run.
+if [ -f .clang-format-enforced ]; then
+  section "clang-format"
+  mapfile -t c_files < <(find src include tests/unit tests/helpers -name '*.[ch]' | sort)
+  if tests/clang-format-check.sh "${c_files[@]}"; then
+    record clang-format 1 0
+  else
+    record clang-format 0 1
+  fi
 fi
 
 [ "$built" -eq 1 ] || finish

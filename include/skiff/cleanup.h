@@ -1,6 +1,9 @@
 #pragma once
-/* Scope-bound cleanup, built from one macro.  Cleaners are NULL-safe, keep errno and are
- * idempotent (they reset what they released). */
+/* Scope-bound cleanup, built from one macro (and its fd variant).  Cleaners are NULL-safe, keep
+ * errno (a cleanup runs between a failing call and the code reading its errno) and are
+ * idempotent (they reset what they released).  Every header's _cleanup_*_ for a pointer type
+ * is built with SKIFF_DEFINE_CLEANUP; the by-value clearers used as cleanups
+ * (skiff_key_index_clear, skiff_strv_builder_clear) only call free(), which keeps errno. */
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,28 +23,28 @@
       }                                                                                          \
   }
 
+/* The variant for file descriptors: releases fds >= 0 and resets them to -1. */
+#define SKIFF_DEFINE_CLEANUP_FD(name, release)                                                     \
+  static inline void name (int *fd)                                                                \
+  {                                                                                                \
+    if (*fd >= 0)                                                                                  \
+      {                                                                                            \
+        int saved_errno_ = errno;                                                                  \
+        release (*fd);                                                                             \
+        *fd = -1;                                                                                  \
+        errno = saved_errno_;                                                                      \
+      }                                                                                            \
+  }
+
+SKIFF_DEFINE_CLEANUP (skiff_free_voidp, void *, free)
+/* _cleanup_free_ serves every pointer type, so its cleaner takes void *. */
 static inline void
 skiff_freep (void *p)
 {
-  void **pp = (void **) p;
-  int saved = errno;
-  free (*pp);
-  *pp = NULL;
-  errno = saved;
+  skiff_free_voidp ((void **)p);
 }
 
-static inline void
-skiff_closep (int *fd)
-{
-  if (*fd >= 0)
-    {
-      int saved = errno;
-      close (*fd);
-      *fd = -1;
-      errno = saved;
-    }
-}
-
+SKIFF_DEFINE_CLEANUP_FD (skiff_closep, close)
 SKIFF_DEFINE_CLEANUP (skiff_fclosep, FILE *, fclose)
 SKIFF_DEFINE_CLEANUP (skiff_closedirp, DIR *, closedir)
 

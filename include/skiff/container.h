@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "skiff/cleanup.h"
+
 struct skiff_error;
 struct skiff_store;
 struct skiff_strv_builder;
@@ -83,12 +85,7 @@ struct skiff_container
 };
 
 void skiff_container_free (struct skiff_container *c);
-static inline void
-skiff_container_freep (struct skiff_container **c)
-{
-  skiff_container_free (*c);
-  *c = NULL;
-}
+SKIFF_DEFINE_CLEANUP (skiff_container_freep, struct skiff_container *, skiff_container_free)
 #define _cleanup_container_ __attribute__ ((cleanup (skiff_container_freep)))
 void skiff_container_config_clear (struct skiff_container_config *cfg);
 

@@ -5,6 +5,8 @@
 
 #include <stdarg.h>
 
+#include "skiff/cleanup.h"
+
 struct skiff_error
 {
   int errnum;    /* errno of the failure, 0 if none */
@@ -16,9 +18,11 @@ struct skiff_error
  * 4095), so that `r == -EPERM` and the like never match a failure that had no errno. */
 #define SKIFF_ERROR_NO_ERRNO 4096
 
-/* Sets *err (if err is non-NULL and *err is NULL) to "<fmt>: strerror(errnum)" (errnum 0 omits
- * the suffix).  Returns -errnum, or -SKIFF_ERROR_NO_ERRNO when errnum is 0, so callers can
- * `return skiff_error_make(...)`. */
+/* Sets *err (if err is non-NULL) to "<fmt>: strerror(errnum)" (errnum 0 omits the suffix).
+ * Returns -errnum, or -SKIFF_ERROR_NO_ERRNO when errnum is 0, so callers can
+ * `return skiff_error_make(...)`.  *err must be NULL: setting an error twice is a bug at the
+ * call site, which aborts in debug builds (NDEBUG undefined) and keeps the first error in
+ * release builds. */
 int skiff_error_make (struct skiff_error **err, int errnum, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
@@ -34,5 +38,5 @@ int skiff_error_prefix (struct skiff_error **err, const char *fmt, ...)
 int skiff_error_ret (const struct skiff_error *err);
 
 void skiff_error_free (struct skiff_error *err);
-void skiff_error_freep (struct skiff_error **err);
+SKIFF_DEFINE_CLEANUP (skiff_error_freep, struct skiff_error *, skiff_error_free)
 #define _cleanup_error_ __attribute__ ((cleanup (skiff_error_freep)))

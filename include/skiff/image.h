@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "skiff/cleanup.h"
+
 struct skiff_error;
 struct skiff_store;
 
@@ -37,12 +39,7 @@ struct skiff_image
 };
 
 void skiff_image_free (struct skiff_image *img);
-static inline void
-skiff_image_freep (struct skiff_image **img)
-{
-  skiff_image_free (*img);
-  *img = NULL;
-}
+SKIFF_DEFINE_CLEANUP (skiff_image_freep, struct skiff_image *, skiff_image_free)
 #define _cleanup_image_ __attribute__ ((cleanup (skiff_image_freep)))
 
 /* Resolves a user-typed reference: full ID, unique ID prefix (>= 3 hex chars), or a name

@@ -8,22 +8,12 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "skiff/cleanup.h"
+
 struct skiff_error;
 
-static inline void
-skiff_yajl_val_freep (yajl_val *v)
-{
-  if (*v)
-    yajl_tree_free (*v);
-  *v = NULL;
-}
-static inline void
-skiff_yajl_gen_freep (yajl_gen *g)
-{
-  if (*g)
-    yajl_gen_free (*g);
-  *g = NULL;
-}
+SKIFF_DEFINE_CLEANUP (skiff_yajl_val_freep, yajl_val, yajl_tree_free)
+SKIFF_DEFINE_CLEANUP (skiff_yajl_gen_freep, yajl_gen, yajl_gen_free)
 #define _cleanup_yajl_val_ __attribute__ ((cleanup (skiff_yajl_val_freep)))
 #define _cleanup_yajl_gen_ __attribute__ ((cleanup (skiff_yajl_gen_freep)))
 

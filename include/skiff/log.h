@@ -17,6 +17,14 @@ enum skiff_log_level skiff_log_get_level (void);
 void skiff_log (enum skiff_log_level level, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
+struct skiff_error;
+/* For an error that is not returned (a best-effort step failed): logs its message at level,
+ * then frees it and resets *err to NULL.  Nothing is logged when *err is NULL. */
+void skiff_error_log_drop (struct skiff_error **err, enum skiff_log_level level);
+/* Likewise, logging "<context_fmt...>: <message>". */
+void skiff_error_log_dropf (struct skiff_error **err, enum skiff_log_level level,
+                            const char *context_fmt, ...) __attribute__ ((format (printf, 3, 4)));
+
 #define log_error(...) skiff_log (SKIFF_LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) skiff_log (SKIFF_LOG_WARN, __VA_ARGS__)
 #define log_info(...)                                                                            \

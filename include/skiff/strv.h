@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "skiff/cleanup.h"
+
 size_t skiff_strv_len (char *const *v);
 void skiff_strv_free (char **v);
 /* Appends a copy of s; *v may be NULL.  Returns the new vector. */
@@ -14,12 +16,7 @@ char **skiff_strv_dup (char *const *v);
 char *skiff_strv_join (char *const *v, const char *sep);
 int skiff_strv_contains (char *const *v, const char *s);
 
-static inline void
-skiff_strv_freep (char ***v)
-{
-  skiff_strv_free (*v);
-  *v = NULL;
-}
+SKIFF_DEFINE_CLEANUP (skiff_strv_freep, char **, skiff_strv_free)
 #define _cleanup_strv_ __attribute__ ((cleanup (skiff_strv_freep)))
 
 /* A vector being built, for appends in a loop over input of any size: skiff_strv_push scans

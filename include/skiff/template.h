@@ -24,6 +24,8 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "skiff/cleanup.h"
+
 struct skiff_error;
 struct skiff_template;
 
@@ -47,10 +49,5 @@ int skiff_template_execute_flags (const struct skiff_template *t, yajl_val data,
 
 void skiff_template_free (struct skiff_template *t);
 
-static inline void
-skiff_template_freep (struct skiff_template **t)
-{
-  skiff_template_free (*t);
-  *t = (struct skiff_template *)0;
-}
+SKIFF_DEFINE_CLEANUP (skiff_template_freep, struct skiff_template *, skiff_template_free)
 #define _cleanup_template_ __attribute__ ((cleanup (skiff_template_freep)))

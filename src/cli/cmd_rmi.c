@@ -8,6 +8,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/humanize.h"
 #include "skiff/image.h"
+#include "skiff/log.h"
 #include "skiff/reference.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -54,11 +55,7 @@ remove_each (struct skiff_store *store, char *const *names, bool force, struct s
       fflush (stdout);
       if (r < 0)
         {
-          if (*err)
-            {
-              fprintf (stderr, "skiff: %s\n", (*err)->msg);
-              skiff_error_free (*err);
-            }
+          skiff_error_log_drop (err, SKIFF_LOG_ERROR);
           *err = e;
           ret = r;
         }

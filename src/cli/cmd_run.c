@@ -50,10 +50,7 @@ start_and_wait (struct skiff_store *store, struct skiff_container *c,
   skiff_cli_sig_proxy_target (pid);
   struct skiff_error *relay_err = NULL;
   if (skiff_cli_stdio_relay (&pipes, pid, &relay_err) < 0)
-    {
-      log_warn ("%s", relay_err->msg);
-      skiff_error_free (relay_err);
-    }
+    skiff_error_log_drop (&relay_err, SKIFF_LOG_WARN);
   skiff_cli_stdio_close (&pipes);
   int status = 0;
   while (waitpid (pid, &status, 0) < 0)
@@ -69,8 +66,7 @@ start_and_wait (struct skiff_store *store, struct skiff_container *c,
   int code = skiff_container_finish (store, c, status, &fin_err);
   if (code < 0)
     {
-      log_warn ("%s", fin_err->msg);
-      skiff_error_free (fin_err);
+      skiff_error_log_drop (&fin_err, SKIFF_LOG_WARN);
       return skiff_sandbox_exit_code (status);
     }
   return code;

@@ -43,7 +43,7 @@ drop_removed (struct skiff_store *store, const char *dir, const char *id)
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_image_discard (store, path, &e) < 0)
     {
-      log_warn ("%s", e->msg);
+      skiff_error_log_drop (&e, SKIFF_LOG_WARN);
       return false;
     }
   return true;
@@ -148,7 +148,7 @@ skiff_image_drop_orphans (struct skiff_store *store)
   if (skiff_store_lock (store, &e) == 0)
     {
       if (skiff_image_gc_locked (store, NULL, &e) < 0)
-        log_warn ("%s", e->msg);
+        skiff_error_log_drop (&e, SKIFF_LOG_WARN);
       skiff_store_unlock (store);
     }
 }

@@ -359,7 +359,7 @@ skiff_image_list (struct skiff_store *store, struct skiff_image ***out, struct s
       _cleanup_error_ struct skiff_error *e = NULL;
       if (skiff_image_load (store, de->d_name, &img, &e) < 0)
         {
-          log_warn ("skipping image %s: %s", de->d_name, e->msg);
+          skiff_error_log_dropf (&e, SKIFF_LOG_WARN, "skipping image %s", de->d_name);
           continue;
         }
       list = xrealloc (list, (n + 2) * sizeof *list);

@@ -122,7 +122,7 @@ skiff_image_import_opts (struct skiff_store *store, const char *path, const char
     r = finish_import (store, diff_id, ref, opts, id_out, err);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (pin, &e) < 0)
-    log_warn ("%s", e->msg);
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   if (r < 0 && chain)
     skiff_image_drop_orphans (store); /* the layer without its image */
   return r;

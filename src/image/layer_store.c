@@ -157,7 +157,7 @@ skiff_layer_add (struct skiff_store *store, int fd, const struct skiff_layer_add
   free (info.content);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (tmp, &e) < 0)
-    log_warn ("%s", e->msg);
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   if (r < 0)
     {
       free (info.diff_id);

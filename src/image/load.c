@@ -452,7 +452,7 @@ skiff_image_load_archive (struct skiff_store *store, const char *path, char ***l
   load_ctx_clear (&ctx);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (tmp, &e) < 0)
-    log_warn ("%s", e->msg);
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   if (r < 0)
     skiff_image_drop_orphans (store);
   return r;

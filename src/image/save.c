@@ -482,7 +482,7 @@ skiff_image_save (struct skiff_store *store, char *const *images, const char *fo
     r = write_output (&s, output, oci, err);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (s.tmp && skiff_fs_rm_rf (s.tmp, &e) < 0)
-    log_warn ("%s", e->msg);
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   save_clear (&s);
   return r;
 }

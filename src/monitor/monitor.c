@@ -179,10 +179,7 @@ relay (struct monitor *m, int *fd, enum skiff_logfile_stream stream)
       clock_gettime (CLOCK_REALTIME, &now);
       struct skiff_error *e = NULL;
       if (m->log_fd >= 0 && skiff_logfile_append (m->log_fd, stream, &now, buf, (size_t)n, &e) < 0)
-        {
-          log_warn ("%s", e->msg); /* a full disk must not stop the container */
-          skiff_error_free (e);
-        }
+        skiff_error_log_drop (&e, SKIFF_LOG_WARN); /* a full disk must not stop the container */
       skiff_attach_server_broadcast (
           &m->attach, stream == SKIFF_LOGFILE_STDOUT ? SKIFF_ATTACH_STDOUT : SKIFF_ATTACH_STDERR,
           buf, (size_t)n);
@@ -353,9 +350,7 @@ record_exit (struct monitor *m, int status)
       e = NULL;
       skiff_container_finish (m->store, m->c, status, &e);
     }
-  if (e)
-    log_warn ("%s", e->msg);
-  skiff_error_free (e);
+  skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   int32_t c32 = code;
   skiff_attach_server_broadcast (&m->attach, SKIFF_ATTACH_EXIT, &c32, sizeof c32);
   return delay;
@@ -491,9 +486,7 @@ skiff_monitor_main (struct skiff_monitor_params *p)
         }
       if (spawn (&m, &err) < 0)
         {
-          log_warn ("restart %s: %s", m.c->config.name, err->msg);
-          skiff_error_free (err);
-          err = NULL;
+          skiff_error_log_dropf (&err, SKIFF_LOG_WARN, "restart %s", m.c->config.name);
           settle_exited (&m);
           break;
         }

@@ -233,16 +233,10 @@ v2_enable_controllers (const char *parent)
         continue;
       _cleanup_free_ char *plus = xasprintf ("+%s", v2_controllers[i]);
       if (skiff_cgroup_write (parent, "cgroup.subtree_control", plus, &e) < 0)
-        {
-          log_debug ("%s", e->msg);
-          skiff_error_free (e);
-          e = NULL;
-        }
+        skiff_error_log_drop (&e, SKIFF_LOG_DEBUG);
     }
 out:
-  if (e != NULL)
-    log_debug ("%s", e->msg);
-  skiff_error_free (e);
+  skiff_error_log_drop (&e, SKIFF_LOG_DEBUG);
 }
 
 static bool

@@ -182,7 +182,7 @@ skiff_store_reap_temp (struct skiff_store *store)
       _cleanup_free_ char *p = skiff_path_join (tmpdir, de->d_name);
       _cleanup_error_ struct skiff_error *e = NULL;
       if (skiff_fs_rm_rf (p, &e) < 0)
-        log_warn ("cannot remove leftover %s: %s", p, e->msg);
+        skiff_error_log_dropf (&e, SKIFF_LOG_WARN, "cannot remove leftover %s", p);
       else
         log_debug ("removed leftover %s", p);
     }
@@ -201,6 +201,6 @@ skiff_store_discard (struct skiff_store *store, const char *prefix, const char *
     r = skiff_error_make (err, errno, "rename %s to %s", path, dest);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (tmp, &e) < 0)
-    log_warn ("%s", e->msg);
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   return r;
 }

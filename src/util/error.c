@@ -10,8 +10,22 @@ static int __attribute__ ((format (printf, 4, 0)))
 error_vmake (struct skiff_error **err, int exit_code, int errnum, const char *fmt, va_list ap)
 {
   int ret = errnum > 0 ? -errnum : -SKIFF_ERROR_NO_ERRNO;
-  if (err == NULL || *err != NULL)
+  if (err == NULL)
     return ret;
+  if (*err != NULL)
+    {
+      /* The call site went on after a failure it had reported: a bug.  Debug builds stop on
+       * it; release builds keep the first error, which says what failed first. */
+#ifndef NDEBUG
+      char *text = NULL;
+      if (vasprintf (&text, fmt, ap) < 0)
+        text = NULL;
+      fprintf (stderr, "skiff: internal error: error \"%s\" set over \"%s\"\n", text ? text : fmt,
+               (*err)->msg);
+      abort ();
+#endif
+      return ret;
+    }
 
   char *text = NULL;
   if (vasprintf (&text, fmt, ap) < 0)
@@ -83,11 +97,4 @@ skiff_error_free (struct skiff_error *err)
     return;
   free (err->msg);
   free (err);
-}
-
-void
-skiff_error_freep (struct skiff_error **err)
-{
-  skiff_error_free (*err);
-  *err = NULL;
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "skiff/error.h"
+
 static enum skiff_log_level current_level = SKIFF_LOG_WARN;
 
 void
@@ -52,4 +54,31 @@ skiff_log (enum skiff_log_level level, const char *fmt, ...)
   /* one write per line so concurrent processes do not interleave mid-line */
   fprintf (stderr, "skiff: %s%s\n", prefix[level], line);
   errno = saved;
+}
+
+void
+skiff_error_log_drop (struct skiff_error **err, enum skiff_log_level level)
+{
+  if (*err == NULL)
+    return;
+  skiff_log (level, "%s", (*err)->msg);
+  skiff_error_freep (err);
+}
+
+void
+skiff_error_log_dropf (struct skiff_error **err, enum skiff_log_level level,
+                       const char *context_fmt, ...)
+{
+  if (*err == NULL)
+    return;
+  if (level <= current_level)
+    {
+      char context[4096];
+      va_list ap;
+      va_start (ap, context_fmt);
+      vsnprintf (context, sizeof context, context_fmt, ap);
+      va_end (ap);
+      skiff_log (level, "%s: %s", context, (*err)->msg);
+    }
+  skiff_error_freep (err);
 }

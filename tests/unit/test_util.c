@@ -1,4 +1,7 @@
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 #include "skiff/humanize.h"
 #include "skiff/json.h"
 #include "skiff/keyindex.h"
+#include "skiff/log.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -21,9 +25,6 @@ START_TEST (error_make_and_prefix)
   ck_assert_int_eq (r, -ENOENT);
   ck_assert_str_eq (err->msg, "open /x: No such file or directory");
   skiff_error_prefix (&err, "load %s", "img");
-  ck_assert_str_eq (err->msg, "load img: open /x: No such file or directory");
-  /* set once: a second make does not overwrite */
-  skiff_error_make (&err, EINVAL, "other");
   ck_assert_str_eq (err->msg, "load img: open /x: No such file or directory");
   skiff_error_free (err);
 
@@ -36,6 +37,87 @@ START_TEST (error_make_and_prefix)
   ck_assert_int_eq (skiff_error_prefix (&err, "create"), r);
   ck_assert_str_eq (err->msg, "create: bad name");
   skiff_error_free (err);
+}
+END_TEST
+
+/* A second set of an error is a bug at the call site: debug builds abort, release builds
+ * keep the first error (it says what failed first). */
+START_TEST (error_set_twice)
+{
+  struct skiff_error *err = NULL;
+  skiff_error_make (&err, ENOENT, "first");
+  skiff_error_make (&err, EINVAL, "second");
+  ck_assert_str_eq (err->msg, "first: No such file or directory");
+  skiff_error_free (err);
+}
+END_TEST
+
+/* Runs fn with stderr sent to a temp file; returns what it wrote. */
+static char *
+capture_stderr (void (*fn) (void))
+{
+  char path[] = "/tmp/skiff-test-stderr.XXXXXX";
+  int fd = mkstemp (path);
+  ck_assert_int_ge (fd, 0);
+  unlink (path);
+  fflush (stderr);
+  int saved = dup (STDERR_FILENO);
+  dup2 (fd, STDERR_FILENO);
+  fn ();
+  fflush (stderr);
+  dup2 (saved, STDERR_FILENO);
+  close (saved);
+  char *text = xzalloc (4096);
+  ck_assert_int_ge (pread (fd, text, 4095, 0), 0);
+  close (fd);
+  return text;
+}
+
+static void
+log_drop_calls (void)
+{
+  skiff_log_set_level (SKIFF_LOG_WARN);
+  struct skiff_error *e = NULL;
+  skiff_error_make (&e, ENOENT, "rm %s", "/t");
+  errno = EBUSY;
+  skiff_error_log_drop (&e, SKIFF_LOG_WARN);
+  ck_assert_ptr_null (e);
+  ck_assert_int_eq (errno, EBUSY);
+  skiff_error_make (&e, 0, "bad");
+  skiff_error_log_dropf (&e, SKIFF_LOG_WARN, "restart %s", "web");
+  ck_assert_ptr_null (e);
+  skiff_error_make (&e, 0, "quiet");
+  skiff_error_log_drop (&e, SKIFF_LOG_DEBUG); /* below the level: dropped, not printed */
+  ck_assert_ptr_null (e);
+  skiff_error_log_drop (&e, SKIFF_LOG_ERROR); /* no error: nothing */
+  skiff_error_make (&e, 0, "failed");
+  skiff_error_log_drop (&e, SKIFF_LOG_ERROR);
+}
+
+START_TEST (error_log_drop)
+{
+  _cleanup_free_ char *text = capture_stderr (log_drop_calls);
+  ck_assert_str_eq (text, "skiff: warning: rm /t: No such file or directory\n"
+                          "skiff: warning: restart web: bad\n"
+                          "skiff: failed\n");
+}
+END_TEST
+
+START_TEST (cleanup_keeps_errno)
+{
+  int fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  {
+    _cleanup_close_ int scoped = fd;
+    _cleanup_free_ char *mem = xstrdup ("x");
+    char *words[] = { "a", "b", NULL };
+    _cleanup_strv_ char **v = skiff_strv_dup (words);
+    _cleanup_error_ struct skiff_error *e = NULL;
+    skiff_error_make (&e, 0, "x");
+    ck_assert (scoped >= 0 && mem && v);
+    errno = ENOSPC;
+  }
+  ck_assert_int_eq (errno, ENOSPC);
+  ck_assert_int_lt (fcntl (fd, F_GETFD), 0); /* closed by the cleanup */
 }
 END_TEST
 
@@ -267,6 +349,13 @@ main (void)
   Suite *s = suite_create ("util");
   TCase *tc = tcase_create ("core");
   tcase_add_test (tc, error_make_and_prefix);
+#ifdef NDEBUG
+  tcase_add_test (tc, error_set_twice);
+#else
+  tcase_add_test_raise_signal (tc, error_set_twice, SIGABRT);
+#endif
+  tcase_add_test (tc, error_log_drop);
+  tcase_add_test (tc, cleanup_keeps_errno);
   tcase_add_test (tc, strv_ops);
   tcase_add_test (tc, fs_atomic_roundtrip);
   tcase_add_test (tc, path_join);

@@ -70,31 +70,18 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_kill_groups },
   { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]", NULL,
     skiff_cli_load_groups },
-  { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
-    "  -f, --follow          Follow log output\n"
-    "      --since string    Show logs since timestamp or relative (e.g. 42m)\n"
-    "  -n, --tail string     Number of lines to show from the end of the logs (default \"all\")\n"
-    "  -t, --timestamps      Show timestamps\n"
-    "      --until string    Show logs before a timestamp or relative (e.g. 42m)\n" },
+  { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
+    skiff_cli_logs_groups },
   { "pause", cmd_pause, "Pause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "port", cmd_port, "List port mappings or a specific mapping for the container",
     "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
-  { "ps", cmd_ps, "List containers", "[OPTIONS]",
-    "  -a, --all             Show all containers (default shows just running)\n"
-    "  -f, --filter filter   Filter output based on conditions provided\n"
-    "      --format string   Format output using a custom template\n"
-    "  -n, --last int        Show n last created containers (includes all states)\n"
-    "  -l, --latest          Show the latest created container (includes all states)\n"
-    "      --no-trunc        Don't truncate output\n"
-    "  -q, --quiet           Only display container IDs\n" },
+  { "ps", cmd_ps, "List containers", "[OPTIONS]", NULL, skiff_cli_ps_groups },
   { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    NULL, skiff_cli_stop_groups },
-  { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -a, --all       Remove all containers\n"
-    "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
-    "  -v, --volumes   Remove anonymous volumes associated with the container\n" },
+    NULL, skiff_cli_restart_groups },
+  { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL,
+    skiff_cli_rm_groups },
   { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]", NULL,
     skiff_cli_rmi_groups },
   { "run", cmd_run, "Create and run a new container from an image",
@@ -119,9 +106,9 @@ static const struct skiff_command commands[] = {
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, skiff_cli_no_flags_groups },
   { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
-    NULL },
+    NULL, NULL, true },
   { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL,
     skiff_cli_no_flags_groups },
   { "version", cmd_version, "Show the skiff version information", "", NULL,

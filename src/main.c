@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/completion.h"
 #include "cli/flags-reference.h"
 #include "cli/options.h"
 #include "skiff/cleanup.h"
@@ -21,6 +22,8 @@ static const struct skiff_command commands[] = {
     "      --detach-keys string   Override the key sequence for detaching a container\n"
     "      --no-stdin             Do not attach STDIN\n"
     "      --sig-proxy            Proxy all received signals to the process (default true)\n" },
+  { "completion", cmd_completion, "Generate the autocompletion script for the specified shell",
+    "bash|zsh|fish", NULL, skiff_cli_completion_groups },
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL,
     skiff_cli_create_groups, true },
@@ -41,31 +44,18 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_kill_groups },
   { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]", NULL,
     skiff_cli_load_groups },
-  { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER",
-    "  -f, --follow          Follow log output\n"
-    "      --since string    Show logs since timestamp or relative (e.g. 42m)\n"
-    "  -n, --tail string     Number of lines to show from the end of the logs (default \"all\")\n"
-    "  -t, --timestamps      Show timestamps\n"
-    "      --until string    Show logs before a timestamp or relative (e.g. 42m)\n" },
+  { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
+    skiff_cli_logs_groups },
   { "pause", cmd_pause, "Pause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "port", cmd_port, "List port mappings or a specific mapping for the container",
     "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
-  { "ps", cmd_ps, "List containers", "[OPTIONS]",
-    "  -a, --all             Show all containers (default shows just running)\n"
-    "  -f, --filter filter   Filter output based on conditions provided\n"
-    "      --format string   Format output using a custom template\n"
-    "  -n, --last int        Show n last created containers (includes all states)\n"
-    "  -l, --latest          Show the latest created container (includes all states)\n"
-    "      --no-trunc        Don't truncate output\n"
-    "  -q, --quiet           Only display container IDs\n" },
+  { "ps", cmd_ps, "List containers", "[OPTIONS]", NULL, skiff_cli_ps_groups },
   { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    NULL, skiff_cli_stop_groups },
-  { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -a, --all       Remove all containers\n"
-    "  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
-    "  -v, --volumes   Remove anonymous volumes associated with the container\n" },
+    NULL, skiff_cli_restart_groups },
+  { "rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL,
+    skiff_cli_rm_groups },
   { "rmi", cmd_rmi, "Remove one or more images", "[OPTIONS] IMAGE [IMAGE...]", NULL,
     skiff_cli_rmi_groups },
   { "run", cmd_run, "Create and run a new container from an image",
@@ -85,9 +75,9 @@ static const struct skiff_command commands[] = {
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, skiff_cli_no_flags_groups },
   { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
-    NULL },
+    NULL, NULL, true },
   { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL,
     skiff_cli_no_flags_groups },
   { "version", cmd_version, "Show the skiff version information", "", NULL,
@@ -144,6 +134,26 @@ print_main_help (void)
   for (size_t i = 0; i < n_commands; i++)
     printf ("  %-12s %s\n", commands[i].name, commands[i].summary);
   printf ("\nRun 'skiff COMMAND --help' for more information on a command.\n");
+}
+
+static const struct skiff_command *
+group_subcommands (const char *name, size_t *n)
+{
+  *n = 0;
+  if (strcmp (name, "image") == 0)
+    return skiff_cli_image_subcommands (n);
+  if (strcmp (name, "container") == 0)
+    return skiff_cli_container_subcommands (n);
+  if (strcmp (name, "system") == 0)
+    return skiff_cli_system_subcommands (n);
+  return NULL;
+}
+
+void
+skiff_cli_completion_input (struct skiff_completion_input *in)
+{
+  static const struct skiff_opt *const groups[] = { global_options, NULL };
+  *in = (struct skiff_completion_input) { commands, n_commands, groups, group_subcommands };
 }
 
 static const struct skiff_command *

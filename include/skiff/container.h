@@ -156,7 +156,7 @@ int skiff_container_load (struct skiff_store *store, const char *id, struct skif
 int skiff_container_list_ids (struct skiff_store *store, char ***out, struct skiff_error **err);
 
 /* Resolves what the user typed: exact full ID, exact name, then unique ID prefix.  Errors:
- * "No such container: X", "multiple IDs found with provided prefix: X".  *id_out: full ID. */
+ * "No such container: X" (-ENOENT), "multiple IDs found with provided prefix: X".  *id_out: full ID. */
 int skiff_container_lookup (struct skiff_store *store, const char *text, char **id_out,
                             struct skiff_error **err);
 

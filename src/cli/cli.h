@@ -159,9 +159,50 @@ int skiff_cli_each_container_parallel (struct skiff_store *store, char *const *a
                                        int (*fn) (struct skiff_store *, const char *, void *,
                                                   struct skiff_error **),
                                        void *data);
-/* Flag parsing for commands with only --help: 1 = help, checks at least min_args remain. */
+/* What a command's --all, --latest, --cidfile and --ignore ask for (ctr_targets.c); commands
+ * embed it in their options struct and declare the flags they have. */
+struct skiff_cli_targets
+{
+  bool all, latest, ignore;
+  char **cidfiles;
+};
+/* podman's checks of --all/--latest/--cidfile against the positionals (exit 125). */
+int skiff_cli_targets_check (struct skiff_cli *cli, const struct skiff_cli_targets *t, size_t nargs,
+                             struct skiff_error **err);
+/* The containers to act on: --all (full IDs of those want accepts, NULL: every one), --latest
+ * (the most recently created), the IDs in the --cidfile files, then args; with ignore, those
+ * that do not exist are left out.  *out: a NULL-terminated vector (skiff_strv_free). */
+int skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli_targets *t,
+                               char *const *args, bool (*want) (const struct skiff_container *),
+                               char ***out, struct skiff_error **err);
+/* skiff_cli_parse (opts: the command's options struct, t: the targets in it), then
+ * skiff_cli_targets_check, the store outside the user namespace (skiff_cli_store_outside) and
+ * skiff_cli_targets_resolve: 1 = --help was asked for; 0 = *store and *targets are set. */
+int skiff_cli_targets_parse (struct skiff_cli *cli, int argc, char **argv, void *opts,
+                             const struct skiff_cli_targets *t,
+                             bool (*want) (const struct skiff_container *),
+                             struct skiff_opts_result *res, struct skiff_store **store,
+                             char ***targets, struct skiff_error **err);
+/* Selections for --all: running (or restarting), and paused. */
+bool skiff_cli_is_running (const struct skiff_container *c);
+bool skiff_cli_is_paused (const struct skiff_container *c);
+/* ps --filter (ps_filter.c): the FUNC parser of the flag (docker's "name=value" check), the
+ * keys and values checked as docker's daemon does (exit 1; keys: the ones a command accepts,
+ * NULL: all of ps's), and the matching. */
+int skiff_cli_parse_filter (const char *value, void *field, struct skiff_error **err);
+int skiff_cli_ps_filters_check (struct skiff_store *store, char *const *filters,
+                                const char *const *keys, struct skiff_error **err);
+bool skiff_cli_ps_filters_match (struct skiff_store *store, char *const *filters,
+                                 const struct skiff_container *c);
+/* Apparent size of a container's writable layer (upper dir), bytes. */
+int64_t skiff_cli_container_rw_size (const struct skiff_container *c);
+/* skiff_cli_parse for a command that takes no positionals (docker's "accepts no arguments."). */
+int skiff_cli_parse_no_args (struct skiff_cli *cli, int argc, char **argv, void *target,
+                             struct skiff_opts_result *res, struct skiff_error **err);
+/* Flag parsing for commands without flags of their own (skiff_cli_parse: --help and the
+ * not-yet flags): 1 = help, else at least min_args positionals in res. */
 int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
-                            struct skiff_error **err);
+                            struct skiff_opts_result *res, struct skiff_error **err);
 
 /* docker's container inspect object (container_json.c); caller frees. */
 char *skiff_cli_container_json (const struct skiff_container *c);
@@ -174,12 +215,20 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
                          struct skiff_error **err);
 
 /* Option tables of the commands that have them (options.h), for the command table. */
+extern const struct skiff_opt *const skiff_cli_completion_groups[];
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
+extern const struct skiff_opt *const skiff_cli_restart_groups[];
 extern const struct skiff_opt *const skiff_cli_kill_groups[];
 extern const struct skiff_opt *const skiff_cli_run_groups[];
 extern const struct skiff_opt *const skiff_cli_create_groups[];
 extern const struct skiff_opt *const skiff_cli_exec_groups[];
 extern const struct skiff_opt *const skiff_cli_start_groups[];
+extern const struct skiff_opt *const skiff_cli_pause_groups[];
+extern const struct skiff_opt *const skiff_cli_unpause_groups[];
+extern const struct skiff_opt *const skiff_cli_logs_groups[];
+extern const struct skiff_opt *const skiff_cli_ps_groups[];
+extern const struct skiff_opt *const skiff_cli_rm_groups[];
+extern const struct skiff_opt *const skiff_cli_container_inspect_groups[];
 /* the image commands (cmd_images.c ... cmd_version.c) and skiff info */
 extern const struct skiff_opt *const skiff_cli_history_groups[];
 extern const struct skiff_opt *const skiff_cli_image_inspect_groups[];
@@ -193,6 +242,15 @@ extern const struct skiff_opt *const skiff_cli_no_flags_groups[]; /* tag, untag,
 extern const struct skiff_opt *const skiff_cli_rmi_groups[];
 extern const struct skiff_opt *const skiff_cli_save_groups[];
 extern const struct skiff_opt *const skiff_cli_version_groups[];
+
+/* The subcommand tables of the command groups (cmd_image.c, cmd_container.c, cmd_system.c),
+ * and what `skiff completion` generates its scripts from (main.c: the command table and the
+ * global options). */
+const struct skiff_command *skiff_cli_image_subcommands (size_t *n);
+const struct skiff_command *skiff_cli_container_subcommands (size_t *n);
+const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
+struct skiff_completion_input;
+void skiff_cli_completion_input (struct skiff_completion_input *in);
 
 /* Command entry points (one file each under src/cli/). */
 int cmd_version (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
@@ -227,6 +285,7 @@ int cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error *
 int cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_unpause (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_completion (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */
 struct skiff_container;

@@ -1,39 +1,18 @@
 /* skiff container COMMAND: the container commands under one name (docker's management
  * command), plus `prune` and podman's `exists`. */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/fs.h"
 #include "skiff/humanize.h"
 #include "skiff/lock.h"
 #include "skiff/strv.h"
-
-static int64_t tree_bytes;
-
-static int
-add_size (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void)path, (void)ftw;
-  if (flag == FTW_F)
-    tree_bytes += st->st_size;
-  return 0;
-}
-
-/* Apparent size of the writable layer (what removal gives back). */
-static int64_t
-upper_size (const struct skiff_container *c)
-{
-  _cleanup_free_ char *upper = skiff_path_join (c->dir, "upper");
-  tree_bytes = 0;
-  nftw (upper, add_size, 16, FTW_PHYS | FTW_MOUNT);
-  return tree_bytes;
-}
 
 static bool
 confirm (const char *what)
@@ -46,38 +25,46 @@ confirm (const char *what)
   return line[0] == 'y' || line[0] == 'Y';
 }
 
+struct prune_opts
+{
+  bool force;
+  char **filters;
+};
+
+/* moby's containersAcceptedFilters */
+static const char *const prune_filter_keys[] = { "until", "label", "label!", NULL };
+
+static const struct skiff_opt prune_options[] = {
+  { .name = "filter", .type = SKIFF_OPT_FUNC, .value_name = "filter",
+    .offset = SKIFF_OPT_FIELD (struct prune_opts, filters, char **),
+    .parse = skiff_cli_parse_filter, .help = "Provide filter values (e.g. until=<timestamp>)" },
+  SKIFF_OPT_B ("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
+  SKIFF_OPT_END,
+};
+static const struct skiff_opt *const prune_groups[] = { prune_options, NULL };
+
 static int
 prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  static const struct option opts[] = {
-    { "force", no_argument, NULL, 'f' },
-    { "filter", required_argument, NULL, 'F' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  bool force = false;
-  int c, r;
+  struct prune_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
   _cleanup_strv_ char **ids = NULL;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":fh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'f':
-        force = true;
-        break;
-      case 'F':
-        return skiff_error_make (err, 0, "prune --filter is not supported yet");
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (!force && !confirm ("stopped containers"))
-    return 0;
-  if ((r = skiff_cli_store (cli, &store, err)) < 0
+  int r = skiff_cli_parse_no_args (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0
+      || (r = skiff_cli_ps_filters_check (store, o.filters, prune_filter_keys, err)) < 0)
+    {
+      skiff_cli_parse_clear (cli, &o, &res);
+      return r;
+    }
+  if ((!o.force && !confirm ("stopped containers"))
       || (r = skiff_container_list_ids (store, &ids, err)) < 0)
-    return r;
+    {
+      skiff_cli_parse_clear (cli, &o, &res);
+      return r;
+    }
   int64_t total = 0;
   bool any = false;
   for (size_t i = 0; ids[i]; i++)
@@ -91,9 +78,10 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
         continue;
       enum skiff_container_status s = ct->state.status;
       if (skiff_container_state_reload (ct, &e) == 0
-          && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED) && ct->state.status == s)
+          && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED) && ct->state.status == s
+          && skiff_cli_ps_filters_match (store, o.filters, ct))
         {
-          int64_t size = upper_size (ct);
+          int64_t size = skiff_cli_container_rw_size (ct);
           if (skiff_container_remove (store, ct, &e) == 0)
             {
               printf ("%s%s\n", any ? "" : "Deleted Containers:\n", ids[i]);
@@ -107,47 +95,69 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     }
   _cleanup_free_ char *size = skiff_human_size (total);
   printf ("%sTotal reclaimed space: %s\n", any ? "\n" : "", size);
+  skiff_cli_parse_clear (cli, &o, &res);
   return 0;
 }
+
+struct exists_opts
+{
+  bool external; /* no other engine's containers share skiff's store: nothing more to check */
+};
+
+static const struct skiff_opt exists_options[] = {
+  SKIFF_OPT_B ("external", 0, struct exists_opts, external,
+               "Check external storage containers as well as skiff containers"),
+  SKIFF_OPT_END,
+};
+static const struct skiff_opt *const exists_groups[] = { exists_options, NULL };
 
 /* podman: exit 0 when it exists, 1 when not, 125 on errors. */
 static int
 exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
+  struct exists_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
   _cleanup_free_ char *id = NULL;
   _cleanup_error_ struct skiff_error *e = NULL;
-  int r = skiff_cli_simple_flags (cli, argc, argv, 1, err);
+  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
+  if (r == 0 && res.nargs != 1)
+    return skiff_cli_usage_error (cli, err, "\"skiff container exists\" requires exactly 1 argument.");
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
-  return skiff_container_lookup (store, argv[optind], &id, &e) == 0 ? 0 : 1;
+  r = skiff_container_lookup (store, res.args[0], &id, &e);
+  if (r == 0 || r == -ENOENT)
+    return r == 0 ? 0 : 1;
+  *err = steal_ptr (&e); /* an ambiguous prefix or a store failure: podman's exit 125 */
+  return r;
 }
 
 static const struct skiff_command subcommands[] = {
   { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     NULL },
-  { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)", "CONTAINER",
-    NULL },
+  { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)",
+    "[OPTIONS] CONTAINER", NULL, exists_groups },
   { "container inspect", skiff_cli_container_inspect,
     "Display detailed information on one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    "  -f, --format string   Format output using a custom template\n" },
+    NULL, skiff_cli_container_inspect_groups },
   { "container kill", cmd_kill, "Kill one or more running containers",
-    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
-  { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL },
-  { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_kill_groups },
+  { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
+    skiff_cli_logs_groups },
+  { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL, skiff_cli_ps_groups },
   { "container pause", cmd_pause, "Pause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "container port", cmd_port, "List port mappings for the container",
     "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
-  { "container prune", prune, "Remove all stopped containers", "[OPTIONS]",
-    "  -f, --force   Do not prompt for confirmation\n" },
+  { "container prune", prune, "Remove all stopped containers", "[OPTIONS]", NULL,
+    prune_groups },
   { "container rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "container restart", cmd_restart, "Restart one or more containers",
-    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_restart_groups },
   { "container rm", cmd_rm, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    NULL },
+    NULL, skiff_cli_rm_groups },
   { "container run", cmd_run, "Create and run a new container from an image",
     "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL },
   { "container start", cmd_start, "Start one or more stopped containers",
@@ -155,11 +165,11 @@ static const struct skiff_command subcommands[] = {
   { "container stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
     "[OPTIONS] [CONTAINER...]", NULL },
   { "container stop", cmd_stop, "Stop one or more running containers",
-    "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_stop_groups },
   { "container top", cmd_top, "Display the running processes of a container",
-    "CONTAINER [ps OPTIONS]", NULL },
+    "CONTAINER [ps OPTIONS]", NULL, NULL, true },
   { "container unpause", cmd_unpause, "Unpause all processes within one or more containers",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "container wait", cmd_wait,
     "Block until one or more containers stop, then print their exit codes",
     "CONTAINER [CONTAINER...]", NULL },
@@ -197,4 +207,11 @@ cmd_container (struct skiff_cli *cli, int argc, char **argv, struct skiff_error 
                                     argv[1]);
   cli->command = sub;
   return sub->run (cli, argc - 1, argv + 1, err);
+}
+
+const struct skiff_command *
+skiff_cli_container_subcommands (size_t *n)
+{
+  *n = sizeof subcommands / sizeof subcommands[0];
+  return subcommands;
 }

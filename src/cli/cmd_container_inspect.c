@@ -12,6 +12,7 @@
 #include "skiff/format.h"
 #include "skiff/image.h"
 #include "skiff/json.h"
+#include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 enum inspect_type
@@ -26,8 +27,18 @@ struct inspect_opts
   const char *format;
   enum inspect_type type;
   const char *type_name; /* --type */
-  bool size;             /* --size: sizes are not computed yet */
+  bool size; /* --size: sizes are not computed yet */
+  struct skiff_cli_targets t;
 };
+
+static const struct skiff_opt container_inspect_options[] = {
+  SKIFF_OPT_S ("format", 'f', struct inspect_opts, format, "Format output using a custom template"),
+  SKIFF_OPT_B ("latest", 'l', struct inspect_opts, t.latest, "Act on the latest created container"),
+  SKIFF_OPT_B ("size", 's', struct inspect_opts, size, "Display total file sizes"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_container_inspect_groups[]
+    = { container_inspect_options, NULL };
 
 static const struct skiff_opt inspect_options[] = {
   SKIFF_OPT_S ("format", 'f', struct inspect_opts, format,
@@ -58,52 +69,6 @@ parse_table (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *
   else
     return skiff_error_make (err, 0, "\"%s\" is not a valid value for --type", o->type_name);
   if (res->nargs == 0)
-    return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
-                                  cli->command->name);
-  return 0;
-}
-
-static int
-parse_flags (struct skiff_cli *cli, int argc, char **argv, struct inspect_opts *o,
-             struct skiff_error **err)
-{
-  enum
-  {
-    OPT_TYPE = 256,
-  };
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "type", required_argument, NULL, OPT_TYPE },
-    { "size", no_argument, NULL, 's' },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":f:sh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'f':
-        o->format = optarg;
-        break;
-      case 's':
-        break; /* sizes are not computed */
-      case OPT_TYPE:
-        if (o->type != INSPECT_ANY)
-          return skiff_cli_bad_flag (cli, c, argc, argv, err);
-        if (strcmp (optarg, "container") == 0)
-          o->type = INSPECT_CONTAINER;
-        else if (strcmp (optarg, "image") == 0)
-          o->type = INSPECT_IMAGE;
-        else
-          return skiff_error_make (err, 0, "\"%s\" is not a valid value for --type", optarg);
-        break;
-      case 'h':
-        return 1;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (optind >= argc)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
                                   cli->command->name);
   return 0;
@@ -167,20 +132,6 @@ inspect_all (struct skiff_store *store, const struct inspect_opts *o, char *cons
   return r < 0 ? r : status;
 }
 
-static int
-run_inspect (struct skiff_cli *cli, int argc, char **argv, enum inspect_type type,
-             struct skiff_error **err)
-{
-  struct inspect_opts o = { .type = type };
-  struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, err);
-  if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
-    return r;
-  return inspect_all (store, &o, argv + optind, err);
-}
-
 int
 cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
@@ -198,5 +149,14 @@ cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 int
 skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  return run_inspect (cli, argc, argv, INSPECT_CONTAINER, err);
+  struct inspect_opts o = { .type = INSPECT_CONTAINER };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_strv_ char **targets = NULL;
+  struct skiff_store *store;
+  int r = skiff_cli_targets_parse (cli, argc, argv, &o, &o.t, NULL, &res, &store, &targets, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0)
+    return r;
+  return inspect_all (store, &o, targets, err);
 }

@@ -105,3 +105,10 @@ cmd_image (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   cli->command = sub;
   return sub->run (cli, argc - 1, argv + 1, err);
 }
+
+const struct skiff_command *
+skiff_cli_image_subcommands (size_t *n)
+{
+  *n = sizeof image_commands / sizeof image_commands[0];
+  return image_commands;
+}

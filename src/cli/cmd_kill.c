@@ -8,6 +8,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
+#include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 static int
@@ -41,12 +42,18 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
 struct kill_opts
 {
   const char *signal;
+  struct skiff_cli_targets t;
 };
 
 static const struct skiff_opt kill_options[] = {
   { .name = "signal", .shorthand = 's', .type = SKIFF_OPT_STRING, .value_name = "string",
     .offset = SKIFF_OPT_FIELD (struct kill_opts, signal, const char *),
     .help = "Signal to send to the container", .default_text = "\"KILL\"" },
+  SKIFF_OPT_B ("all", 'a', struct kill_opts, t.all, "Signal all running containers"),
+  SKIFF_OPT_B ("latest", 'l', struct kill_opts, t.latest, "Act on the latest created container"),
+  { .name = "cidfile", .type = SKIFF_OPT_STRINGS, .value_name = "stringArray",
+    .offset = SKIFF_OPT_FIELD (struct kill_opts, t.cidfiles, char **),
+    .help = "Read the container ID from the file", .complete = "file" },
   SKIFF_OPT_END,
 };
 const struct skiff_opt *const skiff_cli_kill_groups[] = { kill_options, NULL };
@@ -56,18 +63,15 @@ cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
 {
   struct kill_opts o = { .signal = "KILL" };
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  int sig = 0;
+  int r = skiff_cli_targets_parse (cli, argc, argv, &o, &o.t, skiff_cli_is_running, &res, &store,
+                                   &targets, err);
   if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
-  if (res.nargs == 0)
-    return skiff_cli_usage_error (cli, err, "\"skiff kill\" requires at least 1 argument.");
-  int sig = skiff_monitor_parse_signal (o.signal, err);
-  if (sig < 0)
-    return sig;
-  if ((r = skiff_cli_store_outside (cli, &store, err)) < 0)
-    return r;
-  return skiff_cli_each_container (store, res.args, kill_one, &sig);
+    r = skiff_cli_help (cli);
+  else if (r == 0 && (r = sig = skiff_monitor_parse_signal (o.signal, err)) >= 0)
+    r = skiff_cli_each_container (store, targets, kill_one, &sig);
+  skiff_cli_parse_clear (cli, &o, &res);
+  return r;
 }

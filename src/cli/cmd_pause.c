@@ -2,8 +2,28 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/strv.h"
+
+struct pause_opts
+{
+  struct skiff_cli_targets t;
+};
+
+static const struct skiff_opt pause_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct pause_opts, t.all, "Pause all running containers"),
+  SKIFF_OPT_B ("latest", 'l', struct pause_opts, t.latest, "Act on the latest created container"),
+  SKIFF_OPT_END,
+};
+static const struct skiff_opt unpause_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct pause_opts, t.all, "Unpause all paused containers"),
+  SKIFF_OPT_B ("latest", 'l', struct pause_opts, t.latest, "Act on the latest created container"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_pause_groups[] = { pause_options, NULL };
+const struct skiff_opt *const skiff_cli_unpause_groups[] = { unpause_options, NULL };
 
 static int
 pause_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
@@ -15,16 +35,27 @@ pause_one (struct skiff_store *store, const char *text, void *data, struct skiff
   return r;
 }
 
+static bool
+is_unpaused (const struct skiff_container *c)
+{
+  return c->state.status == SKIFF_CONTAINER_RUNNING && !c->state.paused;
+}
+
 static int
 run (struct skiff_cli *cli, int argc, char **argv, bool paused, struct skiff_error **err)
 {
+  struct pause_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = skiff_cli_simple_flags (cli, argc, argv, 1, err);
+  int r = skiff_cli_targets_parse (cli, argc, argv, &o, &o.t,
+                                   paused ? is_unpaused : skiff_cli_is_paused, &res, &store,
+                                   &targets, err);
   if (r == 1)
     return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
+  if (r < 0)
     return r;
-  return skiff_cli_each_container (store, argv + optind, pause_one, &paused);
+  return skiff_cli_each_container (store, targets, pause_one, &paused);
 }
 
 int

@@ -1,13 +1,15 @@
-/* skiff ps: list containers, newest first, in docker's table, with docker's filters and
- * --format. */
+/* skiff ps: list containers, newest first (or --sort), in docker's table, with docker's and
+ * podman's filters (ps_filter.c), --format, --size and --noheading. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/humanize.h"
+#include "skiff/image.h"
 #include "skiff/json.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -17,84 +19,65 @@
 
 struct ps_opts
 {
-  bool all, quiet, no_trunc, latest;
-  long last; /* -n; -1 = all */
+  bool all, quiet, no_trunc, latest, external, noheading, size;
+  int last; /* -n; -1 = all */
   const char *format;
-  char **filters; /* "key=value" as given */
+  const char *sort; /* podman's --sort key; NULL: newest first */
+  char **filters;   /* "key=value" as given */
 };
 
+static const char *const sort_keys[]
+    = { "command", "created", "id", "image", "names", "runningfor", "size", "status", NULL };
+
 static int
-parse_flags (struct skiff_cli *cli, int argc, char **argv, struct ps_opts *o,
-             struct skiff_error **err)
+parse_sort (const char *value, void *field, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_NO_TRUNC = 256,
-    OPT_FORMAT,
-  };
-  static const struct option opts[] = {
-    { "all", no_argument, NULL, 'a' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "latest", no_argument, NULL, 'l' },
-    { "last", required_argument, NULL, 'n' },
-    { "filter", required_argument, NULL, 'f' },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  int c;
-  char *end;
-  o->last = -1;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":aqln:f:h", opts, NULL)) != -1)
-    switch (c)
+  for (size_t i = 0; sort_keys[i]; i++)
+    if (strcmp (value, sort_keys[i]) == 0)
       {
-      case 'a':
-        o->all = true;
-        break;
-      case 'q':
-        o->quiet = true;
-        break;
-      case 'l':
-        o->latest = true;
-        break;
-      case 'n':
-        o->last = strtol (optarg, &end, 10);
-        if (*end || end == optarg)
-          return skiff_cli_usage_error (cli, err, "invalid argument \"%s\" for \"-n, --last\" flag",
-                                        optarg);
-        break;
-      case 'f':
-        if (strchr (optarg, '=') == NULL)
-          return skiff_error_make (err, 0, "bad format of filter (expected name=value)");
-        skiff_strv_push (&o->filters, optarg);
-        break;
-      case OPT_FORMAT:
-        o->format = optarg;
-        break;
-      case OPT_NO_TRUNC:
-        o->no_trunc = true;
-        break;
-      case 'h':
-        return 1;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
+        *(const char **)field = sort_keys[i];
+        return 0;
       }
-  if (optind < argc)
-    return skiff_cli_usage_error (cli, err, "\"skiff ps\" accepts no arguments.");
-  static const char *const known[] = { "status", "name", "id", "ancestor", "label", "exited" };
-  for (size_t i = 0; o->filters && o->filters[i]; i++)
-    {
-      size_t klen = strcspn (o->filters[i], "=");
-      bool ok = false;
-      for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-        ok = ok || (strlen (known[k]) == klen && strncmp (known[k], o->filters[i], klen) == 0);
-      if (!ok)
-        return skiff_error_make (err, 0, "invalid filter '%.*s'", (int)klen, o->filters[i]);
-    }
-  return 0;
+  /* pflag's wording around podman's choice check */
+  return skiff_error_make_status (err, 125, 0,
+                                  "invalid argument \"%s\" for \"--sort\" flag: \"%s\" is not a "
+                                  "valid value.  Choose from: \"command, created, id, image, "
+                                  "names, runningfor, size, status\"",
+                                  value, value);
 }
+
+static const struct skiff_opt ps_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct ps_opts, all, "Show all containers (default shows just running)"),
+  SKIFF_OPT_B ("external", 0, struct ps_opts, external,
+               "Show containers in storage not controlled by skiff"),
+  { .name = "filter", .shorthand = 'f', .type = SKIFF_OPT_FUNC, .value_name = "filter",
+    .offset = SKIFF_OPT_FIELD (struct ps_opts, filters, char **), .parse = skiff_cli_parse_filter,
+    .help = "Filter output based on conditions provided" },
+  SKIFF_OPT_S ("format", 0, struct ps_opts, format, "Format output using a custom template"),
+  SKIFF_OPT_I ("last", 'n', struct ps_opts, last,
+               "Show n last created containers (includes all states)"),
+  SKIFF_OPT_B ("latest", 'l', struct ps_opts, latest,
+               "Show the latest created container (includes all states)"),
+  SKIFF_OPT_B ("no-trunc", 0, struct ps_opts, no_trunc, "Don't truncate output"),
+  SKIFF_OPT_B ("noheading", 0, struct ps_opts, noheading, "Do not print headers"),
+  SKIFF_OPT_B ("quiet", 'q', struct ps_opts, quiet, "Only display container IDs"),
+  SKIFF_OPT_B ("size", 's', struct ps_opts, size, "Display total file sizes"),
+  { .name = "sort", .type = SKIFF_OPT_FUNC, .value_name = "choice",
+    .offset = SKIFF_OPT_FIELD (struct ps_opts, sort, const char *), .parse = parse_sort,
+    .help = "Sort output by: command, created, id, image, names, runningfor, size, status",
+    .default_text = "created",
+    .complete = "command|created|id|image|names|runningfor|size|status" },
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_ps_groups[] = { ps_options, NULL };
+
+/* A container as ps shows it; the sizes are only computed when asked for (they walk the
+ * writable layer). */
+struct ps_row
+{
+  struct skiff_container *c;
+  int64_t rw, virt; /* -1: not computed */
+};
 
 static int64_t
 seconds_since (const char *rfc3339, time_t now)
@@ -128,59 +111,27 @@ status_text (const struct skiff_container_state *st, time_t now)
     }
 }
 
-/* One filter "key=value" against a container. */
-static bool
-filter_matches (const char *filter, const struct skiff_container *c)
+
+/* docker's SIZE: "<writable layer> (virtual <writable + image>)" */
+static char *
+size_text (const struct ps_row *pr)
 {
-  const char *v = strchr (filter, '=') + 1;
-  size_t klen = (size_t)(v - 1 - filter);
-  const struct skiff_container_config *cfg = &c->config;
-#define KEY(k) (klen == strlen (k) && strncmp (filter, k, klen) == 0)
-  if (KEY ("status"))
-    return strcmp (v, skiff_container_state_word (&c->state)) == 0;
-  if (KEY ("name"))
-    return strstr (cfg->name, *v == '/' ? v + 1 : v) != NULL;
-  if (KEY ("id"))
-    return strncmp (cfg->id, v, strlen (v)) == 0;
-  if (KEY ("ancestor"))
-    return strcmp (cfg->image_name, v) == 0
-           || (strlen (v) >= 3
-               && strncmp (cfg->image_id, strncmp (v, "sha256:", 7) == 0 ? v + 7 : v,
-                           strlen (v) - (strncmp (v, "sha256:", 7) == 0 ? 7 : 0))
-                      == 0);
-  if (KEY ("exited"))
-    return c->state.status == SKIFF_CONTAINER_EXITED && atoi (v) == c->state.exit_code;
-  if (KEY ("label"))
-    {
-      size_t lk = strcspn (v, "=");
-      for (size_t i = 0; cfg->labels && cfg->labels[i] && cfg->labels[i + 1]; i += 2)
-        if (strlen (cfg->labels[i]) == lk && strncmp (cfg->labels[i], v, lk) == 0)
-          return v[lk] == '\0' || strcmp (cfg->labels[i + 1], v + lk + 1) == 0;
-      return false;
-    }
-#undef KEY
-  return false;
+  if (pr->rw < 0)
+    return xstrdup ("0B");
+  _cleanup_free_ char *rw = skiff_human_size (pr->rw);
+  _cleanup_free_ char *virt = skiff_human_size (pr->virt);
+  return pr->virt > 0 ? xasprintf ("%s (virtual %s)", rw, virt) : xstrdup (rw);
 }
 
-/* Same key: any may match; different keys: all must (docker's filters.Args). */
-static bool
-filters_match (char *const *filters, const struct skiff_container *c)
+static void
+compute_size (struct skiff_store *store, struct ps_row *pr)
 {
-  for (size_t i = 0; filters && filters[i]; i++)
-    {
-      size_t klen = strcspn (filters[i], "=");
-      bool any = false, seen_earlier = false;
-      for (size_t j = 0; j < i; j++)
-        seen_earlier = seen_earlier || strncmp (filters[j], filters[i], klen + 1) == 0;
-      if (seen_earlier)
-        continue;
-      for (size_t j = i; filters[j]; j++)
-        if (strncmp (filters[j], filters[i], klen + 1) == 0)
-          any = any || filter_matches (filters[j], c);
-      if (!any)
-        return false;
-    }
-  return true;
+  _cleanup_image_ struct skiff_image *img = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  pr->rw = skiff_cli_container_rw_size (pr->c);
+  pr->virt = pr->rw;
+  if (skiff_image_load (store, pr->c->config.image_id, &img, &e) == 0) /* it may be gone */
+    pr->virt += img->size;
 }
 
 static char *
@@ -208,8 +159,9 @@ go_time_string (const char *rfc3339)
 
 /* The object docker's templates see ({{.ID}}, {{.Status}}, {{json .}}...). */
 static yajl_val
-row_object (const struct skiff_container *c, const struct ps_opts *o, time_t now)
+row_object (const struct ps_row *pr, const struct ps_opts *o, time_t now)
 {
+  const struct skiff_container *c = pr->c;
   const struct skiff_container_config *cfg = &c->config;
   _cleanup_free_ char *id
       = xstrndup (cfg->id, o->no_trunc ? SKIFF_CONTAINER_ID_LEN : SKIFF_CONTAINER_SHORT_ID_LEN);
@@ -234,64 +186,115 @@ row_object (const struct skiff_container *c, const struct ps_opts *o, time_t now
   skiff_json_gen_key_string (g, "Networks", "none");
   skiff_json_gen_key_string (g, "Ports", "");
   skiff_json_gen_key_string (g, "RunningFor", running_for);
-  skiff_json_gen_key_string (g, "Size", "0B");
+  _cleanup_free_ char *size = size_text (pr);
+  skiff_json_gen_key_string (g, "Size", size);
   skiff_json_gen_key_string (g, "State", skiff_container_state_word (&c->state));
   skiff_json_gen_key_string (g, "Status", status);
   yajl_gen_map_close (g);
   return skiff_cli_gen_tree (g);
 }
 
+static int64_t
+created_ns (const struct skiff_container *c)
+{
+  struct timespec ts = { 0 };
+  skiff_time_parse (c->config.created ? c->config.created : "", &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static int
 by_created_desc (const void *a, const void *b)
 {
-  const struct skiff_container *x = *(struct skiff_container *const *)a;
-  const struct skiff_container *y = *(struct skiff_container *const *)b;
-  struct timespec tx = { 0 }, ty = { 0 };
-  skiff_time_parse (x->config.created, &tx);
-  skiff_time_parse (y->config.created, &ty);
-  if (tx.tv_sec != ty.tv_sec)
-    return tx.tv_sec < ty.tv_sec ? 1 : -1;
-  return tx.tv_nsec < ty.tv_nsec ? 1 : tx.tv_nsec > ty.tv_nsec ? -1 : 0;
+  int64_t x = created_ns (((const struct ps_row *)a)->c);
+  int64_t y = created_ns (((const struct ps_row *)b)->c);
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static const char *sort_key; /* for qsort's comparator */
+
+static char *
+sort_text (const struct skiff_container *c)
+{
+  if (strcmp (sort_key, "command") == 0)
+    return skiff_strv_join (c->config.argv, " ");
+  if (strcmp (sort_key, "id") == 0)
+    return xstrdup (c->config.id);
+  if (strcmp (sort_key, "image") == 0)
+    return xstrdup (c->config.image_name);
+  if (strcmp (sort_key, "names") == 0)
+    return xstrdup (c->config.name);
+  return xstrdup (skiff_container_state_word (&c->state));
+}
+
+/* podman's sort orders: created/runningfor newest first, size smallest first, the text keys
+ * ascending. */
+static int
+by_sort_key (const void *a, const void *b)
+{
+  const struct ps_row *x = a, *y = b;
+  if (strcmp (sort_key, "created") == 0 || strcmp (sort_key, "runningfor") == 0)
+    return by_created_desc (a, b);
+  if (strcmp (sort_key, "size") == 0)
+    return x->rw < y->rw ? -1 : x->rw > y->rw ? 1 : 0;
+  _cleanup_free_ char *tx = sort_text (x->c);
+  _cleanup_free_ char *ty = sort_text (y->c);
+  return strcmp (tx, ty);
+}
+
+static bool
+wants_size (const struct ps_opts *o)
+{
+  return o->size || (o->sort && strcmp (o->sort, "size") == 0)
+         || (o->format && strstr (o->format, ".Size") != NULL);
 }
 
 /* Loads the containers to show, newest first; ones that vanish while we read are skipped. */
 static size_t
-load_all (struct skiff_store *store, char **ids, const struct ps_opts *o,
-          struct skiff_container ***out)
+load_all (struct skiff_store *store, char **ids, const struct ps_opts *o, struct ps_row **out)
 {
   size_t n = 0;
-  struct skiff_container **list = xzalloc ((skiff_strv_len (ids) + 1) * sizeof *list);
+  struct ps_row *list = xzalloc ((skiff_strv_len (ids) + 1) * sizeof *list);
   for (size_t i = 0; ids[i]; i++)
     {
       struct skiff_error *e = NULL;
-      if (skiff_container_load (store, ids[i], &list[n], &e) < 0)
+      list[n].rw = list[n].virt = -1;
+      if (skiff_container_load (store, ids[i], &list[n].c, &e) < 0)
         skiff_error_free (e);
       else
         n++;
     }
   qsort (list, n, sizeof *list, by_created_desc);
-  /* -n / -l count the newest containers of any status (docker), then the filters apply */
+  /* -n / -l count the newest containers of any status (docker), then the filters apply;
+   * stopped ones show with -a, -n, -l or a status filter (moby's includeContainerInList) */
   long limit = o->latest ? 1 : o->last;
-  bool all = o->all || limit >= 0 || o->filters != NULL;
+  bool all = o->all || limit >= 0;
+  for (size_t i = 0; o->filters && o->filters[i]; i++)
+    all = all || strncmp (o->filters[i], "status=", 7) == 0;
   size_t kept = 0;
   for (size_t i = 0; i < n; i++)
     {
-      struct skiff_container *c = list[i];
+      struct skiff_container *c = list[i].c;
       bool show = (limit < 0 || (long)i < limit)
                   && (all || c->state.status == SKIFF_CONTAINER_RUNNING)
-                  && filters_match (o->filters, c);
+                  && skiff_cli_ps_filters_match (store, o->filters, c);
       if (show)
-        list[kept++] = c;
+        list[kept++] = list[i];
       else
         skiff_container_free (c);
+    }
+  for (size_t i = 0; wants_size (o) && i < kept; i++)
+    compute_size (store, &list[i]);
+  if (o->sort)
+    {
+      sort_key = o->sort;
+      qsort (list, kept, sizeof *list, by_sort_key);
     }
   *out = list;
   return kept;
 }
 
 static int
-print_list (struct skiff_container **list, size_t n, const struct ps_opts *o,
-            struct skiff_error **err)
+print_list (struct ps_row *list, size_t n, const struct ps_opts *o, struct skiff_error **err)
 {
   static const char header_json[]
       = "{\"Command\":\"COMMAND\",\"CreatedAt\":\"CREATED AT\",\"ID\":\"CONTAINER ID\","
@@ -301,30 +304,35 @@ print_list (struct skiff_container **list, size_t n, const struct ps_opts *o,
   time_t now = time (NULL);
   yajl_val *rows = xzalloc ((n + 1) * sizeof *rows);
   for (size_t i = 0; i < n; i++)
-    rows[i] = row_object (list[i], o, now);
-  return skiff_cli_format_rows (o->quiet ? "{{.ID}}" : o->format, DEFAULT_TABLE, header_json, rows,
-                                n, err);
+    rows[i] = row_object (&list[i], o, now);
+  /* docker: --size adds the SIZE column to the default table */
+  const char *table = o->size ? DEFAULT_TABLE "\t{{.Size}}" : DEFAULT_TABLE;
+  return skiff_cli_format_rows (o->quiet ? "{{.ID}}" : o->format, table,
+                                o->noheading ? NULL : header_json, rows, n, err);
 }
 
 int
 cmd_ps (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  struct ps_opts o = { 0 };
+  /* --external: no other engine's containers share skiff's store, so it adds none */
+  struct ps_opts o = { .last = -1 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
   _cleanup_strv_ char **ids = NULL;
-  int r = parse_flags (cli, argc, argv, &o, err);
+  int r = skiff_cli_parse_no_args (cli, argc, argv, &o, &res, err);
   if (r == 1)
     r = skiff_cli_help (cli);
   else if (r == 0 && (r = skiff_cli_store_outside (cli, &store, err)) == 0
+           && (r = skiff_cli_ps_filters_check (store, o.filters, NULL, err)) == 0
            && (r = skiff_container_list_ids (store, &ids, err)) == 0)
     {
-      struct skiff_container **list = NULL;
+      struct ps_row *list = NULL;
       size_t n = load_all (store, ids, &o, &list);
       r = print_list (list, n, &o, err);
       for (size_t i = 0; i < n; i++)
-        skiff_container_free (list[i]);
+        skiff_container_free (list[i].c);
       free (list);
     }
-  skiff_strv_free (o.filters);
+  skiff_cli_parse_clear (cli, &o, &res);
   return r;
 }

@@ -10,6 +10,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
+#include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 struct stop_opts
@@ -17,9 +18,16 @@ struct stop_opts
   int timeout; /* SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT: the container's own; < 0: no limit */
   const char *signal;
   bool print; /* stop prints each argument; restart prints after the start */
+  struct skiff_cli_targets t;
 };
 
+#define LATEST_HELP "Act on the latest created container"
+
 static const struct skiff_opt stop_options[] = {
+  SKIFF_OPT_B ("latest", 'l', struct stop_opts, t.latest, LATEST_HELP),
+  { .name = "cidfile", .type = SKIFF_OPT_STRINGS, .value_name = "stringArray",
+    .offset = SKIFF_OPT_FIELD (struct stop_opts, t.cidfiles, char **),
+    .help = "Read the container ID from the file", .complete = "file" },
   SKIFF_OPT_S ("signal", 's', struct stop_opts, signal, "Signal to send to the container"),
   SKIFF_OPT_I ("time", 't', struct stop_opts, timeout,
                "Seconds to wait before killing the container"),
@@ -29,22 +37,31 @@ static const struct skiff_opt stop_options[] = {
     .help = "Seconds to wait before killing the container" },
   SKIFF_OPT_END,
 };
-const struct skiff_opt *const skiff_cli_stop_groups[] = { stop_options, NULL };
+static const struct skiff_opt stop_only_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct stop_opts, t.all, "Stop all running containers"),
+  SKIFF_OPT_B ("ignore", 'i', struct stop_opts, t.ignore,
+               "Ignore errors when a specified container is missing"),
+  SKIFF_OPT_END,
+};
+static const struct skiff_opt restart_only_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct stop_opts, t.all, "Restart all containers"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_stop_groups[] = { stop_options, stop_only_options, NULL };
+const struct skiff_opt *const skiff_cli_restart_groups[] = { stop_options, restart_only_options,
+                                                             NULL };
 
+/* The flags, the store and the containers to act on; 1: --help. */
 static int
 parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stop_opts *o,
-             struct skiff_opts_result *res, struct skiff_error **err)
+             bool (*want) (const struct skiff_container *), struct skiff_opts_result *res,
+             struct skiff_store **store, char ***targets, struct skiff_error **err)
 {
   o->timeout = SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT;
-  int r = skiff_cli_parse (cli, argc, argv, o, res, err);
-  if (r != 0)
-    return r;
-  if (res->nargs == 0)
-    return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
-                                  cli->command->name);
-  if (o->signal && (r = skiff_monitor_parse_signal (o->signal, err)) < 0)
-    return r;
-  return 0;
+  int r = skiff_cli_targets_parse (cli, argc, argv, o, &o->t, want, res, store, targets, err);
+  if (r == 0 && o->signal && (r = skiff_monitor_parse_signal (o->signal, err)) > 0)
+    r = 0;
+  return r;
 }
 
 static int
@@ -73,13 +90,15 @@ cmd_stop (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
 {
   struct stop_opts o = { .print = true };
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, &res, err);
+  int r = parse_flags (cli, argc, argv, &o, skiff_cli_is_running, &res, &store, &targets, err);
   if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
-    return r;
-  return skiff_cli_each_container_parallel (store, res.args, stop_one, &o);
+    r = skiff_cli_help (cli);
+  else if (r == 0)
+    r = skiff_cli_each_container_parallel (store, targets, stop_one, &o);
+  skiff_cli_parse_clear (cli, &o, &res);
+  return r;
 }
 
 int
@@ -87,16 +106,21 @@ cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 {
   struct stop_opts o = { 0 };
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_strv_ char **targets = NULL;
   struct skiff_store *store;
-  int r = parse_flags (cli, argc, argv, &o, &res, err);
+  int r = parse_flags (cli, argc, argv, &o, NULL, &res, &store, &targets, err);
   if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
-    return r;
-  /* all stops first, from outside the user namespace; the starts need to be inside it */
-  int status = skiff_cli_each_container_parallel (store, res.args, stop_one, &o);
-  if ((r = skiff_cli_store (cli, &store, err)) < 0)
-    return r;
-  int s2 = skiff_cli_each_container (store, res.args, skiff_cli_start_one, NULL);
-  return status ? status : s2;
+    r = skiff_cli_help (cli);
+  else if (r == 0)
+    {
+      /* all stops first, from outside the user namespace; the starts need to be inside it */
+      int status = skiff_cli_each_container_parallel (store, targets, stop_one, &o);
+      if ((r = skiff_cli_store (cli, &store, err)) == 0)
+        {
+          int s2 = skiff_cli_each_container (store, targets, skiff_cli_start_one, NULL);
+          r = status ? status : s2;
+        }
+    }
+  skiff_cli_parse_clear (cli, &o, &res);
+  return r;
 }

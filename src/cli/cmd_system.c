@@ -78,3 +78,10 @@ cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
                                   "system --help')",
                                   argv[1]);
 }
+
+const struct skiff_command *
+skiff_cli_system_subcommands (size_t *n)
+{
+  *n = sizeof system_commands / sizeof system_commands[0];
+  return system_commands;
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/fs.h"
@@ -119,14 +120,16 @@ cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   _cleanup_free_ pid_t *pids = NULL;
   _cleanup_free_ char *text = NULL;
   size_t n = 0;
-  if (argc > 1 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
+  /* the command stops at its first positional (cli.h stop_at_positional): what follows
+   * CONTAINER are ps's options */
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_simple_flags (cli, argc, argv, 1, &res, err);
+  if (r == 1)
     return skiff_cli_help (cli);
-  if (argc < 2)
-    return skiff_cli_usage_error (cli, err, "\"skiff top\" requires at least 1 argument.");
-  int r = skiff_cli_store_outside (cli, &store, err);
-  if (r < 0 || (r = skiff_cli_load_container (store, argv[1], &c, err)) < 0
+  if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0
+      || (r = skiff_cli_load_container (store, res.args[0], &c, err)) < 0
       || (r = skiff_container_pids (c, &pids, &n, err)) < 0
-      || (r = run_ps (argv + 2, &text, err)) < 0)
+      || (r = run_ps (res.args + 1, &text, err)) < 0)
     return r;
   return print_rows (text, pids, n, err);
 }

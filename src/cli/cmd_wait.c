@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
@@ -24,10 +25,11 @@ int
 cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct skiff_store *store;
-  int r = skiff_cli_simple_flags (cli, argc, argv, 1, err);
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  int r = skiff_cli_simple_flags (cli, argc, argv, 1, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
-  return skiff_cli_each_container (store, argv + optind, wait_one, NULL);
+  return skiff_cli_each_container (store, res.args, wait_one, NULL);
 }

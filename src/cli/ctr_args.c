@@ -1,14 +1,17 @@
 /* Helpers for commands that take container arguments. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/fs.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -20,7 +23,26 @@ skiff_cli_load_container (struct skiff_store *store, const char *text, struct sk
   int r = skiff_container_lookup (store, text, &id, err);
   if (r < 0)
     return r;
-  return skiff_container_load (store, id, out, err);
+  struct skiff_error *e = NULL;
+  r = skiff_container_load (store, id, out, &e);
+  /* removed between the lookup and the read (a parallel rm): gone, as docker says */
+  if (r == -ENOENT)
+    {
+      _cleanup_free_ char *again = NULL;
+      struct skiff_error *e2 = NULL;
+      if (skiff_container_lookup (store, id, &again, &e2) < 0)
+        {
+          skiff_error_free (e);
+          skiff_error_free (e2);
+          skiff_error_make_status (err, 125, 0, "No such container: %s", text);
+          if (err != NULL && *err != NULL)
+            (*err)->errnum = ENOENT; /* as lookup's: what --ignore looks for */
+          return -ENOENT;
+        }
+    }
+  if (r < 0)
+    *err = e;
+  return r;
 }
 
 int
@@ -44,20 +66,48 @@ skiff_cli_each_container (struct skiff_store *store, char *const *args,
 
 int
 skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t min_args,
-                        struct skiff_error **err)
+                        struct skiff_opts_result *res, struct skiff_error **err)
 {
-  static const struct option opts[] = { SKIFF_CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
-    if (c == 'h')
-      return 1;
-    else
-      return skiff_cli_bad_flag (cli, c, argc, argv, err);
-  if ((size_t)(argc - optind) < min_args)
+  char no_fields; /* the command's tables (if any) have only not-yet flags */
+  int r = skiff_cli_parse (cli, argc, argv, &no_fields, res, err);
+  if (r != 0)
+    return r;
+  if (res->nargs < min_args)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least %zu argument%s.",
                                   cli->command->name, min_args, min_args == 1 ? "" : "s");
   return 0;
+}
+
+static int64_t tree_bytes;
+
+static int
+add_size (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)path, (void)ftw;
+  if (flag == FTW_F)
+    tree_bytes += st->st_size;
+  return 0;
+}
+
+/* Apparent size of the writable layer (what removal gives back). */
+int64_t
+skiff_cli_container_rw_size (const struct skiff_container *c)
+{
+  _cleanup_free_ char *upper = skiff_path_join (c->dir, "upper");
+  tree_bytes = 0;
+  nftw (upper, add_size, 16, FTW_PHYS | FTW_MOUNT);
+  return tree_bytes;
+}
+
+int
+skiff_cli_parse_no_args (struct skiff_cli *cli, int argc, char **argv, void *target,
+                         struct skiff_opts_result *res, struct skiff_error **err)
+{
+  int r = skiff_cli_parse (cli, argc, argv, target, res, err);
+  if (r == 0 && res->nargs > 0)
+    r = skiff_cli_usage_error (cli, err, "\"skiff %s\" accepts no arguments.",
+                               cli->command->name);
+  return r;
 }
 
 /* Copies what a parallel worker printed to our stdout, until it closes its end. */

@@ -24,7 +24,11 @@ container_exists (struct skiff_store *store, const char *id)
 static int
 not_found (const char *text, struct skiff_error **err)
 {
-  return skiff_error_make_status (err, 125, 0, "No such container: %s", text);
+  /* -ENOENT, which --ignore looks for; the message is docker's, without strerror */
+  skiff_error_make_status (err, 125, 0, "No such container: %s", text);
+  if (err != NULL && *err != NULL)
+    (*err)->errnum = ENOENT;
+  return -ENOENT;
 }
 
 static char *

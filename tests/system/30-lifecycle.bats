@@ -294,7 +294,7 @@ field () { # CONTAINER TEMPLATE
   assert_match "${lines[0]}" '^NAMES +STATE$'
   run -0 skiff ps --format json
   assert_match "$output" '^\{"Command":"\\"sleep 60\\"",.*"Names":"f2",.*"State":"running"'
-  run -125 skiff ps --filter bogus=1
+  run -1 skiff ps --filter bogus=1
 }
 
 @test "logs: --tail, -t, and -f follows until the container exits" {

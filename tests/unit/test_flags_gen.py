@@ -38,7 +38,7 @@ class FlagsGen(unittest.TestCase):
             rc, err, written = self.generate(f.read())
         self.assertEqual(rc, 0, err)
         self.assertIn('SKIFF_OPT_NY ("gpus", 0, "gpu-request",', written)
-        self.assertIn('SKIFF_OPT_NY ("size", \'s\', NULL,', written)
+        self.assertIn('SKIFF_OPT_NY ("watch", \'w\', "uint",', written)
 
     def test_good_lines(self):
         rc, err, written = self.generate(

@@ -133,7 +133,7 @@ int skiff_cli_create_container (struct skiff_cli *cli, const struct skiff_cli_cr
                                 struct skiff_store **store, struct skiff_image **img,
                                 struct skiff_container **c, struct skiff_error **err);
 
-/* Prints "skiff: <msg>" for one failed argument of a multi-argument command. */
+/* Prints "Error: <msg>" for one failed argument of a multi-argument command. */
 void skiff_cli_print_error (const struct skiff_error *e);
 
 /* Container arguments (ctr_args.c). */

@@ -290,6 +290,6 @@ fail:
   if (err == NULL)
     return 125;
   fflush (stdout);
-  fprintf (stderr, "skiff: %s\n", err->msg);
+  fprintf (stderr, "Error: %s\n", err->msg);
   return err->exit_code ? err->exit_code : 125;
 }

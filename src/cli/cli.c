@@ -49,7 +49,7 @@ void
 skiff_cli_print_error (const struct skiff_error *e)
 {
   fflush (stdout);
-  fprintf (stderr, "skiff: %s\n", e->msg);
+  fprintf (stderr, "Error: %s\n", e->msg);
 }
 
 int

@@ -140,7 +140,7 @@ void skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o);
 struct skiff_image;
 struct skiff_container;
 
-/* Prints "skiff: <msg>" for one failed argument of a multi-argument command. */
+/* Prints "Error: <msg>" for one failed argument of a multi-argument command. */
 void skiff_cli_print_error (const struct skiff_error *e);
 
 /* Container arguments (ctr_args.c). */

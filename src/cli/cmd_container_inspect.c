@@ -117,8 +117,8 @@ inspect_all (struct skiff_store *store, const struct inspect_opts *o, char *cons
       if (text == NULL || skiff_json_parse (text, "inspect", &objs[n], &e) < 0)
         {
           fprintf (stderr,
-                   o->type == INSPECT_CONTAINER ? "skiff: No such container: %s\n"
-                                                : "skiff: no such object: %s\n",
+                   o->type == INSPECT_CONTAINER ? "Error: No such container: %s\n"
+                                                : "Error: no such object: %s\n",
                    args[i]);
           status = 1;
           continue;

@@ -55,7 +55,7 @@ cmd_image_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_er
         }
       /* docker reports every missing name; the last one becomes the returned error */
       if (missing)
-        fprintf (stderr, "skiff: no such object: %s\n", missing);
+        fprintf (stderr, "Error: no such object: %s\n", missing);
       missing = res.args[i];
     }
   yajl_val *objs = xzalloc ((n + 1) * sizeof *objs);

@@ -52,7 +52,10 @@ skiff_log (enum skiff_log_level level, const char *fmt, ...)
   vsnprintf (line, sizeof line, fmt, ap);
   va_end (ap);
   /* one write per line so concurrent processes do not interleave mid-line */
-  fprintf (stderr, "skiff: %s%s\n", prefix[level], line);
+  if (level == SKIFF_LOG_ERROR) /* errors read as the ones main() prints (podman's form) */
+    fprintf (stderr, "Error: %s\n", line);
+  else
+    fprintf (stderr, "skiff: %s%s\n", prefix[level], line);
   errno = saved;
 }
 

@@ -86,12 +86,12 @@ load helpers
   local before
   before=$(all_container_ids)
   run -125 --separate-stderr skiff run --rm --entrypoint "" "$IMG"
-  assert_equal "$stderr" "skiff: no command specified"
+  assert_equal "$stderr" "Error: no command specified"
   run -125 --separate-stderr skiff run --rm -e =x "$IMG" true
-  assert_equal "$stderr" "skiff: invalid environment variable: =x"
+  assert_equal "$stderr" "Error: invalid environment variable: =x"
   printf 'A=1\nBAD KEY=2\n' > "$BATS_TEST_TMPDIR/env"
   run -125 --separate-stderr skiff run --rm --env-file "$BATS_TEST_TMPDIR/env" "$IMG" true
-  assert_equal "$stderr" "skiff: invalid env file ($BATS_TEST_TMPDIR/env): variable 'BAD KEY' contains whitespaces"
+  assert_equal "$stderr" "Error: invalid env file ($BATS_TEST_TMPDIR/env): variable 'BAD KEY' contains whitespaces"
   run -125 --separate-stderr skiff run --rm --name x "$IMG" true
   assert_contains "$stderr" "Invalid container name (x)"
   assert_equal "$(all_container_ids)" "$before" "containers after refused runs"

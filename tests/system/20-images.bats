@@ -50,9 +50,9 @@ two_layers='[[{"name":"d","type":"dir"},{"name":"d/f","data":"one"},{"name":"etc
 t=tarfile.open(sys.argv[1],"w"); i=tarfile.TarInfo("../../escape"); i.size=1; t.addfile(i,io.BytesIO(b"x"))' \
     "$BATS_TEST_TMPDIR/dotdot.tar"
   run -125 --separate-stderr skiff import "$BATS_TEST_TMPDIR/dotdot.tar" bad:2
-  assert_equal "$stderr" "skiff: $BATS_TEST_TMPDIR/dotdot.tar: entry \"../../escape\": path escapes the layer"
+  assert_equal "$stderr" "Error: $BATS_TEST_TMPDIR/dotdot.tar: entry \"../../escape\": path escapes the layer"
   run -125 --separate-stderr skiff import -c 'RUN true' "$SKIFF_TEST_FIXTURE/rootfs.tar" bad:3
-  assert_equal "$stderr" 'skiff: --change "RUN true": RUN is not a valid change command'
+  assert_equal "$stderr" 'Error: --change "RUN true": RUN is not a valid change command'
   run -125 --separate-stderr skiff import "$SKIFF_TEST_FIXTURE/rootfs.tar" Bad
   assert_contains "$stderr" "must be lowercase"
   assert_equal "$(store_snapshot)" "$before" "store after failed imports"
@@ -91,11 +91,11 @@ t=tarfile.open(sys.argv[1],"w"); i=tarfile.TarInfo("../../escape"); i.size=1; t.
   run -1 skiff image exists rmt/nope
 
   run -2 --separate-stderr skiff rmi "$id"
-  assert_equal "$stderr" "skiff: conflict: unable to delete ${id:0:12} (must be forced) - image is referenced in multiple repositories"
+  assert_equal "$stderr" "Error: conflict: unable to delete ${id:0:12} (must be forced) - image is referenced in multiple repositories"
   run -0 skiff rmi rmt/b:1
   assert_equal "$output" "Untagged: rmt/b:1"
   run -125 --separate-stderr skiff untag "$id" rmt/b:1
-  assert_equal "$stderr" "skiff: rmt/b:1: tag not known"
+  assert_equal "$stderr" "Error: rmt/b:1: tag not known"
 
   # a tag moves to the new image; the old one stays, untagged
   run -0 skiff import "$SKIFF_TEST_FIXTURE/rootfs.tar" rmt/a:1
@@ -110,7 +110,7 @@ Deleted: sha256:$id
 Untagged: rmt/a:1
 Deleted: sha256:$id2"
   run -1 --separate-stderr skiff rmi "$id"
-  assert_equal "$stderr" "skiff: $id: image not known"
+  assert_equal "$stderr" "Error: $id: image not known"
   run -0 skiff system check
 }
 
@@ -119,9 +119,9 @@ Deleted: sha256:$id2"
   local id=${output#sha256:}
   run -0 skiff run --name inuse-ctr inuse:1 true
   run -2 --separate-stderr skiff rmi inuse:1
-  assert_match "$stderr" "^skiff: conflict: unable to remove repository reference \"inuse:1\" \(must force\) - container [0-9a-f]{12} is using its referenced image ${id:0:12}$"
+  assert_match "$stderr" "^Error: conflict: unable to remove repository reference \"inuse:1\" \(must force\) - container [0-9a-f]{12} is using its referenced image ${id:0:12}$"
   run -2 --separate-stderr skiff rmi "$id"
-  assert_match "$stderr" "^skiff: conflict: unable to delete ${id:0:12} \(must be forced\) - image is being used by stopped container [0-9a-f]{12}$"
+  assert_match "$stderr" "^Error: conflict: unable to delete ${id:0:12} \(must be forced\) - image is being used by stopped container [0-9a-f]{12}$"
   skiff rm inuse-ctr >/dev/null
   run -0 skiff rmi inuse:1
 }
@@ -174,7 +174,7 @@ Deleted: sha256:$id"
   assert_match "$output" '^linux/(amd64|arm64) 1 [0-9]+$'
   run -1 --separate-stderr skiff image inspect --format '{{.Id}}' nope "$IMG"
   assert_equal "$output" "sha256:$SKIFF_TEST_IMAGE_ID"
-  assert_equal "$stderr" "skiff: no such object: nope"
+  assert_equal "$stderr" "Error: no such object: nope"
 }
 
 @test "save and load: docker-archive and oci-archive round trips, stdin, names, runnable" {

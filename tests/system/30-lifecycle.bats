@@ -137,7 +137,7 @@ field () { # CONTAINER TEMPLATE
   local id
   id=$(container_id_of k1)
   run -1 --separate-stderr skiff kill k1
-  assert_equal "$stderr" "skiff: Cannot kill container: k1: Container $id is not running"
+  assert_equal "$stderr" "Error: Cannot kill container: k1: Container $id is not running"
   run -125 --separate-stderr skiff kill -s NOPE k1
   assert_contains "$stderr" "Invalid signal: NOPE"
 }

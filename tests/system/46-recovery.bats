@@ -168,7 +168,7 @@ reload_tiny () {
         assert_equal "$(cat "$BATS_TEST_TMPDIR/out.$i")" "$name" "stdout of the winner"
       else
         assert_equal "$(cat "$BATS_TEST_TMPDIR/rc.$i")" 1 "exit status of a loser ($kind)"
-        assert_equal "$(cat "$BATS_TEST_TMPDIR/err.$i")" "skiff: No such container: $name" \
+        assert_equal "$(cat "$BATS_TEST_TMPDIR/err.$i")" "Error: No such container: $name" \
           "stderr of a loser ($kind)"
       fi
     done
@@ -214,7 +214,7 @@ make_dangling_name () { # NAME
 @test "create --name: a name a killed create left without a record is free again" {
   make_dangling_name dangling
   run -1 --separate-stderr skiff rm -f dangling
-  assert_equal "$stderr" "skiff: No such container: dangling"
+  assert_equal "$stderr" "Error: No such container: dangling"
   run skiff create --name dangling "$IMG" true
   assert_equal "$status" 0 "create --name over a dangling name: $output"
   skiff rm dangling

@@ -71,7 +71,7 @@ V99999=x" "the user's V7 first, then the image's entries in order"
   local before
   before=$(all_container_ids)
   SKIFF_TEST_TIMEOUT=10 run -125 --separate-stderr skiff run --rm --env-file /dev/zero "$IMG" true
-  assert_equal "$stderr" "skiff: invalid env file (/dev/zero): line 1 is longer than 65535 bytes"
+  assert_equal "$stderr" "Error: invalid env file (/dev/zero): line 1 is longer than 65535 bytes"
 
   python3 -c 'print("A=" + "x" * 65533)' > "$BATS_TEST_TMPDIR/max.env" # 65535 bytes: fine
   python3 -c 'print("B=1"); print("A=" + "x" * 65534)' > "$BATS_TEST_TMPDIR/long.env"
@@ -80,9 +80,9 @@ V99999=x" "the user's V7 first, then the image's entries in order"
   assert_equal "$output" "65533"
   run -125 --separate-stderr skiff create --env-file "$BATS_TEST_TMPDIR/long.env" "$IMG" true
   assert_equal "$stderr" \
-    "skiff: invalid env file ($BATS_TEST_TMPDIR/long.env): line 2 is longer than 65535 bytes"
+    "Error: invalid env file ($BATS_TEST_TMPDIR/long.env): line 2 is longer than 65535 bytes"
   run -125 --separate-stderr skiff create --env-file "$BATS_TEST_TMPDIR/nul.env" "$IMG" true
-  assert_equal "$stderr" "skiff: invalid env file ($BATS_TEST_TMPDIR/nul.env): NUL byte on line 2"
+  assert_equal "$stderr" "Error: invalid env file ($BATS_TEST_TMPDIR/nul.env): NUL byte on line 2"
   assert_equal "$(all_container_ids)" "$before" "containers after the failed creates"
 }
 
@@ -90,14 +90,14 @@ V99999=x" "the user's V7 first, then the image's entries in order"
   local before
   before=$(all_container_ids)
   run -125 --separate-stderr skiff run --rm -u : "$IMG" id -u
-  assert_equal "$stderr" "skiff: invalid argument \":\" for \"-u, --user\" flag: no user name or UID before ':' (see 'skiff run --help')"
+  assert_equal "$stderr" "Error: invalid argument \":\" for \"-u, --user\" flag: no user name or UID before ':' (see 'skiff run --help')"
   run -125 --separate-stderr skiff create -u :0 "$IMG" id -u
   assert_one_line_error "$stderr"
   assert_contains "$stderr" '":0"'
   assert_equal "$(all_container_ids)" "$before" "containers after the refused -u"
   run -0 skiff run -d --name userspec "$IMG" sleep 60
   run -125 --separate-stderr skiff exec -u : userspec id -u
-  assert_equal "$stderr" "skiff: invalid argument \":\" for \"-u, --user\" flag: no user name or UID before ':' (see 'skiff exec --help')"
+  assert_equal "$stderr" "Error: invalid argument \":\" for \"-u, --user\" flag: no user name or UID before ':' (see 'skiff exec --help')"
   run -0 skiff run --rm -u 0:0 "$IMG" id -u
   assert_equal "$output" "0"
 }
@@ -108,11 +108,11 @@ V99999=x" "the user's V7 first, then the image's entries in order"
   long=$(printf 'n%.0s' {1..256})
   max=$(printf 'm%.0s' {1..255})
   run -125 --separate-stderr skiff create --name "$long" "$IMG" true
-  assert_equal "$stderr" "skiff: Invalid container name ($long), at most 255 characters are allowed"
+  assert_equal "$stderr" "Error: Invalid container name ($long), at most 255 characters are allowed"
   assert_equal "$(all_container_ids)" "$before" "containers after the refused name"
   run -0 skiff create --name "$max" "$IMG" true
   run -125 --separate-stderr skiff rename "$max" "$long"
-  assert_equal "$stderr" "skiff: Invalid container name ($long), at most 255 characters are allowed"
+  assert_equal "$stderr" "Error: Invalid container name ($long), at most 255 characters are allowed"
   run -0 skiff ps -a --format '{{.Names}}'
   assert_equal "$output" "$max"
 }
@@ -120,8 +120,8 @@ V99999=x" "the user's V7 first, then the image's entries in order"
 @test "--format '{{index .Names 99999}}': Go's 'error calling index' at the whole command, exit 1" {
   run -0 skiff create --name idx "$IMG" true
   run -1 --separate-stderr skiff ps -a --format '{{index .Names 99999}}'
-  assert_equal "$stderr" 'skiff: template parsing error: template: :1:2: executing "" at <index .Names 99999>: error calling index: index out of range: 99999'
+  assert_equal "$stderr" 'Error: template parsing error: template: :1:2: executing "" at <index .Names 99999>: error calling index: index out of range: 99999'
   assert_equal "$output" ""
   run -1 --separate-stderr skiff inspect --format '{{index .Config.Cmd 5 | printf "%s"}}' idx
-  assert_equal "$stderr" 'skiff: template parsing error: template: :1:2: executing "" at <index .Config.Cmd 5>: error calling index: index out of range: 5'
+  assert_equal "$stderr" 'Error: template parsing error: template: :1:2: executing "" at <index .Config.Cmd 5>: error calling index: index out of range: 5'
 }

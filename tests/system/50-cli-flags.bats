@@ -25,18 +25,18 @@ load helpers
   run -0 skiff stop --ignore nosuch sb
   assert_equal "$output" sb "stop --ignore"
   run -1 --separate-stderr skiff stop nosuch
-  assert_equal "$stderr" "skiff: No such container: nosuch"
+  assert_equal "$stderr" "Error: No such container: nosuch"
 
   run -125 --separate-stderr skiff stop -a sa
-  assert_equal "$stderr" "skiff: no arguments are needed with --all"
+  assert_equal "$stderr" "Error: no arguments are needed with --all"
   run -125 --separate-stderr skiff stop -a -l
-  assert_equal "$stderr" "skiff: --all and --latest cannot be used together"
+  assert_equal "$stderr" "Error: --all and --latest cannot be used together"
   run -125 --separate-stderr skiff stop -l sa
-  assert_equal "$stderr" "skiff: --latest and containers cannot be used together"
+  assert_equal "$stderr" "Error: --latest and containers cannot be used together"
   run -125 --separate-stderr skiff stop --cidfile "$BATS_TEST_TMPDIR/cid" sa
-  assert_equal "$stderr" "skiff: no arguments are needed with --latest or --cidfile"
+  assert_equal "$stderr" "Error: no arguments are needed with --latest or --cidfile"
   run -125 --separate-stderr skiff stop --cidfile "$BATS_TEST_TMPDIR/nosuch"
-  assert_equal "$stderr" "skiff: reading CIDFile: open $BATS_TEST_TMPDIR/nosuch: No such file or directory"
+  assert_equal "$stderr" "Error: reading CIDFile: open $BATS_TEST_TMPDIR/nosuch: No such file or directory"
 }
 
 @test "kill -a, kill --cidfile, kill --latest; restart -a" {
@@ -63,7 +63,7 @@ load helpers
     run -1 --separate-stderr skiff pause -a
     assert_equal "$(grep -c 'pause is not supported for rootless containers' <<<"$stderr")" 2
     run -125 --separate-stderr skiff unpause -a pa
-    assert_equal "$stderr" "skiff: no arguments are needed with --all"
+    assert_equal "$stderr" "Error: no arguments are needed with --all"
     return
   fi
   run -0 skiff pause pa
@@ -76,7 +76,7 @@ load helpers
   run -0 skiff unpause -l
   assert_equal "$output" "$b" "unpause --latest"
   run -125 --separate-stderr skiff unpause -a pa
-  assert_equal "$stderr" "skiff: no arguments are needed with --all"
+  assert_equal "$stderr" "Error: no arguments are needed with --all"
 }
 
 @test "container aliases keep their command's flags; exists --external; top passes ps options" {
@@ -94,25 +94,25 @@ load helpers
   run -0 skiff container top al -o pid
   assert_match "${lines[0]}" '^PID$' "container top"
   run -125 --separate-stderr skiff wait --latest al
-  assert_equal "$stderr" "skiff: --latest is not supported by skiff yet (see 'skiff wait --help')"
+  assert_equal "$stderr" "Error: --latest is not supported by skiff yet (see 'skiff wait --help')"
 }
 
 @test "ps --filter: unknown keys and values refused with docker's message; podman's keys" {
   skiff create --name fa -l app=a "$IMG" true >/dev/null
   skiff run -d --name fb "$IMG" sleep 60 >/dev/null
   run -1 --separate-stderr skiff ps --filter status=bogus
-  assert_equal "$stderr" "skiff: invalid filter 'status=bogus'"
+  assert_equal "$stderr" "Error: invalid filter 'status=bogus'"
   assert_equal "$output" "" "stdout"
   run -1 --separate-stderr skiff ps --filter bogus=1
-  assert_equal "$stderr" "skiff: invalid filter 'bogus'"
+  assert_equal "$stderr" "Error: invalid filter 'bogus'"
   run -1 --separate-stderr skiff ps --filter health=sick
-  assert_equal "$stderr" "skiff: Unrecognised filter value for health: sick"
+  assert_equal "$stderr" "Error: Unrecognised filter value for health: sick"
   run -1 --separate-stderr skiff ps --filter exited=abc
-  assert_equal "$stderr" "skiff: strconv.Atoi: parsing \"abc\": invalid syntax"
+  assert_equal "$stderr" "Error: strconv.Atoi: parsing \"abc\": invalid syntax"
   run -1 --separate-stderr skiff ps --filter before=nosuch
-  assert_equal "$stderr" "skiff: No such container: nosuch"
+  assert_equal "$stderr" "Error: No such container: nosuch"
   run -125 --separate-stderr skiff ps --filter status
-  assert_equal "$stderr" "skiff: invalid argument \"status\" for \"-f, --filter\" flag: bad format of filter (expected name=value) (see 'skiff ps --help')"
+  assert_equal "$stderr" "Error: invalid argument \"status\" for \"-f, --filter\" flag: bad format of filter (expected name=value) (see 'skiff ps --help')"
   # status implies -a, other keys do not (moby's includeContainerInList)
   assert_equal "$(skiff ps --filter status=created --format '{{.Names}}')" fa
   assert_equal "$(skiff ps --filter label=app --format '{{.Names}}')" "" "label without -a"
@@ -144,7 +144,7 @@ load helpers
   assert_equal "$(skiff ps -a --sort size --format '{{.Names}}' | tr '\n' ' ')" "zz aa "
   assert_equal "$(skiff ps -a --sort status --format '{{.Names}}' | tr '\n' ' ')" "zz aa "
   run -125 --separate-stderr skiff ps --sort bogus
-  assert_equal "$stderr" "skiff: invalid argument \"bogus\" for \"--sort\" flag: \"bogus\" is not a valid value.  Choose from: \"command, created, id, image, names, runningfor, size, status\" (see 'skiff ps --help')"
+  assert_equal "$stderr" "Error: invalid argument \"bogus\" for \"--sort\" flag: \"bogus\" is not a valid value.  Choose from: \"command, created, id, image, names, runningfor, size, status\" (see 'skiff ps --help')"
 }
 
 @test "container prune --filter: label, label!, until; other keys refused" {
@@ -152,7 +152,7 @@ load helpers
   skiff create --name keep -l keep=1 "$IMG" true >/dev/null
   drop=$(skiff create --name drop "$IMG" true)
   run -1 --separate-stderr skiff container prune -f --filter status=exited
-  assert_equal "$stderr" "skiff: invalid filter 'status'"
+  assert_equal "$stderr" "Error: invalid filter 'status'"
   run -0 skiff container prune -f --filter until=1h
   assert_equal "${lines[0]}" "Total reclaimed space: 0B" "until=1h removes nothing"
   run -0 skiff container prune -f --filter 'label!=keep'
@@ -170,7 +170,7 @@ load helpers
   run -0 --separate-stderr skiff logs lg --names --tail 1
   assert_equal "$output" two "logs CONTAINER --names --tail 1"
   run -125 --separate-stderr skiff logs --tail x lg
-  assert_equal "$stderr" "skiff: invalid argument \"x\" for \"-n, --tail\" flag (see 'skiff logs --help')"
+  assert_equal "$stderr" "Error: invalid argument \"x\" for \"-n, --tail\" flag (see 'skiff logs --help')"
 }
 
 @test "rm -t 0 --all --force --ignore; rm --ignore, --cidfile, --depend, --latest" {
@@ -188,7 +188,7 @@ load helpers
   assert_equal "$output" rc "rm --ignore nosuch rc"
   assert_equal "$stderr" "" "rm --ignore stderr"
   run -1 --separate-stderr skiff rm nosuch
-  assert_equal "$stderr" "skiff: No such container: nosuch"
+  assert_equal "$stderr" "Error: No such container: nosuch"
 
   c=$(skiff create --name rd "$IMG" true)
   printf '%s\n' "$c" >"$BATS_TEST_TMPDIR/cid"
@@ -204,9 +204,9 @@ load helpers
   assert_equal "$(skiff ps -a --format '{{.Names}}')" rf
 
   run -125 --separate-stderr skiff rm -t x rf
-  assert_equal "$stderr" "skiff: invalid argument \"x\" for \"-t, --time\" flag: strconv.ParseUint: parsing \"x\": invalid syntax (see 'skiff rm --help')"
+  assert_equal "$stderr" "Error: invalid argument \"x\" for \"-t, --time\" flag: strconv.ParseUint: parsing \"x\": invalid syntax (see 'skiff rm --help')"
   run -125 --separate-stderr skiff rm -a rf
-  assert_equal "$stderr" "skiff: no arguments are needed with --all"
+  assert_equal "$stderr" "Error: no arguments are needed with --all"
 }
 
 @test "container inspect --latest, -s; podman's conflicts" {
@@ -217,5 +217,5 @@ load helpers
   run -0 skiff container inspect -s -f '{{.Name}}' ia
   assert_equal "$output" /ia "container inspect -s"
   run -125 --separate-stderr skiff container inspect -l ia
-  assert_equal "$stderr" "skiff: --latest and containers cannot be used together"
+  assert_equal "$stderr" "Error: --latest and containers cannot be used together"
 }

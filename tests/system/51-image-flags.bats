@@ -8,10 +8,16 @@ load helpers
 # Each test starts from the fixture image alone (the store is shared by the file's tests).
 setup () {
   [ -n "$IMG" ] || fail "SKIFF_TEST_IMAGE is not set: setup_suite.bash did not run"
-  local name
-  for name in $(skiff images --format '{{.Repository}}:{{.Tag}}'); do
-    [ "$name" = "$IMG" ] || skiff rmi -f "$name" > /dev/null
-  done
+  # (earlier files of the suite may have left other images, untagged ones too: by ID then)
+  local id name
+  while read -r id name; do
+    [ "$name" = "$IMG" ] && continue
+    if [ "$name" = "<none>:<none>" ]; then
+      [ "$id" = "${SKIFF_TEST_IMAGE_ID:0:12}" ] || skiff rmi -f "$id" > /dev/null
+    else
+      skiff rmi -f "$name" > /dev/null
+    fi
+  done < <(skiff images --format '{{.ID}} {{.Repository}}:{{.Tag}}')
 }
 
 # A one-file image: smaller than the busybox fixture.
@@ -43,7 +49,7 @@ small_image () { # NAME [--change...]
   assert_match "${lines[0]}" '^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$'
   assert_match "${lines[1]}" '^localhost/aaa-small ' "created: newest first (the default)"
   run -125 --separate-stderr skiff images --sort bogus
-  assert_equal "$stderr" 'skiff: "bogus" is not a valid field for sorting. Choose from: created, id, repository, size, tag'
+  assert_equal "$stderr" 'Error: "bogus" is not a valid field for sorting. Choose from: created, id, repository, size, tag'
   assert_equal "$output" ""
 }
 
@@ -94,13 +100,13 @@ localhost/other" "several references: any"
   run -0 skiff images --filter containers=false --filter reference=localhost/lab -q
   assert_equal "$output" ""
   run -125 --separate-stderr skiff images --filter bogus=1
-  assert_equal "$stderr" "skiff: invalid filter 'bogus'"
+  assert_equal "$stderr" "Error: invalid filter 'bogus'"
   run -125 --separate-stderr skiff images --filter dangling=maybe
-  assert_equal "$stderr" "skiff: invalid filter 'dangling=[maybe]'"
+  assert_equal "$stderr" "Error: invalid filter 'dangling=[maybe]'"
   run -125 --separate-stderr skiff images --filter until=soon
-  assert_equal "$stderr" "skiff: invalid filter 'until=[soon]'"
+  assert_equal "$stderr" "Error: invalid filter 'until=[soon]'"
   run -125 --separate-stderr skiff images --filter dangling
-  assert_equal "$stderr" "skiff: bad format of filter (expected name=value)"
+  assert_equal "$stderr" "Error: bad format of filter (expected name=value)"
   run -125 --separate-stderr skiff images --filter before=no/such:image
   assert_one_line_error "$stderr"
   assert_contains "$stderr" "no/such:image"
@@ -122,11 +128,11 @@ localhost/other" "several references: any"
   run -0 skiff inspect --size --type container --format '{{.Name}}' insp
   assert_equal "$output" "/insp"
   run -1 --separate-stderr skiff inspect --type container "$IMG"
-  assert_equal "$stderr" "skiff: No such container: $IMG"
+  assert_equal "$stderr" "Error: No such container: $IMG"
   run -125 --separate-stderr skiff inspect --type bogus insp
-  assert_equal "$stderr" 'skiff: "bogus" is not a valid value for --type'
+  assert_equal "$stderr" 'Error: "bogus" is not a valid value for --type'
   run -125 --separate-stderr skiff inspect --type
-  assert_equal "$stderr" "skiff: flag needs an argument: --type (see 'skiff inspect --help')"
+  assert_equal "$stderr" "Error: flag needs an argument: --type (see 'skiff inspect --help')"
 }
 
 @test "save --uncompressed writes a loadable archive; --compress is refused as podman does" {
@@ -136,7 +142,7 @@ localhost/other" "several references: any"
   run -0 skiff load -i "$BATS_TEST_TMPDIR/u.tar"
   assert_equal "$output" "Loaded image: $IMG"
   run -125 --separate-stderr skiff save --compress -o "$BATS_TEST_TMPDIR/c.tar" "$IMG"
-  assert_equal "$stderr" "skiff: --compress can only be set when --format is 'docker-dir'"
+  assert_equal "$stderr" "Error: --compress can only be set when --format is 'docker-dir'"
   [ ! -e "$BATS_TEST_TMPDIR/c.tar" ] || fail "--compress wrote an archive"
 }
 
@@ -151,16 +157,16 @@ localhost/other" "several references: any"
   run -0 skiff --storage-driver overlay images -q "$IMG"
   assert_match "$output" '^[0-9a-f]{12}$'
   run -125 --separate-stderr skiff --storage-driver vfs images
-  assert_equal "$stderr" 'skiff: storage driver "vfs" is not supported: skiff stores images and containers with "overlay"'
+  assert_equal "$stderr" 'Error: storage driver "vfs" is not supported: skiff stores images and containers with "overlay"'
   run -0 skiff --cgroup-manager cgroupfs images -q "$IMG"
   run -125 --separate-stderr skiff --cgroup-manager systemd images
-  assert_equal "$stderr" 'skiff: cgroup manager "systemd" is not supported: skiff manages cgroups with "cgroupfs"'
+  assert_equal "$stderr" 'Error: cgroup manager "systemd" is not supported: skiff manages cgroups with "cgroupfs"'
   run -125 --separate-stderr skiff --cgroup-manager bogus images
-  assert_equal "$stderr" 'skiff: cgroup manager must be one of cgroupfs and systemd: "bogus" is invalid'
+  assert_equal "$stderr" 'Error: cgroup manager must be one of cgroupfs and systemd: "bogus" is invalid'
   run -125 --separate-stderr skiff --bogus images
-  assert_equal "$stderr" "skiff: unknown flag: --bogus (see 'skiff --help')"
+  assert_equal "$stderr" "Error: unknown flag: --bogus (see 'skiff --help')"
   run -125 --separate-stderr skiff --syslog images
-  assert_equal "$stderr" "skiff: --syslog is not supported by skiff yet (see 'skiff --help')"
+  assert_equal "$stderr" "Error: --syslog is not supported by skiff yet (see 'skiff --help')"
   run -0 skiff --help
   assert_contains "$output" "--storage-driver string"
   assert_contains "$output" "--noout"
@@ -211,16 +217,16 @@ print(h["kernel"], h["os"], h["arch"], h["cgroupManager"], h["cgroupVersion"],
   assert_match "${lines[0]}" '^host:$'
   assert_contains "$output" "  kernel: $(uname -r)"
   run -125 --separate-stderr skiff info extra
-  assert_equal "$stderr" "skiff: \"skiff info\" accepts no arguments (see 'skiff info --help')"
+  assert_equal "$stderr" "Error: \"skiff info\" accepts no arguments (see 'skiff info --help')"
 }
 
 @test "image ls and image rm take images' and rmi's flags, and their not-yet flags" {
   run -0 skiff image ls --sort size --noheading -q "$IMG"
   assert_match "$output" '^[0-9a-f]{12}$'
   run -125 --separate-stderr skiff image ls --history
-  assert_equal "$stderr" "skiff: --history is not supported by skiff yet (see 'skiff image ls --help')"
+  assert_equal "$stderr" "Error: --history is not supported by skiff yet (see 'skiff image ls --help')"
   run -125 --separate-stderr skiff image rm --no-prune "$IMG"
-  assert_equal "$stderr" "skiff: --no-prune is not supported by skiff yet (see 'skiff image rm --help')"
+  assert_equal "$stderr" "Error: --no-prune is not supported by skiff yet (see 'skiff image rm --help')"
   run -0 skiff image inspect --format '{{.Id}}' "$IMG"
   assert_match "$output" '^sha256:'
 }

@@ -40,11 +40,11 @@ assert_not_contains () { # HAYSTACK NEEDLE [WHAT]
   [[ $1 != *"$2"* ]] || fail "${3:-value}: '$1' contains '$2'"
 }
 
-# One line of stderr saying "skiff: ...": the CLI's error format.
+# One line of stderr saying "Error: ...": the CLI's error format (podman's).
 assert_one_line_error () { # STDERR
   [ -n "$1" ] || fail "expected an error message on stderr, got nothing"
   [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected a one-line error, got: $1"
-  assert_match "$1" '^skiff: ' "error message"
+  assert_match "$1" '^Error: ' "error message"
 }
 
 # Skips, except under SKIFF_TEST_STRICT=1 where a skip fails (unless the reason is a missing

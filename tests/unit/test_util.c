@@ -99,7 +99,7 @@ START_TEST (error_log_drop)
   _cleanup_free_ char *text = capture_stderr (log_drop_calls);
   ck_assert_str_eq (text, "skiff: warning: rm /t: No such file or directory\n"
                           "skiff: warning: restart web: bad\n"
-                          "skiff: failed\n");
+                          "Error: failed\n");
 }
 END_TEST
 

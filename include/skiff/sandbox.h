@@ -60,9 +60,10 @@ struct skiff_sandbox_config
   char *const *cap_drop;
   bool no_new_privileges; /* --security-opt no-new-privileges */
 
-  /* Called in the parent once the child exists (its namespaces too) and before it sets
-   * anything up: e.g. to move it into cgroups or a veth into its network namespace.  A
-   * failure (negative, *err set) kills the child and fails the spawn. */
+  /* Called in the parent once the child exists (its namespaces too), while the child sets the
+   * rootfs up; the child runs nothing of the container's (the user switch, the command) until
+   * it returns: e.g. to move it into cgroups.  A failure (negative, *err set) kills the child
+   * and fails the spawn (with the child's own error when it had failed first). */
   int (*before_start) (pid_t pid, void *data, struct skiff_error **err);
   void *before_start_data;
 

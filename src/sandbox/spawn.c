@@ -277,8 +277,6 @@ child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int n
 {
   struct skiff_error *err = NULL;
   char go;
-  if (cfg->before_start != NULL && recv (fd, &go, 1, 0) != 1)
-    _exit (125); /* the parent gave up and kills us */
   umask (0);
   if (cfg->parent_death_signal)
     prctl (PR_SET_PDEATHSIG, cfg->parent_death_signal);
@@ -288,7 +286,12 @@ child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int n
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
   else if (setup_container (cfg, &err) == 0)
-    skiff_sandbox_exec_process (cfg, caps, fd, true, &err);
+    {
+      /* the parent's hook (cgroups) ran meanwhile: nothing of the container's runs before */
+      if (cfg->before_start != NULL && recv (fd, &go, 1, 0) != 1)
+        _exit (125); /* the parent gave up and kills us */
+      skiff_sandbox_exec_process (cfg, caps, fd, true, &err);
+    }
   skiff_sandbox_child_fail (fd, err);
 }
 
@@ -361,18 +364,33 @@ kill_child (pid_t child)
     ;
 }
 
-/* Runs the caller's hook while the child waits, then lets it go on. */
+/* Runs the caller's hook while the child sets the rootfs up (the two overlap: the cgroups cost
+ * about as much as the mounts), then lets it run the container's process.  A child that
+ * failed meanwhile is what the hook then failed on (it is gone): its own report wins. */
 static int
 before_start (const struct skiff_sandbox_config *cfg, pid_t child, int sock,
               struct skiff_error **err)
 {
   if (cfg->before_start == NULL)
     return 0;
-  int r = cfg->before_start (child, cfg->before_start_data, err);
+  struct skiff_error *hook_err = NULL;
+  int r = cfg->before_start (child, cfg->before_start_data, &hook_err);
   if (r == 0 && send (sock, "G", 1, MSG_NOSIGNAL) != 1)
-    r = skiff_error_make (err, errno, "resume the container's setup");
-  if (r < 0)
-    kill_child (child);
+    r = skiff_error_make (&hook_err, errno, "resume the container's setup");
+  if (r == 0)
+    return 0;
+  kill_child (child);
+  char buf[sizeof (struct child_report) + 4096];
+  int fd;
+  ssize_t n = recv_msg (sock, buf, sizeof buf, &fd); /* the child is gone: does not block */
+  if (fd >= 0)
+    close (fd);
+  if (n >= (ssize_t) sizeof (struct child_report) && buf[0] == MSG_ERROR)
+    {
+      skiff_error_free (hook_err);
+      return report_error (buf, n, err);
+    }
+  *err = hook_err;
   return r;
 }
 

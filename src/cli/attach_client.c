@@ -1,4 +1,4 @@
-/* The client side of the attach protocol (brief ATTACH.md): a SOCK_SEQPACKET connection to a
+/* The client side of the attach protocol (ATTACH.md): a SOCK_SEQPACKET connection to a
  * detached container's monitor, one type byte + payload per message.  The client forwards its
  * input (minus the detach keys, which only it sees), window sizes, and EOF of a piped stdin;
  * it writes what the container prints and ends at the EXIT message, at detach, or when the

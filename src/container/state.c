@@ -212,6 +212,14 @@ int
 skiff_container_lock (const struct skiff_container *c, struct skiff_error **err)
 {
   int fd = open (c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    {
+      /* removed since it was loaded (a parallel rm): gone, as lookup says it */
+      skiff_error_make_status (err, 125, 0, "No such container: %s", c->config.name);
+      if (err != NULL && *err != NULL)
+        (*err)->errnum = ENOENT;
+      return -ENOENT;
+    }
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", c->dir);
   while (flock (fd, LOCK_EX) < 0)

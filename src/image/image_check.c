@@ -120,6 +120,22 @@ check_names (struct check *c, struct skiff_error **err)
       if (de->d_name[0] == '.')
         continue;
       _cleanup_free_ char *path = skiff_path_join (dir, de->d_name);
+      /* NAME.tmp.PID: a link being renamed into place; a dead writer's is a leftover (it may
+       * point to an image that exists now, and dangle once that image goes) */
+      const char *tmp = strrchr (de->d_name, '.');
+      size_t digits = tmp ? strlen (tmp + 1) : 0;
+      if (tmp != NULL && tmp - de->d_name > 4 && strncmp (tmp - 4, ".tmp.", 5) == 0
+          && digits > 0 && digits < 12 && strspn (tmp + 1, "0123456789") == digits)
+        {
+          char owner[32];
+          snprintf (owner, sizeof owner, "name-%.11s", tmp + 1);
+          if (skiff_store_temp_alive (owner))
+            continue;
+          problem (c, "names/images/%s: a temporary name left by a dead process", de->d_name);
+          if (c->repair && unlink (path) < 0 && errno != ENOENT)
+            return skiff_error_make (err, errno, "unlink %s", path);
+          continue;
+        }
       _cleanup_free_ char *name = skiff_image_unescape_name (de->d_name);
       char target[128];
       ssize_t n = readlink (path, target, sizeof target - 1);

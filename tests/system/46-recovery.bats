@@ -265,3 +265,21 @@ make_dangling_name () { # NAME
   run ls -A "$SKIFF_TEST_ROOT/tmp"
   assert_equal "$output" "" "tmp/ after one command"
 }
+
+@test "system check: a temporary image name a killed command left is reported, --repair removes it" {
+  # what a load killed between its symlink and the rename leaves: NAME.tmp.PID, here pointing
+  # at an existing image (a later rmi would leave it dangling), with a pid that is gone
+  local dead=999999 link
+  while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
+  link="$SKIFF_TEST_ROOT/names/images/localhost%2Fleft:1.tmp.$dead"
+  ln -s "$SKIFF_TEST_IMAGE_ID" "$link"
+  run -1 skiff system check
+  assert_contains "$output" "a temporary name left by a dead process"
+  run -0 skiff system check --repair
+  [ ! -L "$link" ] || fail "--repair left $link"
+  run -0 skiff system check
+  # a live writer's (ours) is left alone
+  ln -s "$SKIFF_TEST_IMAGE_ID" "$SKIFF_TEST_ROOT/names/images/localhost%2Fleft:1.tmp.$$"
+  run -0 skiff system check
+  rm "$SKIFF_TEST_ROOT/names/images/localhost%2Fleft:1.tmp.$$"
+}

@@ -37,7 +37,8 @@ static const char *const prune_filter_keys[] = { "until", "label", "label!", NUL
 static const struct skiff_opt prune_options[] = {
   { .name = "filter", .type = SKIFF_OPT_FUNC, .value_name = "filter",
     .offset = SKIFF_OPT_FIELD (struct prune_opts, filters, char **),
-    .parse = skiff_cli_parse_filter, .help = "Provide filter values (e.g. until=<timestamp>)" },
+    .parse = skiff_cli_parse_filter, .flags = SKIFF_OPT_OWNS_STRV,
+    .help = "Provide filter values (e.g. until=<timestamp>)" },
   SKIFF_OPT_B ("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
   SKIFF_OPT_END,
 };

@@ -51,7 +51,7 @@ static const struct skiff_opt ps_options[] = {
   SKIFF_OPT_B ("external", 0, struct ps_opts, external,
                "Show containers in storage not controlled by skiff"),
   { .name = "filter", .shorthand = 'f', .type = SKIFF_OPT_FUNC, .value_name = "filter",
-    .offset = SKIFF_OPT_FIELD (struct ps_opts, filters, char **), .parse = skiff_cli_parse_filter,
+    .offset = SKIFF_OPT_FIELD (struct ps_opts, filters, char **), .parse = skiff_cli_parse_filter, .flags = SKIFF_OPT_OWNS_STRV,
     .help = "Filter output based on conditions provided" },
   SKIFF_OPT_S ("format", 0, struct ps_opts, format, "Format output using a custom template"),
   SKIFF_OPT_I ("last", 'n', struct ps_opts, last,

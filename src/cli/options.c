@@ -318,6 +318,12 @@ skiff_opts_clear (skiff_opt_groups groups, void *target, struct skiff_opts_resul
           free (*v);
           *v = NULL;
         }
+      else if (o->type == SKIFF_OPT_FUNC && (o->flags & SKIFF_OPT_OWNS_STRV))
+        {
+          char ***v = (char ***)((char *)target + o->offset);
+          skiff_strv_free (*v);
+          *v = NULL;
+        }
   if (out != NULL)
     {
       free (out->args);

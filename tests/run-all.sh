@@ -205,7 +205,7 @@ if [ "$asan_built" -eq 1 ]; then
   # tests see as a wrong exit status or unexpected stderr.
   # the kill test's points are covered by the plain passes; here fewer, ASan is slower
   SUITE_SKIFF=$stage/skiff-asan ASAN_OPTIONS=abort_on_error=0:exitcode=86 SKIFF_TEST_KILLS=25 \
-    SKIFF_TEST_ENV_ENTRIES=20000 \
+    SKIFF_TEST_ENV_ENTRIES=2000 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87 \
     bats_suite system-asan "" "${root_files[@]}"
 else

@@ -18,7 +18,8 @@ print(json.dumps({"format": "docker", "tag": sys.argv[1], "config_text": sys.arg
 }
 
 # 100k entries took about a minute with the quadratic merge; the ASan pass of run-all.sh uses
-# fewer (SKIFF_TEST_ENV_ENTRIES), where the sanitizers' own cost would dominate.
+# fewer (SKIFF_TEST_ENV_ENTRIES): ASan's realloc always copies, so growing arrays (yajl's
+# too) turn quadratic there, and its quarantine keeps every copy.
 ENV_N=${SKIFF_TEST_ENV_ENTRIES:-100000}
 
 @test "an image with 100k Env entries: run, create, inspect are linear (under 20 s each)" {

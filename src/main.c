@@ -36,8 +36,7 @@ static const struct skiff_command commands[] = {
     skiff_cli_images_groups },
   { "import", cmd_import, "Import a tarball to create a filesystem image",
     "[OPTIONS] FILE|- [REPOSITORY[:TAG]]", NULL, skiff_cli_import_groups },
-  { "info", cmd_info, "Display system-wide information", "[OPTIONS]", NULL,
-    skiff_cli_info_groups },
+  { "info", cmd_info, "Display system-wide information", "[OPTIONS]", NULL, skiff_cli_info_groups },
   { "inspect", cmd_inspect, "Return low-level information on containers or images",
     "[OPTIONS] NAME|ID [NAME|ID...]", NULL, skiff_cli_inspect_groups },
   { "kill", cmd_kill, "Kill one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
@@ -62,8 +61,8 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL, skiff_cli_run_groups, true },
   { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
     "[OPTIONS] IMAGE [IMAGE...]", NULL, skiff_cli_save_groups },
-  { "start", cmd_start, "Start one or more stopped containers", "[OPTIONS] CONTAINER [CONTAINER...]",
-    NULL, skiff_cli_start_groups },
+  { "start", cmd_start, "Start one or more stopped containers",
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_start_groups },
   { "stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
     "[OPTIONS] [CONTAINER...]",
     "  -a, --all             Show all containers (default shows just running)\n"
@@ -74,8 +73,8 @@ static const struct skiff_command commands[] = {
   { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, skiff_cli_no_flags_groups },
-  { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]",
-    NULL, NULL, true },
+  { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]", NULL,
+    NULL, true },
   { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL,
@@ -97,27 +96,37 @@ struct global_opts
 
 #define T struct global_opts
 static const struct skiff_opt global_options[] = {
-  { .name = "cgroup-manager", .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "cgroup-manager",
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (T, cgroup_manager, const char *),
-    .help = "Cgroup manager to use (\"cgroupfs\")", .default_text = "\"cgroupfs\"",
+    .help = "Cgroup manager to use (\"cgroupfs\")",
+    .default_text = "\"cgroupfs\"",
     .complete = "cgroupfs" },
   SKIFF_OPT_S ("log-level", 0, T, log_level,
                "Set the logging level (\"debug\", \"info\", \"warn\", \"error\", \"fatal\")"),
   SKIFF_OPT_B ("noout", 0, T, noout, "do not output to stdout"),
-  { .name = "root", .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "root",
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (T, root, const char *),
     .help = "Path to the root directory in which data, including images, is stored (default "
             "/var/lib/skiff, rootless $XDG_DATA_HOME/skiff)",
     .complete = "dir" },
-  { .name = "runroot", .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "runroot",
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (T, runroot, const char *),
     .help = "Path to the 'run directory' where all state information is stored (default "
             "/run/skiff, rootless $XDG_RUNTIME_DIR/skiff)",
     .complete = "dir" },
-  { .name = "storage-driver", .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "storage-driver",
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (T, storage_driver, const char *),
     .help = "Select which storage driver is used to manage storage of images and containers",
-    .default_text = "\"overlay\"", .complete = "overlay" },
+    .default_text = "\"overlay\"",
+    .complete = "overlay" },
   SKIFF_OPT_B ("version", 'v', T, version, "Print version information and quit"),
   SKIFF_OPT_END,
 };
@@ -130,7 +139,8 @@ print_main_help (void)
   _cleanup_free_ char *usage = skiff_opts_usage (groups);
   printf ("Usage: skiff [OPTIONS] COMMAND [ARG...]\n\n"
           "A daemonless container engine.\n\n"
-          "Options:\n%s\nCommands:\n", usage);
+          "Options:\n%s\nCommands:\n",
+          usage);
   for (size_t i = 0; i < n_commands; i++)
     printf ("  %-12s %s\n", commands[i].name, commands[i].summary);
   printf ("\nRun 'skiff COMMAND --help' for more information on a command.\n");
@@ -153,7 +163,7 @@ void
 skiff_cli_completion_input (struct skiff_completion_input *in)
 {
   static const struct skiff_opt *const groups[] = { global_options, NULL };
-  *in = (struct skiff_completion_input) { commands, n_commands, groups, group_subcommands };
+  *in = (struct skiff_completion_input){ commands, n_commands, groups, group_subcommands };
 }
 
 static const struct skiff_command *
@@ -177,7 +187,7 @@ apply_global (struct skiff_cli *cli, const struct global_opts *g, struct skiff_e
       int level = skiff_log_parse_level (g->log_level);
       if (level < 0)
         return skiff_error_make_status (err, 125, 0, "invalid log level \"%s\"", g->log_level);
-      skiff_log_set_level ((enum skiff_log_level) level);
+      skiff_log_set_level ((enum skiff_log_level)level);
     }
   if (g->storage_driver && strcmp (g->storage_driver, "overlay") != 0
       && strcmp (g->storage_driver, "overlay2") != 0)
@@ -235,7 +245,7 @@ parse_global (struct skiff_cli *cli, int argc, char **argv, int *cmd_index,
     }
   if ((r = apply_global (cli, &g, err)) < 0)
     return r;
-  *cmd_index = argc - (int) res.nargs;
+  *cmd_index = argc - (int)res.nargs;
   return g.version ? 2 : 0;
 }
 
@@ -252,7 +262,7 @@ main (int argc, char **argv)
     return 0;
   if (r == 2)
     {
-      char *vargv[] = { (char *) "version", NULL };
+      char *vargv[] = { (char *)"version", NULL };
       cli.command = find_command ("version");
       return cmd_version (&cli, 1, vargv, &err);
     }
@@ -276,8 +286,8 @@ main (int argc, char **argv)
   cli.command = find_command (argv[cmd]);
   if (cli.command == NULL)
     {
-      skiff_error_make_status (&err, 125, 0, "unknown command \"%s\" for \"skiff\" (see 'skiff --help')",
-                               argv[cmd]);
+      skiff_error_make_status (
+          &err, 125, 0, "unknown command \"%s\" for \"skiff\" (see 'skiff --help')", argv[cmd]);
       goto fail;
     }
 

@@ -11,16 +11,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define SKIFF_DEFINE_CLEANUP(name, type, release)                                                 \
-  static inline void name (type *p)                                                              \
-  {                                                                                              \
-    if (*p)                                                                                      \
-      {                                                                                          \
-        int saved_errno_ = errno;                                                                \
-        release (*p);                                                                            \
-        *p = NULL;                                                                               \
-        errno = saved_errno_;                                                                    \
-      }                                                                                          \
+#define SKIFF_DEFINE_CLEANUP(name, type, release)                                                  \
+  static inline void name (type *p)                                                                \
+  {                                                                                                \
+    if (*p)                                                                                        \
+      {                                                                                            \
+        int saved_errno_ = errno;                                                                  \
+        release (*p);                                                                              \
+        *p = NULL;                                                                                 \
+        errno = saved_errno_;                                                                      \
+      }                                                                                            \
   }
 
 /* The variant for file descriptors: releases fds >= 0 and resets them to -1. */
@@ -54,11 +54,11 @@ SKIFF_DEFINE_CLEANUP (skiff_closedirp, DIR *, closedir)
 #define _cleanup_closedir_ __attribute__ ((cleanup (skiff_closedirp)))
 
 /* Take ownership out of a cleanup-managed variable. */
-#define steal_ptr(pp)                                                                            \
-  ({                                                                                             \
-    __typeof__ (*(pp)) steal_tmp_ = *(pp);                                                       \
-    *(pp) = NULL;                                                                                \
-    steal_tmp_;                                                                                  \
+#define steal_ptr(pp)                                                                              \
+  ({                                                                                               \
+    __typeof__ (*(pp)) steal_tmp_ = *(pp);                                                         \
+    *(pp) = NULL;                                                                                  \
+    steal_tmp_;                                                                                    \
   })
 
 static inline int

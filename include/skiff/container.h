@@ -41,13 +41,13 @@ struct skiff_container_config
   bool auto_remove;
   char *cidfile; /* NULL = none */
   /* detached/lifecycle settings (added by the monitor work; absent keys read as defaults) */
-  bool tty;              /* -t: the process gets a terminal */
-  bool open_stdin;       /* -i: stdin stays open (a pipe, or the terminal) */
-  char *stop_signal;     /* --stop-signal or image StopSignal as given; NULL = SIGTERM */
-  int stop_timeout;      /* --stop-timeout in seconds; -1 = default (10) */
-  char *restart_policy;  /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
-  int restart_max;       /* on-failure:N */
-  char **labels;         /* alternating key, value; NULL = none */
+  bool tty;             /* -t: the process gets a terminal */
+  bool open_stdin;      /* -i: stdin stays open (a pipe, or the terminal) */
+  char *stop_signal;    /* --stop-signal or image StopSignal as given; NULL = SIGTERM */
+  int stop_timeout;     /* --stop-timeout in seconds; -1 = default (10) */
+  char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
+  int restart_max;      /* on-failure:N */
+  char **labels;        /* alternating key, value; NULL = none */
 };
 
 enum skiff_container_status
@@ -156,7 +156,8 @@ int skiff_container_load (struct skiff_store *store, const char *id, struct skif
 int skiff_container_list_ids (struct skiff_store *store, char ***out, struct skiff_error **err);
 
 /* Resolves what the user typed: exact full ID, exact name, then unique ID prefix.  Errors:
- * "No such container: X" (-ENOENT), "multiple IDs found with provided prefix: X".  *id_out: full ID. */
+ * "No such container: X" (-ENOENT), "multiple IDs found with provided prefix: X".  *id_out: full
+ * ID. */
 int skiff_container_lookup (struct skiff_store *store, const char *text, char **id_out,
                             struct skiff_error **err);
 
@@ -219,8 +220,7 @@ char *skiff_container_cgroup_name (const struct skiff_container *c);
 /* Creates "skiff/<id>" in every cgroup hierarchy, limits its devices (real root) and moves pid
  * in (done by start, for every container).  Rootless without a delegated subtree: nothing, and
  * 0. */
-int skiff_container_cgroup_join (struct skiff_container *c, pid_t pid,
-                                 struct skiff_error **err);
+int skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_error **err);
 /* Removes the container's cgroup if its state says it has one (finish, remove). */
 void skiff_container_cgroup_remove (struct skiff_container *c);
 /* pause / unpause under the lock: freezes or thaws the cgroup and records it.  Errors as

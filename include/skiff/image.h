@@ -15,9 +15,9 @@ struct skiff_store;
 struct skiff_image_config
 {
   char *user;
-  char **env;          /* "K=V" */
-  char **entrypoint;   /* NULL = not set */
-  char **cmd;          /* NULL = not set */
+  char **env;        /* "K=V" */
+  char **entrypoint; /* NULL = not set */
+  char **cmd;        /* NULL = not set */
   char *working_dir;
   char **exposed_ports; /* keys: "80/tcp" */
   char **volumes;       /* keys: "/data" */
@@ -27,14 +27,14 @@ struct skiff_image_config
 
 struct skiff_image
 {
-  char *id;            /* 64 hex, no "sha256:" */
-  char **names;        /* normalised references, e.g. "docker.io/library/busybox:latest" */
-  char **diff_ids;     /* "sha256:<hex>", base first */
-  char **chain_ids;    /* "sha256:<hex>", base first; layers/<hex>/diff */
-  char *created;       /* RFC 3339 */
+  char *id;         /* 64 hex, no "sha256:" */
+  char **names;     /* normalised references, e.g. "docker.io/library/busybox:latest" */
+  char **diff_ids;  /* "sha256:<hex>", base first */
+  char **chain_ids; /* "sha256:<hex>", base first; layers/<hex>/diff */
+  char *created;    /* RFC 3339 */
   char *architecture;
   char *os;
-  int64_t size;        /* bytes of unpacked layers */
+  int64_t size; /* bytes of unpacked layers */
   struct skiff_image_config config;
 };
 
@@ -55,7 +55,8 @@ int skiff_image_load (struct skiff_store *store, const char *id, struct skiff_im
                       struct skiff_error **err);
 
 /* All images, in no particular order; *out is a NULL-terminated array. */
-int skiff_image_list (struct skiff_store *store, struct skiff_image ***out, struct skiff_error **err);
+int skiff_image_list (struct skiff_store *store, struct skiff_image ***out,
+                      struct skiff_error **err);
 void skiff_image_list_free (struct skiff_image **list);
 
 /* Absolute paths of the image's layer diff dirs, TOP FIRST (overlay lowerdir order). */
@@ -90,8 +91,8 @@ int skiff_image_untag (struct skiff_store *store, const char *source, const char
 
 struct skiff_image_removal
 {
-  char **untagged; /* normalised names */
-  char **deleted;  /* image IDs (64 hex) */
+  char **untagged;   /* normalised names */
+  char **deleted;    /* image IDs (64 hex) */
   int64_t reclaimed; /* bytes of layers removed */
 };
 void skiff_image_removal_clear (struct skiff_image_removal *r);
@@ -121,17 +122,17 @@ int skiff_image_save (struct skiff_store *store, char *const *images, const char
 
 /* docker's `image inspect` JSON: with array, a 4-space indented array of all images (docker's
  * default output); else one compact object (n must be 1), for --format templates. */
-int skiff_image_inspect_json (struct skiff_store *store, struct skiff_image *const *imgs,
-                              size_t n, bool array, char **out, struct skiff_error **err);
+int skiff_image_inspect_json (struct skiff_store *store, struct skiff_image *const *imgs, size_t n,
+                              bool array, char **out, struct skiff_error **err);
 
 /* One `history` row (newest first in the returned list). */
 struct skiff_image_history
 {
-  char *id;         /* 64 hex for the top row, else NULL ("<missing>") */
-  char *created;    /* RFC 3339 or NULL */
+  char *id;      /* 64 hex for the top row, else NULL ("<missing>") */
+  char *created; /* RFC 3339 or NULL */
   char *created_by;
   char *comment;
-  int64_t size;     /* bytes of the layer; 0 for empty_layer rows */
+  int64_t size; /* bytes of the layer; 0 for empty_layer rows */
 };
 int skiff_image_history (struct skiff_store *store, const struct skiff_image *img,
                          struct skiff_image_history **out, size_t *n, struct skiff_error **err);

@@ -27,17 +27,17 @@ void skiff_error_log_dropf (struct skiff_error **err, enum skiff_log_level level
 
 #define log_error(...) skiff_log (SKIFF_LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) skiff_log (SKIFF_LOG_WARN, __VA_ARGS__)
-#define log_info(...)                                                                            \
-  do                                                                                             \
-    {                                                                                            \
-      if (skiff_log_get_level () >= SKIFF_LOG_INFO)                                              \
-        skiff_log (SKIFF_LOG_INFO, __VA_ARGS__);                                                 \
-    }                                                                                            \
+#define log_info(...)                                                                              \
+  do                                                                                               \
+    {                                                                                              \
+      if (skiff_log_get_level () >= SKIFF_LOG_INFO)                                                \
+        skiff_log (SKIFF_LOG_INFO, __VA_ARGS__);                                                   \
+    }                                                                                              \
   while (0)
-#define log_debug(...)                                                                           \
-  do                                                                                             \
-    {                                                                                            \
-      if (skiff_log_get_level () >= SKIFF_LOG_DEBUG)                                             \
-        skiff_log (SKIFF_LOG_DEBUG, __VA_ARGS__);                                                \
-    }                                                                                            \
+#define log_debug(...)                                                                             \
+  do                                                                                               \
+    {                                                                                              \
+      if (skiff_log_get_level () >= SKIFF_LOG_DEBUG)                                               \
+        skiff_log (SKIFF_LOG_DEBUG, __VA_ARGS__);                                                  \
+    }                                                                                              \
   while (0)

@@ -97,8 +97,8 @@ struct skiff_monitor_params
   struct skiff_store *store;
   struct skiff_container *c;
   char *const *lowerdirs;
-  int status_fd; /* written once: started or the error, then closed */
-  int attach_fd; /* a client connected before the start, or -1 */
+  int status_fd;             /* written once: started or the error, then closed */
+  int attach_fd;             /* a client connected before the start, or -1 */
   unsigned short rows, cols; /* -t: the terminal's initial size (0 = none) */
 };
 /* Never returns: the monitor's exit status is 0 (or 125 when it could not start). */

@@ -93,10 +93,10 @@ skiff_cli_bad_flag (struct skiff_cli *cli, int getopt_result, int argc, char **a
     flag = xasprintf ("-%c", optopt ? optopt : '?');
 
   if (getopt_result == ':')
-    return skiff_error_make_status (err, 125, 0, "flag needs an argument: %s (see 'skiff %s --help')",
-                                    flag, name);
-  return skiff_error_make_status (err, 125, 0, "unknown flag: %s (see 'skiff%s%s --help')", flag, *name ? " " : "",
-                                  name);
+    return skiff_error_make_status (
+        err, 125, 0, "flag needs an argument: %s (see 'skiff %s --help')", flag, name);
+  return skiff_error_make_status (err, 125, 0, "unknown flag: %s (see 'skiff%s%s --help')", flag,
+                                  *name ? " " : "", name);
 }
 
 int

@@ -36,7 +36,8 @@ struct skiff_command
   skiff_command_fn run;
   const char *summary;
   const char *usage; /* "[OPTIONS] IMAGE [COMMAND [ARG...]]" */
-  const char *options_help; /* lines "  -d, --detach   Run ..." or NULL (commands without a table) */
+  const char
+      *options_help; /* lines "  -d, --detach   Run ..." or NULL (commands without a table) */
   /* The command's option tables (options.h), NULL-terminated: parsing, --help and the
    * completions come from them.  NULL: the command still parses with getopt. */
   const struct skiff_opt *const *options;
@@ -48,7 +49,7 @@ struct skiff_cli
   struct skiff_store_options store_opts;
   struct skiff_store store;
   bool store_open;
-  bool store_reaped; /* temp dirs of dead commands removed (once per process) */
+  bool store_reaped;                   /* temp dirs of dead commands removed (once per process) */
   const struct skiff_command *command; /* the one running */
 };
 
@@ -87,7 +88,10 @@ yajl_val skiff_cli_gen_tree (yajl_gen g);
 int skiff_cli_format_rows (const char *format, const char *default_table, const char *header_json,
                            yajl_val *rows, size_t n, struct skiff_error **err);
 
-#define SKIFF_CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
+#define SKIFF_CLI_HELP_OPTION                                                                      \
+  {                                                                                                \
+    "help", no_argument, NULL, 'h'                                                                 \
+  }
 
 /* Cell text helpers (cells.c).  Width in runes, as Go's tabwriter counts. */
 size_t skiff_cli_text_width (const char *s);
@@ -120,9 +124,9 @@ struct skiff_cli_create_opts
   struct skiff_cli_process_opts proc; /* first: see above */
   struct skiff_container_spec spec;
   bool detach, sig_proxy;
-  unsigned attach;       /* run -a: 1 stdin, 2 stdout, 4 stderr (0: not given) */
-  const char *pidfile;   /* run --pidfile */
-  unsigned preserve_fds; /* run --preserve-fds */
+  unsigned attach;              /* run -a: 1 stdin, 2 stdout, 4 stderr (0: not given) */
+  const char *pidfile;          /* run --pidfile */
+  unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
 };
 /* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */

@@ -35,9 +35,12 @@ struct prune_opts
 static const char *const prune_filter_keys[] = { "until", "label", "label!", NULL };
 
 static const struct skiff_opt prune_options[] = {
-  { .name = "filter", .type = SKIFF_OPT_FUNC, .value_name = "filter",
+  { .name = "filter",
+    .type = SKIFF_OPT_FUNC,
+    .value_name = "filter",
     .offset = SKIFF_OPT_FIELD (struct prune_opts, filters, char **),
-    .parse = skiff_cli_parse_filter, .flags = SKIFF_OPT_OWNS_STRV,
+    .parse = skiff_cli_parse_filter,
+    .flags = SKIFF_OPT_OWNS_STRV,
     .help = "Provide filter values (e.g. until=<timestamp>)" },
   SKIFF_OPT_B ("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
   SKIFF_OPT_END,
@@ -125,7 +128,8 @@ exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   if (r == 1)
     return skiff_cli_help (cli);
   if (r == 0 && res.nargs != 1)
-    return skiff_cli_usage_error (cli, err, "\"skiff container exists\" requires exactly 1 argument.");
+    return skiff_cli_usage_error (cli, err,
+                                  "\"skiff container exists\" requires exactly 1 argument.");
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0)
     return r;
   r = skiff_container_lookup (store, res.args[0], &id, &e);
@@ -152,8 +156,7 @@ static const struct skiff_command subcommands[] = {
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "container port", cmd_port, "List port mappings for the container",
     "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
-  { "container prune", prune, "Remove all stopped containers", "[OPTIONS]", NULL,
-    prune_groups },
+  { "container prune", prune, "Remove all stopped containers", "[OPTIONS]", NULL, prune_groups },
   { "container rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "container restart", cmd_restart, "Restart one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_restart_groups },

@@ -27,7 +27,7 @@ struct inspect_opts
   const char *format;
   enum inspect_type type;
   const char *type_name; /* --type */
-  bool size; /* --size: sizes are not computed yet */
+  bool size;             /* --size: sizes are not computed yet */
   struct skiff_cli_targets t;
 };
 
@@ -41,13 +41,15 @@ const struct skiff_opt *const skiff_cli_container_inspect_groups[]
     = { container_inspect_options, NULL };
 
 static const struct skiff_opt inspect_options[] = {
-  SKIFF_OPT_S ("format", 'f', struct inspect_opts, format,
-               "Format output using a custom template"),
+  SKIFF_OPT_S ("format", 'f', struct inspect_opts, format, "Format output using a custom template"),
   SKIFF_OPT_B ("size", 's', struct inspect_opts, size,
                "Display total file sizes if the type is container"),
-  { .name = "type", .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "type",
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (struct inspect_opts, type_name, const char *),
-    .help = "Return JSON for specified type", .complete = "container|image|all" },
+    .help = "Return JSON for specified type",
+    .complete = "container|image|all" },
   SKIFF_OPT_END,
 };
 const struct skiff_opt *const skiff_cli_inspect_groups[] = { inspect_options, NULL };

@@ -84,9 +84,12 @@ struct history_opts
 #define T struct history_opts
 static const struct skiff_opt history_options[] = {
   SKIFF_OPT_S ("format", 0, T, format, "Format output using a custom template"),
-  { .name = "human", .shorthand = 'H', .type = SKIFF_OPT_BOOL,
+  { .name = "human",
+    .shorthand = 'H',
+    .type = SKIFF_OPT_BOOL,
     .offset = SKIFF_OPT_FIELD (T, human, bool),
-    .help = "Print sizes and dates in human readable format", .default_text = "true" },
+    .help = "Print sizes and dates in human readable format",
+    .default_text = "true" },
   SKIFF_OPT_B ("no-trunc", 0, T, no_trunc, "Don't truncate output"),
   SKIFF_OPT_B ("quiet", 'q', T, quiet, "Only show image IDs"),
   SKIFF_OPT_END,

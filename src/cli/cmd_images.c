@@ -33,16 +33,22 @@ struct images_opts
 static const struct skiff_opt images_options[] = {
   SKIFF_OPT_B ("all", 'a', T, all, "Show all images (default hides intermediate images)"),
   SKIFF_OPT_B ("digests", 0, T, digests, "Show digests"),
-  { .name = "filter", .shorthand = 'f', .type = SKIFF_OPT_STRINGS, .value_name = "filter",
+  { .name = "filter",
+    .shorthand = 'f',
+    .type = SKIFF_OPT_STRINGS,
+    .value_name = "filter",
     .offset = SKIFF_OPT_FIELD (T, filters, char **),
     .help = "Filter output based on conditions provided" },
   SKIFF_OPT_S ("format", 0, T, format, "Format output using a custom template"),
   SKIFF_OPT_B ("no-trunc", 0, T, no_trunc, "Don't truncate output"),
   SKIFF_OPT_B ("noheading", 'n', T, noheading, "Do not print column headings"),
   SKIFF_OPT_B ("quiet", 'q', T, quiet, "Only show image IDs"),
-  { .name = "sort", .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "sort",
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (T, sort, const char *),
-    .help = "Sort by tag, created, id, repository, size", .default_text = "\"created\"",
+    .help = "Sort by tag, created, id, repository, size",
+    .default_text = "\"created\"",
     .complete = "created|id|repository|size|tag" },
   SKIFF_OPT_END,
 };
@@ -110,8 +116,11 @@ static const struct
   const char *key;
   int (*compare) (const void *, const void *);
 } sort_keys[] = {
-  { "created", by_created_desc }, { "id", by_id },   { "repository", by_repository },
-  { "size", by_size },            { "tag", by_tag },
+  { "created", by_created_desc },
+  { "id", by_id },
+  { "repository", by_repository },
+  { "size", by_size },
+  { "tag", by_tag },
 };
 
 static int

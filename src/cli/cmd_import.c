@@ -16,7 +16,10 @@ struct import_opts
 };
 
 static const struct skiff_opt import_options[] = {
-  { .name = "change", .shorthand = 'c', .type = SKIFF_OPT_STRINGS, .value_name = "list",
+  { .name = "change",
+    .shorthand = 'c',
+    .type = SKIFF_OPT_STRINGS,
+    .value_name = "list",
     .offset = SKIFF_OPT_FIELD (struct import_opts, changes, char **),
     .help = "Apply Dockerfile instruction to the created image" },
   SKIFF_OPT_S ("message", 'm', struct import_opts, message,

@@ -46,14 +46,21 @@ struct kill_opts
 };
 
 static const struct skiff_opt kill_options[] = {
-  { .name = "signal", .shorthand = 's', .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "signal",
+    .shorthand = 's',
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (struct kill_opts, signal, const char *),
-    .help = "Signal to send to the container", .default_text = "\"KILL\"" },
+    .help = "Signal to send to the container",
+    .default_text = "\"KILL\"" },
   SKIFF_OPT_B ("all", 'a', struct kill_opts, t.all, "Signal all running containers"),
   SKIFF_OPT_B ("latest", 'l', struct kill_opts, t.latest, "Act on the latest created container"),
-  { .name = "cidfile", .type = SKIFF_OPT_STRINGS, .value_name = "stringArray",
+  { .name = "cidfile",
+    .type = SKIFF_OPT_STRINGS,
+    .value_name = "stringArray",
     .offset = SKIFF_OPT_FIELD (struct kill_opts, t.cidfiles, char **),
-    .help = "Read the container ID from the file", .complete = "file" },
+    .help = "Read the container ID from the file",
+    .complete = "file" },
   SKIFF_OPT_END,
 };
 const struct skiff_opt *const skiff_cli_kill_groups[] = { kill_options, NULL };

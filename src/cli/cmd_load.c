@@ -18,7 +18,8 @@ struct load_opts
 };
 
 static const struct skiff_opt load_options[] = {
-  SKIFF_OPT_S ("input", 'i', struct load_opts, input, "Read from tar archive file, instead of STDIN"),
+  SKIFF_OPT_S ("input", 'i', struct load_opts, input,
+               "Read from tar archive file, instead of STDIN"),
   SKIFF_OPT_B ("quiet", 'q', struct load_opts, quiet, "Suppress the load output"),
   SKIFF_OPT_END,
 };

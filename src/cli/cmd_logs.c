@@ -27,9 +27,13 @@ static const struct skiff_opt logs_options[] = {
   SKIFF_OPT_S ("since", 0, struct logs_opts, since,
                "Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 "
                "minutes)"),
-  { .name = "tail", .shorthand = 'n', .type = SKIFF_OPT_STRING, .value_name = "string",
+  { .name = "tail",
+    .shorthand = 'n',
+    .type = SKIFF_OPT_STRING,
+    .value_name = "string",
     .offset = SKIFF_OPT_FIELD (struct logs_opts, tail, const char *),
-    .help = "Number of lines to show from the end of the logs", .default_text = "\"all\"" },
+    .help = "Number of lines to show from the end of the logs",
+    .default_text = "\"all\"" },
   SKIFF_OPT_B ("timestamps", 't', struct logs_opts, timestamps, "Show timestamps"),
   SKIFF_OPT_S ("until", 0, struct logs_opts, until,
                "Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for "

@@ -20,7 +20,7 @@ cmd_port (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
     return r;
   r = skiff_cli_load_container (store, res.args[0], &c, err);
   if (r == 0 && res.nargs == 2)
-    return skiff_error_make_status (err, 1, 0, "No public port '%s' published for %s",
-                                    res.args[1], res.args[0]);
+    return skiff_error_make_status (err, 1, 0, "No public port '%s' published for %s", res.args[1],
+                                    res.args[0]);
   return r;
 }

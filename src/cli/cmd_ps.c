@@ -50,8 +50,13 @@ static const struct skiff_opt ps_options[] = {
   SKIFF_OPT_B ("all", 'a', struct ps_opts, all, "Show all containers (default shows just running)"),
   SKIFF_OPT_B ("external", 0, struct ps_opts, external,
                "Show containers in storage not controlled by skiff"),
-  { .name = "filter", .shorthand = 'f', .type = SKIFF_OPT_FUNC, .value_name = "filter",
-    .offset = SKIFF_OPT_FIELD (struct ps_opts, filters, char **), .parse = skiff_cli_parse_filter, .flags = SKIFF_OPT_OWNS_STRV,
+  { .name = "filter",
+    .shorthand = 'f',
+    .type = SKIFF_OPT_FUNC,
+    .value_name = "filter",
+    .offset = SKIFF_OPT_FIELD (struct ps_opts, filters, char **),
+    .parse = skiff_cli_parse_filter,
+    .flags = SKIFF_OPT_OWNS_STRV,
     .help = "Filter output based on conditions provided" },
   SKIFF_OPT_S ("format", 0, struct ps_opts, format, "Format output using a custom template"),
   SKIFF_OPT_I ("last", 'n', struct ps_opts, last,
@@ -62,8 +67,11 @@ static const struct skiff_opt ps_options[] = {
   SKIFF_OPT_B ("noheading", 0, struct ps_opts, noheading, "Do not print headers"),
   SKIFF_OPT_B ("quiet", 'q', struct ps_opts, quiet, "Only display container IDs"),
   SKIFF_OPT_B ("size", 's', struct ps_opts, size, "Display total file sizes"),
-  { .name = "sort", .type = SKIFF_OPT_FUNC, .value_name = "choice",
-    .offset = SKIFF_OPT_FIELD (struct ps_opts, sort, const char *), .parse = parse_sort,
+  { .name = "sort",
+    .type = SKIFF_OPT_FUNC,
+    .value_name = "choice",
+    .offset = SKIFF_OPT_FIELD (struct ps_opts, sort, const char *),
+    .parse = parse_sort,
     .help = "Sort output by: command, created, id, image, names, runningfor, size, status",
     .default_text = "created",
     .complete = "command|created|id|image|names|runningfor|size|status" },
@@ -110,7 +118,6 @@ status_text (const struct skiff_container_state *st, time_t now)
       return xstrdup ("Created");
     }
 }
-
 
 /* docker's SIZE: "<writable layer> (virtual <writable + image>)" */
 static char *

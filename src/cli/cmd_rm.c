@@ -48,9 +48,12 @@ parse_uint (const char *value, void *field, struct skiff_error **err)
 
 static const struct skiff_opt rm_options[] = {
   SKIFF_OPT_B ("all", 'a', struct rm_opts, t.all, "Remove all containers"),
-  { .name = "cidfile", .type = SKIFF_OPT_STRINGS, .value_name = "stringArray",
+  { .name = "cidfile",
+    .type = SKIFF_OPT_STRINGS,
+    .value_name = "stringArray",
     .offset = SKIFF_OPT_FIELD (struct rm_opts, t.cidfiles, char **),
-    .help = "Read the container ID from the file", .complete = "file" },
+    .help = "Read the container ID from the file",
+    .complete = "file" },
   SKIFF_OPT_B ("depend", 0, struct rm_opts, depend,
                "Remove container and all containers that depend on the selected container"),
   SKIFF_OPT_B ("force", 'f', struct rm_opts, force,
@@ -58,8 +61,12 @@ static const struct skiff_opt rm_options[] = {
   SKIFF_OPT_B ("ignore", 'i', struct rm_opts, t.ignore,
                "Ignore errors when a specified container is missing"),
   SKIFF_OPT_B ("latest", 0, struct rm_opts, t.latest, "Act on the latest created container"),
-  { .name = "time", .shorthand = 't', .type = SKIFF_OPT_FUNC, .value_name = "uint",
-    .offset = SKIFF_OPT_FIELD (struct rm_opts, time, int), .parse = parse_uint,
+  { .name = "time",
+    .shorthand = 't',
+    .type = SKIFF_OPT_FUNC,
+    .value_name = "uint",
+    .offset = SKIFF_OPT_FIELD (struct rm_opts, time, int),
+    .parse = parse_uint,
     .help = "Seconds to wait for stop before killing the container" },
   SKIFF_OPT_B ("volumes", 'v', struct rm_opts, volumes,
                "Remove anonymous volumes associated with the container"),
@@ -77,7 +84,8 @@ kill_running (struct skiff_store *store, const char *text, int timeout)
   _cleanup_container_ struct skiff_container *c = NULL;
   bool gone = false;
   if (skiff_cli_load_container (store, text, &c, &e) == 0
-      && (c->state.status == SKIFF_CONTAINER_RUNNING || c->state.status == SKIFF_CONTAINER_RESTARTING))
+      && (c->state.status == SKIFF_CONTAINER_RUNNING
+          || c->state.status == SKIFF_CONTAINER_RESTARTING))
     {
       /* stop with SIGKILL and no grace period (or -t: the stop signal and that grace period):
        * also ends a restart loop, even one that respawns meanwhile */

@@ -25,14 +25,20 @@ struct stop_opts
 
 static const struct skiff_opt stop_options[] = {
   SKIFF_OPT_B ("latest", 'l', struct stop_opts, t.latest, LATEST_HELP),
-  { .name = "cidfile", .type = SKIFF_OPT_STRINGS, .value_name = "stringArray",
+  { .name = "cidfile",
+    .type = SKIFF_OPT_STRINGS,
+    .value_name = "stringArray",
     .offset = SKIFF_OPT_FIELD (struct stop_opts, t.cidfiles, char **),
-    .help = "Read the container ID from the file", .complete = "file" },
+    .help = "Read the container ID from the file",
+    .complete = "file" },
   SKIFF_OPT_S ("signal", 's', struct stop_opts, signal, "Signal to send to the container"),
   SKIFF_OPT_I ("time", 't', struct stop_opts, timeout,
                "Seconds to wait before killing the container"),
   /* docker's and podman's older name */
-  { .name = "timeout", .type = SKIFF_OPT_INT, .flags = SKIFF_OPT_HIDDEN, .value_name = "int",
+  { .name = "timeout",
+    .type = SKIFF_OPT_INT,
+    .flags = SKIFF_OPT_HIDDEN,
+    .value_name = "int",
     .offset = SKIFF_OPT_FIELD (struct stop_opts, timeout, int),
     .help = "Seconds to wait before killing the container" },
   SKIFF_OPT_END,
@@ -48,8 +54,8 @@ static const struct skiff_opt restart_only_options[] = {
   SKIFF_OPT_END,
 };
 const struct skiff_opt *const skiff_cli_stop_groups[] = { stop_options, stop_only_options, NULL };
-const struct skiff_opt *const skiff_cli_restart_groups[] = { stop_options, restart_only_options,
-                                                             NULL };
+const struct skiff_opt *const skiff_cli_restart_groups[]
+    = { stop_options, restart_only_options, NULL };
 
 /* The flags, the store and the containers to act on; 1: --help. */
 static int

@@ -105,8 +105,7 @@ skiff_cli_parse_no_args (struct skiff_cli *cli, int argc, char **argv, void *tar
 {
   int r = skiff_cli_parse (cli, argc, argv, target, res, err);
   if (r == 0 && res->nargs > 0)
-    r = skiff_cli_usage_error (cli, err, "\"skiff %s\" accepts no arguments.",
-                               cli->command->name);
+    r = skiff_cli_usage_error (cli, err, "\"skiff %s\" accepts no arguments.", cli->command->name);
   return r;
 }
 

@@ -113,8 +113,8 @@ int
 skiff_cli_targets_parse (struct skiff_cli *cli, int argc, char **argv, void *opts,
                          const struct skiff_cli_targets *t,
                          bool (*want) (const struct skiff_container *),
-                         struct skiff_opts_result *res, struct skiff_store **store,
-                         char ***targets, struct skiff_error **err)
+                         struct skiff_opts_result *res, struct skiff_store **store, char ***targets,
+                         struct skiff_error **err)
 {
   int r = skiff_cli_parse (cli, argc, argv, opts, res, err);
   if (r != 0)

@@ -29,8 +29,9 @@ enum skiff_opt_type
 #define SKIFF_OPT_HIDDEN 0x1u     /* accepted, not in --help nor completions */
 #define SKIFF_OPT_DEPRECATED 0x2u /* accepted, not in --help */
 #define SKIFF_OPT_NO_VALUE 0x4u   /* FUNC only: takes no value, or one after '=' (like bool) */
-#define SKIFF_OPT_OWNS_STRV 0x8u  /* FUNC only: the field is a strv the callback fills
-                                   * (skiff_strv_push); skiff_opts_clear frees it */
+#define SKIFF_OPT_OWNS_STRV                                                                        \
+  0x8u /* FUNC only: the field is a strv the callback fills                                        \
+        * (skiff_strv_push); skiff_opts_clear frees it */
 
 struct skiff_opt
 {

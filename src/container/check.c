@@ -66,8 +66,8 @@ check_named_record (struct check *c, const char *name, const char *path, const c
   struct skiff_container_config cfg = { 0 };
   _cleanup_free_ char *now = link_target (path);
   int r = 0;
-  if (skiff_container_config_from_json (cfg_path, &cfg, &e) == 0 && now
-      && strcmp (now, id) == 0 && strcmp (cfg.name, name) != 0)
+  if (skiff_container_config_from_json (cfg_path, &cfg, &e) == 0 && now && strcmp (now, id) == 0
+      && strcmp (cfg.name, name) != 0)
     {
       problem (c, "name %s points to container %.12s, which is named %s", name, id, cfg.name);
       if (c->repair && unlink (path) < 0)

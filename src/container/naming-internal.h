@@ -19,5 +19,4 @@ bool skiff_container_name_owner_holds (struct skiff_store *store, const char *id
 /* Under the store lock: the link `name` is re-read; if it is dangling it is removed and, with
  * id, made to point to id (0).  -EEXIST with *owner when it is backed. */
 int skiff_container_name_reclaim_locked (struct skiff_store *store, const char *name,
-                                         const char *id, char **owner,
-                                         struct skiff_error **err);
+                                         const char *id, char **owner, struct skiff_error **err);

@@ -113,8 +113,8 @@ skiff_container_read_link (const char *path, char **target, struct skiff_error *
 }
 
 int
-skiff_container_name_reclaim_locked (struct skiff_store *store, const char *name,
-                                     const char *id, char **owner, struct skiff_error **err)
+skiff_container_name_reclaim_locked (struct skiff_store *store, const char *name, const char *id,
+                                     char **owner, struct skiff_error **err)
 {
   _cleanup_free_ char *path = name_link_path (store, name);
   for (int attempt = 0; attempt < 3; attempt++)

@@ -114,8 +114,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
   if ((r = skiff_json_get_int (root, "StopTimeout", path, &stop_timeout, err)) < 0
       || (r = skiff_json_get_int (root, "RestartMax", path, &restart_max, err)) < 0)
     return r;
-  cfg->stop_timeout = (int) stop_timeout;
-  cfg->restart_max = (int) restart_max;
+  cfg->stop_timeout = (int)stop_timeout;
+  cfg->restart_max = (int)restart_max;
   if (cfg->id == NULL || strlen (cfg->id) != SKIFF_CONTAINER_ID_LEN || cfg->name == NULL)
     return skiff_error_make (err, 0, "%s: missing \"Id\" or \"Name\"", path);
   if (cfg->cidfile && *cfg->cidfile == '\0')

@@ -19,10 +19,8 @@
 #include "skiff/xalloc.h"
 
 static const char *const status_names[] = {
-  [SKIFF_CONTAINER_CREATED] = "created",
-  [SKIFF_CONTAINER_RUNNING] = "running",
-  [SKIFF_CONTAINER_EXITED] = "exited",
-  [SKIFF_CONTAINER_REMOVING] = "removing",
+  [SKIFF_CONTAINER_CREATED] = "created",       [SKIFF_CONTAINER_RUNNING] = "running",
+  [SKIFF_CONTAINER_EXITED] = "exited",         [SKIFF_CONTAINER_REMOVING] = "removing",
   [SKIFF_CONTAINER_RESTARTING] = "restarting",
 };
 
@@ -62,7 +60,7 @@ skiff_container_state_to_json (const struct skiff_container_state *st)
   skiff_json_gen_key_string (g, "StartedAt", st->started_at);
   skiff_json_gen_key_string (g, "FinishedAt", st->finished_at);
   skiff_json_gen_key_int (g, "MonitorPid", st->monitor_pid);
-  skiff_json_gen_key_int (g, "MonitorStartTime", (int64_t) st->monitor_start);
+  skiff_json_gen_key_int (g, "MonitorStartTime", (int64_t)st->monitor_start);
   skiff_json_gen_key_bool (g, "Paused", st->paused);
   skiff_json_gen_key_bool (g, "ManuallyStopped", st->manually_stopped);
   skiff_json_gen_key_int (g, "RestartCount", st->restart_count);
@@ -94,9 +92,9 @@ skiff_container_state_from_json (const char *path, struct skiff_container_state 
       || (r = skiff_json_get_int (root, "RestartCount", path, &restarts, err)) < 0
       || (r = skiff_json_get_bool (root, "Cgroup", path, &st->cgroup, err)) < 0)
     return r;
-  st->monitor_pid = (pid_t) mpid;
-  st->monitor_start = (unsigned long long) mstart;
-  st->restart_count = (int) restarts;
+  st->monitor_pid = (pid_t)mpid;
+  st->monitor_start = (unsigned long long)mstart;
+  st->restart_count = (int)restarts;
   st->status = SKIFF_CONTAINER_CREATED;
   for (size_t i = 0; status && i < sizeof status_names / sizeof status_names[0]; i++)
     if (strcmp (status, status_names[i]) == 0)

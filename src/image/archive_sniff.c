@@ -18,11 +18,14 @@ struct magic
 };
 
 static const struct magic magics[] = {
-  { 0, "\x1f\x8b", 2 },                  /* gzip */
-  { 0, "\x28\xb5\x2f\xfd", 4 },          /* zstd */
-  { 0, "\xfd" "7zXZ\0", 6 },             /* xz */
-  { 0, "BZh", 3 },                       /* bzip2 */
-  { 257, "ustar", 5 },                   /* tar: POSIX "ustar\0", GNU "ustar  " */
+  { 0, "\x1f\x8b", 2 },         /* gzip */
+  { 0, "\x28\xb5\x2f\xfd", 4 }, /* zstd */
+  { 0,
+    "\xfd"
+    "7zXZ\0",
+    6 },               /* xz */
+  { 0, "BZh", 3 },     /* bzip2 */
+  { 257, "ustar", 5 }, /* tar: POSIX "ustar\0", GNU "ustar  " */
 };
 
 int
@@ -42,8 +45,10 @@ skiff_archive_sniff (const void *head, size_t len, bool whole, const char *what,
     return 0;
   if (len == 0)
     return skiff_error_make (err, 0, "%s: the file is empty", what);
-  return skiff_error_make (err, 0, "%s: not a tar archive (nor a gzip, zstd, xz or bzip2 "
-                           "compressed one)", what);
+  return skiff_error_make (err, 0,
+                           "%s: not a tar archive (nor a gzip, zstd, xz or bzip2 "
+                           "compressed one)",
+                           what);
 }
 
 int

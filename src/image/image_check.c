@@ -124,8 +124,8 @@ check_names (struct check *c, struct skiff_error **err)
        * point to an image that exists now, and dangle once that image goes) */
       const char *tmp = strrchr (de->d_name, '.');
       size_t digits = tmp ? strlen (tmp + 1) : 0;
-      if (tmp != NULL && tmp - de->d_name > 4 && strncmp (tmp - 4, ".tmp.", 5) == 0
-          && digits > 0 && digits < 12 && strspn (tmp + 1, "0123456789") == digits)
+      if (tmp != NULL && tmp - de->d_name > 4 && strncmp (tmp - 4, ".tmp.", 5) == 0 && digits > 0
+          && digits < 12 && strspn (tmp + 1, "0123456789") == digits)
         {
           char owner[32];
           snprintf (owner, sizeof owner, "name-%.11s", tmp + 1);

@@ -338,8 +338,7 @@ compare_span (const char *a, size_t alen, const char *b, size_t blen)
 }
 
 char *
-skiff_content_first_difference (const char *recorded, size_t rlen, const char *found,
-                                size_t flen)
+skiff_content_first_difference (const char *recorded, size_t rlen, const char *found, size_t flen)
 {
   const char *a = recorded, *b = found, *aend = recorded + rlen, *bend = found + flen;
   while (a < aend || b < bend)

@@ -54,8 +54,8 @@ write_content (const char *tmp, const struct skiff_layer_info *info, char **dige
                struct skiff_error **err)
 {
   _cleanup_free_ char *path = skiff_path_join (tmp, "content");
-  int r = skiff_fs_write_atomic (path, info->content, info->content_len, 0600,
-                                 SKIFF_WRITE_DURABLE, err);
+  int r = skiff_fs_write_atomic (path, info->content, info->content_len, 0600, SKIFF_WRITE_DURABLE,
+                                 err);
   if (r == 0)
     *digest = skiff_sha256_digest (info->content, info->content_len);
   return r;

@@ -71,7 +71,7 @@ struct unpack
   int root_fd; /* the layer dir */
   struct archive *in;
   struct archive *disk;
-  struct skiff_link_set *links; /* symlinks written so far */
+  struct skiff_link_set *links;  /* symlinks written so far */
   struct skiff_content *content; /* what was written, per regular file */
   struct skiff_space_guard guard;
   int64_t size;
@@ -433,9 +433,10 @@ drain (struct hashing_source *src, struct raw_source *raw, struct archive *inner
 static void
 set_disk_options (struct archive *disk)
 {
-  archive_write_disk_set_options (
-      disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME
-                | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+  archive_write_disk_set_options (disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM
+                                            | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR
+                                            | ARCHIVE_EXTRACT_SECURE_NODOTDOT
+                                            | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 }
 
 static int

@@ -30,15 +30,15 @@ skiff_space_reserve_parse (const char *text, uint64_t fs_bytes, uint64_t *out,
   errno = 0;
   double v = strtod (text, &end);
   if (end == text || errno != 0 || v < 0 || *text == '-' || *text == ' ')
-    return skiff_error_make (err, 0, "%s=\"%s\": not a size (e.g. 5%%, 512M, 1G, 0)",
-                             RESERVE_ENV, text);
+    return skiff_error_make (err, 0, "%s=\"%s\": not a size (e.g. 5%%, 512M, 1G, 0)", RESERVE_ENV,
+                             text);
   static const char units[] = "kmgt";
   double mult = 1;
   if (*end == '%')
     {
       if (end[1] != '\0' || v > 100)
-        return skiff_error_make (err, 0, "%s=\"%s\": a percentage is 0%% to 100%%",
-                                 RESERVE_ENV, text);
+        return skiff_error_make (err, 0, "%s=\"%s\": a percentage is 0%% to 100%%", RESERVE_ENV,
+                                 text);
       *out = (uint64_t)((double)fs_bytes * v / 100);
       return 0;
     }
@@ -65,8 +65,7 @@ skiff_space_reserve_parse (const char *text, uint64_t fs_bytes, uint64_t *out,
 }
 
 static int
-free_space (struct skiff_space_guard *g, uint64_t *avail, uint64_t *total,
-            struct skiff_error **err)
+free_space (struct skiff_space_guard *g, uint64_t *avail, uint64_t *total, struct skiff_error **err)
 {
   struct statvfs st;
   if (fstatvfs (g->fd, &st) < 0)

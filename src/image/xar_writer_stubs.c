@@ -11,13 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define XAR_WRITER_STUB(name)                                                                    \
-  void name (void);                                                                              \
-  void name (void)                                                                               \
-  {                                                                                              \
-    fputs ("skiff: internal error: libxml2 " #name " called (xar output is not supported)\n",    \
-           stderr);                                                                              \
-    abort ();                                                                                    \
+#define XAR_WRITER_STUB(name)                                                                      \
+  void name (void);                                                                                \
+  void name (void)                                                                                 \
+  {                                                                                                \
+    fputs ("skiff: internal error: libxml2 " #name " called (xar output is not supported)\n",      \
+           stderr);                                                                                \
+    abort ();                                                                                      \
   }
 
 XAR_WRITER_STUB (UTF8Toisolat1)

@@ -65,12 +65,12 @@ detach_process (int keep_fd, int keep_fd2)
   int lo = keep_fd2 >= 0 && keep_fd2 < keep_fd ? keep_fd2 : keep_fd;
   int hi = lo == keep_fd ? keep_fd2 : keep_fd;
   if (lo > 3)
-    close_range (3, (unsigned) lo - 1, 0);
+    close_range (3, (unsigned)lo - 1, 0);
   if (hi < 0)
     hi = lo;
   else if (hi > lo + 1)
-    close_range ((unsigned) lo + 1, (unsigned) hi - 1, 0);
-  close_range ((unsigned) hi + 1, ~0U, 0);
+    close_range ((unsigned)lo + 1, (unsigned)hi - 1, 0);
+  close_range ((unsigned)hi + 1, ~0U, 0);
   if (chdir ("/") < 0)
     return;
 }

@@ -28,7 +28,7 @@ skiff_caps_all (void)
   int n = cap_max_bits ();
   for (int c = 0; c < n && c < 64; c++)
     if (prctl (PR_CAPBSET_READ, c, 0, 0, 0) == 1)
-      set |= (uint64_t) 1 << c;
+      set |= (uint64_t)1 << c;
   return set;
 }
 
@@ -37,7 +37,7 @@ skiff_caps_default (void)
 {
   uint64_t set = 0;
   for (size_t i = 0; i < sizeof default_caps / sizeof default_caps[0]; i++)
-    set |= (uint64_t) 1 << default_caps[i];
+    set |= (uint64_t)1 << default_caps[i];
   return set;
 }
 
@@ -52,7 +52,7 @@ parse_caps (char *const *list, uint64_t *mask, bool *all, struct skiff_error **e
         s++;
       _cleanup_free_ char *up = xstrdup (s);
       for (char *p = up; *p; p++)
-        *p = (char) toupper ((unsigned char) *p);
+        *p = (char)toupper ((unsigned char)*p);
       for (size_t n = strlen (up); n > 0 && isspace ((unsigned char)up[n - 1]); n--)
         up[n - 1] = '\0';
       if (strcmp (up, "ALL") == 0 || strcmp (up, "CAP_ALL") == 0)
@@ -65,7 +65,7 @@ parse_caps (char *const *list, uint64_t *mask, bool *all, struct skiff_error **e
       cap_value_t v;
       if (cap_from_name (name, &v) < 0 || v < 0 || v >= 64 || v >= cap_max_bits ())
         return skiff_error_make (err, 0, "unknown capability: \"%s\"", name);
-      *mask |= (uint64_t) 1 << v;
+      *mask |= (uint64_t)1 << v;
     }
   return 0;
 }
@@ -100,7 +100,7 @@ skiff_caps_limit_bounding (uint64_t set, struct skiff_error **err)
 {
   int n = cap_max_bits ();
   for (int c = 0; c < n; c++)
-    if (!(set & ((uint64_t) 1 << c)) && prctl (PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+    if (!(set & ((uint64_t)1 << c)) && prctl (PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
       return skiff_error_make (err, errno, "drop capability %d from the bounding set", c);
   return 0;
 }
@@ -113,7 +113,7 @@ skiff_caps_set_root (uint64_t set, struct skiff_error **err)
     return skiff_error_make (err, errno, "cap_init");
   int n = cap_max_bits (), r = 0;
   for (cap_value_t c = 0; c < n && r == 0; c++)
-    if (set & ((uint64_t) 1 << c))
+    if (set & ((uint64_t)1 << c))
       r = cap_set_flag (caps, CAP_PERMITTED, 1, &c, CAP_SET) < 0
                   || cap_set_flag (caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0
               ? -1

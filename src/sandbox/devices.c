@@ -35,7 +35,8 @@ bind_host_node (int dev_fd, const char *name, struct skiff_error **err)
 {
   char host[64];
   snprintf (host, sizeof host, "/dev/%s", name);
-  _cleanup_close_ int fd = openat (dev_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  _cleanup_close_ int fd
+      = openat (dev_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0)
     return skiff_error_make (err, errno, "create /dev/%s", name);
   if (skiff_mount_on_fd (host, fd, NULL, MS_BIND, NULL) < 0)
@@ -63,8 +64,8 @@ make_nodes (int dev_fd, bool rootless, struct skiff_error **err)
 
 /* A file system on /dev/<name>, a fresh directory of the /dev tmpfs (no symlink can be there). */
 static int
-mount_sub (int dev_fd, const char *name, const char *type, unsigned long flags,
-           const char *data, bool optional, struct skiff_error **err)
+mount_sub (int dev_fd, const char *name, const char *type, unsigned long flags, const char *data,
+           bool optional, struct skiff_error **err)
 {
   if (mkdirat (dev_fd, name, 0755) < 0)
     return skiff_error_make (err, errno, "mkdir /dev/%s", name);
@@ -84,7 +85,8 @@ mount_dev_tmpfs (int root_fd, struct skiff_error **err)
   if (target < 0)
     return target;
   if (skiff_mount_on_fd ("tmpfs", target, "tmpfs", MS_NOSUID | MS_STRICTATIME,
-                         "mode=755,size=65536k") < 0)
+                         "mode=755,size=65536k")
+      < 0)
     return skiff_error_make (err, errno, "mount tmpfs on /dev");
   /* the path now ends on the tmpfs; target still names the directory under it */
   int fd = skiff_rootfs_open (root_fd, "dev", O_PATH | O_DIRECTORY);

@@ -38,7 +38,7 @@ skiff_exec_lookup (const char *cmd, const char *path)
   for (const char *p = path; p != NULL;)
     {
       const char *colon = strchr (p, ':');
-      size_t dlen = colon ? (size_t) (colon - p) : strlen (p);
+      size_t dlen = colon ? (size_t)(colon - p) : strlen (p);
       const char *dir = dlen ? p : ".";
       if (!dlen)
         dlen = 1;

@@ -77,7 +77,8 @@ make_readonly (int root_fd, const char *path, struct skiff_error **err)
     return skiff_error_make (err, errno, "bind /%s read-only", path);
   /* the remount acts on the new bind mount, which only a fresh lookup ends on */
   _cleanup_close_ int bound = skiff_rootfs_open (root_fd, path, O_PATH);
-  if (bound < 0 || skiff_mount_on_fd (NULL, bound, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0)
+  if (bound < 0
+      || skiff_mount_on_fd (NULL, bound, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0)
     return skiff_error_make (err, errno, "remount /%s read-only", path);
   return 0;
 }

@@ -52,7 +52,7 @@ sealed_copy (int exe_fd, struct skiff_error **err)
   off_t off = 0;
   while (off < st.st_size)
     {
-      ssize_t n = sendfile (fd, exe_fd, &off, (size_t) (st.st_size - off));
+      ssize_t n = sendfile (fd, exe_fd, &off, (size_t)(st.st_size - off));
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)

@@ -39,8 +39,7 @@ struct child_report
 };
 
 /* Sends err to the parent and exits with its code. */
-void __attribute__ ((noreturn))
-skiff_sandbox_child_fail (int fd, struct skiff_error *err)
+void __attribute__ ((noreturn)) skiff_sandbox_child_fail (int fd, struct skiff_error *err)
 {
   if (err == NULL) /* every failure path sets one; never report a failure as an exec */
     skiff_error_make (&err, 0, "container setup failed");
@@ -116,9 +115,9 @@ switch_user (const struct skiff_exec_user *u, struct skiff_error **err)
       && !(errno == EPERM && skiff_userns_is_rootless () && skiff_userns_mapped_ids () == 1))
     return skiff_error_make (err, errno, "setgroups");
   if (setresgid (u->gid, u->gid, u->gid) < 0)
-    return skiff_error_make (err, errno, "setgid %u", (unsigned) u->gid);
+    return skiff_error_make (err, errno, "setgid %u", (unsigned)u->gid);
   if (setresuid (u->uid, u->uid, u->uid) < 0)
-    return skiff_error_make (err, errno, "setuid %u", (unsigned) u->uid);
+    return skiff_error_make (err, errno, "setuid %u", (unsigned)u->uid);
   return 0;
 }
 
@@ -129,7 +128,7 @@ env_with_home (char *const *env, const char *home)
   size_t n = 0;
   for (; env != NULL && env[n] != NULL; n++)
     if (strncmp (env[n], "HOME=", 5) == 0)
-      return (char **) env;
+      return (char **)env;
   char **out = xmalloc ((n + 2) * sizeof *out);
   for (size_t i = 0; i < n; i++)
     out[i] = env[i];
@@ -160,7 +159,7 @@ setup_stdio (const struct skiff_sandbox_config *cfg, struct skiff_error **err)
 static int
 cmp_int (const void *a, const void *b)
 {
-  return *(const int *) a - *(const int *) b;
+  return *(const int *)a - *(const int *)b;
 }
 
 int
@@ -176,11 +175,11 @@ skiff_sandbox_close_fds (const struct skiff_sandbox_config *cfg, const int *keep
   unsigned lo = 3 + cfg->preserve_fds;
   for (size_t i = 0; i < n; i++)
     {
-      if (kept[i] < 0 || (unsigned) kept[i] < lo)
+      if (kept[i] < 0 || (unsigned)kept[i] < lo)
         continue;
-      if ((unsigned) kept[i] > lo && close_range (lo, (unsigned) kept[i] - 1, 0) < 0)
+      if ((unsigned)kept[i] > lo && close_range (lo, (unsigned)kept[i] - 1, 0) < 0)
         return skiff_error_make (err, errno, "close_range");
-      lo = (unsigned) kept[i] + 1;
+      lo = (unsigned)kept[i] + 1;
     }
   if (close_range (lo, ~0U, 0) < 0)
     return skiff_error_make (err, errno, "close_range");
@@ -192,7 +191,7 @@ static int
 limit_fds (unsigned preserve, int report_fd, struct skiff_error **err)
 {
   for (unsigned fd = 3; fd < 3 + preserve; fd++)
-    if ((int) fd != report_fd && fcntl ((int) fd, F_SETFD, 0) < 0)
+    if ((int)fd != report_fd && fcntl ((int)fd, F_SETFD, 0) < 0)
       return skiff_error_make (err, errno, "preserve fd %u", fd);
   if (close_range (3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return skiff_error_make (err, errno, "close_range");
@@ -248,10 +247,12 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
   struct winsize ws = { .ws_row = cfg->terminal_rows, .ws_col = cfg->terminal_cols };
   if (r == 0 && cfg->terminal && ws.ws_col > 0 && ioctl (0, TIOCSWINSZ, &ws) < 0)
     r = skiff_error_make (err, errno, "set the terminal size");
-  if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0 || (r = switch_user (&user, err)) < 0
+  if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0
+      || (r = switch_user (&user, err)) < 0
       /* a uid change resets dumpable to fs.suid_dumpable, which may be 1: an exec joiner must
        * stay non-dumpable (its /proc/<pid>/exe, mem, fd/) until the execve resets it */
-      || (prctl (PR_SET_DUMPABLE, 0) < 0 && (r = skiff_error_make (err, errno, "set non-dumpable")) < 0)
+      || (prctl (PR_SET_DUMPABLE, 0) < 0
+          && (r = skiff_error_make (err, errno, "set non-dumpable")) < 0)
       || (user.uid == 0 && (r = skiff_caps_set_root (caps, err)) < 0)
       || (!cfg->terminal && (r = setup_stdio (cfg, err)) < 0)
       || (r = limit_fds (cfg->preserve_fds, fd, err)) < 0)
@@ -320,11 +321,11 @@ recv_msg (int sock, char *buf, size_t size, int *fd)
 static int
 report_error (const char *buf, ssize_t n, struct skiff_error **err)
 {
-  if (n < (ssize_t) sizeof (struct child_report) || buf[0] != MSG_ERROR)
+  if (n < (ssize_t)sizeof (struct child_report) || buf[0] != MSG_ERROR)
     return skiff_error_make (err, n < 0 ? errno : EIO, "read the container's setup status");
   struct child_report rep;
   memcpy (&rep, buf, sizeof rep);
-  int r = skiff_error_make_status (err, rep.exit_code, 0, "%.*s", (int) (n - (ssize_t) sizeof rep),
+  int r = skiff_error_make_status (err, rep.exit_code, 0, "%.*s", (int)(n - (ssize_t)sizeof rep),
                                    buf + sizeof rep);
   if (*err != NULL)
     (*err)->errnum = rep.errnum;
@@ -385,7 +386,7 @@ before_start (const struct skiff_sandbox_config *cfg, pid_t child, int sock,
   ssize_t n = recv_msg (sock, buf, sizeof buf, &fd); /* the child is gone: does not block */
   if (fd >= 0)
     close (fd);
-  if (n >= (ssize_t) sizeof (struct child_report) && buf[0] == MSG_ERROR)
+  if (n >= (ssize_t)sizeof (struct child_report) && buf[0] == MSG_ERROR)
     {
       skiff_error_free (hook_err);
       return report_error (buf, n, err);
@@ -431,7 +432,7 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
   if (!cfg->host_network && cfg->netns_path == NULL)
     flags |= CLONE_NEWNET;
   /* fork-like clone: the child runs on a copy of this stack */
-  pid_t child = (pid_t) syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
+  pid_t child = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (child < 0)
     {
       int e = errno;

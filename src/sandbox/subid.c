@@ -53,16 +53,16 @@ parse_line (const char *line, size_t len, const char *name, uid_t uid, struct sk
   if (c1 == NULL)
     return false;
   const char *rest = c1 + 1;
-  size_t rest_len = len - (size_t) (rest - line);
+  size_t rest_len = len - (size_t)(rest - line);
   const char *c2 = memchr (rest, ':', rest_len);
   if (c2 == NULL)
     return false;
   const char *cnt = c2 + 1;
-  size_t cnt_len = rest_len - (size_t) (cnt - rest);
-  if (!owner_matches (line, (size_t) (c1 - line), name, uid))
+  size_t cnt_len = rest_len - (size_t)(cnt - rest);
+  if (!owner_matches (line, (size_t)(c1 - line), name, uid))
     return false;
-  return parse_ulong (rest, (size_t) (c2 - rest), &r->start)
-         && parse_ulong (cnt, cnt_len, &r->count) && r->count > 0;
+  return parse_ulong (rest, (size_t)(c2 - rest), &r->start) && parse_ulong (cnt, cnt_len, &r->count)
+         && r->count > 0;
 }
 
 size_t
@@ -73,7 +73,7 @@ skiff_subid_parse (const char *text, const char *name, uid_t uid, struct skiff_s
   for (const char *p = text; p != NULL && *p != '\0';)
     {
       const char *nl = strchr (p, '\n');
-      size_t len = nl ? (size_t) (nl - p) : strlen (p);
+      size_t len = nl ? (size_t)(nl - p) : strlen (p);
       struct skiff_subid_range r;
       if (parse_line (p, len, name, uid, &r))
         {

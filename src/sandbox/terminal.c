@@ -64,7 +64,7 @@ skiff_sandbox_setup_terminal (int sock, uid_t owner, bool console, struct skiff_
   if (slave < 0)
     return skiff_error_make (err, errno, "open %s", slave_path);
   /* the process may not be root: the terminal must be its own (group tty stays) */
-  if (fchown (slave, owner, (gid_t) -1) < 0)
+  if (fchown (slave, owner, (gid_t)-1) < 0)
     return skiff_error_make (err, errno, "chown %s", slave_path);
   int r = console ? bind_console (slave_path, err) : 0;
   if (r < 0 || (r = send_fd (sock, master, err)) < 0)

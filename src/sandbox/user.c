@@ -142,7 +142,7 @@ scan_groups (FILE *f, const char *group, bool numeric, long want, const char *me
       else if (list_has (fl[3], member))
         {
           u->groups = xrealloc (u->groups, (u->ngroups + 1) * sizeof *u->groups);
-          u->groups[u->ngroups++] = (gid_t) fgid;
+          u->groups[u->ngroups++] = (gid_t)fgid;
         }
     }
   return 0;
@@ -205,7 +205,7 @@ add_groups (const char *group_path, char *const *extra, struct skiff_exec_user *
           gid = num;
         }
       u->groups = xrealloc (u->groups, (u->ngroups + 1) * sizeof *u->groups);
-      u->groups[u->ngroups++] = (gid_t) gid;
+      u->groups[u->ngroups++] = (gid_t)gid;
     }
   return 0;
 }
@@ -256,9 +256,9 @@ skiff_user_resolve (const char *spec, char *const *group_add, const char *passwd
       skiff_exec_user_clear (out);
       return r;
     }
-  out->uid = (uid_t) uid;
-  out->gid = (gid_t) gid;
-  out->groups[0] = (gid_t) gid;
+  out->uid = (uid_t)uid;
+  out->gid = (gid_t)gid;
+  out->groups[0] = (gid_t)gid;
   out->home = xstrdup (pw.found && *pw.home != '\0' ? pw.home : "/");
   return 0;
 }

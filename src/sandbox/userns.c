@@ -45,7 +45,7 @@ write_proc_file (const char *path, const char *text, struct skiff_error **err)
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
   size_t len = strlen (text);
-  if (write (fd, text, len) != (ssize_t) len)
+  if (write (fd, text, len) != (ssize_t)len)
     return skiff_error_make (err, errno, "write %s", path);
   return 0;
 }
@@ -62,10 +62,10 @@ enter_single_mapping (const char *name, struct skiff_error **err)
     return skiff_error_make (err, errno, "create a user namespace");
   char map[64];
   int r = write_proc_file ("/proc/self/setgroups", "deny", err);
-  snprintf (map, sizeof map, "0 %u 1\n", (unsigned) host_uid);
+  snprintf (map, sizeof map, "0 %u 1\n", (unsigned)host_uid);
   if (r == 0)
     r = write_proc_file ("/proc/self/uid_map", map, err);
-  snprintf (map, sizeof map, "0 %u 1\n", (unsigned) host_gid);
+  snprintf (map, sizeof map, "0 %u 1\n", (unsigned)host_gid);
   if (r == 0)
     r = write_proc_file ("/proc/self/gid_map", map, err);
   mapped_ids = mapped_gids = 1;
@@ -80,7 +80,7 @@ map_argv (const char *tool, pid_t pid, unsigned id, const struct skiff_subid_ran
 {
   char **v = NULL;
   skiff_strv_push (&v, tool);
-  skiff_strv_push_owned (&v, xasprintf ("%d", (int) pid));
+  skiff_strv_push_owned (&v, xasprintf ("%d", (int)pid));
   skiff_strv_push (&v, "0");
   skiff_strv_push_owned (&v, xasprintf ("%u", id));
   skiff_strv_push (&v, "1");
@@ -125,8 +125,7 @@ check_ranges (const char *file, const struct skiff_subid_range *rg, size_t n, un
 
 /* Helper child: waits until the parent has unshared (one byte per helper; EOF = give up), then
  * execs the mapping tool on it. */
-static void __attribute__ ((noreturn))
-mapper_child (int syncfd, char **tool_argv)
+static void __attribute__ ((noreturn)) mapper_child (int syncfd, char **tool_argv)
 {
   char c;
   if (read (syncfd, &c, 1) != 1)
@@ -229,7 +228,7 @@ skiff_userns_enter (struct skiff_error **err)
   if (host_uid == 0 || entered)
     return 0;
   struct passwd *pw = getpwuid (host_uid);
-  _cleanup_free_ char *name = pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) host_uid);
+  _cleanup_free_ char *name = pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned)host_uid);
   _cleanup_free_ struct skiff_subid_range *ur = NULL, *gr = NULL;
   size_t nu = 0, ng = 0;
   int r = skiff_subid_read ("/etc/subuid", name, host_uid, &ur, &nu, err);
@@ -267,14 +266,14 @@ skiff_userns_join (pid_t pid, struct skiff_error **err)
   if (host_uid == 0)
     return 0;
   if (entered)
-    return skiff_error_make (err, EBUSY, "join the user namespace of process %d", (int) pid);
+    return skiff_error_make (err, EBUSY, "join the user namespace of process %d", (int)pid);
   char path[64];
-  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int)pid);
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
   if (setns (fd, CLONE_NEWUSER) < 0)
-    return skiff_error_make (err, errno, "join the user namespace of process %d", (int) pid);
+    return skiff_error_make (err, errno, "join the user namespace of process %d", (int)pid);
   int r = become_root (err);
   if (r < 0)
     return r;

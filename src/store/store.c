@@ -46,8 +46,8 @@ skiff_store_open (struct skiff_store *store, const struct skiff_store_options *o
                   struct skiff_error **err)
 {
   static const char *const subdirs[]
-      = { "blobs/sha256", "layers", "images", "names/images", "containers", "names/containers",
-          "tmp" };
+      = { "blobs/sha256", "layers",           "images", "names/images",
+          "containers",   "names/containers", "tmp" };
   memset (store, 0, sizeof *store);
   store->lock_fd = -1;
   store->rootless = skiff_userns_is_rootless ();
@@ -121,7 +121,7 @@ skiff_store_mktemp (struct skiff_store *store, const char *prefix, char **out,
                     struct skiff_error **err)
 {
   _cleanup_free_ char *tmpl
-      = xasprintf ("%s/tmp/%s-%d-XXXXXX", store->root, prefix, (int) getpid ());
+      = xasprintf ("%s/tmp/%s-%d-XXXXXX", store->root, prefix, (int)getpid ());
   if (mkdtemp (tmpl) == NULL)
     return skiff_error_make (err, errno, "mkdtemp %s", tmpl);
   *out = steal_ptr (&tmpl);
@@ -138,7 +138,7 @@ skiff_store_temp_alive (const char *name)
   long pid = strtol (dash + 1, NULL, 10);
   if (pid <= 0)
     return false;
-  if (kill ((pid_t) pid, 0) < 0 && errno != EPERM)
+  if (kill ((pid_t)pid, 0) < 0 && errno != EPERM)
     return false;
   /* A killed command is a zombie until its parent reaps it: dead all the same. */
   char path[32], buf[512];

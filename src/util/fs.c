@@ -55,7 +55,7 @@ write_all (int fd, const void *data, size_t len)
           return -1;
         }
       p += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
@@ -77,10 +77,10 @@ skiff_fs_fsync_parent (const char *path, struct skiff_error **err)
 }
 
 int
-skiff_fs_write_atomic (const char *path, const void *data, size_t len, mode_t mode,
-                       unsigned flags, struct skiff_error **err)
+skiff_fs_write_atomic (const char *path, const void *data, size_t len, mode_t mode, unsigned flags,
+                       struct skiff_error **err)
 {
-  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", path, (int) getpid ());
+  _cleanup_free_ char *tmp = xasprintf ("%s.tmp.%d", path, (int)getpid ());
   _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", tmp);
@@ -144,7 +144,7 @@ skiff_fs_read_fd (int fd, const char *name, char **out, size_t *len, struct skif
         }
       if (n == 0)
         break;
-      used += (size_t) n;
+      used += (size_t)n;
     }
   buf[used] = '\0';
   if (len)
@@ -238,7 +238,7 @@ skiff_path_join (const char *a, const char *b)
     b++;
   if (la == 1 && a[0] == '/')
     la = 0;
-  return xasprintf ("%.*s/%s", (int) la, a, b);
+  return xasprintf ("%.*s/%s", (int)la, a, b);
 }
 
 int

@@ -14,32 +14,32 @@ skiff_human_duration (int64_t seconds)
   if (seconds == 1)
     return xstrdup ("1 second");
   if (seconds < 60)
-    return xasprintf ("%lld seconds", (long long) seconds);
+    return xasprintf ("%lld seconds", (long long)seconds);
   int64_t minutes = seconds / 60;
   if (minutes == 1)
     return xstrdup ("About a minute");
   if (minutes < 60)
-    return xasprintf ("%lld minutes", (long long) minutes);
+    return xasprintf ("%lld minutes", (long long)minutes);
   /* go-units rounds hours: int(d.Hours() + 0.5) */
   int64_t hours = (seconds + 1800) / 3600;
   if (hours == 1)
     return xstrdup ("About an hour");
   if (hours < 48)
-    return xasprintf ("%lld hours", (long long) hours);
+    return xasprintf ("%lld hours", (long long)hours);
   if (hours < 24 * 7 * 2)
-    return xasprintf ("%lld days", (long long) (hours / 24));
+    return xasprintf ("%lld days", (long long)(hours / 24));
   if (hours < 24 * 30 * 2)
-    return xasprintf ("%lld weeks", (long long) (hours / 24 / 7));
+    return xasprintf ("%lld weeks", (long long)(hours / 24 / 7));
   if (hours < 24 * 365 * 2)
-    return xasprintf ("%lld months", (long long) (hours / 24 / 30));
-  return xasprintf ("%lld years", (long long) (hours / 24 / 365));
+    return xasprintf ("%lld months", (long long)(hours / 24 / 30));
+  return xasprintf ("%lld years", (long long)(hours / 24 / 365));
 }
 
 char *
 skiff_human_size (int64_t bytes)
 {
   static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
-  double size = (double) bytes;
+  double size = (double)bytes;
   size_t i = 0;
   while (size >= 1000.0 && i + 1 < sizeof units / sizeof units[0])
     {

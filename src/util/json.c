@@ -248,13 +248,13 @@ skiff_json_gen_string (yajl_gen g, const char *s)
   if (s == NULL)
     yajl_gen_null (g);
   else
-    yajl_gen_string (g, (const unsigned char *) s, strlen (s));
+    yajl_gen_string (g, (const unsigned char *)s, strlen (s));
 }
 
 void
 skiff_json_gen_key (yajl_gen g, const char *key)
 {
-  yajl_gen_string (g, (const unsigned char *) key, strlen (key));
+  yajl_gen_string (g, (const unsigned char *)key, strlen (key));
 }
 
 void
@@ -335,5 +335,5 @@ skiff_json_gen_finish (yajl_gen g, size_t *len)
   yajl_gen_get_buf (g, &buf, &n);
   if (len)
     *len = n;
-  return xstrndup ((const char *) buf, n);
+  return xstrndup ((const char *)buf, n);
 }

@@ -29,13 +29,13 @@ skiff_log_parse_level (const char *name)
     const char *name;
     enum skiff_log_level level;
   } names[] = {
-    { "debug", SKIFF_LOG_DEBUG }, { "trace", SKIFF_LOG_DEBUG }, { "info", SKIFF_LOG_INFO },
+    { "debug", SKIFF_LOG_DEBUG }, { "trace", SKIFF_LOG_DEBUG },  { "info", SKIFF_LOG_INFO },
     { "warn", SKIFF_LOG_WARN },   { "warning", SKIFF_LOG_WARN }, { "error", SKIFF_LOG_ERROR },
     { "fatal", SKIFF_LOG_ERROR }, { "panic", SKIFF_LOG_ERROR },
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (strcmp (name, names[i].name) == 0)
-      return (int) names[i].level;
+      return (int)names[i].level;
   return -1;
 }
 

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void __attribute__ ((noreturn))
-oom (void)
+static void __attribute__ ((noreturn)) oom (void)
 {
   static const char msg[] = "skiff: out of memory\n";
   if (fwrite (msg, 1, sizeof msg - 1, stderr) == 0)

@@ -42,7 +42,7 @@ join_cgroup (pid_t pid, void *data, struct skiff_error **err)
   if (mkdir (dir, 0755) < 0)
     return skiff_error_make (err, errno, "mkdir %s", dir);
   _cleanup_free_ char *procs = skiff_path_join (dir, "cgroup.procs");
-  _cleanup_free_ char *text = xasprintf ("%d", (int) pid);
+  _cleanup_free_ char *text = xasprintf ("%d", (int)pid);
   int fd = open (procs, O_WRONLY | O_CLOEXEC);
   if (fd < 0 || write (fd, text, strlen (text)) < 0)
     {
@@ -163,7 +163,7 @@ main (int argc, char **argv)
       ssize_t n;
       /* EIO once the last slave fd is closed */
       while (master >= 0 && (n = read (master, buf, sizeof buf)) > 0)
-        if (write (1, buf, (size_t) n) < 0)
+        if (write (1, buf, (size_t)n) < 0)
           break;
       int st = 0;
       while (waitpid (pid, &st, 0) < 0)

@@ -685,14 +685,20 @@ START_TEST (archive_sniffing)
 {
   char head[SKIFF_SNIFF_LEN] = { 0 };
   struct skiff_error *err = NULL;
-  memcpy (head + 257, "ustar\0" "00", 8);
+  memcpy (head + 257,
+          "ustar\0"
+          "00",
+          8);
   ck_assert_int_eq (skiff_archive_sniff (head, 512, false, "t", &err), 0);
   memset (head, 0, sizeof head);
   memcpy (head, "\x1f\x8b\x08", 3);
   ck_assert_int_eq (skiff_archive_sniff (head, 3, true, "g", &err), 0);
   memcpy (head, "\x28\xb5\x2f\xfd", 4);
   ck_assert_int_eq (skiff_archive_sniff (head, 100, false, "z", &err), 0);
-  memcpy (head, "\xfd" "7zXZ\0", 6);
+  memcpy (head,
+          "\xfd"
+          "7zXZ\0",
+          6);
   ck_assert_int_eq (skiff_archive_sniff (head, 100, false, "x", &err), 0);
   memcpy (head, "BZh9", 4);
   ck_assert_int_eq (skiff_archive_sniff (head, 100, false, "b", &err), 0);
@@ -751,17 +757,16 @@ START_TEST (content_record)
   skiff_content_link (c, "c", "b");
   skiff_content_begin (c, "gone");
   skiff_content_end (c, 0);
-  skiff_content_forget (c, "gone"); /* a directory was written over it */
+  skiff_content_forget (c, "gone");  /* a directory was written over it */
   skiff_content_begin (c, "sparse"); /* a hole reads back as zeros */
   skiff_content_data (c, "x", 1, 2);
   skiff_content_end (c, 4);
   size_t len;
   _cleanup_free_ char *text = skiff_content_text (c, &len);
   skiff_content_free (c);
-  const char *want
-      = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0 a\\012x\n"
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 b\n"
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 c\n";
+  const char *want = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0 a\\012x\n"
+                     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 b\n"
+                     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 c\n";
   ck_assert_msg (strncmp (text, want, strlen (want)) == 0, "%s", text);
   _cleanup_free_ char *sparse = skiff_sha256_digest ("\0\0x\0", 4);
   _cleanup_free_ char *last = xasprintf ("%s 4 sparse\n", skiff_digest_hex (sparse));

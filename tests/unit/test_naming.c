@@ -220,7 +220,7 @@ START_TEST (state_transitions)
   kill (child, SIGKILL);
   /* a zombie is not running any more: wait until it is one, without reaping it */
   siginfo_t si;
-  ck_assert_int_eq (waitid (P_PID, (id_t) child, &si, WEXITED | WNOWAIT), 0);
+  ck_assert_int_eq (waitid (P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
   _cleanup_container_ struct skiff_container *z = NULL;
   ck_assert_int_eq (skiff_container_load (&store, a->config.id, &z, &err), 0);
   ck_assert_int_eq (z->state.status, SKIFF_CONTAINER_EXITED);

@@ -129,7 +129,7 @@ check_user (const char *spec, uid_t uid, gid_t gid, const char *groups, const ch
   char buf[256] = "";
   for (size_t i = 0; i < res.u.ngroups; i++)
     snprintf (buf + strlen (buf), sizeof buf - strlen (buf), "%s%u", i ? "," : "",
-              (unsigned) res.u.groups[i]);
+              (unsigned)res.u.groups[i]);
   ck_assert_str_eq (buf, groups);
   ck_assert_str_eq (res.u.home, home);
   skiff_exec_user_clear (&res.u);
@@ -290,7 +290,7 @@ END_TEST
 static uint64_t
 bit (int c)
 {
-  return (uint64_t) 1 << c;
+  return (uint64_t)1 << c;
 }
 
 START_TEST (caps_tweaks)

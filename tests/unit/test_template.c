@@ -213,9 +213,10 @@ START_TEST (exec_errors)
          "of range: -1");
   check ("{{len 3}}", doc,
          "ERR: template: :1:2: executing \"\" at <len 3>: error calling len: len of type int");
-  check ("{{eq 1 \"a\"}}", doc,
-         "ERR: template: :1:2: executing \"\" at <eq 1 \"a\">: error calling eq: incompatible types "
-         "for comparison");
+  check (
+      "{{eq 1 \"a\"}}", doc,
+      "ERR: template: :1:2: executing \"\" at <eq 1 \"a\">: error calling eq: incompatible types "
+      "for comparison");
   check ("{{lower 3}}", doc,
          "ERR: template: :1:2: executing \"\" at <lower>: wrong type for value; expected string; "
          "got int");

@@ -221,9 +221,9 @@ START_TEST (humanize_values)
   {
     int64_t secs;
     const char *want;
-  } d[] = { { 0, "Less than a second" }, { 1, "1 second" },     { 59, "59 seconds" },
-            { 60, "About a minute" },    { 119, "About a minute" }, { 120, "2 minutes" },
-            { 3600, "About an hour" },   { 5400, "2 hours" },    { 3 * 86400, "3 days" },
+  } d[] = { { 0, "Less than a second" }, { 1, "1 second" },          { 59, "59 seconds" },
+            { 60, "About a minute" },    { 119, "About a minute" },  { 120, "2 minutes" },
+            { 3600, "About an hour" },   { 5400, "2 hours" },        { 3 * 86400, "3 days" },
             { 20 * 86400, "2 weeks" },   { 90 * 86400, "3 months" }, { 800 * 86400, "2 years" } };
   for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
     {
@@ -234,7 +234,9 @@ START_TEST (humanize_values)
   {
     int64_t bytes;
     const char *want;
-  } z[] = { { 0, "0B" }, { 512, "512B" }, { 1200, "1.2kB" }, { 7450000, "7.45MB" }, { 1000000, "1MB" } };
+  } z[] = {
+    { 0, "0B" }, { 512, "512B" }, { 1200, "1.2kB" }, { 7450000, "7.45MB" }, { 1000000, "1MB" }
+  };
   for (size_t i = 0; i < sizeof z / sizeof z[0]; i++)
     {
       _cleanup_free_ char *s = skiff_human_size (z[i].bytes);

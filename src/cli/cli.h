@@ -169,7 +169,15 @@ struct skiff_cli_targets
 {
   bool all, latest, ignore;
   char **cidfiles;
+  char **filters; /* --filter key=value (ps's keys): the matching containers, like --all */
 };
+/* The --filter flag of a command acting on containers (podman's stop/rm/pause/... --filter). */
+#define SKIFF_CLI_TARGETS_FILTER(T, field, short_)                                                 \
+  {                                                                                                \
+    .name = "filter", .shorthand = short_, .type = SKIFF_OPT_FUNC, .value_name = "strings",        \
+    .offset = SKIFF_OPT_FIELD (T, field, char **), .parse = skiff_cli_parse_filter,                \
+    .flags = SKIFF_OPT_OWNS_STRV, .help = "Filter output based on conditions given"                \
+  }
 /* podman's checks of --all/--latest/--cidfile against the positionals (exit 125). */
 int skiff_cli_targets_check (struct skiff_cli *cli, const struct skiff_cli_targets *t, size_t nargs,
                              struct skiff_error **err);

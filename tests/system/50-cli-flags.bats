@@ -219,3 +219,31 @@ load helpers
   run -125 --separate-stderr skiff container inspect -l ia
   assert_equal "$stderr" "Error: --latest and containers cannot be used together"
 }
+
+@test "--filter on stop, restart, pause, unpause, rm: the matching containers; no arguments with it" {
+  local a b
+  a=$(skiff run -d --name fa --label grp=x "$IMG" sleep 60)
+  b=$(skiff run -d --name fb --label grp=y "$IMG" sleep 60)
+  run -0 skiff pause --filter label=grp=x
+  assert_equal "$output" "$a" "pause --filter"
+  assert_equal "$(skiff inspect --format '{{.State.Status}}' fa fb)" "$(printf 'paused\nrunning')"
+  run -0 skiff unpause -f name=fa
+  assert_equal "$output" "$a" "unpause -f"
+  printf '%s\n' "$b" >"$BATS_TEST_TMPDIR/cid"
+  run -0 skiff pause --cidfile "$BATS_TEST_TMPDIR/cid"
+  assert_equal "$output" "$b" "pause --cidfile"
+  run -0 skiff unpause --cidfile "$BATS_TEST_TMPDIR/cid"
+  run -0 skiff stop -t 0 --filter label=grp=y
+  assert_equal "$output" "$b" "stop --filter"
+  assert_equal "$(skiff ps --format '{{.Names}}')" fa "still running"
+  run -0 skiff restart -t 0 --filter name=fb
+  assert_equal "$output" "$b" "restart --filter (any state, as restart -a)"
+  assert_equal "$(skiff inspect --format '{{.State.Status}}' fb)" running
+  run -125 --separate-stderr skiff stop --filter name=fa fa
+  assert_equal "$stderr" "Error: --filter takes no arguments"
+  run -1 --separate-stderr skiff rm --filter bogus=1
+  assert_equal "$stderr" "Error: invalid filter 'bogus'"
+  run -0 skiff rm -f --filter label=grp
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$a" "$b" | sort)" "rm --filter"
+  assert_equal "$(skiff ps -aq)" "" "left after rm --filter"
+}

@@ -129,6 +129,10 @@ struct skiff_cli_create_opts
   unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
 };
+/* --preserve-fds N (run, exec): pflag's uint (at most 1024), and podman's check that fds
+ * 3 .. 3+N-1 are all open. */
+int skiff_cli_parse_preserve_fds (const char *value, void *field, struct skiff_error **err);
+int skiff_cli_check_preserve_fds (unsigned n, struct skiff_error **err);
 /* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */
 void skiff_cli_push_borrowed (char ***v, char *s);
 /* Checks a -u value: an empty user before ':' is refused (125). */
@@ -195,6 +199,13 @@ int skiff_cli_targets_parse (struct skiff_cli *cli, int argc, char **argv, void 
                              bool (*want) (const struct skiff_container *),
                              struct skiff_opts_result *res, struct skiff_store **store,
                              char ***targets, struct skiff_error **err);
+/* The most recently created container's full ID (podman's --latest); caller frees. */
+int skiff_cli_latest_id (struct skiff_cli *cli, char **id, struct skiff_error **err);
+/* A command on exactly one container (attach, stats --latest ...) or --latest instead of it:
+ * *latest_id is the newest container's ID with --latest, else NULL (the container is the one
+ * positional).  Both: podman's conflict; neither: docker's "requires exactly 1 argument". */
+int skiff_cli_one_container (struct skiff_cli *cli, bool latest, size_t nargs, char **latest_id,
+                             struct skiff_error **err);
 /* Selections for --all: running (or restarting), and paused. */
 bool skiff_cli_is_running (const struct skiff_container *c);
 bool skiff_cli_is_paused (const struct skiff_container *c);
@@ -228,6 +239,10 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
 
 /* Option tables of the commands that have them (options.h), for the command table. */
 extern const struct skiff_opt *const skiff_cli_completion_groups[];
+extern const struct skiff_opt *const skiff_cli_attach_groups[];
+extern const struct skiff_opt *const skiff_cli_stats_groups[];
+extern const struct skiff_opt *const skiff_cli_top_groups[];
+extern const struct skiff_opt *const skiff_cli_wait_groups[];
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
 extern const struct skiff_opt *const skiff_cli_restart_groups[];
 extern const struct skiff_opt *const skiff_cli_kill_groups[];
@@ -380,6 +395,5 @@ int skiff_cli_attach_pair (bool tty, struct skiff_engine_start_opts *so, int *so
 int skiff_cli_attach_started (struct skiff_container *c, int sock,
                               const struct skiff_cli_attach_opts *o, struct skiff_error **err);
 /* --sig-proxy[=BOOL] (NULL value: given bare, true); pflag's ParseBool error otherwise. */
-int skiff_cli_parse_sig_proxy (const char *value, bool *out, struct skiff_error **err);
 int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/engine.h"
 #include "skiff/humanize.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -174,4 +175,25 @@ skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli_tar
     list = xzalloc (sizeof *list);
   *out = steal_ptr (&list);
   return 0;
+}
+
+int
+skiff_cli_latest_id (struct skiff_cli *cli, char **id, struct skiff_error **err)
+{
+  struct skiff_store *store;
+  int r = skiff_cli_store_outside (cli, &store, err);
+  return r < 0 ? r : skiff_engine_latest (store, id, err);
+}
+
+int
+skiff_cli_one_container (struct skiff_cli *cli, bool latest, size_t nargs, char **latest_id,
+                         struct skiff_error **err)
+{
+  *latest_id = NULL;
+  if (latest && nargs > 0)
+    return skiff_error_make_status (err, 125, 0, "--latest and containers cannot be used together");
+  if (!latest && nargs != 1)
+    return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires exactly 1 argument.",
+                                  cli->command->name);
+  return latest ? skiff_cli_latest_id (cli, latest_id, err) : 0;
 }

@@ -1,13 +1,11 @@
 #pragma once
 /* Shared CLI plumbing: the command table entry, the per-invocation context, and helpers every
- * cmd_<name>.c uses for --help, bad flags and store access.  Commands parse their own flags
- * with getopt_long into a per-command struct; never globals.  Like docker's CLI, flags may
- * follow positionals (`skiff save busybox -o x.tar`): optstrings start with ":" and let getopt
- * permute.  Only commands whose trailing words are a container command (run, create, exec,
- * top) or a subcommand (image, container, system) start with "+:" so parsing stops at the
- * first positional. */
+ * cmd_<name>.c uses for --help, usage errors and store access.  Each command declares its
+ * flags in option tables (options.h) parsed into a per-command struct; never globals.  Like
+ * docker's CLI, flags may follow positionals (`skiff save busybox -o x.tar`); only commands
+ * whose trailing words are a container command (run, create, exec, top) or a subcommand
+ * (image, container, system) stop at the first positional. */
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -39,7 +37,7 @@ struct skiff_command
   const char
       *options_help; /* lines "  -d, --detach   Run ..." or NULL (commands without a table) */
   /* The command's option tables (options.h), NULL-terminated: parsing, --help and the
-   * completions come from them.  NULL: the command still parses with getopt. */
+   * completions come from them.  NULL: no flags but --help (dispatchers, port, rename). */
   const struct skiff_opt *const *options;
   bool stop_at_positional; /* the first positional ends the flags (run IMAGE CMD...) */
 };
@@ -59,11 +57,6 @@ int skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct ski
 /* Prints "Usage: skiff NAME USAGE\n\nSUMMARY\n\nOptions:\n..." to stdout; returns 0. */
 int skiff_cli_help (struct skiff_cli *cli);
 
-/* For getopt's '?' / ':' results (optstring starts with "+:"): builds the docker-style error
- * for the offending argument with exit status 125.  Returns the negative error. */
-int skiff_cli_bad_flag (struct skiff_cli *cli, int getopt_result, int argc, char **argv,
-                        struct skiff_error **err);
-
 /* Usage error (wrong argument count...): "<msg> (see 'skiff NAME --help')", exit 125. */
 int skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
@@ -77,9 +70,6 @@ int skiff_cli_parse (struct skiff_cli *cli, int argc, char **argv, void *target,
                      struct skiff_opts_result *res, struct skiff_error **err);
 void skiff_cli_parse_clear (struct skiff_cli *cli, void *target, struct skiff_opts_result *res);
 
-/* Prepares getopt for a fresh parse of a command's argv (optind, opterr). */
-void skiff_cli_getopt_reset (void);
-
 /* --format for list commands (format_rows.c): the tree of a finished row generator, and the
  * rows printed with skiff_format_print (header_json maps field names to column titles; NULL:
  * no header line, podman's --noheading).
@@ -87,11 +77,6 @@ void skiff_cli_getopt_reset (void);
 yajl_val skiff_cli_gen_tree (yajl_gen g);
 int skiff_cli_format_rows (const char *format, const char *default_table, const char *header_json,
                            yajl_val *rows, size_t n, struct skiff_error **err);
-
-#define SKIFF_CLI_HELP_OPTION                                                                      \
-  {                                                                                                \
-    "help", no_argument, NULL, 'h'                                                                 \
-  }
 
 /* Cell text helpers (cells.c).  Width in runes, as Go's tabwriter counts. */
 size_t skiff_cli_text_width (const char *s);

@@ -24,6 +24,8 @@ static const struct skiff_command commands[] = {
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL,
     skiff_cli_create_groups, true },
+  { "diff", cmd_diff, "Inspect changes to files or directories on a container's filesystem",
+    "[OPTIONS] CONTAINER", NULL, skiff_cli_diff_groups },
   { "exec", cmd_exec, "Execute a command in a running container",
     "[OPTIONS] CONTAINER COMMAND [ARG...]", NULL, skiff_cli_exec_groups, true },
   { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE", NULL,

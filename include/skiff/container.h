@@ -132,6 +132,21 @@ void skiff_container_name_release (struct skiff_store *store, const char *name, 
 int skiff_container_check (struct skiff_store *store, bool repair, char ***problems,
                            struct skiff_error **err);
 
+/* ---- changes (changes.c): `diff` ---- */
+
+struct skiff_container_change
+{
+  char kind;  /* 'A' added, 'C' changed, 'D' deleted (docker's letters) */
+  char *path; /* absolute in the container */
+};
+/* What the container's upper layer changed against lowerdirs (its image's layers, top first),
+ * sorted by path; skiff's own /etc/hostname, hosts and resolv.conf left out.  *out: an array
+ * of *n (skiff_container_changes_free). */
+int skiff_container_changes (const struct skiff_container *c, char *const *lowerdirs,
+                             struct skiff_container_change **out, size_t *n,
+                             struct skiff_error **err);
+void skiff_container_changes_free (struct skiff_container_change *v, size_t n);
+
 /* ---- records (record.c, state.c) ---- */
 
 struct skiff_container_create_opts

@@ -82,6 +82,11 @@ int skiff_engine_wait_foreground (struct skiff_store *store, struct skiff_contai
 int skiff_engine_remove (struct skiff_store *store, struct skiff_container *c, bool force,
                          struct skiff_error **err);
 
+/* `diff`: the container's changes against its image (skiff_container_changes). */
+struct skiff_container_change;
+int skiff_engine_changes (struct skiff_store *store, const struct skiff_container *c,
+                          struct skiff_container_change **out, size_t *n, struct skiff_error **err);
+
 /* The most recently created container's ID (podman --latest); caller frees. */
 int skiff_engine_latest (struct skiff_store *store, char **id, struct skiff_error **err);
 

@@ -226,6 +226,7 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
 extern const struct skiff_opt *const skiff_cli_completion_groups[];
 extern const struct skiff_opt *const skiff_cli_attach_groups[];
 extern const struct skiff_opt *const skiff_cli_stats_groups[];
+extern const struct skiff_opt *const skiff_cli_diff_groups[];
 extern const struct skiff_opt *const skiff_cli_top_groups[];
 extern const struct skiff_opt *const skiff_cli_wait_groups[];
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
@@ -298,6 +299,7 @@ int cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 int cmd_unpause (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_completion (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_diff (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */
 struct skiff_container;

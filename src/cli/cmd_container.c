@@ -140,8 +140,16 @@ exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 }
 
 static const struct skiff_command subcommands[] = {
+  { "container attach", cmd_attach,
+    "Attach local standard input, output, and error streams to a running container",
+    "[OPTIONS] CONTAINER", NULL, skiff_cli_attach_groups },
   { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
     NULL },
+  { "container diff", cmd_diff,
+    "Inspect changes to files or directories on a container's filesystem", "[OPTIONS] CONTAINER",
+    NULL, skiff_cli_diff_groups },
+  { "container exec", cmd_exec, "Execute a command in a running container",
+    "[OPTIONS] CONTAINER COMMAND [ARG...]", NULL, skiff_cli_exec_groups, true },
   { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)",
     "[OPTIONS] CONTAINER", NULL, exists_groups },
   { "container inspect", skiff_cli_container_inspect,
@@ -167,16 +175,16 @@ static const struct skiff_command subcommands[] = {
   { "container start", cmd_start, "Start one or more stopped containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL },
   { "container stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
-    "[OPTIONS] [CONTAINER...]", NULL },
+    "[OPTIONS] [CONTAINER...]", NULL, skiff_cli_stats_groups },
   { "container stop", cmd_stop, "Stop one or more running containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_stop_groups },
   { "container top", cmd_top, "Display the running processes of a container",
-    "CONTAINER [ps OPTIONS]", NULL, NULL, true },
+    "CONTAINER [ps OPTIONS]", NULL, skiff_cli_top_groups, true },
   { "container unpause", cmd_unpause, "Unpause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "container wait", cmd_wait,
     "Block until one or more containers stop, then print their exit codes",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_wait_groups },
 };
 
 static const struct skiff_command *

@@ -28,6 +28,8 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] CONTAINER", NULL, skiff_cli_diff_groups },
   { "exec", cmd_exec, "Execute a command in a running container",
     "[OPTIONS] CONTAINER COMMAND [ARG...]", NULL, skiff_cli_exec_groups, true },
+  { "export", cmd_export, "Export a container's filesystem as a tar archive", "[OPTIONS] CONTAINER",
+    NULL, skiff_cli_export_groups },
   { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE", NULL,
     skiff_cli_history_groups },
   { "image", cmd_image, "Manage images", "COMMAND", NULL },

@@ -147,6 +147,13 @@ int skiff_container_changes (const struct skiff_container *c, char *const *lower
                              struct skiff_error **err);
 void skiff_container_changes_free (struct skiff_container_change *v, size_t n);
 
+/* ---- export (export.c) ---- */
+
+/* Writes the tree below root_fd (a directory fd; for export, an overlay view of a container's
+ * layers) to out_fd as a tar stream: relative paths, hard links, xattrs, sorted; no symlink of
+ * the tree is ever followed. */
+int skiff_container_tree_tar (int root_fd, int out_fd, struct skiff_error **err);
+
 /* ---- records (record.c, state.c) ---- */
 
 struct skiff_container_create_opts

@@ -87,6 +87,10 @@ struct skiff_container_change;
 int skiff_engine_changes (struct skiff_store *store, const struct skiff_container *c,
                           struct skiff_container_change **out, size_t *n, struct skiff_error **err);
 
+/* `export`: the container's merged rootfs (running or not) as a tar stream on out_fd. */
+int skiff_engine_export (struct skiff_store *store, const struct skiff_container *c, int out_fd,
+                         struct skiff_error **err);
+
 /* The most recently created container's ID (podman --latest); caller frees. */
 int skiff_engine_latest (struct skiff_store *store, char **id, struct skiff_error **err);
 

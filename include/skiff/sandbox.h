@@ -91,5 +91,11 @@ int skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid,
 int skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg, pid_t *pid,
                            struct skiff_error **err);
 
+/* A read-only, detached overlay of layers (top first, at least two; e.g. a container's upper
+ * dir on its image's layers) for reading what a container sees (export).  Returns the mount's
+ * fd (close-on-exec) or a negative error.  The caller must be allowed to mount in its mount
+ * namespace: rootless, unshare (CLONE_NEWNS) first, inside the user namespace. */
+int skiff_sandbox_overlay_view (char *const *layers, bool userxattr, struct skiff_error **err);
+
 /* Converts a waitpid status to a shell-style exit code: code, or 128+signal. */
 int skiff_sandbox_exit_code (int wait_status);

@@ -114,6 +114,18 @@ struct skiff_cli_create_opts
   unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
 };
+/* A command's output stream (output_file.c): stdout for NULL or "-"; a file is written to a
+ * temp file beside it that _commit renames over it (fsync'ed first), _abort removes; a device
+ * or FIFO is written through. */
+struct skiff_cli_output
+{
+  int fd;
+  char *tmp, *path;
+};
+int skiff_cli_output_open (const char *path, struct skiff_cli_output *o, struct skiff_error **err);
+int skiff_cli_output_commit (struct skiff_cli_output *o, struct skiff_error **err);
+void skiff_cli_output_abort (struct skiff_cli_output *o);
+
 /* --preserve-fds N (run, exec): pflag's uint (at most 1024), and podman's check that fds
  * 3 .. 3+N-1 are all open. */
 int skiff_cli_parse_preserve_fds (const char *value, void *field, struct skiff_error **err);
@@ -227,6 +239,7 @@ extern const struct skiff_opt *const skiff_cli_completion_groups[];
 extern const struct skiff_opt *const skiff_cli_attach_groups[];
 extern const struct skiff_opt *const skiff_cli_stats_groups[];
 extern const struct skiff_opt *const skiff_cli_diff_groups[];
+extern const struct skiff_opt *const skiff_cli_export_groups[];
 extern const struct skiff_opt *const skiff_cli_top_groups[];
 extern const struct skiff_opt *const skiff_cli_wait_groups[];
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
@@ -300,6 +313,7 @@ int cmd_unpause (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
 int cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_completion (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_diff (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_export (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */
 struct skiff_container;

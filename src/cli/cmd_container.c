@@ -152,6 +152,8 @@ static const struct skiff_command subcommands[] = {
     "[OPTIONS] CONTAINER COMMAND [ARG...]", NULL, skiff_cli_exec_groups, true },
   { "container exists", exists, "Check if a container exists (exit 0) or not (exit 1)",
     "[OPTIONS] CONTAINER", NULL, exists_groups },
+  { "container export", cmd_export, "Export a container's filesystem as a tar archive",
+    "[OPTIONS] CONTAINER", NULL, skiff_cli_export_groups },
   { "container inspect", skiff_cli_container_inspect,
     "Display detailed information on one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL, skiff_cli_container_inspect_groups },

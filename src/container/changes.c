@@ -10,7 +10,6 @@
  * The upper dir belongs to the container, which may still run and rename things meanwhile:
  * every directory is opened beneath the upper (or layer) root with no symlink followed, so a
  * swapped-in symlink is an error or a miss, never a walk on the host. */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -5,11 +5,6 @@
 
 load helpers
 
-# The skiff command line for tmux, which runs it through a shell of its own.
-skiff_cmd () {
-  printf '%q ' "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT"
-}
-
 tmux_ () {
   TERM=xterm tmux -L "skiff-$BATS_TEST_NUMBER-$$" -f /dev/null "$@"
 }

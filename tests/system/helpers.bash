@@ -14,6 +14,11 @@ skiff () {
     "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
 }
 
+# The same command line as a string, for a shell of its own (sh -c, script, tmux); no timeout.
+skiff_cmd () {
+  printf '%q ' "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT"
+}
+
 is_rootless () {
   [ "$(id -u)" -ne 0 ]
 }

@@ -13,6 +13,7 @@ static const char *const skiff_commands[] = {
   "create",
   "diff",
   "exec",
+  "export",
   "history",
   "images",
   "import",

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# skiff diff: a container's changes against its image, in docker's letters and order.
+# skiff diff: a container's changes against its image, in docker's letters and order; skiff
+# export: the merged rootfs as a tar.
 
 load helpers
 
@@ -69,4 +70,48 @@ A /escape" "symlinks are entries, not directories to walk"
     assert_equal "$(skiff container $c --help | sed -n '/^Options:/,$p')" \
       "$(skiff $c --help | sed -n '/^Options:/,$p')" "container $c --help"
   done
+}
+
+@test "export: the merged rootfs as a tar (changes in, deletions out); import of it runs" {
+  skiff run --name ex1 "$IMG" sh -c 'echo x > /new; rm /bin/ls; echo extra >> /etc/passwd; ln /new /new-link'
+  run -0 --separate-stderr sh -c "$(skiff_cmd) export ex1 | tar -t"
+  local list=$output
+  grep -qx 'new' <<<"$list" || fail "export lacks /new"
+  grep -qx 'bin/' <<<"$list" || fail "export lacks bin/"
+  grep -qx 'bin/busybox' <<<"$list" || fail "export lacks the image's files"
+  ! grep -qx 'bin/ls' <<<"$list" || fail "export has the deleted /bin/ls"
+  ! grep -q '^\./\|^/' <<<"$list" || fail "export paths are not relative"
+  run -0 skiff export -o "$BATS_TEST_TMPDIR/ex1.tar" ex1
+  assert_equal "$output" "" "export -o prints nothing"
+  tar -tvf "$BATS_TEST_TMPDIR/ex1.tar" | grep -q '^h.* new-link link to new$' \
+    || fail "new-link is not a hard link: $(tar -tvf "$BATS_TEST_TMPDIR/ex1.tar" | grep new)"
+  run -0 skiff import "$BATS_TEST_TMPDIR/ex1.tar" exported/ex1
+  run -0 skiff run --rm exported/ex1 sh -c 'cat /new; tail -n1 /etc/passwd; test ! -e /bin/ls && echo gone'
+  assert_equal "$output" $'x\nextra\ngone' "the exported rootfs, imported"
+  skiff rmi exported/ex1 >/dev/null
+}
+
+@test "export of a running container; refuses a terminal; a failed export keeps -o's file" {
+  skiff run -d --name ex2 "$IMG" sh -c 'echo live > /live; sleep 60' >/dev/null
+  wait_for "skiff diff ex2 | grep -qx 'A /live'" 10
+  run -0 sh -c "$(skiff_cmd) export ex2 | tar -xO live"
+  assert_equal "$output" live "export of a running container"
+  run -125 script -qec "$(skiff_cmd) export ex2" /dev/null
+  assert_contains "$output" "cowardly refusing to save to a terminal. Use the -o flag or redirect"
+  echo keep >"$BATS_TEST_TMPDIR/out.tar"
+  run -125 --separate-stderr skiff export -o "$BATS_TEST_TMPDIR/out.tar" nosuch
+  assert_equal "$stderr" "Error: No such container: nosuch"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/out.tar")" keep "-o file after a failed export"
+  assert_equal "$(ls -A "$BATS_TEST_TMPDIR" | grep -c skiff_temp)" 0 "temp files left"
+  skiff rm -f ex2 >/dev/null
+}
+
+@test "export: a symlink the container plants out of its root is archived as a link, never followed" {
+  mkdir -p "$BATS_TEST_TMPDIR/host"
+  echo host-secret >"$BATS_TEST_TMPDIR/host/secret"
+  skiff run --name ex3 "$IMG" ln -s "$BATS_TEST_TMPDIR/host" /escape
+  run -0 sh -c "$(skiff_cmd) export ex3 | tar -tv | grep escape"
+  assert_match "$output" "^l.* escape -> $BATS_TEST_TMPDIR/host$" "the link itself"
+  run -0 sh -c "$(skiff_cmd) export ex3 | tar -t | grep -c secret || true"
+  assert_equal "$output" 0 "host files in the archive"
 }

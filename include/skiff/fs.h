@@ -34,6 +34,11 @@ int skiff_fs_rm_rf (const char *path, struct skiff_error **err);
 
 bool skiff_fs_exists (const char *path);
 
+/* openat2 of rel ("" = root_fd itself) beneath root_fd with no symlink (nor magic link) on the
+ * way and none at the end (O_NOFOLLOW): for trees a container or an image controls.  Returns
+ * the fd (close-on-exec) or -1 with errno. */
+int skiff_fs_open_beneath (int root_fd, const char *rel, int flags);
+
 /* Joins a and b with exactly one '/'. */
 char *skiff_path_join (const char *a, const char *b);
 

@@ -13,11 +13,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -36,15 +34,6 @@ struct walk
   size_t n, cap;
 };
 
-static int
-open_beneath (int root_fd, const char *rel, int flags)
-{
-  struct open_how how
-      = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-          .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-  return (int)syscall (SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how);
-}
-
 static bool
 is_whiteout (const struct stat *st)
 {
@@ -58,7 +47,7 @@ in_lowers (const struct walk *w, const char *rel)
 {
   for (size_t i = 0; w->lower_fds[i] >= 0; i++)
     {
-      _cleanup_close_ int fd = open_beneath (w->lower_fds[i], rel, O_PATH);
+      _cleanup_close_ int fd = skiff_fs_open_beneath (w->lower_fds[i], rel, O_PATH);
       struct stat st;
       if (fd >= 0 && fstat (fd, &st) == 0)
         return !is_whiteout (&st);
@@ -98,7 +87,7 @@ skiff_owned (const char *rel)
 static int
 walk_dir (struct walk *w, const char *rel, struct skiff_error **err)
 {
-  int fd = open_beneath (w->upper_fd, rel, O_RDONLY | O_DIRECTORY);
+  int fd = skiff_fs_open_beneath (w->upper_fd, rel, O_RDONLY | O_DIRECTORY);
   if (fd < 0)
     return skiff_error_make (err, errno, "diff: open upper dir /%s", rel);
   if (*rel && is_opaque (fd))

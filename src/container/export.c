@@ -9,17 +9,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -33,15 +32,6 @@ struct tree_tar
   struct archive_entry_linkresolver *links;
   char *buf;
 };
-
-static int
-open_beneath (int root_fd, const char *rel, int flags)
-{
-  struct open_how how
-      = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-          .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-  return (int)syscall (SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how);
-}
 
 static int
 archive_fail (struct tree_tar *t, const char *rel, struct skiff_error **err)
@@ -149,7 +139,7 @@ by_name (const void *a, const void *b)
 static int
 list_dir (struct tree_tar *t, const char *rel, int *dir_fd, char ***names, struct skiff_error **err)
 {
-  int fd = open_beneath (t->root_fd, rel, O_RDONLY | O_DIRECTORY);
+  int fd = skiff_fs_open_beneath (t->root_fd, rel, O_RDONLY | O_DIRECTORY);
   if (fd < 0)
     return skiff_error_make (err, errno, "export: open /%s", rel);
   int list_fd = dup (fd);

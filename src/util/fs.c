@@ -3,10 +3,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "skiff/cleanup.h"
@@ -248,4 +251,13 @@ skiff_fs_write_all (int fd, const void *data, size_t len, const char *name,
   if (write_all (fd, data, len) < 0)
     return skiff_error_make (err, errno, "write %s", name);
   return 0;
+}
+
+int
+skiff_fs_open_beneath (int root_fd, const char *rel, int flags)
+{
+  struct open_how how
+      = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
+          .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+  return (int)syscall (SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how);
 }

@@ -22,6 +22,8 @@ static const struct skiff_command commands[] = {
   { "completion", cmd_completion, "Generate the autocompletion script for the specified shell",
     "bash|zsh|fish", NULL, skiff_cli_completion_groups },
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
+  { "cp", cmd_cp, "Copy files/folders between a container and the local filesystem",
+    "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-", NULL, skiff_cli_cp_groups },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL,
     skiff_cli_create_groups, true },
   { "diff", cmd_diff, "Inspect changes to files or directories on a container's filesystem",

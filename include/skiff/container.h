@@ -153,6 +153,12 @@ void skiff_container_changes_free (struct skiff_container_change *v, size_t n);
  * layers) to out_fd as a tar stream: relative paths, hard links, xattrs, sorted; no symlink of
  * the tree is ever followed. */
 int skiff_container_tree_tar (int root_fd, int out_fd, struct skiff_error **err);
+/* cp out: path resolved inside root_fd (its symlinks, "..", absolute links all staying in it;
+ * the last component followed only with follow) written to out_fd as docker's cp archive: the
+ * source under its base name ("." for the root), a directory with all below it.  Missing:
+ * docker's "Could not find the file PATH in container NAME" (exit 1). */
+int skiff_container_path_tar (int root_fd, const char *path, bool follow, const char *name,
+                              int out_fd, struct skiff_error **err);
 
 /* ---- records (record.c, state.c) ---- */
 

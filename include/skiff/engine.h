@@ -91,6 +91,17 @@ int skiff_engine_changes (struct skiff_store *store, const struct skiff_containe
 int skiff_engine_export (struct skiff_store *store, const struct skiff_container *c, int out_fd,
                          struct skiff_error **err);
 
+/* `cp CONTAINER:PATH -`: path (inside the container's rootfs, running or not) as docker's
+ * cp archive on out_fd (skiff_container_path_tar); follow: -L. */
+int skiff_engine_copy_out (struct skiff_store *store, const struct skiff_container *c,
+                           const char *path, bool follow, int out_fd, struct skiff_error **err);
+
+/* `cp CONTAINER:PATH DEST`: docker's rules for DEST (see copy_out.c); archive_mode (-a)
+ * keeps the owners. */
+int skiff_engine_copy_out_to (struct skiff_store *store, const struct skiff_container *c,
+                              const char *path, bool follow, bool archive_mode, const char *dest,
+                              struct skiff_error **err);
+
 /* The most recently created container's ID (podman --latest); caller frees. */
 int skiff_engine_latest (struct skiff_store *store, char **id, struct skiff_error **err);
 

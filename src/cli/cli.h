@@ -239,6 +239,7 @@ extern const struct skiff_opt *const skiff_cli_completion_groups[];
 extern const struct skiff_opt *const skiff_cli_attach_groups[];
 extern const struct skiff_opt *const skiff_cli_stats_groups[];
 extern const struct skiff_opt *const skiff_cli_diff_groups[];
+extern const struct skiff_opt *const skiff_cli_cp_groups[];
 extern const struct skiff_opt *const skiff_cli_export_groups[];
 extern const struct skiff_opt *const skiff_cli_top_groups[];
 extern const struct skiff_opt *const skiff_cli_wait_groups[];
@@ -313,6 +314,7 @@ int cmd_unpause (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
 int cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_completion (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_diff (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_cp (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_export (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */

@@ -14,3 +14,11 @@ int skiff_engine_user_env (char *const *env_files, char *const *env_opts,
                            struct skiff_strv_builder *env, struct skiff_error **err);
 /* Removes a record, errors ignored (a failed create or run). */
 void skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c);
+
+/* export.c: a child that mounts c's read-only overlay view (in a mount namespace of its own)
+ * and writes a tar of path (NULL: the whole tree) to out_fd; _finish waits for it and returns
+ * its error (exit 1 for a missing path, as docker's cp). */
+int skiff_engine_view_job_start (struct skiff_store *store, const struct skiff_container *c,
+                                 const char *path, bool follow, int out_fd, pid_t *pid,
+                                 int *report_fd, struct skiff_error **err);
+int skiff_engine_view_job_finish (pid_t pid, int report_fd, struct skiff_error **err);

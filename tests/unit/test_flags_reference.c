@@ -10,6 +10,7 @@
 static const char *const skiff_commands[] = {
   "-",
   "attach",
+  "cp",
   "create",
   "diff",
   "exec",

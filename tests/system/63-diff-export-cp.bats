@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # skiff diff: a container's changes against its image, in docker's letters and order; skiff
-# export: the merged rootfs as a tar.
+# export: the merged rootfs as a tar; skiff cp out of a container, docker's path rules.
 
 load helpers
 
@@ -114,4 +114,65 @@ A /escape" "symlinks are entries, not directories to walk"
   assert_match "$output" "^l.* escape -> $BATS_TEST_TMPDIR/host$" "the link itself"
   run -0 sh -c "$(skiff_cmd) export ex3 | tar -t | grep -c secret || true"
   assert_equal "$output" 0 "host files in the archive"
+}
+
+@test "cp out: docker's rules for a file, a directory, DIR/. and '-'; running and stopped" {
+  local d=$BATS_TEST_TMPDIR/out
+  mkdir -p "$d/exists"
+  skiff run --name cp1 "$IMG" sh -c 'mkdir -p /art/sub; echo one > /art/a; echo two > /art/sub/b; chmod 640 /art/a'
+  run -0 skiff cp cp1:/art/a "$d/new-file"
+  assert_equal "$(cat "$d/new-file")" one "file to a new name"
+  assert_equal "$(stat -c %a "$d/new-file")" 640 "mode kept"
+  run -0 skiff cp cp1:/art "$d/exists"
+  assert_equal "$(cat "$d/exists/art/sub/b")" two "directory into an existing one"
+  run -0 skiff cp cp1:/art "$d/fresh"
+  assert_equal "$(cat "$d/fresh/sub/b")" two "directory to a new name"
+  run -0 skiff cp cp1:/art/. "$d/exists"
+  assert_equal "$(cat "$d/exists/a")" one "DIR/. copies the contents"
+  run -0 skiff cp cp1:art/a "$d/rel"
+  assert_equal "$(cat "$d/rel")" one "a relative container path is from /"
+  run -0 sh -c "$(skiff_cmd) cp cp1:/art - | tar -t | sort"
+  assert_equal "$output" $'art/\nart/a\nart/sub/\nart/sub/b' "cp to -"
+  skiff run -d --name cp2 "$IMG" sh -c 'echo running > /r; sleep 60' >/dev/null
+  wait_for "skiff cp cp2:/r $d/r 2>/dev/null" 10
+  assert_equal "$(cat "$d/r")" running "cp out of a running container"
+  [ "$(stat -c %u "$d/r")" = "$(id -u)" ] || fail "not owned by the user: $(stat -c %u:%g "$d/r")"
+  skiff rm -f cp2 >/dev/null
+}
+
+@test "cp out: refusals with docker's messages and codes; nothing written" {
+  local d=$BATS_TEST_TMPDIR/out
+  mkdir -p "$d"
+  echo keep >"$d/file"
+  skiff run --name cp3 "$IMG" sh -c 'mkdir /dir; echo x > /f'
+  run -1 --separate-stderr skiff cp cp3:/nosuch "$d/x"
+  assert_equal "$stderr" "Error: Could not find the file /nosuch in container cp3"
+  run -1 --separate-stderr skiff cp cp3:/dir "$d/file"
+  assert_equal "$stderr" "Error: cannot copy directory"
+  assert_equal "$(cat "$d/file")" keep "the file a refused copy named"
+  run -1 --separate-stderr skiff cp cp3:/f "$d/nodir/"
+  assert_equal "$stderr" "Error: no such directory"
+  run -125 --separate-stderr skiff cp cp3:/f cp3:/g
+  assert_equal "$stderr" "Error: copying between containers is not supported"
+  run -125 --separate-stderr skiff cp "$d/file" ./other
+  assert_equal "$stderr" "Error: must specify at least one container source"
+  run -125 --separate-stderr skiff cp cp3:/f
+  assert_equal "$stderr" "Error: \"skiff cp\" requires exactly 2 arguments. (see 'skiff cp --help')"
+  assert_equal "$(ls "$d")" file "left in the destination"
+}
+
+@test "cp out: the container's symlinks resolve inside it, never on the host" {
+  local d=$BATS_TEST_TMPDIR/out
+  mkdir -p "$d" "$BATS_TEST_TMPDIR/host"
+  echo host-secret >"$BATS_TEST_TMPDIR/host/secret"
+  skiff run --name cp4 "$IMG" sh -c \
+    "mkdir -p $BATS_TEST_TMPDIR/host; echo inside > $BATS_TEST_TMPDIR/host/secret; ln -s $BATS_TEST_TMPDIR/host /x; ln -s ../../../../.. /up"
+  run -0 skiff cp "cp4:/x/secret" "$d/via-link"
+  assert_equal "$(cat "$d/via-link")" inside "an absolute link resolves in the container"
+  run -0 skiff cp "cp4:/up$BATS_TEST_TMPDIR/host/secret" "$d/via-dotdot"
+  assert_equal "$(cat "$d/via-dotdot")" inside ".. stops at the container's root"
+  run -0 skiff cp cp4:/x "$d/link"
+  [ -L "$d/link" ] || fail "/x should be copied as the link it is"
+  run -0 skiff cp -L cp4:/x "$d/followed"
+  assert_equal "$(cat "$d/followed/secret")" inside "-L follows the link inside the container"
 }

@@ -127,7 +127,9 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
   const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
   if ((r = mount_in_root (root_fd, "proc", "proc", "proc", nse, NULL, err)) < 0
       || (r = mount_sys (root_fd, rootless, err)) < 0
-      || (r = skiff_sandbox_mount_dev (root_fd, rootless, skiff_userns_mapped_gids () > 5, err)) < 0
+      || (r = skiff_sandbox_mount_dev (root_fd, rootless, skiff_userns_mapped_gids () > 5,
+                                       cfg->limits, err))
+             < 0
       || (r = bind_etc_file (root_fd, cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->hosts_file, "hosts", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->resolv_file, "resolv.conf", err)) < 0

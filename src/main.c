@@ -18,10 +18,7 @@
 static const struct skiff_command commands[] = {
   { "attach", cmd_attach,
     "Attach local standard input, output, and error streams to a running container",
-    "[OPTIONS] CONTAINER",
-    "      --detach-keys string   Override the key sequence for detaching a container\n"
-    "      --no-stdin             Do not attach STDIN\n"
-    "      --sig-proxy            Proxy all received signals to the process (default true)\n" },
+    "[OPTIONS] CONTAINER", NULL, skiff_cli_attach_groups },
   { "completion", cmd_completion, "Generate the autocompletion script for the specified shell",
     "bash|zsh|fish", NULL, skiff_cli_completion_groups },
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
@@ -64,17 +61,14 @@ static const struct skiff_command commands[] = {
   { "start", cmd_start, "Start one or more stopped containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_start_groups },
   { "stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",
-    "[OPTIONS] [CONTAINER...]",
-    "  -a, --all             Show all containers (default shows just running)\n"
-    "      --format string   Format output using a custom template\n"
-    "      --no-stream       Disable streaming stats and only pull the first result\n" },
+    "[OPTIONS] [CONTAINER...]", NULL, skiff_cli_stats_groups },
   { "stop", cmd_stop, "Stop one or more running containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL, skiff_cli_stop_groups },
   { "system", cmd_system, "Manage skiff", "COMMAND", NULL },
   { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, skiff_cli_no_flags_groups },
   { "top", cmd_top, "Display the running processes of a container", "CONTAINER [ps OPTIONS]", NULL,
-    NULL, true },
+    skiff_cli_top_groups, true },
   { "unpause", cmd_unpause, "Unpause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]", NULL,
@@ -82,7 +76,7 @@ static const struct skiff_command commands[] = {
   { "version", cmd_version, "Show the skiff version information", "", NULL,
     skiff_cli_version_groups },
   { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
-    "CONTAINER [CONTAINER...]", NULL },
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_wait_groups },
 };
 
 static const size_t n_commands = sizeof commands / sizeof commands[0];

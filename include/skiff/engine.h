@@ -101,6 +101,7 @@ struct skiff_exec_spec
   int *terminal_master;      /* tty && !detach: receives the pty master */
   unsigned short rows, cols; /* its initial size */
   int stdin_fd, stdout_fd, stderr_fd;
+  unsigned preserve_fds; /* our fds 3 .. 3+N-1 passed on (podman --preserve-fds) */
 };
 /* Starts the process (its namespaces, root, cgroups, user, capabilities).  *pid: our child
  * (CLONE_PARENT) unless detach. */

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct skiff_error;
@@ -51,6 +52,10 @@ struct skiff_logfile_record
 int skiff_logfile_record_parse (const char *line, size_t len, struct skiff_logfile_record *rec);
 
 /* --- time filters ----------------------------------------------------------------------- */
+
+/* Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?unit)+ or "0", into nanoseconds.  Returns 0
+ * or -1. */
+int skiff_logfile_parse_duration (const char *s, int64_t *ns);
 
 /* Parses a `logs --since/--until` value as docker does: a Go duration ("10m", "1h30m",
  * "1.5h", "-5s"), meaning now minus it; a Unix timestamp ("1700000000", "1700000000.5"); or an

@@ -68,37 +68,6 @@ skiff_cli_help (struct skiff_cli *cli)
   return 0;
 }
 
-void
-skiff_cli_getopt_reset (void)
-{
-  optind = 0; /* 0 makes glibc re-initialise, so "+" in optstring is honoured again */
-  opterr = 0;
-}
-
-int
-skiff_cli_bad_flag (struct skiff_cli *cli, int getopt_result, int argc, char **argv,
-                    struct skiff_error **err)
-{
-  const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "?";
-  const char *name = cli->command ? cli->command->name : "";
-  _cleanup_free_ char *flag = NULL;
-  if (strncmp (arg, "--", 2) == 0)
-    {
-      flag = xstrdup (arg);
-      char *eq = strchr (flag, '=');
-      if (eq)
-        *eq = '\0';
-    }
-  else
-    flag = xasprintf ("-%c", optopt ? optopt : '?');
-
-  if (getopt_result == ':')
-    return skiff_error_make_status (
-        err, 125, 0, "flag needs an argument: %s (see 'skiff %s --help')", flag, name);
-  return skiff_error_make_status (err, 125, 0, "unknown flag: %s (see 'skiff%s%s --help')", flag,
-                                  *name ? " " : "", name);
-}
-
 int
 skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, const char *fmt, ...)
 {

@@ -1,13 +1,11 @@
 #pragma once
 /* Shared CLI plumbing: the command table entry, the per-invocation context, and helpers every
- * cmd_<name>.c uses for --help, bad flags and store access.  Commands parse their own flags
- * with getopt_long into a per-command struct; never globals.  Like docker's CLI, flags may
- * follow positionals (`skiff save busybox -o x.tar`): optstrings start with ":" and let getopt
- * permute.  Only commands whose trailing words are a container command (run, create, exec,
- * top) or a subcommand (image, container, system) start with "+:" so parsing stops at the
- * first positional. */
+ * cmd_<name>.c uses for --help, usage errors and store access.  Each command declares its
+ * flags in option tables (options.h) parsed into a per-command struct; never globals.  Like
+ * docker's CLI, flags may follow positionals (`skiff save busybox -o x.tar`); only commands
+ * whose trailing words are a container command (run, create, exec, top) or a subcommand
+ * (image, container, system) stop at the first positional. */
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -39,7 +37,7 @@ struct skiff_command
   const char
       *options_help; /* lines "  -d, --detach   Run ..." or NULL (commands without a table) */
   /* The command's option tables (options.h), NULL-terminated: parsing, --help and the
-   * completions come from them.  NULL: the command still parses with getopt. */
+   * completions come from them.  NULL: no flags but --help (dispatchers, port, rename). */
   const struct skiff_opt *const *options;
   bool stop_at_positional; /* the first positional ends the flags (run IMAGE CMD...) */
 };
@@ -59,11 +57,6 @@ int skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct ski
 /* Prints "Usage: skiff NAME USAGE\n\nSUMMARY\n\nOptions:\n..." to stdout; returns 0. */
 int skiff_cli_help (struct skiff_cli *cli);
 
-/* For getopt's '?' / ':' results (optstring starts with "+:"): builds the docker-style error
- * for the offending argument with exit status 125.  Returns the negative error. */
-int skiff_cli_bad_flag (struct skiff_cli *cli, int getopt_result, int argc, char **argv,
-                        struct skiff_error **err);
-
 /* Usage error (wrong argument count...): "<msg> (see 'skiff NAME --help')", exit 125. */
 int skiff_cli_usage_error (struct skiff_cli *cli, struct skiff_error **err, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
@@ -77,9 +70,6 @@ int skiff_cli_parse (struct skiff_cli *cli, int argc, char **argv, void *target,
                      struct skiff_opts_result *res, struct skiff_error **err);
 void skiff_cli_parse_clear (struct skiff_cli *cli, void *target, struct skiff_opts_result *res);
 
-/* Prepares getopt for a fresh parse of a command's argv (optind, opterr). */
-void skiff_cli_getopt_reset (void);
-
 /* --format for list commands (format_rows.c): the tree of a finished row generator, and the
  * rows printed with skiff_format_print (header_json maps field names to column titles; NULL:
  * no header line, podman's --noheading).
@@ -87,11 +77,6 @@ void skiff_cli_getopt_reset (void);
 yajl_val skiff_cli_gen_tree (yajl_gen g);
 int skiff_cli_format_rows (const char *format, const char *default_table, const char *header_json,
                            yajl_val *rows, size_t n, struct skiff_error **err);
-
-#define SKIFF_CLI_HELP_OPTION                                                                      \
-  {                                                                                                \
-    "help", no_argument, NULL, 'h'                                                                 \
-  }
 
 /* Cell text helpers (cells.c).  Width in runes, as Go's tabwriter counts. */
 size_t skiff_cli_text_width (const char *s);
@@ -135,6 +120,10 @@ struct skiff_cli_create_opts
   unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
 };
+/* --preserve-fds N (run, exec): pflag's uint (at most 1024), and podman's check that fds
+ * 3 .. 3+N-1 are all open. */
+int skiff_cli_parse_preserve_fds (const char *value, void *field, struct skiff_error **err);
+int skiff_cli_check_preserve_fds (unsigned n, struct skiff_error **err);
 /* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */
 void skiff_cli_push_borrowed (char ***v, char *s);
 /* Checks a -u value: an empty user before ':' is refused (125). */
@@ -175,7 +164,15 @@ struct skiff_cli_targets
 {
   bool all, latest, ignore;
   char **cidfiles;
+  char **filters; /* --filter key=value (ps's keys): the matching containers, like --all */
 };
+/* The --filter flag of a command acting on containers (podman's stop/rm/pause/... --filter). */
+#define SKIFF_CLI_TARGETS_FILTER(T, field, short_)                                                 \
+  {                                                                                                \
+    .name = "filter", .shorthand = short_, .type = SKIFF_OPT_FUNC, .value_name = "strings",        \
+    .offset = SKIFF_OPT_FIELD (T, field, char **), .parse = skiff_cli_parse_filter,                \
+    .flags = SKIFF_OPT_OWNS_STRV, .help = "Filter output based on conditions given"                \
+  }
 /* podman's checks of --all/--latest/--cidfile against the positionals (exit 125). */
 int skiff_cli_targets_check (struct skiff_cli *cli, const struct skiff_cli_targets *t, size_t nargs,
                              struct skiff_error **err);
@@ -193,6 +190,13 @@ int skiff_cli_targets_parse (struct skiff_cli *cli, int argc, char **argv, void 
                              bool (*want) (const struct skiff_container *),
                              struct skiff_opts_result *res, struct skiff_store **store,
                              char ***targets, struct skiff_error **err);
+/* The most recently created container's full ID (podman's --latest); caller frees. */
+int skiff_cli_latest_id (struct skiff_cli *cli, char **id, struct skiff_error **err);
+/* A command on exactly one container (attach, stats --latest ...) or --latest instead of it:
+ * *latest_id is the newest container's ID with --latest, else NULL (the container is the one
+ * positional).  Both: podman's conflict; neither: docker's "requires exactly 1 argument". */
+int skiff_cli_one_container (struct skiff_cli *cli, bool latest, size_t nargs, char **latest_id,
+                             struct skiff_error **err);
 /* Selections for --all: running (or restarting), and paused. */
 bool skiff_cli_is_running (const struct skiff_container *c);
 bool skiff_cli_is_paused (const struct skiff_container *c);
@@ -226,6 +230,10 @@ int skiff_cli_start_one (struct skiff_store *store, const char *text, void *data
 
 /* Option tables of the commands that have them (options.h), for the command table. */
 extern const struct skiff_opt *const skiff_cli_completion_groups[];
+extern const struct skiff_opt *const skiff_cli_attach_groups[];
+extern const struct skiff_opt *const skiff_cli_stats_groups[];
+extern const struct skiff_opt *const skiff_cli_top_groups[];
+extern const struct skiff_opt *const skiff_cli_wait_groups[];
 extern const struct skiff_opt *const skiff_cli_stop_groups[];
 extern const struct skiff_opt *const skiff_cli_restart_groups[];
 extern const struct skiff_opt *const skiff_cli_kill_groups[];
@@ -378,6 +386,5 @@ int skiff_cli_attach_pair (bool tty, struct skiff_engine_start_opts *so, int *so
 int skiff_cli_attach_started (struct skiff_container *c, int sock,
                               const struct skiff_cli_attach_opts *o, struct skiff_error **err);
 /* --sig-proxy[=BOOL] (NULL value: given bare, true); pflag's ParseBool error otherwise. */
-int skiff_cli_parse_sig_proxy (const char *value, bool *out, struct skiff_error **err);
 int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

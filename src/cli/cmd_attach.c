@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/detach_keys.h"
@@ -17,78 +18,23 @@
 struct attach_args
 {
   struct skiff_cli_attach_opts opts;
-  const char *container;
+  bool latest;
 };
 
-/* "false"/"true" values of --sig-proxy=BOOL, as pflag accepts them. */
-static int
-parse_bool (const char *flag, const char *v, bool *out, struct skiff_error **err)
-{
-  static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };
-  static const char *const no[] = { "0", "f", "F", "false", "FALSE", "False" };
-  for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-    if (strcmp (v, yes[i]) == 0 || strcmp (v, no[i]) == 0)
-      {
-        *out = strcmp (v, yes[i]) == 0;
-        return 0;
-      }
-  return skiff_error_make_status (err, 125, 0,
-                                  "invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: "
-                                  "parsing \"%s\": invalid syntax",
-                                  v, flag, v);
-}
-
-int
-skiff_cli_parse_sig_proxy (const char *value, bool *out, struct skiff_error **err)
-{
-  *out = true;
-  return value ? parse_bool ("--sig-proxy", value, out, err) : 0;
-}
-
-static int
-parse_flags (struct skiff_cli *cli, int argc, char **argv, struct attach_args *a,
-             struct skiff_error **err)
-{
-  enum
-  {
-    OPT_DETACH_KEYS = 256,
-    OPT_NO_STDIN,
-    OPT_SIG_PROXY,
-    OPT_HELP,
-  };
-  static const struct option opts[] = {
-    { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
-    { "no-stdin", no_argument, NULL, OPT_NO_STDIN },
-    { "sig-proxy", optional_argument, NULL, OPT_SIG_PROXY },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
-  };
-  int c, r;
-  a->opts.sig_proxy = true;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":", opts, NULL)) != -1)
-    switch (c)
-      {
-      case OPT_DETACH_KEYS:
-        a->opts.detach_keys = optarg;
-        break;
-      case OPT_NO_STDIN:
-        a->opts.no_stdin = true;
-        break;
-      case OPT_SIG_PROXY:
-        if ((r = skiff_cli_parse_sig_proxy (optarg, &a->opts.sig_proxy, err)) < 0)
-          return r;
-        break;
-      case OPT_HELP:
-        return 1;
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  if (argc - optind != 1)
-    return skiff_cli_usage_error (cli, err, "\"skiff attach\" requires exactly 1 argument.");
-  a->container = argv[optind];
-  return 0;
-}
+static const struct skiff_opt attach_options[] = {
+  SKIFF_OPT_S ("detach-keys", 0, struct attach_args, opts.detach_keys,
+               "Override the key sequence for detaching a container"),
+  SKIFF_OPT_B ("latest", 'l', struct attach_args, latest,
+               "Act on the latest container skiff is aware of"),
+  SKIFF_OPT_B ("no-stdin", 0, struct attach_args, opts.no_stdin, "Do not attach STDIN"),
+  { .name = "sig-proxy",
+    .type = SKIFF_OPT_BOOL,
+    .offset = SKIFF_OPT_FIELD (struct attach_args, opts.sig_proxy, bool),
+    .help = "Proxy all received signals to the process",
+    .default_text = "true" },
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_attach_groups[] = { attach_options, NULL };
 
 /* The container went away without a word from the monitor: its recorded exit code. */
 static int
@@ -200,12 +146,16 @@ skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
 int
 cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  struct attach_args a = { 0 };
+  struct attach_args a = { .opts.sig_proxy = true };
   _cleanup_container_ struct skiff_container *c = NULL;
-  int r = parse_flags (cli, argc, argv, &a, err);
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_free_ char *latest = NULL;
+  int r = skiff_cli_parse (cli, argc, argv, &a, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_open_running (cli, a.container, &c, err)) < 0)
+  if (r == 0)
+    r = skiff_cli_one_container (cli, a.latest, res.nargs, &latest, err);
+  if (r < 0 || (r = skiff_cli_open_running (cli, latest ? latest : res.args[0], &c, err)) < 0)
     return r;
   if (c->state.paused)
     return skiff_error_make_status (err, 125, 0,

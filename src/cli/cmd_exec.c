@@ -23,14 +23,24 @@
 struct exec_opts
 {
   struct skiff_cli_process_opts proc; /* first: the shared table's offsets */
-  bool detach, privileged;
+  bool detach, privileged, latest;
+  unsigned preserve_fds;
   const char *container;
+  char *latest_id; /* --latest: the newest container */
   char **args;
 };
 
 static const struct skiff_opt exec_options[] = {
   SKIFF_OPT_B ("detach", 'd', struct exec_opts, detach,
                "Detached mode: run command in the background"),
+  SKIFF_OPT_B ("latest", 'l', struct exec_opts, latest,
+               "Act on the latest container skiff is aware of"),
+  { .name = "preserve-fds",
+    .type = SKIFF_OPT_FUNC,
+    .value_name = "uint",
+    .offset = SKIFF_OPT_FIELD (struct exec_opts, preserve_fds, unsigned),
+    .parse = skiff_cli_parse_preserve_fds,
+    .help = "Pass N additional file descriptors to the container" },
   SKIFF_OPT_B ("privileged", 0, struct exec_opts, privileged,
                "Give extended privileges to the command"),
   SKIFF_OPT_END,
@@ -45,12 +55,22 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct exec_opts *o,
   int r = skiff_cli_parse (cli, argc, argv, o, res, err);
   if (r != 0)
     return r;
-  if (res->nargs < 2)
-    return skiff_cli_usage_error (cli, err, "\"skiff exec\" requires at least 2 arguments.");
+  /* with --latest every positional is the command */
+  if (res->nargs < (o->latest ? 1u : 2u))
+    return skiff_cli_usage_error (cli, err, "\"skiff exec\" requires at least %s.",
+                                  o->latest ? "1 argument" : "2 arguments");
   if (o->proc.user && (r = skiff_cli_user_flag (cli, o->proc.user, err)) < 0)
     return r;
-  o->container = res->args[0];
-  o->args = res->args + 1;
+  if (o->preserve_fds && (o->detach || o->proc.tty))
+    return skiff_error_make_status (err, 125, 0,
+                                    "--preserve-fds with %s is not supported by skiff yet",
+                                    o->detach ? "-d" : "-t");
+  if ((r = skiff_cli_check_preserve_fds (o->preserve_fds, err)) < 0)
+    return r;
+  if (o->latest && (r = skiff_cli_latest_id (cli, &o->latest_id, err)) < 0)
+    return r;
+  o->container = o->latest ? o->latest_id : res->args[0];
+  o->args = res->args + (o->latest ? 0 : 1);
   return 0;
 }
 
@@ -119,6 +139,7 @@ fill_spec (const struct exec_opts *o, int null_fd, const struct skiff_cli_stdio 
     .tty = o->proc.tty,
     .interactive = o->proc.interactive,
     .detach = o->detach,
+    .preserve_fds = o->preserve_fds,
     .terminal_master = master,
     .stdin_fd = o->proc.interactive && !o->detach ? pipes->child[0] : null_fd,
     .stdout_fd = o->detach ? null_fd : pipes->child[1],
@@ -195,5 +216,6 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   skiff_detach_keys_free (&keys);
   free (o.proc.env);
   free (o.proc.env_files);
+  free (o.latest_id);
   return r;
 }

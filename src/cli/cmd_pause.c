@@ -12,18 +12,29 @@ struct pause_opts
   struct skiff_cli_targets t;
 };
 
+/* what pause and unpause share */
+static const struct skiff_opt selection_options[] = {
+  { .name = "cidfile",
+    .type = SKIFF_OPT_STRINGS,
+    .value_name = "stringArray",
+    .offset = SKIFF_OPT_FIELD (struct pause_opts, t.cidfiles, char **),
+    .help = "Read the container ID from the file",
+    .complete = "file" },
+  SKIFF_CLI_TARGETS_FILTER (struct pause_opts, t.filters, 'f'),
+  SKIFF_OPT_B ("latest", 'l', struct pause_opts, t.latest, "Act on the latest created container"),
+  SKIFF_OPT_END,
+};
 static const struct skiff_opt pause_options[] = {
   SKIFF_OPT_B ("all", 'a', struct pause_opts, t.all, "Pause all running containers"),
-  SKIFF_OPT_B ("latest", 'l', struct pause_opts, t.latest, "Act on the latest created container"),
   SKIFF_OPT_END,
 };
 static const struct skiff_opt unpause_options[] = {
   SKIFF_OPT_B ("all", 'a', struct pause_opts, t.all, "Unpause all paused containers"),
-  SKIFF_OPT_B ("latest", 'l', struct pause_opts, t.latest, "Act on the latest created container"),
   SKIFF_OPT_END,
 };
-const struct skiff_opt *const skiff_cli_pause_groups[] = { pause_options, NULL };
-const struct skiff_opt *const skiff_cli_unpause_groups[] = { unpause_options, NULL };
+const struct skiff_opt *const skiff_cli_pause_groups[] = { pause_options, selection_options, NULL };
+const struct skiff_opt *const skiff_cli_unpause_groups[]
+    = { unpause_options, selection_options, NULL };
 
 static int
 pause_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
@@ -52,10 +63,11 @@ run (struct skiff_cli *cli, int argc, char **argv, bool paused, struct skiff_err
                                    paused ? is_unpaused : skiff_cli_is_paused, &res, &store,
                                    &targets, err);
   if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
-  return skiff_cli_each_container (store, targets, pause_one, &paused);
+    r = skiff_cli_help (cli);
+  else if (r == 0)
+    r = skiff_cli_each_container (store, targets, pause_one, &paused);
+  skiff_cli_parse_clear (cli, &o, &res);
+  return r;
 }
 
 int

@@ -56,6 +56,7 @@ static const struct skiff_opt rm_options[] = {
     .complete = "file" },
   SKIFF_OPT_B ("depend", 0, struct rm_opts, depend,
                "Remove container and all containers that depend on the selected container"),
+  SKIFF_CLI_TARGETS_FILTER (struct rm_opts, t.filters, 0),
   SKIFF_OPT_B ("force", 'f', struct rm_opts, force,
                "Force the removal of a running container (uses SIGKILL)"),
   SKIFF_OPT_B ("ignore", 'i', struct rm_opts, t.ignore,

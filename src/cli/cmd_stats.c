@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/engine.h"
@@ -132,61 +133,93 @@ collect (struct skiff_store *store, char *const *args, bool all, struct sample *
   return r;
 }
 
+struct stats_opts
+{
+  bool all, latest, no_stream, no_trunc, no_reset;
+  const char *format;
+  int interval; /* seconds between reports when streaming */
+};
+
+static const struct skiff_opt stats_options[] = {
+  SKIFF_OPT_B ("all", 'a', struct stats_opts, all,
+               "Show all containers (default shows just running)"),
+  SKIFF_OPT_S ("format", 0, struct stats_opts, format, "Format output using a custom template"),
+  { .name = "interval",
+    .shorthand = 'i',
+    .type = SKIFF_OPT_INT,
+    .value_name = "int",
+    .offset = SKIFF_OPT_FIELD (struct stats_opts, interval, int),
+    .help = "Time in seconds between stats reports",
+    .default_text = "5" },
+  SKIFF_OPT_B ("latest", 'l', struct stats_opts, latest,
+               "Act on the latest container skiff is aware of"),
+  SKIFF_OPT_B ("no-reset", 0, struct stats_opts, no_reset,
+               "Disable resetting the screen between intervals"),
+  SKIFF_OPT_B ("no-stream", 0, struct stats_opts, no_stream,
+               "Disable streaming stats and only pull the first result"),
+  SKIFF_OPT_B ("no-trunc", 0, struct stats_opts, no_trunc, "Do not truncate output"),
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_stats_groups[] = { stats_options, NULL };
+
+/* The flags, and the containers named (or the --latest one) in *args. */
+static int
+parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stats_opts *o,
+             struct skiff_opts_result *res, char ***args, struct skiff_error **err)
+{
+  _cleanup_free_ char *latest = NULL;
+  int r = skiff_cli_parse (cli, argc, argv, o, res, err);
+  if (r != 0)
+    return r;
+  if (o->interval < 1)
+    return skiff_error_make_status (err, 125, 0, "invalid interval, must be a positive number");
+  if (o->latest && res->nargs > 0)
+    return skiff_error_make_status (err, 125, 0, "--latest and containers cannot be used together");
+  if (o->latest && (r = skiff_cli_latest_id (cli, &latest, err)) < 0)
+    return r;
+  *args = res->args ? skiff_strv_dup (res->args) : NULL;
+  if (latest)
+    skiff_strv_push (args, latest);
+  if (*args == NULL)
+    *args = xzalloc (sizeof **args);
+  return 0;
+}
+
+/* Sleeps what is left of an interval after one report (which itself takes 500 ms). */
+static void
+wait_interval (int seconds)
+{
+  struct timespec rest = { seconds - 1, 500 * 1000 * 1000 };
+  nanosleep (&rest, NULL);
+}
+
 int
 cmd_stats (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  enum
-  {
-    OPT_NO_STREAM = 256,
-    OPT_FORMAT,
-    OPT_NO_TRUNC,
-  };
-  static const struct option opts[] = {
-    { "all", no_argument, NULL, 'a' },
-    { "no-stream", no_argument, NULL, OPT_NO_STREAM },
-    { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    SKIFF_CLI_HELP_OPTION,
-    { NULL, 0, NULL, 0 },
-  };
-  bool all = false, stream = true;
-  const char *format = NULL;
+  struct stats_opts o = { .interval = 5 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  _cleanup_strv_ char **args = NULL;
   struct skiff_store *store;
-  int c;
-  skiff_cli_getopt_reset ();
-  while ((c = getopt_long (argc, argv, ":ah", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'a':
-        all = true;
-        break;
-      case OPT_NO_STREAM:
-        stream = false;
-        break;
-      case OPT_NO_TRUNC:
-        break;
-      case OPT_FORMAT:
-        format = optarg;
-        break;
-      case 'h':
-        return skiff_cli_help (cli);
-      default:
-        return skiff_cli_bad_flag (cli, c, argc, argv, err);
-      }
-  int r = skiff_cli_store_outside (cli, &store, err);
+  int r = parse_flags (cli, argc, argv, &o, &res, &args, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r == 0)
+    r = skiff_cli_store_outside (cli, &store, err);
   struct sample *s = NULL;
   size_t n = 0;
   if (r == 0)
-    r = collect (store, argv + optind, all, &s, &n, err);
-  do
+    r = collect (store, args, o.all, &s, &n, err);
+  for (bool first = true; r == 0; first = false)
     {
-      if (r == 0 && stream)
+      if (!first)
+        wait_interval (o.interval);
+      if (!o.no_stream && !o.no_reset)
         printf ("\033[2J\033[H");
-      if (r == 0)
-        r = print_samples (s, n, format, err);
+      r = print_samples (s, n, o.format, err);
       fflush (stdout);
+      if (o.no_stream)
+        break;
     }
-  while (r == 0 && stream);
   for (size_t i = 0; i < n; i++)
     {
       skiff_container_free (s[i].c);

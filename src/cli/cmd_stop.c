@@ -31,6 +31,7 @@ static const struct skiff_opt stop_options[] = {
     .offset = SKIFF_OPT_FIELD (struct stop_opts, t.cidfiles, char **),
     .help = "Read the container ID from the file",
     .complete = "file" },
+  SKIFF_CLI_TARGETS_FILTER (struct stop_opts, t.filters, 'f'),
   SKIFF_OPT_S ("signal", 's', struct stop_opts, signal, "Signal to send to the container"),
   SKIFF_OPT_I ("time", 't', struct stop_opts, timeout,
                "Seconds to wait before killing the container"),

@@ -112,6 +112,17 @@ print_rows (char *text, const pid_t *pids, size_t n, struct skiff_error **err)
   return 0;
 }
 
+/* the options struct is the one bool */
+static const struct skiff_opt top_options[] = {
+  { .name = "latest",
+    .shorthand = 'l',
+    .type = SKIFF_OPT_BOOL,
+    .offset = 0,
+    .help = "Act on the latest container skiff is aware of" },
+  SKIFF_OPT_END,
+};
+const struct skiff_opt *const skiff_cli_top_groups[] = { top_options, NULL };
+
 int
 cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
@@ -123,13 +134,20 @@ cmd_top (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   /* the command stops at its first positional (cli.h stop_at_positional): what follows
    * CONTAINER are ps's options */
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
-  int r = skiff_cli_simple_flags (cli, argc, argv, 1, &res, err);
+  _cleanup_free_ char *latest = NULL;
+  bool want_latest = false;
+  int r = skiff_cli_parse (cli, argc, argv, &want_latest, &res, err);
   if (r == 1)
     return skiff_cli_help (cli);
+  /* with --latest every positional is a ps option */
+  if (r == 0 && !want_latest && res.nargs == 0)
+    r = skiff_cli_usage_error (cli, err, "\"skiff top\" requires at least 1 argument.");
+  if (r == 0 && want_latest)
+    r = skiff_cli_latest_id (cli, &latest, err);
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0
-      || (r = skiff_cli_load_container (store, res.args[0], &c, err)) < 0
+      || (r = skiff_cli_load_container (store, latest ? latest : res.args[0], &c, err)) < 0
       || (r = skiff_container_pids (c, &pids, &n, err)) < 0
-      || (r = run_ps (res.args + 1, &text, err)) < 0)
+      || (r = run_ps (res.args + (latest ? 0 : 1), &text, err)) < 0)
     return r;
   return print_rows (text, pids, n, err);
 }

@@ -52,9 +52,8 @@ parse_attach (const char *value, void *field, struct skiff_error **err)
                                   value);
 }
 
-/* pflag's uint */
-static int
-parse_preserve_fds (const char *value, void *field, struct skiff_error **err)
+int
+skiff_cli_parse_preserve_fds (const char *value, void *field, struct skiff_error **err)
 {
   char *end;
   errno = 0;
@@ -110,7 +109,7 @@ static const struct skiff_opt run_options[] = {
     .type = SKIFF_OPT_FUNC,
     .value_name = "uint",
     .offset = SKIFF_OPT_FIELD (C, preserve_fds, unsigned),
-    .parse = parse_preserve_fds,
+    .parse = skiff_cli_parse_preserve_fds,
     .help = "Pass a number of additional file descriptors into the container" },
   SKIFF_OPT_END,
 };
@@ -163,8 +162,14 @@ check_run_flags (struct skiff_cli *cli, const struct skiff_cli_create_opts *o,
     return skiff_error_make_status (err, 125, 0,
                                     "--preserve-fds with %s is not supported by skiff yet",
                                     o->detach ? "-d" : "-t");
+  return skiff_cli_check_preserve_fds (o->preserve_fds, err);
+}
+
+int
+skiff_cli_check_preserve_fds (unsigned n, struct skiff_error **err)
+{
   /* podman's check: every fd passed on must be open (we have opened nothing yet) */
-  for (unsigned fd = 3; fd < 3 + o->preserve_fds; fd++)
+  for (unsigned fd = 3; fd < 3 + n; fd++)
     if (fcntl ((int)fd, F_GETFD) < 0)
       return skiff_error_make_status (err, 125, 0,
                                       "file descriptor %u is not available - the preserve-fds "

@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/engine.h"
 #include "skiff/humanize.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -45,7 +46,9 @@ skiff_cli_targets_check (struct skiff_cli *cli, const struct skiff_cli_targets *
                                     "no arguments are needed with --latest or --cidfile");
   if (t->all && nargs > 0)
     return skiff_error_make_status (err, 125, 0, "no arguments are needed with --all");
-  if (nargs == 0 && !t->all && !t->latest && !cid)
+  if (t->filters && nargs > 0)
+    return skiff_error_make_status (err, 125, 0, "--filter takes no arguments");
+  if (nargs == 0 && !t->all && !t->latest && !cid && !t->filters)
     return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires at least 1 argument.",
                                   cli->command->name);
   return 0;
@@ -78,10 +81,11 @@ read_cidfile (const char *path, char **out, struct skiff_error **err)
   return 0;
 }
 
-/* The IDs want accepts (NULL: all), or only the most recently created container. */
+/* The IDs want accepts (NULL: all) and the filters match, or only the most recently created
+ * container. */
 static void
 select_ids (struct skiff_store *store, char **ids, bool (*want) (const struct skiff_container *),
-            bool newest_only, char ***out)
+            char *const *filters, bool newest_only, char ***out)
 {
   struct timespec best = { 0 };
   for (size_t i = 0; ids[i]; i++)
@@ -92,7 +96,8 @@ select_ids (struct skiff_store *store, char **ids, bool (*want) (const struct sk
         continue;
       if (!newest_only)
         {
-          if (want == NULL || want (c))
+          if ((want == NULL || want (c))
+              && (filters == NULL || skiff_cli_ps_filters_match (store, filters, c)))
             skiff_strv_push (out, ids[i]);
           continue;
         }
@@ -132,12 +137,15 @@ skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli_tar
 {
   _cleanup_strv_ char **list = NULL;
   int r;
-  if (t->all || t->latest)
+  if (t->filters && (r = skiff_cli_ps_filters_check (store, t->filters, NULL, err)) < 0)
+    return r;
+  if (t->all || t->latest || t->filters)
     {
       _cleanup_strv_ char **ids = NULL;
       if ((r = skiff_container_list_ids (store, &ids, err)) < 0)
         return r;
-      select_ids (store, ids, want, t->latest, &list);
+      /* --filter selects among the containers --all would (the command's own want) */
+      select_ids (store, ids, want, t->filters, t->latest, &list);
       if (t->latest && list == NULL)
         return skiff_error_make_status (err, 125, 0, "no such container");
     }
@@ -167,4 +175,25 @@ skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli_tar
     list = xzalloc (sizeof *list);
   *out = steal_ptr (&list);
   return 0;
+}
+
+int
+skiff_cli_latest_id (struct skiff_cli *cli, char **id, struct skiff_error **err)
+{
+  struct skiff_store *store;
+  int r = skiff_cli_store_outside (cli, &store, err);
+  return r < 0 ? r : skiff_engine_latest (store, id, err);
+}
+
+int
+skiff_cli_one_container (struct skiff_cli *cli, bool latest, size_t nargs, char **latest_id,
+                         struct skiff_error **err)
+{
+  *latest_id = NULL;
+  if (latest && nargs > 0)
+    return skiff_error_make_status (err, 125, 0, "--latest and containers cannot be used together");
+  if (!latest && nargs != 1)
+    return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires exactly 1 argument.",
+                                  cli->command->name);
+  return latest ? skiff_cli_latest_id (cli, latest_id, err) : 0;
 }

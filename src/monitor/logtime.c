@@ -41,9 +41,8 @@ match_unit (const char **p)
   return best;
 }
 
-/* Go time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?unit)+ or "0".  Returns 0 or -1. */
-static int
-parse_go_duration (const char *s, int64_t *out)
+int
+skiff_logfile_parse_duration (const char *s, int64_t *out)
 {
   int sign = 1;
   if (*s == '-' || *s == '+')
@@ -196,7 +195,7 @@ skiff_logfile_parse_time (const char *value, const struct timespec *now, struct 
 {
   int64_t d;
   /* docker reads a bare "0" as the Unix epoch, not as a zero duration */
-  if (strcmp (value, "0") != 0 && parse_go_duration (value, &d) == 0)
+  if (strcmp (value, "0") != 0 && skiff_logfile_parse_duration (value, &d) == 0)
     {
       int64_t t = (int64_t)now->tv_sec * NSEC + now->tv_nsec - d;
       out->tv_sec = (time_t)(t / NSEC);

@@ -59,7 +59,7 @@ load helpers
   local a b
   a=$(skiff run -d --name pa "$IMG" sleep 60)
   b=$(skiff run -d --name pb "$IMG" sleep 60)
-  if is_rootless; then # no cgroup: -a reaches both running containers, each fails clearly
+  if rootless_without_cgroup; then # -a reaches both running containers, each fails clearly
     run -1 --separate-stderr skiff pause -a
     assert_equal "$(grep -c 'pause is not supported for rootless containers' <<<"$stderr")" 2
     run -125 --separate-stderr skiff unpause -a pa
@@ -93,8 +93,8 @@ load helpers
   assert_match "${lines[0]}" '^PID +COMMAND$' "top al -o pid,comm"
   run -0 skiff container top al -o pid
   assert_match "${lines[0]}" '^PID$' "container top"
-  run -125 --separate-stderr skiff wait --latest al
-  assert_equal "$stderr" "Error: --latest is not supported by skiff yet (see 'skiff wait --help')"
+  run -125 --separate-stderr skiff wait --condition running al
+  assert_equal "$stderr" "Error: --condition is not supported by skiff yet (see 'skiff wait --help')"
 }
 
 @test "ps --filter: unknown keys and values refused with docker's message; podman's keys" {
@@ -218,4 +218,68 @@ load helpers
   assert_equal "$output" /ia "container inspect -s"
   run -125 --separate-stderr skiff container inspect -l ia
   assert_equal "$stderr" "Error: --latest and containers cannot be used together"
+}
+
+@test "--filter on stop, restart, pause, unpause, rm: the matching containers; no arguments with it" {
+  local a b
+  a=$(skiff run -d --name fa --label grp=x "$IMG" sleep 60)
+  b=$(skiff run -d --name fb --label grp=y "$IMG" sleep 60)
+  printf '%s\n' "$b" >"$BATS_TEST_TMPDIR/cid"
+  if rootless_without_cgroup; then # no cgroup to freeze: the filter still picks exactly the one
+    run -1 --separate-stderr skiff pause --filter label=grp=x
+    assert_equal "$stderr" "$ROOTLESS_PAUSE_ERROR"
+    run -1 --separate-stderr skiff pause --cidfile "$BATS_TEST_TMPDIR/cid"
+    assert_equal "$stderr" "$ROOTLESS_PAUSE_ERROR"
+  else
+    run -0 skiff pause --filter label=grp=x
+    assert_equal "$output" "$a" "pause --filter"
+    assert_equal "$(skiff inspect --format '{{.State.Status}}' fa fb)" "$(printf 'paused\nrunning')"
+    run -0 skiff unpause -f name=fa
+    assert_equal "$output" "$a" "unpause -f"
+    run -0 skiff pause --cidfile "$BATS_TEST_TMPDIR/cid"
+    assert_equal "$output" "$b" "pause --cidfile"
+    run -0 skiff unpause --cidfile "$BATS_TEST_TMPDIR/cid"
+  fi
+  run -0 skiff stop -t 0 --filter label=grp=y
+  assert_equal "$output" "$b" "stop --filter"
+  assert_equal "$(skiff ps --format '{{.Names}}')" fa "still running"
+  run -0 skiff restart -t 0 --filter name=fb
+  assert_equal "$output" "$b" "restart --filter (any state, as restart -a)"
+  assert_equal "$(skiff inspect --format '{{.State.Status}}' fb)" running
+  run -125 --separate-stderr skiff stop --filter name=fa fa
+  assert_equal "$stderr" "Error: --filter takes no arguments"
+  run -1 --separate-stderr skiff rm --filter bogus=1
+  assert_equal "$stderr" "Error: invalid filter 'bogus'"
+  run -0 skiff rm -f --filter label=grp
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$a" "$b" | sort)" "rm --filter"
+  assert_equal "$(skiff ps -aq)" "" "left after rm --filter"
+}
+
+@test "--latest on exec, top, wait, stats, attach; exec --preserve-fds" {
+  local id
+  skiff run -d --name old "$IMG" sleep 60 >/dev/null
+  id=$(skiff run -d --name newest "$IMG" sh -c 'echo hi; sleep 60')
+  run -0 skiff exec --latest cat /etc/hostname
+  assert_equal "$output" "${id:0:12}" "exec -l runs in the newest container"
+  run -0 skiff exec -l sh -c 'echo "$0"' arg
+  assert_equal "$output" arg "exec -l: every positional is the command"
+  run -0 skiff top -l
+  [[ "$output" == *"sleep 60"* ]] || fail "top -l: $output"
+  run -0 skiff stats -l --no-stream --format '{{.Name}}'
+  assert_equal "$output" newest "stats -l"
+  run -125 --separate-stderr skiff stats -l newest
+  assert_equal "$stderr" "Error: --latest and containers cannot be used together"
+  run -125 --separate-stderr skiff wait --interval bogus newest
+  assert_equal "$stderr" 'Error: time: invalid duration "bogus"'
+  echo preserved >"$BATS_TEST_TMPDIR/in"
+  run -0 skiff exec --preserve-fds 1 newest sh -c 'cat <&3' 3<"$BATS_TEST_TMPDIR/in"
+  assert_equal "$output" preserved "exec --preserve-fds 1"
+  run -125 --separate-stderr sh -c 'exec 4>&-; exec "$@"' sh "$SKIFF" exec --preserve-fds 2 newest true 3<"$BATS_TEST_TMPDIR/in"
+  assert_equal "$stderr" "Error: file descriptor 4 is not available - the preserve-fds option requires that all file descriptors must be passed"
+  skiff kill newest >/dev/null
+  run -0 skiff wait -l --interval 100ms
+  assert_equal "$output" 137 "wait -l"
+  run -125 --separate-stderr skiff attach -l
+  assert_equal "$stderr" "Error: container $id is not running"
+  skiff rm -f old newest >/dev/null
 }

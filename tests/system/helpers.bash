@@ -18,6 +18,12 @@ is_rootless () {
   [ "$(id -u)" -ne 0 ]
 }
 
+# A rootless user without a delegated cgroup: containers get none (no pause, no limits).
+rootless_without_cgroup () {
+  is_rootless && ! [ -w /sys/fs/cgroup/freezer ] && ! [ -w /sys/fs/cgroup/cgroup.subtree_control ]
+}
+ROOTLESS_PAUSE_ERROR="Error: pause is not supported for rootless containers: they run without a cgroup"
+
 # Fails the test with a message on stderr (bats shows it under the failing test).
 fail () {
   printf '%s\n' "$*" >&2

@@ -129,7 +129,7 @@ START_TEST (known_not_yet_flags)
   ck_assert_ptr_nonnull (find ("-", "storage-opt"));
   ck_assert_ptr_null (find ("-", "storage-driver")); /* implemented */
   ck_assert_ptr_nonnull (find ("-", "config"));
-  ck_assert_ptr_nonnull (find ("exec", "preserve-fds"));
+  ck_assert_ptr_nonnull (find ("ps", "sync"));
   /* docker's -l/-n win over podman's */
   ck_assert_int_eq (find ("rm", "link")->shorthand, 'l');
   ck_assert_int_eq (find ("ps", "pod")->shorthand, 'p');

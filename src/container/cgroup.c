@@ -127,6 +127,9 @@ skiff_container_cgroup_remove (struct skiff_container *c)
 static int
 freeze (const struct skiff_container *c, bool frozen, struct skiff_error **err)
 {
+  if (c->config.resources.cgroups == SKIFF_CGROUPS_DISABLED)
+    return skiff_error_make (
+        err, 0, "pause: container %s runs without a cgroup (--cgroups=disabled)", c->config.name);
   _cleanup_free_ char *name = skiff_container_cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   int r = skiff_cgroup_open (name, &cg, err);

@@ -226,6 +226,9 @@ inspect_field () { # CONTAINER TEMPLATE
   run -0 skiff run --name nocg --cgroups disabled "$IMG" sh -c 'grep -v "^0::" /proc/self/cgroup'
   assert_equal "$output" "$(grep -v '^0::' /proc/self/cgroup)" "the caller's cgroups"
   assert_equal "$(inspect_field nocg '{{.HostConfig.Cgroups}}')" "disabled"
+  skiff run -d --name nocgd --cgroups disabled "$IMG" sleep 1000 >/dev/null
+  run -1 --separate-stderr skiff pause nocgd
+  assert_equal "$stderr" "Error: pause: container nocgd runs without a cgroup (--cgroups=disabled)"
 }
 
 @test "limits: --device and --device-cgroup-rule" {

@@ -150,11 +150,7 @@ store_string (const char *value, void *field, struct skiff_error **err)
 #define STR(long_, field, fn, help_) FLAG (long_, 0, C, field, char *, "string", fn, help_)
 const struct skiff_opt skiff_cli_resources_options[] = {
   STR ("cgroup-parent", cgroup_parent, store_string, "Optional parent cgroup for the container"),
-  STR ("cgroupns", cgroupns, store_string,
-       "Cgroup namespace to use (host|private|container:ID)\n"
-       "'host':    Run the container in the host's cgroup namespace\n"
-       "'private': Run the container in its own private cgroup namespace\n"
-       "'':        private on cgroup v2, host otherwise (default)"),
+  STR ("cgroupns", cgroupns, store_string, "Cgroup namespace to use (host|private|container:ID)"),
   { .name = "cgroups",
     .type = SKIFF_OPT_FUNC,
     .offset = SKIFF_OPT_FIELD (C, R (cgroups), enum skiff_cgroups_mode),

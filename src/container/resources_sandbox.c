@@ -88,7 +88,9 @@ skiff_container_sandbox_limits (struct skiff_store *store, const struct skiff_co
   if ((r = ns_mode (store, res->ipc, "IPC", &l->ipc, err)) < 0
       || (r = ns_mode (store, res->pid, "PID", &l->pid, err)) < 0
       || (r = ns_mode (store, res->uts, "UTS", &l->uts, err)) < 0
-      || (r = ns_mode (store, res->cgroupns, "cgroup", &l->cgroup, err)) < 0)
+      /* a record from before the flag: the host's, as then */
+      || (r = ns_mode (store, res->cgroupns ? res->cgroupns : "host", "cgroup", &l->cgroup, err))
+             < 0)
     return r;
   return 0;
 }

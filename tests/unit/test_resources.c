@@ -141,9 +141,8 @@ START_TEST (cpusets_and_device_rules)
     }
   char type, access[4];
   int64_t major, minor;
-  ck_assert_int_eq (skiff_resources_parse_device_rule ("c 10:229 rwm", &type, &major, &minor,
-                                                       access, &err),
-                    0);
+  ck_assert_int_eq (
+      skiff_resources_parse_device_rule ("c 10:229 rwm", &type, &major, &minor, access, &err), 0);
   ck_assert (type == 'c' && major == 10 && minor == 229 && !strcmp (access, "rwm"));
   ck_assert_int_eq (
       skiff_resources_parse_device_rule ("b *:* m", &type, &major, &minor, access, &err), 0);
@@ -155,9 +154,8 @@ START_TEST (cpusets_and_device_rules)
       = { "x 1:2 r", "c 1:2", "c 1:2 rr", "c 1:2 x", "c a:2 r", "c 1: r", "c  1:2 r", "" };
   for (size_t i = 0; i < sizeof bad_rules / sizeof bad_rules[0]; i++)
     {
-      ck_assert_int_lt (skiff_resources_parse_device_rule (bad_rules[i], &type, &major, &minor,
-                                                           access, &err),
-                        0);
+      ck_assert_int_lt (
+          skiff_resources_parse_device_rule (bad_rules[i], &type, &major, &minor, access, &err), 0);
       skiff_error_free (err);
       err = NULL;
     }

@@ -39,6 +39,7 @@ struct skiff_cgroup
   char **dirs; /* every directory of this cgroup (v1: one per mounted hierarchy), NULL-ended */
   /* the directory holding each controller's files; NULL when not mounted */
   char *freezer, *memory, *cpuacct, *pids, *devices;
+  char *cpu, *cpuset; /* (added with the limits) */
 };
 
 /* Creates name in every hierarchy (v1 cpuset: cpus/mems copied from the parent at each new
@@ -51,6 +52,38 @@ int skiff_cgroup_create (const char *name, struct skiff_cgroup **out, struct ski
  * devices controller must be mounted); v2: a BPF device program attached to the directory.
  * Real root only: a rootless container's user namespace cannot mknod a device at all. */
 int skiff_cgroup_limit_devices (const struct skiff_cgroup *cg, struct skiff_error **err);
+
+/* The same with extra rules ("c 10:229 rwm", "b *:* m", "a"; v1 devices.allow syntax) after
+ * the defaults: --device and --device-cgroup-rule.  A malformed rule: -EINVAL. */
+int skiff_cgroup_limit_devices_with (const struct skiff_cgroup *cg, char *const *extra_rules,
+                                     struct skiff_error **err);
+
+/* Limits for the controller files (cgroup_limits.c).  0 / NULL: the kernel's default is left. */
+struct skiff_cgroup_limits
+{
+  int64_t memory;             /* bytes: v1 memory.limit_in_bytes, v2 memory.max */
+  int64_t memory_swap;        /* memory + swap (docker's); -1: unlimited swap */
+  int64_t memory_reservation; /* v1 memory.soft_limit_in_bytes, v2 memory.low */
+  int64_t cpu_quota_us;       /* per cpu_period_us (100000 when 0) */
+  int64_t cpu_period_us;
+  int64_t cpu_shares;      /* v1 cpu.shares; v2 cpu.weight converted as crun does */
+  const char *cpuset_cpus; /* cpuset.cpus */
+  int64_t pids_max;        /* > 0: pids.max */
+};
+
+/* Writes the limits.  A controller that is not mounted (or, v2, not enabled for the cgroup)
+ * while its limit is asked for: ENOTSUP naming it.  v1 swap: memory.memsw.limit_in_bytes when
+ * the kernel accounts swap (else the swap limit is left, as docker warns). */
+int skiff_cgroup_set_limits (const struct skiff_cgroup *cg, const struct skiff_cgroup_limits *l,
+                             struct skiff_error **err);
+
+/* How many processes the kernel's OOM killer killed in the cgroup (v1 memory.oom_control, v2
+ * memory.events "oom_kill"); 0 when the memory controller does not say. */
+int skiff_cgroup_oom_kills (const struct skiff_cgroup *cg, uint64_t *n, struct skiff_error **err);
+
+/* Whether this process could create cgroups at all (a rootless user without a delegated
+ * subtree cannot): the directory "skiff" would go in is writable, or can be made. */
+bool skiff_cgroup_can_create (const char *parent_name);
 
 /* Opens an existing cgroup (e.g. `pause` from another process).  -ENOENT if missing. */
 int skiff_cgroup_open (const char *name, struct skiff_cgroup **out, struct skiff_error **err);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "skiff/cleanup.h"
+#include "skiff/resources.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -48,6 +49,7 @@ struct skiff_container_config
   char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */
+  struct skiff_resources resources; /* limits, devices, namespace modes ("Resources") */
 };
 
 enum skiff_container_status
@@ -75,6 +77,7 @@ struct skiff_container_state
   bool manually_stopped; /* stop/kill by the user: no policy restart */
   int restart_count;     /* policy restarts since the last user start */
   bool cgroup;           /* it was put into its own cgroup (skiff/<id>) */
+  bool oom_killed;       /* the kernel's OOM killer killed one of its processes (last run) */
 };
 
 struct skiff_container
@@ -249,6 +252,18 @@ char *skiff_container_cgroup_name (const struct skiff_container *c);
  * in (done by start, for every container).  Rootless without a delegated subtree: nothing, and
  * 0. */
 int skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_error **err);
+/* The part of _join before the pid moves in: creates the cgroup (under --cgroup-parent), its
+ * device rules (the defaults, --device, --device-cgroup-rule; real root) and the resource
+ * limits.  *out: the cgroup, or NULL when there is none (--cgroups=disabled, rootless without
+ * delegation).  Callable before PID 1 exists (e.g. to clone straight into it). */
+struct skiff_cgroup;
+int skiff_container_cgroup_prepare (struct skiff_container *c, struct skiff_cgroup **out,
+                                    struct skiff_error **err);
+/* Whether the OOM killer killed a process of the container's cgroup (read before removal). */
+bool skiff_container_cgroup_oom_killed (const struct skiff_container *c);
+/* The cgroup device rules of --device (from the host node's type and numbers) and
+ * --device-cgroup-rule, in devices.allow syntax; NULL (with *err) when a device is gone. */
+char **skiff_container_device_rules (const struct skiff_resources *r, struct skiff_error **err);
 /* Removes the container's cgroup if its state says it has one (finish, remove). */
 void skiff_container_cgroup_remove (struct skiff_container *c);
 /* pause / unpause under the lock: freezes or thaws the cgroup and records it.  Errors as

@@ -70,6 +70,41 @@ struct skiff_sandbox_config
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */
   const char *netns_path; /* join this one, e.g. /proc/<pid>/ns/net of another container */
+
+  /* rlimits, sysctls, /dev/shm, --device nodes and the IPC, PID, UTS and cgroup namespace
+   * modes (limits.c, namespaces.c); NULL: the defaults */
+  const struct skiff_sandbox_limits *limits;
+};
+
+enum skiff_sandbox_ns_mode
+{
+  SKIFF_SANDBOX_NS_PRIVATE, /* a fresh one (the default) */
+  SKIFF_SANDBOX_NS_HOST,    /* the caller's */
+  SKIFF_SANDBOX_NS_JOIN,    /* that of process pid (another container's PID 1) */
+};
+struct skiff_sandbox_ns
+{
+  enum skiff_sandbox_ns_mode mode;
+  pid_t pid; /* JOIN */
+};
+struct skiff_sandbox_rlimit
+{
+  int resource;                  /* RLIMIT_* */
+  unsigned long long soft, hard; /* RLIM_INFINITY for -1 */
+};
+struct skiff_sandbox_limits
+{
+  const struct skiff_sandbox_rlimit *rlimits; /* set before the exec */
+  size_t n_rlimits;
+  char *const *sysctls; /* "key=value", checked (namespaced ones only) */
+  long long shm_size;   /* /dev/shm's size in bytes (0: 64 MiB) */
+  bool no_shm;          /* --ipc=none: no /dev/shm */
+  char *const *devices; /* --device HOST[:CONTAINER[:PERMS]] nodes to make in /dev */
+  struct skiff_sandbox_ns ipc, pid, uts, cgroup; /* cgroup PRIVATE: unshared after the hook
+                                                  * (rooted at the container's cgroup) */
+  /* /sys/fs/cgroup shows the container's cgroups (read-only) once the hook has put it there:
+   * it has them, and real root may mount cgroup file systems */
+  bool cgroupfs, cgroup_v2;
 };
 
 /* Clones the sandboxed child and waits until it has exec'd the command (or failed).  On

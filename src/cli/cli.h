@@ -103,6 +103,12 @@ struct skiff_cli_process_opts
   bool interactive, tty;
 };
 extern const struct skiff_opt skiff_cli_process_options[];
+/* run's and create's resource and namespace flags (create_opts_resources.c): into
+ * spec.resources, owned (skiff_cli_create_opts_clear frees them). */
+extern const struct skiff_opt skiff_cli_resources_options[];
+/* inspect's HostConfig resource fields (container_json_resources.c) */
+struct skiff_resources;
+void skiff_cli_resources_host_config (yajl_gen g, const struct skiff_resources *r);
 /* Flags of run and create: the container spec and how run attaches. */
 struct skiff_cli_create_opts
 {

@@ -21,7 +21,7 @@ gen_state (yajl_gen g, const struct skiff_container_state *st)
   skiff_json_gen_key_bool (g, "Running", running);
   skiff_json_gen_key_bool (g, "Paused", running && st->paused);
   skiff_json_gen_key_bool (g, "Restarting", st->status == SKIFF_CONTAINER_RESTARTING);
-  skiff_json_gen_key_bool (g, "OOMKilled", false);
+  skiff_json_gen_key_bool (g, "OOMKilled", st->oom_killed);
   skiff_json_gen_key_bool (g, "Dead", false);
   skiff_json_gen_key_int (g, "Pid", running ? st->pid : 0);
   skiff_json_gen_key_int (g, "ExitCode", st->exit_code);
@@ -84,26 +84,19 @@ gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_int (g, "MaximumRetryCount", cfg->restart_max);
   yajl_gen_map_close (g);
   skiff_json_gen_key_bool (g, "AutoRemove", cfg->auto_remove);
-  static const char *const null_lists[] = { "VolumesFrom", "CapAdd", "CapDrop",     "ExtraHosts",
-                                            "GroupAdd",    "Links",  "SecurityOpt", "Ulimits" };
+  static const char *const null_lists[]
+      = { "VolumesFrom", "CapAdd", "CapDrop", "ExtraHosts", "GroupAdd", "Links", "SecurityOpt" };
   for (size_t i = 0; i < sizeof null_lists / sizeof null_lists[0]; i++)
     skiff_json_gen_key_strv (g, null_lists[i], NULL, false);
   skiff_json_gen_key_strv (g, "Dns", NULL, true);
   skiff_json_gen_key_strv (g, "DnsOptions", NULL, true);
   skiff_json_gen_key_strv (g, "DnsSearch", NULL, true);
-  skiff_json_gen_key_string (g, "IpcMode", "private");
-  skiff_json_gen_key_string (g, "PidMode", "");
   skiff_json_gen_key_bool (g, "Privileged", false);
   skiff_json_gen_key_bool (g, "PublishAllPorts", false);
   skiff_json_gen_key_bool (g, "ReadonlyRootfs", false);
-  skiff_json_gen_key_string (g, "UTSMode", "");
   skiff_json_gen_key_string (g, "UsernsMode", "");
-  skiff_json_gen_key_int (g, "ShmSize", 67108864);
   skiff_json_gen_key_string (g, "Runtime", "skiff");
-  skiff_json_gen_key_int (g, "Memory", 0);
-  skiff_json_gen_key_int (g, "NanoCpus", 0);
-  skiff_json_gen_key_int (g, "CpuShares", 0);
-  skiff_json_gen_key_strv (g, "Devices", NULL, true);
+  skiff_cli_resources_host_config (g, &cfg->resources);
   yajl_gen_map_close (g);
 }
 

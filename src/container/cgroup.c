@@ -4,31 +4,61 @@
  * and pause is refused.  Rootless never gets device rules (as podman): its user namespace
  * cannot mknod, and /dev holds bind mounts of the host's harmless nodes. */
 #include <errno.h>
+#include <string.h>
 
 #include "record-internal.h"
 #include "skiff/cgroup.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/lock.h"
+#include "skiff/strv.h"
 #include "skiff/userns.h"
 #include "skiff/xalloc.h"
 
 char *
 skiff_container_cgroup_name (const struct skiff_container *c)
 {
-  return xasprintf ("skiff/%s", c->config.id);
+  const char *parent = c->config.resources.cgroup_parent;
+  if (parent == NULL)
+    return xasprintf ("skiff/%s", c->config.id);
+  parent += strspn (parent, "/"); /* relative to each hierarchy's root either way */
+  size_t len = strlen (parent);
+  while (len > 0 && parent[len - 1] == '/')
+    len--;
+  return xasprintf ("%.*s/%s", (int)len, parent, c->config.id);
+}
+
+/* docker's --cpus: a CFS quota per 100 ms period */
+static void
+cgroup_limits (const struct skiff_resources *r, struct skiff_cgroup_limits *l)
+{
+  *l = (struct skiff_cgroup_limits){
+    .memory = r->memory,
+    .memory_swap = r->memory_swap,
+    .memory_reservation = r->memory_reservation,
+    .cpu_quota_us = r->nano_cpus ? r->nano_cpus / 10000 : 0,
+    .cpu_period_us = r->nano_cpus ? 100000 : 0,
+    .cpu_shares = r->cpu_shares,
+    .cpuset_cpus = r->cpuset_cpus,
+    .pids_max = r->pids_limit,
+  };
 }
 
 int
-skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_error **err)
+skiff_container_cgroup_prepare (struct skiff_container *c, struct skiff_cgroup **out,
+                                struct skiff_error **err)
 {
+  *out = NULL;
+  const struct skiff_resources *res = &c->config.resources;
+  if (res->cgroups == SKIFF_CGROUPS_DISABLED)
+    return 0;
   _cleanup_free_ char *name = skiff_container_cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   struct skiff_error *e = NULL;
   int r = skiff_cgroup_create (name, &cg, &e);
-  if (r == -EPERM)
+  if (r == -EPERM && skiff_userns_is_rootless ())
     {
-      skiff_error_free (e); /* rootless without delegation: no cgroup */
+      skiff_error_free (e); /* rootless without delegation: no cgroup (start warned) */
       return 0;
     }
   if (r < 0)
@@ -37,12 +67,46 @@ skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_
       return r;
     }
   c->state.cgroup = true; /* saved with the next state write */
-  if (!skiff_userns_is_rootless ())
-    r = skiff_cgroup_limit_devices (cg, err);
+  _cleanup_strv_ char **rules = skiff_container_device_rules (res, err);
+  if (rules == NULL && *err != NULL)
+    r = skiff_error_ret (*err);
+  else if (!skiff_userns_is_rootless ())
+    r = skiff_cgroup_limit_devices_with (cg, rules, err);
+  struct skiff_cgroup_limits limits;
+  cgroup_limits (res, &limits);
   if (r == 0)
+    r = skiff_cgroup_set_limits (cg, &limits, err);
+  if (r < 0)
+    skiff_cgroup_free (cg);
+  else
+    *out = cg;
+  return r;
+}
+
+int
+skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_error **err)
+{
+  struct skiff_cgroup *cg = NULL;
+  int r = skiff_container_cgroup_prepare (c, &cg, err);
+  if (r == 0 && cg != NULL)
     r = skiff_cgroup_add_pid (cg, pid, err);
   skiff_cgroup_free (cg);
   return r;
+}
+
+bool
+skiff_container_cgroup_oom_killed (const struct skiff_container *c)
+{
+  if (!c->state.cgroup)
+    return false;
+  _cleanup_free_ char *name = skiff_container_cgroup_name (c);
+  struct skiff_cgroup *cg = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  uint64_t kills = 0;
+  if (skiff_cgroup_open (name, &cg, &e) == 0)
+    skiff_cgroup_oom_kills (cg, &kills, &e);
+  skiff_cgroup_free (cg);
+  return kills > 0;
 }
 
 void
@@ -63,6 +127,9 @@ skiff_container_cgroup_remove (struct skiff_container *c)
 static int
 freeze (const struct skiff_container *c, bool frozen, struct skiff_error **err)
 {
+  if (c->config.resources.cgroups == SKIFF_CGROUPS_DISABLED)
+    return skiff_error_make (
+        err, 0, "pause: container %s runs without a cgroup (--cgroups=disabled)", c->config.name);
   _cleanup_free_ char *name = skiff_container_cgroup_name (c);
   struct skiff_cgroup *cg = NULL;
   int r = skiff_cgroup_open (name, &cg, err);

@@ -15,3 +15,22 @@ void skiff_container_state_clear (struct skiff_container_state *st);
 int skiff_container_state_save (struct skiff_container *c, bool durable, struct skiff_error **err);
 /* "running" with a dead/recycled pid becomes "exited" (in memory only). */
 void skiff_container_state_check (struct skiff_container_state *st);
+
+/* resources_record.c: the "Resources" object of config.json. */
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+struct skiff_resources;
+void skiff_container_resources_to_json (yajl_gen g, const struct skiff_resources *r);
+int skiff_container_resources_from_json (yajl_val root, const char *path, struct skiff_resources *r,
+                                         struct skiff_error **err);
+
+/* resources_sandbox.c: what the sandbox needs of the resources (owned by this holder). */
+#include "skiff/sandbox.h"
+struct skiff_container_limits
+{
+  struct skiff_sandbox_limits sandbox;
+  struct skiff_sandbox_rlimit *rlimits;
+};
+int skiff_container_sandbox_limits (struct skiff_store *store, const struct skiff_container *c,
+                                    struct skiff_container_limits *out, struct skiff_error **err);
+void skiff_container_limits_clear (struct skiff_container_limits *l);

@@ -156,10 +156,19 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   sc.before_start = join_cgroup_before_start;
   sc.before_start_data = c;
 
+  /* rlimits, sysctls, /dev/shm, devices, namespace modes */
+  struct skiff_container_limits limits;
+  int r = skiff_container_sandbox_limits (store, c, &limits, err);
+  sc.limits = &limits.sandbox;
+  if (limits.sandbox.uts.mode != SKIFF_SANDBOX_NS_PRIVATE)
+    sc.hostname = NULL; /* not ours to change */
+
   precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
-  int r = make_merged_dir (merged, err);
+  if (r == 0)
+    r = make_merged_dir (merged, err);
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);
+  skiff_container_limits_clear (&limits);
   for (int i = 0; i < 5; i++)
     free (paths[i]);
   return r;
@@ -209,6 +218,7 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
     }
   _cleanup_free_ char *cfg_path = skiff_path_join (c->dir, "config.json");
   int r = 0;
+  bool oom = skiff_container_cgroup_oom_killed (c); /* before the cgroup goes */
   skiff_container_cgroup_remove (c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
@@ -217,6 +227,7 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
   else if ((r = skiff_container_state_reload (c, err)) == 0)
     {
       c->state.cgroup = false; /* removed above */
+      c->state.oom_killed = oom;
       r = skiff_container_mark_exited (c, code, true, err);
     }
   skiff_lock_release (lock);

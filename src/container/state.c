@@ -65,6 +65,7 @@ skiff_container_state_to_json (const struct skiff_container_state *st)
   skiff_json_gen_key_bool (g, "ManuallyStopped", st->manually_stopped);
   skiff_json_gen_key_int (g, "RestartCount", st->restart_count);
   skiff_json_gen_key_bool (g, "Cgroup", st->cgroup);
+  skiff_json_gen_key_bool (g, "OOMKilled", st->oom_killed);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -90,7 +91,8 @@ skiff_container_state_from_json (const char *path, struct skiff_container_state 
       || (r = skiff_json_get_bool (root, "Paused", path, &st->paused, err)) < 0
       || (r = skiff_json_get_bool (root, "ManuallyStopped", path, &st->manually_stopped, err)) < 0
       || (r = skiff_json_get_int (root, "RestartCount", path, &restarts, err)) < 0
-      || (r = skiff_json_get_bool (root, "Cgroup", path, &st->cgroup, err)) < 0)
+      || (r = skiff_json_get_bool (root, "Cgroup", path, &st->cgroup, err)) < 0
+      || (r = skiff_json_get_bool (root, "OOMKilled", path, &st->oom_killed, err)) < 0)
     return r;
   st->monitor_pid = (pid_t)mpid;
   st->monitor_start = (unsigned long long)mstart;
@@ -240,6 +242,7 @@ skiff_container_mark_running (struct skiff_container *c, pid_t pid, bool durable
   st->pid_start = skiff_container_pid_start_time (pid);
   st->exit_code = 0;
   st->paused = false;
+  st->oom_killed = false;
   free (st->started_at);
   st->started_at = now_rfc3339 ();
   free (st->finished_at);

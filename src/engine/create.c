@@ -35,7 +35,9 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
     return r;
   if (spec->name && (r = skiff_container_name_validate (spec_name (spec), err)) < 0)
     return r;
-  return 0;
+  if (spec->hostname && spec->resources.uts && strcmp (spec->resources.uts, "host") == 0)
+    return skiff_error_make_status (err, 125, 0, "Conflicting options: hostname and the UTS mode");
+  return skiff_resources_check (&spec->resources, err);
 }
 
 /* env-file lines first, then each -e, as docker/cli does. */
@@ -101,8 +103,7 @@ build_config (const struct skiff_container_spec *spec, const struct skiff_image 
   if (r < 0)
     return r;
   cfg->id = xstrdup (id);
-  cfg->hostname
-      = spec->hostname ? xstrdup (spec->hostname) : xstrndup (id, SKIFF_CONTAINER_SHORT_ID_LEN);
+  cfg->hostname = skiff_engine_hostname (spec, id);
   cfg->env = skiff_container_build_env (img->config.env, uenv, cfg->hostname);
   cfg->name = spec->name ? xstrdup (spec_name (spec)) : NULL;
   cfg->image_id = xstrdup (img->id);
@@ -111,6 +112,7 @@ build_config (const struct skiff_container_spec *spec, const struct skiff_image 
   cfg->auto_remove = spec->rm;
   cfg->cidfile = spec->cidfile ? xstrdup (spec->cidfile) : NULL;
   lifecycle_config (spec, img, cfg);
+  skiff_engine_resources_config (&spec->resources, &cfg->resources);
   return 0;
 }
 

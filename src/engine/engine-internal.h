@@ -22,3 +22,15 @@ int skiff_engine_view_job_start (struct skiff_store *store, const struct skiff_c
                                  const char *path, bool follow, int out_fd, pid_t *pid,
                                  int *report_fd, struct skiff_error **err);
 int skiff_engine_view_job_finish (pid_t pid, int report_fd, struct skiff_error **err);
+
+struct skiff_resources;
+/* The record's resources from the spec's, with docker's and podman's defaults filled in
+ * (swap as much as memory, podman's pids limit) (resources.c); the
+ * default cgroupns mode as docker: private on cgroup v2, host otherwise. */
+void skiff_engine_resources_config (const struct skiff_resources *spec,
+                                    struct skiff_resources *cfg);
+/* Rootless with cgroup limits asked for but no cgroup to put them in: one warning line. */
+struct skiff_store;
+void skiff_engine_resources_warn (const struct skiff_store *store, const struct skiff_container *c);
+/* --hostname, the host's name with --uts=host (docker), else the short ID.  Caller frees. */
+char *skiff_engine_hostname (const struct skiff_container_spec *spec, const char *id);

@@ -90,6 +90,7 @@ start_from (struct skiff_store *store, struct skiff_container *c, const struct s
   _cleanup_close_ int fd = so->pidfile ? pidfile_open (so->pidfile, err) : -1;
   if (so->pidfile && fd < 0)
     return fd;
+  skiff_engine_resources_warn (store, c);
   int r = launch (store, c, img, so, pid, err);
   if (r < 0 || so->pidfile == NULL)
     return r;

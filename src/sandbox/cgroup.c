@@ -128,6 +128,8 @@ skiff_cgroup_free (struct skiff_cgroup *cg)
   free (cg->cpuacct);
   free (cg->pids);
   free (cg->devices);
+  free (cg->cpu);
+  free (cg->cpuset);
   free (cg);
 }
 
@@ -139,6 +141,8 @@ set_role (struct skiff_cgroup *cg, const char *ctrl, const char *dir)
                 : !strcmp (ctrl, "cpuacct") ? &cg->cpuacct
                 : !strcmp (ctrl, "pids")    ? &cg->pids
                 : !strcmp (ctrl, "devices") ? &cg->devices
+                : !strcmp (ctrl, "cpu")     ? &cg->cpu
+                : !strcmp (ctrl, "cpuset")  ? &cg->cpuset
                                             : NULL;
   if (slot != NULL && *slot == NULL)
     *slot = xstrdup (dir);
@@ -350,4 +354,28 @@ skiff_cgroup_remove (const struct skiff_cgroup *cg, struct skiff_error **err)
         nanosleep (&(struct timespec){ 0, RMDIR_WAIT_NS }, NULL);
       }
   return ret;
+}
+
+bool
+skiff_cgroup_can_create (const char *name)
+{
+  struct skiff_cgroup *cg;
+  struct skiff_error *e = NULL;
+  if (cgroup_describe (name, &cg, &e) < 0)
+    {
+      skiff_error_free (e);
+      return false;
+    }
+  bool ok = true;
+  for (char **d = cg->dirs; ok && *d; d++)
+    {
+      /* the nearest level that exists decides: a new level below it needs write access */
+      _cleanup_free_ char *dir = xstrdup (*d);
+      char *slash;
+      while (access (dir, F_OK) < 0 && (slash = strrchr (dir, '/')) != NULL && slash != dir)
+        *slash = '\0';
+      ok = access (dir, W_OK) == 0;
+    }
+  skiff_cgroup_free (cg);
+  return ok;
 }

@@ -14,6 +14,8 @@
 #include "sandbox/cgroup-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/resources.h"
+#include "skiff/xalloc.h"
 
 /* docker's default (moby's deny-all plus null, zero, random, urandom, tty, console) with the
  * runtime's built-ins added (mknod of anything, full, ptmx, the ptys, tun), as runc and crun
@@ -65,7 +67,8 @@ skiff_device_rule_text (const struct skiff_device_rule *rule, char *buf, size_t 
 /* v1: "a" in devices.deny empties the list (the cgroup is new and has no children), then each
  * rule goes to devices.allow. */
 static int
-limit_v1 (const struct skiff_cgroup *cg, struct skiff_error **err)
+limit_v1 (const struct skiff_cgroup *cg, const struct skiff_device_rule *rules, size_t n,
+          struct skiff_error **err)
 {
   if (cg->devices == NULL)
     return skiff_error_make (err, ENOTSUP,
@@ -74,10 +77,10 @@ limit_v1 (const struct skiff_cgroup *cg, struct skiff_error **err)
                              cg->name);
   if (skiff_cgroup_write (cg->devices, "devices.deny", "a", err) < 0)
     return skiff_error_ret (*err);
-  for (size_t i = 0; i < skiff_device_default_rules_len; i++)
+  for (size_t i = 0; i < n; i++)
     {
       char line[64];
-      skiff_device_rule_text (&skiff_device_default_rules[i], line, sizeof line);
+      skiff_device_rule_text (&rules[i], line, sizeof line);
       if (skiff_cgroup_write (cg->devices, "devices.allow", line, err) < 0)
         return skiff_error_ret (*err);
     }
@@ -124,8 +127,44 @@ skiff_device_bpf_attach (const char *dir, const struct skiff_device_rule *rules,
 int
 skiff_cgroup_limit_devices (const struct skiff_cgroup *cg, struct skiff_error **err)
 {
+  return skiff_cgroup_limit_devices_with (cg, NULL, err);
+}
+
+/* "c 1:3 rwm" / "a" into rules (type 'a' is both 'c' and 'b'); false when malformed. */
+static bool
+parse_rule (const char *text, struct skiff_device_rule out[2], size_t *n)
+{
+  char type, access[4];
+  int64_t major, minor;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_resources_parse_device_rule (text, &type, &major, &minor, access, &e) < 0)
+    return false;
+  unsigned bits = (strchr (access, 'r') ? SKIFF_DEV_READ : 0)
+                  | (strchr (access, 'w') ? SKIFF_DEV_WRITE : 0)
+                  | (strchr (access, 'm') ? SKIFF_DEV_MKNOD : 0);
+  *n = 0;
+  for (const char *t = type == 'a' ? "cb" : (char[]){ type, 0 }; *t; t++)
+    out[(*n)++] = (struct skiff_device_rule){ *t, (int32_t)major, (int32_t)minor, bits };
+  return true;
+}
+
+int
+skiff_cgroup_limit_devices_with (const struct skiff_cgroup *cg, char *const *extra_rules,
+                                 struct skiff_error **err)
+{
+  size_t n = skiff_device_default_rules_len, extra = 0;
+  while (extra_rules && extra_rules[extra])
+    extra++;
+  _cleanup_free_ struct skiff_device_rule *rules = xmalloc ((n + 2 * extra) * sizeof *rules);
+  memcpy (rules, skiff_device_default_rules, n * sizeof *rules);
+  for (size_t i = 0; i < extra; i++)
+    {
+      size_t k;
+      if (!parse_rule (extra_rules[i], rules + n, &k))
+        return skiff_error_make (err, EINVAL, "invalid device cgroup rule '%s'", extra_rules[i]);
+      n += k;
+    }
   if (cg->layout != SKIFF_CGROUP_V2)
-    return limit_v1 (cg, err);
-  return skiff_device_bpf_attach (cg->dirs[0], skiff_device_default_rules,
-                                  skiff_device_default_rules_len, err);
+    return limit_v1 (cg, rules, n, err);
+  return skiff_device_bpf_attach (cg->dirs[0], rules, n, err);
 }

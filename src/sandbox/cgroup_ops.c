@@ -177,6 +177,14 @@ skiff_cgroup_stats (const struct skiff_cgroup *cg, struct skiff_cgroup_stats *ou
   return 0;
 }
 
+int
+skiff_cgroup_oom_kills (const struct skiff_cgroup *cg, uint64_t *n, struct skiff_error **err)
+{
+  *n = 0;
+  bool v2 = cg->layout == SKIFF_CGROUP_V2;
+  return read_key (cg->memory, v2 ? "memory.events" : "memory.oom_control", "oom_kill", n, err);
+}
+
 static int
 cmp_pid (const void *a, const void *b)
 {

@@ -96,19 +96,22 @@ mount_dev_tmpfs (int root_fd, struct skiff_error **err)
 }
 
 int
-skiff_sandbox_mount_dev (int root_fd, bool rootless, bool map_tty_gid, struct skiff_error **err)
+skiff_sandbox_mount_dev (int root_fd, bool rootless, bool map_tty_gid,
+                         const struct skiff_sandbox_limits *limits, struct skiff_error **err)
 {
   const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
   _cleanup_close_ int dev_fd = mount_dev_tmpfs (root_fd, err);
   if (dev_fd < 0)
     return dev_fd;
   int r = make_nodes (dev_fd, rootless, err);
+  if (r == 0)
+    r = skiff_sandbox_add_devices (dev_fd, limits, rootless, err);
   if (r < 0)
     return r;
   const char *pts_opts = map_tty_gid ? "newinstance,ptmxmode=0666,mode=0620,gid=5"
                                      : "newinstance,ptmxmode=0666,mode=0620";
   if ((r = mount_sub (dev_fd, "pts", "devpts", MS_NOSUID | MS_NOEXEC, pts_opts, false, err)) < 0
-      || (r = mount_sub (dev_fd, "shm", "tmpfs", nse, "mode=1777,size=65536k", false, err)) < 0
+      || (r = skiff_sandbox_mount_shm (dev_fd, limits, err)) < 0
       /* mqueue is a nicety: a user namespace may refuse it */
       || (r = mount_sub (dev_fd, "mqueue", "mqueue", nse, NULL, rootless, err)) < 0)
     return r;

@@ -95,6 +95,18 @@ mount_sys (int root_fd, bool rootless, struct skiff_error **err)
   return 0;
 }
 
+/* A user namespace may not mount a proc of a PID namespace it does not own (rootless
+ * --pid=host): the host's is bound instead, as podman does. */
+static int
+mount_proc (int root_fd, bool rootless, struct skiff_error **err)
+{
+  const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  int r = mount_in_root (root_fd, "proc", "proc", "proc", nse, NULL, rootless ? NULL : err);
+  if (r == 0 || !rootless)
+    return r;
+  return mount_in_root (root_fd, "/proc", "proc", NULL, MS_BIND | MS_REC, NULL, err);
+}
+
 /* Binds a host file over /etc/<name>, creating the target file when the image lacks it.  The
  * target is resolved inside the rootfs: a symlinked /etc (or /etc/<name>) may point anywhere
  * inside the container, never at a host directory. */
@@ -124,10 +136,10 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
   _cleanup_close_ int root_fd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return skiff_error_make (err, errno, "open %s", cfg->mergeddir);
-  const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  if ((r = mount_in_root (root_fd, "proc", "proc", "proc", nse, NULL, err)) < 0
-      || (r = mount_sys (root_fd, rootless, err)) < 0
-      || (r = skiff_sandbox_mount_dev (root_fd, rootless, skiff_userns_mapped_gids () > 5, err)) < 0
+  if ((r = mount_proc (root_fd, rootless, err)) < 0 || (r = mount_sys (root_fd, rootless, err)) < 0
+      || (r = skiff_sandbox_mount_dev (root_fd, rootless, skiff_userns_mapped_gids () > 5,
+                                       cfg->limits, err))
+             < 0
       || (r = bind_etc_file (root_fd, cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->hosts_file, "hosts", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->resolv_file, "resolv.conf", err)) < 0

@@ -91,8 +91,9 @@ int skiff_mount_on_fd (const char *src, int fd, const char *type, unsigned long 
 
 int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff_error **err);
 /* Mount helpers below take the rootfs as root_fd (an O_PATH fd of the mounted overlay). */
+struct skiff_sandbox_limits;
 int skiff_sandbox_mount_dev (int root_fd, bool rootless, bool map_tty_gid,
-                             struct skiff_error **err);
+                             const struct skiff_sandbox_limits *limits, struct skiff_error **err);
 int skiff_sandbox_mask_paths (int root_fd, struct skiff_error **err);
 int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
 
@@ -144,3 +145,45 @@ char *skiff_sandbox_cgroup_dir (const char *mountinfo, const char *controllers, 
 /* Moves the calling process into every cgroup of target that differs from its own (by
  * writing to cgroup.procs).  Rootless callers without the right to do so stay where they are. */
 int skiff_sandbox_join_cgroups (pid_t target, struct skiff_error **err);
+
+/* ---- limits.c: child side, resources ---- */
+
+struct skiff_sandbox_limits;
+/* Once the child is in its cgroup, before the exec: the private cgroup namespace, the
+ * /sys/fs/cgroup mount and the rlimits (l may be NULL: nothing). */
+int skiff_sandbox_limits_in_cgroup (const struct skiff_sandbox_limits *l, struct skiff_error **err);
+/* Writes each checked key=value to /proc/sys (in the namespaces the child is in by now). */
+int skiff_sandbox_set_sysctls (const struct skiff_sandbox_limits *l, struct skiff_error **err);
+/* /dev/shm in the fresh /dev (dev_fd): a tmpfs of --shm-size (64 MiB), the host's (--ipc=host)
+ * or another container's (--ipc=container:), none for --ipc=none. */
+int skiff_sandbox_mount_shm (int dev_fd, const struct skiff_sandbox_limits *l,
+                             struct skiff_error **err);
+/* The --device nodes in /dev: mknod as the host's, or (rootless) a bind of it. */
+int skiff_sandbox_add_devices (int dev_fd, const struct skiff_sandbox_limits *l, bool rootless,
+                               struct skiff_error **err);
+
+/* ---- namespaces.c: the namespace modes ---- */
+
+#define SKIFF_SANDBOX_NS_JOINED 3 /* ipc, uts, cgroup: joined by the child */
+/* CLONE_NEW* flags of the clone (without CLONE_NEWNET, decided by the network settings). */
+unsigned long skiff_sandbox_ns_clone_flags (const struct skiff_sandbox_limits *l);
+/* Parent, before the clone: fds of the namespaces the child joins (-1: none). */
+int skiff_sandbox_ns_open (const struct skiff_sandbox_limits *l, int fds[SKIFF_SANDBOX_NS_JOINED],
+                           struct skiff_error **err);
+void skiff_sandbox_ns_close (int fds[SKIFF_SANDBOX_NS_JOINED]);
+/* Child: setns into each, then closes them. */
+int skiff_sandbox_ns_join (int fds[SKIFF_SANDBOX_NS_JOINED], struct skiff_error **err);
+/* Parent: --pid=container: makes the clone's child a member of that PID namespace; *saved
+ * (-1: nothing done) goes back with _leave_pid right after the clone. */
+int skiff_sandbox_ns_enter_pid (const struct skiff_sandbox_limits *l, int *saved,
+                                struct skiff_error **err);
+void skiff_sandbox_ns_leave_pid (int saved);
+/* Child, once in its cgroup: a private cgroup namespace rooted there (--cgroupns=private). */
+int skiff_sandbox_ns_unshare_cgroup (const struct skiff_sandbox_limits *l,
+                                     struct skiff_error **err);
+
+/* ---- cgroup_mount.c: child side, after pivot_root, in its cgroup ---- */
+
+/* /sys/fs/cgroup, read-only, showing only the container's own cgroups (v1/hybrid: a tmpfs
+ * with a directory per hierarchy; v2: cgroup2). */
+int skiff_sandbox_mount_cgroupfs (bool v2, struct skiff_error **err);

@@ -274,24 +274,29 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
 }
 
 static void __attribute__ ((noreturn))
-child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int netns_fd)
+child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int netns_fd,
+            int ns_fds[SKIFF_SANDBOX_NS_JOINED])
 {
   struct skiff_error *err = NULL;
   char go;
   umask (0);
   if (cfg->parent_death_signal)
     prctl (PR_SET_PDEATHSIG, cfg->parent_death_signal);
-  int keep[] = { fd, netns_fd };
-  if (skiff_sandbox_close_fds (cfg, keep, 2, &err) < 0)
+  int keep[] = { fd, netns_fd, ns_fds[0], ns_fds[1], ns_fds[2] };
+  if (skiff_sandbox_close_fds (cfg, keep, 5, &err) < 0)
     skiff_sandbox_child_fail (fd, err);
   if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) < 0)
     skiff_error_make (&err, errno, "join network namespace %s", cfg->netns_path);
-  else if (setup_container (cfg, &err) == 0)
+  else if (skiff_sandbox_ns_join (ns_fds, &err) == 0
+           /* through the host's /proc, which acts on the namespaces we are in now */
+           && skiff_sandbox_set_sysctls (cfg->limits, &err) == 0
+           && setup_container (cfg, &err) == 0)
     {
       /* the parent's hook (cgroups) ran meanwhile: nothing of the container's runs before */
       if (cfg->before_start != NULL && recv (fd, &go, 1, 0) != 1)
         _exit (125); /* the parent gave up and kills us */
-      skiff_sandbox_exec_process (cfg, caps, fd, true, &err);
+      if (skiff_sandbox_limits_in_cgroup (cfg->limits, &err) == 0)
+        skiff_sandbox_exec_process (cfg, caps, fd, true, &err);
     }
   skiff_sandbox_child_fail (fd, err);
 }
@@ -425,25 +430,39 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
   _cleanup_close_ int netns_fd = -1;
   if (cfg->netns_path != NULL && (netns_fd = open (cfg->netns_path, O_RDONLY | O_CLOEXEC)) < 0)
     return skiff_error_make (err, errno, "open %s", cfg->netns_path);
+  int ns_fds[SKIFF_SANDBOX_NS_JOINED], saved_pidns;
+  if ((r = skiff_sandbox_ns_open (cfg->limits, ns_fds, err)) < 0)
+    return r;
+  if ((r = skiff_sandbox_ns_enter_pid (cfg->limits, &saved_pidns, err)) < 0)
+    {
+      skiff_sandbox_ns_close (ns_fds);
+      return r;
+    }
   int fds[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
-    return skiff_error_make (err, errno, "socketpair");
-  unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    {
+      skiff_sandbox_ns_leave_pid (saved_pidns);
+      skiff_sandbox_ns_close (ns_fds);
+      return skiff_error_make (err, errno, "socketpair");
+    }
+  unsigned long flags = skiff_sandbox_ns_clone_flags (cfg->limits) | SIGCHLD;
   if (!cfg->host_network && cfg->netns_path == NULL)
     flags |= CLONE_NEWNET;
   /* fork-like clone: the child runs on a copy of this stack */
   pid_t child = (pid_t)syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
-  if (child < 0)
-    {
-      int e = errno;
-      close (fds[0]);
-      close (fds[1]);
-      return skiff_error_make (err, e, "clone");
-    }
   if (child == 0)
     {
       close (fds[0]);
-      child_main (cfg, caps, fds[1], netns_fd);
+      child_main (cfg, caps, fds[1], netns_fd, ns_fds);
+    }
+  int clone_errno = errno;
+  skiff_sandbox_ns_leave_pid (saved_pidns);
+  skiff_sandbox_ns_close (ns_fds);
+  if (child < 0)
+    {
+      close (fds[0]);
+      close (fds[1]);
+      return skiff_error_make (err, clone_errno, "clone");
     }
   close (fds[1]);
   r = before_start (cfg, child, fds[0], err);

@@ -117,8 +117,10 @@ START_TEST (known_not_yet_flags)
   ck_assert_ptr_nonnull (o);
   ck_assert_str_eq (o->value_name, "gpu-request");
   ck_assert_int_eq (o->shorthand, 0);
-  ck_assert_ptr_nonnull ((o = find ("run", "memory")));
-  ck_assert_int_eq (o->shorthand, 'm');
+  ck_assert_ptr_nonnull ((o = find ("run", "publish")));
+  ck_assert_int_eq (o->shorthand, 'p');
+  ck_assert_str_eq (o->value_name, "list");
+  ck_assert_ptr_nonnull ((o = find ("run", "kernel-memory")));
   ck_assert_str_eq (o->value_name, "bytes");
   ck_assert_ptr_nonnull ((o = find ("create", "privileged")));
   ck_assert_ptr_null (o->value_name); /* bool */
@@ -136,12 +138,12 @@ START_TEST (known_not_yet_flags)
   /* docker's -l/-n win over podman's */
   ck_assert_int_eq (find ("rm", "link")->shorthand, 'l');
   ck_assert_int_eq (find ("ps", "pod")->shorthand, 'p');
-  ck_assert_str_eq (find ("run", "cgroupns")->help,
-                    "Cgroup namespace to use (host|private)\n"
-                    "'host':    Run the container in the Docker host's cgroup namespace\n"
-                    "'private': Run the container in its own private cgroup namespace\n"
-                    "'':        Use the cgroup namespace as configured by the\n"
-                    "           default-cgroupns-mode option on the daemon (default)");
+  ck_assert_str_eq (find ("run", "io-maxbandwidth")->help,
+                    "Maximum IO bandwidth limit for the system drive (Windows only)");
+  /* implemented (create_opts_resources.c) */
+  ck_assert_ptr_null (find ("run", "memory"));
+  ck_assert_ptr_null (find ("run", "cgroupns"));
+  ck_assert_ptr_null (find ("create", "ulimit"));
 }
 END_TEST
 
@@ -188,7 +190,7 @@ START_TEST (parser_refuses_them)
 {
   parse_fails (WORDS ("--gpus", "all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("--gpus=all", "img"), "--gpus is not supported by skiff yet");
-  parse_fails (WORDS ("-m", "1g", "img"), "--memory is not supported by skiff yet");
+  parse_fails (WORDS ("-p", "80:80", "img"), "--publish is not supported by skiff yet");
   parse_fails (WORDS ("--privileged", "img"), "--privileged is not supported by skiff yet");
 }
 END_TEST

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "skiff/cleanup.h"
@@ -118,6 +119,9 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
       skiff_cli_create_opts_clear (&o);
       return skiff_cli_help (cli);
     }
+  /* docker/cli's CheckTty, before anything is created: exit 1 like its plain errors */
+  if (r == 0 && !o.detach && o.spec.tty && (attached (&o) & 1u) && !isatty (STDIN_FILENO))
+    r = skiff_error_make_status (err, 1, 0, "the input device is not a TTY");
   if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0)
     goto out;
   if (o.detach)

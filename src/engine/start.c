@@ -12,6 +12,7 @@
 #include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/image.h"
 #include "skiff/monitor.h"
 #include "skiff/sandbox.h"
@@ -83,6 +84,22 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
     }
 }
 
+/* A parallel `rm -f` removed the container while it started: whatever step failed on its
+ * vanished files (its lock, its log), the error is docker's "No such container". */
+static bool
+removed_meanwhile (struct skiff_container *c, struct skiff_error **err)
+{
+  _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
+  if (skiff_fs_exists (cfg) || err == NULL)
+    return false;
+  skiff_error_free (*err);
+  *err = NULL;
+  skiff_error_make_status (err, 125, 0, "No such container: %s", c->config.name);
+  if (*err != NULL)
+    (*err)->errnum = ENOENT; /* as lookup's: --ignore and the callers look for it */
+  return true;
+}
+
 static int
 start_from (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
             const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
@@ -91,6 +108,8 @@ start_from (struct skiff_store *store, struct skiff_container *c, const struct s
   if (so->pidfile && fd < 0)
     return fd;
   int r = launch (store, c, img, so, pid, err);
+  if (r < 0 && removed_meanwhile (c, err))
+    return -ENOENT;
   if (r < 0 || so->pidfile == NULL)
     return r;
   return pidfile_write (fd, so->pidfile, so->mode == SKIFF_ENGINE_FOREGROUND ? *pid : c->state.pid,

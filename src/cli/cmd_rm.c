@@ -24,6 +24,7 @@ struct rm_opts
   bool depend;         /* podman: dependents first; skiff containers have none yet (no --link) */
   int time;            /* -t: stop with the stop signal and this grace period; -1: SIGKILL */
   struct skiff_cli_targets t;
+  struct skiff_store *outside; /* where kill_running signals from */
 };
 
 /* podman's -t is a uint: Go's ParseUint wording */
@@ -134,6 +135,36 @@ remove_all (struct skiff_cli *cli, struct skiff_store *outside, const struct rm_
   return status;
 }
 
+/* Under the container lock: removed (1 printed), gone meanwhile, or an error.  -EBUSY (err
+ * untouched) when -f finds it running: started since kill_running looked (a parallel run -d). */
+static int
+remove_locked (struct skiff_store *store, const char *text, const struct rm_opts *o,
+               struct skiff_container *c, bool last_try, struct skiff_error **err)
+{
+  _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
+  /* Re-checked under the lock: of parallel removals one wins, the others find it gone
+   * (docker: "No such container"); so does one racing an --rm container's own cleanup. */
+  if (!skiff_fs_exists (cfg))
+    return o->t.ignore ? 0 : skiff_error_make_status (err, 125, 0, "No such container: %s", text);
+  int r = skiff_container_state_reload (c, err);
+  if (r < 0)
+    return r;
+  if (c->state.status == SKIFF_CONTAINER_RUNNING || c->state.status == SKIFF_CONTAINER_RESTARTING)
+    {
+      if (o->force && !last_try)
+        return -EBUSY;
+      return o->force ? skiff_error_make (
+                 err, 0, "cannot remove container \"/%s\": could not kill it", c->config.name)
+                      : skiff_error_make (err, 0,
+                                          "cannot remove container \"/%s\": container is %s: "
+                                          "stop the container before removing or force remove",
+                                          c->config.name, skiff_container_state_word (&c->state));
+    }
+  if ((r = skiff_container_remove (store, c, err)) == 0)
+    printf ("%s\n", text);
+  return r;
+}
+
 static int
 remove_one (struct skiff_store *store, const char *text, void *data, struct skiff_error **err)
 {
@@ -148,32 +179,21 @@ remove_one (struct skiff_store *store, const char *text, void *data, struct skif
     }
   if (r < 0)
     return r;
-  int lock = skiff_container_lock (c, err);
-  if (lock < 0)
-    return lock;
-  _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
-  /* Re-checked under the lock: of parallel removals one wins, the others find it gone
-   * (docker: "No such container"); so does one racing an --rm container's own cleanup. */
-  bool vanished = !skiff_fs_exists (cfg);
-  if (vanished && o->t.ignore)
-    r = 0;
-  else if (vanished)
-    r = skiff_error_make_status (err, 125, 0, "No such container: %s", text);
-  else if ((r = skiff_container_state_reload (c, err)) == 0
-           && (c->state.status == SKIFF_CONTAINER_RUNNING
-               || c->state.status == SKIFF_CONTAINER_RESTARTING))
-    r = o->force ? skiff_error_make (err, 0, "cannot remove container \"/%s\": could not kill it",
-                                     c->config.name)
-                 : skiff_error_make (err, 0,
-                                     "cannot remove container \"/%s\": container is %s: stop the "
-                                     "container before removing or force remove",
-                                     c->config.name, skiff_container_state_word (&c->state));
-  else if (r == 0)
-    r = skiff_container_remove (store, c, err);
-  skiff_lock_release (lock);
-  if (r == 0 && !vanished)
-    printf ("%s\n", text);
-  return r;
+  for (int attempt = 0;; attempt++)
+    {
+      int lock = skiff_container_lock (c, err);
+      if (lock < 0)
+        return lock;
+      r = remove_locked (store, text, o, c, attempt == 4, err);
+      skiff_lock_release (lock);
+      if (r != -EBUSY)
+        return r;
+      if (kill_running (o->outside, text, o->time))
+        {
+          printf ("%s\n", text); /* its own --rm removed it */
+          return 0;
+        }
+    }
 }
 
 int
@@ -187,7 +207,10 @@ cmd_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   if (r == 1)
     r = skiff_cli_help (cli);
   else if (r == 0)
-    r = remove_all (cli, store, &o, targets, err);
+    {
+      o.outside = store;
+      r = remove_all (cli, store, &o, targets, err);
+    }
   skiff_cli_parse_clear (cli, &o, &res);
   return r;
 }

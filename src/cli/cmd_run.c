@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/detach_keys.h"
 #include "skiff/engine.h"
 #include "skiff/log.h"
 
@@ -118,6 +120,14 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
       skiff_cli_create_opts_clear (&o);
       return skiff_cli_help (cli);
     }
+  /* bad detach keys before anything is created; then docker/cli's CheckTty: exit 1 like its
+   * plain errors */
+  struct skiff_detach_keys keys;
+  if (r == 0 && !o.detach && o.spec.tty)
+    r = skiff_detach_keys_parse (
+        o.proc.detach_keys ? o.proc.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err);
+  if (r == 0 && !o.detach && o.spec.tty && (attached (&o) & 1u) && !isatty (STDIN_FILENO))
+    r = skiff_error_make_status (err, 1, 0, "the input device is not a TTY");
   if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0)
     goto out;
   if (o.detach)

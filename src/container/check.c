@@ -1,8 +1,9 @@
 /* `system check` for containers: every name link is backed by a record (or a live creator)
  * that carries that name, every record is complete, readable and holds its name, no temp
  * files of dead writers, no cgroup of a container that does not run, no runtime dir of a
- * container that does not exist -- and, with repair, the fixes.  Runs without the store lock
- * (it takes container locks, and rename takes the store lock under one). */
+ * container that does not exist -- and, with repair, the fixes.  Runs without the store lock;
+ * every unlink of a name link holds the names lock (taken under a container lock, never the
+ * other way round). */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -70,8 +71,8 @@ check_named_record (struct check *c, const char *name, const char *path, const c
       && strcmp (cfg.name, name) != 0)
     {
       problem (c, "name %s points to container %.12s, which is named %s", name, id, cfg.name);
-      if (c->repair && unlink (path) < 0)
-        r = skiff_error_make (err, errno, "unlink %s", path);
+      if (c->repair)
+        r = skiff_container_name_unlink_if (c->store, name, id, err);
     }
   skiff_container_config_clear (&cfg);
   skiff_lock_release (lock);
@@ -88,9 +89,7 @@ check_name (struct check *c, const char *dir, const char *name, struct skiff_err
       if (errno == ENOENT)
         return 0; /* released meanwhile */
       problem (c, "names/containers/%s: not a name link", name);
-      if (c->repair && unlink (path) < 0 && errno != ENOENT)
-        return skiff_error_make (err, errno, "unlink %s", path);
-      return 0;
+      return c->repair ? skiff_container_name_unlink_if (c->store, name, NULL, err) : 0;
     }
   if (skiff_container_name_owner_holds (c->store, id))
     return check_named_record (c, name, path, id, err);
@@ -98,11 +97,7 @@ check_name (struct check *c, const char *dir, const char *name, struct skiff_err
   if (!c->repair)
     return 0;
   _cleanup_free_ char *owner = NULL;
-  int r = skiff_store_lock (c->store, err);
-  if (r < 0)
-    return r;
-  r = skiff_container_name_reclaim_locked (c->store, name, NULL, &owner, err);
-  skiff_store_unlock (c->store);
+  int r = skiff_container_name_reclaim (c->store, name, NULL, &owner, err);
   return r == -EEXIST ? 0 : r; /* backed meanwhile: nothing to repair */
 }
 
@@ -161,8 +156,11 @@ check_own_name (struct check *c, struct skiff_container *ctr, struct skiff_error
     problem (c, "container %.12s: its name %s belongs to container %.12s", id, name, owner);
   if (!c->repair)
     return 0;
-  if (owner == NULL && symlink (id, path) == 0)
-    return 0;
+  /* free, or held by nothing (dangling): ours again */
+  _cleanup_free_ char *holder = NULL;
+  int r = skiff_container_name_reclaim (c->store, name, id, &holder, err);
+  if (r != -EEXIST)
+    return r;
   for (int i = 0; i < 5; i++)
     {
       _cleanup_free_ char *fresh = skiff_container_name_random ();

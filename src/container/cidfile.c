@@ -20,9 +20,9 @@ skiff_container_cidfile_open (const char *path, struct skiff_error **err)
                                     "container ID file found, make sure the other container isn't "
                                     "running or delete %s",
                                     path);
-  int e = errno;
-  /* docker maps create errors by their text: "no such file or directory" -> 127 */
-  return skiff_error_make_status (err, e == ENOENT ? 127 : 125, e,
+  /* 125 explicitly: main() would take ENOENT for a missing command (127); an engine failure
+   * is 125 whatever its errno */
+  return skiff_error_make_status (err, 125, errno,
                                   "failed to create the container ID file: open %s", path);
 }
 

@@ -12,6 +12,8 @@
 #include "skiff/container.h"
 #include "skiff/error.h"
 #include "skiff/fs.h"
+#include "skiff/lock.h"
+#include "skiff/log.h"
 #include "skiff/store.h"
 #include "skiff/xalloc.h"
 
@@ -113,8 +115,15 @@ skiff_container_read_link (const char *path, char **target, struct skiff_error *
 }
 
 int
-skiff_container_name_reclaim_locked (struct skiff_store *store, const char *name, const char *id,
-                                     char **owner, struct skiff_error **err)
+skiff_container_names_lock (struct skiff_store *store, struct skiff_error **err)
+{
+  _cleanup_free_ char *path = skiff_store_path (store, "names/containers.lock");
+  return skiff_lock_acquire (path, SKIFF_LOCK_EXCLUSIVE, err);
+}
+
+static int
+reclaim_locked (struct skiff_store *store, const char *name, const char *id, char **owner,
+                struct skiff_error **err)
 {
   _cleanup_free_ char *path = name_link_path (store, name);
   for (int attempt = 0; attempt < 3; attempt++)
@@ -142,9 +151,40 @@ skiff_container_name_reclaim_locked (struct skiff_store *store, const char *name
   return -EEXIST;
 }
 
+int
+skiff_container_name_reclaim (struct skiff_store *store, const char *name, const char *id,
+                              char **owner, struct skiff_error **err)
+{
+  int lock = skiff_container_names_lock (store, err);
+  if (lock < 0)
+    return lock;
+  int r = reclaim_locked (store, name, id, owner, err);
+  skiff_lock_release (lock);
+  return r;
+}
+
+int
+skiff_container_name_unlink_if (struct skiff_store *store, const char *name, const char *id,
+                                struct skiff_error **err)
+{
+  int lock = skiff_container_names_lock (store, err);
+  if (lock < 0)
+    return lock;
+  _cleanup_free_ char *path = name_link_path (store, name);
+  _cleanup_free_ char *target = NULL;
+  int r = skiff_container_read_link (path, &target, NULL);
+  bool ours = id ? r == 0 && strcmp (target, id) == 0 : r == -EINVAL;
+  r = 0;
+  if (ours && unlink (path) < 0 && errno != ENOENT)
+    r = skiff_error_make (err, errno, "unlink %s", path);
+  skiff_lock_release (lock);
+  return r;
+}
+
 /* A link is dangling when neither a record nor a live creator is behind it (a killed create,
- * an interrupted remove): it is reclaimed, under the store lock so that two reclaimers cannot
- * both win.  0 reserved, -EEXIST taken (*owner set, err untouched), other < 0 with err. */
+ * an interrupted remove): it is reclaimed under the names lock, so that two reclaimers cannot
+ * both win and a release cannot unlink what a reclaimer just linked.  0 reserved, -EEXIST taken
+ * (*owner set, err untouched), other < 0 with err. */
 static int
 try_reserve (struct skiff_store *store, const char *name, const char *id, char **owner,
              struct skiff_error **err)
@@ -165,13 +205,7 @@ try_reserve (struct skiff_store *store, const char *name, const char *id, char *
       *owner = steal_ptr (&target);
       return -EEXIST;
     }
-  bool locked = store->lock_fd >= 0;
-  if (!locked && (r = skiff_store_lock (store, err)) < 0)
-    return r;
-  r = skiff_container_name_reclaim_locked (store, name, id, owner, err);
-  if (!locked)
-    skiff_store_unlock (store);
-  return r;
+  return skiff_container_name_reclaim (store, name, id, owner, err);
 }
 
 int
@@ -183,13 +217,16 @@ skiff_container_name_reserve (struct skiff_store *store, const char *name, const
   if (r < 0)
     return r;
   r = try_reserve (store, name, id, &owner, err);
-  if (r == -EEXIST)
-    return skiff_error_make_status (
-        err, 125, 0,
-        "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to "
-        "remove (or rename) that container to be able to reuse that name.",
-        name, owner);
-  return r;
+  if (r != -EEXIST)
+    return r;
+  skiff_error_make_status (
+      err, 125, 0,
+      "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to "
+      "remove (or rename) that container to be able to reuse that name.",
+      name, owner);
+  if (err != NULL && *err != NULL)
+    (*err)->errnum = EEXIST; /* --replace retries on it */
+  return -EEXIST;
 }
 
 int
@@ -222,12 +259,10 @@ skiff_container_name_reserve_random (struct skiff_store *store, const char *id, 
 void
 skiff_container_name_release (struct skiff_store *store, const char *name, const char *id)
 {
-  _cleanup_free_ char *path = name_link_path (store, name);
-  char target[PATH_MAX];
-  ssize_t n = readlink (path, target, sizeof target - 1);
-  if (n < 0)
-    return;
-  target[n] = '\0';
-  if (strcmp (target, id) == 0)
-    (void)unlink (path);
+  /* Under the names lock: read-and-unlink is not atomic, and a reclaimer may replace the link
+   * in between (ours is dangling once the record is gone).  Unlocked, it could unlink the
+   * new owner's link and leave its name free for a second container. */
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_container_name_unlink_if (store, name, id, &e) < 0)
+    skiff_error_log_dropf (&e, SKIFF_LOG_WARN, "cannot release the name %s", name);
 }

@@ -208,6 +208,8 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
   int lock = skiff_container_lock (c, &lock_err);
   if (lock == -ENOENT) /* the whole directory went away: removed meanwhile */
     {
+      /* its remover could not remove the cgroup while PID 1 was in it: we can now */
+      skiff_container_cgroup_remove (c);
       skiff_error_free (lock_err);
       return code;
     }

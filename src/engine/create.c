@@ -87,6 +87,16 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->labels = label_map (spec->labels);
 }
 
+/* -t: TERM=xterm unless the image or -e set TERM (docker and podman). */
+static void
+add_default_term (char ***env)
+{
+  for (size_t i = 0; (*env)[i]; i++)
+    if (strncmp ((*env)[i], "TERM=", 5) == 0)
+      return;
+  skiff_strv_push (env, "TERM=xterm");
+}
+
 static int
 build_config (const struct skiff_container_spec *spec, const struct skiff_image *img,
               char *const *uenv, struct skiff_container_config *cfg, struct skiff_error **err)
@@ -105,6 +115,8 @@ build_config (const struct skiff_container_spec *spec, const struct skiff_image 
   cfg->id = xstrdup (id);
   cfg->hostname = skiff_engine_hostname (spec, id);
   cfg->env = skiff_container_build_env (img->config.env, uenv, cfg->hostname);
+  if (spec->tty)
+    add_default_term (&cfg->env);
   cfg->name = spec->name ? xstrdup (spec_name (spec)) : NULL;
   cfg->image_id = xstrdup (img->id);
   cfg->image_name = xstrdup (spec->image);
@@ -142,7 +154,17 @@ create_record (struct skiff_store *store, const struct skiff_container_spec *spe
   return r;
 }
 
-/* --replace: a container holding the name is removed (killed first) before ours takes it. */
+/* True while name still resolves to id. */
+static bool
+still_named (struct skiff_store *store, const char *name, const char *id)
+{
+  _cleanup_free_ char *now = NULL;
+  _cleanup_error_ struct skiff_error *none = NULL;
+  return skiff_container_lookup (store, name, &now, &none) == 0 && strcmp (now, id) == 0;
+}
+
+/* --replace: a container holding the name is removed (killed first) before ours takes it.
+ * Removed by a parallel replacer meanwhile is as good. */
 static int
 replace_named (struct skiff_store *store, const char *name, struct skiff_error **err)
 {
@@ -151,10 +173,44 @@ replace_named (struct skiff_store *store, const char *name, struct skiff_error *
   if (skiff_container_lookup (store, name, &id, &none) < 0)
     return 0; /* nothing to replace */
   _cleanup_container_ struct skiff_container *old = NULL;
-  int r = skiff_container_load (store, id, &old, err);
-  if (r < 0 || (old->config.name != NULL && strcmp (old->config.name, name) != 0))
-    return r; /* a prefix of another ID, not the name */
-  return skiff_engine_remove (store, old, true, err);
+  _cleanup_error_ struct skiff_error *e = NULL;
+  int r = skiff_container_load (store, id, &old, &e);
+  if (r == 0 && old->config.name != NULL && strcmp (old->config.name, name) != 0)
+    return 0; /* a prefix of another ID, not the name */
+  if (r == 0)
+    r = skiff_engine_remove (store, old, true, &e);
+  if (r < 0 && still_named (store, name, id))
+    {
+      *err = steal_ptr (&e);
+      return r;
+    }
+  return 0;
+}
+
+/* With --replace the name can be taken again between the removal and our reservation (parallel
+ * replacers): then the new holder is replaced in turn, a bounded number of times. */
+static int
+create_named (struct skiff_store *store, const struct skiff_container_spec *spec,
+              const struct skiff_image *img, struct skiff_container **out, struct skiff_error **err)
+{
+  enum
+  {
+    REPLACE_ATTEMPTS = 64
+  };
+  int r;
+  for (int attempt = 0;; attempt++)
+    {
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (spec->replace && spec->name && (r = replace_named (store, spec_name (spec), err)) < 0)
+        return r;
+      r = create_record (store, spec, img, out, &e);
+      if (r != -EEXIST || !spec->replace || attempt + 1 == REPLACE_ATTEMPTS)
+        {
+          if (r < 0)
+            *err = steal_ptr (&e);
+          return r;
+        }
+    }
 }
 
 int
@@ -163,12 +219,10 @@ skiff_engine_create_from (struct skiff_store *store, const struct skiff_containe
                           struct skiff_error **err)
 {
   int r;
-  if (spec->replace && spec->name && (r = replace_named (store, spec_name (spec), err)) < 0)
-    return r;
   if (spec->cidfile && (r = skiff_container_cidfile_open (spec->cidfile, err)) < 0)
     return r;
   if ((r = skiff_image_lookup (store, spec->image, img, err)) < 0
-      || (r = create_record (store, spec, *img, out, err)) < 0)
+      || (r = create_named (store, spec, *img, out, err)) < 0)
     {
       if (spec->cidfile)
         skiff_container_cidfile_abort (spec->cidfile);

@@ -12,11 +12,14 @@
 #include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/image.h"
+#include "skiff/log.h"
 #include "skiff/monitor.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
+#include "skiff/xalloc.h"
 
 void
 skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c)
@@ -83,6 +86,29 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
     }
 }
 
+/* A parallel `rm -f` removed the container while it started: whatever step failed on its
+ * vanished files (its lock, its log), the error is docker's "No such container".  The failed
+ * monitor may have made the runtime dir (its attach socket) after the remover removed it: it
+ * goes too, or system check would find it. */
+static bool
+removed_meanwhile (struct skiff_store *store, struct skiff_container *c, struct skiff_error **err)
+{
+  _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
+  if (skiff_fs_exists (cfg) || err == NULL)
+    return false;
+  _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
+  _cleanup_free_ char *run = skiff_store_runpath (store, rel);
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_fs_rm_rf (run, &e) < 0)
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
+  skiff_error_free (*err);
+  *err = NULL;
+  skiff_error_make_status (err, 125, 0, "No such container: %s", c->config.name);
+  if (*err != NULL)
+    (*err)->errnum = ENOENT; /* as lookup's: --ignore and the callers look for it */
+  return true;
+}
+
 static int
 start_from (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
             const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
@@ -92,6 +118,8 @@ start_from (struct skiff_store *store, struct skiff_container *c, const struct s
     return fd;
   skiff_engine_resources_warn (store, c);
   int r = launch (store, c, img, so, pid, err);
+  if (r < 0 && removed_meanwhile (store, c, err))
+    return -ENOENT;
   if (r < 0 || so->pidfile == NULL)
     return r;
   return pidfile_write (fd, so->pidfile, so->mode == SKIFF_ENGINE_FOREGROUND ? *pid : c->state.pid,

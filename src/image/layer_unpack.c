@@ -75,6 +75,8 @@ struct unpack
   struct skiff_content *content; /* what was written, per regular file */
   struct skiff_space_guard guard;
   int64_t size;
+  struct skiff_link_set *devices; /* device nodes skipped (rootless) */
+  size_t n_devices;
 };
 
 static int
@@ -159,11 +161,7 @@ apply_opaque (struct unpack *u, const char *entry, const char *dir, struct skiff
 static int
 check_entry (struct unpack *u, struct archive_entry *e, const char *clean, struct skiff_error **err)
 {
-  mode_t type = archive_entry_filetype (e);
   const char *path = archive_entry_pathname (e);
-  if ((type == AE_IFCHR || type == AE_IFBLK) && u->rootless)
-    return skiff_error_make (err, 0, "%s: entry \"%s\": device nodes cannot be created rootless",
-                             u->what, path);
   if (u->rootless)
     {
       unsigned long ids = skiff_userns_mapped_ids ();
@@ -242,6 +240,24 @@ record_content (struct unpack *u, struct archive_entry *e, const char *clean)
     skiff_content_forget (u->content, clean);
 }
 
+/* A user namespace cannot mknod: rootless, device nodes (and hard links to them) are skipped
+ * and counted, as rootless podman does; the rest of the layer is kept. */
+static bool
+skip_device (struct unpack *u, struct archive_entry *e, const char *clean)
+{
+  mode_t type = archive_entry_filetype (e);
+  const char *link = archive_entry_hardlink (e);
+  _cleanup_free_ char *clink = NULL;
+  if (link && skiff_layer_clean_path (link, &clink, NULL) < 0)
+    return false; /* refused with its error later */
+  if (type != AE_IFCHR && type != AE_IFBLK && !(clink && skiff_link_set_has (u->devices, clink)))
+    return false;
+  skiff_link_set_add (u->devices, clean);
+  skiff_content_forget (u->content, clean);
+  u->n_devices++;
+  return true;
+}
+
 static int
 extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **err)
 {
@@ -266,6 +282,8 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
       return r < 0 ? r : write_synthetic (u, target, AE_IFCHR, 0, err);
     }
   if (archive_entry_filetype (e) == AE_IFSOCK)
+    return 0;
+  if (u->rootless && skip_device (u, e, clean))
     return 0;
   r = check_through (u, orig, clean, err);
   if (r == 0)
@@ -321,6 +339,9 @@ extract_all (struct unpack *u, struct skiff_error **err)
     }
   if (archive_write_close (u->disk) < ARCHIVE_WARN)
     return skiff_error_make (err, 0, "%s: %s", u->what, archive_error_string (u->disk));
+  if (u->n_devices > 0)
+    log_warn ("%s: skipped %zu device node%s: they cannot be created rootless", u->what,
+              u->n_devices, u->n_devices == 1 ? "" : "s");
   return 0;
 }
 
@@ -474,11 +495,13 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
                       .in = inner,
                       .disk = disk,
                       .links = skiff_link_set_new (),
+                      .devices = skiff_link_set_new (),
                       .content = skiff_content_new () };
   r = skiff_space_guard_init (&u.guard, root_fd, opts->what, err);
   if (r == 0)
     r = extract_in_dir (&u, err);
   skiff_link_set_free (u.links);
+  skiff_link_set_free (u.devices);
   _cleanup_free_ char *content = NULL;
   size_t content_len = 0;
   if (r == 0)

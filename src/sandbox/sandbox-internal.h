@@ -46,6 +46,10 @@ int skiff_user_resolve (const char *spec, char *const *group_add, const char *pa
                         const char *group_path, struct skiff_exec_user *out,
                         struct skiff_error **err);
 void skiff_exec_user_clear (struct skiff_exec_user *u);
+/* The user's uid and gid must exist in the user namespace (uids/gids: how many are mapped, from
+ * 0).  A single-ID map (no subuid range) has only ID 0, and the message says so. */
+int skiff_user_check_mapped (const struct skiff_exec_user *u, unsigned long uids,
+                             unsigned long gids, struct skiff_error **err);
 
 /* ---- execpath.c: command lookup ---- */
 

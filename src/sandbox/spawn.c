@@ -237,6 +237,9 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
 {
   struct skiff_exec_user user = { 0 };
   int r = skiff_user_resolve (cfg->user, cfg->group_add, "/etc/passwd", "/etc/group", &user, err);
+  if (r == 0)
+    r = skiff_user_check_mapped (&user, skiff_userns_mapped_ids (), skiff_userns_mapped_gids (),
+                                 err);
   if (r < 0)
     return r;
   if (cfg->terminal)

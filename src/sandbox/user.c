@@ -263,6 +263,28 @@ skiff_user_resolve (const char *spec, char *const *group_add, const char *passwd
   return 0;
 }
 
+int
+skiff_user_check_mapped (const struct skiff_exec_user *u, unsigned long uids, unsigned long gids,
+                         struct skiff_error **err)
+{
+  bool uid_ok = (unsigned long)u->uid < uids, gid_ok = (unsigned long)u->gid < gids;
+  if (uid_ok && gid_ok)
+    return 0;
+  const char *what = !uid_ok ? "uid" : "gid";
+  unsigned id = !uid_ok ? (unsigned)u->uid : (unsigned)u->gid;
+  unsigned long n = !uid_ok ? uids : gids;
+  if (n == 1)
+    return skiff_error_make (err, 0,
+                             "%s %u is not mapped: without a subuid/subgid range the user "
+                             "namespace maps a single ID, so only ID 0 exists inside (add a "
+                             "range to /etc/subuid and /etc/subgid, or run as user 0)",
+                             what, id);
+  return skiff_error_make (err, 0,
+                           "%s %u is not mapped: the user namespace maps IDs 0-%lu only (see "
+                           "/etc/subuid and /etc/subgid)",
+                           what, id, n - 1);
+}
+
 void
 skiff_exec_user_clear (struct skiff_exec_user *u)
 {

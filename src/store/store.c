@@ -38,7 +38,33 @@ default_runroot (bool rootless)
   const char *xdg = getenv ("XDG_RUNTIME_DIR");
   if (xdg && *xdg == '/')
     return xasprintf ("%s/skiff", xdg);
-  return xasprintf ("/tmp/skiff-run-%u", skiff_userns_host_uid ());
+  return NULL; /* fallback_runroot */
+}
+
+/* Rootless without XDG_RUNTIME_DIR: $TMPDIR/skiff-run-UID (podman's podman-run-UID), used only
+ * if it is our own directory, not a symlink, with no access for others (podman: u=rwx,
+ * no group/other read or write).  Anyone may create that name in /tmp first: a directory that
+ * another user owns or may write is refused (they could move our containers' files away). */
+static int
+fallback_runroot (char **out, struct skiff_error **err)
+{
+  const char *tmp = getenv ("TMPDIR");
+  _cleanup_free_ char *dir = xasprintf ("%s/skiff-run-%u", tmp && *tmp == '/' ? tmp : "/tmp",
+                                        (unsigned)skiff_userns_host_uid ());
+  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
+    return skiff_error_make (err, errno, "create the runtime directory %s", dir);
+  struct stat st;
+  if (lstat (dir, &st) < 0)
+    return skiff_error_make (err, errno, "stat %s", dir);
+  if (!S_ISDIR (st.st_mode) || st.st_uid != geteuid () || (st.st_mode & 0700) != 0700
+      || (st.st_mode & 0066) != 0)
+    return skiff_error_make (err, 0,
+                             "runtime directory %s (XDG_RUNTIME_DIR is not set) is not a "
+                             "directory of uid %u with mode 0700: remove it or set "
+                             "XDG_RUNTIME_DIR",
+                             dir, (unsigned)skiff_userns_host_uid ());
+  *out = steal_ptr (&dir);
+  return 0;
 }
 
 int
@@ -54,6 +80,12 @@ skiff_store_open (struct skiff_store *store, const struct skiff_store_options *o
   store->root = opts && opts->root ? xstrdup (opts->root) : default_root (store->rootless);
   store->runroot
       = opts && opts->runroot ? xstrdup (opts->runroot) : default_runroot (store->rootless);
+  if (store->runroot == NULL)
+    {
+      int r = fallback_runroot (&store->runroot, err);
+      if (r < 0)
+        return r;
+    }
 
   /* Fast path: an existing store needs no mkdir storm on every command. */
   _cleanup_free_ char *marker = skiff_path_join (store->root, "tmp");

@@ -68,3 +68,17 @@ as_user () { # USER COMMAND...
   assert_equal "$output" 0 "uid inside the container"
   assert_contains "${stderr,,}" "single" "warning about the single-UID mapping"
 }
+
+@test "rootless without a subuid range: -u <uid> says that only ID 0 exists in a single-ID map" {
+  prepare_user skiffsolo
+  ! grep -q '^skiffsolo:' /etc/subuid || fail "skiffsolo must have no /etc/subuid range"
+  local uid
+  uid=$(id -u skiffsolo)
+  run -0 --separate-stderr as_user skiffsolo "$SKIFF" import rootfs.tar skiff-test/busybox
+  run -125 --separate-stderr as_user skiffsolo "$SKIFF" run --rm -u "$uid" skiff-test/busybox id -u
+  assert_contains "$stderr" "Error: uid $uid is not mapped: without a subuid/subgid range the user namespace maps a single ID, so only ID 0 exists inside"
+  run -125 --separate-stderr as_user skiffsolo "$SKIFF" run --rm -u "0:$uid" skiff-test/busybox id -u
+  assert_contains "$stderr" "Error: gid $uid is not mapped"
+  run -0 --separate-stderr as_user skiffsolo "$SKIFF" run --rm -u 0 skiff-test/busybox id -u
+  assert_equal "$output" 0 "uid 0 inside"
+}

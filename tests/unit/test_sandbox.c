@@ -224,6 +224,37 @@ START_TEST (user_group_add)
 }
 END_TEST
 
+START_TEST (user_mapped_ids)
+{
+  struct skiff_exec_user u = { .uid = 1005, .gid = 1005 };
+  struct skiff_error *err = NULL;
+  /* a single-ID map: only 0 exists, and the message says so */
+  ck_assert_int_lt (skiff_user_check_mapped (&u, 1, 1, &err), 0);
+  ck_assert_ptr_nonnull (strstr (err->msg, "uid 1005 is not mapped"));
+  ck_assert_ptr_nonnull (strstr (err->msg, "only ID 0 exists inside"));
+  skiff_error_free (err);
+  err = NULL;
+  u.uid = 0;
+  ck_assert_int_lt (skiff_user_check_mapped (&u, 1, 1, &err), 0);
+  ck_assert_ptr_nonnull (strstr (err->msg, "gid 1005 is not mapped"));
+  skiff_error_free (err);
+  err = NULL;
+  /* a range: IDs below the count are fine, the first past it is not */
+  u.uid = 65536;
+  u.gid = 0;
+  ck_assert_int_eq (skiff_user_check_mapped (&u, 65537, 65537, &err), 0);
+  u.uid = 65537;
+  ck_assert_int_lt (skiff_user_check_mapped (&u, 65537, 65537, &err), 0);
+  ck_assert_str_eq (err->msg, "uid 65537 is not mapped: the user namespace maps IDs 0-65536 only "
+                              "(see /etc/subuid and /etc/subgid)");
+  skiff_error_free (err);
+  err = NULL;
+  u.uid = 0;
+  ck_assert_int_eq (skiff_user_check_mapped (&u, 1, 1, &err), 0);
+  ck_assert_ptr_null (err);
+}
+END_TEST
+
 START_TEST (path_lookup)
 {
   _cleanup_free_ char *a = skiff_path_join (tmpdir, "a");
@@ -340,6 +371,7 @@ main (void)
   tcase_add_test (tc, user_errors);
   tcase_add_test (tc, user_missing_files_numeric);
   tcase_add_test (tc, user_group_add);
+  tcase_add_test (tc, user_mapped_ids);
   tcase_add_test (tc, path_lookup);
   tcase_add_test (tc, env_path_default);
   tcase_add_test (tc, exec_errors);

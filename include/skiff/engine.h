@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "skiff/network.h"
+
 struct skiff_error;
 struct skiff_store;
 struct skiff_container;
@@ -35,6 +37,7 @@ struct skiff_container_spec
   int stop_timeout; /* -1: not given */
   bool replace;     /* a container of the same name is removed first (podman --replace) */
   /* room for mounts, network, security, resources, logging */
+  struct skiff_network_spec network; /* --network, --add-host, --dns*, --link */
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */

@@ -118,7 +118,8 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
       skiff_cli_create_opts_clear (&o);
       return skiff_cli_help (cli);
     }
-  if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0)
+  if (r < 0 || (r = skiff_cli_network_join_userns (cli, &o.spec.network, err)) < 0
+      || (r = skiff_cli_store (cli, &store, err)) < 0)
     goto out;
   if (o.detach)
     r = run_detached (store, &o, &c, err);

@@ -35,7 +35,7 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
     return r;
   if (spec->name && (r = skiff_container_name_validate (spec_name (spec), err)) < 0)
     return r;
-  return 0;
+  return skiff_network_spec_check (&spec->network, err);
 }
 
 /* env-file lines first, then each -e, as docker/cli does. */
@@ -86,8 +86,9 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
 }
 
 static int
-build_config (const struct skiff_container_spec *spec, const struct skiff_image *img,
-              char *const *uenv, struct skiff_container_config *cfg, struct skiff_error **err)
+build_config (struct skiff_store *store, const struct skiff_container_spec *spec,
+              const struct skiff_image *img, char *const *uenv, struct skiff_container_config *cfg,
+              struct skiff_error **err)
 {
   char id[SKIFF_CONTAINER_ID_LEN + 1];
   int r = skiff_container_build_argv (img->config.entrypoint, img->config.cmd, spec->entrypoint,
@@ -98,11 +99,13 @@ build_config (const struct skiff_container_spec *spec, const struct skiff_image 
   if (r < 0)
     return r;
   r = skiff_container_new_id (id, err);
-  if (r < 0)
+  if (r < 0 || (r = skiff_engine_network_config (store, spec, &cfg->network, err)) < 0)
     return r;
   cfg->id = xstrdup (id);
   cfg->hostname
-      = spec->hostname ? xstrdup (spec->hostname) : xstrndup (id, SKIFF_CONTAINER_SHORT_ID_LEN);
+      = spec->hostname ? xstrdup (spec->hostname) : skiff_engine_network_hostname (&cfg->network);
+  if (cfg->hostname == NULL)
+    cfg->hostname = xstrndup (id, SKIFF_CONTAINER_SHORT_ID_LEN);
   cfg->env = skiff_container_build_env (img->config.env, uenv, cfg->hostname);
   cfg->name = spec->name ? xstrdup (spec_name (spec)) : NULL;
   cfg->image_id = xstrdup (img->id);
@@ -124,7 +127,7 @@ create_record (struct skiff_store *store, const struct skiff_container_spec *spe
   int r = skiff_engine_user_env (spec->env_files, spec->env, &uenv, err);
   if (r < 0)
     return r;
-  r = build_config (spec, img, uenv.v, &cfg, err);
+  r = build_config (store, spec, img, uenv.v, &cfg, err);
   if (r == 0)
     {
       struct skiff_container_create_opts copts = { .durable = !spec->rm };

@@ -14,3 +14,11 @@ int skiff_engine_user_env (char *const *env_files, char *const *env_opts,
                            struct skiff_strv_builder *env, struct skiff_error **err);
 /* Removes a record, errors ignored (a failed create or run). */
 void skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c);
+
+struct skiff_network_config;
+/* The network part of a new container's record (network.c): mode, --add-host, --dns*, the
+ * link targets (looked up: a missing one fails). */
+int skiff_engine_network_config (struct skiff_store *store, const struct skiff_container_spec *spec,
+                                 struct skiff_network_config *cfg, struct skiff_error **err);
+/* --network host without -h: the host's name (caller frees); otherwise NULL. */
+char *skiff_engine_network_hostname (const struct skiff_network_config *cfg);

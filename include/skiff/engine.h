@@ -81,6 +81,14 @@ int skiff_engine_run (struct skiff_store *store, const struct skiff_container_sp
 int skiff_engine_wait_foreground (struct skiff_store *store, struct skiff_container *c, pid_t pid,
                                   struct skiff_error **warning, struct skiff_error **err);
 
+/* `start A B ...`: the arguments reordered so that a container's link targets start before
+ * it (a cycle keeps the given order).  Strings borrowed from args; free () the vector. */
+char **skiff_engine_start_order (struct skiff_store *store, char *const *args);
+
+/* rm without -f: refused while other containers link to c (podman's dependency text). */
+int skiff_engine_network_check_remove (struct skiff_store *store, const struct skiff_container *c,
+                                       struct skiff_error **err);
+
 /* rm: a container that is not running (force: it is killed first, as `rm -f`). */
 int skiff_engine_remove (struct skiff_store *store, struct skiff_container *c, bool force,
                          struct skiff_error **err);

@@ -167,7 +167,7 @@ remove_one (struct skiff_store *store, const char *text, void *data, struct skif
                                      "cannot remove container \"/%s\": container is %s: stop the "
                                      "container before removing or force remove",
                                      c->config.name, skiff_container_state_word (&c->state));
-  else if (r == 0)
+  else if (r == 0 && (o->force || (r = skiff_engine_network_check_remove (store, c, err)) == 0))
     r = skiff_container_remove (store, c, err);
   skiff_lock_release (lock);
   if (r == 0 && !vanished)

@@ -112,3 +112,96 @@ skiff_engine_network_hostname (const struct skiff_network_config *cfg)
   name[sizeof name - 1] = '\0';
   return xstrdup (name);
 }
+
+/* The names of the containers whose links point at c (caller frees). */
+static char **
+link_parents (struct skiff_store *store, const struct skiff_container *c)
+{
+  _cleanup_strv_ char **ids = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  char **names = NULL;
+  if (skiff_container_list_ids (store, &ids, &e) < 0)
+    return NULL;
+  size_t idlen = strlen (c->config.id);
+  for (size_t i = 0; ids[i]; i++)
+    {
+      _cleanup_container_ struct skiff_container *p = NULL;
+      _cleanup_error_ struct skiff_error *gone = NULL;
+      if (strcmp (ids[i], c->config.id) == 0 || skiff_container_load (store, ids[i], &p, &gone) < 0)
+        continue;
+      for (size_t j = 0; p->config.network.links && p->config.network.links[j]; j++)
+        if (strncmp (p->config.network.links[j], c->config.id, idlen) == 0
+            && p->config.network.links[j][idlen] == ':')
+          {
+            skiff_strv_push (&names, p->config.name);
+            break;
+          }
+    }
+  return names;
+}
+
+int
+skiff_engine_network_check_remove (struct skiff_store *store, const struct skiff_container *c,
+                                   struct skiff_error **err)
+{
+  _cleanup_strv_ char **parents = link_parents (store, c);
+  if (parents == NULL)
+    return 0;
+  _cleanup_free_ char *list = skiff_strv_join (parents, ", ");
+  return skiff_error_make (err, 0,
+                           "container %s has dependent containers which must be removed before "
+                           "it: %s (their --link)",
+                           c->config.name, list);
+}
+
+/* Whether the container args[j] names is a link target of the one args[i] names. */
+static bool
+links_to (char *const *ids, struct skiff_container *const *cs, size_t i, size_t j)
+{
+  size_t n = ids[j] ? strlen (ids[j]) : 0;
+  for (size_t k = 0; cs[i] && n && cs[i]->config.network.links && cs[i]->config.network.links[k];
+       k++)
+    if (strncmp (cs[i]->config.network.links[k], ids[j], n) == 0
+        && cs[i]->config.network.links[k][n] == ':')
+      return true;
+  return false;
+}
+
+char **
+skiff_engine_start_order (struct skiff_store *store, char *const *args)
+{
+  size_t n = skiff_strv_len (args), done = 0;
+  _cleanup_strv_ char **ids = xzalloc ((n + 1) * sizeof (char *));
+  struct skiff_container **cs = xzalloc ((n + 1) * sizeof *cs);
+  _cleanup_free_ bool *out = xzalloc ((n + 1) * sizeof (bool));
+  char **order = xzalloc ((n + 1) * sizeof (char *));
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_error_ struct skiff_error *e = NULL; /* reported when it is started */
+      if (skiff_container_lookup (store, args[i], &ids[i], &e) == 0
+          && skiff_container_load (store, ids[i], &cs[i], &e) < 0)
+        cs[i] = NULL;
+    }
+  /* the first not yet placed whose targets among args are placed; a cycle: the first left */
+  while (done < n)
+    {
+      size_t pick = n;
+      for (size_t i = 0; i < n && pick == n; i++)
+        {
+          bool ready = !out[i];
+          for (size_t j = 0; j < n && ready; j++)
+            ready = out[j] || j == i || !links_to (ids, cs, i, j);
+          if (ready)
+            pick = i;
+        }
+      for (size_t i = 0; i < n && pick == n; i++)
+        if (!out[i])
+          pick = i;
+      out[pick] = true;
+      order[done++] = args[pick];
+    }
+  for (size_t i = 0; i < n; i++)
+    skiff_container_free (cs[i]);
+  free (cs);
+  return order;
+}

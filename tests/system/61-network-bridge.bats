@@ -108,13 +108,18 @@ ip_of () { # NAME
   assert_equal "$(leases)" "" "leases after the --rm run"
 }
 
-@test "bridge: resolv.conf is the host's without loopback nameservers" {
+@test "bridge: resolv.conf is the host's without loopback nameservers (host network: with them)" {
   local fake=$BATS_TEST_TMPDIR/resolv.conf
   printf 'search example.test\nnameserver 127.0.0.53\nnameserver 192.0.2.1\nnameserver ::1\noptions edns0\n' >"$fake"
   run -0 --separate-stderr unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
     sh "$fake" nsenter --net="/run/netns/$NS" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
     --runroot "$SKIFF_TEST_RUNROOT" run --rm "$IMG" cat /etc/resolv.conf
   assert_equal "$output" $'search example.test\nnameserver 192.0.2.1\noptions edns0' "resolv.conf"
+  # the host's own network reaches its loopback resolvers: kept
+  run -0 --separate-stderr unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
+    sh "$fake" nsenter --net="/run/netns/$NS" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
+    --runroot "$SKIFF_TEST_RUNROOT" run --rm --network host "$IMG" cat /etc/resolv.conf
+  assert_equal "$output" "$(cat "$fake")" "resolv.conf with --network host"
 }
 
 @test "--network ns:PATH joins that namespace" {
@@ -180,4 +185,29 @@ EOT
   skiff run -d --name nonet --network none "$IMG" sleep 600 >/dev/null
   run -125 --separate-stderr skiff run --rm --link nonet "$IMG" true
   assert_equal "$stderr" "Error: Cannot link to nonet, as it does not belong to the default network"
+}
+
+@test "link: rm of a linked target is refused unless -f" {
+  skiff create --name db "$IMG" true >/dev/null
+  skiff create --name web --link db:pg "$IMG" true >/dev/null
+  run -1 --separate-stderr skiff rm db
+  assert_equal "$stderr" "Error: container db has dependent containers which must be removed before it: web (their --link)"
+  [ -n "$(container_id_of db)" ] || fail "db was removed"
+  run -0 skiff rm -f db
+  assert_equal "$(container_id_of db)" "" "db after rm -f"
+  run -0 skiff inspect --format '{{json .HostConfig.Links}}' web
+  assert_match "$output" '^\["/[0-9a-f]{64}:/web/pg"\]$' "the link names the gone target by ID"
+}
+
+@test "link: a chain db <- app <- web starts in dependency order; start web with its target stopped fails" {
+  skiff create --name db "$IMG" sleep 600 >/dev/null
+  skiff create --name app --link db "$IMG" sleep 600 >/dev/null
+  skiff create --name web --link app "$IMG" sh -c 'env | grep -c ^APP_NAME=; sleep 600' >/dev/null
+  run -0 skiff start web app db
+  assert_equal "$output" $'db\napp\nweb' "start order"
+  run -0 skiff inspect --format '{{.State.Running}}' db app web
+  assert_equal "$output" $'true\ntrue\ntrue' "all running"
+  skiff stop -t 0 web app db >/dev/null
+  run -1 --separate-stderr skiff start web
+  assert_equal "$stderr" "Error: Cannot link to a non running container: /app AS /web/app"
 }

@@ -17,67 +17,55 @@ static const char hosts_header[] = "127.0.0.1\tlocalhost\n"
                                    "ff02::1\tip6-allnodes\n"
                                    "ff02::2\tip6-allrouters\n";
 
-struct text
+/* The text is built in a memory stream (open_memstream aborts only on OOM, as xalloc). */
+static FILE *
+text_open (char **buf, size_t *len)
 {
-  char *s;
-  size_t n, cap;
-};
-
-static void
-text_add (struct text *t, const char *s, size_t len)
-{
-  if (t->n + len + 1 > t->cap)
-    {
-      t->cap = (t->n + len + 1) * 2;
-      t->s = xrealloc (t->s, t->cap);
-    }
-  memcpy (t->s + t->n, s, len);
-  t->n += len;
-  t->s[t->n] = '\0';
+  FILE *f = open_memstream (buf, len);
+  if (f == NULL)
+    abort ();
+  return f;
 }
 
-static void
-text_puts (struct text *t, const char *s)
+static char *
+text_close (FILE *f, char **buf)
 {
-  text_add (t, s, strlen (s));
+  if (fclose (f) != 0)
+    abort ();
+  return *buf;
 }
 
 char *
 skiff_network_hosts_text (const struct skiff_hosts_input *in)
 {
-  struct text t = { 0 };
-  text_puts (&t, "");
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *t = text_open (&buf, &len);
   if (in->host_hosts != NULL)
     {
-      text_puts (&t, in->host_hosts);
-      if (t.n > 0 && t.s[t.n - 1] != '\n')
-        text_puts (&t, "\n");
+      size_t n = strlen (in->host_hosts);
+      fputs (in->host_hosts, t);
+      if (n > 0 && in->host_hosts[n - 1] != '\n')
+        fputc ('\n', t);
     }
   else
-    text_puts (&t, hosts_header);
+    fputs (hosts_header, t);
   /* --add-host host:ip -> "ip\thost"; the ip may hold ':' (IPv6), the host cannot */
   for (size_t i = 0; in->extra_hosts && in->extra_hosts[i]; i++)
     {
       const char *colon = strchr (in->extra_hosts[i], ':');
       if (colon == NULL)
         continue; /* refused by skiff_network_spec_check */
-      _cleanup_free_ char *line = xasprintf ("%s\t%.*s\n", colon + 1,
-                                             (int)(colon - in->extra_hosts[i]), in->extra_hosts[i]);
-      text_puts (&t, line);
+      fprintf (t, "%s\t%.*s\n", colon + 1, (int)(colon - in->extra_hosts[i]), in->extra_hosts[i]);
     }
   for (size_t i = 0; in->link_lines && in->link_lines[i]; i++)
-    {
-      text_puts (&t, in->link_lines[i]);
-      text_puts (&t, "\n");
-    }
+    fprintf (t, "%s\n", in->link_lines[i]);
   if (in->own_ip != NULL && in->hostname != NULL)
     {
       bool same = in->name == NULL || strcmp (in->name, in->hostname) == 0;
-      _cleanup_free_ char *line = xasprintf ("%s\t%s%s%s\n", in->own_ip, in->hostname,
-                                             same ? "" : " ", same ? "" : in->name);
-      text_puts (&t, line);
+      fprintf (t, "%s\t%s%s%s\n", in->own_ip, in->hostname, same ? "" : " ", same ? "" : in->name);
     }
-  return t.s;
+  return text_close (t, &buf);
 }
 
 /* The first word of a line and where the rest starts. */
@@ -101,19 +89,19 @@ is_loopback_nameserver (const char *line, size_t len)
 }
 
 static void
-add_joined (struct text *t, const char *keyword, char *const *words)
+add_joined (FILE *t, const char *keyword, char *const *words)
 {
   _cleanup_free_ char *joined = skiff_strv_join (words, " ");
-  _cleanup_free_ char *line = xasprintf ("%s %s\n", keyword, joined);
-  text_puts (t, line);
+  fprintf (t, "%s %s\n", keyword, joined);
 }
 
 char *
 skiff_network_resolv_text (const char *host_text, bool keep_loopback, char *const *dns,
                            char *const *search, char *const *options)
 {
-  struct text t = { 0 };
-  text_puts (&t, "");
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *t = text_open (&buf, &size);
   bool have_ns = false;
   for (const char *p = host_text ? host_text : ""; *p;)
     {
@@ -127,22 +115,18 @@ skiff_network_resolv_text (const char *host_text, bool keep_loopback, char *cons
       if (!drop)
         {
           have_ns = have_ns || ns;
-          text_add (&t, p, len);
-          text_puts (&t, "\n");
+          fprintf (t, "%.*s\n", (int)len, p);
         }
       p += len + (nl ? 1 : 0);
     }
   for (size_t i = 0; dns && dns[i]; i++, have_ns = true)
-    {
-      _cleanup_free_ char *line = xasprintf ("nameserver %s\n", dns[i]);
-      text_puts (&t, line);
-    }
+    fprintf (t, "nameserver %s\n", dns[i]);
   /* docker: --dns-search . means no search domains at all */
   if (search != NULL && !(search[0] && !search[1] && strcmp (search[0], ".") == 0))
-    add_joined (&t, "search", search);
+    add_joined (t, "search", search);
   if (options != NULL)
-    add_joined (&t, "options", options);
+    add_joined (t, "options", options);
   if (!have_ns) /* docker's fallback when only local resolvers were configured */
-    text_puts (&t, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
-  return t.s;
+    fputs ("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", t);
+  return text_close (t, &buf);
 }

@@ -211,3 +211,13 @@ EOT
   run -1 --separate-stderr skiff start web
   assert_equal "$stderr" "Error: Cannot link to a non running container: /app AS /web/app"
 }
+
+@test "bridge: a container restarted by its monitor (--restart) is attached again" {
+  skiff run -d --name rs1 --restart always "$IMG" \
+    sh -c 'ip -4 -o addr show eth0 | grep -o "inet 10\.88\.[0-9.]*"; sleep 0.3; exit 3' >/dev/null
+  wait_for '[ "$(skiff inspect --format "{{.RestartCount}}" rs1)" -ge 2 ]' 30 \
+    || fail "rs1 was not restarted twice: $(skiff inspect --format '{{.RestartCount}} {{.State.Status}}' rs1)"
+  run -0 skiff logs rs1
+  assert_match "${lines[2]}" '^inet 10\.88\.[0-9]+\.[0-9]+$' "eth0's address in the third run"
+  assert_equal "$(leases | wc -l)" 1 "leases of the restarting container"
+}

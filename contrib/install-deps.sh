@@ -7,6 +7,7 @@ set -euo pipefail
 
 pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libseccomp-dev
       libcap-dev libssl-dev check scdoc busybox-static
+      libmnl-dev            # netlink for the bridge network (shared: Debian ships no .a)
       # static_deps links these from their .a files (libarchive-dev does not pull them in)
       nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev)
 if [ "${1:-}" = --test ]; then

@@ -12,7 +12,8 @@
 #   clang-format      tests/clang-format-check.sh over the C files, once .clang-format-enforced
 #                     exists at the top of the repo
 # Files that mean something in one mode only are listed below and run only in that pass
-# (never skipped): ROOT_ONLY_FILES (they switch users, drive podman as root, or mount a tmpfs) and
+# (never skipped): ROOT_ONLY_FILES (they switch users, drive podman as root, mount a tmpfs, or
+# make network namespaces and bridges) and
 # ROOTLESS_ONLY_FILES.
 # Prints one line per suite, then "N passed, N failed" summing them all; exits 1 on any
 # failure.  Idempotent: reuses build dirs, users and ranges it made before.
@@ -26,7 +27,8 @@ export SKIFF_TEST_STRICT=${SKIFF_TEST_STRICT:-0}
 TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
-ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-recovery-root.bats)
+ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-recovery-root.bats
+                 61-network-bridge.bats)
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 

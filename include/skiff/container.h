@@ -16,6 +16,7 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/resources.h"
+#include "skiff/network.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -50,6 +51,7 @@ struct skiff_container_config
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */
   struct skiff_resources resources; /* limits, devices, namespace modes ("Resources") */
+  struct skiff_network_config network; /* --network, --add-host, --dns*, --link */
 };
 
 enum skiff_container_status
@@ -333,9 +335,14 @@ void skiff_container_cidfile_abort (const char *path);
 
 /* ---- /etc files (etcfiles.c) ---- */
 
-/* hostname, hosts (docker's localhost lines), resolv.conf (host's, loopback nameservers
- * dropped; google DNS if none left) in dir.  host_resolv: path of the host's file. */
-int skiff_container_write_etc_files (const char *dir, const char *hostname, const char *host_resolv,
+/* hostname, hosts (docker's localhost lines, --add-host, the hostname and name on 127.0.0.1),
+ * resolv.conf (host's, loopback nameservers dropped unless --network host; --dns* applied;
+ * google DNS if none left) in c->dir.  host_resolv: path of the host's file. */
+int skiff_container_write_etc_files (const struct skiff_container *c, const char *host_resolv,
                                      struct skiff_error **err);
+/* Rewrites the hosts file in place (a start): the link lines and the container's own address
+ * (NULL: 127.0.0.1). */
+int skiff_container_write_hosts (const struct skiff_container *c, const char *own_ip,
+                                 char *const *link_lines, struct skiff_error **err);
 /* Pure: resolv.conf text for a container from the host's text. Caller frees. */
 char *skiff_container_resolv_conf (const char *host_text);

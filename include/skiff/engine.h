@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "skiff/resources.h"
+#include "skiff/network.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -38,6 +39,7 @@ struct skiff_container_spec
   bool replace;     /* a container of the same name is removed first (podman --replace) */
   /* room for mounts, network, security, resources, logging */
   struct skiff_resources resources; /* owned: skiff_resources_clear */
+  struct skiff_network_spec network; /* --network, --add-host, --dns*, --link */
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */
@@ -80,6 +82,14 @@ int skiff_engine_run (struct skiff_store *store, const struct skiff_container_sp
  * failure to record it is only a warning in *warning (the container's status matters more). */
 int skiff_engine_wait_foreground (struct skiff_store *store, struct skiff_container *c, pid_t pid,
                                   struct skiff_error **warning, struct skiff_error **err);
+
+/* `start A B ...`: the arguments reordered so that a container's link targets start before
+ * it (a cycle keeps the given order).  Strings borrowed from args; free () the vector. */
+char **skiff_engine_start_order (struct skiff_store *store, char *const *args);
+
+/* rm without -f: refused while other containers link to c (podman's dependency text). */
+int skiff_engine_network_check_remove (struct skiff_store *store, const struct skiff_container *c,
+                                       struct skiff_error **err);
 
 /* rm: a container that is not running (force: it is killed first, as `rm -f`). */
 int skiff_engine_remove (struct skiff_store *store, struct skiff_container *c, bool force,

@@ -148,6 +148,12 @@ void skiff_cli_own_table (struct skiff_cli *cli, const struct skiff_opt *const *
 int skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
                             struct skiff_cli_create_opts *o, struct skiff_error **err);
 void skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o);
+/* The network flags of run and create (create_opts_network.c) and their vectors' release. */
+extern const struct skiff_opt skiff_cli_network_options[];
+void skiff_cli_network_opts_clear (struct skiff_network_spec *spec);
+/* run, rootless, --network container:X: joins X's user namespace (before the store). */
+int skiff_cli_network_join_userns (struct skiff_cli *cli, const struct skiff_network_spec *spec,
+                                   struct skiff_error **err);
 struct skiff_image;
 struct skiff_container;
 
@@ -231,7 +237,13 @@ int skiff_cli_simple_flags (struct skiff_cli *cli, int argc, char **argv, size_t
                             struct skiff_opts_result *res, struct skiff_error **err);
 
 /* docker's container inspect object (container_json.c); caller frees. */
-char *skiff_cli_container_json (const struct skiff_container *c);
+char *skiff_cli_container_json (struct skiff_store *store, const struct skiff_container *c);
+struct skiff_container_config;
+/* Its network parts (inspect_network.c): HostConfig's network keys, NetworkSettings. */
+void skiff_cli_gen_host_network (yajl_gen g, struct skiff_store *store,
+                                 const struct skiff_container_config *cfg);
+void skiff_cli_gen_network_settings (yajl_gen g, struct skiff_store *store,
+                                     const struct skiff_container *c);
 /* `container inspect` (cmd_container_inspect.c): containers only. */
 int skiff_cli_container_inspect (struct skiff_cli *cli, int argc, char **argv,
                                  struct skiff_error **err);

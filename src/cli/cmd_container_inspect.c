@@ -83,7 +83,7 @@ container_text (struct skiff_store *store, const char *text)
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_cli_load_container (store, text, &c, &e) < 0)
     return NULL;
-  return skiff_cli_container_json (c);
+  return skiff_cli_container_json (store, c);
 }
 
 static char *

@@ -160,6 +160,9 @@ remove_locked (struct skiff_store *store, const char *text, const struct rm_opts
                                           "stop the container before removing or force remove",
                                           c->config.name, skiff_container_state_word (&c->state));
     }
+  /* a link target stays while a linked container needs it (docker), unless -f */
+  if (!o->force && (r = skiff_engine_network_check_remove (store, c, err)) < 0)
+    return r;
   if ((r = skiff_container_remove (store, c, err)) == 0)
     printf ("%s\n", text);
   return r;

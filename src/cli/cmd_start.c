@@ -96,5 +96,7 @@ cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
     }
   if (o.attach || o.interactive)
     return args[0] ? start_attached (store, &o, args, err) : 0;
-  return skiff_cli_each_container (store, args, skiff_cli_start_one, NULL);
+  /* link targets first: a parent cannot start before them */
+  _cleanup_free_ char **ordered = skiff_engine_start_order (store, args);
+  return skiff_cli_each_container (store, ordered, skiff_cli_start_one, NULL);
 }

@@ -45,6 +45,8 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
   r = skiff_image_check (store, repair, verify, &problems, err);
   if (r == 0)
     r = skiff_container_check (store, repair, &problems, err);
+  if (r == 0) /* leases of containers whose process is gone (a SIGKILLed monitor) */
+    r = skiff_network_check (store, repair, &problems, err);
   if (r < 0)
     return r;
   for (size_t i = 0; problems && problems[i]; i++)

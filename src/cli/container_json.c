@@ -64,7 +64,7 @@ gen_config (yajl_gen g, const struct skiff_container_config *cfg)
 }
 
 static void
-gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
+gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_container_config *cfg)
 {
   char *empty[] = { NULL };
   skiff_json_gen_key (g, "HostConfig");
@@ -76,7 +76,7 @@ gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_string (g, "Type", "k8s-file");
   skiff_json_gen_key_map (g, "Config", empty);
   yajl_gen_map_close (g);
-  skiff_json_gen_key_string (g, "NetworkMode", "none");
+  skiff_cli_gen_host_network (g, store, cfg);
   skiff_json_gen_key_map (g, "PortBindings", empty);
   skiff_json_gen_key (g, "RestartPolicy");
   yajl_gen_map_open (g);
@@ -85,12 +85,9 @@ gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
   yajl_gen_map_close (g);
   skiff_json_gen_key_bool (g, "AutoRemove", cfg->auto_remove);
   static const char *const null_lists[]
-      = { "VolumesFrom", "CapAdd", "CapDrop", "ExtraHosts", "GroupAdd", "Links", "SecurityOpt" };
+      = { "VolumesFrom", "CapAdd", "CapDrop", "GroupAdd", "SecurityOpt" };
   for (size_t i = 0; i < sizeof null_lists / sizeof null_lists[0]; i++)
     skiff_json_gen_key_strv (g, null_lists[i], NULL, false);
-  skiff_json_gen_key_strv (g, "Dns", NULL, true);
-  skiff_json_gen_key_strv (g, "DnsOptions", NULL, true);
-  skiff_json_gen_key_strv (g, "DnsSearch", NULL, true);
   skiff_json_gen_key_bool (g, "Privileged", false);
   skiff_json_gen_key_bool (g, "PublishAllPorts", false);
   skiff_json_gen_key_bool (g, "ReadonlyRootfs", false);
@@ -118,7 +115,7 @@ gen_paths (yajl_gen g, const struct skiff_container *c)
 }
 
 char *
-skiff_cli_container_json (const struct skiff_container *c)
+skiff_cli_container_json (struct skiff_store *store, const struct skiff_container *c)
 {
   const struct skiff_container_config *cfg = &c->config;
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
@@ -140,19 +137,12 @@ skiff_cli_container_json (const struct skiff_container *c)
   skiff_json_gen_key_string (g, "ProcessLabel", "");
   skiff_json_gen_key_string (g, "AppArmorProfile", "");
   skiff_json_gen_key_strv (g, "ExecIDs", NULL, false);
-  gen_host_config (g, cfg);
+  gen_host_config (g, store, cfg);
   skiff_json_gen_key (g, "Mounts");
   yajl_gen_array_open (g);
   yajl_gen_array_close (g);
   gen_config (g, cfg);
-  skiff_json_gen_key (g, "NetworkSettings");
-  yajl_gen_map_open (g);
-  skiff_json_gen_key_string (g, "SandboxID", "");
-  skiff_json_gen_key_string (g, "SandboxKey", "");
-  char *empty[] = { NULL };
-  skiff_json_gen_key_map (g, "Ports", empty);
-  skiff_json_gen_key_map (g, "Networks", empty);
-  yajl_gen_map_close (g);
+  skiff_cli_gen_network_settings (g, store, c);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }

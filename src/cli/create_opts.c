@@ -116,9 +116,11 @@ static const struct skiff_opt run_options[] = {
 #undef C
 
 const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options, skiff_cli_resources_options, NULL };
+    = { skiff_cli_process_options, create_options, skiff_cli_resources_options,
+        skiff_cli_network_options, NULL };
 const struct skiff_opt *const skiff_cli_run_groups[]
-    = { skiff_cli_process_options, create_options, skiff_cli_resources_options, run_options, NULL };
+    = { skiff_cli_process_options, create_options, skiff_cli_resources_options, run_options,
+        skiff_cli_network_options, NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -136,6 +138,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   free (o->proc.env_files);
   free (o->spec.labels);
   skiff_resources_clear (&o->spec.resources);
+  skiff_cli_network_opts_clear (&o->spec.network);
   skiff_opts_result_free (&o->res);
 }
 

@@ -176,8 +176,10 @@ filter_matches (struct skiff_store *store, const char *filter, const struct skif
     return strcmp (v, "false") == 0;
   if (KEY ("isolation")) /* linux: the default, HostConfig.Isolation "" */
     return *v == '\0' || strcmp (v, "default") == 0;
-  if (KEY ("network")) /* every container has network "none" */
-    return strcmp (v, "none") == 0;
+  if (KEY ("network")) /* its mode, or the default bridge network's name */
+    return strcmp (v, cfg->network.mode ? cfg->network.mode : "none") == 0
+           || (strcmp (v, SKIFF_NETWORK_DEFAULT) == 0 && cfg->network.mode
+               && strcmp (cfg->network.mode, "bridge") == 0);
   if (KEY ("command"))
     return cfg->argv && cfg->argv[0] && strcmp (cfg->argv[0], v) == 0;
   if (KEY ("restart-policy"))

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "naming-internal.h"
+#include "network-internal.h"
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
@@ -51,7 +52,7 @@ populate (struct skiff_container *c, bool durable, struct skiff_error **err)
   if ((r = make_dir (c->dir, "upper", 0755, err)) < 0
       || (r = make_dir (c->dir, "work", 0700, err)) < 0)
     return r;
-  r = skiff_container_write_etc_files (c->dir, c->config.hostname, "/etc/resolv.conf", err);
+  r = skiff_container_write_etc_files (c, "/etc/resolv.conf", err);
   if (r < 0)
     return r;
   _cleanup_free_ char *cfg_path = skiff_path_join (c->dir, "config.json");
@@ -189,6 +190,7 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                         struct skiff_error **err)
 {
   skiff_container_cgroup_remove (c);
+  skiff_container_net_release (store, c);
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
   _cleanup_free_ char *run = skiff_store_runpath (store, rel);
   /* Runtime files of the container, if any (usually none: a cheap failed rmdir). */

@@ -30,6 +30,7 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   free (cfg->restart_policy);
   skiff_strv_free (cfg->labels);
   skiff_resources_clear (&cfg->resources);
+  skiff_network_config_clear (&cfg->network);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -71,6 +72,7 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_json_gen_key_int (g, "RestartMax", cfg->restart_max);
   skiff_json_gen_key_map (g, "Labels", cfg->labels);
   skiff_container_resources_to_json (g, &cfg->resources);
+  skiff_network_config_gen (g, &cfg->network);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -111,7 +113,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_json_get_bool (root, "Tty", path, &cfg->tty, err)) < 0
       || (r = skiff_json_get_bool (root, "OpenStdin", path, &cfg->open_stdin, err)) < 0
       || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0
-      || (r = skiff_container_resources_from_json (root, path, &cfg->resources, err)) < 0)
+      || (r = skiff_container_resources_from_json (root, path, &cfg->resources, err)) < 0
+      || (r = skiff_network_config_read (root, path, &cfg->network, err)) < 0)
     return r;
   int64_t stop_timeout = -1, restart_max = 0; /* absent keys keep these defaults */
   if ((r = skiff_json_get_int (root, "StopTimeout", path, &stop_timeout, err)) < 0

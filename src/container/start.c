@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "network-internal.h"
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
@@ -131,12 +132,21 @@ make_merged_dir (const char *merged, struct skiff_error **err)
   return skiff_fs_mkdir_p (merged, 0700, err);
 }
 
+struct start_hook
+{
+  struct skiff_container *c;
+  struct skiff_container_net *net;
+};
+
 /* The sandbox's hook: the child exists but waits, so PID 1 and everything it forks are in
  * the container's cgroup from the first instruction. */
 static int
 join_cgroup_before_start (pid_t pid, void *data, struct skiff_error **err)
 {
-  return skiff_container_cgroup_join (data, pid, err);
+  struct start_hook *h = data;
+  int r = skiff_container_cgroup_join (h->c, pid, err);
+  /* the network too: the namespace exists, nothing of the container's runs yet */
+  return r < 0 ? r : skiff_container_net_attach (h->net, pid, err);
 }
 
 static int
@@ -152,13 +162,20 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
 
+  struct skiff_container_net net;
+  int r = skiff_container_net_prepare (store, c, &net, &sc, err);
+  struct start_hook hook = { .c = c, .net = &net };
+  if (net.env != NULL)
+    sc.env = net.env; /* with the links' variables */
   /* every container, foreground or not: its device rules and pause depend on it */
   sc.before_start = join_cgroup_before_start;
-  sc.before_start_data = c;
+  sc.before_start_data = &hook;
 
   /* rlimits, sysctls, /dev/shm, devices, namespace modes */
   struct skiff_container_limits limits;
-  int r = skiff_container_sandbox_limits (store, c, &limits, err);
+  memset (&limits, 0, sizeof limits);
+  if (r == 0)
+    r = skiff_container_sandbox_limits (store, c, &limits, err);
   sc.limits = &limits.sandbox;
   if (limits.sandbox.uts.mode != SKIFF_SANDBOX_NS_PRIVATE)
     sc.hostname = NULL; /* not ours to change */
@@ -169,6 +186,7 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);
   skiff_container_limits_clear (&limits);
+  skiff_container_net_done (&net, r < 0);
   for (int i = 0; i < 5; i++)
     free (paths[i]);
   return r;
@@ -222,6 +240,7 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
   int r = 0;
   bool oom = skiff_container_cgroup_oom_killed (c); /* before the cgroup goes */
   skiff_container_cgroup_remove (c);
+  skiff_container_net_release (store, c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
   else if (c->config.auto_remove)

@@ -37,7 +37,8 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
     return r;
   if (spec->hostname && spec->resources.uts && strcmp (spec->resources.uts, "host") == 0)
     return skiff_error_make_status (err, 125, 0, "Conflicting options: hostname and the UTS mode");
-  return skiff_resources_check (&spec->resources, err);
+  r = skiff_resources_check (&spec->resources, err);
+  return r < 0 ? r : skiff_network_spec_check (&spec->network, err);
 }
 
 /* env-file lines first, then each -e, as docker/cli does. */
@@ -98,8 +99,9 @@ add_default_term (char ***env)
 }
 
 static int
-build_config (const struct skiff_container_spec *spec, const struct skiff_image *img,
-              char *const *uenv, struct skiff_container_config *cfg, struct skiff_error **err)
+build_config (struct skiff_store *store, const struct skiff_container_spec *spec,
+              const struct skiff_image *img, char *const *uenv, struct skiff_container_config *cfg,
+              struct skiff_error **err)
 {
   char id[SKIFF_CONTAINER_ID_LEN + 1];
   int r = skiff_container_build_argv (img->config.entrypoint, img->config.cmd, spec->entrypoint,
@@ -110,10 +112,13 @@ build_config (const struct skiff_container_spec *spec, const struct skiff_image 
   if (r < 0)
     return r;
   r = skiff_container_new_id (id, err);
-  if (r < 0)
+  if (r < 0 || (r = skiff_engine_network_config (store, spec, &cfg->network, err)) < 0)
     return r;
   cfg->id = xstrdup (id);
-  cfg->hostname = skiff_engine_hostname (spec, id);
+  /* -h, else the host's name with --network host (docker) or --uts host, else the short ID */
+  cfg->hostname = spec->hostname ? NULL : skiff_engine_network_hostname (&cfg->network);
+  if (cfg->hostname == NULL)
+    cfg->hostname = skiff_engine_hostname (spec, id);
   cfg->env = skiff_container_build_env (img->config.env, uenv, cfg->hostname);
   if (spec->tty)
     add_default_term (&cfg->env);
@@ -138,7 +143,7 @@ create_record (struct skiff_store *store, const struct skiff_container_spec *spe
   int r = skiff_engine_user_env (spec->env_files, spec->env, &uenv, err);
   if (r < 0)
     return r;
-  r = build_config (spec, img, uenv.v, &cfg, err);
+  r = build_config (store, spec, img, uenv.v, &cfg, err);
   if (r == 0)
     {
       struct skiff_container_create_opts copts = { .durable = !spec->rm };

@@ -34,3 +34,10 @@ struct skiff_store;
 void skiff_engine_resources_warn (const struct skiff_store *store, const struct skiff_container *c);
 /* --hostname, the host's name with --uts=host (docker), else the short ID.  Caller frees. */
 char *skiff_engine_hostname (const struct skiff_container_spec *spec, const char *id);
+struct skiff_network_config;
+/* The network part of a new container's record (network.c): mode, --add-host, --dns*, the
+ * link targets (looked up: a missing one fails). */
+int skiff_engine_network_config (struct skiff_store *store, const struct skiff_container_spec *spec,
+                                 struct skiff_network_config *cfg, struct skiff_error **err);
+/* --network host without -h: the host's name (caller frees); otherwise NULL. */
+char *skiff_engine_network_hostname (const struct skiff_network_config *cfg);

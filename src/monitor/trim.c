@@ -17,11 +17,12 @@
 #include "monitor-internal.h"
 #include "skiff/cleanup.h"
 
-/* The monitor's code calls into these (and the skiff binary itself); sanitizer runtimes and
- * libgcc_s (unwinding) are kept for sanitizer builds and aborts. */
+/* The monitor's code calls into these (and the skiff binary itself; libmnl: a restart
+ * attaches the container to the bridge again); sanitizer runtimes and libgcc_s (unwinding)
+ * are kept for sanitizer builds and aborts. */
 static const char *const keep_libs[]
-    = { "/libc.so", "/ld-linux",   "/libyajl.so",  "/libcap.so",  "/libseccomp.so",
-        "/libm.so", "/libasan.so", "/libubsan.so", "/libgcc_s.so" };
+    = { "/libc.so", "/ld-linux",  "/libyajl.so", "/libcap.so",   "/libseccomp.so",
+        "/libm.so", "/libmnl.so", "/libasan.so", "/libubsan.so", "/libgcc_s.so" };
 
 struct mapping
 {

@@ -5,7 +5,7 @@ load helpers
 
 @test "run: the command is PID 1 with its own hostname and only lo" {
   local cid=$BATS_TEST_TMPDIR/cid
-  run -0 --separate-stderr skiff run --rm --cidfile "$cid" "$IMG" \
+  run -0 --separate-stderr skiff run --rm --cidfile "$cid" --network none "$IMG" \
     sh -c 'echo $$; hostname; ls /sys/class/net'
   assert_equal "${#lines[@]}" 3 "number of lines in '$output'"
   assert_equal "${lines[0]}" 1 "PID of the command"

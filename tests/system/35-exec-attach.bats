@@ -47,7 +47,7 @@ start_sleeper () { # NAME [RUN OPTIONS...]
 }
 
 @test "exec: sees the container's PID namespace, filesystem, hostname and network" {
-  start_sleeper ex1 --hostname box-ex1
+  start_sleeper ex1 --hostname box-ex1 --network none
   run -0 skiff exec ex1 ps -o pid,args
   assert_match "${lines[1]}" '^ +1 sleep 600$' "PID 1 inside"
   [ "${#lines[@]}" -eq 3 ] || fail "exec sees more than PID 1 and ps: $output"

@@ -120,7 +120,10 @@ load helpers
   assert_equal "$(skiff ps -a --filter since=fa --format '{{.Names}}')" fb
   assert_equal "$(skiff ps -a --filter before=fb --format '{{.Names}}')" fa
   assert_equal "$(skiff ps -a --filter command=sleep --format '{{.Names}}')" fb
-  assert_equal "$(skiff ps -a --filter health=none --filter network=none -q | wc -l)" 2
+  local net=bridge # the default network (rootless: none)
+  is_rootless && net=none
+  assert_equal "$(skiff ps -a --filter health=none --filter network=$net -q | wc -l)" 2
+  assert_equal "$(skiff ps -a --filter network=host -q | wc -l)" 0 "network=host"
   assert_equal "$(skiff ps -a --filter volume=x --filter publish=80 -q)" ""
   assert_equal "$(skiff ps -a --filter restart-policy=no -q | wc -l)" 2
   assert_equal "$(skiff ps -a --filter until=1h -q)" "" "until: nothing created an hour ago"

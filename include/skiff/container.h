@@ -48,6 +48,7 @@ struct skiff_container_config
   char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */
+  bool init;            /* --init: PID 1 is skiff's init, the command PID 2 */
 };
 
 enum skiff_container_status
@@ -232,6 +233,11 @@ int skiff_container_set_paused (struct skiff_container *c, bool paused, struct s
  * PID 1 and its descendants.  Not running: "Container <id> is not running" (exit 1). */
 int skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
                           struct skiff_error **err);
+
+/* The process whose namespaces `exec` joins (procs.c): PID 1, or with --init its command, the
+ * init's oldest child (the init is not dumpable: a rootless host user may not open its
+ * /proc/<pid>/ns).  PID 1 when the init has no child (it is about to exit). */
+pid_t skiff_container_join_pid (const struct skiff_container *c);
 
 struct skiff_cgroup_stats;
 /* Without a cgroup (rootless): CPU time, resident memory and the number of PID 1 and its

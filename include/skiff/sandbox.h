@@ -70,6 +70,9 @@ struct skiff_sandbox_config
   /* network: a fresh namespace with only `lo` (up) unless one of these is set */
   bool host_network;      /* stay in the caller's network namespace */
   const char *netns_path; /* join this one, e.g. /proc/<pid>/ns/net of another container */
+
+  /* --init: PID 1 is skiff's init (a sealed memfd copy of skiff), the command its child */
+  bool init;
 };
 
 /* Clones the sandboxed child and waits until it has exec'd the command (or failed).  On

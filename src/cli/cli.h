@@ -118,6 +118,8 @@ struct skiff_cli_process_opts
   bool interactive, tty;
 };
 extern const struct skiff_opt skiff_cli_process_options[];
+/* run/create --init, --init-path (create_opts_init.c) */
+extern const struct skiff_opt skiff_cli_init_options[];
 /* Flags of run and create: the container spec and how run attaches. */
 struct skiff_cli_create_opts
 {

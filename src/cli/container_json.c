@@ -76,6 +76,7 @@ gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_string (g, "Type", "k8s-file");
   skiff_json_gen_key_map (g, "Config", empty);
   yajl_gen_map_close (g);
+  skiff_json_gen_key_bool (g, "Init", cfg->init);
   skiff_json_gen_key_string (g, "NetworkMode", "none");
   skiff_json_gen_key_map (g, "PortBindings", empty);
   skiff_json_gen_key (g, "RestartPolicy");

@@ -117,9 +117,9 @@ static const struct skiff_opt run_options[] = {
 #undef C
 
 const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options, NULL };
+    = { skiff_cli_process_options, create_options, skiff_cli_init_options, NULL };
 const struct skiff_opt *const skiff_cli_run_groups[]
-    = { skiff_cli_process_options, create_options, run_options, NULL };
+    = { skiff_cli_process_options, create_options, run_options, skiff_cli_init_options, NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)

@@ -69,6 +69,7 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_json_gen_key_string (g, "RestartPolicy", cfg->restart_policy ? cfg->restart_policy : "no");
   skiff_json_gen_key_int (g, "RestartMax", cfg->restart_max);
   skiff_json_gen_key_map (g, "Labels", cfg->labels);
+  skiff_json_gen_key_bool (g, "Init", cfg->init);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -108,7 +109,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_json_get_bool (root, "AutoRemove", path, &cfg->auto_remove, err)) < 0
       || (r = skiff_json_get_bool (root, "Tty", path, &cfg->tty, err)) < 0
       || (r = skiff_json_get_bool (root, "OpenStdin", path, &cfg->open_stdin, err)) < 0
-      || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0)
+      || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0
+      || (r = skiff_json_get_bool (root, "Init", path, &cfg->init, err)) < 0)
     return r;
   int64_t stop_timeout = -1, restart_max = 0; /* absent keys keep these defaults */
   if ((r = skiff_json_get_int (root, "StopTimeout", path, &stop_timeout, err)) < 0

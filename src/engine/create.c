@@ -83,6 +83,7 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->restart_policy = xstrdup (skiff_restart_mode_name (policy.mode));
   cfg->restart_max = policy.max_retries;
   cfg->labels = label_map (spec->labels);
+  cfg->init = spec->init.choice == SKIFF_INIT_ON;
 }
 
 static int

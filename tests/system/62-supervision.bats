@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# Supervision: --init (skiff's own init as PID 1), the events journal and `events`, stop
+# timeouts and stop signals.
+
+load helpers
+
+field () { # CONTAINER TEMPLATE
+  skiff inspect --format "$2" "$1"
+}
+
+# In-container: pids whose cmdline is exactly "sleep $1", space-separated.
+pids_of_sleep='for p in /proc/[0-9]*; do [ "$(tr "\0" " " <$p/cmdline 2>/dev/null)" = "sleep $1 " ] && printf "%s " ${p#/proc/}; done'
+
+@test "--init: PID 1 is skiff's init, PID 2 the command; inspect says Init" {
+  run -0 skiff run --name ini --init "$IMG" sh -c 'cat /proc/1/comm; echo "pid=$$ ppid=$PPID"; tr "\0" " " </proc/2/cmdline; echo'
+  assert_equal "${lines[0]}" "skiff-init" "PID 1's comm"
+  assert_equal "${lines[1]}" "pid=2 ppid=1" "the command's pid"
+  assert_equal "${lines[2]}" "sh -c cat /proc/1/comm; echo \"pid=\$\$ ppid=\$PPID\"; tr \"\\0\" \" \" </proc/2/cmdline; echo " "PID 2's cmdline"
+  assert_equal "$(field ini '{{.HostConfig.Init}}')" "true"
+  # --init-path is accepted for compatibility (the init is skiff itself)
+  run -0 skiff run --rm --init --init-path /usr/libexec/podman/catatonit "$IMG" cat /proc/1/comm
+  assert_equal "$output" "skiff-init"
+  # without --init the command is PID 1
+  run -0 skiff run --rm "$IMG" sh -c 'echo $$'
+  assert_equal "$output" "1"
+}
+
+@test "--init: the init holds nothing of the host's: exe, fds and memory are closed to the container" {
+  run -0 skiff run --rm --init "$IMG" sh -c '
+    readlink /proc/1/exe >/dev/null 2>&1 && echo EXE
+    readlink /proc/1/fd/2 >/dev/null 2>&1 && echo FD
+    cat /proc/1/maps >/dev/null 2>&1 && echo MAPS
+    echo "fds: $(ls /proc/1/fd 2>/dev/null | tr "\n" " ")"
+    grep VmRSS /proc/1/status'
+  # listable by container root as root (not rootless: the init belongs to the host's user)
+  [ "${lines[0]}" = "fds: 0 1 2 3 " ] || [ "${lines[0]}" = "fds: " ] \
+    || fail "PID 1's fds: expected stdio and its signalfd, got '${lines[0]}'"
+  assert_match "${lines[-1]}" '^VmRSS:' "nothing readable: $output"
+  # tiny: ~1 MiB resident, most of it libc's shared text
+  [[ ${lines[-1]} =~ VmRSS:[[:space:]]+([0-9]+)\ kB ]] || fail "no VmRSS in: $output"
+  [ "${BASH_REMATCH[1]}" -lt 4096 ] || fail "init RSS ${BASH_REMATCH[1]} kB"
+  # the CLI's own arguments (store paths) are not shown as PID 1's command line
+  run -0 skiff run --rm --init "$IMG" sh -c 'tr "\0" " " </proc/1/cmdline'
+  assert_not_contains "$output" "$SKIFF_TEST_ROOT"
+  assert_equal "$output" "skiff-init -- sh -c tr \"\\0\" \" \" </proc/1/cmdline " "PID 1's cmdline"
+}
+
+@test "--init: exit codes and 128+N pass through; a missing command is 127 as without --init" {
+  run -7 skiff run --rm --init "$IMG" sh -c 'exit 7'
+  run -137 skiff run --rm --init "$IMG" sh -c 'kill -KILL $$'
+  run -138 skiff run --rm --init "$IMG" sh -c 'kill -USR1 $$'
+  run -127 --separate-stderr skiff run --rm --init "$IMG" /no/such/command
+  assert_one_line_error "$stderr"
+  assert_match "$stderr" '/no/such/command.*no such file or directory'
+  run -0 skiff run -d --init --name dexit "$IMG" sh -c 'exit 3'
+  run -0 skiff wait dexit
+  assert_equal "$output" "3"
+}
+
+@test "--init: stop of sleep 1000 ends within a second through forwarding (SIGTERM, 143)" {
+  skiff run -d --init --name sleeper "$IMG" sleep 1000 >/dev/null
+  wait_for "[ \"\$(skiff exec sleeper sh -c '$pids_of_sleep' _ 1000)\" = '2 ' ]" 10 \
+    || fail "sleep 1000 is not PID 2"
+  local t0 t1
+  t0=$(date +%s%N)
+  run -0 skiff stop sleeper
+  t1=$(date +%s%N)
+  [ $(((t1 - t0) / 1000000)) -lt 1000 ] || fail "stop took $(((t1 - t0) / 1000000)) ms"
+  assert_equal "$(field sleeper '{{.State.ExitCode}}')" "143"
+}
+
+@test "--init: signals go to the command's process group" {
+  skiff run -d --init --name trapper "$IMG" sh -c 'trap "echo got-usr1; exit 5" USR1; sleep 1000 & while :; do sleep 0.1; done' >/dev/null
+  wait_for "[ -n \"\$(skiff exec trapper sh -c '$pids_of_sleep' _ 1000)\" ]" 10
+  run -0 skiff kill -s USR1 trapper
+  run -0 skiff wait trapper
+  assert_equal "$output" "5"
+  assert_contains "$(skiff logs trapper)" "got-usr1"
+}
+
+@test "--init: sh -c 'sleep 1000 & sleep 1000 & wait' and orphans leave no zombies" {
+  skiff run -d --init --name reaper "$IMG" sh -c 'sleep 1000 & sleep 1000 & wait' >/dev/null
+  wait_for "[ \"\$(skiff exec reaper sh -c '$pids_of_sleep' _ 1000 | wc -w)\" -eq 2 ]" 10
+  # orphans: an exec'd shell leaves two sleeps behind; they are re-parented to PID 1
+  skiff exec reaper sh -c 'sleep 2000 & sleep 2000 &'
+  wait_for "[ \"\$(skiff exec reaper sh -c '$pids_of_sleep' _ 2000 | wc -w)\" -eq 2 ]" 10
+  run -0 skiff exec reaper sh -c 'for p in $('"$pids_of_sleep"'); do grep PPid /proc/$p/status; done' _ 2000
+  assert_equal "$output" $'PPid:\t1\nPPid:\t1' "the orphans' parent"
+  # kill them: PID 1 reaps them
+  skiff exec reaper sh -c 'kill $('"$pids_of_sleep"')' _ 2000
+  local zombies='grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l'
+  wait_for "[ \"\$(skiff exec reaper sh -c '$pids_of_sleep' _ 2000)\" = '' ] && [ \"\$(skiff exec reaper sh -c '$zombies')\" -eq 0 ]" 10 \
+    || fail "zombies left: $(skiff exec reaper sh -c 'grep -H "^State" /proc/[0-9]*/status')"
+  # then the command's own children: sh reaps them, exits 0, and the container ends
+  skiff exec reaper sh -c 'kill $('"$pids_of_sleep"')' _ 1000
+  run -0 skiff wait reaper
+  assert_equal "$output" "0"
+}

@@ -9,6 +9,7 @@
  * create (record + dirs) and start (spawn) are separate steps so `create`/`start`/`run -d`
  * can reuse them. */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -21,6 +22,8 @@ struct skiff_store;
 struct skiff_strv_builder;
 
 #define SKIFF_CONTAINER_ID_LEN 64
+/* stop_timeout (and the spec's) when not given; -1 is "wait forever", as docker's */
+#define SKIFF_STOP_TIMEOUT_UNSET INT_MIN
 #define SKIFF_CONTAINER_SHORT_ID_LEN 12
 
 /* What create decided (config.json, immutable). */
@@ -44,7 +47,8 @@ struct skiff_container_config
   bool tty;             /* -t: the process gets a terminal */
   bool open_stdin;      /* -i: stdin stays open (a pipe, or the terminal) */
   char *stop_signal;    /* --stop-signal or image StopSignal as given; NULL = SIGTERM */
-  int stop_timeout;     /* --stop-timeout in seconds; -1 = default (10) */
+  int stop_timeout;     /* --stop-timeout in seconds, -1 waits forever; SKIFF_STOP_TIMEOUT_UNSET:
+                         * skiff.conf's engine.stop_timeout at create, else 10 */
   char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */

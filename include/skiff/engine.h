@@ -45,7 +45,7 @@ struct skiff_container_spec
   /* lifecycle */
   bool rm;
   const char *restart, *stop_signal;
-  int stop_timeout; /* -1: not given */
+  int stop_timeout; /* SKIFF_STOP_TIMEOUT_UNSET (container.h): not given; < 0: wait forever */
   bool replace;     /* a container of the same name is removed first (podman --replace) */
   /* room for mounts, network, security, resources, logging */
   struct skiff_init_spec init;

@@ -120,6 +120,12 @@ struct skiff_cli_process_opts
 extern const struct skiff_opt skiff_cli_process_options[];
 /* run/create --init, --init-path (create_opts_init.c) */
 extern const struct skiff_opt skiff_cli_init_options[];
+struct skiff_config;
+struct skiff_container_spec;
+/* skiff.conf(5) (its warnings logged); the caller clears *cfg. */
+int skiff_cli_config_load (struct skiff_config *cfg, struct skiff_error **err);
+/* What skiff.conf gives the flags of run and create that were not given: init, stop_timeout. */
+int skiff_cli_create_defaults (struct skiff_container_spec *spec, struct skiff_error **err);
 /* Flags of run and create: the container spec and how run attaches. */
 struct skiff_cli_create_opts
 {

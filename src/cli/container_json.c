@@ -58,7 +58,7 @@ gen_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_map (g, "Labels", cfg->labels ? cfg->labels : empty);
   if (cfg->stop_signal)
     skiff_json_gen_key_string (g, "StopSignal", cfg->stop_signal);
-  if (cfg->stop_timeout >= 0)
+  if (cfg->stop_timeout != SKIFF_STOP_TIMEOUT_UNSET)
     skiff_json_gen_key_int (g, "StopTimeout", cfg->stop_timeout);
   yajl_gen_map_close (g);
 }

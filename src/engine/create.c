@@ -76,7 +76,9 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->open_stdin = spec->interactive;
   const char *sig = spec->stop_signal ? spec->stop_signal : img->config.stop_signal;
   cfg->stop_signal = sig && *sig ? xstrdup (sig) : NULL;
-  cfg->stop_timeout = spec->stop_timeout;
+  cfg->stop_timeout = spec->stop_timeout == SKIFF_STOP_TIMEOUT_UNSET || spec->stop_timeout >= -1
+                          ? spec->stop_timeout
+                          : -1; /* docker: any negative timeout waits forever */
   struct skiff_restart_policy policy = { 0 };
   if (spec->restart)
     skiff_restart_policy_parse (spec->restart, &policy, NULL); /* checked by _spec_check */

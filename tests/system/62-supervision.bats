@@ -96,3 +96,45 @@ pids_of_sleep='for p in /proc/[0-9]*; do [ "$(tr "\0" " " <$p/cmdline 2>/dev/nul
   run -0 skiff wait reaper
   assert_equal "$output" "0"
 }
+
+@test "skiff.conf: init and stop_timeout defaults; flags win; unknown keys warn; bad values name file, line and key" {
+  local conf=$BATS_TEST_TMPDIR/skiff.conf
+  printf '# test\n[containers]\ninit = true\nfuture_key = "x"\n[engine]\nstop_timeout = 1\n' >"$conf"
+  run -0 --separate-stderr env SKIFF_CONFIG="$conf" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
+    --runroot "$SKIFF_TEST_RUNROOT" run --name conf1 "$IMG" cat /proc/1/comm
+  assert_equal "$output" "skiff-init" "PID 1 with init = true"
+  assert_contains "$stderr" "$conf:4: unknown key \"containers.future_key\""
+  assert_equal "$(field conf1 '{{.Config.StopTimeout}} {{.HostConfig.Init}}')" "1 true"
+  run -0 env SKIFF_CONFIG="$conf" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
+    --runroot "$SKIFF_TEST_RUNROOT" run --rm --init=false --stop-timeout 7 "$IMG" cat /proc/1/comm
+  assert_equal "${lines[-1]}" "cat" "--init=false wins over the file"
+  # the file's stop_timeout is the container's: sleep as PID 1 ignores SIGTERM, killed after 1 s
+  env SKIFF_CONFIG="$conf" "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
+    run -d --init=false --name conf2 "$IMG" sleep 1000 >/dev/null 2>&1
+  local start=$SECONDS
+  run -0 skiff stop conf2
+  [ $((SECONDS - start)) -le 4 ] || fail "stop took $((SECONDS - start)) s with stop_timeout = 1"
+  assert_equal "$(field conf2 '{{.State.ExitCode}}')" "137"
+  # a bad value: one line naming file, line and key; nothing is created
+  printf '[containers]\ninit = true\n[engine]\nstop_timeout = "soon"\n' >"$conf"
+  local before
+  before=$(all_container_ids)
+  run -125 --separate-stderr env SKIFF_CONFIG="$conf" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
+    --runroot "$SKIFF_TEST_RUNROOT" run --rm "$IMG" true
+  assert_one_line_error "$stderr"
+  assert_equal "$stderr" "Error: $conf:4: engine.stop_timeout: expected an integer"
+  assert_equal "$(all_container_ids)" "$before" "containers after the failed run"
+}
+
+@test "--stop-timeout -1 waits forever (no SIGKILL after the default 10 s); inspect shows -1" {
+  skiff run -d --name forever --stop-timeout -1 "$IMG" sleep 1000 >/dev/null
+  assert_equal "$(field forever '{{.Config.StopTimeout}}')" "-1"
+  # sleep as PID 1 ignores SIGTERM: stop is still waiting after 12 s
+  run -124 timeout 12 "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" stop forever
+  assert_equal "$(field forever '{{.State.Status}}')" "running"
+  run -0 skiff stop -t 0 forever
+  assert_equal "$(field forever '{{.State.ExitCode}}')" "137"
+  # not given: no StopTimeout (docker omits it), the default 10 s
+  skiff create --name dflt "$IMG" true >/dev/null
+  assert_not_contains "$(field dflt '{{json .Config}}')" "StopTimeout"
+}

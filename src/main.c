@@ -27,6 +27,8 @@ static const struct skiff_command commands[] = {
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },
   { "create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]", NULL,
     skiff_cli_create_groups, true },
+  { "events", cmd_events, "Get real time events from the server", "[OPTIONS]", NULL,
+    skiff_cli_events_groups },
   { "exec", cmd_exec, "Execute a command in a running container",
     "[OPTIONS] CONTAINER COMMAND [ARG...]", NULL, skiff_cli_exec_groups, true },
   { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE", NULL,

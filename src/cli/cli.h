@@ -238,6 +238,7 @@ extern const struct skiff_opt *const skiff_cli_start_groups[];
 extern const struct skiff_opt *const skiff_cli_pause_groups[];
 extern const struct skiff_opt *const skiff_cli_unpause_groups[];
 extern const struct skiff_opt *const skiff_cli_logs_groups[];
+extern const struct skiff_opt *const skiff_cli_events_groups[];
 extern const struct skiff_opt *const skiff_cli_ps_groups[];
 extern const struct skiff_opt *const skiff_cli_rm_groups[];
 extern const struct skiff_opt *const skiff_cli_container_inspect_groups[];
@@ -287,6 +288,7 @@ int cmd_create (struct skiff_cli *cli, int argc, char **argv, struct skiff_error
 int cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_logs (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_events (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_pause (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_port (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_rename (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

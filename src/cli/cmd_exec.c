@@ -14,6 +14,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/engine.h"
+#include "skiff/events.h"
 #include "skiff/detach_keys.h"
 #include "skiff/selfexe.h"
 #include "skiff/strv.h"
@@ -133,7 +134,7 @@ fill_spec (const struct exec_opts *o, int null_fd, const struct skiff_cli_stdio 
 
 static int
 run_exec (const struct exec_opts *o, const struct skiff_container *c,
-          struct skiff_detach_keys *keys, struct skiff_error **err)
+          struct skiff_detach_keys *keys, int events, struct skiff_error **err)
 {
   int r;
   _cleanup_close_ int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
@@ -151,6 +152,8 @@ run_exec (const struct exec_opts *o, const struct skiff_container *c,
   if (!o->detach)
     skiff_cli_sig_proxy_start ();
   r = skiff_engine_exec (c, &spec, &pid, err);
+  if (r == 0) /* the journal fd: we are in the container's root now */
+    skiff_events_container_fd (events, c, "exec_start", NULL, 0);
   skiff_cli_stdio_close_child (&pipes);
   if (r < 0 || o->detach)
     {
@@ -164,6 +167,8 @@ run_exec (const struct exec_opts *o, const struct skiff_container *c,
     r = relay_tty (o, keys, pid, master, err);
   else if ((r = skiff_cli_stdio_relay (&pipes, pid, err)) == 0)
     r = skiff_engine_wait_process (pid, err);
+  if (r >= 0)
+    skiff_events_container_fd (events, c, "exec_die", "exitCode", r);
   skiff_cli_stdio_close (&pipes);
   skiff_cli_sig_proxy_stop ();
   return r;
@@ -178,6 +183,7 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   struct skiff_detach_keys keys = { 0 };
   skiff_cli_own_table (cli, skiff_cli_exec_groups, true, &self);
   _cleanup_container_ struct skiff_container *c = NULL;
+  _cleanup_close_ int events = -1;
   int r = parse_flags (cli, argc, argv, &o, &res, err);
   if (r == 1)
     r = skiff_cli_help (cli);
@@ -186,12 +192,13 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
            && (r = skiff_detach_keys_parse (
                    o.proc.detach_keys ? o.proc.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err))
                   == 0
-           && (r = skiff_cli_open_running (cli, o.container, &c, err)) == 0)
+           && (r = skiff_cli_open_running (cli, o.container, &c, err)) == 0
+           && (events = skiff_events_open (cli->store.root)) >= -1)
     r = c->state.paused ? skiff_error_make_status (err, 125, 0,
                                                    "Container %s is paused, unpause the "
                                                    "container before exec",
                                                    c->config.id)
-                        : run_exec (&o, c, &keys, err);
+                        : run_exec (&o, c, &keys, events, err);
   skiff_detach_keys_free (&keys);
   free (o.proc.env);
   free (o.proc.env_files);

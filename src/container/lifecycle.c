@@ -12,6 +12,7 @@
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/events.h"
 #include "skiff/fs.h"
 #include "skiff/humanize.h"
 #include "skiff/store.h"
@@ -188,6 +189,7 @@ int
 skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                         struct skiff_error **err)
 {
+  skiff_events_container (store, c, "destroy", NULL);
   skiff_container_cgroup_remove (c);
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
   _cleanup_free_ char *run = skiff_store_runpath (store, rel);

@@ -8,6 +8,7 @@
 #include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/error.h"
+#include "skiff/events.h"
 #include "skiff/image.h"
 #include "skiff/monitor.h"
 #include "skiff/restart.h"
@@ -175,6 +176,7 @@ skiff_engine_create_from (struct skiff_store *store, const struct skiff_containe
         skiff_container_cidfile_abort (spec->cidfile);
       return r;
     }
+  skiff_events_container (store, *out, "create", NULL);
   return 0;
 }
 

@@ -138,3 +138,98 @@ pids_of_sleep='for p in /proc/[0-9]*; do [ "$(tr "\0" " " <$p/cmdline 2>/dev/nul
   skiff create --name dflt "$IMG" true >/dev/null
   assert_not_contains "$(field dflt '{{json .Config}}')" "StopTimeout"
 }
+
+@test "events --since 1m --until 0s: the lifecycle of a container, in order" {
+  skiff run -d --name life "$IMG" sleep 1000 >/dev/null
+  local id
+  id=$(container_id_of life)
+  skiff exec life true
+  skiff pause life >/dev/null
+  skiff unpause life >/dev/null
+  skiff kill -s USR1 life >/dev/null # sleep as PID 1 has no handler: nothing happens
+  skiff stop -t 1 life >/dev/null
+  skiff rename life life2
+  skiff rm life2 >/dev/null
+  run -0 skiff events --since 1m --until 0s --filter container="$id" \
+    --format '{{.Status}} {{.Actor.Attributes.name}}'
+  assert_equal "$output" "create life
+start life
+exec_start life
+exec_die life
+pause life
+unpause life
+kill life
+die life
+stop life
+rename life2
+destroy life2" "events"
+  run -0 skiff events --since 1m --until 0s --filter container=life --filter event=die \
+    --format '{{.Type}} {{.Action}} {{.Actor.Attributes.exitCode}} {{.Actor.Attributes.image}}'
+  assert_equal "$output" "container die 137 $IMG" "die with its exit code"
+  run -0 skiff events --since 1m --until 0s --filter container="${id:0:12}" --filter event=kill \
+    --format '{{.Actor.Attributes.signal}} {{.ID}}'
+  assert_equal "$output" "10 $id" "kill with its signal"
+  # docker's default line: time, type, action, ID, sorted attributes
+  run -0 skiff events --since 1m --until 0s --filter event=rename
+  assert_match "$output" "^20[0-9-]+T[0-9:]+\.[0-9]{9}Z container rename $id \(image=$IMG, name=life2, oldName=life\)$"
+  run -1 --separate-stderr skiff events --since 1m --until 0s --filter colour=red
+  assert_equal "$stderr" "Error: invalid filter 'colour'"
+}
+
+@test "events: image events (tag, untag, save, load, delete)" {
+  skiff tag "$IMG" evtest:one
+  skiff save -o "$BATS_TEST_TMPDIR/img.tar" evtest:one
+  skiff untag "$IMG" evtest:one
+  skiff load -i "$BATS_TEST_TMPDIR/img.tar" >/dev/null
+  skiff rmi evtest:one >/dev/null
+  run -0 skiff events --since 1m --until 0s --filter type=image \
+    --format '{{.Action}}{{with .Actor.Attributes.name}} {{.}}{{end}}'
+  # (the fixture's import may be among them)
+  assert_equal "$(printf '%s\n' "$output" | grep -v '^import')" "tag evtest:one
+save evtest:one
+untag evtest:one
+load evtest:one
+untag evtest:one
+delete" "image events"
+}
+
+@test "events follows live (inotify) and returns at --until" {
+  local out=$BATS_TEST_TMPDIR/events.out start=$SECONDS
+  # docker's durations count back from now: -8s is 8 s ahead
+  background skiff events --since 1m --until=-8s --filter container=live \
+    --format '{{.Status}} {{.Actor.Attributes.name}}' >"$out"
+  local pid=$!
+  skiff run --rm --name live "$IMG" true
+  wait_for "grep -q 'destroy live' '$out'" 5 || fail "no live events: $(cat "$out")"
+  kill -0 "$pid" || fail "events ended before --until"
+  wait "$pid"
+  [ $((SECONDS - start)) -ge 6 ] && [ $((SECONDS - start)) -le 12 ] \
+    || fail "events returned after $((SECONDS - start)) s (--until=-8s)"
+  assert_equal "$(cat "$out")" $'create live\nstart live\ndie live\ndestroy live' "live events"
+}
+
+@test "events: concurrent writers never mix records; the journal rotates at its size" {
+  export SKIFF_EVENTS_MAX_BYTES=8192
+  local w
+  for w in 1 2 3 4; do
+    background sh -c "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do \"\$0\" --root \"\$1\" --runroot \"\$2\" tag \"\$3\" conc$w:\$i || exit 1; done" \
+      "$SKIFF" "$SKIFF_TEST_ROOT" "$SKIFF_TEST_RUNROOT" "$IMG"
+  done
+  wait
+  [ -f "$SKIFF_TEST_ROOT/events.log.1" ] || fail "no rotation"
+  local f size
+  for f in "$SKIFF_TEST_ROOT"/events.log "$SKIFF_TEST_ROOT"/events.log.1; do
+    size=$(stat -c %s "$f")
+    [ "$size" -le $((8192 + 4096)) ] || fail "$f is $size bytes"
+  done
+  # every line a whole record; the newest are kept
+  run -0 skiff events --since 1h --until 0s --format json
+  printf '%s\n' "$output" | python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin]' \
+    || fail "damaged records"
+  for w in 1 2 3 4; do
+    assert_contains "$output" "\"name\":\"conc$w:12\""
+  done
+  for w in 1 2 3 4; do
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12; do skiff untag "$IMG" "conc$w:$i"; done
+  done
+}

@@ -11,6 +11,7 @@ static const char *const skiff_commands[] = {
   "-",
   "attach",
   "create",
+  "events",
   "exec",
   "history",
   "images",

@@ -134,9 +134,11 @@ fill_spec (const struct exec_opts *o, int null_fd, const struct skiff_cli_stdio 
 
 static int
 run_exec (const struct exec_opts *o, const struct skiff_container *c,
-          struct skiff_detach_keys *keys, int events, struct skiff_error **err)
+          struct skiff_detach_keys *keys, const char *root, struct skiff_error **err)
 {
   int r;
+  /* opened now: once the process runs, our root is the container's */
+  _cleanup_close_ int events = skiff_events_open (root);
   _cleanup_close_ int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0)
     return skiff_error_make (err, errno, "open /dev/null");
@@ -183,7 +185,6 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   struct skiff_detach_keys keys = { 0 };
   skiff_cli_own_table (cli, skiff_cli_exec_groups, true, &self);
   _cleanup_container_ struct skiff_container *c = NULL;
-  _cleanup_close_ int events = -1;
   int r = parse_flags (cli, argc, argv, &o, &res, err);
   if (r == 1)
     r = skiff_cli_help (cli);
@@ -192,13 +193,12 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
            && (r = skiff_detach_keys_parse (
                    o.proc.detach_keys ? o.proc.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err))
                   == 0
-           && (r = skiff_cli_open_running (cli, o.container, &c, err)) == 0
-           && (events = skiff_events_open (cli->store.root)) >= -1)
+           && (r = skiff_cli_open_running (cli, o.container, &c, err)) == 0)
     r = c->state.paused ? skiff_error_make_status (err, 125, 0,
                                                    "Container %s is paused, unpause the "
                                                    "container before exec",
                                                    c->config.id)
-                        : run_exec (&o, c, &keys, events, err);
+                        : run_exec (&o, c, &keys, cli->store.root, err);
   skiff_detach_keys_free (&keys);
   free (o.proc.env);
   free (o.proc.env_files);

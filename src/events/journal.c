@@ -119,7 +119,7 @@ skiff_events_open (const char *root)
   struct skiff_error *err = NULL;
   int fd = open_journal (root, &path, &err);
   skiff_error_log_drop (&err, SKIFF_LOG_WARN);
-  return fd;
+  return fd >= 0 ? fd : -1;
 }
 
 static void

@@ -4,12 +4,13 @@
 #            default network, the bridge: run the script under `unshare -n` to keep its
 #            bridge and veths off the host)
 #   skiff-none  the same with --network none
+#   skiff-init  skiff run --rm --init IMG true          (skiff's init as PID 1, true as PID 2)
 #   floor    the physical floor: overlay + namespaces + exec of true, minimal C
 #            (floor.c from the shared bench dir: $SHARED_DIR/bench/floor.c, default
 #            ../shared/bench/floor.c next to the repository)
 #   podman   podman run --rm --network none IMG true    (private storage and containers.conf;
 #            runtime runc: Debian's crun 1.8 refuses a hybrid cgroup layout)
-# Prints the three medians and the ratios skiff/floor and podman/skiff.  Root only; installs
+# Prints the four medians and the ratios skiff/floor, skiff-init/skiff and podman/skiff.  Root only; installs
 # hyperfine, podman and runc with apt when missing.  Not part of CI.
 # Environment: RUNS (default 30), WARMUP (default 3), SKIFF (default build/skiff).
 set -euo pipefail
@@ -65,6 +66,7 @@ podman "${podman_store[@]}" import -q "$tmp/fixture/rootfs.tar" skiff-bench/busy
 
 # Each must work before it is timed.
 "${sk[@]}" run --rm skiff-bench/busybox true || die "skiff run failed"
+"${sk[@]}" run --rm --init skiff-bench/busybox true || die "skiff run --init failed"
 "$tmp/floor" "$lower" "$tmp/floor-scratch" /bin/true || die "the floor program failed"
 podman "${podman_store[@]}" run --rm --network none skiff-bench/busybox true \
   || die "podman run failed"
@@ -72,6 +74,7 @@ podman "${podman_store[@]}" run --rm --network none skiff-bench/busybox true \
 hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" --export-json "$tmp/result.json" \
   -n skiff "${sk[*]} run --rm skiff-bench/busybox true" \
   -n skiff-none "${sk[*]} run --rm --network none skiff-bench/busybox true" \
+  -n skiff-init "${sk[*]} run --rm --init skiff-bench/busybox true" \
   -n floor "$tmp/floor $lower $tmp/floor-scratch /bin/true" \
   -n podman "podman ${podman_store[*]} run --rm --network none skiff-bench/busybox true"
 
@@ -79,9 +82,10 @@ python3 - "$tmp/result.json" <<'EOF'
 import json, sys
 r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
 print()
-for name in ("skiff", "skiff-none", "floor", "podman"):
+for name in ("skiff", "skiff-none", "skiff-init", "floor", "podman"):
     print(f"median {name:10} {r[name]:8.1f} ms")
 print(f"skiff/floor  {r['skiff'] / r['floor']:6.2f}x  (the default network: bridge as root)")
 print(f"skiff-none/floor {r['skiff-none'] / r['floor']:6.2f}x")
+print(f"skiff-init/skiff {r['skiff-init'] / r['skiff']:6.2f}x")
 print(f"podman/skiff {r['podman'] / r['skiff']:6.2f}x")
 EOF

@@ -28,6 +28,8 @@ static const struct skiff_command commands[] = {
     skiff_cli_create_groups, true },
   { "diff", cmd_diff, "Inspect changes to files or directories on a container's filesystem",
     "[OPTIONS] CONTAINER", NULL, skiff_cli_diff_groups },
+  { "events", cmd_events, "Get real time events from the server", "[OPTIONS]", NULL,
+    skiff_cli_events_groups },
   { "exec", cmd_exec, "Execute a command in a running container",
     "[OPTIONS] CONTAINER COMMAND [ARG...]", NULL, skiff_cli_exec_groups, true },
   { "export", cmd_export, "Export a container's filesystem as a tar archive", "[OPTIONS] CONTAINER",

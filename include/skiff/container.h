@@ -9,6 +9,7 @@
  * create (record + dirs) and start (spawn) are separate steps so `create`/`start`/`run -d`
  * can reuse them. */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,6 +24,8 @@ struct skiff_store;
 struct skiff_strv_builder;
 
 #define SKIFF_CONTAINER_ID_LEN 64
+/* stop_timeout (and the spec's) when not given; -1 is "wait forever", as docker's */
+#define SKIFF_STOP_TIMEOUT_UNSET INT_MIN
 #define SKIFF_CONTAINER_SHORT_ID_LEN 12
 
 /* What create decided (config.json, immutable). */
@@ -46,12 +49,14 @@ struct skiff_container_config
   bool tty;             /* -t: the process gets a terminal */
   bool open_stdin;      /* -i: stdin stays open (a pipe, or the terminal) */
   char *stop_signal;    /* --stop-signal or image StopSignal as given; NULL = SIGTERM */
-  int stop_timeout;     /* --stop-timeout in seconds; -1 = default (10) */
+  int stop_timeout;     /* --stop-timeout in seconds, -1 waits forever; SKIFF_STOP_TIMEOUT_UNSET:
+                         * skiff.conf's engine.stop_timeout at create, else 10 */
   char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */
   struct skiff_resources resources; /* limits, devices, namespace modes ("Resources") */
   struct skiff_network_config network; /* --network, --add-host, --dns*, --link */
+  bool init;            /* --init: PID 1 is skiff's init, the command PID 2 */
 };
 
 enum skiff_container_status
@@ -277,6 +282,11 @@ int skiff_container_set_paused (struct skiff_container *c, bool paused, struct s
  * PID 1 and its descendants.  Not running: "Container <id> is not running" (exit 1). */
 int skiff_container_pids (const struct skiff_container *c, pid_t **pids, size_t *n,
                           struct skiff_error **err);
+
+/* The process whose namespaces `exec` joins (procs.c): PID 1, or with --init its command, the
+ * init's oldest child (the init is not dumpable: a rootless host user may not open its
+ * /proc/<pid>/ns).  PID 1 when the init has no child (it is about to exit). */
+pid_t skiff_container_join_pid (const struct skiff_container *c);
 
 struct skiff_cgroup_stats;
 /* Without a cgroup (rootless): CPU time, resident memory and the number of PID 1 and its

@@ -17,6 +17,19 @@ struct skiff_error;
 struct skiff_store;
 struct skiff_container;
 
+/* --init / --init-path (src/cli/create_opts_init.c); unset: the config file's default. */
+enum skiff_init_choice
+{
+  SKIFF_INIT_UNSET = 0,
+  SKIFF_INIT_OFF,
+  SKIFF_INIT_ON,
+};
+struct skiff_init_spec
+{
+  enum skiff_init_choice choice;
+  const char *path; /* --init-path: accepted, unused (the init is skiff itself) */
+};
+
 /* Everything `create` decides about a container.  Strings and vectors are borrowed (from argv
  * in the CLI); vectors are NULL-terminated, NULL when empty. */
 struct skiff_container_spec
@@ -35,11 +48,12 @@ struct skiff_container_spec
   /* lifecycle */
   bool rm;
   const char *restart, *stop_signal;
-  int stop_timeout; /* -1: not given */
+  int stop_timeout; /* SKIFF_STOP_TIMEOUT_UNSET (container.h): not given; < 0: wait forever */
   bool replace;     /* a container of the same name is removed first (podman --replace) */
   /* room for mounts, network, security, resources, logging */
   struct skiff_resources resources; /* owned: skiff_resources_clear */
   struct skiff_network_spec network; /* --network, --add-host, --dns*, --link */
+  struct skiff_init_spec init;
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */

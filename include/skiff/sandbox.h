@@ -74,6 +74,8 @@ struct skiff_sandbox_config
   /* rlimits, sysctls, /dev/shm, --device nodes and the IPC, PID, UTS and cgroup namespace
    * modes (limits.c, namespaces.c); NULL: the defaults */
   const struct skiff_sandbox_limits *limits;
+  /* --init: PID 1 stays as skiff's init (a forked copy, init.c), the command its child */
+  bool init;
 };
 
 enum skiff_sandbox_ns_mode

@@ -109,6 +109,14 @@ extern const struct skiff_opt skiff_cli_resources_options[];
 /* inspect's HostConfig resource fields (container_json_resources.c) */
 struct skiff_resources;
 void skiff_cli_resources_host_config (yajl_gen g, const struct skiff_resources *r);
+/* run/create --init, --init-path (create_opts_init.c) */
+extern const struct skiff_opt skiff_cli_init_options[];
+struct skiff_config;
+struct skiff_container_spec;
+/* skiff.conf(5) (its warnings logged); the caller clears *cfg. */
+int skiff_cli_config_load (struct skiff_config *cfg, struct skiff_error **err);
+/* What skiff.conf gives the flags of run and create that were not given: init, stop_timeout. */
+int skiff_cli_create_defaults (struct skiff_container_spec *spec, struct skiff_error **err);
 /* Flags of run and create: the container spec and how run attaches. */
 struct skiff_cli_create_opts
 {
@@ -271,6 +279,7 @@ extern const struct skiff_opt *const skiff_cli_start_groups[];
 extern const struct skiff_opt *const skiff_cli_pause_groups[];
 extern const struct skiff_opt *const skiff_cli_unpause_groups[];
 extern const struct skiff_opt *const skiff_cli_logs_groups[];
+extern const struct skiff_opt *const skiff_cli_events_groups[];
 extern const struct skiff_opt *const skiff_cli_ps_groups[];
 extern const struct skiff_opt *const skiff_cli_rm_groups[];
 extern const struct skiff_opt *const skiff_cli_container_inspect_groups[];
@@ -320,6 +329,7 @@ int cmd_create (struct skiff_cli *cli, int argc, char **argv, struct skiff_error
 int cmd_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_logs (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_events (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_pause (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_port (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_rename (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

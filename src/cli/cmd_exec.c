@@ -14,6 +14,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/engine.h"
+#include "skiff/events.h"
 #include "skiff/detach_keys.h"
 #include "skiff/selfexe.h"
 #include "skiff/strv.h"
@@ -154,9 +155,11 @@ fill_spec (const struct exec_opts *o, int null_fd, const struct skiff_cli_stdio 
 
 static int
 run_exec (const struct exec_opts *o, const struct skiff_container *c,
-          struct skiff_detach_keys *keys, struct skiff_error **err)
+          struct skiff_detach_keys *keys, const char *root, struct skiff_error **err)
 {
   int r;
+  /* opened now: once the process runs, our root is the container's */
+  _cleanup_close_ int events = skiff_events_open (root);
   _cleanup_close_ int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0)
     return skiff_error_make (err, errno, "open /dev/null");
@@ -172,6 +175,8 @@ run_exec (const struct exec_opts *o, const struct skiff_container *c,
   if (!o->detach)
     skiff_cli_sig_proxy_start ();
   r = skiff_engine_exec (c, &spec, &pid, err);
+  if (r == 0) /* the journal fd: we are in the container's root now */
+    skiff_events_container_fd (events, c, "exec_start", NULL, 0);
   skiff_cli_stdio_close_child (&pipes);
   if (r < 0 || o->detach)
     {
@@ -185,6 +190,8 @@ run_exec (const struct exec_opts *o, const struct skiff_container *c,
     r = relay_tty (o, keys, pid, master, err);
   else if ((r = skiff_cli_stdio_relay (&pipes, pid, err)) == 0)
     r = skiff_engine_wait_process (pid, err);
+  if (r >= 0)
+    skiff_events_container_fd (events, c, "exec_die", "exitCode", r);
   skiff_cli_stdio_close (&pipes);
   skiff_cli_sig_proxy_stop ();
   return r;
@@ -212,7 +219,7 @@ cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
                                                    "Container %s is paused, unpause the "
                                                    "container before exec",
                                                    c->config.id)
-                        : run_exec (&o, c, &keys, err);
+                        : run_exec (&o, c, &keys, cli->store.root, err);
   skiff_detach_keys_free (&keys);
   free (o.proc.env);
   free (o.proc.env_files);

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/events.h"
 #include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/image.h"
@@ -59,5 +60,6 @@ cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
       return r;
     }
   printf ("sha256:%s\n", id);
+  skiff_events_image (store, id, nargs == 2 ? res.args[1] : NULL, "import");
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/events.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
@@ -34,6 +35,8 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
     }
   else
     r = skiff_monitor_kill (c, text, sig, err);
+  if (r == 0)
+    skiff_events_container_int (store, c, "kill", "signal", sig);
   if (r == 0)
     printf ("%s\n", text);
   return r;

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/events.h"
 #include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/image.h"
@@ -54,5 +55,7 @@ cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
     }
   for (size_t i = 0; loaded && loaded[i]; i++)
     printf ("Loaded image%s: %s\n", strncmp (loaded[i], "sha256:", 7) == 0 ? " ID" : "", loaded[i]);
+  for (size_t i = 0; loaded && loaded[i]; i++)
+    skiff_events_image (store, loaded[i], loaded[i], "load");
   return 0;
 }

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/events.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/strv.h"
@@ -42,6 +43,8 @@ pause_one (struct skiff_store *store, const char *text, void *data, struct skiff
   _cleanup_container_ struct skiff_container *c = NULL;
   int r = skiff_cli_load_container (store, text, &c, err);
   if (r == 0 && (r = skiff_container_set_paused (c, *(bool *)data, err)) == 0)
+    skiff_events_container (store, c, *(bool *)data ? "pause" : "unpause", NULL);
+  if (r == 0)
     printf ("%s\n", text);
   return r;
 }

@@ -3,6 +3,8 @@
 #include "cli/options.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
+#include "skiff/events.h"
+#include "skiff/xalloc.h"
 
 int
 cmd_rename (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
@@ -18,5 +20,9 @@ cmd_rename (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   if (r < 0 || (r = skiff_cli_store_outside (cli, &store, err)) < 0
       || (r = skiff_cli_load_container (store, res.args[0], &c, err)) < 0)
     return r;
-  return skiff_container_rename (store, c, res.args[1], err);
+  _cleanup_free_ char *old = xstrdup (c->config.name);
+  const char *old_name[] = { "oldName", old, NULL };
+  if ((r = skiff_container_rename (store, c, res.args[1], err)) == 0)
+    skiff_events_container (store, c, "rename", old_name);
+  return r;
 }

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/events.h"
 #include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/humanize.h"
@@ -23,6 +24,19 @@ print_removal (const struct skiff_image_removal *rm, bool lower)
     }
   for (size_t i = 0; rm->deleted && rm->deleted[i]; i++)
     printf ("%s: sha256:%s\n", lower ? "deleted" : "Deleted", rm->deleted[i]);
+}
+
+/* untag and delete, as docker reports a removal */
+static void
+removal_events (struct skiff_store *store, const struct skiff_image_removal *rm)
+{
+  for (size_t i = 0; rm->untagged && rm->untagged[i]; i++)
+    {
+      _cleanup_free_ char *f = skiff_reference_familiar_text (rm->untagged[i]);
+      skiff_events_image (store, f, f, "untag");
+    }
+  for (size_t i = 0; rm->deleted && rm->deleted[i]; i++)
+    skiff_events_image (store, rm->deleted[i], NULL, "delete");
 }
 
 /* All image IDs, for rmi -a. */
@@ -51,6 +65,7 @@ remove_each (struct skiff_store *store, char *const *names, bool force, struct s
       log_debug ("rmi: removing %s%s", names[i], force ? " (forced)" : "");
       int r = skiff_image_remove (store, names[i], force, &rm, &e);
       print_removal (&rm, false);
+      removal_events (store, &rm);
       skiff_image_removal_clear (&rm);
       fflush (stdout);
       if (r < 0)

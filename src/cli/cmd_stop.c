@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/events.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/monitor.h"
@@ -87,6 +88,7 @@ stop_one (struct skiff_store *store, const char *text, void *data, struct skiff_
   r = skiff_monitor_stop (store, c, o->timeout, NULL, err);
   if (r < 0)
     return r;
+  skiff_events_container (store, c, "stop", NULL);
   if (o->print)
     printf ("%s\n", text);
   return 0;

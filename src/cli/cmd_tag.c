@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/events.h"
 #include "skiff/log.h"
 #include "skiff/cleanup.h"
 #include "skiff/image.h"
@@ -27,6 +28,8 @@ cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     {
       log_debug ("tag: %s as %s", res.args[0], res.args[i]);
       r = skiff_image_tag (store, res.args[0], res.args[i], err);
+      if (r == 0)
+        skiff_events_image (store, res.args[0], res.args[i], "tag");
     }
   return r;
 }
@@ -44,9 +47,11 @@ cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   struct skiff_store *store;
   r = skiff_cli_store (cli, &store, err);
   log_debug ("untag: %s", res.args[0]);
-  if (r == 0 && res.nargs == 1)
-    return skiff_image_untag (store, res.args[0], NULL, NULL, err);
+  if (r == 0 && res.nargs == 1
+      && (r = skiff_image_untag (store, res.args[0], NULL, NULL, err)) == 0)
+    skiff_events_image (store, res.args[0], NULL, "untag");
   for (size_t i = 1; r == 0 && i < res.nargs; i++)
-    r = skiff_image_untag (store, res.args[0], res.args[i], NULL, err);
+    if ((r = skiff_image_untag (store, res.args[0], res.args[i], NULL, err)) == 0)
+      skiff_events_image (store, res.args[0], res.args[i], "untag");
   return r;
 }

@@ -58,7 +58,7 @@ gen_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_map (g, "Labels", cfg->labels ? cfg->labels : empty);
   if (cfg->stop_signal)
     skiff_json_gen_key_string (g, "StopSignal", cfg->stop_signal);
-  if (cfg->stop_timeout >= 0)
+  if (cfg->stop_timeout != SKIFF_STOP_TIMEOUT_UNSET)
     skiff_json_gen_key_int (g, "StopTimeout", cfg->stop_timeout);
   yajl_gen_map_close (g);
 }
@@ -77,6 +77,7 @@ gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_conta
   skiff_json_gen_key_map (g, "Config", empty);
   yajl_gen_map_close (g);
   skiff_cli_gen_host_network (g, store, cfg);
+  skiff_json_gen_key_bool (g, "Init", cfg->init);
   skiff_json_gen_key_map (g, "PortBindings", empty);
   skiff_json_gen_key (g, "RestartPolicy");
   yajl_gen_map_open (g);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -117,10 +118,10 @@ static const struct skiff_opt run_options[] = {
 
 const struct skiff_opt *const skiff_cli_create_groups[]
     = { skiff_cli_process_options, create_options, skiff_cli_resources_options,
-        skiff_cli_network_options, NULL };
+        skiff_cli_network_options, skiff_cli_init_options, NULL };
 const struct skiff_opt *const skiff_cli_run_groups[]
     = { skiff_cli_process_options, create_options, skiff_cli_resources_options, run_options,
-        skiff_cli_network_options, NULL };
+        skiff_cli_network_options, skiff_cli_init_options, NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -185,7 +186,7 @@ int
 skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
                         struct skiff_cli_create_opts *o, struct skiff_error **err)
 {
-  o->spec.stop_timeout = -1;
+  o->spec.stop_timeout = SKIFF_STOP_TIMEOUT_UNSET;
   o->sig_proxy = true;
   int r = skiff_cli_parse (cli, argc, argv, o, &o->res, err);
   if (r != 0)
@@ -203,7 +204,8 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
   o->spec.user = o->proc.user;
   o->spec.interactive = o->proc.interactive;
   o->spec.tty = o->proc.tty;
-  if ((r = check_run_flags (cli, o, err)) < 0)
+  if ((r = check_run_flags (cli, o, err)) < 0
+      || (r = skiff_cli_create_defaults (&o->spec, err)) < 0)
     return r;
   return skiff_engine_spec_check (&o->spec, err);
 }

@@ -24,7 +24,7 @@ skiff_cli_open_running (struct skiff_cli *cli, const char *text, struct skiff_co
     return r;
   if (c->state.status != SKIFF_CONTAINER_RUNNING)
     return skiff_error_make_status (err, 125, 0, "container %s is not running", c->config.id);
-  if ((r = skiff_userns_join (c->state.pid, err)) < 0)
+  if ((r = skiff_userns_join (skiff_container_join_pid (c), err)) < 0)
     return r;
   *out = steal_ptr (&c);
   return 0;

@@ -13,6 +13,7 @@
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/events.h"
 #include "skiff/fs.h"
 #include "skiff/humanize.h"
 #include "skiff/store.h"
@@ -189,6 +190,7 @@ int
 skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                         struct skiff_error **err)
 {
+  skiff_events_container (store, c, "destroy", NULL);
   skiff_container_cgroup_remove (c);
   skiff_container_net_release (store, c);
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);

@@ -32,6 +32,25 @@ parent_of (pid_t pid)
   return (pid_t)ppid;
 }
 
+pid_t
+skiff_container_join_pid (const struct skiff_container *c)
+{
+  if (!c->config.init)
+    return c->state.pid;
+  char path[64], buf[32];
+  snprintf (path, sizeof path, "/proc/%d/task/%d/children", (int)c->state.pid, (int)c->state.pid);
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read (fd, buf, sizeof buf - 1);
+  int child = 0;
+  if (n > 0)
+    {
+      buf[n] = '\0'; /* children in the order they came: the command first */
+      if (sscanf (buf, "%d", &child) != 1)
+        child = 0;
+    }
+  return child > 0 ? (pid_t)child : c->state.pid;
+}
+
 static int
 by_value (const void *a, const void *b)
 {

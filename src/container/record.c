@@ -67,12 +67,15 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_json_gen_key_bool (g, "Tty", cfg->tty);
   skiff_json_gen_key_bool (g, "OpenStdin", cfg->open_stdin);
   skiff_json_gen_key_string (g, "StopSignal", cfg->stop_signal);
-  skiff_json_gen_key_int (g, "StopTimeout", cfg->stop_timeout);
+  /* "StopTimeout" of older records used -1 for "not given" */
+  if (cfg->stop_timeout != SKIFF_STOP_TIMEOUT_UNSET)
+    skiff_json_gen_key_int (g, "StopTimeoutSeconds", cfg->stop_timeout);
   skiff_json_gen_key_string (g, "RestartPolicy", cfg->restart_policy ? cfg->restart_policy : "no");
   skiff_json_gen_key_int (g, "RestartMax", cfg->restart_max);
   skiff_json_gen_key_map (g, "Labels", cfg->labels);
   skiff_container_resources_to_json (g, &cfg->resources);
   skiff_network_config_gen (g, &cfg->network);
+  skiff_json_gen_key_bool (g, "Init", cfg->init);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -114,12 +117,19 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_json_get_bool (root, "OpenStdin", path, &cfg->open_stdin, err)) < 0
       || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0
       || (r = skiff_container_resources_from_json (root, path, &cfg->resources, err)) < 0
-      || (r = skiff_network_config_read (root, path, &cfg->network, err)) < 0)
+      || (r = skiff_network_config_read (root, path, &cfg->network, err)) < 0
+      || (r = skiff_json_get_bool (root, "Init", path, &cfg->init, err)) < 0)
     return r;
-  int64_t stop_timeout = -1, restart_max = 0; /* absent keys keep these defaults */
-  if ((r = skiff_json_get_int (root, "StopTimeout", path, &stop_timeout, err)) < 0
+  /* absent keys keep these defaults */
+  int64_t old_timeout = -1, stop_timeout = INT64_MIN, restart_max = 0;
+  if ((r = skiff_json_get_int (root, "StopTimeout", path, &old_timeout, err)) < 0
+      || (r = skiff_json_get_int (root, "StopTimeoutSeconds", path, &stop_timeout, err)) < 0
       || (r = skiff_json_get_int (root, "RestartMax", path, &restart_max, err)) < 0)
     return r;
+  if (stop_timeout == INT64_MIN)
+    stop_timeout = old_timeout >= 0 ? old_timeout : SKIFF_STOP_TIMEOUT_UNSET;
+  else if (stop_timeout < -1 || stop_timeout > INT_MAX)
+    return skiff_error_make (err, 0, "%s: \"StopTimeoutSeconds\" out of range", path);
   cfg->stop_timeout = (int)stop_timeout;
   cfg->restart_max = (int)restart_max;
   if (cfg->id == NULL || strlen (cfg->id) != SKIFF_CONTAINER_ID_LEN || cfg->name == NULL)

@@ -13,6 +13,7 @@
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/events.h"
 #include "skiff/fs.h"
 #include "skiff/lock.h"
 #include "skiff/sandbox.h"
@@ -47,6 +48,7 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->terminal_rows = opts->terminal_rows;
   sc->terminal_cols = opts->terminal_cols;
   sc->parent_death_signal = opts->parent_death_signal;
+  sc->init = c->config.init;
 }
 
 /* The top-most layer's entry for rel, or false when no layer has it. */
@@ -213,6 +215,8 @@ skiff_container_start (struct skiff_store *store, struct skiff_container *c,
   /* Ephemeral --rm containers skip fsync: they vanish when the process exits anyway. */
   if (r == 0)
     r = skiff_container_mark_running (c, *pid, !c->config.auto_remove, err);
+  if (r == 0)
+    skiff_events_container (store, c, "start", NULL);
   skiff_lock_release (lock);
   return r;
 }
@@ -222,6 +226,7 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
                         struct skiff_error **err)
 {
   int code = skiff_sandbox_exit_code (wait_status);
+  skiff_events_container_int (store, c, "die", "exitCode", code);
   struct skiff_error *lock_err = NULL;
   int lock = skiff_container_lock (c, &lock_err);
   if (lock == -ENOENT) /* the whole directory went away: removed meanwhile */

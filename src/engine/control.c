@@ -275,7 +275,7 @@ skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int ti
   if (sig < 0)
     return sig;
   if (timeout == SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT)
-    timeout = c->config.stop_timeout >= 0 ? c->config.stop_timeout : 10;
+    timeout = c->config.stop_timeout != SKIFF_STOP_TIMEOUT_UNSET ? c->config.stop_timeout : 10;
   pid_t pid = c->state.pid;
   if (kill (pid, sig) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "cannot stop container: %s", c->config.name);

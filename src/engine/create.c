@@ -8,6 +8,7 @@
 #include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/error.h"
+#include "skiff/events.h"
 #include "skiff/image.h"
 #include "skiff/monitor.h"
 #include "skiff/restart.h"
@@ -79,13 +80,16 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->open_stdin = spec->interactive;
   const char *sig = spec->stop_signal ? spec->stop_signal : img->config.stop_signal;
   cfg->stop_signal = sig && *sig ? xstrdup (sig) : NULL;
-  cfg->stop_timeout = spec->stop_timeout;
+  cfg->stop_timeout = spec->stop_timeout == SKIFF_STOP_TIMEOUT_UNSET || spec->stop_timeout >= -1
+                          ? spec->stop_timeout
+                          : -1; /* docker: any negative timeout waits forever */
   struct skiff_restart_policy policy = { 0 };
   if (spec->restart)
     skiff_restart_policy_parse (spec->restart, &policy, NULL); /* checked by _spec_check */
   cfg->restart_policy = xstrdup (skiff_restart_mode_name (policy.mode));
   cfg->restart_max = policy.max_retries;
   cfg->labels = label_map (spec->labels);
+  cfg->init = spec->init.choice == SKIFF_INIT_ON;
 }
 
 /* -t: TERM=xterm unless the image or -e set TERM (docker and podman). */
@@ -233,6 +237,7 @@ skiff_engine_create_from (struct skiff_store *store, const struct skiff_containe
         skiff_container_cidfile_abort (spec->cidfile);
       return r;
     }
+  skiff_events_container (store, *out, "create", NULL);
   return 0;
 }
 

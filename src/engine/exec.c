@@ -52,5 +52,5 @@ skiff_engine_exec (const struct skiff_container *c, const struct skiff_exec_spec
   sc.stdout_fd = spec->stdout_fd;
   sc.stderr_fd = spec->stderr_fd;
   sc.preserve_fds = spec->preserve_fds;
-  return skiff_sandbox_exec_in (c->state.pid, &sc, pid, err);
+  return skiff_sandbox_exec_in (skiff_container_join_pid (c), &sc, pid, err);
 }

@@ -20,6 +20,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/error.h"
+#include "skiff/events.h"
 #include "skiff/fs.h"
 #include "skiff/lock.h"
 #include "skiff/log.h"
@@ -336,6 +337,7 @@ record_exit (struct monitor *m, int status)
         {
           struct skiff_container_state *st = &m->c->state;
           skiff_container_mark_exited (m->c, code, true, &e);
+          skiff_events_container_int (m->store, m->c, "die", "exitCode", code);
           st->status = SKIFF_CONTAINER_RESTARTING;
           st->restart_count = m->restart.restart_count;
           skiff_container_state_write (m->c, true, &e);

@@ -130,6 +130,14 @@ int skiff_sandbox_close_fds (const struct skiff_sandbox_config *cfg, const int *
  * reachable from the process's root, i.e. inside the container. */
 int skiff_sandbox_check_cwd (const char *cwd, struct skiff_error **err);
 
+/* ---- init.c: --init ---- */
+
+/* Child side, instead of the command's execve (after everything else): forks the command
+ * (path, argv, env) as PID 2 and stays as its init, never to return.  Returns only when the
+ * fork fails. */
+int skiff_sandbox_run_init (const char *path, char *const *argv, char *const *env, int report_fd,
+                            struct skiff_error **err);
+
 /* Child side: reports err over sock (one datagram) and exits with its exit code. */
 void skiff_sandbox_child_fail (int sock, struct skiff_error *err) __attribute__ ((noreturn));
 

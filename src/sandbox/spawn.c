@@ -272,6 +272,8 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
   umask (022);
   if (cfg->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return skiff_error_make (err, errno, "set no_new_privs");
+  if (cfg->init)
+    return skiff_sandbox_run_init (path, cfg->argv, env, fd, err);
   execve (path, cfg->argv, env);
   return skiff_exec_error (err, cmd, errno);
 }

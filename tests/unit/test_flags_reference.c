@@ -13,6 +13,7 @@ static const char *const skiff_commands[] = {
   "cp",
   "create",
   "diff",
+  "events",
   "exec",
   "export",
   "history",

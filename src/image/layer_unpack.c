@@ -502,13 +502,13 @@ content_has (void *data, const char *path, int64_t size)
 
 /* The tar-split record, or why there is none (the layer is kept either way). */
 static void
-finish_tar_split (struct unpack *u, struct skiff_layer_info *info)
+finish_tar_split (struct unpack *u, struct skiff_layer_info *ts)
 {
-  info->tar_split = skiff_tar_split_finish (u->ts, content_has, u->content, &info->tar_split_len);
-  if (info->tar_split == NULL)
+  ts->tar_split = skiff_tar_split_finish (u->ts, content_has, u->content, &ts->tar_split_len);
+  if (ts->tar_split == NULL)
     {
-      info->tar_split_spoiled = xstrdup (skiff_tar_split_spoiled (u->ts));
-      log_debug ("%s: the tar stream cannot be reproduced: %s", u->what, info->tar_split_spoiled);
+      ts->tar_split_spoiled = xstrdup (skiff_tar_split_spoiled (u->ts));
+      log_debug ("%s: the tar stream cannot be reproduced: %s", u->what, ts->tar_split_spoiled);
     }
 }
 
@@ -561,8 +561,9 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
                           *src.errmsg ? src.errmsg : archive_error_string (inner));
+  struct skiff_layer_info ts = { 0 };
   if (r == 0)
-    finish_tar_split (&u, info);
+    finish_tar_split (&u, &ts);
   skiff_content_free (u.content);
   skiff_tar_split_writer_free (src.ts);
   *blob = skiff_hash_thread_finish (raw->hash);
@@ -572,19 +573,22 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
     r = check_digests (opts->what, opts->expected_diff_id, diff_id, "layer digest (DiffID)", err);
   if (r < 0)
     {
-      skiff_layer_info_clear (info);
+      skiff_layer_info_clear (&ts);
       return r;
     }
   /* writeback errors (EIO, ENOSPC on a filesystem that allocates late) surface here */
   if (syncfs (root_fd) < 0)
     {
-      skiff_layer_info_clear (info);
+      skiff_layer_info_clear (&ts);
       return skiff_error_make (err, errno, "%s: sync the unpacked layer", opts->what);
     }
   info->diff_id = steal_ptr (&diff_id);
   info->size = u.size;
   info->content = steal_ptr (&content);
   info->content_len = content_len;
+  info->tar_split = ts.tar_split;
+  info->tar_split_len = ts.tar_split_len;
+  info->tar_split_spoiled = ts.tar_split_spoiled;
   return 0;
 }
 

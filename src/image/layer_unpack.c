@@ -61,6 +61,9 @@ hashing_read (struct archive *inner, void *data, const void **out)
     }
   if (s->hash)
     skiff_sha256_update (s->hash, block, n);
+  /* what the tar reader consumed (or skipped) is no file content: keeps the pending bytes of
+   * the tar-split writer to about one block */
+  skiff_tar_split_settle (s->ts, archive_filter_bytes (inner, 0));
   skiff_tar_split_feed (s->ts, block, n);
   *out = block;
   return (la_ssize_t)n;

@@ -12,7 +12,6 @@
  * content (stream offsets, as the tar reader found them), so it never parses tar itself. */
 #include "image-internal.h"
 
-#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +20,17 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/keyindex.h"
 #include "skiff/xalloc.h"
 
 #define TS_MAGIC "skiff-tar-split 1\n"
 #define TS_MAGIC_LEN (sizeof TS_MAGIC - 1)
 #define TS_OUT_CHUNK (64 * 1024)
+/* zlib's fastest level: headers are mostly zeros and names, and compress well at any level */
+#define TS_LEVEL 1
+/* A record beyond this (~2 million entries' headers, or data kept verbatim that does not
+ * compress: a hostile stream's) is given up rather than held in memory. */
+#define TS_OUT_MAX ((size_t)64 << 20)
 
 struct ts_file
 {
@@ -38,27 +43,15 @@ struct skiff_tar_split_writer
   z_stream z;
   char *out; /* compressed record so far */
   size_t out_len, out_cap;
-  char *pending; /* stream bytes [mark, delivered) not yet classified */
-  size_t pending_len, pending_cap;
+  char *pending; /* pending[start, len): stream bytes [mark, delivered) not yet classified */
+  size_t pending_start, pending_len, pending_cap;
   int64_t delivered; /* stream bytes fed */
   int64_t mark;      /* stream bytes before this are recorded (raw or as file content) */
-  void *declared;    /* tsearch set of the paths whose content is referenced */
+  struct skiff_key_index declared; /* the paths whose content is referenced -> files[] */
   struct ts_file *files;
   size_t n_files;
   char *spoiled; /* why the stream cannot be reproduced; NULL while it can */
 };
-
-static int
-by_string (const void *a, const void *b)
-{
-  return strcmp (a, b);
-}
-
-static void
-no_free (void *p)
-{
-  (void)p; /* the strings belong to files[] */
-}
 
 static void
 deflate_some (struct skiff_tar_split_writer *w, const void *data, size_t len, int flush)
@@ -102,7 +95,7 @@ put_varint (struct skiff_tar_split_writer *w, uint64_t v)
 static void
 put_raw (struct skiff_tar_split_writer *w, const char *data, size_t len)
 {
-  while (len > 0)
+  while (len > 0 && !w->spoiled)
     {
       size_t n = len < SKIFF_TAR_SPLIT_RAW_MAX ? len : SKIFF_TAR_SPLIT_RAW_MAX;
       deflate_some (w, "r", 1, Z_NO_FLUSH);
@@ -110,6 +103,9 @@ put_raw (struct skiff_tar_split_writer *w, const char *data, size_t len)
       deflate_some (w, data, n, Z_NO_FLUSH);
       data += n;
       len -= n;
+      if (w->out_len > TS_OUT_MAX)
+        skiff_tar_split_spoil (w, "the stream holds more than %zu MiB that is no file's content",
+                               TS_OUT_MAX >> 20);
     }
 }
 
@@ -117,7 +113,7 @@ struct skiff_tar_split_writer *
 skiff_tar_split_writer_new (void)
 {
   struct skiff_tar_split_writer *w = xzalloc (sizeof *w);
-  if (deflateInit (&w->z, 6) != Z_OK)
+  if (deflateInit (&w->z, TS_LEVEL) != Z_OK)
     abort (); /* only on ENOMEM */
   deflate_some (w, TS_MAGIC, TS_MAGIC_LEN, Z_NO_FLUSH);
   return w;
@@ -129,7 +125,7 @@ skiff_tar_split_writer_free (struct skiff_tar_split_writer *w)
   if (w == NULL)
     return;
   deflateEnd (&w->z);
-  tdestroy (w->declared, no_free);
+  skiff_key_index_clear (&w->declared);
   for (size_t i = 0; i < w->n_files; i++)
     free (w->files[i].path);
   free (w->files);
@@ -149,9 +145,7 @@ skiff_tar_split_spoil (struct skiff_tar_split_writer *w, const char *fmt, ...)
   if (vasprintf (&w->spoiled, fmt, ap) < 0)
     abort ();
   va_end (ap);
-  free (w->pending); /* nothing more needs keeping */
-  w->pending = NULL;
-  w->pending_len = w->pending_cap = 0;
+  /* feed keeps nothing more from here on; pending is freed with the writer */
 }
 
 void
@@ -169,6 +163,13 @@ skiff_tar_split_feed (struct skiff_tar_split_writer *w, const void *data, size_t
     }
   if (len == 0)
     return;
+  if (w->pending_len + len > w->pending_cap && w->pending_start > 0)
+    {
+      /* dropped bytes are reclaimed here only: a memmove per drop would cost a block per file */
+      memmove (w->pending, w->pending + w->pending_start, w->pending_len - w->pending_start);
+      w->pending_len -= w->pending_start;
+      w->pending_start = 0;
+    }
   if (w->pending_len + len > w->pending_cap)
     {
       w->pending_cap = (w->pending_len + len) * 2;
@@ -187,9 +188,10 @@ settle (struct skiff_tar_split_writer *w, int64_t pos)
   if (pos <= w->mark)
     return;
   size_t n = (size_t)(pos - w->mark);
-  put_raw (w, w->pending, n);
-  memmove (w->pending, w->pending + n, w->pending_len - n);
-  w->pending_len -= n;
+  put_raw (w, w->pending + w->pending_start, n);
+  if (w->spoiled)
+    return;
+  w->pending_start += n;
   w->mark = pos;
 }
 
@@ -204,24 +206,21 @@ skiff_tar_split_settle (struct skiff_tar_split_writer *w, int64_t pos)
 static const char *
 declared_at (struct skiff_tar_split_writer *w, const char *path)
 {
-  void *hit = tfind (path, &w->declared, by_string);
-  if (hit)
-    return *(const char **)hit;
-  _cleanup_free_ char *prefix = xstrdup (path);
-  for (char *slash = strrchr (prefix, '/'); slash; slash = strrchr (prefix, '/'))
-    {
-      *slash = '\0';
-      hit = tfind (prefix, &w->declared, by_string);
-      if (hit)
-        return *(const char **)hit;
-    }
+  size_t n = strlen (path);
+  for (size_t len = n; len > 0; len--)
+    if (len == n || path[len] == '/')
+      {
+        size_t i = skiff_key_index_find (&w->declared, path, len);
+        if (i != SKIFF_KEY_INDEX_NONE)
+          return w->files[i].path;
+      }
   return NULL;
 }
 
 void
 skiff_tar_split_touch (struct skiff_tar_split_writer *w, const char *path)
 {
-  if (w->spoiled || w->declared == NULL)
+  if (w->spoiled || w->n_files == 0)
     return;
   const char *hit = declared_at (w, path);
   if (hit)
@@ -246,18 +245,18 @@ skiff_tar_split_content (struct skiff_tar_split_writer *w, int64_t offset, int64
   if (w->spoiled)
     return;
   settle (w, offset);
+  if (w->spoiled)
+    return;
   deflate_some (w, "f", 1, Z_NO_FLUSH);
   put_varint (w, (uint64_t)size);
   put_varint (w, strlen (path));
   deflate_some (w, path, strlen (path), Z_NO_FLUSH);
   w->mark = offset + size;
-  size_t drop = (int64_t)w->pending_len < size ? w->pending_len : (size_t)size;
-  memmove (w->pending, w->pending + drop, w->pending_len - drop);
-  w->pending_len -= drop;
+  size_t held = w->pending_len - w->pending_start;
+  w->pending_start += (int64_t)held < size ? held : (size_t)size;
   w->files = xrealloc (w->files, (w->n_files + 1) * sizeof *w->files);
   w->files[w->n_files] = (struct ts_file){ .path = xstrdup (path), .size = size };
-  if (tsearch (w->files[w->n_files].path, &w->declared, by_string) == NULL)
-    abort (); /* ENOMEM */
+  skiff_key_index_set (&w->declared, w->files[w->n_files].path, strlen (path), w->n_files);
   w->n_files++;
 }
 
@@ -275,6 +274,8 @@ skiff_tar_split_finish (struct skiff_tar_split_writer *w,
   if (w->spoiled)
     return NULL;
   settle (w, w->delivered);
+  if (w->spoiled)
+    return NULL;
   deflate_some (w, "e", 1, Z_NO_FLUSH);
   deflate_some (w, NULL, 0, Z_FINISH);
   *len = w->out_len;

@@ -28,7 +28,7 @@ TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
 ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-recovery-root.bats
-                 61-network-bridge.bats)
+                 61-network-bridge.bats 57-save-load-identity-podman.bats)
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 

@@ -126,8 +126,61 @@ char *skiff_content_scan (const char *dir, size_t *len, struct skiff_error **err
 /* "path: what differs" for the first line where two records differ; NULL if they are equal. */
 char *skiff_content_first_difference (const char *recorded, size_t rlen, const char *found,
                                       size_t flen);
+/* Whether the record holds path as a regular file of size bytes. */
+bool skiff_content_has (struct skiff_content *c, const char *path, int64_t size);
 /* Control bytes, DEL and backslash as \ooo. */
 char *skiff_content_escape (const char *path);
+
+/* ---- tar_split.c: a layer's tar stream less its file contents (pure) ---- */
+#define SKIFF_TAR_SPLIT_RAW_MAX (64 * 1024)
+#define SKIFF_TAR_SPLIT_PATH_MAX 4096
+#define SKIFF_TAR_SPLIT_SIZE_MAX ((int64_t)1 << 62)
+struct skiff_tar_split_writer;
+struct skiff_tar_split_writer *skiff_tar_split_writer_new (void);
+void skiff_tar_split_writer_free (struct skiff_tar_split_writer *w);
+/* The next bytes of the uncompressed stream, in order. */
+void skiff_tar_split_feed (struct skiff_tar_split_writer *w, const void *data, size_t len);
+/* Stream bytes before pos are not file content (keeps the pending buffer small). */
+void skiff_tar_split_settle (struct skiff_tar_split_writer *w, int64_t pos);
+/* Stream bytes [offset, offset + size) are the content of path (cleaned, in the layer). */
+void skiff_tar_split_content (struct skiff_tar_split_writer *w, int64_t offset, int64_t size,
+                              const char *path);
+/* An entry writes path: if it (or a directory on its way) holds referenced content, the
+ * record can no longer be used. */
+void skiff_tar_split_touch (struct skiff_tar_split_writer *w, const char *path);
+/* The stream cannot be reproduced from the layer (the reason is kept). */
+void skiff_tar_split_spoil (struct skiff_tar_split_writer *w, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+/* The reason, or NULL while the record is usable. */
+const char *skiff_tar_split_spoiled (const struct skiff_tar_split_writer *w);
+/* The compressed record, or NULL when spoiled; has_file (may be NULL) confirms that every
+ * referenced file is in the layer with that size. */
+char *skiff_tar_split_finish (struct skiff_tar_split_writer *w,
+                              bool (*has_file) (void *data, const char *path, int64_t size),
+                              void *data, size_t *len);
+
+enum skiff_tar_split_kind
+{
+  SKIFF_TAR_SPLIT_END,
+  SKIFF_TAR_SPLIT_RAW,  /* data, len: stream bytes */
+  SKIFF_TAR_SPLIT_FILE, /* path, size: content read back from the layer */
+};
+struct skiff_tar_split_record
+{
+  enum skiff_tar_split_kind kind;
+  const void *data; /* valid until the next call */
+  size_t len;
+  const char *path; /* checked: clean, relative, inside the layer, not a whiteout */
+  int64_t size;
+};
+struct skiff_tar_split_reader;
+/* data must outlive the reader.  Errors name what is wrong with the record. */
+int skiff_tar_split_reader_new (const void *data, size_t len, struct skiff_tar_split_reader **out,
+                                struct skiff_error **err);
+void skiff_tar_split_reader_free (struct skiff_tar_split_reader *r);
+/* The next record; SKIFF_TAR_SPLIT_END once the end record was read and checked. */
+int skiff_tar_split_next (struct skiff_tar_split_reader *r, struct skiff_tar_split_record *rec,
+                          struct skiff_error **err);
 
 /* ---- layer_unpack.c ---- */
 struct skiff_layer_info
@@ -136,7 +189,11 @@ struct skiff_layer_info
   int64_t size;  /* bytes of regular file content */
   char *content; /* the content record (layer_content.c) */
   size_t content_len;
+  char *tar_split;      /* the tar-split record (tar_split.c), NULL when the stream cannot be */
+  size_t tar_split_len; /* reproduced from the files: then tar_split_spoiled says why */
+  char *tar_split_spoiled;
 };
+void skiff_layer_info_clear (struct skiff_layer_info *info);
 /* Unpacks a (plain/gzip/zstd/xz) layer tar read from fd into the existing empty directory dir,
  * hashing the uncompressed stream in the same pass.  expected_diff_id (may be NULL) is checked
  * after the whole stream was read. */
@@ -160,6 +217,16 @@ int skiff_layer_unpack (int fd, struct archive *container, const struct skiff_la
 /* Writes dir as an uncompressed layer tar to out_fd; *diff_id: sha256 of those bytes. */
 int skiff_layer_pack (const char *dir, int out_fd, char **diff_id, int64_t *size,
                       struct skiff_error **err);
+
+/* ---- layer_reproduce.c: a stored layer's original tar stream ---- */
+#define SKIFF_TAR_SPLIT_FILE_NAME "tar-split" /* in layers/<hex>/ */
+/* 0 with *why NULL when the layer has a tar-split record; else *why says why not. */
+int skiff_layer_tar_split_available (struct skiff_store *store, const char *chain_id, char **why,
+                                     struct skiff_error **err);
+/* Writes the layer's original tar stream to out_fd (-1: only checks it), failing when what
+ * is written does not hash to diff_id.  *bytes (may be NULL): the stream's length. */
+int skiff_layer_reproduce (struct skiff_store *store, const char *chain_id, const char *diff_id,
+                           int out_fd, int64_t *bytes, struct skiff_error **err);
 
 /* ---- layer_store.c ---- */
 /* Makes a temp layer dir <root>/tmp/layer-*, unpacks into its diff/, and commits it as

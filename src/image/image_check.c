@@ -151,6 +151,36 @@ check_names (struct check *c, struct skiff_error **err)
   return 0;
 }
 
+/* The tar-split record (if the layer has one) against its digest, and the stream it rebuilds
+ * against the DiffID. */
+static bool
+layer_tar_split_ok (struct check *c, const char *hex, yajl_val layer_json)
+{
+  _cleanup_free_ char *want = NULL;
+  _cleanup_free_ char *diff_id = NULL;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (skiff_json_get_string (layer_json, "tar_split_digest", "layer.json", &want, &e) < 0
+      || skiff_json_get_string (layer_json, "diff_id", "layer.json", &diff_id, &e) < 0)
+    {
+      problem (c, "layer %s: unreadable record: %s", hex, e->msg);
+      return false;
+    }
+  if (want == NULL)
+    return true; /* none was kept: save re-packs it */
+  if (diff_id == NULL)
+    {
+      problem (c, "layer %s: layer.json has no diff_id", hex);
+      return false;
+    }
+  _cleanup_free_ char *chain = xasprintf ("sha256:%s", hex);
+  if (skiff_layer_reproduce (c->store, chain, diff_id, -1, NULL, &e) < 0)
+    {
+      problem (c, "%s", e->msg);
+      return false;
+    }
+  return true;
+}
+
 /* The files of layers/<hex>/diff against layers/<hex>/content; false on a difference.  A layer
  * unpacked by a skiff without content records (no content_digest) is not verified. */
 static bool
@@ -194,7 +224,7 @@ layer_content_ok (struct check *c, const char *hex)
   _cleanup_free_ char *difference = skiff_content_first_difference (record, rlen, found, flen);
   if (difference)
     problem (c, "layer %s: %s", hex, difference);
-  return difference == NULL;
+  return difference == NULL && layer_tar_split_ok (c, hex, v);
 }
 
 static int

@@ -120,6 +120,13 @@ skiff_content_forget (struct skiff_content *c, const char *path)
   c->n--;
 }
 
+bool
+skiff_content_has (struct skiff_content *c, const char *path, int64_t size)
+{
+  struct content_file *f = lookup (c, path, false);
+  return f && f->digest && f->size == size;
+}
+
 void
 skiff_content_begin (struct skiff_content *c, const char *path)
 {

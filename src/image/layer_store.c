@@ -61,12 +61,32 @@ write_content (const char *tmp, const struct skiff_layer_info *info, char **dige
   return r;
 }
 
+/* layers/<hex>/tar-split: the layer's tar stream less its file contents (tar_split.c), for
+ * `save` to give back the original bytes.  Written before the complete marker, so a layer
+ * never appears with half a record. */
+static int
+write_tar_split (const char *tmp, const struct skiff_layer_info *info, char **digest,
+                 struct skiff_error **err)
+{
+  if (info->tar_split == NULL)
+    return 0;
+  _cleanup_free_ char *path = skiff_path_join (tmp, SKIFF_TAR_SPLIT_FILE_NAME);
+  int r = skiff_fs_write_atomic (path, info->tar_split, info->tar_split_len, 0600,
+                                 SKIFF_WRITE_DURABLE, err);
+  if (r == 0)
+    *digest = skiff_sha256_digest (info->tar_split, info->tar_split_len);
+  return r;
+}
+
 static int
 write_layer_json (const char *tmp, const char *chain, const char *parent,
                   const struct skiff_layer_info *info, struct skiff_error **err)
 {
   _cleanup_free_ char *content_digest = NULL;
+  _cleanup_free_ char *tar_split_digest = NULL;
   int r = write_content (tmp, info, &content_digest, err);
+  if (r == 0)
+    r = write_tar_split (tmp, info, &tar_split_digest, err);
   if (r < 0)
     return r;
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
@@ -79,6 +99,13 @@ write_layer_json (const char *tmp, const char *chain, const char *parent,
   skiff_json_gen_key_string (g, "diff_id", info->diff_id);
   skiff_json_gen_key_int (g, "size", info->size);
   skiff_json_gen_key_string (g, "content_digest", content_digest);
+  if (tar_split_digest)
+    {
+      skiff_json_gen_key_string (g, "tar_split_digest", tar_split_digest);
+      skiff_json_gen_key_int (g, "tar_split_size", (int64_t)info->tar_split_len);
+    }
+  else
+    skiff_json_gen_key_string (g, "tar_split_unavailable", info->tar_split_spoiled);
   skiff_json_gen_key_string (g, "created", created);
   yajl_gen_map_close (g);
   size_t len;
@@ -154,18 +181,18 @@ skiff_layer_add (struct skiff_store *store, int fd, const struct skiff_layer_add
     r = skiff_layer_pin (opts->pin_dir, chain, err);
   if (r == 0)
     r = commit_layer (store, tmp, chain, err);
-  free (info.content);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (tmp, &e) < 0)
     skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   if (r < 0)
     {
-      free (info.diff_id);
+      skiff_layer_info_clear (&info);
       return r;
     }
   *chain_out = steal_ptr (&chain);
-  *diff_id_out = info.diff_id;
+  *diff_id_out = steal_ptr (&info.diff_id);
   if (size_out)
     *size_out = info.size;
+  skiff_layer_info_clear (&info);
   return 0;
 }

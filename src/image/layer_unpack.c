@@ -37,7 +37,8 @@ SKIFF_DEFINE_CLEANUP (archive_entry_freep, struct archive_entry *, archive_entry
 struct hashing_source
 {
   struct archive *outer;
-  struct skiff_sha256 *hash; /* NULL: the stream is not compressed, the blob digest is it */
+  struct skiff_sha256 *hash;         /* NULL: the stream is not compressed, the blob digest is it */
+  struct skiff_tar_split_writer *ts; /* the stream less file contents (tar_split.c) */
   char errmsg[256];
 };
 
@@ -60,6 +61,10 @@ hashing_read (struct archive *inner, void *data, const void **out)
     }
   if (s->hash)
     skiff_sha256_update (s->hash, block, n);
+  /* what the tar reader consumed (or skipped) is no file content: keeps the pending bytes of
+   * the tar-split writer to about one block */
+  skiff_tar_split_settle (s->ts, archive_filter_bytes (inner, 0));
+  skiff_tar_split_feed (s->ts, block, n);
   *out = block;
   return (la_ssize_t)n;
 }
@@ -73,6 +78,8 @@ struct unpack
   struct archive *disk;
   struct skiff_link_set *links;  /* symlinks written so far */
   struct skiff_content *content; /* what was written, per regular file */
+  struct skiff_tar_split_writer *ts;
+  int64_t content_offset; /* stream offset of the current entry's data; -1: not referenced */
   struct skiff_space_guard guard;
   int64_t size;
   struct skiff_link_set *devices; /* device nodes skipped (rootless) */
@@ -197,10 +204,12 @@ copy_data (struct unpack *u, const char *path, struct skiff_error **err)
 {
   const void *buf;
   size_t len;
-  la_int64_t off;
+  la_int64_t off, next = 0;
   for (;;)
     {
       int r = archive_read_data_block (u->in, &buf, &len, &off);
+      /* what the tar reader consumed so far is no file content of a later entry */
+      skiff_tar_split_settle (u->ts, archive_filter_bytes (u->in, 0));
       if (r == ARCHIVE_EOF)
         return 0;
       if (r < ARCHIVE_WARN)
@@ -216,7 +225,40 @@ copy_data (struct unpack *u, const char *path, struct skiff_error **err)
         return skiff_error_make (err, archive_errno (u->disk), "%s: entry \"%s\": %s", u->what,
                                  path, archive_error_string (u->disk));
       skiff_content_data (u->content, buf, len, off);
+      if (u->content_offset >= 0 && off != next)
+        skiff_tar_split_spoil (u->ts, "entry \"%s\" is sparse", path);
+      next = off + (la_int64_t)len;
     }
+}
+
+/* Tells the tar-split writer where the entry's data is in the stream: the content of a plain
+ * regular file is read back from the layer on save, anything else is kept verbatim. */
+static void
+note_data (struct unpack *u, struct archive_entry *e, const char *clean)
+{
+  int64_t pos = archive_filter_bytes (u->in, 0);
+  u->content_offset = -1;
+  if (archive_entry_filetype (e) == AE_IFREG && archive_entry_hardlink (e) == NULL
+      && archive_entry_size_is_set (e) && archive_entry_size (e) > 0
+      && archive_entry_sparse_count (e) == 0)
+    {
+      u->content_offset = pos;
+      skiff_tar_split_content (u->ts, pos, archive_entry_size (e), clean);
+    }
+  else
+    skiff_tar_split_settle (u->ts, pos);
+}
+
+/* The tar reader consumed exactly the data (and at most its padding) of a referenced entry. */
+static void
+check_data_end (struct unpack *u, struct archive_entry *e, const char *path)
+{
+  if (u->content_offset < 0)
+    return;
+  int64_t used = archive_filter_bytes (u->in, 0) - u->content_offset;
+  if (used < archive_entry_size (e) || used > archive_entry_size (e) + 511)
+    skiff_tar_split_spoil (u->ts, "entry \"%s\": its data is not stored as it is in the file",
+                           path);
 }
 
 /* Records what an entry left at its path in the content record. */
@@ -272,6 +314,7 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
   int kind = skiff_layer_whiteout (clean, &target, err);
   if (kind < 0)
     return skiff_error_prefix (err, "%s", u->what);
+  skiff_tar_split_touch (u->ts, kind == SKIFF_WHITEOUT_NONE ? clean : target);
   if (kind == SKIFF_WHITEOUT_OPAQUE)
     return apply_opaque (u, orig, target, err);
   if (kind == SKIFF_WHITEOUT_FILE)
@@ -295,6 +338,10 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
     r = skiff_space_guard_entry (&u->guard, err);
   if (r < 0)
     return r;
+  const char *link_target = archive_entry_hardlink (e);
+  if (link_target && archive_entry_size (e) > 0) /* its data rewrites the target too */
+    skiff_tar_split_touch (u->ts, link_target);
+  note_data (u, e, clean);
   r = archive_write_header (u->disk, e);
   if (r < ARCHIVE_WARN)
     return disk_error (u, orig, err);
@@ -308,6 +355,7 @@ extract_entry (struct unpack *u, struct archive_entry *e, struct skiff_error **e
       r = copy_data (u, orig, err);
       if (r < 0)
         return r;
+      check_data_end (u, e, clean);
       u->size += archive_entry_size (e);
     }
   r = archive_write_finish_entry (u->disk);
@@ -470,6 +518,34 @@ check_digests (const char *what, const char *expected, const char *got, const ch
                            got);
 }
 
+static bool
+content_has (void *data, const char *path, int64_t size)
+{
+  return skiff_content_has (data, path, size);
+}
+
+/* The tar-split record, or why there is none (the layer is kept either way). */
+static void
+finish_tar_split (struct unpack *u, struct skiff_layer_info *ts)
+{
+  ts->tar_split = skiff_tar_split_finish (u->ts, content_has, u->content, &ts->tar_split_len);
+  if (ts->tar_split == NULL)
+    {
+      ts->tar_split_spoiled = xstrdup (skiff_tar_split_spoiled (u->ts));
+      log_debug ("%s: the tar stream cannot be reproduced: %s", u->what, ts->tar_split_spoiled);
+    }
+}
+
+void
+skiff_layer_info_clear (struct skiff_layer_info *info)
+{
+  free (info->diff_id);
+  free (info->content);
+  free (info->tar_split);
+  free (info->tar_split_spoiled);
+  memset (info, 0, sizeof *info);
+}
+
 static int
 unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, const char *dir,
                struct skiff_layer_info *info, char **blob, struct skiff_error **err)
@@ -480,11 +556,12 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
   _cleanup_close_ int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return skiff_error_make (err, errno, "open %s", dir);
-  struct hashing_source src = { .hash = skiff_sha256_new () };
+  struct hashing_source src = { .hash = skiff_sha256_new (), .ts = skiff_tar_split_writer_new () };
   int r = open_readers (raw, &src, &outer, &inner);
   if (r < 0)
     {
       skiff_sha256_free (src.hash);
+      skiff_tar_split_writer_free (src.ts);
       return skiff_error_make (err, 0, "%s: %s", opts->what,
                                archive_error_string (r == -1 ? outer : inner));
     }
@@ -496,7 +573,8 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
                       .disk = disk,
                       .links = skiff_link_set_new (),
                       .devices = skiff_link_set_new (),
-                      .content = skiff_content_new () };
+                      .content = skiff_content_new (),
+                      .ts = src.ts };
   r = skiff_space_guard_init (&u.guard, root_fd, opts->what, err);
   if (r == 0)
     r = extract_in_dir (&u, err);
@@ -506,24 +584,37 @@ unpack_source (struct raw_source *raw, const struct skiff_layer_unpack *opts, co
   size_t content_len = 0;
   if (r == 0)
     content = skiff_content_text (u.content, &content_len);
-  skiff_content_free (u.content);
   if (r == 0 && drain (&src, raw, inner) < 0)
     r = skiff_error_make (err, 0, "%s: %s", opts->what,
                           *src.errmsg ? src.errmsg : archive_error_string (inner));
+  struct skiff_layer_info ts = { 0 };
+  if (r == 0)
+    finish_tar_split (&u, &ts);
+  skiff_content_free (u.content);
+  skiff_tar_split_writer_free (src.ts);
   *blob = skiff_hash_thread_finish (raw->hash);
   raw->hash = NULL;
   _cleanup_free_ char *diff_id = src.hash ? skiff_sha256_finish (src.hash) : xstrdup (*blob);
   if (r == 0)
     r = check_digests (opts->what, opts->expected_diff_id, diff_id, "layer digest (DiffID)", err);
   if (r < 0)
-    return r;
+    {
+      skiff_layer_info_clear (&ts);
+      return r;
+    }
   /* writeback errors (EIO, ENOSPC on a filesystem that allocates late) surface here */
   if (syncfs (root_fd) < 0)
-    return skiff_error_make (err, errno, "%s: sync the unpacked layer", opts->what);
+    {
+      skiff_layer_info_clear (&ts);
+      return skiff_error_make (err, errno, "%s: sync the unpacked layer", opts->what);
+    }
   info->diff_id = steal_ptr (&diff_id);
   info->size = u.size;
   info->content = steal_ptr (&content);
   info->content_len = content_len;
+  info->tar_split = ts.tar_split;
+  info->tar_split_len = ts.tar_split_len;
+  info->tar_split_spoiled = ts.tar_split_spoiled;
   return 0;
 }
 
@@ -556,11 +647,7 @@ skiff_layer_unpack (int fd, struct archive *container, const struct skiff_layer_
     return r;
   r = check_digests (opts->what, opts->expected_blob_digest, blob, "blob digest", err);
   if (r < 0)
-    {
-      free (info->diff_id);
-      free (info->content);
-      info->diff_id = info->content = NULL;
-    }
+    skiff_layer_info_clear (info);
   return r;
 }
 

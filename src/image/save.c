@@ -1,8 +1,10 @@
 /* `save`: images out as a docker-archive (the legacy layout every loader reads: manifest.json,
  * <config-hex>.json, <diffid-hex>.tar, repositories) or an OCI archive (oci-layout, index.json,
- * blobs/sha256).  Layers are re-packed from the store; when the packed bytes differ from the
- * original DiffIDs the config is rewritten with the new ones (so the saved image ID can differ
- * from the stored one, as with any re-export without the original tar streams). */
+ * blobs/sha256), layers as uncompressed tars in both.  A layer's original tar stream is
+ * reproduced from its tar-split record (layer_reproduce.c), so the DiffIDs, the config and the
+ * image ID stay what they were.  A layer without a record (stored by an older skiff, or one
+ * whose stream cannot be rebuilt from its files) is re-packed from its files with a warning,
+ * and the config is rewritten with the new DiffIDs: that image's saved ID differs. */
 #include "image-internal.h"
 
 #include <archive.h>
@@ -78,8 +80,34 @@ save_clear (struct save *s)
 }
 
 /* Packs chain (once per save); returns its index. */
+/* The layer's tar into fd: its original stream, or (no tar-split record) a re-pack. */
 static int
-pack_layer (struct save *s, const char *chain, size_t *idx, struct skiff_error **err)
+write_layer (struct save *s, const char *chain, const char *diff_id, int fd, char **out_diff_id,
+             struct skiff_error **err)
+{
+  _cleanup_free_ char *why = NULL;
+  int r = skiff_layer_tar_split_available (s->store, chain, &why, err);
+  if (r < 0)
+    return r;
+  if (why == NULL)
+    {
+      r = skiff_layer_reproduce (s->store, chain, diff_id, fd, NULL, err);
+      if (r == 0)
+        *out_diff_id = xstrdup (diff_id);
+      return r;
+    }
+  log_warn ("layer %s: its original tar stream cannot be reproduced (%s); re-packed from its "
+            "files, so the saved image gets a new ID",
+            diff_id, why);
+  _cleanup_free_ char *rel = xasprintf ("layers/%s/diff", skiff_digest_hex (chain));
+  _cleanup_free_ char *dir = skiff_store_path (s->store, rel);
+  int64_t content;
+  return skiff_layer_pack (dir, fd, out_diff_id, &content, err);
+}
+
+static int
+pack_layer (struct save *s, const char *chain, const char *orig_diff_id, size_t *idx,
+            struct skiff_error **err)
 {
   for (size_t i = 0; i < s->n_layers; i++)
     if (strcmp (s->layers[i].chain_id, chain) == 0)
@@ -87,14 +115,11 @@ pack_layer (struct save *s, const char *chain, size_t *idx, struct skiff_error *
         *idx = i;
         return 0;
       }
-  _cleanup_free_ char *rel = xasprintf ("layers/%s/diff", skiff_digest_hex (chain));
-  _cleanup_free_ char *dir = skiff_store_path (s->store, rel);
   char *file = xasprintf ("%s/%zu.tar", s->tmp, s->n_layers);
   _cleanup_close_ int fd = open (file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   char *diff_id = NULL;
-  int64_t content;
   int r = fd < 0 ? skiff_error_make (err, errno, "create %s", file)
-                 : skiff_layer_pack (dir, fd, &diff_id, &content, err);
+                 : write_layer (s, chain, orig_diff_id, fd, &diff_id, err);
   struct stat st;
   if (r == 0 && fstat (fd, &st) < 0)
     r = skiff_error_make (err, errno, "stat %s", file);
@@ -179,7 +204,7 @@ add_image (struct save *s, const char *text, struct skiff_error **err)
   si->layers = xzalloc ((si->n_layers + 1) * sizeof *si->layers);
   for (size_t j = 0; j < si->n_layers; j++)
     {
-      r = pack_layer (s, img->chain_ids[j], &si->layers[j], err);
+      r = pack_layer (s, img->chain_ids[j], img->diff_ids[j], &si->layers[j], err);
       if (r < 0)
         return r;
     }

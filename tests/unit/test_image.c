@@ -299,6 +299,139 @@ write_test_tar (const char *path, bool gzip)
   archive_write_free (a);
 }
 
+/* A layer with what tar-split must get right: GNU long names (format gnutar) or pax records
+ * (long names), a name with a space and a backslash, a hard link, a file larger than one read
+ * block, a sparse file, a whiteout; gzip'd. */
+static void
+write_tricky_tar (const char *path, bool gnu, bool gzip)
+{
+  struct archive *a = archive_write_new ();
+  if (gnu)
+    archive_write_set_format_gnutar (a);
+  else
+    archive_write_set_format_pax (a);
+  if (gzip)
+    archive_write_add_filter_gzip (a);
+  ck_assert_int_eq (archive_write_open_filename (a, path), ARCHIVE_OK);
+  char longname[300];
+  memset (longname, 'n', sizeof longname - 1);
+  longname[0] = 'd';
+  longname[1] = '/';
+  longname[150] = '/'; /* no component beyond NAME_MAX */
+  longname[sizeof longname - 1] = '\0';
+  size_t big_len = 600 * 1024 + 3;
+  _cleanup_free_ char *big = xmalloc (big_len);
+  for (size_t i = 0; i < big_len; i++)
+    big[i] = (char)(i % 251);
+  struct archive_entry *e = archive_entry_new ();
+  struct
+  {
+    const char *name;
+    mode_t type;
+    const char *data;
+    size_t len;
+    const char *hardlink;
+  } entries[] = { { "d/", AE_IFDIR, NULL, 0, NULL },
+                  { longname, AE_IFREG, "long", 4, NULL },
+                  { "d/big", AE_IFREG, big, big_len, NULL },
+                  { "d/link", AE_IFREG, NULL, 0, "d/big" },
+                  { "d/sp ace\\x", AE_IFREG, "spaced", 6, NULL },
+                  { "d/.wh.gone", AE_IFREG, NULL, 0, NULL },
+                  { "d/sparse", AE_IFREG, "tail", 4, NULL },
+                  { "d/empty", AE_IFREG, NULL, 0, NULL } };
+  for (size_t i = 0; i < sizeof entries / sizeof *entries; i++)
+    {
+      archive_entry_clear (e);
+      archive_entry_set_pathname (e, entries[i].name);
+      archive_entry_set_filetype (e, entries[i].type);
+      archive_entry_set_perm (e, 0644);
+      archive_entry_set_mtime (e, 1000000, 0);
+      if (entries[i].hardlink)
+        archive_entry_set_hardlink (e, entries[i].hardlink);
+      archive_entry_set_size (e, (la_int64_t)entries[i].len);
+      if (strcmp (entries[i].name, "d/sparse") == 0)
+        {
+          archive_entry_set_size (e, 1 << 20);
+          archive_entry_sparse_add_entry (e, (1 << 20) - 4, 4);
+        }
+      int r = archive_write_header (a, e);
+      ck_assert_msg (r == ARCHIVE_OK, "%s: %s", entries[i].name, archive_error_string (a));
+      if (entries[i].len > 0)
+        ck_assert_int_eq (archive_write_data (a, entries[i].data, entries[i].len),
+                          (la_ssize_t)entries[i].len);
+    }
+  archive_entry_free (e);
+  archive_write_free (a);
+}
+
+/* The stream the tar-split record gives back with file contents read from dir. */
+static char *
+replay_from_dir (const char *rec, size_t rec_len, const char *dir, size_t *out_len)
+{
+  struct skiff_tar_split_reader *r = NULL;
+  struct skiff_error *err = NULL;
+  char *out = NULL;
+  size_t n = 0;
+  ck_assert_int_eq (skiff_tar_split_reader_new (rec, rec_len, &r, &err), 0);
+  for (;;)
+    {
+      struct skiff_tar_split_record x;
+      int ret = skiff_tar_split_next (r, &x, &err);
+      ck_assert_msg (ret == 0, "%s", err ? err->msg : "");
+      if (x.kind == SKIFF_TAR_SPLIT_END)
+        break;
+      _cleanup_free_ char *data = NULL;
+      size_t k = x.len;
+      const void *src = x.data;
+      if (x.kind == SKIFF_TAR_SPLIT_FILE)
+        {
+          _cleanup_free_ char *path = skiff_path_join (dir, x.path);
+          ck_assert_int_eq (skiff_fs_read_file (path, &data, &k, &err), 0);
+          ck_assert_int_eq ((int64_t)k, x.size);
+          src = data;
+        }
+      out = xrealloc (out, n + k + 1);
+      memcpy (out + n, src, k);
+      n += k;
+    }
+  skiff_tar_split_reader_free (r);
+  *out_len = n;
+  return out;
+}
+
+START_TEST (unpack_keeps_tar_split)
+{
+  for (int gnu = 0; gnu <= 1; gnu++)
+    {
+      char dir[] = "/tmp/skiff-tarsplit-XXXXXX";
+      ck_assert_ptr_nonnull (mkdtemp (dir));
+      _cleanup_free_ char *plain = skiff_path_join (dir, "l.tar");
+      _cleanup_free_ char *gz = skiff_path_join (dir, "l.tar.gz");
+      _cleanup_free_ char *out = skiff_path_join (dir, "out");
+      write_tricky_tar (plain, gnu, false);
+      write_tricky_tar (gz, gnu, true);
+      _cleanup_free_ char *bytes = NULL;
+      size_t len, back_len;
+      struct skiff_error *err = NULL;
+      ck_assert_int_eq (skiff_fs_read_file (plain, &bytes, &len, &err), 0);
+      ck_assert_int_eq (mkdir (out, 0755), 0);
+      int fd = open (gz, O_RDONLY);
+      struct skiff_layer_info info = { 0 };
+      int r = skiff_layer_unpack_fd (fd, "l.tar.gz", out, false, NULL, &info, &err);
+      ck_assert_msg (r == 0, "%s", err ? err->msg : "");
+      close (fd);
+      ck_assert_msg (info.tar_split != NULL, "gnu=%d: no record: %s", gnu, info.tar_split_spoiled);
+      ck_assert_uint_lt (info.tar_split_len, len / 20); /* file contents are not in it */
+      _cleanup_free_ char *back
+          = replay_from_dir (info.tar_split, info.tar_split_len, out, &back_len);
+      ck_assert_uint_eq (back_len, len);
+      ck_assert_msg (memcmp (back, bytes, len) == 0, "gnu=%d: the stream differs", gnu);
+      skiff_layer_info_clear (&info);
+      ck_assert_int_eq (skiff_fs_rm_rf (dir, &err), 0);
+    }
+}
+END_TEST
+
 START_TEST (unpack_layer)
 {
   char dir[] = "/tmp/skiff-unpack-XXXXXX";
@@ -328,8 +461,7 @@ START_TEST (unpack_layer)
   ck_assert_msg (found != NULL, "%s", err ? err->msg : "");
   ck_assert_uint_eq (flen, info.content_len);
   ck_assert (memcmp (found, info.content, flen) == 0);
-  free (info.diff_id);
-  free (info.content);
+  skiff_layer_info_clear (&info);
   _cleanup_free_ char *f = skiff_path_join (out, "dir/file");
   _cleanup_free_ char *wh = skiff_path_join (out, "dir/old");
   _cleanup_free_ char *abs = skiff_path_join (out, "abs");
@@ -652,8 +784,7 @@ unpack_case (const char *dir, int n, const char *outside, struct skiff_error **e
   struct skiff_layer_info info = { 0 };
   int r = skiff_layer_unpack_fd (fd, "l.tar", out, false, NULL, &info, err);
   close (fd);
-  free (info.diff_id);
-  free (info.content);
+  skiff_layer_info_clear (&info);
   return r;
 }
 
@@ -812,6 +943,7 @@ main (void)
   tcase_add_test (tc, archive_sniffing);
   tcase_add_test (tc, space_reserve_parsing);
   tcase_add_test (tc, content_record);
+  tcase_add_test (tc, unpack_keeps_tar_split);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

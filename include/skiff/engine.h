@@ -14,6 +14,17 @@ struct skiff_error;
 struct skiff_store;
 struct skiff_container;
 
+/* run/create's security flags (src/cli/create_opts_security.c); --security-opt values are
+ * resolved by the engine (src/engine/security.c). */
+struct skiff_security_spec
+{
+  bool privileged;
+  bool read_only, read_only_tmpfs; /* --read-only-tmpfs defaults to true (podman) */
+  char **cap_add, **cap_drop;      /* as given: "chown", "CAP_CHOWN", "ALL" */
+  char **security_opt;             /* "seccomp=FILE|unconfined", "no-new-privileges[=BOOL]",
+                                    * "mask=P:P", "unmask=P:P|ALL" */
+};
+
 /* Everything `create` decides about a container.  Strings and vectors are borrowed (from argv
  * in the CLI); vectors are NULL-terminated, NULL when empty. */
 struct skiff_container_spec
@@ -35,6 +46,7 @@ struct skiff_container_spec
   int stop_timeout; /* -1: not given */
   bool replace;     /* a container of the same name is removed first (podman --replace) */
   /* room for mounts, network, security, resources, logging */
+  struct skiff_security_spec security;
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */

@@ -118,6 +118,12 @@ struct skiff_cli_process_opts
   bool interactive, tty;
 };
 extern const struct skiff_opt skiff_cli_process_options[];
+/* run/create's security flags (create_opts_security.c) into spec.security; _defaults before
+ * the parse, _clear frees the vectors */
+extern const struct skiff_opt skiff_cli_security_options[];
+struct skiff_security_spec;
+void skiff_cli_security_defaults (struct skiff_security_spec *s);
+void skiff_cli_security_clear (struct skiff_security_spec *s);
 /* Flags of run and create: the container spec and how run attaches. */
 struct skiff_cli_create_opts
 {

@@ -117,9 +117,9 @@ static const struct skiff_opt run_options[] = {
 #undef C
 
 const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options, NULL };
+    = { skiff_cli_process_options, create_options, skiff_cli_security_options, NULL };
 const struct skiff_opt *const skiff_cli_run_groups[]
-    = { skiff_cli_process_options, create_options, run_options, NULL };
+    = { skiff_cli_process_options, create_options, run_options, skiff_cli_security_options, NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -136,6 +136,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   free (o->proc.env);
   free (o->proc.env_files);
   free (o->spec.labels);
+  skiff_cli_security_clear (&o->spec.security);
   skiff_opts_result_free (&o->res);
 }
 
@@ -178,6 +179,7 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
 {
   o->spec.stop_timeout = -1;
   o->sig_proxy = true;
+  skiff_cli_security_defaults (&o->spec.security);
   int r = skiff_cli_parse (cli, argc, argv, o, &o->res, err);
   if (r != 0)
     return r;

@@ -1,6 +1,8 @@
 #pragma once
 /* Shared between record.c, state.c and lookup.c: the JSON forms of config.json/state.json. */
 #include <stdbool.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "skiff/container.h"
 
@@ -15,3 +17,9 @@ void skiff_container_state_clear (struct skiff_container_state *st);
 int skiff_container_state_save (struct skiff_container *c, bool durable, struct skiff_error **err);
 /* "running" with a dead/recycled pid becomes "exited" (in memory only). */
 void skiff_container_state_check (struct skiff_container_state *st);
+
+/* record_security.c: config.json's "Security" object */
+void skiff_container_security_to_json (yajl_gen g, const struct skiff_container_security *s);
+int skiff_container_security_from_json (yajl_val root, const char *path,
+                                        struct skiff_container_security *s,
+                                        struct skiff_error **err);

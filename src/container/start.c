@@ -46,6 +46,7 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->terminal_rows = opts->terminal_rows;
   sc->terminal_cols = opts->terminal_cols;
   sc->parent_death_signal = opts->parent_death_signal;
+  skiff_container_security_to_sandbox (&c->config.security, sc);
 }
 
 /* The top-most layer's entry for rel, or false when no layer has it. */

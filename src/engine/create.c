@@ -111,7 +111,7 @@ build_config (const struct skiff_container_spec *spec, const struct skiff_image 
   cfg->auto_remove = spec->rm;
   cfg->cidfile = spec->cidfile ? xstrdup (spec->cidfile) : NULL;
   lifecycle_config (spec, img, cfg);
-  return 0;
+  return skiff_engine_security_config (&spec->security, &cfg->security, err);
 }
 
 static int

@@ -14,3 +14,8 @@ int skiff_engine_user_env (char *const *env_files, char *const *env_opts,
                            struct skiff_strv_builder *env, struct skiff_error **err);
 /* Removes a record, errors ignored (a failed create or run). */
 void skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c);
+/* security.c: the spec's security flags -> the record's (--security-opt resolved, a seccomp
+ * profile read and checked); on failure *out is left empty. */
+struct skiff_container_security;
+int skiff_engine_security_config (const struct skiff_security_spec *spec,
+                                  struct skiff_container_security *out, struct skiff_error **err);

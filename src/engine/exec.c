@@ -43,7 +43,8 @@ skiff_engine_exec (const struct skiff_container *c, const struct skiff_exec_spec
   sc.env = env;
   sc.cwd = cwd;
   sc.user = spec->user ? spec->user : c->config.user;
-  sc.privileged = spec->privileged;
+  skiff_container_security_to_sandbox (&c->config.security, &sc);
+  sc.process_privileged = spec->privileged;
   sc.terminal = spec->tty && !spec->detach;
   sc.terminal_master = spec->terminal_master;
   sc.terminal_rows = spec->rows;

@@ -72,16 +72,17 @@ struct skiff_sandbox_config
   const char *netns_path; /* join this one, e.g. /proc/<pid>/ns/net of another container */
 
   /* security (caps.c, masks.c, readonly.c, seccomp*.c) */
-  const char *seccomp_profile; /* JSON text of a docker/OCI profile; NULL: docker's default;
-                                * "unconfined": none (nor with privileged) */
-  const char *seccomp_origin;  /* the file seccomp_profile was read from, for errors */
-  bool process_privileged;     /* exec --privileged: all capabilities for this process; the
-                                * seccomp filter stays the container's (docker) */
-  char *const *mask_paths;     /* --security-opt mask=: more paths to mask; may be NULL */
-  char *const *unmask_paths;   /* --security-opt unmask=: default ones not to mask or make
-                                * read-only ("ALL": none); may be NULL */
-  bool read_only;              /* --read-only: the rootfs is read-only ... */
-  bool read_only_tmpfs;        /* ... but for tmpfs on /tmp, /run and /var/tmp (podman) */
+  const char *seccomp_profile;   /* JSON text of a docker/OCI profile; NULL: docker's default;
+                                  * "unconfined": none (nor with privileged) */
+  const char *seccomp_origin;    /* the file seccomp_profile was read from, for errors */
+  const char *seccomp_cache_dir; /* compiled filters are kept there (NULL: built every time) */
+  bool process_privileged;       /* exec --privileged: all capabilities for this process; the
+                                  * seccomp filter stays the container's (docker) */
+  char *const *mask_paths;       /* --security-opt mask=: more paths to mask; may be NULL */
+  char *const *unmask_paths;     /* --security-opt unmask=: default ones not to mask or make
+                                  * read-only ("ALL": none); may be NULL */
+  bool read_only;                /* --read-only: the rootfs is read-only ... */
+  bool read_only_tmpfs;          /* ... but for tmpfs on /tmp, /run and /var/tmp (podman) */
 };
 
 /* Clones the sandboxed child and waits until it has exec'd the command (or failed).  On

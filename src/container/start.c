@@ -152,6 +152,8 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   struct skiff_sandbox_config sc;
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
+  _cleanup_free_ char *seccomp_cache = skiff_path_join (store->root, "seccomp");
+  sc.seccomp_cache_dir = seccomp_cache;
 
   /* every container, foreground or not: its device rules and pause depend on it */
   sc.before_start = join_cgroup_before_start;

@@ -109,6 +109,10 @@ struct skiff_seccomp_bpf
 int skiff_seccomp_compile (const struct skiff_seccomp_profile *p, uint64_t caps,
                            struct skiff_seccomp_bpf *out, struct skiff_error **err);
 void skiff_seccomp_bpf_clear (struct skiff_seccomp_bpf *b);
+/* seccomp_cache.c: the same, through <cache_dir>/<key>.bpf (NULL: no cache) */
+int skiff_seccomp_compile_cached (const struct skiff_seccomp_profile *p, uint64_t caps,
+                                  const char *cache_dir, struct skiff_seccomp_bpf *out,
+                                  struct skiff_error **err);
 /* Child side: installs the filter (no_new_privs, or CAP_SYS_ADMIN in our user namespace). */
 int skiff_seccomp_bpf_load (const struct skiff_seccomp_bpf *b, struct skiff_error **err);
 

@@ -24,13 +24,14 @@ compile_filter (const struct skiff_sandbox_config *cfg, uint64_t caps,
                 struct skiff_seccomp_bpf *out, struct skiff_error **err)
 {
   if (cfg->seccomp_profile == NULL)
-    return skiff_seccomp_compile (&skiff_seccomp_default_profile, caps, out, err);
+    return skiff_seccomp_compile_cached (&skiff_seccomp_default_profile, caps,
+                                         cfg->seccomp_cache_dir, out, err);
   struct skiff_seccomp_profile *p = NULL;
   const char *origin = cfg->seccomp_origin ? cfg->seccomp_origin : "(inline)";
   int r = skiff_seccomp_profile_parse (cfg->seccomp_profile, origin, &p, err);
   if (r < 0)
     return r;
-  r = skiff_seccomp_compile (p, caps, out, err);
+  r = skiff_seccomp_compile_cached (p, caps, cfg->seccomp_cache_dir, out, err);
   skiff_seccomp_profile_free (p);
   return r;
 }

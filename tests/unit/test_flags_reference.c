@@ -117,7 +117,7 @@ START_TEST (known_not_yet_flags)
   ck_assert_ptr_nonnull ((o = find ("run", "memory")));
   ck_assert_int_eq (o->shorthand, 'm');
   ck_assert_str_eq (o->value_name, "bytes");
-  ck_assert_ptr_nonnull ((o = find ("create", "privileged")));
+  ck_assert_ptr_nonnull ((o = find ("create", "no-healthcheck")));
   ck_assert_ptr_null (o->value_name); /* bool */
   ck_assert_ptr_nonnull ((o = find ("ps", "watch")));
   ck_assert_int_eq (o->shorthand, 'w');
@@ -146,7 +146,7 @@ START_TEST (implemented_flags_are_not_listed)
 {
   static const char *const implemented[][2] = {
     { "run", "name" },  { "run", "rm" },          { "run", "detach" },
-    { "run", "env" },   { "create", "tty" },      { "exec", "privileged" },
+    { "run", "env" },   { "create", "tty" },      { "exec", "privileged" }, { "run", "privileged" }, { "create", "security-opt" },
     { "ps", "all" },    { "ps", "filter" },       { "rm", "force" },
     { "-", "root" },    { "-", "log-level" },     { "stop", "time" },
     { "logs", "tail" }, { "image prune", "all" }, { "container prune", "filter" },
@@ -186,7 +186,7 @@ START_TEST (parser_refuses_them)
   parse_fails (WORDS ("--gpus", "all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("--gpus=all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("-m", "1g", "img"), "--memory is not supported by skiff yet");
-  parse_fails (WORDS ("--privileged", "img"), "--privileged is not supported by skiff yet");
+  parse_fails (WORDS ("--no-healthcheck", "img"), "--no-healthcheck is not supported by skiff yet");
 }
 END_TEST
 

@@ -119,6 +119,8 @@ int skiff_seccomp_bpf_load (const struct skiff_seccomp_bpf *b, struct skiff_erro
 /* Pure helpers shared by the parser and the compiler (unit-tested). */
 int skiff_seccomp_action_from_name (const char *name, enum skiff_seccomp_action *out);
 int skiff_seccomp_op_from_name (const char *name, enum skiff_seccomp_op *out);
+/* "SCMP_ARCH_X86_64" -> libseccomp's token; 0 if unknown */
+uint32_t skiff_seccomp_arch_from_name (const char *name);
 /* "4.8" -> 4 << 16 | 8; -1 if malformed */
 int skiff_seccomp_parse_kernel (const char *s, unsigned *out);
 /* true when rule applies for native Go arch `arch`, bounding set caps and kernel */

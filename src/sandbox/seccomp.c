@@ -3,6 +3,7 @@
  * includes/excludes match the native arch, the bounding set and the running kernel, rules
  * whose action is the default skipped.  The program is exported once (in the parent, before
  * the clone) and installed by the child with seccomp(2): nothing of libseccomp runs there. */
+#include <ctype.h>
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -158,11 +159,24 @@ scmp_action (enum skiff_seccomp_action a, int errno_ret)
     }
 }
 
+uint32_t
+skiff_seccomp_arch_from_name (const char *name)
+{
+  char lower[32];
+  size_t i = 0;
+  if (strncmp (name, "SCMP_ARCH_", 10) != 0)
+    return 0;
+  for (name += 10; *name && i < sizeof lower - 1; name++)
+    lower[i++] = (char)tolower ((unsigned char)*name);
+  lower[i] = '\0';
+  return *name ? 0 : seccomp_arch_resolve_name (lower);
+}
+
 static int
 add_arch (scmp_filter_ctx ctx, const char *name, struct skiff_error **err)
 {
-  uint32_t a = seccomp_arch_resolve_name (name + strlen ("SCMP_ARCH_"));
-  if (strncmp (name, "SCMP_ARCH_", 10) != 0 || a == 0)
+  uint32_t a = skiff_seccomp_arch_from_name (name);
+  if (a == 0)
     return skiff_error_make (err, 0, "seccomp: unknown architecture %s", name);
   int r = seccomp_arch_add (ctx, a);
   if (r < 0 && r != -EEXIST)
@@ -180,8 +194,7 @@ add_arches (scmp_filter_ctx ctx, const struct skiff_seccomp_profile *p, struct s
   for (size_t i = 0; i < p->narchmap && r == 0; i++)
     {
       const struct skiff_seccomp_archmap *m = &p->archmap[i];
-      if (strncmp (m->arch, "SCMP_ARCH_", 10) != 0
-          || seccomp_arch_resolve_name (m->arch + 10) != native)
+      if (skiff_seccomp_arch_from_name (m->arch) != native)
         continue;
       r = add_arch (ctx, m->arch, err);
       for (size_t j = 0; m->sub != NULL && m->sub[j] != NULL && r == 0; j++)

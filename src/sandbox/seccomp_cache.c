@@ -23,6 +23,8 @@
 #include "skiff/xalloc.h"
 
 #define MAGIC "SKIFFBPF"
+/* part of every key: change it with any change to seccomp.c's output for the same input */
+#define COMPILER_VERSION "skiff-seccomp-2"
 
 struct header
 {
@@ -83,7 +85,7 @@ cache_key (const struct skiff_seccomp_profile *p, uint64_t caps, char key[65])
   struct utsname u;
   const struct scmp_version *v = seccomp_version ();
   SHA256_Init (&h);
-  put (&h, "skiff-seccomp-1", 16);
+  put (&h, COMPILER_VERSION, sizeof COMPILER_VERSION);
   put_u64 (&h, (uint64_t)p->default_action << 32 | (uint32_t)p->default_errno);
   put_strv (&h, p->architectures);
   for (size_t i = 0; i < p->narchmap; i++)

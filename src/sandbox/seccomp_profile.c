@@ -241,7 +241,7 @@ parse_flags (const struct ctx *c, yajl_val root, unsigned *flags)
 static int
 check_arch_name (const struct ctx *c, const char *key, const char *name)
 {
-  if (strncmp (name, "SCMP_ARCH_", 10) != 0 || seccomp_arch_resolve_name (name + 10) == 0)
+  if (skiff_seccomp_arch_from_name (name) == 0)
     return bad (c, key, "unknown architecture ", name);
   return 0;
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `run --rm IMAGE true`, side by side in one hyperfine run, on the same busybox-static image:
-#   skiff    skiff run --rm IMG true                    (private --root/--runroot)
+#   skiff    skiff run --rm IMG true                    (private --root/--runroot): docker's
+#            default capabilities, seccomp filter (cached in the store after the first run)
+#            and masked paths
+#   skiff-privileged   the same with --privileged: none of that
 #   floor    the physical floor: overlay + namespaces + exec of true, minimal C
 #            (floor.c from the shared bench dir: $SHARED_DIR/bench/floor.c, default
 #            ../shared/bench/floor.c next to the repository)
@@ -68,6 +71,7 @@ podman "${podman_store[@]}" run --rm --network none skiff-bench/busybox true \
 
 hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" --export-json "$tmp/result.json" \
   -n skiff "${sk[*]} run --rm skiff-bench/busybox true" \
+  -n skiff-privileged "${sk[*]} run --rm --privileged skiff-bench/busybox true" \
   -n floor "$tmp/floor $lower $tmp/floor-scratch /bin/true" \
   -n podman "podman ${podman_store[*]} run --rm --network none skiff-bench/busybox true"
 
@@ -75,8 +79,9 @@ python3 - "$tmp/result.json" <<'EOF'
 import json, sys
 r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
 print()
-for name in ("skiff", "floor", "podman"):
-    print(f"median {name:6} {r[name]:8.1f} ms")
+for name in ("skiff", "skiff-privileged", "floor", "podman"):
+    print(f"median {name:16} {r[name]:8.1f} ms")
 print(f"skiff/floor  {r['skiff'] / r['floor']:6.2f}x")
+print(f"skiff-privileged/floor  {r['skiff-privileged'] / r['floor']:6.2f}x")
 print(f"podman/skiff {r['podman'] / r['skiff']:6.2f}x")
 EOF

@@ -37,7 +37,8 @@ skiff_container_cgroup_join (struct skiff_container *c, pid_t pid, struct skiff_
       return r;
     }
   c->state.cgroup = true; /* saved with the next state write */
-  if (!skiff_userns_is_rootless ())
+  /* --privileged: every device, as docker (no rule: the kernel's default allows all) */
+  if (!skiff_userns_is_rootless () && !c->config.security.privileged)
     r = skiff_cgroup_limit_devices (cg, err);
   if (r == 0)
     r = skiff_cgroup_add_pid (cg, pid, err);

@@ -91,6 +91,11 @@ status_field () { # OUTPUT FIELD: the value of "FIELD:\t..." in /proc/self/statu
     'echo 1 > /proc/sys/net/ipv4/ip_forward && cat /proc/sys/net/ipv4/ip_forward && mount | grep " /sys "'
   assert_match "$output" "^1" "/proc/sys/net/ipv4/ip_forward written"
   assert_match "$output" "sysfs on /sys type sysfs \(rw," "/sys"
+  # no device cgroup rules: a node outside docker's allowlist (fuse) opens
+  if ! is_rootless; then
+    run -0 skiff run --rm --privileged "$IMG" sh -c 'mknod /tmp/fuse c 10 229 && (exec 3</tmp/fuse) && echo opened'
+    assert_equal "$output" opened "fuse opened with --privileged"
+  fi
   if [ -e /proc/sysrq-trigger ]; then # not on every kernel (CONFIG_MAGIC_SYSRQ)
     run -0 skiff run --rm --privileged "$IMG" sh -c '(: > /proc/sysrq-trigger) && echo sysrq-opened'
     assert_equal "$output" "sysrq-opened" "/proc/sysrq-trigger opened for writing"

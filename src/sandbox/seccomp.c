@@ -264,8 +264,12 @@ skiff_seccomp_compile (const struct skiff_seccomp_profile *p, uint64_t caps,
   _cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_init (def);
   if (ctx == NULL)
     return skiff_error_make (err, ENOMEM, "seccomp: init the filter");
-  int r = add_arches (ctx, p, err);
+  /* a binary tree of syscall numbers: a short path for each, which is what the kernel walks
+   * for every syscall it cannot cache, and when it builds that cache at seccomp(2) */
+  int r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (r < 0)
+    return skiff_error_make (err, -r, "seccomp: ask for the binary-tree filter");
+  if ((r = add_arches (ctx, p, err)) < 0)
     return r;
   const char *arch = native_go_arch ();
   unsigned kernel = running_kernel ();

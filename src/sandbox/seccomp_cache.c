@@ -24,7 +24,7 @@
 
 #define MAGIC "SKIFFBPF"
 /* part of every key: change it with any change to seccomp.c's output for the same input */
-#define COMPILER_VERSION "skiff-seccomp-2"
+#define COMPILER_VERSION "skiff-seccomp-3"
 
 struct header
 {

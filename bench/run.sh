@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `run --rm IMAGE true`, side by side in one hyperfine run, on the same busybox-static image:
-#   skiff    skiff run --rm IMG true                    (private --root/--runroot; root's
-#            default network, the bridge: run the script under `unshare -n` to keep its
-#            bridge and veths off the host)
+#   skiff    skiff run --rm IMG true                    (private --root/--runroot): docker's
+#            default capabilities, seccomp filter (cached in the store after the first run)
+#            and masked paths; root's default network, the bridge (run the script under
+#            `unshare -n` to keep its bridge and veths off the host)
+#   skiff-privileged   the same with --privileged: none of that
 #   skiff-none  the same with --network none
 #   skiff-init  skiff run --rm --init IMG true          (skiff's init as PID 1, true as PID 2)
 #   floor    the physical floor: overlay + namespaces + exec of true, minimal C
@@ -10,7 +12,7 @@
 #            ../shared/bench/floor.c next to the repository)
 #   podman   podman run --rm --network none IMG true    (private storage and containers.conf;
 #            runtime runc: Debian's crun 1.8 refuses a hybrid cgroup layout)
-# Prints the four medians and the ratios skiff/floor, skiff-init/skiff and podman/skiff.  Root only; installs
+# Prints the medians and the ratios to the floor, skiff-init/skiff and podman/skiff.  Root only; installs
 # hyperfine, podman and runc with apt when missing.  Not part of CI.
 # Environment: RUNS (default 30), WARMUP (default 3), SKIFF (default build/skiff).
 set -euo pipefail
@@ -75,6 +77,7 @@ hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" --export-json "$tmp/re
   -n skiff "${sk[*]} run --rm skiff-bench/busybox true" \
   -n skiff-none "${sk[*]} run --rm --network none skiff-bench/busybox true" \
   -n skiff-init "${sk[*]} run --rm --init skiff-bench/busybox true" \
+  -n skiff-privileged "${sk[*]} run --rm --privileged skiff-bench/busybox true" \
   -n floor "$tmp/floor $lower $tmp/floor-scratch /bin/true" \
   -n podman "podman ${podman_store[*]} run --rm --network none skiff-bench/busybox true"
 
@@ -82,10 +85,11 @@ python3 - "$tmp/result.json" <<'EOF'
 import json, sys
 r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
 print()
-for name in ("skiff", "skiff-none", "skiff-init", "floor", "podman"):
-    print(f"median {name:10} {r[name]:8.1f} ms")
+for name in ("skiff", "skiff-none", "skiff-init", "skiff-privileged", "floor", "podman"):
+    print(f"median {name:16} {r[name]:8.1f} ms")
 print(f"skiff/floor  {r['skiff'] / r['floor']:6.2f}x  (the default network: bridge as root)")
 print(f"skiff-none/floor {r['skiff-none'] / r['floor']:6.2f}x")
+print(f"skiff-privileged/floor  {r['skiff-privileged'] / r['floor']:6.2f}x")
 print(f"skiff-init/skiff {r['skiff-init'] / r['skiff']:6.2f}x")
 print(f"podman/skiff {r['podman'] / r['skiff']:6.2f}x")
 EOF

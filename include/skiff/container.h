@@ -29,6 +29,18 @@ struct skiff_strv_builder;
 #define SKIFF_CONTAINER_SHORT_ID_LEN 12
 
 /* What create decided (config.json, immutable). */
+/* What the container's processes may do (config.json "Security"; record_security.c). */
+struct skiff_container_security
+{
+  bool privileged;
+  bool no_new_privileges;
+  bool read_only, read_only_tmpfs;
+  char **cap_add, **cap_drop; /* as given; NULL = none */
+  char **mask, **unmask;      /* --security-opt mask=/unmask= paths ("ALL"); NULL = none */
+  char *seccomp;              /* profile JSON text; NULL = docker's default; "unconfined" */
+  char *seccomp_origin;       /* the file it was read from */
+};
+
 struct skiff_container_config
 {
   char *id;          /* 64 hex */
@@ -57,6 +69,7 @@ struct skiff_container_config
   struct skiff_resources resources; /* limits, devices, namespace modes ("Resources") */
   struct skiff_network_config network; /* --network, --add-host, --dns*, --link */
   bool init;            /* --init: PID 1 is skiff's init, the command PID 2 */
+  struct skiff_container_security security;
 };
 
 enum skiff_container_status
@@ -98,6 +111,11 @@ void skiff_container_free (struct skiff_container *c);
 SKIFF_DEFINE_CLEANUP (skiff_container_freep, struct skiff_container *, skiff_container_free)
 #define _cleanup_container_ __attribute__ ((cleanup (skiff_container_freep)))
 void skiff_container_config_clear (struct skiff_container_config *cfg);
+void skiff_container_security_clear (struct skiff_container_security *s);
+struct skiff_sandbox_config;
+/* The sandbox's security fields from the record (borrowed; for start and exec). */
+void skiff_container_security_to_sandbox (const struct skiff_container_security *s,
+                                          struct skiff_sandbox_config *sc);
 
 /* "created", "running", "exited", "removing", "restarting" (docker's State.Status words). */
 const char *skiff_container_status_name (enum skiff_container_status s);

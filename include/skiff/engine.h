@@ -30,6 +30,17 @@ struct skiff_init_spec
   const char *path; /* --init-path: accepted, unused (the init is skiff itself) */
 };
 
+/* run/create's security flags (src/cli/create_opts_security.c); --security-opt values are
+ * resolved by the engine (src/engine/security.c). */
+struct skiff_security_spec
+{
+  bool privileged;
+  bool read_only, read_only_tmpfs; /* --read-only-tmpfs defaults to true (podman) */
+  char **cap_add, **cap_drop;      /* as given: "chown", "CAP_CHOWN", "ALL" */
+  char **security_opt;             /* "seccomp=FILE|unconfined", "no-new-privileges[=BOOL]",
+                                    * "mask=P:P", "unmask=P:P|ALL" */
+};
+
 /* Everything `create` decides about a container.  Strings and vectors are borrowed (from argv
  * in the CLI); vectors are NULL-terminated, NULL when empty. */
 struct skiff_container_spec
@@ -51,9 +62,10 @@ struct skiff_container_spec
   int stop_timeout; /* SKIFF_STOP_TIMEOUT_UNSET (container.h): not given; < 0: wait forever */
   bool replace;     /* a container of the same name is removed first (podman --replace) */
   /* room for mounts, network, security, resources, logging */
-  struct skiff_resources resources; /* owned: skiff_resources_clear */
+  struct skiff_resources resources;  /* owned: skiff_resources_clear */
   struct skiff_network_spec network; /* --network, --add-host, --dns*, --link */
   struct skiff_init_spec init;
+  struct skiff_security_spec security;
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */

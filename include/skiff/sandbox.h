@@ -76,6 +76,18 @@ struct skiff_sandbox_config
   const struct skiff_sandbox_limits *limits;
   /* --init: PID 1 stays as skiff's init (a forked copy, init.c), the command its child */
   bool init;
+  /* security (caps.c, masks.c, readonly.c, seccomp*.c) */
+  const char *seccomp_profile;   /* JSON text of a docker/OCI profile; NULL: docker's default;
+                                  * "unconfined": none (nor with privileged) */
+  const char *seccomp_origin;    /* the file seccomp_profile was read from, for errors */
+  const char *seccomp_cache_dir; /* compiled filters are kept there (NULL: built every time) */
+  bool process_privileged;       /* exec --privileged: all capabilities for this process; the
+                                  * seccomp filter stays the container's (docker) */
+  char *const *mask_paths;       /* --security-opt mask=: more paths to mask; may be NULL */
+  char *const *unmask_paths;     /* --security-opt unmask=: default ones not to mask or make
+                                  * read-only ("ALL": none); may be NULL */
+  bool read_only;                /* --read-only: the rootfs is read-only ... */
+  bool read_only_tmpfs;          /* ... but for tmpfs on /tmp, /run and /var/tmp (podman) */
 };
 
 enum skiff_sandbox_ns_mode
@@ -133,6 +145,11 @@ int skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg,
  * fd (close-on-exec) or a negative error.  The caller must be allowed to mount in its mount
  * namespace: rootless, unshare (CLONE_NEWNS) first, inside the user namespace. */
 int skiff_sandbox_overlay_view (char *const *layers, bool userxattr, struct skiff_error **err);
+/* Checks run/create's security settings before a container is made: capability names (moby's
+ * `unknown capability: "CAP_X"`), and a seccomp profile's text (`seccomp profile FILE: "key":
+ * ...`, see seccomp-internal.h). */
+int skiff_sandbox_caps_check (char *const *add, char *const *drop, struct skiff_error **err);
+int skiff_sandbox_seccomp_check (const char *text, const char *origin, struct skiff_error **err);
 
 /* Converts a waitpid status to a shell-style exit code: code, or 128+signal. */
 int skiff_sandbox_exit_code (int wait_status);

@@ -117,6 +117,12 @@ struct skiff_container_spec;
 int skiff_cli_config_load (struct skiff_config *cfg, struct skiff_error **err);
 /* What skiff.conf gives the flags of run and create that were not given: init, stop_timeout. */
 int skiff_cli_create_defaults (struct skiff_container_spec *spec, struct skiff_error **err);
+/* run/create's security flags (create_opts_security.c) into spec.security; _defaults before
+ * the parse, _clear frees the vectors */
+extern const struct skiff_opt skiff_cli_security_options[];
+struct skiff_security_spec;
+void skiff_cli_security_defaults (struct skiff_security_spec *s);
+void skiff_cli_security_clear (struct skiff_security_spec *s);
 /* Flags of run and create: the container spec and how run attaches. */
 struct skiff_cli_create_opts
 {

@@ -7,6 +7,7 @@
 #include "skiff/container.h"
 #include "skiff/fs.h"
 #include "skiff/json.h"
+#include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 #define ZERO_TIME "0001-01-01T00:00:00Z"
@@ -63,6 +64,25 @@ gen_config (yajl_gen g, const struct skiff_container_config *cfg)
   yajl_gen_map_close (g);
 }
 
+/* docker's CapAdd, CapDrop and SecurityOpt (seccomp= names the file, not its text) */
+static void
+gen_security (yajl_gen g, const struct skiff_container_security *sec)
+{
+  _cleanup_strv_ char **opts = NULL;
+  if (sec->no_new_privileges)
+    skiff_strv_push (&opts, "no-new-privileges");
+  if (sec->seccomp != NULL)
+    skiff_strv_push_owned (
+        &opts, xasprintf ("seccomp=%s", sec->seccomp_origin ? sec->seccomp_origin : sec->seccomp));
+  for (size_t i = 0; sec->mask != NULL && sec->mask[i] != NULL; i++)
+    skiff_strv_push_owned (&opts, xasprintf ("mask=%s", sec->mask[i]));
+  for (size_t i = 0; sec->unmask != NULL && sec->unmask[i] != NULL; i++)
+    skiff_strv_push_owned (&opts, xasprintf ("unmask=%s", sec->unmask[i]));
+  skiff_json_gen_key_strv (g, "CapAdd", sec->cap_add, false);
+  skiff_json_gen_key_strv (g, "CapDrop", sec->cap_drop, false);
+  skiff_json_gen_key_strv (g, "SecurityOpt", opts, false);
+}
+
 static void
 gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_container_config *cfg)
 {
@@ -85,13 +105,13 @@ gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_conta
   skiff_json_gen_key_int (g, "MaximumRetryCount", cfg->restart_max);
   yajl_gen_map_close (g);
   skiff_json_gen_key_bool (g, "AutoRemove", cfg->auto_remove);
-  static const char *const null_lists[]
-      = { "VolumesFrom", "CapAdd", "CapDrop", "GroupAdd", "SecurityOpt" };
+  static const char *const null_lists[] = { "VolumesFrom", "GroupAdd" };
   for (size_t i = 0; i < sizeof null_lists / sizeof null_lists[0]; i++)
     skiff_json_gen_key_strv (g, null_lists[i], NULL, false);
-  skiff_json_gen_key_bool (g, "Privileged", false);
+  gen_security (g, &cfg->security);
+  skiff_json_gen_key_bool (g, "Privileged", cfg->security.privileged);
   skiff_json_gen_key_bool (g, "PublishAllPorts", false);
-  skiff_json_gen_key_bool (g, "ReadonlyRootfs", false);
+  skiff_json_gen_key_bool (g, "ReadonlyRootfs", cfg->security.read_only);
   skiff_json_gen_key_string (g, "UsernsMode", "");
   skiff_json_gen_key_string (g, "Runtime", "skiff");
   skiff_cli_resources_host_config (g, &cfg->resources);

@@ -116,12 +116,16 @@ static const struct skiff_opt run_options[] = {
 };
 #undef C
 
-const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options, skiff_cli_resources_options,
-        skiff_cli_network_options, skiff_cli_init_options, NULL };
+const struct skiff_opt *const skiff_cli_create_groups[] = { skiff_cli_process_options,
+                                                            create_options,
+                                                            skiff_cli_resources_options,
+                                                            skiff_cli_network_options,
+                                                            skiff_cli_init_options,
+                                                            skiff_cli_security_options,
+                                                            NULL };
 const struct skiff_opt *const skiff_cli_run_groups[]
-    = { skiff_cli_process_options, create_options, skiff_cli_resources_options, run_options,
-        skiff_cli_network_options, skiff_cli_init_options, NULL };
+    = { skiff_cli_process_options, create_options,         skiff_cli_resources_options, run_options,
+        skiff_cli_network_options, skiff_cli_init_options, skiff_cli_security_options,  NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -140,6 +144,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   free (o->spec.labels);
   skiff_resources_clear (&o->spec.resources);
   skiff_cli_network_opts_clear (&o->spec.network);
+  skiff_cli_security_clear (&o->spec.security);
   skiff_opts_result_free (&o->res);
 }
 
@@ -188,6 +193,7 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
 {
   o->spec.stop_timeout = SKIFF_STOP_TIMEOUT_UNSET;
   o->sig_proxy = true;
+  skiff_cli_security_defaults (&o->spec.security);
   int r = skiff_cli_parse (cli, argc, argv, o, &o->res, err);
   if (r != 0)
     return r;

@@ -70,7 +70,8 @@ skiff_container_cgroup_prepare (struct skiff_container *c, struct skiff_cgroup *
   _cleanup_strv_ char **rules = skiff_container_device_rules (res, err);
   if (rules == NULL && *err != NULL)
     r = skiff_error_ret (*err);
-  else if (!skiff_userns_is_rootless ())
+  /* --privileged: every device, as docker (no rule: the kernel's default allows all) */
+  else if (!skiff_userns_is_rootless () && !c->config.security.privileged)
     r = skiff_cgroup_limit_devices_with (cg, rules, err);
   struct skiff_cgroup_limits limits;
   cgroup_limits (res, &limits);

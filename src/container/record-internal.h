@@ -1,6 +1,8 @@
 #pragma once
 /* Shared between record.c, state.c and lookup.c: the JSON forms of config.json/state.json. */
 #include <stdbool.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "skiff/container.h"
 
@@ -34,3 +36,8 @@ struct skiff_container_limits
 int skiff_container_sandbox_limits (struct skiff_store *store, const struct skiff_container *c,
                                     struct skiff_container_limits *out, struct skiff_error **err);
 void skiff_container_limits_clear (struct skiff_container_limits *l);
+/* record_security.c: config.json's "Security" object */
+void skiff_container_security_to_json (yajl_gen g, const struct skiff_container_security *s);
+int skiff_container_security_from_json (yajl_val root, const char *path,
+                                        struct skiff_container_security *s,
+                                        struct skiff_error **err);

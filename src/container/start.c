@@ -49,6 +49,7 @@ fill_sandbox_config (struct skiff_sandbox_config *sc, const struct skiff_contain
   sc->terminal_cols = opts->terminal_cols;
   sc->parent_death_signal = opts->parent_death_signal;
   sc->init = c->config.init;
+  skiff_container_security_to_sandbox (&c->config.security, sc);
 }
 
 /* The top-most layer's entry for rel, or false when no layer has it. */
@@ -163,6 +164,8 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   struct skiff_sandbox_config sc;
   fill_sandbox_config (&sc, c, opts, paths);
   sc.mergeddir = merged;
+  _cleanup_free_ char *seccomp_cache = skiff_path_join (store->root, "seccomp");
+  sc.seccomp_cache_dir = seccomp_cache;
 
   struct skiff_container_net net;
   int r = skiff_container_net_prepare (store, c, &net, &sc, err);

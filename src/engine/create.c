@@ -134,7 +134,7 @@ build_config (struct skiff_store *store, const struct skiff_container_spec *spec
   cfg->cidfile = spec->cidfile ? xstrdup (spec->cidfile) : NULL;
   lifecycle_config (spec, img, cfg);
   skiff_engine_resources_config (&spec->resources, &cfg->resources);
-  return 0;
+  return skiff_engine_security_config (&spec->security, &cfg->security, err);
 }
 
 static int

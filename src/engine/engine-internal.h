@@ -41,3 +41,8 @@ int skiff_engine_network_config (struct skiff_store *store, const struct skiff_c
                                  struct skiff_network_config *cfg, struct skiff_error **err);
 /* --network host without -h: the host's name (caller frees); otherwise NULL. */
 char *skiff_engine_network_hostname (const struct skiff_network_config *cfg);
+/* security.c: the spec's security flags -> the record's (--security-opt resolved, a seccomp
+ * profile read and checked); on failure *out is left empty. */
+struct skiff_container_security;
+int skiff_engine_security_config (const struct skiff_security_spec *spec,
+                                  struct skiff_container_security *out, struct skiff_error **err);

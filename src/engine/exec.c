@@ -7,6 +7,7 @@
 #include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/sandbox.h"
 #include "skiff/strv.h"
 
@@ -43,7 +44,11 @@ skiff_engine_exec (const struct skiff_container *c, const struct skiff_exec_spec
   sc.env = env;
   sc.cwd = cwd;
   sc.user = spec->user ? spec->user : c->config.user;
-  sc.privileged = spec->privileged;
+  skiff_container_security_to_sandbox (&c->config.security, &sc);
+  /* c->dir is <root>/containers/<id>: the store's filter cache is <root>/seccomp */
+  _cleanup_free_ char *cache = skiff_path_join (c->dir, "../../seccomp");
+  sc.seccomp_cache_dir = cache;
+  sc.process_privileged = spec->privileged;
   sc.terminal = spec->tty && !spec->detach;
   sc.terminal_master = spec->terminal_master;
   sc.terminal_rows = spec->rows;

@@ -13,6 +13,9 @@
 #include "skiff/error.h"
 #include "skiff/xalloc.h"
 
+SKIFF_DEFINE_CLEANUP (cap_freep, cap_t, cap_free)
+#define _cleanup_cap_ __attribute__ ((cleanup (cap_freep)))
+
 static const cap_value_t default_caps[] = {
   CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,      CAP_FSETID,           CAP_KILL,
   CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP,     CAP_NET_BIND_SERVICE, CAP_NET_RAW,
@@ -123,4 +126,40 @@ skiff_caps_set_root (uint64_t set, struct skiff_error **err)
   int e = errno;
   cap_free (caps);
   return r < 0 ? skiff_error_make (err, e, "set capabilities") : 0;
+}
+
+int
+skiff_caps_user (char *const *add, uint64_t set, uint64_t *out, struct skiff_error **err)
+{
+  uint64_t a = 0;
+  bool all = false;
+  int r = parse_caps (add, &a, &all, err);
+  if (r < 0)
+    return r;
+  *out = (all ? set : a) & set;
+  return 0;
+}
+
+int
+skiff_caps_set_user (uint64_t set, struct skiff_error **err)
+{
+  _cleanup_cap_ cap_t caps = cap_init ();
+  if (caps == NULL)
+    return skiff_error_make (err, errno, "cap_init");
+  int n = cap_max_bits ();
+  for (cap_value_t c = 0; c < n; c++)
+    if ((set & ((uint64_t)1 << c))
+        && (cap_set_flag (caps, CAP_PERMITTED, 1, &c, CAP_SET) < 0
+            || cap_set_flag (caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0
+            || cap_set_flag (caps, CAP_INHERITABLE, 1, &c, CAP_SET) < 0))
+      return skiff_error_make (err, errno, "set capability %d", c);
+  if (cap_set_proc (caps) < 0)
+    return skiff_error_make (err, errno, "set the user's capabilities");
+  /* ambient: what a non-root user keeps over execve (the kernel needs P and I first) */
+  for (cap_value_t c = 0; c < n; c++)
+    if ((set & ((uint64_t)1 << c)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+      return skiff_error_make (err, errno, "raise ambient capability %d", c);
+  if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return skiff_error_make (err, errno, "clear keepcaps");
+  return 0;
 }

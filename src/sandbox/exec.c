@@ -81,7 +81,8 @@ join_namespaces (pid_t target, int fds[N_NS], struct skiff_error **err)
 }
 
 static void __attribute__ ((noreturn))
-exec_child (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, int sock)
+exec_child (const struct skiff_sandbox_config *cfg, const struct skiff_sandbox_security *sec,
+            int root_fd, int sock)
 {
   struct skiff_error *err = NULL;
   const char *cwd = cfg->cwd && *cfg->cwd ? cfg->cwd : "/";
@@ -94,7 +95,7 @@ exec_child (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, 
   else if (chdir (cwd) < 0)
     skiff_error_make_status (&err, 126, errno, "chdir to %s", cwd);
   else if (skiff_sandbox_check_cwd (cwd, &err) == 0)
-    skiff_sandbox_exec_process (cfg, caps, sock, false, &err);
+    skiff_sandbox_exec_process (cfg, sec, sock, false, &err);
   skiff_sandbox_child_fail (sock, err);
 }
 
@@ -105,8 +106,8 @@ exec_child (const struct skiff_sandbox_config *cfg, uint64_t caps, int root_fd, 
  * it no longer sees the store (nor could LeakSanitizer read /proc at its exit).  Reports the
  * clone's pid over pid_fd and exits; failures go over sock like the process's own. */
 static void __attribute__ ((noreturn))
-join_child (pid_t target, const struct skiff_sandbox_config *cfg, uint64_t caps, int sock,
-            int pid_fd)
+join_child (pid_t target, const struct skiff_sandbox_config *cfg,
+            const struct skiff_sandbox_security *sec, int sock, int pid_fd)
 {
   struct skiff_error *err = NULL;
   char root[64];
@@ -135,7 +136,7 @@ join_child (pid_t target, const struct skiff_sandbox_config *cfg, uint64_t caps,
         {
           pid_t child = (pid_t)syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
           if (child == 0)
-            exec_child (cfg, caps, root_fd, sock);
+            exec_child (cfg, sec, root_fd, sock);
           if (child > 0 && write (pid_fd, &child, sizeof child) == sizeof child)
             _exit (0);
           skiff_error_make (&err, errno, child < 0 ? "clone" : "report the process's pid");
@@ -165,8 +166,8 @@ skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg, pid
 {
   if (cfg->argv == NULL || cfg->argv[0] == NULL)
     return skiff_error_make (err, 0, "no command specified");
-  uint64_t caps;
-  int r = skiff_caps_compute (cfg->cap_add, cfg->cap_drop, cfg->privileged, &caps, err);
+  _cleanup_security_ struct skiff_sandbox_security sec = { 0 };
+  int r = skiff_sandbox_security_prepare (cfg, &sec, err);
   if (r < 0)
     return r;
   int fds[2], pfd[2];
@@ -184,7 +185,7 @@ skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg, pid
     {
       close (fds[0]);
       close (pfd[0]);
-      join_child (target, cfg, caps, fds[1], pfd[1]);
+      join_child (target, cfg, &sec, fds[1], pfd[1]);
     }
   int e = errno;
   close (fds[1]);

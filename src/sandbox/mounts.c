@@ -78,11 +78,11 @@ mount_in_root (int root_fd, const char *src, const char *path, const char *type,
 }
 
 static int
-mount_sys (int root_fd, bool rootless, struct skiff_error **err)
+mount_sys (int root_fd, bool rootless, bool writable, struct skiff_error **err)
 {
   const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  int r = mount_in_root (root_fd, "sysfs", "sys", "sysfs", fl | MS_RDONLY, NULL,
-                         rootless ? NULL : err);
+  const unsigned long ro = writable ? 0 : MS_RDONLY; /* --privileged: as docker */
+  int r = mount_in_root (root_fd, "sysfs", "sys", "sysfs", fl | ro, NULL, rootless ? NULL : err);
   if (r == 0 || !rootless)
     return r;
   /* A user namespace may not mount sysfs (e.g. over-mounted host /sys): show the host's. */
@@ -90,8 +90,8 @@ mount_sys (int root_fd, bool rootless, struct skiff_error **err)
     return r;
   /* the remount acts on the new bind mount: reopen the path, which now ends on it */
   _cleanup_close_ int fd = skiff_rootfs_open (root_fd, "sys", O_PATH | O_DIRECTORY);
-  if (fd < 0 || skiff_mount_on_fd (NULL, fd, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0)
-    return skiff_error_make (err, errno, "remount /sys read-only");
+  if (fd < 0 || skiff_mount_on_fd (NULL, fd, NULL, MS_BIND | MS_REMOUNT | ro | fl, NULL) < 0)
+    return skiff_error_make (err, errno, "remount /sys");
   return 0;
 }
 
@@ -136,14 +136,16 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
   _cleanup_close_ int root_fd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return skiff_error_make (err, errno, "open %s", cfg->mergeddir);
-  if ((r = mount_proc (root_fd, rootless, err)) < 0 || (r = mount_sys (root_fd, rootless, err)) < 0
+  if ((r = mount_proc (root_fd, rootless, err)) < 0
+      || (r = mount_sys (root_fd, rootless, cfg->privileged, err)) < 0
       || (r = skiff_sandbox_mount_dev (root_fd, rootless, skiff_userns_mapped_gids () > 5,
                                        cfg->limits, err))
              < 0
       || (r = bind_etc_file (root_fd, cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->hosts_file, "hosts", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->resolv_file, "resolv.conf", err)) < 0
-      || (!cfg->privileged && (r = skiff_sandbox_mask_paths (root_fd, err)) < 0))
+      || (r = skiff_sandbox_mask_paths (root_fd, cfg, err)) < 0
+      || (cfg->read_only && (r = skiff_sandbox_read_only_root (root_fd, cfg, err)) < 0))
     return r;
   return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sandbox/seccomp-internal.h"
+
 struct skiff_error;
 struct skiff_sandbox_config;
 
@@ -74,6 +76,41 @@ int skiff_caps_compute (char *const *add, char *const *drop, bool privileged, ui
  * make set the permitted and effective sets (inheritable empty). */
 int skiff_caps_limit_bounding (uint64_t set, struct skiff_error **err);
 int skiff_caps_set_root (uint64_t set, struct skiff_error **err);
+/* A non-root user's capabilities (podman: only what --cap-add names; "ALL" = the whole set):
+ * the explicit adds, within set.  0 without --cap-add, as docker and podman. */
+int skiff_caps_user (char *const *add, uint64_t set, uint64_t *out, struct skiff_error **err);
+/* Child side, after setresuid with PR_SET_KEEPCAPS: set becomes the permitted, effective,
+ * inheritable and ambient sets (so that they survive the execve of a non-root user). */
+int skiff_caps_set_user (uint64_t set, struct skiff_error **err);
+
+/* ---- security.c: what the process is allowed, decided in the parent, applied by the child ---- */
+
+struct skiff_sandbox_security
+{
+  uint64_t caps;                   /* the bounding set; root's permitted and effective */
+  uint64_t user_caps;              /* a non-root user's (explicit --cap-add only) */
+  struct skiff_seccomp_bpf filter; /* len 0: unconfined */
+};
+
+/* Parent side, before the clone: capabilities from cfg, the seccomp filter compiled for them
+ * (for exec: the container's, whatever --privileged the process asks for). */
+int skiff_sandbox_security_prepare (const struct skiff_sandbox_config *cfg,
+                                    struct skiff_sandbox_security *out, struct skiff_error **err);
+void skiff_sandbox_security_clear (struct skiff_sandbox_security *s);
+#define _cleanup_security_ __attribute__ ((cleanup (skiff_sandbox_security_clear)))
+/* Child side, in crun's order (set_required_caps): cut the bounding set; without no_new_privs
+ * install the filter while still holding CAP_SYS_ADMIN; keep capabilities over the uid switch
+ * for a user that gets some.  Then switch_user runs, then _after_user: the sets of root or
+ * the user, non-dumpable again. */
+int skiff_sandbox_security_before_user (const struct skiff_sandbox_config *cfg,
+                                        const struct skiff_sandbox_security *sec, uid_t uid,
+                                        struct skiff_error **err);
+int skiff_sandbox_security_after_user (const struct skiff_sandbox_security *sec, uid_t uid,
+                                       struct skiff_error **err);
+/* Last before the execve: no_new_privs, then (with it) the filter. */
+int skiff_sandbox_security_before_exec (const struct skiff_sandbox_config *cfg,
+                                        const struct skiff_sandbox_security *sec,
+                                        struct skiff_error **err);
 
 /* ---- rootfs_path.c: paths inside the rootfs (root_fd), before pivot_root ---- */
 
@@ -98,7 +135,14 @@ int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct s
 struct skiff_sandbox_limits;
 int skiff_sandbox_mount_dev (int root_fd, bool rootless, bool map_tty_gid,
                              const struct skiff_sandbox_limits *limits, struct skiff_error **err);
-int skiff_sandbox_mask_paths (int root_fd, struct skiff_error **err);
+/* docker's masked and read-only paths less cfg's unmask_paths, plus its mask_paths; nothing
+ * with cfg->privileged */
+int skiff_sandbox_mask_paths (int root_fd, const struct skiff_sandbox_config *cfg,
+                              struct skiff_error **err);
+/* readonly.c: --read-only: tmpfs on /tmp, /run, /var/tmp (read_only_tmpfs), then the rootfs
+ * (the mount at root_fd) remounted read-only; its submounts keep their own flags */
+int skiff_sandbox_read_only_root (int root_fd, const struct skiff_sandbox_config *cfg,
+                                  struct skiff_error **err);
 int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
 
 /* ---- terminal.c / spawn.c: the child -> parent channel (SOCK_SEQPACKET) ---- */
@@ -116,8 +160,9 @@ int skiff_sandbox_setup_terminal (int sock, uid_t owner, bool console, struct sk
 /* Child side, inside the container's root: resolves cfg->user, sets up the terminal (see
  * above) or a new session, cuts capabilities to caps, switches user, arranges stdio and fds and
  * execs cfg->argv.  Returns only on failure. */
-int skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int sock,
-                                bool console, struct skiff_error **err);
+int skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg,
+                                const struct skiff_sandbox_security *sec, int sock, bool console,
+                                struct skiff_error **err);
 
 /* Child side, before anything it does can be steered by the container: closes every fd but
  * 0-2, the preserved ones (3 .. 3+preserve_fds-1), cfg's stdio sources and keep[0..nkeep-1]

@@ -232,8 +232,9 @@ setup_container (const struct skiff_sandbox_config *cfg, struct skiff_error **er
 
 /* The user switch and stdio, then exec: after pivot_root, as container root. */
 int
-skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd,
-                            bool console, struct skiff_error **err)
+skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg,
+                            const struct skiff_sandbox_security *sec, int fd, bool console,
+                            struct skiff_error **err)
 {
   struct skiff_exec_user user = { 0 };
   int r = skiff_user_resolve (cfg->user, cfg->group_add, "/etc/passwd", "/etc/group", &user, err);
@@ -250,13 +251,9 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
   struct winsize ws = { .ws_row = cfg->terminal_rows, .ws_col = cfg->terminal_cols };
   if (r == 0 && cfg->terminal && ws.ws_col > 0 && ioctl (0, TIOCSWINSZ, &ws) < 0)
     r = skiff_error_make (err, errno, "set the terminal size");
-  if (r < 0 || (r = skiff_caps_limit_bounding (caps, err)) < 0
+  if (r < 0 || (r = skiff_sandbox_security_before_user (cfg, sec, user.uid, err)) < 0
       || (r = switch_user (&user, err)) < 0
-      /* a uid change resets dumpable to fs.suid_dumpable, which may be 1: an exec joiner must
-       * stay non-dumpable (its /proc/<pid>/exe, mem, fd/) until the execve resets it */
-      || (prctl (PR_SET_DUMPABLE, 0) < 0
-          && (r = skiff_error_make (err, errno, "set non-dumpable")) < 0)
-      || (user.uid == 0 && (r = skiff_caps_set_root (caps, err)) < 0)
+      || (r = skiff_sandbox_security_after_user (sec, user.uid, err)) < 0
       || (!cfg->terminal && (r = setup_stdio (cfg, err)) < 0)
       || (r = limit_fds (cfg->preserve_fds, fd, err)) < 0)
     return r;
@@ -270,8 +267,8 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
     return skiff_error_make (err, errno, "set the parent death signal");
   reset_signals ();
   umask (022);
-  if (cfg->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return skiff_error_make (err, errno, "set no_new_privs");
+  if ((r = skiff_sandbox_security_before_exec (cfg, sec, err)) < 0)
+    return r;
   if (cfg->init)
     return skiff_sandbox_run_init (path, cfg->argv, env, fd, err);
   execve (path, cfg->argv, env);
@@ -279,8 +276,8 @@ skiff_sandbox_exec_process (const struct skiff_sandbox_config *cfg, uint64_t cap
 }
 
 static void __attribute__ ((noreturn))
-child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int netns_fd,
-            int ns_fds[SKIFF_SANDBOX_NS_JOINED])
+child_main (const struct skiff_sandbox_config *cfg, const struct skiff_sandbox_security *sec,
+            int fd, int netns_fd, int ns_fds[SKIFF_SANDBOX_NS_JOINED])
 {
   struct skiff_error *err = NULL;
   char go;
@@ -301,7 +298,7 @@ child_main (const struct skiff_sandbox_config *cfg, uint64_t caps, int fd, int n
       if (cfg->before_start != NULL && recv (fd, &go, 1, 0) != 1)
         _exit (125); /* the parent gave up and kills us */
       if (skiff_sandbox_limits_in_cgroup (cfg->limits, &err) == 0)
-        skiff_sandbox_exec_process (cfg, caps, fd, true, &err);
+        skiff_sandbox_exec_process (cfg, sec, fd, true, &err);
     }
   skiff_sandbox_child_fail (fd, err);
 }
@@ -428,8 +425,8 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
 {
   if (cfg->argv == NULL || cfg->argv[0] == NULL)
     return skiff_error_make (err, 0, "no command specified");
-  uint64_t caps;
-  int r = skiff_caps_compute (cfg->cap_add, cfg->cap_drop, cfg->privileged, &caps, err);
+  _cleanup_security_ struct skiff_sandbox_security sec = { 0 };
+  int r = skiff_sandbox_security_prepare (cfg, &sec, err);
   if (r < 0)
     return r;
   _cleanup_close_ int netns_fd = -1;
@@ -458,7 +455,7 @@ skiff_sandbox_spawn (const struct skiff_sandbox_config *cfg, pid_t *pid, struct 
   if (child == 0)
     {
       close (fds[0]);
-      child_main (cfg, caps, fds[1], netns_fd, ns_fds);
+      child_main (cfg, &sec, fds[1], netns_fd, ns_fds);
     }
   int clone_errno = errno;
   skiff_sandbox_ns_leave_pid (saved_pidns);

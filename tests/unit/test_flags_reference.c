@@ -123,7 +123,7 @@ START_TEST (known_not_yet_flags)
   ck_assert_str_eq (o->value_name, "list");
   ck_assert_ptr_nonnull ((o = find ("run", "kernel-memory")));
   ck_assert_str_eq (o->value_name, "bytes");
-  ck_assert_ptr_nonnull ((o = find ("create", "privileged")));
+  ck_assert_ptr_nonnull ((o = find ("create", "no-healthcheck")));
   ck_assert_ptr_null (o->value_name); /* bool */
   ck_assert_ptr_nonnull ((o = find ("ps", "watch")));
   ck_assert_int_eq (o->shorthand, 'w');
@@ -151,13 +151,28 @@ END_TEST
 START_TEST (implemented_flags_are_not_listed)
 {
   static const char *const implemented[][2] = {
-    { "run", "name" },  { "run", "rm" },          { "run", "detach" },
-    { "run", "env" },   { "create", "tty" },      { "exec", "privileged" },
-    { "ps", "all" },    { "ps", "filter" },       { "rm", "force" },
-    { "-", "root" },    { "-", "log-level" },     { "stop", "time" },
-    { "logs", "tail" }, { "image prune", "all" }, { "container prune", "filter" },
-    { "ps", "size" },   { "stop", "all" },        { "rm", "ignore" },
-    { "rm", "latest" }, { "logs", "names" },
+    { "run", "name" },
+    { "run", "rm" },
+    { "run", "detach" },
+    { "run", "env" },
+    { "create", "tty" },
+    { "exec", "privileged" },
+    { "run", "privileged" },
+    { "create", "security-opt" },
+    { "ps", "all" },
+    { "ps", "filter" },
+    { "rm", "force" },
+    { "-", "root" },
+    { "-", "log-level" },
+    { "stop", "time" },
+    { "logs", "tail" },
+    { "image prune", "all" },
+    { "container prune", "filter" },
+    { "ps", "size" },
+    { "stop", "all" },
+    { "rm", "ignore" },
+    { "rm", "latest" },
+    { "logs", "names" },
   };
   for (size_t i = 0; i < sizeof implemented / sizeof implemented[0]; i++)
     ck_assert_msg (find (implemented[i][0], implemented[i][1]) == NULL, "%s --%s",
@@ -192,7 +207,8 @@ START_TEST (parser_refuses_them)
   parse_fails (WORDS ("--gpus", "all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("--gpus=all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("-p", "80:80", "img"), "--publish is not supported by skiff yet");
-  parse_fails (WORDS ("--privileged", "img"), "--privileged is not supported by skiff yet");
+  parse_fails (WORDS ("--tz", "UTC", "img"), "--tz is not supported by skiff yet");
+  parse_fails (WORDS ("--no-healthcheck", "img"), "--no-healthcheck is not supported by skiff yet");
 }
 END_TEST
 

@@ -180,12 +180,18 @@ destroy life2" "events"
 }
 
 @test "events: image events (tag, untag, save, load, delete)" {
+  local since
+  since=$(date +%s.%N) # only this test's: other files' tests remove images of their own
   skiff tag "$IMG" evtest:one
   skiff save -o "$BATS_TEST_TMPDIR/img.tar" evtest:one
   skiff untag "$IMG" evtest:one
   skiff load -i "$BATS_TEST_TMPDIR/img.tar" >/dev/null
   skiff rmi evtest:one >/dev/null
-  run -0 skiff events --since 1m --until 0s --filter type=image \
+  mkdir -p "$BATS_TEST_TMPDIR/tiny" && echo x >"$BATS_TEST_TMPDIR/tiny/f"
+  tar -C "$BATS_TEST_TMPDIR/tiny" -cf "$BATS_TEST_TMPDIR/tiny.tar" f
+  skiff import "$BATS_TEST_TMPDIR/tiny.tar" evtest:tiny >/dev/null
+  skiff rmi evtest:tiny >/dev/null
+  run -0 skiff events --since "$since" --until 0s --filter type=image \
     --format '{{.Action}}{{with .Actor.Attributes.name}} {{.}}{{end}}'
   # (the fixture's import may be among them)
   assert_equal "$(printf '%s\n' "$output" | grep -v '^import')" "tag evtest:one
@@ -193,7 +199,8 @@ save evtest:one
 untag evtest:one
 load evtest:one
 untag evtest:one
-delete" "image events"
+untag evtest:tiny
+delete" "image events (evtest:one's image keeps its other tag: no delete)"
 }
 
 @test "events follows live (inotify) and returns at --until" {

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "skiff/cleanup.h"
+#include "skiff/mount.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -48,6 +49,7 @@ struct skiff_container_config
   char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */
+  struct skiff_mounts_config mounts; /* -v, --mount, --tmpfs, image VOLUMEs; --userns */
 };
 
 enum skiff_container_status
@@ -212,6 +214,10 @@ int skiff_container_finish (struct skiff_store *store, struct skiff_container *c
  * made sure it is not running. */
 int skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                             struct skiff_error **err);
+
+/* inspect's "Mounts" (mount_record.c): every mount as docker lists it (Type, Name, Source,
+ * Destination, Driver, Mode, RW, Propagation). */
+void skiff_container_mounts_inspect_gen (yajl_gen g, const struct skiff_container *c);
 
 /* ---- cgroup (cgroup.c) ---- */
 

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "skiff/mount.h"
+
 struct skiff_error;
 struct skiff_store;
 struct skiff_container;
@@ -35,6 +37,7 @@ struct skiff_container_spec
   int stop_timeout; /* -1: not given */
   bool replace;     /* a container of the same name is removed first (podman --replace) */
   /* room for mounts, network, security, resources, logging */
+  struct skiff_mounts_spec mounts; /* -v, --mount, --tmpfs, --volumes-from, --userns */
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */
@@ -121,3 +124,15 @@ struct skiff_engine_stats *skiff_engine_stats_open (const struct skiff_container
 int skiff_engine_stats_read (struct skiff_engine_stats *s, struct skiff_engine_usage *out,
                              struct skiff_error **err);
 void skiff_engine_stats_free (struct skiff_engine_stats *s);
+
+/* volumes.c: `volume rm` (in use by any container's record: "remove NAME: volume is in use -
+ * [ID...]"; force: a missing volume is fine) and `volume prune` (unused ones; all: named ones
+ * too, else only anonymous ones, as docker 23+), with docker's filters (label=, label!=,
+ * name=, driver=, dangling=). */
+struct skiff_volume;
+int skiff_engine_volume_remove (struct skiff_store *store, const char *name, bool force,
+                                struct skiff_error **err);
+int skiff_engine_volume_filter_check (char *const *filters, struct skiff_error **err);
+bool skiff_engine_volume_filter (const struct skiff_volume *v, char *const *filters, bool in_use);
+int skiff_engine_volume_prune (struct skiff_store *store, bool all, char *const *filters,
+                               char ***removed, struct skiff_error **err);

@@ -16,11 +16,12 @@
 #include "skiff/lock.h"
 #include "skiff/monitor.h"
 #include "skiff/strv.h"
+#include "skiff/volume.h"
 #include "skiff/xalloc.h"
 
 struct rm_opts
 {
-  bool force, volumes; /* --volumes: anonymous volumes, none exist yet */
+  bool force, volumes; /* --volumes: the container's anonymous volumes too */
   bool depend;         /* podman: dependents first; skiff containers have none yet (no --link) */
   int time;            /* -t: stop with the stop signal and this grace period; -1: SIGKILL */
   struct skiff_cli_targets t;
@@ -170,6 +171,8 @@ remove_one (struct skiff_store *store, const char *text, void *data, struct skif
   else if (r == 0)
     r = skiff_container_remove (store, c, err);
   skiff_lock_release (lock);
+  if (r == 0 && !vanished && o->volumes)
+    skiff_container_remove_anon_volumes (store, c);
   if (r == 0 && !vanished)
     printf ("%s\n", text);
   return r;

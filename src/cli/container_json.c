@@ -97,7 +97,7 @@ gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_bool (g, "PublishAllPorts", false);
   skiff_json_gen_key_bool (g, "ReadonlyRootfs", false);
   skiff_json_gen_key_string (g, "UTSMode", "");
-  skiff_json_gen_key_string (g, "UsernsMode", "");
+  skiff_json_gen_key_string (g, "UsernsMode", cfg->mounts.userns ? cfg->mounts.userns : "");
   skiff_json_gen_key_int (g, "ShmSize", 67108864);
   skiff_json_gen_key_string (g, "Runtime", "skiff");
   skiff_json_gen_key_int (g, "Memory", 0);
@@ -148,9 +148,7 @@ skiff_cli_container_json (const struct skiff_container *c)
   skiff_json_gen_key_string (g, "AppArmorProfile", "");
   skiff_json_gen_key_strv (g, "ExecIDs", NULL, false);
   gen_host_config (g, cfg);
-  skiff_json_gen_key (g, "Mounts");
-  yajl_gen_array_open (g);
-  yajl_gen_array_close (g);
+  skiff_container_mounts_inspect_gen (g, c);
   gen_config (g, cfg);
   skiff_json_gen_key (g, "NetworkSettings");
   yajl_gen_map_open (g);

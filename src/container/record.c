@@ -29,6 +29,7 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   free (cfg->stop_signal);
   free (cfg->restart_policy);
   skiff_strv_free (cfg->labels);
+  skiff_mounts_config_clear (&cfg->mounts);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -69,6 +70,7 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_json_gen_key_string (g, "RestartPolicy", cfg->restart_policy ? cfg->restart_policy : "no");
   skiff_json_gen_key_int (g, "RestartMax", cfg->restart_max);
   skiff_json_gen_key_map (g, "Labels", cfg->labels);
+  skiff_mounts_config_gen (g, &cfg->mounts);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -108,7 +110,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_json_get_bool (root, "AutoRemove", path, &cfg->auto_remove, err)) < 0
       || (r = skiff_json_get_bool (root, "Tty", path, &cfg->tty, err)) < 0
       || (r = skiff_json_get_bool (root, "OpenStdin", path, &cfg->open_stdin, err)) < 0
-      || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0)
+      || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0
+      || (r = skiff_mounts_config_read (root, path, &cfg->mounts, err)) < 0)
     return r;
   int64_t stop_timeout = -1, restart_max = 0; /* absent keys keep these defaults */
   if ((r = skiff_json_get_int (root, "StopTimeout", path, &stop_timeout, err)) < 0

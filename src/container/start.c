@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "container-mounts.h"
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
@@ -16,6 +17,7 @@
 #include "skiff/lock.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
+#include "skiff/volume.h"
 #include "skiff/xalloc.h"
 
 static void
@@ -157,9 +159,16 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   sc.before_start_data = c;
 
   precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
-  int r = make_merged_dir (merged, err);
+  struct skiff_container_mounts cm;
+  int r = skiff_container_mounts_build (store, c, &cm, err);
+  sc.mounts = cm.v;
+  sc.nmounts = cm.n;
+  sc.userns_mode = cm.userns;
+  if (r == 0)
+    r = make_merged_dir (merged, err);
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);
+  skiff_container_mounts_clear (&cm);
   for (int i = 0; i < 5; i++)
     free (paths[i]);
   return r;
@@ -212,8 +221,8 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
   skiff_container_cgroup_remove (c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
-  else if (c->config.auto_remove)
-    r = skiff_container_remove (store, c, err);
+  else if (c->config.auto_remove && (r = skiff_container_remove (store, c, err)) == 0)
+    skiff_container_remove_anon_volumes (store, c); /* docker's --rm takes them too */
   else if ((r = skiff_container_state_reload (c, err)) == 0)
     {
       c->state.cgroup = false; /* removed above */

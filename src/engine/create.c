@@ -125,11 +125,13 @@ create_record (struct skiff_store *store, const struct skiff_container_spec *spe
   if (r < 0)
     return r;
   r = build_config (spec, img, uenv.v, &cfg, err);
-  if (r == 0)
+  if (r == 0 && (r = skiff_engine_mounts (store, spec, img, &cfg, err)) == 0)
     {
       struct skiff_container_create_opts copts = { .durable = !spec->rm };
       r = skiff_container_create (store, &cfg, &copts, out, err);
     }
+  if (r < 0)
+    skiff_engine_mounts_abort (store, &cfg);
   skiff_container_config_clear (&cfg);
   if (r == 0 && spec->cidfile
       && (r = skiff_container_cidfile_write (spec->cidfile, (*out)->config.id, err)) < 0)

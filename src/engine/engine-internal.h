@@ -14,3 +14,12 @@ int skiff_engine_user_env (char *const *env_files, char *const *env_opts,
                            struct skiff_strv_builder *env, struct skiff_error **err);
 /* Removes a record, errors ignored (a failed create or run). */
 void skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c);
+
+/* mounts.c: create's mounts and --userns into cfg (volumes created on the way); _abort
+ * removes the anonymous volumes a failed create made. */
+struct skiff_container_config;
+int skiff_engine_mounts (struct skiff_store *store, const struct skiff_container_spec *spec,
+                         const struct skiff_image *img, struct skiff_container_config *cfg,
+                         struct skiff_error **err);
+void skiff_engine_mounts_abort (struct skiff_store *store,
+                                const struct skiff_container_config *cfg);

@@ -17,6 +17,7 @@
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
+#include "skiff/volume.h"
 
 void
 skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c)
@@ -24,6 +25,8 @@ skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *
   struct skiff_error *ignored = NULL;
   if (skiff_container_remove (store, c, &ignored) < 0)
     skiff_error_free (ignored);
+  else
+    skiff_container_remove_anon_volumes (store, c);
 }
 
 void

@@ -131,6 +131,7 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
       || (r = bind_etc_file (root_fd, cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->hosts_file, "hosts", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->resolv_file, "resolv.conf", err)) < 0
+      || (r = skiff_sandbox_mount_volumes (root_fd, cfg, err)) < 0
       || (!cfg->privileged && (r = skiff_sandbox_mask_paths (root_fd, err)) < 0))
     return r;
   return 0;

@@ -96,6 +96,8 @@ assert_nothing_mounted () { # PATH
   run -0 skiff run --rm -u 1000:1000 -v "$tree":/src:U -w /src "$IMG" sh -c 'sh ci.sh; ls -ln ci.sh'
   assert_match "${lines[1]}" '^-rw-r--r-- +1 1000 +1000 ' "ci.sh owned by 1000:1000 inside"
   assert_equal "$(cat "$tree/artifact.txt")" "artifact of 1000"
+  # rootless, 1000 is a subordinate id: give the tree back so that the user can remove it
+  run -0 skiff run --rm -v "$tree":/src "$IMG" chown -R 0:0 /src
 }
 
 @test "volumes: -v makes a missing host dir, --mount refuses it, relative paths are errors" {

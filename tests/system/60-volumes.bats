@@ -88,6 +88,8 @@ assert_nothing_mounted () { # PATH
   run -0 skiff run -d --name keepid --userns=keep-id "$IMG" sleep 60
   run -0 skiff inspect -f '{{.HostConfig.UsernsMode}} {{.Config.User}}' keepid
   assert_equal "$output" "keep-id $(id -u):$(id -g)"
+  run -0 skiff exec keepid id -u
+  assert_equal "$output" "$(id -u)" "exec joins the container's user namespace"
 }
 
 @test "volumes: -v SRC:DST:U chowns the source to the container's user" {

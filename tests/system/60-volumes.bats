@@ -124,6 +124,23 @@ assert_nothing_mounted () { # PATH
   [ -z "$(skiff ps -a -q)" ] || fail "a refused run left a container"
 }
 
+@test "volumes: :O overlays the source (changes discarded), mount flags, --mount type=devpts" {
+  local tree=$BATS_TEST_TMPDIR/tree
+  mkdir -p "$tree"
+  echo orig > "$tree/f"
+  run -0 skiff run --name ov -v "$tree":/o:O "$IMG" sh -c 'cat /o/f; echo changed > /o/f; touch /o/new'
+  assert_equal "$output" orig
+  run -0 skiff start -a ov
+  assert_equal "$output" orig "a restart sees the source again"
+  assert_equal "$(cat "$tree/f")" orig "the source is unchanged"
+  [ ! -e "$tree/new" ] || fail ":O wrote into the source"
+  run -0 skiff run --rm -v "$tree":/m:nosuid,nodev,noexec "$IMG" grep " /m " /proc/mounts
+  assert_match "$output" "nosuid,nodev,noexec" "the mount's flags"
+  run -0 skiff run --rm --mount type=devpts,target=/pts2 "$IMG" sh -c 'grep " /pts2 " /proc/mounts; ls /pts2'
+  assert_contains "$output" "devpts /pts2 devpts"
+  assert_contains "$output" ptmx
+}
+
 @test "volumes: data in a named volume survives rm and is seen by the next container" {
   run -0 skiff run --name writer -v keep:/data "$IMG" sh -c 'echo kept > /data/f'
   run -0 skiff rm writer

@@ -133,6 +133,20 @@ struct skiff_volume;
 int skiff_engine_volume_remove (struct skiff_store *store, const char *name, bool force,
                                 struct skiff_error **err);
 int skiff_engine_volume_filter_check (char *const *filters, struct skiff_error **err);
-bool skiff_engine_volume_filter (const struct skiff_volume *v, char *const *filters, bool in_use);
 int skiff_engine_volume_prune (struct skiff_store *store, bool all, char *const *filters,
                                char ***removed, struct skiff_error **err);
+/* `volume create`: -l/-o words (k=v) into the record; an -o key other than type, device, o is
+ * refused. */
+int skiff_engine_volume_create (struct skiff_store *store, const char *name, char *const *labels,
+                                char *const *opts, struct skiff_volume **out,
+                                struct skiff_error **err);
+/* The volumes the filters select (sorted by name), each with whether a container uses it;
+ * terminated by a NULL volume.  Free with skiff_engine_volumes_free. */
+struct skiff_engine_volume
+{
+  struct skiff_volume *volume;
+  bool in_use;
+};
+int skiff_engine_volume_select (struct skiff_store *store, char *const *filters,
+                                struct skiff_engine_volume **out, struct skiff_error **err);
+void skiff_engine_volumes_free (struct skiff_engine_volume *v);

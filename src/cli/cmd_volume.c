@@ -83,59 +83,25 @@ begin (struct skiff_cli *cli, int argc, char **argv, struct volume_opts *o,
   return skiff_cli_store (cli, store, err);
 }
 
-/* k=v (or k) words -> alternating key, value */
-static char **
-kv_pairs (char *const *words)
-{
-  char **kv = NULL;
-  for (size_t i = 0; words && words[i]; i++)
-    {
-      const char *eq = strchr (words[i], '=');
-      skiff_strv_push_owned (&kv, eq ? xstrndup (words[i], (size_t)(eq - words[i]))
-                                     : xstrdup (words[i]));
-      skiff_strv_push (&kv, eq ? eq + 1 : "");
-    }
-  return kv;
-}
-
-static int
-check_opts (char *const *kv, struct skiff_error **err)
-{
-  for (size_t i = 0; kv && kv[i]; i += 2)
-    if (strcmp (kv[i], "type") != 0 && strcmp (kv[i], "device") != 0 && strcmp (kv[i], "o") != 0)
-      return (skiff_error_make_status (err, 125, 0, "invalid option key: \"%s\"", kv[i]), -EINVAL);
-  return 0;
-}
-
 static int
 cmd_volume_create (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct volume_opts o = { 0 };
   struct skiff_store *store;
-  _cleanup_strv_ char **labels = NULL, **opts = NULL;
   _cleanup_volume_ struct skiff_volume *v = NULL;
   int r = begin (cli, argc, argv, &o, &res, &store, err);
   if (r == 0 && res.nargs > 1)
     r = skiff_cli_usage_error (cli, err, "\"skiff volume create\" requires at most 1 argument");
   if (r == 0 && o.driver && strcmp (o.driver, "local") != 0)
-    r = (skiff_error_make_status (err, 125, 0,
-                                  "volume driver %s is not supported: only "
-                                  "\"local\"",
+    r = (skiff_error_make_status (err, 125, 0, "volume driver %s is not supported: only \"local\"",
                                   o.driver),
          -EINVAL);
-  labels = kv_pairs (o.labels);
-  opts = kv_pairs (o.opts);
-  if (r == 0)
-    r = check_opts (opts, err);
-  if (r == 0)
-    {
-      struct skiff_volume_create_opts vo
-          = { .name = res.nargs ? res.args[0] : NULL, .labels = labels, .options = opts };
-      bool existed;
-      if ((r = skiff_volume_create (store, &vo, &v, &existed, err)) == 0)
-        printf ("%s\n", v->name);
-    }
+  if (r == 0
+      && (r = skiff_engine_volume_create (store, res.nargs ? res.args[0] : NULL, o.labels, o.opts,
+                                          &v, err))
+             == 0)
+    printf ("%s\n", v->name);
   opts_clear (&o);
   return r > 0 ? 0 : r;
 }
@@ -155,35 +121,32 @@ cmd_volume_ls (struct skiff_cli *cli, int argc, char **argv, struct skiff_error 
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct volume_opts o = { 0 };
   struct skiff_store *store;
-  _cleanup_strv_ char **names = NULL;
+  struct skiff_engine_volume *sel = NULL;
   int r = begin (cli, argc, argv, &o, &res, &store, err);
   if (r == 0 && res.nargs > 0)
     r = skiff_cli_usage_error (cli, err, "\"skiff volume ls\" accepts no arguments.");
-  if (r == 0 && (r = skiff_engine_volume_filter_check (o.filters, err)) == 0)
-    r = skiff_volume_list (store, &names, err);
+  if (r == 0)
+    r = skiff_engine_volume_select (store, o.filters, &sel, err);
   size_t n = 0;
-  yajl_val *rows = xzalloc ((skiff_strv_len (names) + 1) * sizeof *rows);
-  for (size_t i = 0; r == 0 && names[i]; i++)
+  yajl_val *rows = NULL;
+  for (size_t i = 0; r == 0 && sel[i].volume; i++)
     {
-      _cleanup_volume_ struct skiff_volume *v = NULL;
-      _cleanup_strv_ char **users = NULL;
-      _cleanup_error_ struct skiff_error *gone = NULL;
-      if (skiff_volume_load (store, names[i], &v, &gone) < 0)
-        continue;
-      if (o.filters && (r = skiff_volume_users (store, names[i], &users, err)) < 0)
-        break;
-      if (!skiff_engine_volume_filter (v, o.filters, users != NULL))
-        continue;
       if (o.quiet && o.format == NULL)
-        printf ("%s\n", v->name);
-      else if ((rows[n] = volume_tree (v, err)) != NULL)
-        n++;
-      else
+        {
+          printf ("%s\n", sel[i].volume->name);
+          continue;
+        }
+      rows = xrealloc (rows, (n + 2) * sizeof *rows);
+      if ((rows[n] = volume_tree (sel[i].volume, err)) == NULL)
         r = -EINVAL;
+      else
+        n++;
     }
+  skiff_engine_volumes_free (sel);
   if (r == 0 && !(o.quiet && o.format == NULL))
     r = skiff_cli_format_rows (o.format, "table {{.Driver}}\t{{.Name}}",
-                               "{\"Driver\":\"DRIVER\",\"Name\":\"VOLUME NAME\"}", rows, n, err);
+                               "{\"Driver\":\"DRIVER\",\"Name\":\"VOLUME NAME\"}",
+                               rows ? rows : xzalloc (sizeof *rows), n, err);
   else
     {
       for (size_t i = 0; i < n; i++)

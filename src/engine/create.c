@@ -53,9 +53,8 @@ skiff_engine_user_env (char *const *env_files, char *const *env_opts,
   return 0;
 }
 
-/* -l k=v (or k) -> alternating key, value */
-static char **
-label_map (char *const *labels)
+char **
+skiff_engine_kv_pairs (char *const *labels)
 {
   char **kv = NULL;
   for (size_t i = 0; labels && labels[i]; i++)
@@ -82,7 +81,7 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
     skiff_restart_policy_parse (spec->restart, &policy, NULL); /* checked by _spec_check */
   cfg->restart_policy = xstrdup (skiff_restart_mode_name (policy.mode));
   cfg->restart_max = policy.max_retries;
-  cfg->labels = label_map (spec->labels);
+  cfg->labels = skiff_engine_kv_pairs (spec->labels);
 }
 
 static int

@@ -23,3 +23,6 @@ int skiff_engine_mounts (struct skiff_store *store, const struct skiff_container
                          struct skiff_error **err);
 void skiff_engine_mounts_abort (struct skiff_store *store,
                                 const struct skiff_container_config *cfg);
+
+/* -l k=v (or k) words -> alternating key, value (labels, volume options). */
+char **skiff_engine_kv_pairs (char *const *words);

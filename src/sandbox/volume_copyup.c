@@ -21,6 +21,17 @@
 
 #define MAX_DEPTH 256
 
+/* A directory stream of its own over fd (which stays open and where it was). */
+static DIR *
+dir_stream (int fd)
+{
+  int dup_fd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+  DIR *d = dup_fd >= 0 ? fdopendir (dup_fd) : NULL;
+  if (d == NULL && dup_fd >= 0)
+    close (dup_fd);
+  return d;
+}
+
 static int copy_dir (int sfd, int dfd, dev_t dev, int depth, struct skiff_error **err);
 
 static int
@@ -98,14 +109,9 @@ copy_dir (int sfd, int dfd, dev_t dev, int depth, struct skiff_error **err)
 {
   if (depth > MAX_DEPTH)
     return skiff_error_make (err, ELOOP, "copy-up: more than %d directory levels", MAX_DEPTH);
-  int dup_fd = fcntl (sfd, F_DUPFD_CLOEXEC, 3);
-  DIR *d = dup_fd >= 0 ? fdopendir (dup_fd) : NULL;
+  DIR *d = dir_stream (sfd);
   if (d == NULL)
-    {
-      if (dup_fd >= 0)
-        close (dup_fd);
-      return skiff_error_make (err, errno, "copy-up: read a directory");
-    }
+    return skiff_error_make (err, errno, "copy-up: read a directory");
   int r = 0;
   for (struct dirent *e; r == 0 && (e = readdir (d)) != NULL;)
     if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0)
@@ -117,14 +123,9 @@ copy_dir (int sfd, int dfd, dev_t dev, int depth, struct skiff_error **err)
 static bool
 dir_is_empty (int fd)
 {
-  int dup_fd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
-  DIR *d = dup_fd >= 0 ? fdopendir (dup_fd) : NULL;
+  DIR *d = dir_stream (fd);
   if (d == NULL)
-    {
-      if (dup_fd >= 0)
-        close (dup_fd);
-      return false;
-    }
+    return false;
   bool empty = true;
   for (struct dirent *e; empty && (e = readdir (d)) != NULL;)
     empty = strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0;
@@ -166,14 +167,9 @@ chown_tree (int fd, uid_t uid, gid_t gid, dev_t dev, int depth, struct skiff_err
     return skiff_error_make (err, errno, "chown a mounted directory");
   if (depth > MAX_DEPTH)
     return skiff_error_make (err, ELOOP, "chown: more than %d directory levels", MAX_DEPTH);
-  int dup_fd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
-  DIR *d = dup_fd >= 0 ? fdopendir (dup_fd) : NULL;
+  DIR *d = dir_stream (fd);
   if (d == NULL)
-    {
-      if (dup_fd >= 0)
-        close (dup_fd);
-      return skiff_error_make (err, errno, "chown: read a directory");
-    }
+    return skiff_error_make (err, errno, "chown: read a directory");
   int r = 0;
   for (struct dirent *e; r == 0 && (e = readdir (d)) != NULL;)
     {

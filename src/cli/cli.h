@@ -129,10 +129,6 @@ struct skiff_cli_create_opts
   unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
 };
-/* run's and create's mount flags and --userns (create_opts_mounts.c); _clear frees the
- * vectors a parse stored in ms. */
-extern const struct skiff_opt skiff_cli_mounts_options[];
-void skiff_cli_mounts_opts_clear (struct skiff_mounts_spec *ms);
 /* Appends s (not copied) to the NULL-terminated vector *v (freed with free(), not strv). */
 void skiff_cli_push_borrowed (char ***v, char *s);
 /* Checks a -u value: an empty user before ':' is refused (125). */
@@ -258,6 +254,10 @@ const struct skiff_command *skiff_cli_image_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_container_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_volume_subcommands (size_t *n); /* cmd_volume.c */
+/* run's and create's mount flags and --userns (create_opts_mounts.c); _clear frees the
+ * vectors a parse stored in ms. */
+extern const struct skiff_opt skiff_cli_mounts_options[];
+void skiff_cli_mounts_opts_clear (struct skiff_mounts_spec *ms);
 struct skiff_completion_input;
 void skiff_cli_completion_input (struct skiff_completion_input *in);
 

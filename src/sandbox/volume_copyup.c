@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -141,6 +142,11 @@ skiff_sandbox_copy_up (int root_fd, const struct skiff_sandbox_mount *m, struct 
   _cleanup_close_ int dst = open (m->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dst < 0)
     return skiff_error_make (err, errno, "open volume %s", m->source);
+  /* containers starting at once with a fresh volume: one copies, the others find it done */
+  if (flock (dst, LOCK_EX) < 0)
+    return skiff_error_make (err, errno, "lock volume %s", m->source);
+  if (access (m->copy_up_marker, F_OK) == 0)
+    return 0;
   int r = 0;
   if (src >= 0 && fstat (root_fd, &root_st) == 0 && fstat (src, &st) == 0
       && st.st_dev == root_st.st_dev && dir_is_empty (dst))

@@ -219,6 +219,21 @@ assert_nothing_mounted () { # PATH
   assert_equal "$output" ""
 }
 
+@test "volumes: containers starting at once with one fresh volume get one copy-up" {
+  local i pids=()
+  for i in 1 2 3 4; do
+    skiff run --rm -v race:/data skiff-test/with-volume cat /data/seed \
+      > "$BATS_TEST_TMPDIR/out.$i" 2>&1 &
+    pids+=($!)
+  done
+  for i in 0 1 2 3; do
+    wait "${pids[$i]}" || fail "run $((i + 1)) failed: $(cat "$BATS_TEST_TMPDIR/out.$((i + 1))")"
+  done
+  for i in 1 2 3 4; do
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/out.$i")" seed "run $i"
+  done
+}
+
 @test "volumes: run --rm removes anonymous volumes, keeps named ones" {
   run -0 skiff run --rm -v named:/n -v /anon skiff-test/with-volume true
   run -0 skiff volume ls -q

@@ -175,7 +175,7 @@ volume_options (struct skiff_mount *m, const char *opts, struct skiff_error **er
 }
 
 static int
-volume_source (struct skiff_mount *m, const char *src, const char *spec, struct skiff_error **err)
+volume_source (struct skiff_mount *m, const char *src, struct skiff_error **err)
 {
   if (src[0] == '/')
     {
@@ -190,7 +190,6 @@ volume_source (struct skiff_mount *m, const char *src, const char *spec, struct 
                 "\"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host "
                 "directory, use absolute path",
                 src, src);
-  (void)spec;
   m->type = SKIFF_MOUNT_VOLUME;
   m->source = xstrdup (src);
   return 0;
@@ -220,7 +219,7 @@ skiff_mount_parse_volume (const char *spec, struct skiff_mount *out, struct skif
       m.anonymous = true;
     }
   else if (r == 0)
-    r = volume_source (&m, parts[0], spec, err);
+    r = volume_source (&m, parts[0], err);
   if (r == 0 && n == 3)
     r = volume_options (&m, parts[2], err);
   if (r == 0 && m.chown && m.type != SKIFF_MOUNT_BIND && m.type != SKIFF_MOUNT_VOLUME)

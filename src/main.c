@@ -83,6 +83,7 @@ static const struct skiff_command commands[] = {
     skiff_cli_no_flags_groups },
   { "version", cmd_version, "Show the skiff version information", "", NULL,
     skiff_cli_version_groups },
+  { "volume", cmd_volume, "Manage volumes", "COMMAND", NULL },
   { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_wait_groups },
 };
@@ -158,6 +159,8 @@ group_subcommands (const char *name, size_t *n)
     return skiff_cli_container_subcommands (n);
   if (strcmp (name, "system") == 0)
     return skiff_cli_system_subcommands (n);
+  if (strcmp (name, "volume") == 0)
+    return skiff_cli_volume_subcommands (n);
   return NULL;
 }
 

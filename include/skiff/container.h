@@ -18,6 +18,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/resources.h"
 #include "skiff/network.h"
+#include "skiff/mount.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -66,10 +67,11 @@ struct skiff_container_config
   char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */
-  struct skiff_resources resources; /* limits, devices, namespace modes ("Resources") */
+  struct skiff_resources resources;    /* limits, devices, namespace modes ("Resources") */
   struct skiff_network_config network; /* --network, --add-host, --dns*, --link */
-  bool init;            /* --init: PID 1 is skiff's init, the command PID 2 */
+  bool init;                           /* --init: PID 1 is skiff's init, the command PID 2 */
   struct skiff_container_security security;
+  struct skiff_mounts_config mounts; /* -v, --mount, --tmpfs, image VOLUMEs; --userns */
 };
 
 enum skiff_container_status
@@ -268,6 +270,10 @@ int skiff_container_finish (struct skiff_store *store, struct skiff_container *c
  * made sure it is not running. */
 int skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                             struct skiff_error **err);
+
+/* inspect's "Mounts" (mount_record.c): every mount as docker lists it (Type, Name, Source,
+ * Destination, Driver, Mode, RW, Propagation). */
+void skiff_container_mounts_inspect_gen (yajl_gen g, const struct skiff_container *c);
 
 /* ---- cgroup (cgroup.c) ---- */
 

@@ -12,6 +12,7 @@
 
 #include "skiff/resources.h"
 #include "skiff/network.h"
+#include "skiff/mount.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -66,6 +67,7 @@ struct skiff_container_spec
   struct skiff_network_spec network; /* --network, --add-host, --dns*, --link */
   struct skiff_init_spec init;
   struct skiff_security_spec security;
+  struct skiff_mounts_spec mounts; /* -v, --mount, --tmpfs, --volumes-from, --userns */
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */
@@ -181,3 +183,29 @@ struct skiff_engine_stats *skiff_engine_stats_open (const struct skiff_container
 int skiff_engine_stats_read (struct skiff_engine_stats *s, struct skiff_engine_usage *out,
                              struct skiff_error **err);
 void skiff_engine_stats_free (struct skiff_engine_stats *s);
+
+/* volumes.c: `volume rm` (in use by any container's record: "remove NAME: volume is in use -
+ * [ID...]"; force: a missing volume is fine) and `volume prune` (unused ones; all: named ones
+ * too, else only anonymous ones, as docker 23+), with docker's filters (label=, label!=,
+ * name=, driver=, dangling=). */
+struct skiff_volume;
+int skiff_engine_volume_remove (struct skiff_store *store, const char *name, bool force,
+                                struct skiff_error **err);
+int skiff_engine_volume_filter_check (char *const *filters, struct skiff_error **err);
+int skiff_engine_volume_prune (struct skiff_store *store, bool all, char *const *filters,
+                               char ***removed, struct skiff_error **err);
+/* `volume create`: -l/-o words (k=v) into the record; an -o key other than type, device, o is
+ * refused. */
+int skiff_engine_volume_create (struct skiff_store *store, const char *name, char *const *labels,
+                                char *const *opts, struct skiff_volume **out,
+                                struct skiff_error **err);
+/* The volumes the filters select (sorted by name), each with whether a container uses it;
+ * terminated by a NULL volume.  Free with skiff_engine_volumes_free. */
+struct skiff_engine_volume
+{
+  struct skiff_volume *volume;
+  bool in_use;
+};
+int skiff_engine_volume_select (struct skiff_store *store, char *const *filters,
+                                struct skiff_engine_volume **out, struct skiff_error **err);
+void skiff_engine_volumes_free (struct skiff_engine_volume *v);

@@ -12,6 +12,39 @@
 
 struct skiff_error;
 
+/* One mount of a container's -v/--mount/--tmpfs/volume list.  Paths outside the container
+ * (source, upper, work, copy_up_marker) are the engine's; target is resolved inside the
+ * rootfs and created there when missing. */
+enum skiff_sandbox_mount_kind
+{
+  SKIFF_SANDBOX_MOUNT_BIND,    /* source (a host dir or file), recursively */
+  SKIFF_SANDBOX_MOUNT_TMPFS,   /* data: tmpfs options */
+  SKIFF_SANDBOX_MOUNT_DEVPTS,  /* a new devpts instance; data: extra options */
+  SKIFF_SANDBOX_MOUNT_OVERLAY, /* lower dir source, upper/work: changes land there (O) */
+};
+struct skiff_sandbox_mount
+{
+  enum skiff_sandbox_mount_kind kind;
+  const char *source, *target, *data;
+  const char *upper, *work;
+  unsigned long flags;       /* MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC */
+  unsigned long propagation; /* MS_[R]SHARED/SLAVE/PRIVATE flags; 0: private */
+  /* BIND of a fresh volume: when set, the image's content at target is copied into source
+   * (owners, modes, times kept) if source is empty, and then this file is created */
+  const char *copy_up_marker;
+  bool chown; /* :U: the mounted tree is chowned to the process's user before it runs */
+};
+
+/* --userns: the container's process in the caller's user namespace (host), or in a nested one
+ * where the caller's uid 0 (the rootless user) is the user's own uid (keep-id) or unmapped
+ * (nomap). */
+enum skiff_sandbox_userns
+{
+  SKIFF_SANDBOX_USERNS_HOST,
+  SKIFF_SANDBOX_USERNS_KEEP_ID,
+  SKIFF_SANDBOX_USERNS_NOMAP,
+};
+
 struct skiff_sandbox_config
 {
   /* rootfs */
@@ -88,6 +121,11 @@ struct skiff_sandbox_config
                                   * read-only ("ALL": none); may be NULL */
   bool read_only;                /* --read-only: the rootfs is read-only ... */
   bool read_only_tmpfs;          /* ... but for tmpfs on /tmp, /run and /var/tmp (podman) */
+  /* -v, --mount, --tmpfs, volumes (volume_mounts.c), mounted after /etc's files, parents
+   * first; and --userns=keep-id|nomap: the process runs in a user namespace of its own */
+  const struct skiff_sandbox_mount *mounts;
+  size_t nmounts;
+  enum skiff_sandbox_userns userns_mode;
 };
 
 enum skiff_sandbox_ns_mode

@@ -32,3 +32,8 @@ unsigned long skiff_userns_mapped_gids (void);
  * a non-root container user (stop, kill), either join the container's namespace with this or
  * send the signal before entering any (the host user owns every skiff namespace). */
 int skiff_userns_join (pid_t pid, struct skiff_error **err);
+
+/* After skiff_userns_join and the setns of a container's other namespaces: a container with
+ * --userns=keep-id|nomap runs in a user namespace nested in the one that owns them, which
+ * skiff_userns_join left for now; this enters it (and becomes root there).  0 otherwise. */
+int skiff_userns_join_nested (struct skiff_error **err);

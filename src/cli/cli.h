@@ -309,6 +309,11 @@ extern const struct skiff_opt *const skiff_cli_version_groups[];
 const struct skiff_command *skiff_cli_image_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_container_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
+const struct skiff_command *skiff_cli_volume_subcommands (size_t *n); /* cmd_volume.c */
+/* run's and create's mount flags and --userns (create_opts_mounts.c); _clear frees the
+ * vectors a parse stored in ms. */
+extern const struct skiff_opt skiff_cli_mounts_options[];
+void skiff_cli_mounts_opts_clear (struct skiff_mounts_spec *ms);
 struct skiff_completion_input;
 void skiff_cli_completion_input (struct skiff_completion_input *in);
 
@@ -325,6 +330,7 @@ int cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error *
 int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_volume (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

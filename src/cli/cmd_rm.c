@@ -16,11 +16,12 @@
 #include "skiff/lock.h"
 #include "skiff/monitor.h"
 #include "skiff/strv.h"
+#include "skiff/volume.h"
 #include "skiff/xalloc.h"
 
 struct rm_opts
 {
-  bool force, volumes; /* --volumes: anonymous volumes, none exist yet */
+  bool force, volumes; /* --volumes: the container's anonymous volumes too */
   bool depend;         /* podman: dependents first; skiff containers have none yet (no --link) */
   int time;            /* -t: stop with the stop signal and this grace period; -1: SIGKILL */
   struct skiff_cli_targets t;
@@ -165,6 +166,8 @@ remove_locked (struct skiff_store *store, const char *text, const struct rm_opts
     return r;
   if ((r = skiff_container_remove (store, c, err)) == 0)
     printf ("%s\n", text);
+  if (r == 0 && o->volumes) /* -v: its anonymous volumes, now that nothing uses them */
+    skiff_container_remove_anon_volumes (store, c);
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include "skiff/image.h"
 #include "skiff/log.h"
 #include "skiff/strv.h"
+#include "skiff/volume.h"
 
 struct check_opts
 {
@@ -47,6 +48,8 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
     r = skiff_container_check (store, repair, &problems, err);
   if (r == 0) /* leases of containers whose process is gone (a SIGKILLed monitor) */
     r = skiff_network_check (store, repair, &problems, err);
+  if (r == 0)
+    r = skiff_volume_check (store, repair, &problems, err);
   if (r < 0)
     return r;
   for (size_t i = 0; problems && problems[i]; i++)

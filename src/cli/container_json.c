@@ -112,7 +112,7 @@ gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_conta
   skiff_json_gen_key_bool (g, "Privileged", cfg->security.privileged);
   skiff_json_gen_key_bool (g, "PublishAllPorts", false);
   skiff_json_gen_key_bool (g, "ReadonlyRootfs", cfg->security.read_only);
-  skiff_json_gen_key_string (g, "UsernsMode", "");
+  skiff_json_gen_key_string (g, "UsernsMode", cfg->mounts.userns ? cfg->mounts.userns : "");
   skiff_json_gen_key_string (g, "Runtime", "skiff");
   skiff_cli_resources_host_config (g, &cfg->resources);
   yajl_gen_map_close (g);
@@ -159,9 +159,7 @@ skiff_cli_container_json (struct skiff_store *store, const struct skiff_containe
   skiff_json_gen_key_string (g, "AppArmorProfile", "");
   skiff_json_gen_key_strv (g, "ExecIDs", NULL, false);
   gen_host_config (g, store, cfg);
-  skiff_json_gen_key (g, "Mounts");
-  yajl_gen_array_open (g);
-  yajl_gen_array_close (g);
+  skiff_container_mounts_inspect_gen (g, c);
   gen_config (g, cfg);
   skiff_cli_gen_network_settings (g, store, c);
   yajl_gen_map_close (g);

@@ -32,6 +32,7 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   skiff_resources_clear (&cfg->resources);
   skiff_network_config_clear (&cfg->network);
   skiff_container_security_clear (&cfg->security);
+  skiff_mounts_config_clear (&cfg->mounts);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -78,6 +79,7 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_network_config_gen (g, &cfg->network);
   skiff_json_gen_key_bool (g, "Init", cfg->init);
   skiff_container_security_to_json (g, &cfg->security);
+  skiff_mounts_config_gen (g, &cfg->mounts);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -121,7 +123,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_container_resources_from_json (root, path, &cfg->resources, err)) < 0
       || (r = skiff_network_config_read (root, path, &cfg->network, err)) < 0
       || (r = skiff_json_get_bool (root, "Init", path, &cfg->init, err)) < 0
-      || (r = skiff_container_security_from_json (root, path, &cfg->security, err)) < 0)
+      || (r = skiff_container_security_from_json (root, path, &cfg->security, err)) < 0
+      || (r = skiff_mounts_config_read (root, path, &cfg->mounts, err)) < 0)
     return r;
   /* absent keys keep these defaults */
   int64_t old_timeout = -1, stop_timeout = INT64_MIN, restart_max = 0;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "network-internal.h"
+#include "container-mounts.h"
 #include "record-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
@@ -18,6 +19,7 @@
 #include "skiff/lock.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
+#include "skiff/volume.h"
 #include "skiff/xalloc.h"
 
 static void
@@ -185,6 +187,15 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   if (limits.sandbox.uts.mode != SKIFF_SANDBOX_NS_PRIVATE)
     sc.hostname = NULL; /* not ours to change */
 
+  /* -v, --mount, --tmpfs, volumes; --userns */
+  struct skiff_container_mounts cm;
+  memset (&cm, 0, sizeof cm);
+  if (r == 0)
+    r = skiff_container_mounts_build (store, c, &cm, err);
+  sc.mounts = cm.v;
+  sc.nmounts = cm.n;
+  sc.userns_mode = cm.userns;
+
   precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
   if (r == 0)
     r = make_merged_dir (merged, err);
@@ -192,6 +203,7 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
     r = skiff_sandbox_spawn (&sc, pid, err);
   skiff_container_limits_clear (&limits);
   skiff_container_net_done (&net, r < 0);
+  skiff_container_mounts_clear (&cm);
   for (int i = 0; i < 5; i++)
     free (paths[i]);
   return r;
@@ -251,8 +263,8 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
   skiff_container_net_release (store, c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
-  else if (c->config.auto_remove)
-    r = skiff_container_remove (store, c, err);
+  else if (c->config.auto_remove && (r = skiff_container_remove (store, c, err)) == 0)
+    skiff_container_remove_anon_volumes (store, c); /* docker's --rm takes them too */
   else if ((r = skiff_container_state_reload (c, err)) == 0)
     {
       c->state.cgroup = false; /* removed above */

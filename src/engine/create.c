@@ -57,9 +57,8 @@ skiff_engine_user_env (char *const *env_files, char *const *env_opts,
   return 0;
 }
 
-/* -l k=v (or k) -> alternating key, value */
-static char **
-label_map (char *const *labels)
+char **
+skiff_engine_kv_pairs (char *const *labels)
 {
   char **kv = NULL;
   for (size_t i = 0; labels && labels[i]; i++)
@@ -88,7 +87,7 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
     skiff_restart_policy_parse (spec->restart, &policy, NULL); /* checked by _spec_check */
   cfg->restart_policy = xstrdup (skiff_restart_mode_name (policy.mode));
   cfg->restart_max = policy.max_retries;
-  cfg->labels = label_map (spec->labels);
+  cfg->labels = skiff_engine_kv_pairs (spec->labels);
   cfg->init = spec->init.choice == SKIFF_INIT_ON;
 }
 
@@ -148,11 +147,13 @@ create_record (struct skiff_store *store, const struct skiff_container_spec *spe
   if (r < 0)
     return r;
   r = build_config (store, spec, img, uenv.v, &cfg, err);
-  if (r == 0)
+  if (r == 0 && (r = skiff_engine_mounts (store, spec, img, &cfg, err)) == 0)
     {
       struct skiff_container_create_opts copts = { .durable = !spec->rm };
       r = skiff_container_create (store, &cfg, &copts, out, err);
     }
+  if (r < 0)
+    skiff_engine_mounts_abort (store, &cfg);
   skiff_container_config_clear (&cfg);
   if (r == 0 && spec->cidfile
       && (r = skiff_container_cidfile_write (spec->cidfile, (*out)->config.id, err)) < 0)

@@ -46,3 +46,14 @@ char *skiff_engine_network_hostname (const struct skiff_network_config *cfg);
 struct skiff_container_security;
 int skiff_engine_security_config (const struct skiff_security_spec *spec,
                                   struct skiff_container_security *out, struct skiff_error **err);
+/* mounts.c: create's mounts and --userns into cfg (volumes created on the way); _abort
+ * removes the anonymous volumes a failed create made. */
+struct skiff_container_config;
+int skiff_engine_mounts (struct skiff_store *store, const struct skiff_container_spec *spec,
+                         const struct skiff_image *img, struct skiff_container_config *cfg,
+                         struct skiff_error **err);
+void skiff_engine_mounts_abort (struct skiff_store *store,
+                                const struct skiff_container_config *cfg);
+
+/* -l k=v (or k) words -> alternating key, value (labels, volume options). */
+char **skiff_engine_kv_pairs (char *const *words);

@@ -20,6 +20,7 @@
 #include "skiff/store.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
+#include "skiff/volume.h"
 
 void
 skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *c)
@@ -27,6 +28,8 @@ skiff_engine_discard_record (struct skiff_store *store, struct skiff_container *
   struct skiff_error *ignored = NULL;
   if (skiff_container_remove (store, c, &ignored) < 0)
     skiff_error_free (ignored);
+  else
+    skiff_container_remove_anon_volumes (store, c);
 }
 
 void

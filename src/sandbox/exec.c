@@ -20,6 +20,7 @@
 #include "sandbox/sandbox-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/userns.h"
 
 /* Joined in this order; the user namespace is not here (see above). */
 static const struct
@@ -132,6 +133,8 @@ join_child (pid_t target, const struct skiff_sandbox_config *cfg,
     {
       int r = join_namespaces (target, ns, &err);
       close_all (ns);
+      if (r == 0)
+        r = skiff_userns_join_nested (&err);
       if (r == 0)
         {
           pid_t child = (pid_t)syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);

@@ -144,7 +144,9 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
       || (r = bind_etc_file (root_fd, cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->hosts_file, "hosts", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->resolv_file, "resolv.conf", err)) < 0
+      || (r = skiff_sandbox_mount_volumes (root_fd, cfg, err)) < 0
       || (r = skiff_sandbox_mask_paths (root_fd, cfg, err)) < 0
+      /* last: the binds above keep their own flags */
       || (cfg->read_only && (r = skiff_sandbox_read_only_root (root_fd, cfg, err)) < 0))
     return r;
   return 0;

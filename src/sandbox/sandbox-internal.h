@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "sandbox/seccomp-internal.h"
+#include "skiff/sandbox.h"
 
 struct skiff_error;
 struct skiff_sandbox_config;
@@ -144,6 +145,33 @@ int skiff_sandbox_mask_paths (int root_fd, const struct skiff_sandbox_config *cf
 int skiff_sandbox_read_only_root (int root_fd, const struct skiff_sandbox_config *cfg,
                                   struct skiff_error **err);
 int skiff_sandbox_pivot (const char *root, struct skiff_error **err);
+
+/* ---- volume_mounts.c, volume_copyup.c: the container's -v/--mount/--tmpfs mounts ---- */
+
+/* Mounts cfg->mounts on the rootfs, parents first (before pivot_root). */
+int skiff_sandbox_mount_volumes (int root_fd, const struct skiff_sandbox_config *cfg,
+                                 struct skiff_error **err);
+struct skiff_sandbox_mount;
+/* The image's content at m->target into the empty volume dir m->source; then the marker. */
+int skiff_sandbox_copy_up (int root_fd, const struct skiff_sandbox_mount *m,
+                           struct skiff_error **err);
+/* After pivot_root, before the user switch: chowns the :U mounts to cfg->user. */
+int skiff_sandbox_chown_mounts (const struct skiff_sandbox_config *cfg, struct skiff_error **err);
+
+/* ---- userns_nested.c: --userns=keep-id|nomap ---- */
+
+/* Asks the parent for the maps of a nested user namespace (SKIFF_SANDBOX_MSG_USERNS); then
+ * root in it.  Nothing for SKIFF_SANDBOX_USERNS_HOST. */
+#define SKIFF_SANDBOX_MSG_USERNS 'U'
+int skiff_sandbox_userns_child (const struct skiff_sandbox_config *cfg, int sock,
+                                struct skiff_error **err);
+/* Parent side: writes pid's uid/gid maps for cfg->userns_mode and tells it to go on. */
+int skiff_sandbox_userns_write_maps (const struct skiff_sandbox_config *cfg, pid_t pid, int sock,
+                                     struct skiff_error **err);
+/* Pure: the map text (keep-id: self on our 0; nomap: our 0 left out) over total ids; its
+ * length, or -1 when it cannot be made. */
+int skiff_sandbox_nested_map (enum skiff_sandbox_userns mode, unsigned long self,
+                              unsigned long total, char *buf, size_t size);
 
 /* ---- terminal.c / spawn.c: the child -> parent channel (SOCK_SEQPACKET) ---- */
 

@@ -297,7 +297,9 @@ child_main (const struct skiff_sandbox_config *cfg, const struct skiff_sandbox_s
       /* the parent's hook (cgroups) ran meanwhile: nothing of the container's runs before */
       if (cfg->before_start != NULL && recv (fd, &go, 1, 0) != 1)
         _exit (125); /* the parent gave up and kills us */
-      if (skiff_sandbox_limits_in_cgroup (cfg->limits, &err) == 0)
+      if (skiff_sandbox_limits_in_cgroup (cfg->limits, &err) == 0
+          && skiff_sandbox_userns_child (cfg, fd, &err) == 0
+          && skiff_sandbox_chown_mounts (cfg, &err) == 0)
         skiff_sandbox_exec_process (cfg, sec, fd, true, &err);
     }
   skiff_sandbox_child_fail (fd, err);
@@ -339,10 +341,13 @@ report_error (const char *buf, ssize_t n, struct skiff_error **err)
   return rep.errnum > 0 ? -rep.errnum : r;
 }
 
+static void kill_child (pid_t child);
+
 /* Reads the child's messages until EOF (it exec'd: returns 0) or a failure report (the child
  * is reaped).  A terminal master is stored in *master. */
 static int
-read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
+read_report (const struct skiff_sandbox_config *cfg, int sock, pid_t pid, int *master,
+             struct skiff_error **err)
 {
   char buf[sizeof (struct child_report) + 4096];
   for (;;)
@@ -358,6 +363,13 @@ read_report (int sock, pid_t pid, int *master, struct skiff_error **err)
         }
       if (fd >= 0)
         close (fd);
+      if (n == 1 && buf[0] == SKIFF_SANDBOX_MSG_USERNS && cfg->userns_mode)
+        {
+          if (skiff_sandbox_userns_write_maps (cfg, pid, sock, err) == 0)
+            continue;
+          kill_child (pid);
+          return -EIO;
+        }
       while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
         ;
       return report_error (buf, n, err);
@@ -407,7 +419,7 @@ skiff_sandbox_await_exec (int sock, pid_t child, const struct skiff_sandbox_conf
                           struct skiff_error **err)
 {
   _cleanup_close_ int master = -1;
-  int r = read_report (sock, child, &master, err);
+  int r = read_report (cfg, sock, child, &master, err);
   if (r < 0)
     return r;
   if (cfg->terminal && master < 0)

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -259,6 +261,38 @@ count_mapped_ids (const char *map)
   return total ? total : 1;
 }
 
+static int nested_fd = -1;
+
+/* The user namespace owning pid's mount namespace when it is not user_fd's, else -1. */
+static int
+mount_ns_owner (pid_t pid, int user_fd)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+  _cleanup_close_ int mnt = open (path, O_RDONLY | O_CLOEXEC);
+  int owner = mnt < 0 ? -1 : ioctl (mnt, NS_GET_USERNS);
+  struct stat a, b;
+  if (owner < 0 || fstat (owner, &a) < 0 || fstat (user_fd, &b) < 0
+      || (a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+    {
+      if (owner >= 0)
+        close (owner);
+      return -1;
+    }
+  return owner;
+}
+
+int
+skiff_userns_join_nested (struct skiff_error **err)
+{
+  if (nested_fd < 0)
+    return 0;
+  if (setns (nested_fd, CLONE_NEWUSER) < 0)
+    return skiff_error_make (err, errno, "join the container's user namespace");
+  skiff_closep (&nested_fd);
+  return become_root (err);
+}
+
 int
 skiff_userns_join (pid_t pid, struct skiff_error **err)
 {
@@ -272,6 +306,14 @@ skiff_userns_join (pid_t pid, struct skiff_error **err)
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
+  int owner = mount_ns_owner (pid, fd);
+  if (owner >= 0)
+    {
+      /* --userns=keep-id|nomap: PID 1's namespace is nested in the one that owns its mount
+       * namespace; that one first (for setns of the others), the nested one last */
+      nested_fd = steal_fd (&fd);
+      fd = owner;
+    }
   if (setns (fd, CLONE_NEWUSER) < 0)
     return skiff_error_make (err, errno, "join the user namespace of process %d", (int)pid);
   int r = become_root (err);

@@ -49,6 +49,12 @@ static const char *const skiff_commands[] = {
   "image inspect",
   "image prune",
   "system check",
+  "volume create",
+  "volume exists",
+  "volume inspect",
+  "volume ls",
+  "volume prune",
+  "volume rm",
 };
 
 static const struct skiff_opt *

@@ -48,6 +48,8 @@ struct skiff_container_config
   char *restart_policy; /* "no", "always", "unless-stopped", "on-failure"; NULL = "no" */
   int restart_max;      /* on-failure:N */
   char **labels;        /* alternating key, value; NULL = none */
+  char *log_driver;     /* --log-driver (skiff/logfile.h); NULL = k8s-file */
+  char **log_opts;      /* --log-opt as alternating key, value; NULL = none */
 };
 
 enum skiff_container_status
@@ -193,6 +195,8 @@ struct skiff_container_start_opts
   unsigned short terminal_rows, terminal_cols; /* its initial size (0 = none) */
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
   unsigned preserve_fds;   /* our fds 3 .. 3+N-1 are passed on (--preserve-fds) */
+  bool policy_restart;     /* the monitor restarts it: the state is re-read under the lock, and a
+                            * container the user stopped meanwhile is not started (-ECANCELED) */
 };
 
 /* Under the container's lock: refuses a running container, makes the mount point, spawns the

@@ -73,8 +73,8 @@ gen_host_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_string (g, "ContainerIDFile", cfg->cidfile ? cfg->cidfile : "");
   skiff_json_gen_key (g, "LogConfig");
   yajl_gen_map_open (g);
-  skiff_json_gen_key_string (g, "Type", "k8s-file");
-  skiff_json_gen_key_map (g, "Config", empty);
+  skiff_json_gen_key_string (g, "Type", cfg->log_driver ? cfg->log_driver : "k8s-file");
+  skiff_json_gen_key_map (g, "Config", cfg->log_opts ? cfg->log_opts : empty);
   yajl_gen_map_close (g);
   skiff_json_gen_key_string (g, "NetworkMode", "none");
   skiff_json_gen_key_map (g, "PortBindings", empty);

@@ -117,9 +117,9 @@ static const struct skiff_opt run_options[] = {
 #undef C
 
 const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options, NULL };
+    = { skiff_cli_process_options, create_options, skiff_cli_log_options, NULL };
 const struct skiff_opt *const skiff_cli_run_groups[]
-    = { skiff_cli_process_options, create_options, run_options, NULL };
+    = { skiff_cli_process_options, create_options, run_options, skiff_cli_log_options, NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -136,6 +136,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   free (o->proc.env);
   free (o->proc.env_files);
   free (o->spec.labels);
+  free (o->spec.log.opts);
   skiff_opts_result_free (&o->res);
 }
 

@@ -29,6 +29,8 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   free (cfg->stop_signal);
   free (cfg->restart_policy);
   skiff_strv_free (cfg->labels);
+  free (cfg->log_driver);
+  skiff_strv_free (cfg->log_opts);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -69,6 +71,10 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_json_gen_key_string (g, "RestartPolicy", cfg->restart_policy ? cfg->restart_policy : "no");
   skiff_json_gen_key_int (g, "RestartMax", cfg->restart_max);
   skiff_json_gen_key_map (g, "Labels", cfg->labels);
+  if (cfg->log_driver)
+    skiff_json_gen_key_string (g, "LogDriver", cfg->log_driver);
+  if (cfg->log_opts)
+    skiff_json_gen_key_map (g, "LogOpts", cfg->log_opts);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -97,6 +103,7 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
     { "ContainerIDFile", &cfg->cidfile },
     { "StopSignal", &cfg->stop_signal },
     { "RestartPolicy", &cfg->restart_policy },
+    { "LogDriver", &cfg->log_driver },
   };
   for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
     if ((r = skiff_json_get_string (root, strs[i].key, path, strs[i].dst, err)) < 0)
@@ -108,7 +115,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_json_get_bool (root, "AutoRemove", path, &cfg->auto_remove, err)) < 0
       || (r = skiff_json_get_bool (root, "Tty", path, &cfg->tty, err)) < 0
       || (r = skiff_json_get_bool (root, "OpenStdin", path, &cfg->open_stdin, err)) < 0
-      || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0)
+      || (r = skiff_json_get_string_map (root, "Labels", path, &cfg->labels, err)) < 0
+      || (r = skiff_json_get_string_map (root, "LogOpts", path, &cfg->log_opts, err)) < 0)
     return r;
   int64_t stop_timeout = -1, restart_max = 0; /* absent keys keep these defaults */
   if ((r = skiff_json_get_int (root, "StopTimeout", path, &stop_timeout, err)) < 0

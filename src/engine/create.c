@@ -35,6 +35,8 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
     return r;
   if (spec->name && (r = skiff_container_name_validate (spec_name (spec), err)) < 0)
     return r;
+  if ((r = skiff_engine_log_check (spec, err)) < 0)
+    return r;
   return 0;
 }
 
@@ -83,6 +85,7 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->restart_policy = xstrdup (skiff_restart_mode_name (policy.mode));
   cfg->restart_max = policy.max_retries;
   cfg->labels = label_map (spec->labels);
+  skiff_engine_log_config (spec, cfg);
 }
 
 static int

@@ -45,7 +45,10 @@ struct skiff_logfile_writer
   int64_t size, max_size;
   int max_file;
 };
-#define SKIFF_LOGFILE_WRITER_INIT { .fd = -1 }
+#define SKIFF_LOGFILE_WRITER_INIT                                                                  \
+  {                                                                                                \
+    .fd = -1                                                                                       \
+  }
 int skiff_logfile_writer_open (struct skiff_logfile_writer *w, const char *path, int64_t max_size,
                                int max_file, struct skiff_error **err);
 /* As skiff_logfile_append; first rotates when the chunk's records would pass max_size. */

@@ -355,8 +355,8 @@ struct skiff_cli_attach_opts
 {
   bool no_stdin;
   bool no_stdout, no_stderr; /* run -a without them: logged, not shown */
-  bool sig_proxy;          /* forward signals to the container (only without a terminal) */
-  const char *detach_keys; /* NULL: the default ctrl-p,ctrl-q */
+  bool sig_proxy;            /* forward signals to the container (only without a terminal) */
+  const char *detach_keys;   /* NULL: the default ctrl-p,ctrl-q */
 };
 /* attach: attaches our stdio to a running detached container through its attach socket (raw
  * mode on a terminal, restored on every path).  Returns the container's exit code, 0 after a

@@ -79,7 +79,11 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   if (o.detach)
     r = run_detached (store, &o, &c, err);
   else
-    r = run_attached (store, &o, &c, err);
+    {
+      /* -a stdin: PID 1 gets stdin, as a foreground run always gave it (OpenStdin) */
+      o.spec.interactive |= (o.attach & 1u) != 0;
+      r = run_attached (store, &o, &c, err);
+    }
   if (r < 0 && c != NULL)
     skiff_engine_discard (store, c);
 out:

@@ -163,7 +163,8 @@ skiff_attach_server_broadcast (struct skiff_attach_server *s, int type, const vo
       for (size_t i = 0; i < s->nclients;)
         if (s->clients[i] == skip)
           i++;
-        else if (send (s->clients[i], msg, n + 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EINTR)
+        else if (send (s->clients[i], msg, n + 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0
+                 && errno != EINTR)
           skiff_attach_server_drop (s, i);
         else
           i++;

@@ -23,8 +23,8 @@ static const char *const driver_names[] = {
 
 /* docker's and podman's other drivers: named, but there is no such service here */
 static const char *const foreign_drivers[]
-    = { "journald", "syslog", "local", "gelf", "fluentd", "awslogs", "splunk", "etwlogs",
-        "gcplogs", "logentries" };
+    = { "journald", "syslog", "local",   "gelf",    "fluentd",
+        "awslogs",  "splunk", "etwlogs", "gcplogs", "logentries" };
 
 const char *
 skiff_log_driver_name (enum skiff_log_driver d)
@@ -96,8 +96,8 @@ parse_opt (struct skiff_log_config *lc, const char *key, const char *value,
       errno = 0;
       long n = strtol (value, &end, 10);
       if (*value == '\0' || *end || errno || n > INT_MAX)
-        return skiff_error_make_status (
-            err, 125, 0, "strconv.Atoi: parsing \"%s\": invalid syntax", value);
+        return skiff_error_make_status (err, 125, 0, "strconv.Atoi: parsing \"%s\": invalid syntax",
+                                        value);
       if (n < 1)
         return skiff_error_make_status (err, 125, 0, "max-file cannot be less than 1");
       lc->max_file = (int)n;

@@ -78,7 +78,8 @@ follow_rotation (int *fd, bool *owned, const char *path)
   struct stat at_path, ours;
   if (fstat (*fd, &ours) < 0)
     return 0;
-  if (stat (path, &at_path) == 0 && (at_path.st_ino != ours.st_ino || at_path.st_dev != ours.st_dev))
+  if (stat (path, &at_path) == 0
+      && (at_path.st_ino != ours.st_ino || at_path.st_dev != ours.st_dev))
     {
       int nfd = open (path, O_RDONLY | O_CLOEXEC);
       if (nfd < 0)

@@ -37,15 +37,18 @@ skiff_logfile_open (const char *path, int *fd_out, struct skiff_error **err)
   return 0;
 }
 
-/* Appends one record to out (which has room, see skiff_logfile_append). */
+/* Appends one record to out (which has room): the chunk's prefix "<stamp> <stream> F ", with
+ * P for a partial line, then the text (a copy per line, no formatting: this runs per line of
+ * output). */
 static size_t
-put_record (char *out, const char *stamp, enum skiff_logfile_stream stream, bool partial,
-            const char *text, size_t len)
+put_record (char *out, const char *prefix, size_t plen, bool partial, const char *text, size_t len)
 {
-  int n = sprintf (out, "%s %s %c ", stamp, stream_names[stream], partial ? 'P' : 'F');
-  memcpy (out + n, text, len);
-  out[n + len] = '\n';
-  return (size_t)n + len + 1;
+  memcpy (out, prefix, plen);
+  if (partial)
+    out[plen - 2] = 'P';
+  memcpy (out + plen, text, len);
+  out[plen + len] = '\n';
+  return plen + len + 1;
 }
 
 /* The records of one chunk, in one buffer (caller frees); *used: its length. */
@@ -54,23 +57,24 @@ format_chunk (enum skiff_logfile_stream stream, const struct timespec *ts, const
               size_t len, size_t *used)
 {
   size_t lines = 1;
-  for (size_t i = 0; i < len; i++)
-    lines += buf[i] == '\n';
+  for (const char *p = buf; (p = memchr (p, '\n', (size_t)(buf + len - p))) != NULL; p++)
+    lines++;
   /* each record: stamp + " stdout F " + text + "\n" */
   size_t per = SKIFF_LOGFILE_TIME_LEN + 12;
   char *out = xmalloc (len + lines * per + 1);
-  char stamp[SKIFF_LOGFILE_TIME_LEN];
+  char stamp[SKIFF_LOGFILE_TIME_LEN], prefix[SKIFF_LOGFILE_TIME_LEN + 12];
   skiff_logfile_time_format (ts, stamp);
+  int plen = snprintf (prefix, sizeof prefix, "%s %s F ", stamp, stream_names[stream]);
   size_t start = 0;
   *used = 0;
-  for (size_t i = 0; i < len; i++)
-    if (buf[i] == '\n')
-      {
-        *used += put_record (out + *used, stamp, stream, false, buf + start, i - start);
-        start = i + 1;
-      }
+  for (const char *nl; start < len && (nl = memchr (buf + start, '\n', len - start)) != NULL;)
+    {
+      size_t end = (size_t)(nl - buf);
+      *used += put_record (out + *used, prefix, (size_t)plen, false, buf + start, end - start);
+      start = end + 1;
+    }
   if (start < len)
-    *used += put_record (out + *used, stamp, stream, true, buf + start, len - start);
+    *used += put_record (out + *used, prefix, (size_t)plen, true, buf + start, len - start);
   return out;
 }
 

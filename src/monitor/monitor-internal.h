@@ -48,9 +48,9 @@ void skiff_monitor_close_fds_except (unsigned from, const int *keep, size_t n);
 /* direct_sink.c: a foreground client's stdout/stderr written by the monitor. */
 struct skiff_direct_sink
 {
-  int fd;     /* -1: none (or the reader went away) */
-  bool sock;  /* send with MSG_DONTWAIT (a socket's flags are shared: never set O_NONBLOCK) */
-  char *buf;  /* what it has not taken yet; the stream is not read while this is pending */
+  int fd;    /* -1: none (or the reader went away) */
+  bool sock; /* send with MSG_DONTWAIT (a socket's flags are shared: never set O_NONBLOCK) */
+  char *buf; /* what it has not taken yet; the stream is not read while this is pending */
   size_t len;
 };
 /* Takes fd over (a pipe is reopened non-blocking and fd closed). */

@@ -36,7 +36,7 @@ struct monitor
   struct skiff_store *store;
   struct skiff_container *c;
   char *const *lowerdirs;
-  struct skiff_monitor_attach a; /* the starting client (attach_fd -1: none) */
+  struct skiff_monitor_attach a;      /* the starting client (attach_fd -1: none) */
   struct skiff_direct_sink direct[2]; /* its stdout/stderr, when files or pipes */
   bool passthrough;                   /* --log-driver passthrough: PID 1 gets a.out_fd */
   struct skiff_logfile_writer log;
@@ -49,6 +49,7 @@ struct monitor
   pid_t pid;
   struct timespec started; /* CLOCK_MONOTONIC of the last spawn */
   bool restarting;         /* the next spawn is a policy restart */
+  bool trimmed;            /* skiff_monitor_trim_memory done (once idle) */
   struct skiff_attach_server attach;
   struct skiff_restart_policy policy;
   struct skiff_restart_state restart;
@@ -278,6 +279,7 @@ client_input (struct monitor *m, size_t i)
 }
 
 #define FIXED_POLLS 7
+#define TRIM_AFTER_MS 100
 
 /* The client's file or pipe can take more: write what waits (its reader gone: see relay). */
 static void
@@ -336,8 +338,17 @@ run_loop (struct monitor *m)
       size_t nclients = m->attach.nclients;
       for (size_t i = 0; i < nclients; i++)
         p[n++] = (struct pollfd){ .fd = m->attach.clients[i], .events = blocked ? 0 : POLLIN };
-      if (poll (p, n, -1) < 0 && errno != EINTR)
+      int ready = poll (p, n, m->trimmed ? -1 : TRIM_AFTER_MS);
+      if (ready < 0 && errno != EINTR)
         return -1;
+      if (ready == 0 && !m->trimmed)
+        {
+          /* a container that runs on: give back what the CLI's code left us (a short run
+           * does not wait for this) */
+          malloc_trim (0);
+          skiff_monitor_trim_memory ();
+          m->trimmed = true;
+        }
       if (p[4].revents)
         flush_stdin (m);
       for (int i = 0; i < 2; i++)
@@ -351,8 +362,7 @@ run_loop (struct monitor *m)
        * the polled fd are theirs */
       for (size_t i = nclients; i-- > 0;)
         if (i < m->attach.nclients && m->attach.clients[i] == p[FIXED_POLLS + i].fd
-            && p[FIXED_POLLS + i].revents
-            && !client_input (m, i))
+            && p[FIXED_POLLS + i].revents && !client_input (m, i))
           skiff_attach_server_drop (&m->attach, i);
       if (p[1].revents)
         skiff_attach_server_accept (&m->attach);
@@ -571,8 +581,6 @@ skiff_monitor_main (struct skiff_monitor_params *p)
     }
   skiff_monitor_report (p->status_fd, NULL);
   close (p->status_fd);
-  malloc_trim (0);
-  skiff_monitor_trim_memory ();
   for (;;)
     {
       int status = run_loop (&m);

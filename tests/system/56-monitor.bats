@@ -9,21 +9,38 @@ field () { # CONTAINER TEMPLATE
   skiff inspect --format "$2" "$1"
 }
 
-@test "restart loop: a poller never sees exited between restarts, only once it is over" {
-  skiff run -d --name rl --restart on-failure:5 "$IMG" sh -c 'exit 3' >/dev/null
-  local seen=$BATS_TEST_TMPDIR/seen deadline=$((SECONDS + 30)) s
+# Polls the loops' status until all are over (or 30 s), one line per container and look.
+poll_loops () { # FILE NAME...
+  local out=$1 deadline=$((SECONDS + 30)) s
+  shift
   while [ $SECONDS -lt $deadline ]; do
-    s=$(field rl '{{.State.Status}} {{.RestartCount}}') || break
-    echo "$s" >>"$seen"
-    [ "$s" != "exited 5" ] || break
+    s=$(skiff inspect --format '{{.State.Status}} {{.RestartCount}}' "$@") || return
+    echo "$s" >>"$out"
+    [ "$(echo "$s" | grep -cx 'exited 5')" -ne $# ] || return 0
   done
-  assert_equal "$s" "exited 5" "the loop's end"
+}
+
+@test "restart loop: pollers never see exited between restarts, only once it is over" {
+  local names=() n p pids=() seen=$BATS_TEST_TMPDIR/seen
+  for n in 1 2 3 4 5 6; do
+    skiff run -d --name "rl$n" --restart on-failure:5 "$IMG" sh -c 'exit 3' >/dev/null
+    names+=("rl$n")
+  done
+  for p in 1 2; do
+    background poll_loops "$seen.$p" "${names[@]}"
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  for n in "${names[@]}"; do
+    assert_equal "$(field "$n" '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}')" \
+      "exited 5 3" "the end of $n's loop"
+  done
+  cat "$seen".* >"$seen"
   run grep -c '^restarting' "$seen"
   [ "$output" -gt 0 ] || fail "never saw restarting"
   if grep -v '^exited 5$' "$seen" | grep -q '^exited'; then
     fail "a transient exited: $(grep '^exited' "$seen" | sort | uniq -c | tr '\n' ' ')"
   fi
-  assert_equal "$(field rl '{{.State.ExitCode}}')" 3
 }
 
 # rm -f, stop or kill at some moment of a tight loop (exit at once, backoff 100 ms, 200 ms...)

@@ -177,6 +177,9 @@ int skiff_container_mark_running (struct skiff_container *c, pid_t pid, bool dur
                                   struct skiff_error **err);
 int skiff_container_mark_exited (struct skiff_container *c, int exit_code, bool durable,
                                  struct skiff_error **err);
+/* mark_exited's fields (status, pid, exit code, FinishedAt) without the write: for a caller
+ * that changes more before its one write (the monitor's "restarting"). */
+void skiff_container_set_exited (struct skiff_container *c, int exit_code);
 
 /* True when state says running and the recorded process (pid + start time) still exists. */
 bool skiff_container_pid_alive (pid_t pid, unsigned long long start_time);

@@ -21,7 +21,6 @@
 #include "skiff/container.h"
 #include "skiff/error.h"
 #include "skiff/fs.h"
-#include "skiff/humanize.h"
 #include "skiff/lock.h"
 #include "skiff/log.h"
 #include "skiff/logfile.h"
@@ -394,15 +393,8 @@ static void
 mark_restarting (struct monitor *m, int code, struct skiff_error **e)
 {
   struct skiff_container_state *st = &m->c->state;
-  struct timespec now;
-  clock_gettime (CLOCK_REALTIME, &now);
+  skiff_container_set_exited (m->c, code);
   st->status = SKIFF_CONTAINER_RESTARTING;
-  st->pid = 0;
-  st->pid_start = 0;
-  st->paused = false;
-  st->exit_code = code;
-  free (st->finished_at);
-  st->finished_at = skiff_time_format (&now);
   st->restart_count = m->restart.restart_count;
   skiff_container_state_write (m->c, true, e);
 }

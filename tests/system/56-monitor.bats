@@ -78,29 +78,47 @@ end_loop () { # round COMMAND...
   assert_equal "$output" "" "containers left"
 }
 
+# Starts a skiff client in the background ($! is the skiff process itself) and waits until
+# its container runs.
+start_client () { # NAME ARGS...
+  local name=$1
+  shift
+  background exec "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
+  client=$!
+  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' $name 2>/dev/null)\" = running ]" 30 \
+    || fail "$name did not start"
+}
+
 # The client is SIGKILLed while the container runs; the container ends on its own later.
 @test "a killed foreground client: the container keeps its exit code, FinishedAt and --rm (run, run -i, run -t, start -a)" {
-  local mode
+  local mode client waiter='until [ -e /go ]; do sleep 0.1; done'
   for mode in run run-i run-t start-a; do
     case $mode in
-      run) background timeout -s KILL 1 "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
-             run --name "k-$mode" "$IMG" sh -c 'sleep 8; exit 7' ;;
-      run-i) echo input | background timeout -s KILL 1 "$SKIFF" --root "$SKIFF_TEST_ROOT" \
-               --runroot "$SKIFF_TEST_RUNROOT" run -i --name "k-$mode" "$IMG" sh -c 'sleep 8; exit 7' ;;
-      run-t) background timeout -s KILL 1 "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
-               run -t --name "k-$mode" "$IMG" sh -c 'sleep 8; exit 7' ;;
-      start-a) skiff create --name "k-$mode" "$IMG" sh -c 'sleep 8; exit 7' >/dev/null
-               background timeout -s KILL 1 "$SKIFF" --root "$SKIFF_TEST_ROOT" \
-                 --runroot "$SKIFF_TEST_RUNROOT" start -a "k-$mode" ;;
+      run) start_client "k-$mode" run --name "k-$mode" "$IMG" sh -c "$waiter; exit 7" ;;
+      run-i) start_client "k-$mode" run -i --name "k-$mode" "$IMG" sh -c "$waiter; exit 7" <<<input ;;
+      run-t) start_client "k-$mode" run -t --name "k-$mode" "$IMG" sh -c "$waiter; exit 7" ;;
+      start-a) skiff create --name "k-$mode" "$IMG" sh -c "$waiter; exit 7" >/dev/null
+               start_client "k-$mode" start -a "k-$mode" ;;
     esac
+    kill -KILL "$client"
+    wait "$client" || true
   done
-  background timeout -k 1 1 "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
-    run --rm --name tmo "$IMG" sleep 8
-  wait
+  # as `timeout -k 2 3 skiff run --rm ...`: SIGTERM (proxied to PID 1, which ignores it), then
+  # SIGKILL
+  start_client tmo run --rm --name tmo "$IMG" sh -c "$waiter"
+  kill -TERM "$client"
+  wait_for "! kill -0 $client 2>/dev/null" 1 || kill -KILL "$client"
+  wait "$client" || true
   # the clients are gone, the containers still run (as docker's do)
   for mode in run run-i run-t start-a; do
     assert_equal "$(field "k-$mode" '{{.State.Status}}')" running "$mode after its client died"
   done
+  assert_equal "$(field tmo '{{.State.Status}}')" running "tmo after its client died"
+  # (touch may be killed with the container it ends: only the container's end is checked)
+  for mode in run run-i run-t start-a; do
+    skiff exec "k-$mode" touch /go || true
+  done
+  skiff exec tmo touch /go || true
   for mode in run run-i run-t start-a; do
     wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' k-$mode)\" = exited ]" 15 \
       || fail "$mode: not exited"
@@ -198,7 +216,7 @@ end_loop () { # round COMMAND...
   background skiff logs -f rf >"$out"
   local follower=$!
   wait_for "grep -q ready '$out'" 10 || fail "logs -f printed nothing"
-  skiff exec rf touch /go
+  skiff exec rf touch /go || true
   wait "$follower"
   run -0 cat "$out"
   assert_equal "${#lines[@]}" 151 "ready + 150 lines"

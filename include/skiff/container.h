@@ -72,6 +72,8 @@ struct skiff_container_config
   bool init;                           /* --init: PID 1 is skiff's init, the command PID 2 */
   struct skiff_container_security security;
   struct skiff_mounts_config mounts; /* -v, --mount, --tmpfs, image VOLUMEs; --userns */
+  char *log_driver;                  /* --log-driver (skiff/logfile.h); NULL = k8s-file */
+  char **log_opts;                   /* --log-opt as alternating key, value; NULL = none */
 };
 
 enum skiff_container_status
@@ -233,6 +235,9 @@ int skiff_container_mark_running (struct skiff_container *c, pid_t pid, bool dur
                                   struct skiff_error **err);
 int skiff_container_mark_exited (struct skiff_container *c, int exit_code, bool durable,
                                  struct skiff_error **err);
+/* mark_exited's fields (status, pid, exit code, FinishedAt) without the write: for a caller
+ * that changes more before its one write (the monitor's "restarting"). */
+void skiff_container_set_exited (struct skiff_container *c, int exit_code);
 
 /* True when state says running and the recorded process (pid + start time) still exists. */
 bool skiff_container_pid_alive (pid_t pid, unsigned long long start_time);
@@ -251,6 +256,8 @@ struct skiff_container_start_opts
   unsigned short terminal_rows, terminal_cols; /* its initial size (0 = none) */
   int parent_death_signal; /* the monitor: the container dies with it (0 = no) */
   unsigned preserve_fds;   /* our fds 3 .. 3+N-1 are passed on (--preserve-fds) */
+  bool policy_restart;     /* the monitor restarts it: the state is re-read under the lock, and a
+                            * container the user stopped meanwhile is not started (-ECANCELED) */
 };
 
 /* Under the container's lock: refuses a running container, makes the mount point, spawns the

@@ -62,12 +62,16 @@ struct skiff_container_spec
   const char *restart, *stop_signal;
   int stop_timeout; /* SKIFF_STOP_TIMEOUT_UNSET (container.h): not given; < 0: wait forever */
   bool replace;     /* a container of the same name is removed first (podman --replace) */
-  /* room for mounts, network, security, resources, logging */
   struct skiff_resources resources;  /* owned: skiff_resources_clear */
   struct skiff_network_spec network; /* --network, --add-host, --dns*, --link */
   struct skiff_init_spec init;
   struct skiff_security_spec security;
   struct skiff_mounts_spec mounts; /* -v, --mount, --tmpfs, --volumes-from, --userns */
+  struct skiff_log_spec
+  {
+    const char *driver; /* --log-driver (NULL: k8s-file) */
+    char **opts;        /* --log-opt k=v in order (freed with free(), strings borrowed) */
+  } log;
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */
@@ -80,22 +84,25 @@ int skiff_engine_create (struct skiff_store *store, const struct skiff_container
 /* How a container is started. */
 enum skiff_engine_start_mode
 {
-  SKIFF_ENGINE_DETACHED,   /* under a new monitor; returns once PID 1 runs */
-  SKIFF_ENGINE_ATTACHED,   /* the same with attach_fd an attach client from the start */
-  SKIFF_ENGINE_FOREGROUND, /* our own child: the caller relays, waits and calls _finish */
+  SKIFF_ENGINE_DETACHED, /* under a new monitor; returns once PID 1 runs */
+  SKIFF_ENGINE_ATTACHED, /* the same with attach_fd an attach client from the start (every
+                          * foreground run: the monitor is PID 1's parent in every mode) */
 };
 struct skiff_engine_start_opts
 {
   enum skiff_engine_start_mode mode;
-  int attach_fd;                      /* ATTACHED: one end of a SOCK_SEQPACKET socketpair */
-  unsigned short rows, cols;          /* ATTACHED with -t: the terminal's initial size (0: none) */
-  int stdin_fd, stdout_fd, stderr_fd; /* FOREGROUND: PID 1's stdio (-1: ours) */
-  unsigned preserve_fds;              /* FOREGROUND: our fds 3 .. 3+N-1 passed on */
-  const char *pidfile;                /* PID 1's host pid is written there (podman --pidfile) */
+  int attach_fd;             /* ATTACHED: one end of a SOCK_SEQPACKET socketpair */
+  unsigned short rows, cols; /* ATTACHED with -t: the terminal's initial size (0: none) */
+  /* ATTACHED: our files and pipes (never terminals) the monitor hands on or writes to, -1:
+   * none (skiff_monitor_attach in skiff/monitor.h) */
+  int stdin_fd, stdout_fd, stderr_fd;
+  unsigned quiet;        /* ATTACHED: bit 0 stdout, 1 stderr: not sent to attach_fd */
+  unsigned preserve_fds; /* ATTACHED: our fds 3 .. 3+N-1 passed on */
+  const char *pidfile;   /* PID 1's host pid is written there (podman --pidfile) */
 };
 
 /* Starts a created or exited container.  DETACHED (`start`): a running or restarting one is
- * left alone, a paused one refused.  *pid (FOREGROUND): PID 1 as our child. */
+ * left alone, a paused one refused.  *pid (may be NULL): PID 1's host pid. */
 int skiff_engine_start (struct skiff_store *store, struct skiff_container *c,
                         const struct skiff_engine_start_opts *so, pid_t *pid,
                         struct skiff_error **err);
@@ -105,11 +112,6 @@ int skiff_engine_start (struct skiff_store *store, struct skiff_container *c,
 int skiff_engine_run (struct skiff_store *store, const struct skiff_container_spec *spec,
                       const struct skiff_engine_start_opts *so, struct skiff_container **out,
                       pid_t *pid, struct skiff_error **err);
-
-/* FOREGROUND: reaps PID 1 and records its exit (--rm: removes it).  Returns the exit code; a
- * failure to record it is only a warning in *warning (the container's status matters more). */
-int skiff_engine_wait_foreground (struct skiff_store *store, struct skiff_container *c, pid_t pid,
-                                  struct skiff_error **warning, struct skiff_error **err);
 
 /* `start A B ...`: the arguments reordered so that a container's link targets start before
  * it (a cycle keeps the given order).  Strings borrowed from args; free () the vector. */

@@ -37,6 +37,54 @@ int skiff_logfile_open (const char *path, int *fd_out, struct skiff_error **err)
 int skiff_logfile_append (int fd, enum skiff_logfile_stream stream, const struct timespec *ts,
                           const char *buf, size_t len, struct skiff_error **err);
 
+/* A log file that rotates as docker's json-file does (max_size <= 0: never). */
+struct skiff_logfile_writer
+{
+  int fd; /* -1: no log */
+  char *path;
+  int64_t size, max_size;
+  int max_file;
+};
+#define SKIFF_LOGFILE_WRITER_INIT                                                                  \
+  {                                                                                                \
+    .fd = -1                                                                                       \
+  }
+int skiff_logfile_writer_open (struct skiff_logfile_writer *w, const char *path, int64_t max_size,
+                               int max_file, struct skiff_error **err);
+/* As skiff_logfile_append; first rotates when the chunk's records would pass max_size. */
+int skiff_logfile_writer_append (struct skiff_logfile_writer *w, enum skiff_logfile_stream stream,
+                                 const struct timespec *ts, const char *buf, size_t len,
+                                 struct skiff_error **err);
+void skiff_logfile_writer_close (struct skiff_logfile_writer *w);
+
+/* --- drivers and options (log_config.c) ------------------------------------------------- */
+
+enum skiff_log_driver
+{
+  SKIFF_LOG_K8S_FILE,    /* the default */
+  SKIFF_LOG_JSON_FILE,   /* docker's name; the same k8s-file format, as podman does */
+  SKIFF_LOG_NONE,        /* nothing kept: `logs` says so */
+  SKIFF_LOG_PASSTHROUGH, /* podman's: a foreground PID 1 gets the client's files and pipes */
+};
+struct skiff_log_config
+{
+  enum skiff_log_driver driver;
+  const char *path, *tag; /* borrowed from the options; path NULL: <ctr>/ctr.log */
+  int64_t max_size;       /* bytes; -1: unlimited */
+  int max_file;           /* files kept when rotating (the current one included), >= 1 */
+};
+/* Checks and reads --log-driver (NULL: k8s-file) and the options as alternating key, value
+ * (max-size, max-file, path, tag).  Errors are docker's texts, exit 125. */
+int skiff_log_config_parse (const char *driver, char *const *opts, struct skiff_log_config *lc,
+                            struct skiff_error **err);
+const char *skiff_log_driver_name (enum skiff_log_driver d);
+/* "k=v" strings (a key alone: empty value) as alternating key, value (caller frees, strv). */
+char **skiff_log_opts_map (char *const *kv);
+/* The log file of a file driver (caller frees); NULL for none and passthrough. */
+char *skiff_log_config_path (const struct skiff_log_config *lc, const char *ctr_dir);
+/* docker's text for `logs` of a container that keeps none */
+#define SKIFF_LOG_NOT_READABLE "configured logging driver does not support reading"
+
 /* --- records ---------------------------------------------------------------------------- */
 
 struct skiff_logfile_record

@@ -43,13 +43,31 @@ int skiff_monitor_attach_connect (struct skiff_store *store, const char *id,
 int skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c,
                           char *const *lowerdirs, struct skiff_error **err);
 
-/* Like skiff_monitor_launch, with attach_fd (one end of a SOCK_SEQPACKET socketpair, or -1)
- * made an attach client of the monitor before PID 1 starts, so the caller's other end misses
- * no output (run -it, start -a), and with -t the terminal's initial size rows x cols (0: none;
- * docker's ConsoleSize).  The caller closes its copy of attach_fd afterwards. */
+/* How a client that starts the container is attached from the first instruction (run in the
+ * foreground, run -it, start -a): */
+struct skiff_monitor_attach
+{
+  int attach_fd;             /* one end of a SOCK_SEQPACKET socketpair, made an attach client
+                              * before PID 1 starts (the caller closes its copy afterwards) */
+  unsigned short rows, cols; /* -t: the terminal's initial size (0: none; docker's ConsoleSize) */
+  int stdin_fd;              /* not -t: PID 1's stdin as it is (the caller's file or pipe,
+                              * never a terminal), -1: a pipe fed by STDIN messages */
+  int out_fd[2];             /* the caller's stdout/stderr (not terminals): what PID 1 writes is
+                              * logged and written there by the monitor (with the passthrough
+                              * log driver PID 1 gets them as they are); -1: none */
+  unsigned quiet;            /* bit 0 stdout, bit 1 stderr: not sent to attach_fd as messages */
+  unsigned preserve_fds;     /* the caller's fds 3 .. 3+N-1 passed on to PID 1 */
+};
+#define SKIFF_MONITOR_ATTACH_INIT                                                                  \
+  {                                                                                                \
+    .attach_fd = -1, .stdin_fd = -1, .out_fd = { -1, -1 }                                          \
+  }
+
+/* Like skiff_monitor_launch, with a client attached as *a says.  The monitor is then our child
+ * (one fork, no wait): the foreground client needs no double fork, and outlives nothing. */
 int skiff_monitor_launch_attached (struct skiff_store *store, struct skiff_container *c,
-                                   char *const *lowerdirs, int attach_fd, unsigned short rows,
-                                   unsigned short cols, struct skiff_error **err);
+                                   char *const *lowerdirs, const struct skiff_monitor_attach *a,
+                                   struct skiff_error **err);
 
 /* Sends sig to the container's PID 1.  Not running: docker's "Cannot kill container: <text>:
  * Container <id> is not running" (exit 1 in the CLI).  Rootless: works from outside any user
@@ -97,9 +115,8 @@ struct skiff_monitor_params
   struct skiff_store *store;
   struct skiff_container *c;
   char *const *lowerdirs;
-  int status_fd;             /* written once: started or the error, then closed */
-  int attach_fd;             /* a client connected before the start, or -1 */
-  unsigned short rows, cols; /* -t: the terminal's initial size (0 = none) */
+  int status_fd;                 /* written once: started or the error, then closed */
+  struct skiff_monitor_attach a; /* attach_fd -1: none */
 };
 /* Never returns: the monitor's exit status is 0 (or 125 when it could not start). */
 void skiff_monitor_main (struct skiff_monitor_params *p) __attribute__ ((noreturn));

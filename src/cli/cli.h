@@ -123,6 +123,8 @@ extern const struct skiff_opt skiff_cli_security_options[];
 struct skiff_security_spec;
 void skiff_cli_security_defaults (struct skiff_security_spec *s);
 void skiff_cli_security_clear (struct skiff_security_spec *s);
+/* --log-driver, --log-opt (create_opts_log.c), in run's and create's groups */
+extern const struct skiff_opt skiff_cli_log_options[];
 /* Flags of run and create: the container spec and how run attaches. */
 struct skiff_cli_create_opts
 {
@@ -418,8 +420,9 @@ int skiff_cli_attach_relay (const struct skiff_cli_attach_io *io, enum skiff_cli
 struct skiff_cli_attach_opts
 {
   bool no_stdin;
-  bool sig_proxy;          /* forward signals to the container (only without a terminal) */
-  const char *detach_keys; /* NULL: the default ctrl-p,ctrl-q */
+  bool no_stdout, no_stderr; /* run -a without them: logged, not shown */
+  bool sig_proxy;            /* forward signals to the container (only without a terminal) */
+  const char *detach_keys;   /* NULL: the default ctrl-p,ctrl-q */
 };
 /* attach: attaches our stdio to a running detached container through its attach socket (raw
  * mode on a terminal, restored on every path).  Returns the container's exit code, 0 after a
@@ -430,10 +433,12 @@ int skiff_cli_attach (struct skiff_store *store, struct skiff_container *c,
  * output is missed), then as skiff_cli_attach. */
 int skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
                               const struct skiff_cli_attach_opts *o, struct skiff_error **err);
-/* run -it: the socketpair whose end so->attach_fd becomes the monitor's first attach client
- * (the caller closes it after the start) and our end *sock; with tty, our terminal's size. */
-int skiff_cli_attach_pair (bool tty, struct skiff_engine_start_opts *so, int *sock,
-                           struct skiff_error **err);
+/* run, start -a: the socketpair whose end so->attach_fd becomes the monitor's first attach
+ * client (the caller closes it after the start) and our end *sock; with tty, our terminal's
+ * size.  Our stdio that is no terminal is handed to the monitor (stdin to PID 1 as it is, and
+ * o->no_stdin set; stdout and stderr written there by the monitor, not sent to us). */
+int skiff_cli_attach_pair (bool tty, struct skiff_cli_attach_opts *o,
+                           struct skiff_engine_start_opts *so, int *sock, struct skiff_error **err);
 /* After the start: as skiff_cli_attach, over sock. */
 int skiff_cli_attach_started (struct skiff_container *c, int sock,
                               const struct skiff_cli_attach_opts *o, struct skiff_error **err);

@@ -103,8 +103,8 @@ skiff_cli_attach (struct skiff_store *store, struct skiff_container *c,
 }
 
 int
-skiff_cli_attach_pair (bool tty, struct skiff_engine_start_opts *so, int *sock,
-                       struct skiff_error **err)
+skiff_cli_attach_pair (bool tty, struct skiff_cli_attach_opts *o,
+                       struct skiff_engine_start_opts *so, int *sock, struct skiff_error **err)
 {
   int sp[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -117,7 +117,25 @@ skiff_cli_attach_pair (bool tty, struct skiff_engine_start_opts *so, int *sock,
     .attach_fd = sp[1],
     .rows = ws.ws_row,
     .cols = ws.ws_col,
+    .stdin_fd = -1,
+    .stdout_fd = -1,
+    .stderr_fd = -1,
   };
+  /* files and pipes pass through (a terminal never does: see stdio_relay.c) */
+  if (!tty && !o->no_stdin && !isatty (STDIN_FILENO))
+    {
+      so->stdin_fd = STDIN_FILENO;
+      o->no_stdin = true;
+    }
+  bool skip[2] = { o->no_stdout, o->no_stderr || tty };
+  for (int i = 0; i < 2; i++)
+    if (skip[i])
+      so->quiet |= 1u << i;
+    else if (!isatty (STDOUT_FILENO + i))
+      {
+        *(i == 0 ? &so->stdout_fd : &so->stderr_fd) = STDOUT_FILENO + i;
+        so->quiet |= 1u << i;
+      }
   *sock = sp[0];
   return 0;
 }
@@ -135,12 +153,13 @@ skiff_cli_start_attached (struct skiff_store *store, struct skiff_container *c,
 {
   struct skiff_engine_start_opts so;
   _cleanup_close_ int sock = -1;
-  int r = skiff_cli_attach_pair (c->config.tty, &so, &sock, err);
+  struct skiff_cli_attach_opts ao = *o;
+  int r = skiff_cli_attach_pair (c->config.tty, &ao, &so, &sock, err);
   if (r < 0)
     return r;
   r = skiff_engine_start (store, c, &so, NULL, err);
   close (so.attach_fd);
-  return r < 0 ? r : attach_sock (c, sock, o, err);
+  return r < 0 ? r : attach_sock (c, sock, &ao, err);
 }
 
 int

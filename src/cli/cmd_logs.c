@@ -1,4 +1,5 @@
-/* skiff logs: the container's k8s-file log; stdout lines to stdout, stderr lines to stderr. */
+/* skiff logs: the container's k8s-file log (with the files rotated out of it, oldest first);
+ * stdout lines to stdout, stderr lines to stderr. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,11 +100,16 @@ cmd_logs (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
       || (r = skiff_cli_store_outside (cli, &store, err)) < 0
       || (r = skiff_cli_load_container (store, res.args[0], &c, err)) < 0)
     return r;
-  _cleanup_free_ char *path = skiff_path_join (c->dir, "ctr.log");
+  struct skiff_log_config lc;
+  if ((r = skiff_log_config_parse (c->config.log_driver, c->config.log_opts, &lc, err)) < 0)
+    return r;
+  _cleanup_free_ char *path = skiff_log_config_path (&lc, c->dir);
+  if (path == NULL) /* none, passthrough: docker's words, exit 1 */
+    return skiff_error_make_status (err, 1, 0, "%s", SKIFF_LOG_NOT_READABLE);
   int fds[2] = { STDOUT_FILENO, STDERR_FILENO };
   struct skiff_logfile_sink sink = { skiff_logfile_sink_fds, fds };
   fflush (stdout);
   if (!skiff_fs_exists (path))
-    return 0; /* never started under a monitor */
+    return 0; /* never started */
   return skiff_logfile_print (path, &o.lo, &sink, o.follow ? exited : NULL, c, err);
 }

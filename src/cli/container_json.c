@@ -93,8 +93,8 @@ gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_conta
   skiff_json_gen_key_string (g, "ContainerIDFile", cfg->cidfile ? cfg->cidfile : "");
   skiff_json_gen_key (g, "LogConfig");
   yajl_gen_map_open (g);
-  skiff_json_gen_key_string (g, "Type", "k8s-file");
-  skiff_json_gen_key_map (g, "Config", empty);
+  skiff_json_gen_key_string (g, "Type", cfg->log_driver ? cfg->log_driver : "k8s-file");
+  skiff_json_gen_key_map (g, "Config", cfg->log_opts ? cfg->log_opts : empty);
   yajl_gen_map_close (g);
   skiff_cli_gen_host_network (g, store, cfg);
   skiff_json_gen_key_bool (g, "Init", cfg->init);

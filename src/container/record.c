@@ -33,6 +33,8 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   skiff_network_config_clear (&cfg->network);
   skiff_container_security_clear (&cfg->security);
   skiff_mounts_config_clear (&cfg->mounts);
+  free (cfg->log_driver);
+  skiff_strv_free (cfg->log_opts);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -80,6 +82,10 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_json_gen_key_bool (g, "Init", cfg->init);
   skiff_container_security_to_json (g, &cfg->security);
   skiff_mounts_config_gen (g, &cfg->mounts);
+  if (cfg->log_driver)
+    skiff_json_gen_key_string (g, "LogDriver", cfg->log_driver);
+  if (cfg->log_opts)
+    skiff_json_gen_key_map (g, "LogOpts", cfg->log_opts);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -108,6 +114,7 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
     { "ContainerIDFile", &cfg->cidfile },
     { "StopSignal", &cfg->stop_signal },
     { "RestartPolicy", &cfg->restart_policy },
+    { "LogDriver", &cfg->log_driver },
   };
   for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
     if ((r = skiff_json_get_string (root, strs[i].key, path, strs[i].dst, err)) < 0)
@@ -124,7 +131,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_network_config_read (root, path, &cfg->network, err)) < 0
       || (r = skiff_json_get_bool (root, "Init", path, &cfg->init, err)) < 0
       || (r = skiff_container_security_from_json (root, path, &cfg->security, err)) < 0
-      || (r = skiff_mounts_config_read (root, path, &cfg->mounts, err)) < 0)
+      || (r = skiff_mounts_config_read (root, path, &cfg->mounts, err)) < 0
+      || (r = skiff_json_get_string_map (root, "LogOpts", path, &cfg->log_opts, err)) < 0)
     return r;
   /* absent keys keep these defaults */
   int64_t old_timeout = -1, stop_timeout = INT64_MIN, restart_max = 0;

@@ -209,6 +209,23 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   return r;
 }
 
+/* A policy restart: what stop, kill or rm -f recorded since the monitor last looked counts
+ * (writing the monitor's older copy back would undo their "manually stopped"). */
+static int
+reload_for_restart (struct skiff_container *c, struct skiff_error **err)
+{
+  pid_t monitor = c->state.monitor_pid;
+  unsigned long long monitor_start = c->state.monitor_start;
+  int r = skiff_container_state_reload (c, err);
+  if (r < 0)
+    return r;
+  if (c->state.manually_stopped)
+    return skiff_error_make (err, ECANCELED, "container %s was stopped", c->config.name);
+  c->state.monitor_pid = monitor;
+  c->state.monitor_start = monitor_start;
+  return 0;
+}
+
 int
 skiff_container_start (struct skiff_store *store, struct skiff_container *c,
                        const struct skiff_container_start_opts *opts, pid_t *pid,
@@ -217,8 +234,10 @@ skiff_container_start (struct skiff_store *store, struct skiff_container *c,
   int lock = skiff_container_lock (c, err);
   if (lock < 0)
     return lock;
-  int r;
-  if (c->state.status == SKIFF_CONTAINER_RUNNING)
+  int r = opts->policy_restart ? reload_for_restart (c, err) : 0;
+  if (r < 0)
+    ;
+  else if (c->state.status == SKIFF_CONTAINER_RUNNING)
     r = skiff_error_make_status (err, 125, 0, "container %s is already running", c->config.name);
   else
     {

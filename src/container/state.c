@@ -250,9 +250,8 @@ skiff_container_mark_running (struct skiff_container *c, pid_t pid, bool durable
   return skiff_container_state_save (c, durable, err);
 }
 
-int
-skiff_container_mark_exited (struct skiff_container *c, int exit_code, bool durable,
-                             struct skiff_error **err)
+void
+skiff_container_set_exited (struct skiff_container *c, int exit_code)
 {
   struct skiff_container_state *st = &c->state;
   st->status = SKIFF_CONTAINER_EXITED;
@@ -262,5 +261,12 @@ skiff_container_mark_exited (struct skiff_container *c, int exit_code, bool dura
   st->exit_code = exit_code;
   free (st->finished_at);
   st->finished_at = now_rfc3339 ();
+}
+
+int
+skiff_container_mark_exited (struct skiff_container *c, int exit_code, bool durable,
+                             struct skiff_error **err)
+{
+  skiff_container_set_exited (c, exit_code);
   return skiff_container_state_save (c, durable, err);
 }

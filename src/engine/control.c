@@ -28,6 +28,8 @@ is_running (const struct skiff_container *c)
 int
 skiff_monitor_kill (struct skiff_container *c, const char *text, int sig, struct skiff_error **err)
 {
+  if (c->state.status == SKIFF_CONTAINER_RUNNING && c->state.monitor_pid > 0 && !is_running (c))
+    return 0; /* exiting this moment: its monitor records the end (moby: no such process) */
   if (!is_running (c))
     return skiff_error_make_status (
         err, 1, 0, "Cannot kill container: %s: Container %s is not running", text, c->config.id);

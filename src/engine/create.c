@@ -38,8 +38,10 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
     return r;
   if (spec->hostname && spec->resources.uts && strcmp (spec->resources.uts, "host") == 0)
     return skiff_error_make_status (err, 125, 0, "Conflicting options: hostname and the UTS mode");
-  r = skiff_resources_check (&spec->resources, err);
-  return r < 0 ? r : skiff_network_spec_check (&spec->network, err);
+  if ((r = skiff_resources_check (&spec->resources, err)) < 0
+      || (r = skiff_network_spec_check (&spec->network, err)) < 0)
+    return r;
+  return skiff_engine_log_check (spec, err);
 }
 
 /* env-file lines first, then each -e, as docker/cli does. */
@@ -89,6 +91,7 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->restart_max = policy.max_retries;
   cfg->labels = skiff_engine_kv_pairs (spec->labels);
   cfg->init = spec->init.choice == SKIFF_INIT_ON;
+  skiff_engine_log_config (spec, cfg);
 }
 
 /* -t: TERM=xterm unless the image or -e set TERM (docker and podman). */

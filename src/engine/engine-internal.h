@@ -4,6 +4,7 @@
 
 struct skiff_image;
 struct skiff_strv_builder;
+struct skiff_container_config;
 
 /* skiff_engine_create, also handing back the resolved image (run starts from it). */
 int skiff_engine_create_from (struct skiff_store *store, const struct skiff_container_spec *spec,
@@ -57,3 +58,7 @@ void skiff_engine_mounts_abort (struct skiff_store *store,
 
 /* -l k=v (or k) words -> alternating key, value (labels, volume options). */
 char **skiff_engine_kv_pairs (char *const *words);
+/* create_log.c: --log-driver and --log-opt checked (spec_check) and copied into the config. */
+int skiff_engine_log_check (const struct skiff_container_spec *spec, struct skiff_error **err);
+void skiff_engine_log_config (const struct skiff_container_spec *spec,
+                              struct skiff_container_config *cfg);

@@ -1,6 +1,5 @@
 /* Starting a container: its image's layers as the overlay's lower dirs (resolved here only),
- * under a monitor (detached or with an attach client from the start) or as our own child
- * (foreground run), and the foreground's wait. */
+ * under a monitor, detached or with an attach client from the start (every foreground run). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -60,33 +59,27 @@ pidfile_write (int fd, const char *path, pid_t pid, struct skiff_error **err)
 
 static int
 launch (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
-        const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
+        const struct skiff_engine_start_opts *so, struct skiff_error **err)
 {
   _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
   int r;
-  switch (so->mode)
+  if (so->mode == SKIFF_ENGINE_ATTACHED)
     {
-    case SKIFF_ENGINE_FOREGROUND:
-      {
-        struct skiff_container_start_opts cso = {
-          .lowerdirs = lower,
-          .userxattr = store->rootless,
-          .stdin_fd = so->stdin_fd,
-          .stdout_fd = so->stdout_fd,
-          .stderr_fd = so->stderr_fd,
-          .preserve_fds = so->preserve_fds,
-        };
-        return skiff_container_start (store, c, &cso, pid, err);
-      }
-    case SKIFF_ENGINE_ATTACHED:
-      r = skiff_monitor_launch_attached (store, c, lower, so->attach_fd, so->rows, so->cols, err);
+      struct skiff_monitor_attach a = {
+        .attach_fd = so->attach_fd,
+        .rows = so->rows,
+        .cols = so->cols,
+        .stdin_fd = so->stdin_fd,
+        .out_fd = { so->stdout_fd, so->stderr_fd },
+        .quiet = so->quiet,
+        .preserve_fds = so->preserve_fds,
+      };
+      r = skiff_monitor_launch_attached (store, c, lower, &a, err);
       /* the monitor recorded the start: the caller's copy of the state needs PID 1 */
       return r < 0 ? r : skiff_container_state_reload (c, err);
-    case SKIFF_ENGINE_DETACHED:
-    default:
-      r = skiff_monitor_launch (store, c, lower, err);
-      return r < 0 || so->pidfile == NULL ? r : skiff_container_state_reload (c, err);
     }
+  r = skiff_monitor_launch (store, c, lower, err);
+  return r < 0 || so->pidfile == NULL ? r : skiff_container_state_reload (c, err);
 }
 
 /* A parallel `rm -f` removed the container while it started: whatever step failed on its
@@ -120,13 +113,14 @@ start_from (struct skiff_store *store, struct skiff_container *c, const struct s
   if (so->pidfile && fd < 0)
     return fd;
   skiff_engine_resources_warn (store, c);
-  int r = launch (store, c, img, so, pid, err);
+  int r = launch (store, c, img, so, err);
   if (r < 0 && removed_meanwhile (store, c, err))
     return -ENOENT;
+  if (r == 0 && pid != NULL)
+    *pid = c->state.pid;
   if (r < 0 || so->pidfile == NULL)
     return r;
-  return pidfile_write (fd, so->pidfile, so->mode == SKIFF_ENGINE_FOREGROUND ? *pid : c->state.pid,
-                        err);
+  return pidfile_write (fd, so->pidfile, c->state.pid, err);
 }
 
 int
@@ -168,16 +162,4 @@ skiff_engine_wait_process (pid_t pid, struct skiff_error **err)
     if (errno != EINTR)
       return skiff_error_make (err, errno, "waitpid %d", (int)pid);
   return skiff_sandbox_exit_code (status);
-}
-
-int
-skiff_engine_wait_foreground (struct skiff_store *store, struct skiff_container *c, pid_t pid,
-                              struct skiff_error **warning, struct skiff_error **err)
-{
-  int status = 0;
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return skiff_error_make (err, errno, "waitpid %d", (int)pid);
-  int code = skiff_container_finish (store, c, status, warning);
-  return code < 0 ? skiff_sandbox_exit_code (status) : code;
 }

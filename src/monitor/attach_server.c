@@ -85,6 +85,7 @@ skiff_attach_server_open (struct skiff_attach_server *s, struct skiff_store *sto
 {
   memset (s, 0, sizeof *s);
   s->listen_fd = -1;
+  s->quiet_fd = -1;
   s->path = skiff_monitor_attach_path (store, id);
   _cleanup_free_ char *dir = xstrdup (s->path);
   *strrchr (dir, '/') = '\0';
@@ -139,6 +140,8 @@ skiff_attach_server_accept (struct skiff_attach_server *s)
 void
 skiff_attach_server_drop (struct skiff_attach_server *s, size_t i)
 {
+  if (s->clients[i] == s->quiet_fd)
+    s->quiet_fd = -1;
   close (s->clients[i]);
   s->clients[i] = s->clients[--s->nclients];
 }
@@ -148,6 +151,9 @@ skiff_attach_server_broadcast (struct skiff_attach_server *s, int type, const vo
 {
   char msg[1 + SKIFF_ATTACH_MAX_PAYLOAD];
   const char *p = buf;
+  /* the starting client's streams that go to its own files (or that it did not attach) */
+  unsigned bit = type == SKIFF_ATTACH_STDOUT ? 1u : type == SKIFF_ATTACH_STDERR ? 2u : 0u;
+  int skip = s->quiet & bit ? s->quiet_fd : -1;
   do
     {
       size_t n = len > SKIFF_ATTACH_MAX_PAYLOAD ? SKIFF_ATTACH_MAX_PAYLOAD : len;
@@ -155,7 +161,10 @@ skiff_attach_server_broadcast (struct skiff_attach_server *s, int type, const vo
       if (n)
         memcpy (msg + 1, p, n);
       for (size_t i = 0; i < s->nclients;)
-        if (send (s->clients[i], msg, n + 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EINTR)
+        if (s->clients[i] == skip)
+          i++;
+        else if (send (s->clients[i], msg, n + 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0
+                 && errno != EINTR)
           skiff_attach_server_drop (s, i);
         else
           i++;

@@ -3,6 +3,8 @@
  * monitor reports over a close-on-exec pipe: one message, then EOF. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,17 +68,47 @@ read_report (int fd, struct skiff_error **err)
   return m.errnum > 0 ? -m.errnum : r;
 }
 
-int
-skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c, char *const *lowerdirs,
-                      struct skiff_error **err)
+void
+skiff_monitor_close_fds_except (unsigned from, const int *keep, size_t n)
 {
-  return skiff_monitor_launch_attached (store, c, lowerdirs, -1, 0, 0, err);
+  int sorted[8];
+  size_t k = 0;
+  for (size_t i = 0; i < n && k < sizeof sorted / sizeof sorted[0]; i++)
+    if (keep[i] >= (int)from)
+      {
+        size_t j = k++;
+        for (; j > 0 && sorted[j - 1] > keep[i]; j--)
+          sorted[j] = sorted[j - 1];
+        sorted[j] = keep[i];
+      }
+  for (size_t i = 0; i < k; i++)
+    {
+      if ((unsigned)sorted[i] > from)
+        close_range (from, (unsigned)sorted[i] - 1, 0);
+      if ((unsigned)sorted[i] + 1 > from)
+        from = (unsigned)sorted[i] + 1;
+    }
+  close_range (from, ~0U, 0);
 }
 
-int
-skiff_monitor_launch_attached (struct skiff_store *store, struct skiff_container *c,
-                               char *const *lowerdirs, int attach_fd, unsigned short rows,
-                               unsigned short cols, struct skiff_error **err)
+/* The child's side: the monitor itself, or (double) the first fork that leaves it behind. */
+static void __attribute__ ((noreturn))
+become_monitor (struct skiff_monitor_params *p, bool double_fork)
+{
+  if (setsid () < 0)
+    _exit (125);
+  if (double_fork)
+    {
+      pid_t mon = fork ();
+      if (mon != 0)
+        _exit (mon < 0 ? 125 : 0);
+    }
+  skiff_monitor_main (p);
+}
+
+static int
+launch (struct skiff_store *store, struct skiff_container *c, char *const *lowerdirs,
+        const struct skiff_monitor_attach *a, struct skiff_error **err)
 {
   int fds[2];
   if (pipe2 (fds, O_CLOEXEC) < 0)
@@ -94,19 +126,32 @@ skiff_monitor_launch_attached (struct skiff_store *store, struct skiff_container
   if (pid == 0)
     {
       close (fds[0]);
-      if (setsid () < 0)
-        _exit (125);
-      pid_t mon = fork ();
-      if (mon != 0)
-        _exit (mon < 0 ? 125 : 0);
-      struct skiff_monitor_params p = { store, c, lowerdirs, fds[1], attach_fd, rows, cols };
-      skiff_monitor_main (&p);
+      struct skiff_monitor_params p = { store, c, lowerdirs, fds[1], *a };
+      become_monitor (&p, a->attach_fd < 0);
     }
   close (fds[1]);
   int st;
-  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
+  /* detached: the first child exits at once; attached: the child is the monitor, reaped by
+   * whoever inherits it once we are gone */
+  while (a->attach_fd < 0 && waitpid (pid, &st, 0) < 0 && errno == EINTR)
     ;
   int r = read_report (fds[0], err);
   close (fds[0]);
   return r;
+}
+
+int
+skiff_monitor_launch (struct skiff_store *store, struct skiff_container *c, char *const *lowerdirs,
+                      struct skiff_error **err)
+{
+  struct skiff_monitor_attach none = SKIFF_MONITOR_ATTACH_INIT;
+  return launch (store, c, lowerdirs, &none, err);
+}
+
+int
+skiff_monitor_launch_attached (struct skiff_store *store, struct skiff_container *c,
+                               char *const *lowerdirs, const struct skiff_monitor_attach *a,
+                               struct skiff_error **err)
+{
+  return launch (store, c, lowerdirs, a, err);
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "skiff/cleanup.h"
@@ -36,15 +37,45 @@ skiff_logfile_open (const char *path, int *fd_out, struct skiff_error **err)
   return 0;
 }
 
-/* Appends one record to out (which has room, see skiff_logfile_append). */
+/* Appends one record to out (which has room): the chunk's prefix "<stamp> <stream> F ", with
+ * P for a partial line, then the text (a copy per line, no formatting: this runs per line of
+ * output). */
 static size_t
-put_record (char *out, const char *stamp, enum skiff_logfile_stream stream, bool partial,
-            const char *text, size_t len)
+put_record (char *out, const char *prefix, size_t plen, bool partial, const char *text, size_t len)
 {
-  int n = sprintf (out, "%s %s %c ", stamp, stream_names[stream], partial ? 'P' : 'F');
-  memcpy (out + n, text, len);
-  out[n + len] = '\n';
-  return (size_t)n + len + 1;
+  memcpy (out, prefix, plen);
+  if (partial)
+    out[plen - 2] = 'P';
+  memcpy (out + plen, text, len);
+  out[plen + len] = '\n';
+  return plen + len + 1;
+}
+
+/* The records of one chunk, in one buffer (caller frees); *used: its length. */
+static char *
+format_chunk (enum skiff_logfile_stream stream, const struct timespec *ts, const char *buf,
+              size_t len, size_t *used)
+{
+  size_t lines = 1;
+  for (const char *p = buf; (p = memchr (p, '\n', (size_t)(buf + len - p))) != NULL; p++)
+    lines++;
+  /* each record: stamp + " stdout F " + text + "\n" */
+  size_t per = SKIFF_LOGFILE_TIME_LEN + 12;
+  char *out = xmalloc (len + lines * per + 1);
+  char stamp[SKIFF_LOGFILE_TIME_LEN], prefix[SKIFF_LOGFILE_TIME_LEN + 12];
+  skiff_logfile_time_format (ts, stamp);
+  int plen = snprintf (prefix, sizeof prefix, "%s %s F ", stamp, stream_names[stream]);
+  size_t start = 0;
+  *used = 0;
+  for (const char *nl; start < len && (nl = memchr (buf + start, '\n', len - start)) != NULL;)
+    {
+      size_t end = (size_t)(nl - buf);
+      *used += put_record (out + *used, prefix, (size_t)plen, false, buf + start, end - start);
+      start = end + 1;
+    }
+  if (start < len)
+    *used += put_record (out + *used, prefix, (size_t)plen, true, buf + start, len - start);
+  return out;
 }
 
 int
@@ -53,25 +84,104 @@ skiff_logfile_append (int fd, enum skiff_logfile_stream stream, const struct tim
 {
   if (len == 0)
     return 0;
-  size_t lines = 1;
-  for (size_t i = 0; i < len; i++)
-    lines += buf[i] == '\n';
-  /* each record: stamp + " stdout F " + text + "\n" */
-  size_t per = SKIFF_LOGFILE_TIME_LEN + 12;
-  _cleanup_free_ char *out = xmalloc (len + lines * per + 1);
-  char stamp[SKIFF_LOGFILE_TIME_LEN];
-  skiff_logfile_time_format (ts, stamp);
-
-  size_t used = 0, start = 0;
-  for (size_t i = 0; i < len; i++)
-    if (buf[i] == '\n')
-      {
-        used += put_record (out + used, stamp, stream, false, buf + start, i - start);
-        start = i + 1;
-      }
-  if (start < len)
-    used += put_record (out + used, stamp, stream, true, buf + start, len - start);
+  size_t used;
+  _cleanup_free_ char *out = format_chunk (stream, ts, buf, len, &used);
   return skiff_fs_write_all (fd, out, used, "log file", err);
+}
+
+int
+skiff_logfile_writer_open (struct skiff_logfile_writer *w, const char *path, int64_t max_size,
+                           int max_file, struct skiff_error **err)
+{
+  int r = skiff_logfile_open (path, &w->fd, err);
+  if (r < 0)
+    return r;
+  struct stat st;
+  w->size = fstat (w->fd, &st) == 0 ? st.st_size : 0;
+  w->path = xstrdup (path);
+  w->max_size = max_size;
+  w->max_file = max_file < 1 ? 1 : max_file;
+  return 0;
+}
+
+void
+skiff_logfile_writer_close (struct skiff_logfile_writer *w)
+{
+  if (w->fd >= 0)
+    close (w->fd);
+  w->fd = -1;
+  free (w->path);
+  w->path = NULL;
+}
+
+/* docker's json-file rotation: path.N-2 -> path.N-1, ..., path -> path.1, a new path; with one
+ * file (max-file=1) the file is emptied.  Readers follow by name (logfile_follow.c). */
+static int
+rotate (struct skiff_logfile_writer *w, struct skiff_error **err)
+{
+  if (w->max_file <= 1)
+    {
+      if (ftruncate (w->fd, 0) < 0)
+        return skiff_error_make (err, errno, "truncate %s", w->path);
+      w->size = 0;
+      return 0;
+    }
+  for (int i = w->max_file - 1; i >= 1; i--)
+    {
+      _cleanup_free_ char *from = i == 1 ? xstrdup (w->path) : xasprintf ("%s.%d", w->path, i - 1);
+      _cleanup_free_ char *to = xasprintf ("%s.%d", w->path, i);
+      if (rename (from, to) < 0 && errno != ENOENT)
+        return skiff_error_make (err, errno, "rotate %s", from);
+    }
+  int fd;
+  int r = skiff_logfile_open (w->path, &fd, err);
+  if (r < 0)
+    return r;
+  close (w->fd);
+  w->fd = fd;
+  w->size = 0;
+  return 0;
+}
+
+int
+skiff_logfile_writer_append (struct skiff_logfile_writer *w, enum skiff_logfile_stream stream,
+                             const struct timespec *ts, const char *buf, size_t len,
+                             struct skiff_error **err)
+{
+  if (w->fd < 0 || len == 0)
+    return 0;
+  size_t used;
+  _cleanup_free_ char *out = format_chunk (stream, ts, buf, len, &used);
+  /* whole records up to max-size per file (one longer record gets a file of its own) */
+  size_t start = 0;
+  while (start < used)
+    {
+      size_t end = used;
+      if (w->max_size > 0)
+        {
+          int64_t room = w->max_size - w->size;
+          end = start;
+          for (const char *nl; end < used; end = (size_t)(nl - out) + 1)
+            {
+              nl = memchr (out + end, '\n', used - end);
+              if ((int64_t)((size_t)(nl - out) + 1 - start) > room && (end > start || w->size > 0))
+                break;
+            }
+          if (end == start)
+            {
+              int r = rotate (w, err);
+              if (r < 0)
+                return r;
+              continue;
+            }
+        }
+      int r = skiff_fs_write_all (w->fd, out + start, end - start, "log file", err);
+      if (r < 0)
+        return r;
+      w->size += (int64_t)(end - start);
+      start = end;
+    }
+  return 0;
 }
 
 /* Timestamps are at most ~40 chars ("...999999999+01:00"); copy to NUL-terminate. */

@@ -1,6 +1,7 @@
 #pragma once
 /* Shared inside src/monitor/: the status report, the attach server. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -19,6 +20,8 @@ struct skiff_attach_server
   char *path;
   int clients[SKIFF_ATTACH_MAX_CLIENTS];
   size_t nclients;
+  int quiet_fd;   /* the client that started the container, or -1 */
+  unsigned quiet; /* bit 0 stdout, bit 1 stderr: not sent to quiet_fd */
 };
 
 /* Binds <runroot>/containers/<id>/attach.sock (mode 0600), listening, non-blocking. */
@@ -38,3 +41,22 @@ void skiff_attach_server_close (struct skiff_attach_server *s);
 
 /* Drops the pages of libraries the monitor never calls (trim.c). */
 void skiff_monitor_trim_memory (void);
+
+/* Closes every fd from `from` up but those in keep[] (-1 entries are ignored). */
+void skiff_monitor_close_fds_except (unsigned from, const int *keep, size_t n);
+
+/* direct_sink.c: a foreground client's stdout/stderr written by the monitor. */
+struct skiff_direct_sink
+{
+  int fd;    /* -1: none (or the reader went away) */
+  bool sock; /* send with MSG_DONTWAIT (a socket's flags are shared: never set O_NONBLOCK) */
+  char *buf; /* what it has not taken yet; the stream is not read while this is pending */
+  size_t len;
+};
+/* Takes fd over (a pipe is reopened non-blocking and fd closed). */
+void skiff_direct_sink_open (struct skiff_direct_sink *d, int fd);
+void skiff_direct_sink_close (struct skiff_direct_sink *d);
+/* Queues and writes what it takes; false when the reader is gone (the sink is closed then). */
+bool skiff_direct_sink_write (struct skiff_direct_sink *d, const char *buf, size_t len);
+/* On POLLOUT: writes what is pending; false as above. */
+bool skiff_direct_sink_flush (struct skiff_direct_sink *d);

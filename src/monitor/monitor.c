@@ -36,8 +36,11 @@ struct monitor
   struct skiff_store *store;
   struct skiff_container *c;
   char *const *lowerdirs;
-  unsigned short rows, cols; /* -t: the terminal's initial size */
-  int sigfd, log_fd;
+  struct skiff_monitor_attach a;      /* the starting client (attach_fd -1: none) */
+  struct skiff_direct_sink direct[2]; /* its stdout/stderr, when files or pipes */
+  bool passthrough;                   /* --log-driver passthrough: PID 1 gets a.out_fd */
+  struct skiff_logfile_writer log;
+  int sigfd;
   int out_fd, err_fd; /* read ends (out_fd is the pty master with -t) */
   int stdin_fd;       /* write end of the container's stdin (pipe or master), -1 = none */
   char *in_buf;       /* client input the container has not read yet */
@@ -45,16 +48,25 @@ struct monitor
   bool in_eof; /* STDIN_EOF came: close stdin once in_buf is written */
   pid_t pid;
   struct timespec started; /* CLOCK_MONOTONIC of the last spawn */
+  bool restarting;         /* the next spawn is a policy restart */
+  bool trimmed;            /* skiff_monitor_trim_memory done (once idle) */
   struct skiff_attach_server attach;
   struct skiff_restart_policy policy;
   struct skiff_restart_state restart;
 };
 
-/* Nothing of the CLI stays open: not its stdio (so `$(skiff run -d ...)` returns), not fds a
- * caller such as bats keeps open above 2. */
+/* Nothing of the CLI stays open but what the monitor was given: not its stdio (so
+ * `$(skiff run -d ...)` returns), not fds a caller such as bats keeps open above 2.  A
+ * foreground client's stdio for PID 1 is moved above its --preserve-fds first. */
 static void
-detach_process (int keep_fd, int keep_fd2)
+detach_process (struct skiff_monitor_params *p)
 {
+  struct skiff_monitor_attach *a = &p->a;
+  int floor = 3 + (int)a->preserve_fds;
+  int *fds[] = { &a->stdin_fd, &a->out_fd[0], &a->out_fd[1] };
+  for (size_t i = 0; i < 3; i++)
+    if (*fds[i] >= 0)
+      *fds[i] = fcntl (*fds[i], F_DUPFD_CLOEXEC, floor);
   int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0)
     {
@@ -63,15 +75,8 @@ detach_process (int keep_fd, int keep_fd2)
       if (null > 2)
         close (null);
     }
-  int lo = keep_fd2 >= 0 && keep_fd2 < keep_fd ? keep_fd2 : keep_fd;
-  int hi = lo == keep_fd ? keep_fd2 : keep_fd;
-  if (lo > 3)
-    close_range (3, (unsigned)lo - 1, 0);
-  if (hi < 0)
-    hi = lo;
-  else if (hi > lo + 1)
-    close_range ((unsigned)lo + 1, (unsigned)hi - 1, 0);
-  close_range ((unsigned)hi + 1, ~0U, 0);
+  int keep[] = { p->status_fd, a->attach_fd, a->stdin_fd, a->out_fd[0], a->out_fd[1] };
+  skiff_monitor_close_fds_except ((unsigned)floor, keep, sizeof keep / sizeof keep[0]);
   if (chdir ("/") < 0)
     return;
 }
@@ -109,6 +114,7 @@ spawn (struct monitor *m, struct skiff_error **err)
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2] = { -1, -1 }, master = -1;
   struct skiff_container_start_opts so = {
     .lowerdirs = m->lowerdirs,
+    .preserve_fds = m->a.preserve_fds,
     .userxattr = m->store->rootless,
     .stdin_fd = 0,
     .stdout_fd = -1,
@@ -116,22 +122,27 @@ spawn (struct monitor *m, struct skiff_error **err)
     .terminal = cfg->tty,
     .terminal_master = &master,
     .parent_death_signal = SIGKILL,
-    .terminal_rows = m->rows,
-    .terminal_cols = m->cols,
+    .policy_restart = m->restarting,
+    .terminal_rows = m->a.rows,
+    .terminal_cols = m->a.cols,
   };
   if (!cfg->tty)
     {
-      if (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0
-          || (cfg->open_stdin && pipe2 (in, O_CLOEXEC) < 0))
+      bool own_out = m->passthrough && m->a.out_fd[0] >= 0;
+      bool own_err = m->passthrough && m->a.out_fd[1] >= 0;
+      bool own_in = m->a.stdin_fd >= 0;
+      if ((!own_out && pipe2 (out, O_CLOEXEC) < 0) || (!own_err && pipe2 (errp, O_CLOEXEC) < 0)
+          || (cfg->open_stdin && !own_in && pipe2 (in, O_CLOEXEC) < 0))
         {
           int e = errno;
           for (int i = 0; i < 2; i++)
             close_fd (&out[i]), close_fd (&errp[i]), close_fd (&in[i]);
           return skiff_error_make (err, e, "pipe");
         }
-      so.stdout_fd = out[1];
-      so.stderr_fd = errp[1];
-      so.stdin_fd = cfg->open_stdin ? in[0] : 0; /* 0 is /dev/null here */
+      so.stdout_fd = own_out ? m->a.out_fd[0] : out[1];
+      so.stderr_fd = own_err ? m->a.out_fd[1] : errp[1];
+      /* 0 is /dev/null here */
+      so.stdin_fd = !cfg->open_stdin ? 0 : own_in ? m->a.stdin_fd : in[0];
     }
   struct skiff_container_state *st = &m->c->state;
   st->monitor_pid = getpid ();
@@ -153,7 +164,8 @@ spawn (struct monitor *m, struct skiff_error **err)
     fcntl (m->stdin_fd, F_SETFL, O_NONBLOCK);
   m->in_len = 0;
   m->in_eof = false;
-  fcntl (m->out_fd, F_SETFL, O_NONBLOCK);
+  if (m->out_fd >= 0)
+    fcntl (m->out_fd, F_SETFL, O_NONBLOCK);
   if (m->err_fd >= 0)
     fcntl (m->err_fd, F_SETFL, O_NONBLOCK);
   return 0;
@@ -179,11 +191,16 @@ relay (struct monitor *m, int *fd, enum skiff_logfile_stream stream)
       struct timespec now;
       clock_gettime (CLOCK_REALTIME, &now);
       struct skiff_error *e = NULL;
-      if (m->log_fd >= 0 && skiff_logfile_append (m->log_fd, stream, &now, buf, (size_t)n, &e) < 0)
+      if (skiff_logfile_writer_append (&m->log, stream, &now, buf, (size_t)n, &e) < 0)
         skiff_error_log_drop (&e, SKIFF_LOG_WARN); /* a full disk must not stop the container */
       skiff_attach_server_broadcast (
           &m->attach, stream == SKIFF_LOGFILE_STDOUT ? SKIFF_ATTACH_STDOUT : SKIFF_ATTACH_STDERR,
           buf, (size_t)n);
+      struct skiff_direct_sink *d = &m->direct[stream];
+      if (!skiff_direct_sink_write (d, buf, (size_t)n) && !m->c->config.tty)
+        close_fd (fd); /* its reader is gone: so is the pipe the container writes to */
+      if (d->len > 0)
+        return; /* read on once the client's file or pipe took it */
     }
 }
 
@@ -261,27 +278,82 @@ client_input (struct monitor *m, size_t i)
   return true;
 }
 
+#define FIXED_POLLS 7
+#define TRIM_AFTER_MS 100
+
+/* The client's file or pipe can take more: write what waits (its reader gone: see relay). */
+static void
+direct_flushed (struct monitor *m, int stream)
+{
+  if (!skiff_direct_sink_flush (&m->direct[stream]) && !m->c->config.tty)
+    close_fd (stream == 0 ? &m->out_fd : &m->err_fd);
+}
+
+/* PID 1 is gone, and with it its pid namespace: the pipes hold all there will be, and all of
+ * it reaches the client's files and pipes before the EXIT message (the client then exits). */
+static void
+drain_output (struct monitor *m)
+{
+  for (;;)
+    {
+      struct pollfd p[2];
+      int *fds[2] = { &m->out_fd, &m->err_fd };
+      bool more = false;
+      for (int i = 0; i < 2; i++)
+        {
+          if (m->direct[i].len == 0)
+            relay (m, fds[i], (enum skiff_logfile_stream)i);
+          bool full = m->direct[i].len > 0;
+          p[i] = (struct pollfd){ .fd = full ? m->direct[i].fd : *fds[i],
+                                  .events = full ? POLLOUT : POLLIN };
+          more |= p[i].fd >= 0;
+        }
+      if (!more)
+        return;
+      if (poll (p, 2, -1) < 0 && errno != EINTR)
+        return;
+      for (int i = 0; i < 2; i++)
+        if (p[i].revents && m->direct[i].len > 0)
+          direct_flushed (m, i);
+    }
+}
+
 /* Serves output and clients until PID 1 is reaped; returns its wait status. */
 static int
 run_loop (struct monitor *m)
 {
   for (;;)
     {
-      struct pollfd p[5 + SKIFF_ATTACH_MAX_CLIENTS];
+      struct pollfd p[FIXED_POLLS + SKIFF_ATTACH_MAX_CLIENTS];
       size_t n = 0;
       bool blocked = m->in_len > 0 && m->stdin_fd >= 0;
+      bool out_full = m->direct[0].len > 0, err_full = m->direct[1].len > 0;
       p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
       p[n++] = (struct pollfd){ .fd = m->attach.listen_fd, .events = POLLIN };
-      p[n++] = (struct pollfd){ .fd = m->out_fd, .events = POLLIN };
-      p[n++] = (struct pollfd){ .fd = m->err_fd, .events = POLLIN };
+      p[n++] = (struct pollfd){ .fd = out_full ? -1 : m->out_fd, .events = POLLIN };
+      p[n++] = (struct pollfd){ .fd = err_full ? -1 : m->err_fd, .events = POLLIN };
       p[n++] = (struct pollfd){ .fd = blocked ? m->stdin_fd : -1, .events = POLLOUT };
+      p[n++] = (struct pollfd){ .fd = out_full ? m->direct[0].fd : -1, .events = POLLOUT };
+      p[n++] = (struct pollfd){ .fd = err_full ? m->direct[1].fd : -1, .events = POLLOUT };
       size_t nclients = m->attach.nclients;
       for (size_t i = 0; i < nclients; i++)
         p[n++] = (struct pollfd){ .fd = m->attach.clients[i], .events = blocked ? 0 : POLLIN };
-      if (poll (p, n, -1) < 0 && errno != EINTR)
+      int ready = poll (p, n, m->trimmed ? -1 : TRIM_AFTER_MS);
+      if (ready < 0 && errno != EINTR)
         return -1;
+      if (ready == 0 && !m->trimmed)
+        {
+          /* a container that runs on: give back what the CLI's code left us (a short run
+           * does not wait for this) */
+          malloc_trim (0);
+          skiff_monitor_trim_memory ();
+          m->trimmed = true;
+        }
       if (p[4].revents)
         flush_stdin (m);
+      for (int i = 0; i < 2; i++)
+        if (p[5 + i].revents)
+          direct_flushed (m, i);
       if (p[2].revents)
         relay (m, &m->out_fd, SKIFF_LOGFILE_STDOUT);
       if (p[3].revents)
@@ -289,8 +361,8 @@ run_loop (struct monitor *m)
       /* the relay above may have dropped (and compacted) clients: only slots still holding
        * the polled fd are theirs */
       for (size_t i = nclients; i-- > 0;)
-        if (i < m->attach.nclients && m->attach.clients[i] == p[5 + i].fd && p[5 + i].revents
-            && !client_input (m, i))
+        if (i < m->attach.nclients && m->attach.clients[i] == p[FIXED_POLLS + i].fd
+            && p[FIXED_POLLS + i].revents && !client_input (m, i))
           skiff_attach_server_drop (&m->attach, i);
       if (p[1].revents)
         skiff_attach_server_accept (&m->attach);
@@ -302,9 +374,7 @@ run_loop (struct monitor *m)
       pid_t r = waitpid (m->pid, &status, WNOHANG);
       if (r == m->pid)
         {
-          /* the pid namespace is gone with PID 1: the pipes hold all there will be */
-          relay (m, &m->out_fd, SKIFF_LOGFILE_STDOUT);
-          relay (m, &m->err_fd, SKIFF_LOGFILE_STDERR);
+          drain_output (m);
           return status;
         }
     }
@@ -316,6 +386,18 @@ ms_since (const struct timespec *t0)
   struct timespec now;
   clock_gettime (CLOCK_MONOTONIC, &now);
   return (int64_t)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* The exit and the decision in one write: a reader of state.json never sees "exited" between
+ * two runs of a restart loop (docker goes from running straight to restarting). */
+static void
+mark_restarting (struct monitor *m, int code, struct skiff_error **e)
+{
+  struct skiff_container_state *st = &m->c->state;
+  skiff_container_set_exited (m->c, code);
+  st->status = SKIFF_CONTAINER_RESTARTING;
+  st->restart_count = m->restart.restart_count;
+  skiff_container_state_write (m->c, true, e);
 }
 
 /* Under the lock: records the exit, or (per policy, unless stopped by the user) marks the
@@ -335,12 +417,8 @@ record_exit (struct monitor *m, int status)
       if (m->policy.mode != SKIFF_RESTART_NO && !m->c->state.manually_stopped
           && skiff_restart_should (&m->policy, &m->restart, code, ms_since (&m->started)))
         {
-          struct skiff_container_state *st = &m->c->state;
-          skiff_container_mark_exited (m->c, code, true, &e);
+          mark_restarting (m, code, &e);
           skiff_events_container_int (m->store, m->c, "die", "exitCode", code);
-          st->status = SKIFF_CONTAINER_RESTARTING;
-          st->restart_count = m->restart.restart_count;
-          skiff_container_state_write (m->c, true, &e);
           delay = m->restart.delay_ms;
         }
     }
@@ -399,6 +477,8 @@ settle_exited (struct monitor *m)
   if (lock >= 0 && skiff_container_state_reload (m->c, &e) == 0
       && m->c->state.status == SKIFF_CONTAINER_RESTARTING)
     {
+      skiff_container_cgroup_remove (m->c); /* the last run's, kept for a restart */
+      m->c->state.cgroup = false;
       m->c->state.status = SKIFF_CONTAINER_EXITED;
       skiff_container_state_write (m->c, true, &e);
     }
@@ -411,7 +491,6 @@ static int
 prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
 {
   _cleanup_free_ char *lock_path = skiff_path_join (m->c->dir, "monitor.lock");
-  _cleanup_free_ char *log_path = skiff_path_join (m->c->dir, "ctr.log");
   /* our own warnings (a full disk, a failed restart) go to <ctr>/monitor.log */
   _cleanup_free_ char *mlog = skiff_path_join (m->c->dir, "monitor.log");
   int lfd = open (mlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -429,9 +508,17 @@ prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
     return skiff_error_make (err, 0, "container %s is already running", m->c->config.name);
   if (*mon_lock < 0)
     return *mon_lock;
-  r = skiff_logfile_open (log_path, &m->log_fd, err);
-  if (r < 0)
+  struct skiff_log_config lc;
+  if ((r = skiff_log_config_parse (m->c->config.log_driver, m->c->config.log_opts, &lc, err)) < 0)
     return r;
+  m->passthrough = lc.driver == SKIFF_LOG_PASSTHROUGH;
+  if (lc.driver == SKIFF_LOG_K8S_FILE || lc.driver == SKIFF_LOG_JSON_FILE)
+    {
+      _cleanup_free_ char *log_path = skiff_log_config_path (&lc, m->c->dir);
+      r = skiff_logfile_writer_open (&m->log, log_path, lc.max_size, lc.max_file, err);
+      if (r < 0)
+        return r;
+    }
   if (m->c->config.restart_policy
       && (r = skiff_restart_policy_parse (m->c->config.restart_policy, &m->policy, err)) < 0)
     return r;
@@ -439,22 +526,38 @@ prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
   return skiff_attach_server_open (&m->attach, m->store, m->c->config.id, err);
 }
 
+/* The starting client: connected before PID 1 runs; its files and pipes written directly. */
+static void
+attach_client (struct monitor *m)
+{
+  for (int i = 0; i < 2; i++)
+    if (!m->passthrough)
+      {
+        skiff_direct_sink_open (&m->direct[i], m->a.out_fd[i]);
+        m->a.out_fd[i] = -1;
+      }
+  if (m->a.attach_fd < 0)
+    return;
+  skiff_attach_server_add (&m->attach, m->a.attach_fd);
+  m->attach.quiet_fd = m->a.attach_fd;
+  m->attach.quiet = m->a.quiet;
+}
+
 void
 skiff_monitor_main (struct skiff_monitor_params *p)
 {
+  p->store->lock_fd = -1; /* closed below with every other inherited fd */
+  detach_process (p);
   struct monitor m = { .store = p->store,
                        .c = p->c,
                        .lowerdirs = p->lowerdirs,
-                       .rows = p->rows,
-                       .cols = p->cols,
+                       .a = p->a,
+                       .log = SKIFF_LOGFILE_WRITER_INIT,
                        .sigfd = -1,
-                       .log_fd = -1,
                        .out_fd = -1,
                        .err_fd = -1,
                        .stdin_fd = -1 };
   m.attach.listen_fd = -1;
-  p->store->lock_fd = -1; /* closed below with every other inherited fd */
-  detach_process (p->status_fd, p->attach_fd);
   struct skiff_error *err = NULL;
   int mon_lock = -1;
   /* a user start: the restart bookkeeping begins anew */
@@ -462,8 +565,8 @@ skiff_monitor_main (struct skiff_monitor_params *p)
   m.c->state.manually_stopped = false;
   /* run -it / start -a: the CLI's end was connected before the start, so it sees everything */
   int r = prepare (&m, &mon_lock, &err);
-  if (r == 0 && p->attach_fd >= 0)
-    skiff_attach_server_add (&m.attach, p->attach_fd);
+  if (r == 0)
+    attach_client (&m);
   if (r < 0 || spawn (&m, &err) < 0)
     {
       skiff_monitor_report (p->status_fd, err);
@@ -472,8 +575,6 @@ skiff_monitor_main (struct skiff_monitor_params *p)
     }
   skiff_monitor_report (p->status_fd, NULL);
   close (p->status_fd);
-  malloc_trim (0);
-  skiff_monitor_trim_memory ();
   for (;;)
     {
       int status = run_loop (&m);
@@ -486,9 +587,13 @@ skiff_monitor_main (struct skiff_monitor_params *p)
           settle_exited (&m);
           break;
         }
+      m.restarting = true;
       if (spawn (&m, &err) < 0)
         {
-          skiff_error_log_dropf (&err, SKIFF_LOG_WARN, "restart %s", m.c->config.name);
+          if (err->errnum == ECANCELED) /* stopped by the user just now */
+            skiff_error_free (steal_ptr (&err));
+          else
+            skiff_error_log_dropf (&err, SKIFF_LOG_WARN, "restart %s", m.c->config.name);
           settle_exited (&m);
           break;
         }

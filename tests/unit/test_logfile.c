@@ -339,6 +339,59 @@ START_TEST (parse_time_local)
 }
 END_TEST
 
+START_TEST (log_config_values)
+{
+  struct skiff_log_config lc;
+  struct skiff_error *err = NULL;
+  char *opts[] = { "max-size", "10m", "max-file", "3", "tag", "t", NULL };
+  ck_assert_int_eq (skiff_log_config_parse (NULL, opts, &lc, &err), 0);
+  ck_assert_int_eq (lc.driver, SKIFF_LOG_K8S_FILE);
+  ck_assert_int_eq (lc.max_size, 10 * 1024 * 1024);
+  ck_assert_int_eq (lc.max_file, 3);
+  ck_assert_str_eq (lc.tag, "t");
+  char *kib[] = { "max-size", "1.5kb", NULL };
+  ck_assert_int_eq (skiff_log_config_parse ("json-file", kib, &lc, &err), 0);
+  ck_assert_int_eq (lc.max_size, 1536);
+  static const char *const bad[][3] = {
+    { "k8s-file", "max-size", "0" },    { "k8s-file", "max-size", "10q" },
+    { "k8s-file", "max-file", "0" },    { "k8s-file", "max-file", "x" },
+    { "k8s-file", "path", "relative" }, { "k8s-file", "bogus", "1" },
+    { "none", "max-size", "1k" },       { "journald", NULL, NULL },
+    { "no-such-driver", NULL, NULL },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      char *o[] = { (char *)bad[i][1], (char *)bad[i][2], NULL };
+      ck_assert_int_lt (skiff_log_config_parse (bad[i][0], bad[i][1] ? o : NULL, &lc, &err), 0);
+      ck_assert_int_eq (err->exit_code, 125);
+      skiff_error_free (err);
+      err = NULL;
+    }
+}
+END_TEST
+
+START_TEST (writer_rotates)
+{
+  _cleanup_free_ char *log = xasprintf ("%s/rot.log", dir);
+  struct skiff_logfile_writer w = SKIFF_LOGFILE_WRITER_INIT;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_logfile_writer_open (&w, log, 200, 2, &err), 0);
+  struct timespec ts = { 1700000000, 0 };
+  for (int i = 0; i < 20; i++)
+    ck_assert_int_eq (
+        skiff_logfile_writer_append (&w, SKIFF_LOGFILE_STDOUT, &ts, "0123456789\n", 11, &err), 0);
+  struct stat st;
+  _cleanup_free_ char *p1 = xasprintf ("%s.1", log);
+  _cleanup_free_ char *p2 = xasprintf ("%s.2", log);
+  ck_assert_int_eq (stat (log, &st), 0);
+  ck_assert_int_le (st.st_size, 200);
+  ck_assert_int_eq (stat (p1, &st), 0);
+  ck_assert_int_le (st.st_size, 200);
+  ck_assert_int_lt (stat (p2, &st), 0); /* max-file=2: the current file and one more */
+  skiff_logfile_writer_close (&w);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -356,6 +409,8 @@ main (void)
   tcase_add_test (tc, follow_until_exit);
   tcase_add_test (tc, parse_time_values);
   tcase_add_test (tc, parse_time_local);
+  tcase_add_test (tc, log_config_values);
+  tcase_add_test (tc, writer_rotates);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -30,8 +30,15 @@ skiff_direct_sink_open (struct skiff_direct_sink *d, int fd)
       char path[64];
       snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
       d->fd = open (path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-      close (fd);
-      return; /* no reader left (ENXIO): the output is only logged */
+      if (d->fd >= 0 || errno == ENXIO)
+        {
+          close (fd);
+          return; /* ENXIO: no reader left, the output is only logged */
+        }
+      /* not ours to reopen (a pipe another user made, e.g. around runuser or sudo): the file
+       * description itself, with blocking writes (its flags stay the caller's) */
+      d->fd = fd;
+      return;
     }
   d->sock = S_ISSOCK (st.st_mode);
   d->fd = fd;

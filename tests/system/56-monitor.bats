@@ -225,3 +225,24 @@ start_client () { # NAME ARGS...
     [ "${lines[$i]}" = "line-$i" ] || fail "line $i is ${lines[$i]}"
   done
 }
+
+@test "foreground output reaches a pipe the user did not make (root's pipe around runuser)" {
+  if is_rootless; then # only our own pipes here: the plain case
+    run -0 sh -c "$(skiff_cmd) run --rm $IMG echo through-pipe | cat"
+    assert_equal "$output" through-pipe
+    return 0
+  fi
+  local d
+  d=$(mktemp -d /tmp/skiff-56.XXXXXX)
+  chmod 0755 "$d"
+  chown skifftest: "$d"
+  tar -C "$(dirname "$SKIFF_TEST_FIXTURE/rootfs.tar")" -cf - rootfs.tar | tar -C "$d" -xf -
+  chmod 0644 "$d/rootfs.tar"
+  local as_user=(runuser -u skifftest -- env -i PATH=/usr/bin:/bin HOME="$d" USER=skifftest
+    XDG_RUNTIME_DIR="$d" "$SKIFF" --root "$d/store" --runroot "$d/run")
+  (cd "$d" && "${as_user[@]}" import rootfs.tar pipe/bb >/dev/null)
+  # the pipe to cat is root's: the user's monitor cannot reopen it through /proc
+  run -0 sh -c 'cd "$1" && shift && "$@" run --rm pipe/bb echo through-pipe | cat' sh "$d" "${as_user[@]}"
+  assert_equal "$output" through-pipe "output through root's pipe"
+  rm -rf "$d"
+}

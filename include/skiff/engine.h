@@ -4,8 +4,9 @@
  * flags into a struct skiff_container_spec (or skiff_exec_spec), makes one engine call and
  * prints the result; resolving layers, building sandbox configs and reading cgroups happen
  * here.  Also the lifecycle calls that need no monitor (kill, stop, wait; control.c) and
- * docker's signal names (signals.c), still declared in skiff/monitor.h as skiff_monitor_*. */
+ * docker's signal names (signals.c). */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -211,3 +212,45 @@ struct skiff_engine_volume
 int skiff_engine_volume_select (struct skiff_store *store, char *const *filters,
                                 struct skiff_engine_volume **out, struct skiff_error **err);
 void skiff_engine_volumes_free (struct skiff_engine_volume *v);
+
+/* ---- control.c, signals.c: kill, stop, wait and docker's signal names ---- */
+
+/* Sends sig to the container's PID 1.  Not running: docker's "Cannot kill container: <text>:
+ * Container <id> is not running" (exit 1 in the CLI).  Rootless: works from outside any user
+ * namespace (the user owns every skiff namespace) or from the container's own. */
+int skiff_engine_kill (struct skiff_container *c, const char *text, int sig,
+                       struct skiff_error **err);
+
+/* Waits until the running container's PID 1 is gone and its exit is recorded (through the
+ * attach socket's EXIT message when a monitor runs it, so this works for --rm containers too).
+ * timeout_ms < 0: forever.  *exit_code (may be NULL): the code, -1 if unknown.  Returns 0, or
+ * -ETIMEDOUT (no *err) when time ran out.  A container that is not running returns at once. */
+int skiff_engine_wait_exit (struct skiff_store *store, struct skiff_container *c, int timeout_ms,
+                            int *exit_code, struct skiff_error **err);
+
+/* Blocks until the container's monitor, if any, exits (shared flock on monitor.lock). */
+int skiff_engine_wait_monitor (struct skiff_container *c, struct skiff_error **err);
+
+/* The container's stop signal (--stop-signal or the image's StopSignal, else SIGTERM). */
+int skiff_engine_stop_signal (const struct skiff_container *c, struct skiff_error **err);
+
+/* Whether the user's `kill -s sig` ends the container for good (moby killWithSignal): SIGKILL,
+ * any signal when no stop signal is configured, else only the configured one.  Such a kill
+ * cancels the restart policy, and thaws a paused container after signalling it. */
+bool skiff_engine_signal_stops (const struct skiff_container *c, int sig);
+
+/* Under the container lock: a running or restarting container is marked stopped by the user
+ * (no policy restart; a monitor in its restart backoff gives up).  c->state is re-read. */
+int skiff_engine_mark_stopped (struct skiff_container *c, struct skiff_error **err);
+
+/* docker stop: marks the container manually stopped, sends the stop signal (config, else
+ * SIGTERM), waits timeout seconds (SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT: the container's
+ * StopTimeout, else 10; < 0: as long as it takes, as docker's `stop -t -1`), then SIGKILL.
+ * A container that is not running is fine.  *killed: SIGKILL was needed (may be NULL). */
+#define SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT INT_MIN
+int skiff_engine_stop (struct skiff_store *store, struct skiff_container *c, int timeout,
+                       bool *killed, struct skiff_error **err);
+
+/* Parses "TERM", "SIGTERM", "15", "sigkill", "RTMIN+3" (docker's signal names).  Returns the
+ * number, or -EINVAL with *err "Invalid signal: X". */
+int skiff_engine_parse_signal (const char *text, struct skiff_error **err);

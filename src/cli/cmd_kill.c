@@ -22,8 +22,8 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
     return r;
   /* a kill that stops it: a restart policy does not bring it back (moby killWithSignal);
    * another signal leaves the policy alone */
-  bool stops = skiff_monitor_signal_stops (c, sig);
-  if (stops && (r = skiff_monitor_mark_stopped (c, err)) < 0)
+  bool stops = skiff_engine_signal_stops (c, sig);
+  if (stops && (r = skiff_engine_mark_stopped (c, err)) < 0)
     return r;
   /* in its restart backoff there is no process: ending the restart loop is the kill (the
    * stop path also catches a respawn racing us, and kills that) */
@@ -31,10 +31,10 @@ kill_one (struct skiff_store *store, const char *text, void *data, struct skiff_
     {
       free (c->config.stop_signal);
       c->config.stop_signal = xasprintf ("%d", sig);
-      r = skiff_monitor_stop (store, c, 0, NULL, err);
+      r = skiff_engine_stop (store, c, 0, NULL, err);
     }
   else
-    r = skiff_monitor_kill (c, text, sig, err);
+    r = skiff_engine_kill (c, text, sig, err);
   if (r == 0)
     skiff_events_container_int (store, c, "kill", "signal", sig);
   if (r == 0)
@@ -80,7 +80,7 @@ cmd_kill (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
                                    &targets, err);
   if (r == 1)
     r = skiff_cli_help (cli);
-  else if (r == 0 && (r = sig = skiff_monitor_parse_signal (o.signal, err)) >= 0)
+  else if (r == 0 && (r = sig = skiff_engine_parse_signal (o.signal, err)) >= 0)
     r = skiff_cli_each_container (store, targets, kill_one, &sig);
   skiff_cli_parse_clear (cli, &o, &res);
   return r;

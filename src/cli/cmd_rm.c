@@ -97,8 +97,8 @@ kill_running (struct skiff_store *store, const char *text, int timeout)
           free (c->config.stop_signal);
           c->config.stop_signal = xstrdup ("KILL");
         }
-      if (skiff_monitor_stop (store, c, timeout < 0 ? 0 : timeout, NULL, &e) == 0)
-        skiff_monitor_wait_monitor (c, &e);
+      if (skiff_engine_stop (store, c, timeout < 0 ? 0 : timeout, NULL, &e) == 0)
+        skiff_engine_wait_monitor (c, &e);
       /* only its own --rm counts: gone through a parallel rm, it is "No such container" */
       _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
       gone = c->config.auto_remove && !skiff_fs_exists (cfg);

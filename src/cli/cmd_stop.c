@@ -67,7 +67,7 @@ parse_flags (struct skiff_cli *cli, int argc, char **argv, struct stop_opts *o,
 {
   o->timeout = SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT;
   int r = skiff_cli_targets_parse (cli, argc, argv, o, &o->t, want, res, store, targets, err);
-  if (r == 0 && o->signal && (r = skiff_monitor_parse_signal (o->signal, err)) > 0)
+  if (r == 0 && o->signal && (r = skiff_engine_parse_signal (o->signal, err)) > 0)
     r = 0;
   return r;
 }
@@ -85,7 +85,7 @@ stop_one (struct skiff_store *store, const char *text, void *data, struct skiff_
       free (c->config.stop_signal);
       c->config.stop_signal = xstrdup (o->signal);
     }
-  r = skiff_monitor_stop (store, c, o->timeout, NULL, err);
+  r = skiff_engine_stop (store, c, o->timeout, NULL, err);
   if (r < 0)
     return r;
   skiff_events_container (store, c, "stop", NULL);

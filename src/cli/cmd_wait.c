@@ -14,7 +14,7 @@ wait_one (struct skiff_store *store, const char *text, void *data, struct skiff_
   _cleanup_container_ struct skiff_container *c = NULL;
   int code = -1;
   int r = skiff_cli_load_container (store, text, &c, err);
-  if (r == 0 && (r = skiff_monitor_wait_exit (store, c, -1, &code, err)) == 0)
+  if (r == 0 && (r = skiff_engine_wait_exit (store, c, -1, &code, err)) == 0)
     {
       printf ("%d\n", code);
       fflush (stdout);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "skiff/engine.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/error.h"
@@ -26,14 +27,14 @@ is_running (const struct skiff_container *c)
 }
 
 int
-skiff_monitor_kill (struct skiff_container *c, const char *text, int sig, struct skiff_error **err)
+skiff_engine_kill (struct skiff_container *c, const char *text, int sig, struct skiff_error **err)
 {
   if (c->state.status == SKIFF_CONTAINER_RUNNING && c->state.monitor_pid > 0 && !is_running (c))
     return 0; /* exiting this moment: its monitor records the end (moby: no such process) */
   if (!is_running (c))
     return skiff_error_make_status (
         err, 1, 0, "Cannot kill container: %s: Container %s is not running", text, c->config.id);
-  if (c->state.paused && !skiff_monitor_signal_stops (c, sig))
+  if (c->state.paused && !skiff_engine_signal_stops (c, sig))
     return skiff_error_make_status (err, 1, 0,
                                     "Cannot kill container: %s: Container %s is paused. Unpause "
                                     "the container before stopping or killing",
@@ -137,8 +138,8 @@ wait_recorded (struct skiff_container *c)
 }
 
 int
-skiff_monitor_wait_exit (struct skiff_store *store, struct skiff_container *c, int timeout_ms,
-                         int *exit_code, struct skiff_error **err)
+skiff_engine_wait_exit (struct skiff_store *store, struct skiff_container *c, int timeout_ms,
+                        int *exit_code, struct skiff_error **err)
 {
   (void)err;
   int64_t deadline = timeout_ms < 0 ? -1 : now_ms () + timeout_ms;
@@ -175,7 +176,7 @@ done:
 }
 
 int
-skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err)
+skiff_engine_wait_monitor (struct skiff_container *c, struct skiff_error **err)
 {
   _cleanup_free_ char *path = skiff_path_join (c->dir, "monitor.lock");
   if (!skiff_fs_exists (path))
@@ -190,23 +191,23 @@ skiff_monitor_wait_monitor (struct skiff_container *c, struct skiff_error **err)
 }
 
 int
-skiff_monitor_stop_signal (const struct skiff_container *c, struct skiff_error **err)
+skiff_engine_stop_signal (const struct skiff_container *c, struct skiff_error **err)
 {
   if (c->config.stop_signal == NULL || *c->config.stop_signal == '\0')
     return SIGTERM;
-  return skiff_monitor_parse_signal (c->config.stop_signal, err);
+  return skiff_engine_parse_signal (c->config.stop_signal, err);
 }
 
 bool
-skiff_monitor_signal_stops (const struct skiff_container *c, int sig)
+skiff_engine_signal_stops (const struct skiff_container *c, int sig)
 {
   if (sig == SIGKILL || c->config.stop_signal == NULL || *c->config.stop_signal == '\0')
     return true;
-  return skiff_monitor_parse_signal (c->config.stop_signal, NULL) == sig;
+  return skiff_engine_parse_signal (c->config.stop_signal, NULL) == sig;
 }
 
 int
-skiff_monitor_mark_stopped (struct skiff_container *c, struct skiff_error **err)
+skiff_engine_mark_stopped (struct skiff_container *c, struct skiff_error **err)
 {
   int lock = skiff_container_lock (c, err);
   if (lock < 0)
@@ -255,7 +256,7 @@ wait_backoff_monitor (struct skiff_container *c, bool *running, struct skiff_err
 static int
 mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err)
 {
-  int r = skiff_monitor_mark_stopped (c, err);
+  int r = skiff_engine_mark_stopped (c, err);
   enum skiff_container_status s = c->state.status;
   *running = r == 0 && s == SKIFF_CONTAINER_RUNNING;
   if (r == 0 && s == SKIFF_CONTAINER_RESTARTING)
@@ -264,8 +265,8 @@ mark_stopped (struct skiff_container *c, bool *running, struct skiff_error **err
 }
 
 int
-skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int timeout, bool *killed,
-                    struct skiff_error **err)
+skiff_engine_stop (struct skiff_store *store, struct skiff_container *c, int timeout, bool *killed,
+                   struct skiff_error **err)
 {
   bool running;
   if (killed)
@@ -273,7 +274,7 @@ skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int ti
   int r = mark_stopped (c, &running, err);
   if (r < 0 || !running)
     return r;
-  int sig = skiff_monitor_stop_signal (c, err);
+  int sig = skiff_engine_stop_signal (c, err);
   if (sig < 0)
     return sig;
   if (timeout == SKIFF_MONITOR_STOP_TIMEOUT_DEFAULT)
@@ -283,12 +284,12 @@ skiff_monitor_stop (struct skiff_store *store, struct skiff_container *c, int ti
     return skiff_error_make (err, errno, "cannot stop container: %s", c->config.name);
   if (c->state.paused && (r = skiff_container_set_paused (c, false, err)) < 0)
     return r;
-  r = skiff_monitor_wait_exit (store, c, timeout < 0 ? -1 : timeout * 1000, NULL, err);
+  r = skiff_engine_wait_exit (store, c, timeout < 0 ? -1 : timeout * 1000, NULL, err);
   if (r != -ETIMEDOUT)
     return r;
   if (killed)
     *killed = true;
   if (kill (pid, SIGKILL) < 0 && errno != ESRCH)
     return skiff_error_make (err, errno, "cannot kill container: %s", c->config.name);
-  return skiff_monitor_wait_exit (store, c, -1, NULL, err);
+  return skiff_engine_wait_exit (store, c, -1, NULL, err);
 }

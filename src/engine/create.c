@@ -32,7 +32,7 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
     return r;
   if ((r = skiff_restart_check_rm (&policy, spec->rm, err)) < 0)
     return r;
-  if (spec->stop_signal && (r = skiff_monitor_parse_signal (spec->stop_signal, err)) < 0)
+  if (spec->stop_signal && (r = skiff_engine_parse_signal (spec->stop_signal, err)) < 0)
     return r;
   if (spec->name && (r = skiff_container_name_validate (spec_name (spec), err)) < 0)
     return r;

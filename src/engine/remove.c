@@ -30,8 +30,8 @@ kill_for_removal (struct skiff_store *store, struct skiff_container *c)
   _cleanup_error_ struct skiff_error *e = NULL;
   free (c->config.stop_signal);
   c->config.stop_signal = xstrdup ("KILL");
-  if (skiff_monitor_stop (store, c, 0, NULL, &e) == 0)
-    skiff_monitor_wait_monitor (c, &e);
+  if (skiff_engine_stop (store, c, 0, NULL, &e) == 0)
+    skiff_engine_wait_monitor (c, &e);
   _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
   return !skiff_fs_exists (cfg);
 }

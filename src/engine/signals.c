@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "skiff/engine.h"
 #include "skiff/error.h"
 #include "skiff/monitor.h"
 
@@ -49,7 +50,7 @@ realtime (const char *s)
 }
 
 int
-skiff_monitor_parse_signal (const char *text, struct skiff_error **err)
+skiff_engine_parse_signal (const char *text, struct skiff_error **err)
 {
   if (isdigit ((unsigned char)text[0]))
     {

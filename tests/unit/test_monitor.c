@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "monitor/monitor-internal.h"
+#include "skiff/engine.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/error.h"
@@ -20,7 +21,7 @@ static void
 signal_ok (const char *text, int want)
 {
   struct skiff_error *err = NULL;
-  int sig = skiff_monitor_parse_signal (text, &err);
+  int sig = skiff_engine_parse_signal (text, &err);
   ck_assert_msg (sig == want, "%s: got %d (%s), want %d", text, sig, err ? err->msg : "", want);
 }
 
@@ -28,7 +29,7 @@ static void
 signal_bad (const char *text)
 {
   struct skiff_error *err = NULL;
-  ck_assert_int_lt (skiff_monitor_parse_signal (text, &err), 0);
+  ck_assert_int_lt (skiff_engine_parse_signal (text, &err), 0);
   _cleanup_free_ char *want = xasprintf ("Invalid signal: %s", text);
   ck_assert_str_eq (err->msg, want);
   skiff_error_free (err);

@@ -20,6 +20,7 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
 #include "skiff/interrupt.h"
 #include "skiff/log.h"
 #include "skiff/userns.h"
@@ -135,26 +136,16 @@ replace_link (struct unpack *u, const char *path, struct skiff_error **err)
   return 0;
 }
 
-/* Opens dir (relative to the layer root) refusing any symlink on the way. */
-static int
-open_beneath (struct unpack *u, const char *dir, int flags)
-{
-  struct open_how how
-      = { .flags = (uint64_t)(flags | O_CLOEXEC),
-          .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-  return (int)syscall (SYS_openat2, u->root_fd, *dir ? dir : ".", &how, sizeof how);
-}
-
 static int
 apply_opaque (struct unpack *u, const char *entry, const char *dir, struct skiff_error **err)
 {
-  _cleanup_close_ int fd = open_beneath (u, dir, O_RDONLY | O_DIRECTORY);
+  _cleanup_close_ int fd = skiff_fs_open_beneath (u->root_fd, dir, O_RDONLY | O_DIRECTORY);
   if (fd < 0 && errno == ENOENT)
     {
       int r = write_synthetic (u, dir, AE_IFDIR, 0755, err);
       if (r < 0)
         return r;
-      fd = open_beneath (u, dir, O_RDONLY | O_DIRECTORY);
+      fd = skiff_fs_open_beneath (u->root_fd, dir, O_RDONLY | O_DIRECTORY);
     }
   if (fd < 0)
     return skiff_error_make (err, errno, "%s: entry \"%s\": open directory", u->what, entry);

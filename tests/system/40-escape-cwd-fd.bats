@@ -78,11 +78,15 @@ assert_no_secret () { # OUTPUT WHAT
 }
 
 @test "escape cwd-fd: a host directory given as stdin is no working directory; refused, 125" {
-  # the user's own fds (stdin here) are passed on, but a working directory reached through one
-  # is outside the container's root: skiff refuses it, as runc does
-  run -125 --separate-stderr skiff run --rm -w /proc/self/fd/0 "$IMG" sh -c "$ESCAPE" \
-    < "$BATS_TEST_TMPDIR"
-  assert_no_secret "$output" "run -w /proc/self/fd/0 with a directory as stdin"
-  assert_one_line_error "$stderr"
-  assert_contains "$stderr" "outside the container's root"
+  # Whether or not the caller's stdin reaches PID 1 (with -i; the monitor relays what is not a
+  # file or pipe), a working directory through it is refused: outside the container's root
+  # (as runc refuses it) or not a directory at all (/dev/null, a pipe)
+  local i
+  for i in "" -i; do
+    run -125 --separate-stderr skiff run --rm $i -w /proc/self/fd/0 "$IMG" sh -c "$ESCAPE" \
+      < "$BATS_TEST_TMPDIR"
+    assert_no_secret "$output" "run $i -w /proc/self/fd/0 with a directory as stdin"
+    assert_one_line_error "$stderr"
+    assert_match "$stderr" "outside the container's root|/proc/self/fd/0 is not a directory"
+  done
 }

@@ -78,10 +78,11 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     }
   /* bad detach keys before anything is created; then docker/cli's CheckTty: exit 1 like its
    * plain errors */
-  struct skiff_detach_keys keys;
+  struct skiff_detach_keys keys = { 0 };
   if (r == 0 && !o.detach && o.spec.tty)
     r = skiff_detach_keys_parse (
         o.proc.detach_keys ? o.proc.detach_keys : SKIFF_DETACH_KEYS_DEFAULT, &keys, err);
+  skiff_detach_keys_free (&keys); /* only checked here: the attach client parses them again */
   if (r == 0 && !o.detach && o.spec.tty && (attached (&o) & 1u) && !isatty (STDIN_FILENO))
     r = skiff_error_make_status (err, 1, 0, "the input device is not a TTY");
   if (r < 0 || (r = skiff_cli_network_join_userns (cli, &o.spec.network, err)) < 0

@@ -84,7 +84,10 @@ skiff_store_open (struct skiff_store *store, const struct skiff_store_options *o
     {
       int r = fallback_runroot (&store->runroot, err);
       if (r < 0)
-        return r;
+        {
+          skiff_store_close (store); /* a failed open leaves nothing to close */
+          return r;
+        }
     }
 
   /* Fast path: an existing store needs no mkdir storm on every command. */
@@ -95,14 +98,22 @@ skiff_store_open (struct skiff_store *store, const struct skiff_store_options *o
         _cleanup_free_ char *p = skiff_path_join (store->root, subdirs[i]);
         int r = skiff_fs_mkdir_p (p, 0700, err);
         if (r < 0)
-          return skiff_error_prefix (err, "initialise store %s", store->root);
+          {
+            r = skiff_error_prefix (err, "initialise store %s", store->root);
+            skiff_store_close (store);
+            return r;
+          }
       }
   _cleanup_free_ char *runc = skiff_path_join (store->runroot, "containers");
   if (!skiff_fs_exists (runc))
     {
       int r = skiff_fs_mkdir_p (runc, 0700, err);
       if (r < 0)
-        return skiff_error_prefix (err, "initialise run directory %s", store->runroot);
+        {
+          r = skiff_error_prefix (err, "initialise run directory %s", store->runroot);
+          skiff_store_close (store);
+          return r;
+        }
     }
   return 0;
 }

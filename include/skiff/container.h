@@ -154,6 +154,10 @@ int skiff_container_rename (struct skiff_store *store, struct skiff_container *c
                             struct skiff_error **err);
 /* Removes the name link if it still points at id.  Missing is fine. */
 void skiff_container_name_release (struct skiff_store *store, const char *name, const char *id);
+/* The same, moving the link into the dir trash instead (deleted with it later: a link to a full
+ * ID is a slow symlink, whose block costs a discard to free on some file systems). */
+void skiff_container_name_release_into (struct skiff_store *store, const char *name, const char *id,
+                                        const char *trash);
 
 /* `system check` (check.c): name links backed by a record (or a live creator) carrying that
  * name, complete and readable records holding their names, no temp files of dead writers, no
@@ -272,11 +276,22 @@ int skiff_container_start (struct skiff_store *store, struct skiff_container *c,
  * not an error.  The state is re-read under the lock first (stop/kill may have marked it). */
 int skiff_container_finish (struct skiff_store *store, struct skiff_container *c, int wait_status,
                             struct skiff_error **err);
+/* The same; a removed container's files are left in *trash (a store temp dir, NULL when there
+ * is none) for the caller to delete with skiff_container_trash_drop once nobody waits for it. */
+int skiff_container_finish_deferred (struct skiff_store *store, struct skiff_container *c,
+                                     int wait_status, char **trash, struct skiff_error **err);
 
 /* Removes the name link, <runroot>/containers/<id>, and the container dir.  The caller has
  * made sure it is not running. */
 int skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                             struct skiff_error **err);
+/* The same up to the files: the container is gone for every reader (dir and name moved into
+ * *trash, a store temp dir reaped as a leftover if the caller dies) but its files are deleted
+ * only by skiff_container_trash_drop (trash), which frees it. *trash is NULL when the files
+ * are already gone. */
+int skiff_container_remove_deferred (struct skiff_store *store, struct skiff_container *c,
+                                     char **trash, struct skiff_error **err);
+void skiff_container_trash_drop (char *trash);
 
 /* inspect's "Mounts" (mount_record.c): every mount as docker lists it (Type, Name, Source,
  * Destination, Driver, Mode, RW, Propagation). */

@@ -16,6 +16,7 @@
 #include "skiff/events.h"
 #include "skiff/fs.h"
 #include "skiff/humanize.h"
+#include "skiff/log.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -190,6 +191,29 @@ int
 skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                         struct skiff_error **err)
 {
+  char *trash = NULL;
+  int r = skiff_container_remove_deferred (store, c, &trash, err);
+  if (trash == NULL)
+    return r;
+  r = skiff_fs_rm_rf (trash, err);
+  free (trash);
+  return r;
+}
+
+void
+skiff_container_trash_drop (char *trash)
+{
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (trash != NULL && skiff_fs_rm_rf (trash, &e) < 0)
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
+  free (trash);
+}
+
+int
+skiff_container_remove_deferred (struct skiff_store *store, struct skiff_container *c, char **trash,
+                                 struct skiff_error **err)
+{
+  *trash = NULL;
   skiff_events_container (store, c, "destroy", NULL);
   skiff_container_cgroup_remove (c);
   skiff_container_net_release (store, c);
@@ -212,8 +236,9 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
       _cleanup_free_ char *dst = skiff_path_join (tmp, "container");
       if (rename (c->dir, dst) == 0)
         {
-          skiff_container_name_release (store, c->config.name, c->config.id);
-          return skiff_fs_rm_rf (tmp, err);
+          skiff_container_name_release_into (store, c->config.name, c->config.id, tmp);
+          *trash = steal_ptr (&tmp);
+          return 0;
         }
       rmdir (tmp);
     }

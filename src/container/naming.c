@@ -163,9 +163,9 @@ skiff_container_name_reclaim (struct skiff_store *store, const char *name, const
   return r;
 }
 
-int
-skiff_container_name_unlink_if (struct skiff_store *store, const char *name, const char *id,
-                                struct skiff_error **err)
+static int
+name_unlink_if (struct skiff_store *store, const char *name, const char *id, const char *trash,
+                struct skiff_error **err)
 {
   int lock = skiff_container_names_lock (store, err);
   if (lock < 0)
@@ -175,10 +175,20 @@ skiff_container_name_unlink_if (struct skiff_store *store, const char *name, con
   int r = skiff_container_read_link (path, &target, NULL);
   bool ours = id ? r == 0 && strcmp (target, id) == 0 : r == -EINVAL;
   r = 0;
-  if (ours && unlink (path) < 0 && errno != ENOENT)
+  _cleanup_free_ char *dst = trash ? skiff_path_join (trash, "name") : NULL;
+  if (ours && dst && rename (path, dst) == 0)
+    ;
+  else if (ours && unlink (path) < 0 && errno != ENOENT)
     r = skiff_error_make (err, errno, "unlink %s", path);
   skiff_lock_release (lock);
   return r;
+}
+
+int
+skiff_container_name_unlink_if (struct skiff_store *store, const char *name, const char *id,
+                                struct skiff_error **err)
+{
+  return name_unlink_if (store, name, id, NULL, err);
 }
 
 /* A link is dangling when neither a record nor a live creator is behind it (a killed create,
@@ -262,7 +272,14 @@ skiff_container_name_release (struct skiff_store *store, const char *name, const
   /* Under the names lock: read-and-unlink is not atomic, and a reclaimer may replace the link
    * in between (ours is dangling once the record is gone).  Unlocked, it could unlink the
    * new owner's link and leave its name free for a second container. */
+  skiff_container_name_release_into (store, name, id, NULL);
+}
+
+void
+skiff_container_name_release_into (struct skiff_store *store, const char *name, const char *id,
+                                   const char *trash)
+{
   _cleanup_error_ struct skiff_error *e = NULL;
-  if (skiff_container_name_unlink_if (store, name, id, &e) < 0)
+  if (name_unlink_if (store, name, id, trash, &e) < 0)
     skiff_error_log_dropf (&e, SKIFF_LOG_WARN, "cannot release the name %s", name);
 }

@@ -259,6 +259,17 @@ int
 skiff_container_finish (struct skiff_store *store, struct skiff_container *c, int wait_status,
                         struct skiff_error **err)
 {
+  char *trash = NULL;
+  int r = skiff_container_finish_deferred (store, c, wait_status, &trash, err);
+  skiff_container_trash_drop (trash);
+  return r;
+}
+
+int
+skiff_container_finish_deferred (struct skiff_store *store, struct skiff_container *c,
+                                 int wait_status, char **trash, struct skiff_error **err)
+{
+  *trash = NULL;
   int code = skiff_sandbox_exit_code (wait_status);
   skiff_events_container_int (store, c, "die", "exitCode", code);
   struct skiff_error *lock_err = NULL;
@@ -282,7 +293,8 @@ skiff_container_finish (struct skiff_store *store, struct skiff_container *c, in
   skiff_container_net_release (store, c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
-  else if (c->config.auto_remove && (r = skiff_container_remove (store, c, err)) == 0)
+  else if (c->config.auto_remove
+           && (r = skiff_container_remove_deferred (store, c, trash, err)) == 0)
     skiff_container_remove_anon_volumes (store, c); /* docker's --rm takes them too */
   else if ((r = skiff_container_state_reload (c, err)) == 0)
     {

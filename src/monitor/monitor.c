@@ -49,6 +49,7 @@ struct monitor
   pid_t pid;
   struct timespec started; /* CLOCK_MONOTONIC of the last spawn */
   bool restarting;         /* the next spawn is a policy restart */
+  char *trash;             /* --rm: the removed container's files, deleted last */
   bool trimmed;            /* skiff_monitor_trim_memory done (once idle) */
   struct skiff_attach_server attach;
   struct skiff_restart_policy policy;
@@ -428,7 +429,7 @@ record_exit (struct monitor *m, int status)
     {
       skiff_error_free (e);
       e = NULL;
-      skiff_container_finish (m->store, m->c, status, &e);
+      skiff_container_finish_deferred (m->store, m->c, status, &m->trash, &e);
     }
   skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   int32_t c32 = code;
@@ -599,5 +600,8 @@ skiff_monitor_main (struct skiff_monitor_params *p)
         }
     }
   skiff_attach_server_close (&m.attach);
+  /* --rm: the container is gone for everyone already; its files go once the client (told the
+   * exit code, its socket closed) no longer waits for us */
+  skiff_container_trash_drop (m.trash);
   _exit (0);
 }

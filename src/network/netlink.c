@@ -120,6 +120,10 @@ skiff_nl_veth_add (struct skiff_nl *nl, const struct skiff_nl_veth *v, struct sk
   mnl_attr_put_strz (nlh, IFLA_IFNAME, v->host_name);
   mnl_attr_put_u32 (nlh, IFLA_MTU, v->mtu);
   mnl_attr_put_u32 (nlh, IFLA_MASTER, v->bridge_index);
+  /* One queue each way, asked for: by default veth makes one per CPU and then cuts them to one,
+   * which waits for an RCU grace period per end. */
+  mnl_attr_put_u32 (nlh, IFLA_NUM_TX_QUEUES, 1);
+  mnl_attr_put_u32 (nlh, IFLA_NUM_RX_QUEUES, 1);
   struct nlattr *info = mnl_attr_nest_start (nlh, IFLA_LINKINFO);
   mnl_attr_put_strz (nlh, IFLA_INFO_KIND, "veth");
   struct nlattr *data = mnl_attr_nest_start (nlh, IFLA_INFO_DATA);
@@ -131,6 +135,8 @@ skiff_nl_veth_add (struct skiff_nl *nl, const struct skiff_nl_veth *v, struct sk
   mnl_attr_put_strz (nlh, IFLA_IFNAME, v->peer_name);
   mnl_attr_put_u32 (nlh, IFLA_NET_NS_PID, (uint32_t)v->peer_pid);
   mnl_attr_put_u32 (nlh, IFLA_MTU, v->mtu);
+  mnl_attr_put_u32 (nlh, IFLA_NUM_TX_QUEUES, 1);
+  mnl_attr_put_u32 (nlh, IFLA_NUM_RX_QUEUES, 1);
   mnl_attr_put (nlh, IFLA_ADDRESS, 6, v->peer_mac);
   mnl_attr_nest_end (nlh, peer);
   mnl_attr_nest_end (nlh, data);

@@ -8,6 +8,8 @@
 #include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/error.h"
+#include "skiff/lock.h"
+#include "skiff/store.h"
 #include "skiff/events.h"
 #include "skiff/image.h"
 #include "skiff/monitor.h"
@@ -200,8 +202,31 @@ replace_named (struct skiff_store *store, const char *name, struct skiff_error *
   return 0;
 }
 
-/* With --replace the name can be taken again between the removal and our reservation (parallel
- * replacers): then the new holder is replaced in turn, a bounded number of times. */
+static int
+create_named_attempts (struct skiff_store *store, const struct skiff_container_spec *spec,
+                       const struct skiff_image *img, int attempts, struct skiff_container **out,
+                       struct skiff_error **err)
+{
+  int r;
+  for (int attempt = 0;; attempt++)
+    {
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (spec->replace && spec->name && (r = replace_named (store, spec_name (spec), err)) < 0)
+        return r;
+      r = create_record (store, spec, img, out, &e);
+      if (r != -EEXIST || !spec->replace || attempt + 1 == attempts)
+        {
+          if (r < 0)
+            *err = steal_ptr (&e);
+          return r;
+        }
+    }
+}
+
+/* With --replace the name can be taken again between the removal and our reservation: parallel
+ * replacers take turns (names/replace.lock), each removing the one before, so all of them
+ * succeed and the last one holds the name; a plain create slipping in between is replaced in
+ * turn, a bounded number of times. */
 static int
 create_named (struct skiff_store *store, const struct skiff_container_spec *spec,
               const struct skiff_image *img, struct skiff_container **out, struct skiff_error **err)
@@ -211,19 +236,15 @@ create_named (struct skiff_store *store, const struct skiff_container_spec *spec
     REPLACE_ATTEMPTS = 64
   };
   int r;
-  for (int attempt = 0;; attempt++)
-    {
-      _cleanup_error_ struct skiff_error *e = NULL;
-      if (spec->replace && spec->name && (r = replace_named (store, spec_name (spec), err)) < 0)
-        return r;
-      r = create_record (store, spec, img, out, &e);
-      if (r != -EEXIST || !spec->replace || attempt + 1 == REPLACE_ATTEMPTS)
-        {
-          if (r < 0)
-            *err = steal_ptr (&e);
-          return r;
-        }
-    }
+  _cleanup_free_ char *lock_path
+      = spec->replace && spec->name ? skiff_store_path (store, "names/replace.lock") : NULL;
+  int lock = lock_path ? skiff_lock_acquire (lock_path, SKIFF_LOCK_EXCLUSIVE, err) : -1;
+  if (lock_path && lock < 0)
+    return lock;
+  r = create_named_attempts (store, spec, img, REPLACE_ATTEMPTS, out, err);
+  if (lock >= 0)
+    skiff_lock_release (lock);
+  return r;
 }
 
 int

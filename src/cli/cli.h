@@ -339,6 +339,11 @@ int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_volume (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+/* `skiff GROUP SUB ...` for a group whose subcommands are named "GROUP SUB" (group_dispatch.c):
+ * its help, or the subcommand run; an unknown one is podman's error. */
+int skiff_cli_group_dispatch (struct skiff_cli *cli, const char *group, const char *summary,
+                              const struct skiff_command *subs, size_t n, int argc, char **argv,
+                              struct skiff_error **err);
 int cmd_healthcheck (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_generate (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

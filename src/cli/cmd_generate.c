@@ -262,24 +262,8 @@ skiff_cli_generate_subcommands (size_t *n)
 int
 cmd_generate (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
-    {
-      printf ("Usage: skiff generate COMMAND\n\nGenerate structured data based on containers\n\n"
-              "Commands:\n");
-      for (size_t i = 0; i < N_GENERATE_COMMANDS; i++)
-        printf ("  %-10s %s\n", generate_commands[i].name + 9, generate_commands[i].summary);
-      return 0;
-    }
-  for (size_t i = 0; i < N_GENERATE_COMMANDS; i++)
-    if (strcmp (generate_commands[i].name + 9, argv[1]) == 0)
-      {
-        cli->command = &generate_commands[i];
-        return generate_commands[i].run (cli, argc - 1, argv + 1, err);
-      }
-  return skiff_error_make_status (err, 125, 0,
-                                  "unknown command \"%s\" for \"skiff generate\" (see 'skiff "
-                                  "generate --help')",
-                                  argv[1]);
+  return skiff_cli_group_dispatch (cli, "generate", "Generate structured data based on containers",
+                                   generate_commands, N_GENERATE_COMMANDS, argc, argv, err);
 }
 
 char **

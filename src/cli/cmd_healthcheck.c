@@ -51,22 +51,6 @@ skiff_cli_healthcheck_subcommands (size_t *n)
 int
 cmd_healthcheck (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
-    {
-      printf ("Usage: skiff healthcheck COMMAND\n\nManage health checks of containers\n\n"
-              "Commands:\n");
-      for (size_t i = 0; i < N_HEALTHCHECK_COMMANDS; i++)
-        printf ("  %-10s %s\n", healthcheck_commands[i].name + 12, healthcheck_commands[i].summary);
-      return 0;
-    }
-  for (size_t i = 0; i < N_HEALTHCHECK_COMMANDS; i++)
-    if (strcmp (healthcheck_commands[i].name + 12, argv[1]) == 0)
-      {
-        cli->command = &healthcheck_commands[i];
-        return healthcheck_commands[i].run (cli, argc - 1, argv + 1, err);
-      }
-  return skiff_error_make_status (err, 125, 0,
-                                  "unknown command \"%s\" for \"skiff healthcheck\" (see 'skiff "
-                                  "healthcheck --help')",
-                                  argv[1]);
+  return skiff_cli_group_dispatch (cli, "healthcheck", "Manage health checks of containers",
+                                   healthcheck_commands, N_HEALTHCHECK_COMMANDS, argc, argv, err);
 }

@@ -26,8 +26,11 @@ cmd_healthcheck_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_
   /* the probe joins the container as `exec` does: from a sealed copy (see selfexe.h) */
   enum skiff_health_status status = SKIFF_HEALTH_STARTING;
   if ((r = skiff_selfexe_sealed (err)) < 0
-      || (r = skiff_cli_open_running (cli, res.args[0], &c, err)) < 0
-      || (r = skiff_engine_healthcheck_run (&cli->store, c, &status, err)) < 0)
+      || (r = skiff_cli_open_running (cli, res.args[0], &c, err)) < 0)
+    return r;
+  if (c->state.paused)
+    return skiff_error_make_status (err, 125, 0, "container %s is paused", c->config.id);
+  if ((r = skiff_engine_healthcheck_run (&cli->store, c, &status, err)) < 0)
     return r;
   if (status == SKIFF_HEALTH_HEALTHY)
     return 0;

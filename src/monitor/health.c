@@ -159,7 +159,13 @@ skiff_monitor_health_step (struct skiff_monitor_health *h, struct skiff_store *s
     restart = recorded (h, store, c, pid, &res);
   if (h->probe.pid == 0 && ms_until (&h->next) == 0)
     {
-      if (skiff_engine_health_probe_start (c, &h->probe, &e) < 0)
+      /* paused (state.json, written by `pause`): a probe would join the frozen cgroup and
+       * hold the monitor until the thaw; docker skips the check too */
+      if (skiff_container_state_reload (c, &e) < 0)
+        skiff_error_log_drop (&e, SKIFF_LOG_WARN);
+      if (c->state.paused)
+        after_ns (&h->next, skiff_health_interval_ns (&c->config.health));
+      else if (skiff_engine_health_probe_start (c, &h->probe, &e) < 0)
         restart = failed_start (h, store, c, pid, e) || restart;
     }
   return restart;

@@ -45,7 +45,7 @@ field () { # CONTAINER TEMPLATE
   [ "$(field al '{{.State.Pid}}')" != "$pid" ] || fail "the same PID 1 after the restart"
   local mon
   mon=$(field al '{{.State.ConmonPid}}')
-  run -0 skiff stop -t 1 al
+  run -0 skiff stop -t 0 al
   assert_equal "$(field al '{{.State.Status}}')" exited
   # the monitor is gone: nothing is left to restart it
   wait_for "! kill -0 $mon 2>/dev/null" 5
@@ -149,6 +149,17 @@ field () { # CONTAINER TEMPLATE
   run -0 skiff healthcheck run hc
   assert_equal "$output" ""
   assert_equal "$(field hc '{{.State.Health.Status}}')" healthy
+  rootless_without_cgroup && return 0 # nothing to pause
+  # paused: no probe (it would join the frozen cgroup and hold the monitor); on again after
+  skiff pause hc >/dev/null
+  local log
+  log=$(field hc '{{range .State.Health.Log}}{{.Start}}{{end}}')
+  run -125 --separate-stderr skiff healthcheck run hc
+  assert_match "$stderr" '^Error: container [0-9a-f]{64} is paused$'
+  sleep 0.6 # a window of three intervals in which nothing may happen
+  assert_equal "$(field hc '{{range .State.Health.Log}}{{.Start}}{{end}}')" "$log" "probes while paused"
+  skiff unpause hc >/dev/null
+  wait_for "[ \"\$(skiff inspect --format '{{range .State.Health.Log}}{{.Start}}{{end}}' hc)\" != '$log' ]" 3
 }
 
 @test "--health-on-failure restart restarts an unhealthy container; kill ends one for good" {

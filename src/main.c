@@ -36,6 +36,8 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_export_groups },
   { "history", cmd_history, "Show the history of an image", "[OPTIONS] IMAGE", NULL,
     skiff_cli_history_groups },
+  { "generate", cmd_generate, "Generate structured data based on containers", "COMMAND", NULL },
+  { "healthcheck", cmd_healthcheck, "Manage health checks of containers", "COMMAND", NULL },
   { "image", cmd_image, "Manage images", "COMMAND", NULL },
   { "images", cmd_images, "List images in local storage", "[OPTIONS] [REPOSITORY[:TAG]]", NULL,
     skiff_cli_images_groups },
@@ -161,6 +163,10 @@ group_subcommands (const char *name, size_t *n)
     return skiff_cli_system_subcommands (n);
   if (strcmp (name, "volume") == 0)
     return skiff_cli_volume_subcommands (n);
+  if (strcmp (name, "healthcheck") == 0)
+    return skiff_cli_healthcheck_subcommands (n);
+  if (strcmp (name, "generate") == 0)
+    return skiff_cli_generate_subcommands (n);
   return NULL;
 }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "skiff/cleanup.h"
+#include "skiff/health.h"
 #include "skiff/resources.h"
 #include "skiff/network.h"
 #include "skiff/mount.h"
@@ -74,6 +75,8 @@ struct skiff_container_config
   struct skiff_mounts_config mounts; /* -v, --mount, --tmpfs, image VOLUMEs; --userns */
   char *log_driver;                  /* --log-driver (skiff/logfile.h); NULL = k8s-file */
   char **log_opts;                   /* --log-opt as alternating key, value; NULL = none */
+  struct skiff_health_config health; /* "Healthcheck", "HealthOnFailure" (skiff/health.h) */
+  char **create_command;             /* "CreateCommand": the argv of the create (or run) */
 };
 
 enum skiff_container_status
@@ -120,6 +123,10 @@ struct skiff_sandbox_config;
 /* The sandbox's security fields from the record (borrowed; for start and exec). */
 void skiff_container_security_to_sandbox (const struct skiff_container_security *s,
                                           struct skiff_sandbox_config *sc);
+
+/* The health status of a container with a health check (health.json; a fresh one is
+ * starting), -1 without one. */
+int skiff_container_health_status (const struct skiff_container *c);
 
 /* "created", "running", "exited", "removing", "restarting" (docker's State.Status words). */
 const char *skiff_container_status_name (enum skiff_container_status s);

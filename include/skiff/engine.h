@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "skiff/resources.h"
 #include "skiff/network.h"
@@ -43,6 +44,17 @@ struct skiff_security_spec
                                     * "mask=P:P", "unmask=P:P|ALL" */
 };
 
+/* run/create's health flags (src/cli/create_opts_health.c), merged with the image's
+ * HEALTHCHECK by create (src/engine/health.c). */
+struct skiff_health_spec
+{
+  const char *cmd;                                  /* --health-cmd (a JSON array: as is) */
+  int64_t interval_ns, timeout_ns, start_period_ns; /* 0: not given (the image's, docker's) */
+  int retries;                                      /* 0: not given */
+  bool none;                                        /* --no-healthcheck */
+  const char *on_failure;                           /* --health-on-failure */
+};
+
 /* Everything `create` decides about a container.  Strings and vectors are borrowed (from argv
  * in the CLI); vectors are NULL-terminated, NULL when empty. */
 struct skiff_container_spec
@@ -73,6 +85,11 @@ struct skiff_container_spec
     const char *driver; /* --log-driver (NULL: k8s-file) */
     char **opts;        /* --log-opt k=v in order (freed with free(), strings borrowed) */
   } log;
+  struct skiff_health_spec health; /* --health-*, --no-healthcheck (create_opts_health.c) */
+  struct skiff_boot_spec
+  {
+    char **create_command; /* the CLI's argv (owned), for `generate systemd --new` */
+  } boot;
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */
@@ -254,3 +271,39 @@ int skiff_engine_stop (struct skiff_store *store, struct skiff_container *c, int
 /* Parses "TERM", "SIGTERM", "15", "sigkill", "RTMIN+3" (docker's signal names).  Returns the
  * number, or -EINVAL with *err "Invalid signal: X". */
 int skiff_engine_parse_signal (const char *text, struct skiff_error **err);
+
+/* ---- health checks (health_probe.c) ---- */
+#include "skiff/health.h"
+/* One run of a container's health check command, exec'd into it as `exec` does, stdout and
+ * stderr into one pipe of which the first SKIFF_HEALTH_OUTPUT_MAX bytes are kept.  For the
+ * monitor's loop (poll out_fd and pidfd, then _read / _done) and for `healthcheck run`. */
+struct skiff_health_probe
+{
+  pid_t pid; /* 0: none running */
+  int pidfd, out_fd;
+  char *out;
+  size_t len;
+  struct timespec start;    /* CLOCK_REALTIME */
+  struct timespec deadline; /* CLOCK_MONOTONIC: killed then (the timeout) */
+  int64_t timeout_ns;
+  bool timed_out;
+};
+int skiff_engine_health_probe_start (const struct skiff_container *c, struct skiff_health_probe *p,
+                                     struct skiff_error **err);
+/* Reads what the pipe holds now. */
+void skiff_engine_health_probe_read (struct skiff_health_probe *p);
+/* Past the deadline: kills it.  Reaped (pidfd readable): the result (exit code, output, times;
+ * docker's timeout text) in *res, the probe closed, true. */
+bool skiff_engine_health_probe_done (struct skiff_health_probe *p, struct skiff_health_result *res);
+/* Kills, reaps and closes a running probe. */
+void skiff_engine_health_probe_abort (struct skiff_health_probe *p);
+/* Records a result under the container lock (docker's rules, health.json); a new status is
+ * the event "health_status: <status>".  *status (may be NULL): the status after. */
+int skiff_engine_health_record (struct skiff_store *store, struct skiff_container *c,
+                                struct skiff_health_result *res, enum skiff_health_status *status,
+                                struct skiff_error **err);
+/* A fresh "starting" state (a start of the container). */
+int skiff_engine_health_reset (struct skiff_container *c, struct skiff_error **err);
+/* `healthcheck run`: one probe now, waited for (its timeout), recorded. */
+int skiff_engine_healthcheck_run (struct skiff_store *store, struct skiff_container *c,
+                                  enum skiff_health_status *status, struct skiff_error **err);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "skiff/cleanup.h"
+#include "skiff/health.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -23,6 +24,7 @@ struct skiff_image_config
   char **volumes;       /* keys: "/data" */
   char **labels;        /* alternating key, value */
   char *stop_signal;
+  struct skiff_health_config healthcheck; /* HEALTHCHECK (test NULL: none) */
 };
 
 struct skiff_image

@@ -111,12 +111,16 @@ struct skiff_resources;
 void skiff_cli_resources_host_config (yajl_gen g, const struct skiff_resources *r);
 /* run/create --init, --init-path (create_opts_init.c) */
 extern const struct skiff_opt skiff_cli_init_options[];
+/* --health-* and --no-healthcheck (create_opts_health.c) */
+extern const struct skiff_opt skiff_cli_health_options[];
 struct skiff_config;
 struct skiff_container_spec;
 /* skiff.conf(5) (its warnings logged); the caller clears *cfg. */
 int skiff_cli_config_load (struct skiff_config *cfg, struct skiff_error **err);
 /* What skiff.conf gives the flags of run and create that were not given: init, stop_timeout. */
 int skiff_cli_create_defaults (struct skiff_container_spec *spec, struct skiff_error **err);
+/* Our own argv, from /proc/self/cmdline (NULL if unreadable); skiff_strv_free it. */
+char **skiff_cli_command_line (void);
 /* run/create's security flags (create_opts_security.c) into spec.security; _defaults before
  * the parse, _clear frees the vectors */
 extern const struct skiff_opt skiff_cli_security_options[];
@@ -311,7 +315,9 @@ extern const struct skiff_opt *const skiff_cli_version_groups[];
 const struct skiff_command *skiff_cli_image_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_container_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
-const struct skiff_command *skiff_cli_volume_subcommands (size_t *n); /* cmd_volume.c */
+const struct skiff_command *skiff_cli_volume_subcommands (size_t *n);      /* cmd_volume.c */
+const struct skiff_command *skiff_cli_healthcheck_subcommands (size_t *n); /* cmd_healthcheck.c */
+const struct skiff_command *skiff_cli_generate_subcommands (size_t *n);    /* cmd_generate.c */
 /* run's and create's mount flags and --userns (create_opts_mounts.c); _clear frees the
  * vectors a parse stored in ms. */
 extern const struct skiff_opt skiff_cli_mounts_options[];
@@ -333,6 +339,13 @@ int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_volume (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+/* `skiff GROUP SUB ...` for a group whose subcommands are named "GROUP SUB" (group_dispatch.c):
+ * its help, or the subcommand run; an unknown one is podman's error. */
+int skiff_cli_group_dispatch (struct skiff_cli *cli, const char *group, const char *summary,
+                              const struct skiff_command *subs, size_t n, int argc, char **argv,
+                              struct skiff_error **err);
+int cmd_healthcheck (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_generate (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

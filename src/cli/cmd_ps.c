@@ -98,13 +98,18 @@ seconds_since (const char *rfc3339, time_t now)
 
 /* moby's State.String(). */
 static char *
-status_text (const struct skiff_container_state *st, time_t now)
+status_text (const struct skiff_container *c, time_t now)
 {
   _cleanup_free_ char *d = NULL;
+  const struct skiff_container_state *st = &c->state;
+  int health;
   switch (st->status)
     {
     case SKIFF_CONTAINER_RUNNING:
       d = skiff_human_duration (seconds_since (st->started_at, now));
+      if (!st->paused && (health = skiff_container_health_status (c)) >= 0)
+        return xasprintf ("Up %s (%s%s)", d, health == SKIFF_HEALTH_STARTING ? "health: " : "",
+                          skiff_health_status_name ((enum skiff_health_status)health));
       return xasprintf ("Up %s%s", d, st->paused ? " (Paused)" : "");
     case SKIFF_CONTAINER_RESTARTING:
       d = skiff_human_duration (seconds_since (st->finished_at, now));
@@ -177,7 +182,7 @@ row_object (const struct ps_row *pr, const struct ps_opts *o, time_t now)
   _cleanup_free_ char *quoted = skiff_cli_quote (cut);
   _cleanup_free_ char *age = skiff_human_duration (seconds_since (cfg->created, now));
   _cleanup_free_ char *running_for = xasprintf ("%s ago", age);
-  _cleanup_free_ char *status = status_text (&c->state, now);
+  _cleanup_free_ char *status = status_text (c, now);
   _cleanup_free_ char *labels = labels_text (cfg->labels);
   _cleanup_free_ char *at = go_time_string (cfg->created);
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);

@@ -12,6 +12,7 @@ struct start_opts
 {
   bool attach, interactive, all, latest;
   const char *detach_keys;
+  char **filters; /* --filter key=value (ps's keys) */
 };
 
 static const struct skiff_opt start_options[] = {
@@ -24,6 +25,14 @@ static const struct skiff_opt start_options[] = {
   SKIFF_OPT_S ("detach-keys", 0, struct start_opts, detach_keys,
                "Override the key sequence for detaching a container"),
   SKIFF_OPT_B ("interactive", 'i', struct start_opts, interactive, "Attach container's STDIN"),
+  { .name = "filter",
+    .shorthand = 'f',
+    .type = SKIFF_OPT_FUNC,
+    .value_name = "strings",
+    .offset = SKIFF_OPT_FIELD (struct start_opts, filters, char **),
+    .parse = skiff_cli_parse_filter,
+    .flags = SKIFF_OPT_OWNS_STRV,
+    .help = "Filter output based on conditions given" },
   SKIFF_OPT_END,
 };
 const struct skiff_opt *const skiff_cli_start_groups[] = { start_options, NULL };
@@ -59,6 +68,23 @@ start_attached (struct skiff_store *store, const struct start_opts *o, char *con
   return skiff_cli_start_attached (store, c, &ao, err);
 }
 
+/* --filter: the arguments (or --all's containers) that match, as ps matches them */
+static int
+select_filtered (struct skiff_store *store, char *const *filters, char *const *args, char ***out,
+                 struct skiff_error **err)
+{
+  for (size_t i = 0; args[i]; i++)
+    {
+      _cleanup_container_ struct skiff_container *c = NULL;
+      int r = skiff_cli_load_container (store, args[i], &c, err);
+      if (r < 0)
+        return r;
+      if (skiff_cli_ps_filters_match (store, filters, c))
+        skiff_strv_push (out, args[i]);
+    }
+  return 0;
+}
+
 int
 cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
@@ -76,23 +102,31 @@ cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
     return skiff_cli_usage_error (cli, err,
                                   "--all, --latest and containers cannot be used "
                                   "together");
-  if (res.nargs == 0 && !o.all && !o.latest)
+  if (res.nargs == 0 && !o.all && !o.latest && !o.filters)
     return skiff_cli_usage_error (cli, err, "\"skiff start\" requires at least 1 argument.");
   if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
   static char *const none[] = { NULL };
   _cleanup_strv_ char **ids = NULL;
   char *const *args = res.args;
-  if (o.all || o.latest)
+  if (o.all || o.latest || res.nargs == 0) /* --filter alone: of all containers (podman) */
     {
       char *latest = NULL;
-      r = o.all ? skiff_container_list_ids (store, &ids, err)
-                : skiff_engine_latest (store, &latest, err);
+      r = !o.latest ? skiff_container_list_ids (store, &ids, err)
+                    : skiff_engine_latest (store, &latest, err);
       if (r < 0)
         return r;
       if (latest != NULL)
         skiff_strv_push_owned (&ids, latest);
       args = ids ? ids : none;
+    }
+  _cleanup_strv_ char **selected = NULL;
+  if (o.filters)
+    {
+      if ((r = skiff_cli_ps_filters_check (store, o.filters, NULL, err)) < 0
+          || (r = select_filtered (store, o.filters, args, &selected, err)) < 0)
+        return r;
+      args = selected ? selected : none;
     }
   if (o.attach || o.interactive)
     return args[0] ? start_attached (store, &o, args, err) : 0;

@@ -12,9 +12,24 @@
 
 #define ZERO_TIME "0001-01-01T00:00:00Z"
 
+/* docker's State.Health: only for a container with a health check that was started */
 static void
-gen_state (yajl_gen g, const struct skiff_container_state *st)
+gen_health (yajl_gen g, const struct skiff_container *c)
 {
+  struct skiff_health_state hs;
+  _cleanup_free_ char *path = skiff_path_join (c->dir, "health.json");
+  if (skiff_container_health_status (c) < 0 || !skiff_fs_exists (path)
+      || skiff_health_state_load (c->dir, &hs, NULL) < 0)
+    return;
+  skiff_json_gen_key (g, "Health");
+  skiff_health_state_gen (g, &hs);
+  skiff_health_state_clear (&hs);
+}
+
+static void
+gen_state (yajl_gen g, const struct skiff_container *c)
+{
+  const struct skiff_container_state *st = &c->state;
   bool running = st->status == SKIFF_CONTAINER_RUNNING;
   skiff_json_gen_key (g, "State");
   yajl_gen_map_open (g);
@@ -31,6 +46,7 @@ gen_state (yajl_gen g, const struct skiff_container_state *st)
   skiff_json_gen_key_string (g, "FinishedAt", st->finished_at ? st->finished_at : ZERO_TIME);
   /* podman's name for the monitor */
   skiff_json_gen_key_int (g, "ConmonPid", running ? st->monitor_pid : 0);
+  gen_health (g, c);
   yajl_gen_map_close (g);
 }
 
@@ -61,6 +77,7 @@ gen_config (yajl_gen g, const struct skiff_container_config *cfg)
     skiff_json_gen_key_string (g, "StopSignal", cfg->stop_signal);
   if (cfg->stop_timeout != SKIFF_STOP_TIMEOUT_UNSET)
     skiff_json_gen_key_int (g, "StopTimeout", cfg->stop_timeout);
+  skiff_health_config_gen (g, &cfg->health);
   yajl_gen_map_close (g);
 }
 
@@ -147,7 +164,7 @@ skiff_cli_container_json (struct skiff_store *store, const struct skiff_containe
   skiff_json_gen_key_string (g, "Created", cfg->created);
   skiff_json_gen_key_string (g, "Path", cfg->argv && cfg->argv[0] ? cfg->argv[0] : "");
   skiff_json_gen_key_strv (g, "Args", cfg->argv && cfg->argv[0] ? cfg->argv + 1 : NULL, true);
-  gen_state (g, &c->state);
+  gen_state (g, c);
   skiff_json_gen_key_string (g, "Image", image);
   gen_paths (g, c);
   skiff_json_gen_key_string (g, "Name", name);

@@ -117,15 +117,22 @@ static const struct skiff_opt run_options[] = {
 #undef C
 
 const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options,         skiff_cli_resources_options,
-        skiff_cli_network_options, skiff_cli_init_options, skiff_cli_security_options,
-        skiff_cli_mounts_options,  skiff_cli_log_options,  NULL };
-const struct skiff_opt *const skiff_cli_run_groups[]
     = { skiff_cli_process_options,   create_options,
-        skiff_cli_resources_options, run_options,
-        skiff_cli_network_options,   skiff_cli_init_options,
-        skiff_cli_security_options,  skiff_cli_mounts_options,
-        skiff_cli_log_options,       NULL };
+        skiff_cli_resources_options, skiff_cli_network_options,
+        skiff_cli_init_options,      skiff_cli_security_options,
+        skiff_cli_mounts_options,    skiff_cli_log_options,
+        skiff_cli_health_options,    NULL };
+const struct skiff_opt *const skiff_cli_run_groups[] = { skiff_cli_process_options,
+                                                         create_options,
+                                                         skiff_cli_resources_options,
+                                                         run_options,
+                                                         skiff_cli_network_options,
+                                                         skiff_cli_init_options,
+                                                         skiff_cli_security_options,
+                                                         skiff_cli_mounts_options,
+                                                         skiff_cli_log_options,
+                                                         skiff_cli_health_options,
+                                                         NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -148,6 +155,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   skiff_cli_mounts_opts_clear (&o->spec.mounts);
   free (o->spec.log.opts);
   skiff_opts_result_free (&o->res);
+  skiff_strv_free (o->spec.boot.create_command);
 }
 
 void
@@ -212,6 +220,7 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
   o->spec.user = o->proc.user;
   o->spec.interactive = o->proc.interactive;
   o->spec.tty = o->proc.tty;
+  o->spec.boot.create_command = skiff_cli_command_line ();
   if ((r = check_run_flags (cli, o, err)) < 0
       || (r = skiff_cli_create_defaults (&o->spec, err)) < 0)
     return r;

@@ -14,11 +14,28 @@
 #include "skiff/xalloc.h"
 
 /* docker's acceptedPsFilterTags, then podman's additions */
-static const char *const known_keys[]
-    = { "ancestor",  "before",         "exited", "expose", "health",  "id",
-        "isolation", "is-task",        "label",  "name",   "network", "publish",
-        "since",     "status",         "volume", "label!", "pod",     "until",
-        "command",   "restart-policy", NULL };
+static const char *const known_keys[] = { "ancestor",
+                                          "before",
+                                          "exited",
+                                          "expose",
+                                          "health",
+                                          "id",
+                                          "isolation",
+                                          "is-task",
+                                          "label",
+                                          "name",
+                                          "network",
+                                          "publish",
+                                          "since",
+                                          "status",
+                                          "volume",
+                                          "label!",
+                                          "pod",
+                                          "until",
+                                          "command",
+                                          "restart-policy",
+                                          "should-start-on-boot",
+                                          NULL };
 
 static const char *const states[]
     = { "created", "restarting", "running", "removing", "paused", "exited", "dead", NULL };
@@ -73,6 +90,8 @@ check_one (struct skiff_store *store, const char *f, size_t klen, struct skiff_e
     return skiff_error_make_status (err, 1, 0, "Unrecognised filter value for health: %s", v);
   if (KEY ("restart-policy") && !in_list (policies, v, strlen (v)))
     return skiff_error_make_status (err, 1, 0, "invalid filter 'restart-policy=%s'", v);
+  if (KEY ("should-start-on-boot") && strcmp (v, "true") != 0 && strcmp (v, "false") != 0)
+    return skiff_error_make_status (err, 1, 0, "invalid filter 'should-start-on-boot=%s'", v);
   if (KEY ("is-task") && strcmp (v, "true") != 0 && strcmp (v, "false") != 0)
     return skiff_error_make_status (err, 1, 0, "Invalid filter 'is-task=%s'", v);
   if (KEY ("exited"))
@@ -170,8 +189,12 @@ filter_matches (struct skiff_store *store, const char *filter, const struct skif
     return !has_label (cfg, v);
   if (KEY ("before") || KEY ("since") || KEY ("until"))
     return created_cmp (store, c, v, KEY ("since") ? 1 : -1, KEY ("until"));
-  if (KEY ("health")) /* no container has a healthcheck yet */
-    return strcmp (v, "none") == 0;
+  if (KEY ("health"))
+    {
+      int h = skiff_container_health_status (c);
+      return strcmp (v, h < 0 ? "none" : skiff_health_status_name ((enum skiff_health_status)h))
+             == 0;
+    }
   if (KEY ("is-task")) /* no swarm */
     return strcmp (v, "false") == 0;
   if (KEY ("isolation")) /* linux: the default, HostConfig.Isolation "" */
@@ -184,6 +207,13 @@ filter_matches (struct skiff_store *store, const char *filter, const struct skif
     return cfg->argv && cfg->argv[0] && strcmp (cfg->argv[0], v) == 0;
   if (KEY ("restart-policy"))
     return strcmp (cfg->restart_policy ? cfg->restart_policy : "no", v) == 0;
+  if (KEY ("should-start-on-boot")) /* podman's ShouldStartOnBoot */
+    {
+      const char *p = cfg->restart_policy ? cfg->restart_policy : "no";
+      bool boot = strcmp (p, "always") == 0
+                  || (strcmp (p, "unless-stopped") == 0 && !c->state.manually_stopped);
+      return boot == (strcmp (v, "true") == 0);
+    }
 #undef KEY
   return false; /* volume, publish, expose, pod: skiff has none of them */
 }

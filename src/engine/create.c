@@ -41,7 +41,8 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
   if (spec->hostname && spec->resources.uts && strcmp (spec->resources.uts, "host") == 0)
     return skiff_error_make_status (err, 125, 0, "Conflicting options: hostname and the UTS mode");
   if ((r = skiff_resources_check (&spec->resources, err)) < 0
-      || (r = skiff_network_spec_check (&spec->network, err)) < 0)
+      || (r = skiff_network_spec_check (&spec->network, err)) < 0
+      || (r = skiff_engine_health_check (&spec->health, err)) < 0)
     return r;
   return skiff_engine_log_check (spec, err);
 }
@@ -138,6 +139,9 @@ build_config (struct skiff_store *store, const struct skiff_container_spec *spec
   cfg->cidfile = spec->cidfile ? xstrdup (spec->cidfile) : NULL;
   lifecycle_config (spec, img, cfg);
   skiff_engine_resources_config (&spec->resources, &cfg->resources);
+  if ((r = skiff_engine_health_config (&spec->health, img, &cfg->health, err)) < 0)
+    return r;
+  cfg->create_command = skiff_strv_dup (spec->boot.create_command);
   return skiff_engine_security_config (&spec->security, &cfg->security, err);
 }
 

@@ -24,6 +24,14 @@ int skiff_engine_view_job_start (struct skiff_store *store, const struct skiff_c
                                  int *report_fd, struct skiff_error **err);
 int skiff_engine_view_job_finish (pid_t pid, int report_fd, struct skiff_error **err);
 
+struct skiff_health_spec;
+struct skiff_health_config;
+/* health_config.c: the health flags' checks (docker's texts), and the record's Healthcheck
+ * from the flags and the image's. */
+int skiff_engine_health_check (const struct skiff_health_spec *h, struct skiff_error **err);
+int skiff_engine_health_config (const struct skiff_health_spec *h, const struct skiff_image *img,
+                                struct skiff_health_config *out, struct skiff_error **err);
+
 struct skiff_resources;
 /* The record's resources from the spec's, with docker's and podman's defaults filled in
  * (swap as much as memory, podman's pids limit) (resources.c); the

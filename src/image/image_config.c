@@ -24,6 +24,7 @@ skiff_image_config_clear (struct skiff_image_config *c)
   skiff_strv_free (c->volumes);
   skiff_strv_free (c->labels);
   free (c->stop_signal);
+  skiff_health_config_clear (&c->healthcheck);
   memset (c, 0, sizeof *c);
 }
 
@@ -75,6 +76,8 @@ parse_runtime (yajl_val c, const char *what, struct skiff_image_config *out,
     r = skiff_json_get_string_map (c, "Labels", what, &out->labels, err);
   if (r == 0)
     r = skiff_json_get_string (c, "StopSignal", what, &out->stop_signal, err);
+  if (r == 0)
+    r = skiff_health_config_read (c, "Healthcheck", NULL, what, &out->healthcheck, err);
   return r;
 }
 
@@ -188,6 +191,7 @@ gen_runtime (yajl_gen g, const struct skiff_image_config *c)
   if (c->labels)
     skiff_json_gen_key_map (g, "Labels", c->labels);
   gen_opt_string (g, "StopSignal", c->stop_signal);
+  skiff_health_config_gen (g, &c->healthcheck);
   yajl_gen_map_close (g);
 }
 

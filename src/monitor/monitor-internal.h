@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "skiff/engine.h"
 
 struct skiff_error;
 struct skiff_store;
@@ -60,3 +63,32 @@ void skiff_direct_sink_close (struct skiff_direct_sink *d);
 bool skiff_direct_sink_write (struct skiff_direct_sink *d, const char *buf, size_t len);
 /* On POLLOUT: writes what is pending; false as above. */
 bool skiff_direct_sink_flush (struct skiff_direct_sink *d);
+
+/* health.c: the container's health checks, run by the monitor in its own loop: one probe at
+ * a time, the first an interval after the start, the next an interval after the last ended
+ * (docker's schedule); podman's --health-on-failure action once it turns unhealthy. */
+struct skiff_container;
+struct pollfd;
+struct skiff_monitor_health
+{
+  bool enabled;
+  struct skiff_health_probe probe;
+  struct timespec next;    /* CLOCK_MONOTONIC: the next probe starts */
+  struct timespec kill_at; /* stop/restart action: SIGKILL then (tv_sec 0: not pending) */
+  pid_t kill_pid;
+  enum skiff_health_status status; /* after the last probe */
+};
+#define SKIFF_MONITOR_HEALTH_POLLS 2
+/* After a spawn of PID 1: a fresh "starting" state, the first probe scheduled. */
+void skiff_monitor_health_begin (struct skiff_monitor_health *h, struct skiff_container *c);
+/* The probe's output pipe and pidfd (-1 when none runs), for the loop's poll. */
+void skiff_monitor_health_polls (const struct skiff_monitor_health *h, struct pollfd *p);
+/* Milliseconds until something is due (-1: nothing scheduled). */
+int skiff_monitor_health_timeout (const struct skiff_monitor_health *h);
+/* After every wake-up: reads output, reaps and records a finished probe, starts a due one,
+ * enforces timeouts; takes the on-failure action against pid (PID 1) when the status turned
+ * unhealthy.  Returns true when that action is a restart (the caller respawns). */
+bool skiff_monitor_health_step (struct skiff_monitor_health *h, struct skiff_store *store,
+                                struct skiff_container *c, pid_t pid);
+/* PID 1 ended: a running probe is killed and reaped; nothing more is scheduled. */
+void skiff_monitor_health_end (struct skiff_monitor_health *h);

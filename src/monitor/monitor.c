@@ -54,6 +54,8 @@ struct monitor
   struct skiff_attach_server attach;
   struct skiff_restart_policy policy;
   struct skiff_restart_state restart;
+  struct skiff_monitor_health health;
+  bool health_restart; /* --health-on-failure restart: respawn once PID 1 is gone */
 };
 
 /* Nothing of the CLI stays open but what the monitor was given: not its stdio (so
@@ -158,6 +160,7 @@ spawn (struct monitor *m, struct skiff_error **err)
       return r;
     }
   clock_gettime (CLOCK_MONOTONIC, &m->started);
+  skiff_monitor_health_begin (&m->health, m->c);
   m->out_fd = cfg->tty ? master : out[0];
   m->err_fd = errp[0];
   m->stdin_fd = !cfg->open_stdin ? -1 : cfg->tty ? fcntl (master, F_DUPFD_CLOEXEC, 3) : in[1];
@@ -279,7 +282,8 @@ client_input (struct monitor *m, size_t i)
   return true;
 }
 
-#define FIXED_POLLS 7
+#define HEALTH_POLL 7 /* the health probe's pipe and pidfd */
+#define FIXED_POLLS (HEALTH_POLL + SKIFF_MONITOR_HEALTH_POLLS)
 #define TRIM_AFTER_MS 100
 
 /* The client's file or pipe can take more: write what waits (its reader gone: see relay). */
@@ -336,10 +340,15 @@ run_loop (struct monitor *m)
       p[n++] = (struct pollfd){ .fd = blocked ? m->stdin_fd : -1, .events = POLLOUT };
       p[n++] = (struct pollfd){ .fd = out_full ? m->direct[0].fd : -1, .events = POLLOUT };
       p[n++] = (struct pollfd){ .fd = err_full ? m->direct[1].fd : -1, .events = POLLOUT };
+      skiff_monitor_health_polls (&m->health, p + n);
+      n += SKIFF_MONITOR_HEALTH_POLLS;
       size_t nclients = m->attach.nclients;
       for (size_t i = 0; i < nclients; i++)
         p[n++] = (struct pollfd){ .fd = m->attach.clients[i], .events = blocked ? 0 : POLLIN };
-      int ready = poll (p, n, m->trimmed ? -1 : TRIM_AFTER_MS);
+      int timeout = skiff_monitor_health_timeout (&m->health);
+      if (!m->trimmed && (timeout < 0 || timeout > TRIM_AFTER_MS))
+        timeout = TRIM_AFTER_MS;
+      int ready = poll (p, n, timeout);
       if (ready < 0 && errno != EINTR)
         return -1;
       if (ready == 0 && !m->trimmed)
@@ -371,10 +380,13 @@ run_loop (struct monitor *m)
       while (read (m->sigfd, &si, sizeof si) == sizeof si)
         if (si.ssi_signo == SIGTERM && m->pid > 0)
           kill (m->pid, SIGTERM); /* a plain `kill <monitor>` stops the container gracefully */
+      if (skiff_monitor_health_step (&m->health, m->store, m->c, m->pid))
+        m->health_restart = true;
       int status;
       pid_t r = waitpid (m->pid, &status, WNOHANG);
       if (r == m->pid)
         {
+          skiff_monitor_health_end (&m->health);
           drain_output (m);
           return status;
         }
@@ -415,13 +427,16 @@ record_exit (struct monitor *m, int status)
     {
       m->restart.manually_stopped = m->c->state.manually_stopped;
       m->restart.restart_count = m->c->state.restart_count;
-      if (m->policy.mode != SKIFF_RESTART_NO && !m->c->state.manually_stopped
-          && skiff_restart_should (&m->policy, &m->restart, code, ms_since (&m->started)))
+      bool health = m->health_restart && !m->c->state.manually_stopped;
+      if (health
+          || (m->policy.mode != SKIFF_RESTART_NO && !m->c->state.manually_stopped
+              && skiff_restart_should (&m->policy, &m->restart, code, ms_since (&m->started))))
         {
           mark_restarting (m, code, &e);
           skiff_events_container_int (m->store, m->c, "die", "exitCode", code);
-          delay = m->restart.delay_ms;
+          delay = health ? 0 : m->restart.delay_ms; /* podman restarts an unhealthy one now */
         }
+      m->health_restart = false;
     }
   if (lock >= 0)
     skiff_lock_release (lock);

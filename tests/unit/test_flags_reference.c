@@ -129,7 +129,7 @@ START_TEST (known_not_yet_flags)
   ck_assert_str_eq (o->value_name, "list");
   ck_assert_ptr_nonnull ((o = find ("run", "kernel-memory")));
   ck_assert_str_eq (o->value_name, "bytes");
-  ck_assert_ptr_nonnull ((o = find ("create", "no-healthcheck")));
+  ck_assert_ptr_nonnull ((o = find ("create", "oom-kill-disable")));
   ck_assert_ptr_null (o->value_name); /* bool */
   ck_assert_ptr_nonnull ((o = find ("ps", "watch")));
   ck_assert_int_eq (o->shorthand, 'w');
@@ -214,7 +214,8 @@ START_TEST (parser_refuses_them)
   parse_fails (WORDS ("--gpus=all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("-p", "80:80", "img"), "--publish is not supported by skiff yet");
   parse_fails (WORDS ("--tz", "UTC", "img"), "--tz is not supported by skiff yet");
-  parse_fails (WORDS ("--no-healthcheck", "img"), "--no-healthcheck is not supported by skiff yet");
+  parse_fails (WORDS ("--oom-kill-disable", "img"),
+               "--oom-kill-disable is not supported by skiff yet");
 }
 END_TEST
 

@@ -18,6 +18,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/resources.h"
 #include "skiff/network.h"
+#include "skiff/ports.h"
 #include "skiff/mount.h"
 
 struct skiff_error;
@@ -74,6 +75,7 @@ struct skiff_container_config
   struct skiff_mounts_config mounts; /* -v, --mount, --tmpfs, image VOLUMEs; --userns */
   char *log_driver;                  /* --log-driver (skiff/logfile.h); NULL = k8s-file */
   char **log_opts;                   /* --log-opt as alternating key, value; NULL = none */
+  struct skiff_ports_config ports;   /* -p, -P, --expose and the image's EXPOSE ("Ports") */
 };
 
 enum skiff_container_status

@@ -13,6 +13,7 @@
 
 #include "skiff/resources.h"
 #include "skiff/network.h"
+#include "skiff/ports.h"
 #include "skiff/mount.h"
 
 struct skiff_error;
@@ -73,6 +74,7 @@ struct skiff_container_spec
     const char *driver; /* --log-driver (NULL: k8s-file) */
     char **opts;        /* --log-opt k=v in order (freed with free(), strings borrowed) */
   } log;
+  struct skiff_ports_spec ports; /* -p, -P, --expose (skiff/ports.h) */
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */

@@ -78,7 +78,7 @@ port_list (const struct skiff_port_binding *v, size_t n, const char *proto)
 }
 
 static _Noreturn void
-exec_pasta (const char *bin, char **argv, int log_fd, pid_t parent)
+exec_pasta (const char *bin, char **argv, int log_fd, int netns_fd, pid_t parent)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (getppid () != parent)
@@ -86,10 +86,16 @@ exec_pasta (const char *bin, char **argv, int log_fd, pid_t parent)
   sigset_t all;
   sigfillset (&all);
   sigprocmask (SIG_UNBLOCK, &all, NULL);
+  /* ignored signals stay ignored across execve, and pasta refuses to start when SIGPIPE
+   * already was (signal () returns the old SIG_IGN, which it reads as a failure) */
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
   int null = open ("/dev/null", O_RDWR);
-  if (null < 0 || dup2 (null, 0) < 0 || dup2 (log_fd, 1) < 0 || dup2 (log_fd, 2) < 0)
+  if (null < 0 || dup2 (null, 0) < 0 || dup2 (log_fd, 1) < 0 || dup2 (log_fd, 2) < 0
+      || dup2 (netns_fd, 3) < 0)
     _exit (127);
-  close_range (3, ~0U, 0);
+  close_range (4, ~0U, 0);
   execv (bin, argv);
   dprintf (2, "exec %s: %s\n", bin, strerror (errno));
   _exit (127);
@@ -160,7 +166,13 @@ skiff_pasta_start (pid_t pid, const char *log_path, const struct skiff_port_bind
       = open (log_path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (log_fd < 0)
     return skiff_error_make (err, errno, "open %s", log_path);
-  _cleanup_free_ char *netns = xasprintf ("/proc/%d/ns/net", (int)pid);
+  /* pasta gets the namespace as fd 3: PID 1 is not dumpable yet, and pasta, having dropped
+   * its capabilities, may not open its /proc/<pid>/ns/net itself */
+  _cleanup_free_ char *ns_path = xasprintf ("/proc/%d/ns/net", (int)pid);
+  _cleanup_close_ int netns_fd = open (ns_path, O_RDONLY | O_CLOEXEC);
+  if (netns_fd < 0)
+    return skiff_error_make (err, errno, "open %s", ns_path);
+  char netns[] = "/proc/self/fd/3";
   _cleanup_free_ char *tcp = port_list (v, n, "tcp");
   _cleanup_free_ char *udp = port_list (v, n, "udp");
   char *argv[] = { "pasta",   "--foreground", "--quiet", "--stderr", "--config-net",
@@ -172,7 +184,7 @@ skiff_pasta_start (pid_t pid, const char *log_path, const struct skiff_port_bind
   if (child < 0)
     return skiff_error_make (err, errno, "fork pasta");
   if (child == 0)
-    exec_pasta (bin, argv, log_fd, parent);
+    exec_pasta (bin, argv, log_fd, netns_fd, parent);
   if ((r = wait_ready (child, pid, log_fd, err)) < 0)
     return r;
   *helper = child;

@@ -47,13 +47,13 @@ skiff_pasta_check (struct skiff_error **err)
   _cleanup_free_ char *bin = find_pasta ();
   if (bin == NULL)
     return skiff_error_make_status (err, 125, 0,
-                                    "rootless networking needs pasta: executable file not found "
-                                    "in $PATH (Debian package passt)");
+                                    "--network pasta needs pasta: executable file not found in "
+                                    "$PATH (Debian package passt)");
   int fd = open ("/dev/net/tun", O_RDWR | O_CLOEXEC);
   if (fd < 0)
     return skiff_error_make_status (err, 125, errno,
-                                    "rootless networking needs /dev/net/tun readable and "
-                                    "writable by the user (mode 0666)");
+                                    "--network pasta needs /dev/net/tun readable and writable "
+                                    "by the user (mode 0666)");
   close (fd);
   return 0;
 }

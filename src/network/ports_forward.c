@@ -2,6 +2,8 @@
  * PR_SET_PDEATHSIG) that owns the published ports' listening sockets.  Each accepted TCP
  * connection gets a connection of its own to the container's bridge address, and bytes are
  * relayed both ways through two buffers; a half close is passed on as shutdown(SHUT_WR).
+ * UDP: each client address gets a socket connected to the container's port (a flow), whose
+ * replies go back from the published port; a flow idle for FWD_UDP_IDLE s is dropped.
  * One epoll loop, level-triggered, no threads.  Listening on the host side makes the host's
  * own connections to 127.0.0.1:hostPort work with no NAT rule (hairpin). */
 #include <arpa/inet.h>
@@ -14,6 +16,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "skiff/error.h"
@@ -21,15 +24,37 @@
 
 #define FWD_BUF 65536
 #define FWD_MAX_CONNS 1024
+#define FWD_MAX_FLOWS 1024
+#define FWD_UDP_IDLE 60
 
 struct fwd_conn;
-/* What an epoll event refers to: a listener (conn NULL) or one side of a connection. */
+struct fwd_flow;
+/* What an epoll event refers to. */
+enum fwd_kind
+{
+  FWD_TCP_LISTENER,
+  FWD_UDP_LISTENER,
+  FWD_CONN, /* one side of a TCP connection */
+  FWD_FLOW, /* a UDP flow's socket to the container */
+};
 struct fwd_ref
 {
+  enum fwd_kind kind;
   struct fwd_conn *conn;
+  struct fwd_flow *flow;
   int side; /* 0: the client, 1: the container */
   int fd;
   struct sockaddr_in target; /* listeners: where to connect */
+};
+
+struct fwd_flow
+{
+  struct fwd_ref ref;
+  int listen_fd; /* replies leave from the published port */
+  struct sockaddr_storage peer;
+  socklen_t peer_len;
+  time_t last;
+  struct fwd_flow *next;
 };
 
 struct fwd_conn
@@ -43,8 +68,102 @@ struct fwd_conn
 };
 
 static int epfd = -1;
-static size_t nconns;
+static size_t nconns, nflows;
 static struct fwd_conn *dead_list;
+static struct fwd_flow *flows;
+static char udp_buf[65536];
+
+static time_t
+now_s (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return t.tv_sec;
+}
+
+static struct fwd_flow *
+flow_open (const struct fwd_ref *l, const struct sockaddr_storage *peer, socklen_t len)
+{
+  for (struct fwd_flow *f = flows; f; f = f->next)
+    if (f->listen_fd == l->fd && f->peer_len == len && memcmp (&f->peer, peer, len) == 0)
+      return f;
+  if (nflows >= FWD_MAX_FLOWS)
+    return NULL;
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  struct fwd_flow *f = fd >= 0 ? calloc (1, sizeof *f) : NULL;
+  if (f == NULL || connect (fd, (const struct sockaddr *)&l->target, sizeof l->target) < 0)
+    {
+      free (f);
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  f->ref = (struct fwd_ref){ .kind = FWD_FLOW, .flow = f, .fd = fd };
+  f->listen_fd = l->fd;
+  memcpy (&f->peer, peer, len);
+  f->peer_len = len;
+  struct epoll_event e = { .events = EPOLLIN, .data.ptr = &f->ref };
+  epoll_ctl (epfd, EPOLL_CTL_ADD, fd, &e);
+  f->next = flows;
+  flows = f;
+  nflows++;
+  return f;
+}
+
+/* Datagrams from clients, each sent on to the container through its client's flow. */
+static void
+udp_in (const struct fwd_ref *l)
+{
+  for (int k = 0; k < 64; k++)
+    {
+      struct sockaddr_storage peer;
+      socklen_t len = sizeof peer;
+      ssize_t n
+          = recvfrom (l->fd, udp_buf, sizeof udp_buf, MSG_DONTWAIT, (struct sockaddr *)&peer, &len);
+      if (n < 0)
+        return;
+      struct fwd_flow *f = flow_open (l, &peer, len);
+      if (f == NULL)
+        continue;
+      f->last = now_s ();
+      send (f->ref.fd, udp_buf, (size_t)n, MSG_DONTWAIT);
+    }
+}
+
+/* The container's replies, sent to the client from the published port. */
+static void
+udp_out (struct fwd_flow *f)
+{
+  for (int k = 0; k < 64; k++)
+    {
+      ssize_t n = recv (f->ref.fd, udp_buf, sizeof udp_buf, MSG_DONTWAIT);
+      if (n < 0)
+        return; /* EAGAIN, or the container's ICMP "port unreachable" */
+      f->last = now_s ();
+      sendto (f->listen_fd, udp_buf, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&f->peer,
+              f->peer_len);
+    }
+}
+
+/* After a batch of events (no event may still name a flow freed here). */
+static void
+udp_expire (void)
+{
+  time_t now = now_s ();
+  for (struct fwd_flow **p = &flows; *p;)
+    {
+      struct fwd_flow *f = *p;
+      if (now - f->last < FWD_UDP_IDLE)
+        {
+          p = &f->next;
+          continue;
+        }
+      *p = f->next;
+      close (f->ref.fd);
+      free (f);
+      nflows--;
+    }
+}
 
 static void
 conn_close (struct fwd_conn *c)
@@ -165,7 +284,7 @@ conn_open (const struct fwd_ref *l)
   int fds[2] = { cfd, sfd };
   for (int s = 0; s < 2; s++)
     {
-      c->ref[s] = (struct fwd_ref){ .conn = c, .side = s, .fd = fds[s] };
+      c->ref[s] = (struct fwd_ref){ .kind = FWD_CONN, .conn = c, .side = s, .fd = fds[s] };
       struct epoll_event e = { .events = 0, .data.ptr = &c->ref[s] };
       epoll_ctl (epfd, EPOLL_CTL_ADD, fds[s], &e);
     }
@@ -218,6 +337,7 @@ forwarder_main (const int *fds, const struct skiff_port_binding *v, size_t n, ui
     _exit (1);
   for (size_t i = 0; i < n; i++)
     {
+      ls[i].kind = strcmp (v[i].proto, "udp") == 0 ? FWD_UDP_LISTENER : FWD_TCP_LISTENER;
       ls[i].fd = fds[i];
       ls[i].target.sin_family = AF_INET;
       ls[i].target.sin_port = htons (v[i].port);
@@ -229,12 +349,16 @@ forwarder_main (const int *fds, const struct skiff_port_binding *v, size_t n, ui
   for (;;)
     {
       struct epoll_event evs[64];
-      int k = epoll_wait (epfd, evs, 64, -1);
+      int k = epoll_wait (epfd, evs, 64, flows ? FWD_UDP_IDLE * 1000 / 4 : -1);
       for (int i = 0; i < k; i++)
         {
           struct fwd_ref *ref = evs[i].data.ptr;
-          if (ref->conn == NULL)
+          if (ref->kind == FWD_TCP_LISTENER)
             conn_open (ref);
+          else if (ref->kind == FWD_UDP_LISTENER)
+            udp_in (ref);
+          else if (ref->kind == FWD_FLOW)
+            udp_out (ref->flow);
           else if (ref->conn->dead)
             ;
           else if (!conn_io (ref->conn, ref->side, evs[i].events))
@@ -243,6 +367,7 @@ forwarder_main (const int *fds, const struct skiff_port_binding *v, size_t n, ui
             conn_update (ref->conn);
         }
       free_dead ();
+      udp_expire ();
     }
 }
 

@@ -111,11 +111,9 @@ start_helper (const char *dir, struct skiff_port_binding *v, size_t n, pid_t pid
   for (size_t i = 0; i < n; i++)
     fds[i] = -1;
   for (; r == 0 && made < n; made++)
-    if (!pasta && strcmp (v[made].proto, "tcp") != 0)
-      r = skiff_error_make_status (err, 125, 0,
-                                   "publishing %s ports on the bridge is not supported yet: "
-                                   "%u/%s",
-                                   v[made].proto, v[made].port, v[made].proto);
+    if (!pasta && strcmp (v[made].proto, "sctp") == 0)
+      r = skiff_error_make_status (
+          err, 125, 0, "publishing sctp ports is not supported yet: %u/sctp", v[made].port);
     else
       r = bind_host (&v[made], !pasta, &fds[made], err);
   if (r == 0 && pasta)

@@ -125,3 +125,44 @@ HTTPD='mkdir /www && echo hello-from-ctr > /www/index.html && exec httpd -f -p 8
   run -0 skiff port k2 80
   assert_equal "$output" "127.0.0.1:$PORT" "the same port again"
 }
+
+@test "ports: -p PORT/udp relays datagrams both ways" {
+  skiff run -d --name udp1 -p "127.0.0.1:$PORT:5353/udp" "$IMG" sleep 600 >/dev/null
+  local pid enter=(-n)
+  pid=$(skiff inspect --format '{{.State.Pid}}' udp1)
+  ! is_rootless || enter=(-U -n --preserve-credentials)
+  # an echo server in the container's network namespace (busybox has no UDP server)
+  background nsenter -t "$pid" "${enter[@]}" timeout 20 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 5353))
+while True:
+    d, a = s.recvfrom(100)
+    s.sendto(b"echo:" + d, a)'
+  run -0 in_ns python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+deadline = time.time() + 10
+for m in (b"one", b"two"):
+    while True:
+        s.sendto(m, ("127.0.0.1", int(sys.argv[1])))
+        try:
+            print(s.recvfrom(100)[0].decode()); break
+        except socket.timeout:
+            if time.time() > deadline: sys.exit("no reply")' "$PORT"
+  assert_equal "${lines[*]}" "echo:one echo:two" "the replies"
+  run -0 skiff port udp1
+  assert_equal "$output" "5353/udp -> 127.0.0.1:$PORT" "port"
+}
+
+@test "ports: --network pasta without the pasta binary is a one-line error naming it" {
+  local bin=$BATS_TEST_TMPDIR/bin ns=()
+  mkdir "$bin"
+  ln -s /usr/bin/newuidmap /usr/bin/newgidmap "$bin/"
+  [ -z "$NS" ] || ns=(nsenter --net="/run/netns/$NS")
+  run -125 --separate-stderr timeout 60 "${ns[@]}" env PATH="$bin" "$SKIFF" \
+    --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" run --rm --network pasta "$IMG" true
+  assert_one_line_error "$stderr"
+  assert_contains "$stderr" "needs pasta: executable file not found in \$PATH" "the error"
+}

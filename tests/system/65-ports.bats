@@ -117,7 +117,7 @@ HTTPD='mkdir /www && echo hello-from-ctr > /www/index.html && exec httpd -f -p 8
   assert_equal "$(all_container_ids)" "$before" "no container made"
 }
 
-@test "ports: a SIGKILLed monitor takes its helper along; the port is free again" {
+@test "ports: a SIGKILLed monitor takes its helper along; the port is free again; a port in use fails the start" {
   skiff run -d --name killed -p "127.0.0.1:$PORT:80" "$IMG" sleep 600 >/dev/null
   local helper monitor
   helper=$(helper_of killed)
@@ -129,6 +129,9 @@ HTTPD='mkdir /www && echo hello-from-ctr > /www/index.html && exec httpd -f -p 8
   skiff run -d --name k2 -p "127.0.0.1:$PORT:80" "$IMG" sleep 600 >/dev/null
   run -0 skiff port k2 80
   assert_equal "$output" "127.0.0.1:$PORT" "the same port again"
+  run -125 --separate-stderr skiff run --rm -p "127.0.0.1:$PORT:80" "$IMG" true
+  assert_equal "$stderr" "Error: Bind for 127.0.0.1:$PORT failed: port is already allocated" \
+    "a port in use"
 }
 
 @test "ports: --network pasta gives the container the host side's address and a default route" {

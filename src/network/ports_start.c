@@ -63,11 +63,15 @@ bind_host (struct skiff_port_binding *b, bool keep, int *fd, struct skiff_error 
   memset (&ss, 0, sizeof ss);
   struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
   struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-  if (v6)
-    sin6->sin6_family = AF_INET6, inet_pton (AF_INET6, b->host_ip, &sin6->sin6_addr);
-  else
-    sin->sin_family = AF_INET,
-    sin->sin_addr.s_addr = b->host_ip[0] ? inet_addr (b->host_ip) : htonl (INADDR_ANY);
+  sin->sin_family = v6 ? AF_INET6 : AF_INET; /* sin6_family is at the same place */
+  sin->sin_addr.s_addr = htonl (INADDR_ANY);
+  /* the record is not trusted: an address that does not parse binds nothing */
+  if ((v6 || b->host_ip[0])
+      && inet_pton (v6 ? AF_INET6 : AF_INET, b->host_ip,
+                    v6 ? (void *)&sin6->sin6_addr : (void *)&sin->sin_addr)
+             != 1)
+    return skiff_error_make_status (err, 125, 0, "bad host IP \"%s\" for %u/%s", b->host_ip,
+                                    b->port, b->proto);
   int type = strcmp (b->proto, "udp") == 0 ? SOCK_DGRAM : SOCK_STREAM;
   unsigned last = b->host_port_last > b->host_port ? b->host_port_last : b->host_port;
   int e = 0;

@@ -6,6 +6,7 @@
 #            `unshare -n` to keep its bridge and veths off the host)
 #   skiff-privileged   the same with --privileged: none of that
 #   skiff-none  the same with --network none
+#   skiff-publish  the bridge with -p 127.0.0.1::80 (a free port, skiff's forwarder)
 #   skiff-init  skiff run --rm --init IMG true          (skiff's init as PID 1, true as PID 2)
 #   floor    the physical floor: overlay + namespaces + exec of true, minimal C
 #            (floor.c from the shared bench dir: $SHARED_DIR/bench/floor.c, default
@@ -76,6 +77,7 @@ podman "${podman_store[@]}" run --rm --network none skiff-bench/busybox true \
 hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" --export-json "$tmp/result.json" \
   -n skiff "${sk[*]} run --rm skiff-bench/busybox true" \
   -n skiff-none "${sk[*]} run --rm --network none skiff-bench/busybox true" \
+  -n skiff-publish "${sk[*]} run --rm -p 127.0.0.1::80 skiff-bench/busybox true" \
   -n skiff-init "${sk[*]} run --rm --init skiff-bench/busybox true" \
   -n skiff-privileged "${sk[*]} run --rm --privileged skiff-bench/busybox true" \
   -n floor "$tmp/floor $lower $tmp/floor-scratch /bin/true" \

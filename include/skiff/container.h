@@ -19,6 +19,7 @@
 #include "skiff/health.h"
 #include "skiff/resources.h"
 #include "skiff/network.h"
+#include "skiff/ports.h"
 #include "skiff/mount.h"
 
 struct skiff_error;
@@ -77,6 +78,7 @@ struct skiff_container_config
   char **log_opts;                   /* --log-opt as alternating key, value; NULL = none */
   struct skiff_health_config health; /* "Healthcheck", "HealthOnFailure" (skiff/health.h) */
   char **create_command;             /* "CreateCommand": the argv of the create (or run) */
+  struct skiff_ports_config ports;   /* -p, -P, --expose and the image's EXPOSE ("Ports") */
 };
 
 enum skiff_container_status

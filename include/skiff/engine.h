@@ -14,6 +14,7 @@
 
 #include "skiff/resources.h"
 #include "skiff/network.h"
+#include "skiff/ports.h"
 #include "skiff/mount.h"
 
 struct skiff_error;
@@ -90,6 +91,7 @@ struct skiff_container_spec
   {
     char **create_command; /* the CLI's argv (owned), for `generate systemd --new` */
   } boot;
+  struct skiff_ports_spec ports; /* -p, -P, --expose (skiff/ports.h) */
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */

@@ -43,6 +43,7 @@ enum skiff_network_kind
   SKIFF_NET_HOST,
   SKIFF_NET_CONTAINER, /* arg: the container as typed (create) or its full ID (config) */
   SKIFF_NET_NS,        /* arg: the namespace path */
+  SKIFF_NET_PASTA,     /* pasta (rootless outbound and -p; src/network/pasta.c) */
 };
 struct skiff_network_mode
 {

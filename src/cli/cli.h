@@ -171,6 +171,17 @@ void skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o);
 /* The network flags of run and create (create_opts_network.c) and their vectors' release. */
 extern const struct skiff_opt skiff_cli_network_options[];
 void skiff_cli_network_opts_clear (struct skiff_network_spec *spec);
+/* Published ports shown (ports_show.c): ps's PORTS text, inspect's keys, `port`'s lines
+ * ("80/tcp -> 0.0.0.0:8080", or only the host side for key "80/tcp"; NULL: none). */
+struct skiff_container_config;
+char *skiff_cli_ports_column (const struct skiff_container *c);
+void skiff_cli_gen_exposed_ports (yajl_gen g, const struct skiff_container_config *cfg);
+void skiff_cli_gen_port_bindings (yajl_gen g, const struct skiff_container_config *cfg);
+void skiff_cli_gen_ports (yajl_gen g, const struct skiff_container *c);
+char **skiff_cli_port_lines (const struct skiff_container *c, const char *key);
+/* -p, -P, --expose (create_opts_ports.c), in run's and create's groups. */
+extern const struct skiff_opt skiff_cli_ports_options[];
+void skiff_cli_ports_opts_clear (struct skiff_ports_spec *spec);
 /* run, rootless, --network container:X: joins X's user namespace (before the store). */
 int skiff_cli_network_join_userns (struct skiff_cli *cli, const struct skiff_network_spec *spec,
                                    struct skiff_error **err);

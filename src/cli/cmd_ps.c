@@ -196,7 +196,8 @@ row_object (const struct ps_row *pr, const struct ps_opts *o, time_t now)
   skiff_json_gen_key_string (g, "Mounts", "");
   skiff_json_gen_key_string (g, "Names", cfg->name);
   skiff_json_gen_key_string (g, "Networks", "none");
-  skiff_json_gen_key_string (g, "Ports", "");
+  _cleanup_free_ char *ports = skiff_cli_ports_column (c);
+  skiff_json_gen_key_string (g, "Ports", ports);
   skiff_json_gen_key_string (g, "RunningFor", running_for);
   _cleanup_free_ char *size = size_text (pr);
   skiff_json_gen_key_string (g, "Size", size);

@@ -68,6 +68,7 @@ gen_config (yajl_gen g, const struct skiff_container_config *cfg)
   skiff_json_gen_key_strv (g, "Cmd", cfg->cmd, false);
   skiff_json_gen_key_string (g, "Image", cfg->image_name);
   skiff_json_gen_key_set (g, "Volumes", NULL);
+  skiff_cli_gen_exposed_ports (g, cfg);
   skiff_json_gen_key_string (g, "WorkingDir", cfg->workdir);
   skiff_json_gen_key_strv (g, "Entrypoint", cfg->entrypoint, false);
   skiff_json_gen_key_strv (g, "OnBuild", NULL, false);
@@ -115,7 +116,7 @@ gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_conta
   yajl_gen_map_close (g);
   skiff_cli_gen_host_network (g, store, cfg);
   skiff_json_gen_key_bool (g, "Init", cfg->init);
-  skiff_json_gen_key_map (g, "PortBindings", empty);
+  skiff_cli_gen_port_bindings (g, cfg); /* and PublishAllPorts */
   skiff_json_gen_key (g, "RestartPolicy");
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "Name", cfg->restart_policy ? cfg->restart_policy : "no");
@@ -127,7 +128,6 @@ gen_host_config (yajl_gen g, struct skiff_store *store, const struct skiff_conta
     skiff_json_gen_key_strv (g, null_lists[i], NULL, false);
   gen_security (g, &cfg->security);
   skiff_json_gen_key_bool (g, "Privileged", cfg->security.privileged);
-  skiff_json_gen_key_bool (g, "PublishAllPorts", false);
   skiff_json_gen_key_bool (g, "ReadonlyRootfs", cfg->security.read_only);
   skiff_json_gen_key_string (g, "UsernsMode", cfg->mounts.userns ? cfg->mounts.userns : "");
   skiff_json_gen_key_string (g, "Runtime", "skiff");

@@ -116,23 +116,24 @@ static const struct skiff_opt run_options[] = {
 };
 #undef C
 
-const struct skiff_opt *const skiff_cli_create_groups[]
+const struct skiff_opt *const skiff_cli_create_groups[] = { skiff_cli_process_options,
+                                                            create_options,
+                                                            skiff_cli_resources_options,
+                                                            skiff_cli_network_options,
+                                                            skiff_cli_init_options,
+                                                            skiff_cli_security_options,
+                                                            skiff_cli_mounts_options,
+                                                            skiff_cli_log_options,
+                                                            skiff_cli_health_options,
+                                                            skiff_cli_ports_options,
+                                                            NULL };
+const struct skiff_opt *const skiff_cli_run_groups[]
     = { skiff_cli_process_options,   create_options,
-        skiff_cli_resources_options, skiff_cli_network_options,
-        skiff_cli_init_options,      skiff_cli_security_options,
-        skiff_cli_mounts_options,    skiff_cli_log_options,
-        skiff_cli_health_options,    NULL };
-const struct skiff_opt *const skiff_cli_run_groups[] = { skiff_cli_process_options,
-                                                         create_options,
-                                                         skiff_cli_resources_options,
-                                                         run_options,
-                                                         skiff_cli_network_options,
-                                                         skiff_cli_init_options,
-                                                         skiff_cli_security_options,
-                                                         skiff_cli_mounts_options,
-                                                         skiff_cli_log_options,
-                                                         skiff_cli_health_options,
-                                                         NULL };
+        skiff_cli_resources_options, run_options,
+        skiff_cli_network_options,   skiff_cli_init_options,
+        skiff_cli_security_options,  skiff_cli_mounts_options,
+        skiff_cli_log_options,       skiff_cli_health_options,
+        skiff_cli_ports_options,     NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -153,6 +154,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   skiff_cli_network_opts_clear (&o->spec.network);
   skiff_cli_security_clear (&o->spec.security);
   skiff_cli_mounts_opts_clear (&o->spec.mounts);
+  skiff_cli_ports_opts_clear (&o->spec.ports);
   free (o->spec.log.opts);
   skiff_opts_result_free (&o->res);
   skiff_strv_free (o->spec.boot.create_command);

@@ -66,8 +66,7 @@ skiff_cli_gen_network_settings (yajl_gen g, struct skiff_store *store,
   skiff_json_gen_key_string (g, "SandboxID", "");
   _cleanup_free_ char *key = running ? xasprintf ("/proc/%d/ns/net", (int)c->state.pid) : NULL;
   skiff_json_gen_key_string (g, "SandboxKey", key ? key : "");
-  char *empty[] = { NULL };
-  skiff_json_gen_key_map (g, "Ports", empty);
+  skiff_cli_gen_ports (g, c);
   gen_endpoint (g, have ? &ep : NULL);
   skiff_json_gen_key (g, "Networks");
   yajl_gen_map_open (g);

@@ -14,6 +14,7 @@
 #include "skiff/image.h"
 #include "skiff/keyindex.h"
 #include "skiff/network.h"
+#include "skiff/ports.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
@@ -73,6 +74,9 @@ skiff_container_net_prepare (struct skiff_store *store, const struct skiff_conta
                                         "bridge networking is not supported rootless yet");
       net->bridge = true;
       return skiff_container_links_prepare (store, c, &net->link_lines, &net->env, err);
+    case SKIFF_NET_PASTA:
+      net->pasta = true;
+      return skiff_pasta_check (err);
     case SKIFF_NET_HOST:
       sc->host_network = true;
       return 0;
@@ -97,13 +101,19 @@ skiff_container_net_prepare (struct skiff_store *store, const struct skiff_conta
 int
 skiff_container_net_attach (struct skiff_container_net *net, pid_t pid, struct skiff_error **err)
 {
+  const struct skiff_ports_config *ports = &net->c->config.ports;
+  if (net->pasta)
+    return skiff_ports_start (net->c->dir, ports, pid, 0, true, err);
   if (!net->bridge)
     return 0;
   struct skiff_network_endpoint ep;
   int r = skiff_network_attach (net->store, net->c->config.id, pid, &ep, err);
   if (r < 0)
     return r;
-  if ((r = skiff_container_write_hosts (net->c, ep.ip_text, net->link_lines, err)) < 0)
+  if ((r = skiff_container_write_hosts (net->c, ep.ip_text, net->link_lines, err)) == 0
+      && skiff_ports_config_publishes (ports))
+    r = skiff_ports_start (net->c->dir, ports, pid, ep.ip, false, err);
+  if (r < 0)
     skiff_network_release (net->store, net->c->config.id);
   return r;
 }
@@ -113,6 +123,8 @@ skiff_container_net_done (struct skiff_container_net *net, bool failed)
 {
   if (failed && net->bridge)
     skiff_network_release (net->store, net->c->config.id);
+  if (failed && (net->bridge || net->pasta))
+    skiff_ports_stop (net->c->dir);
   if (net->netns_fd >= 0)
     close (net->netns_fd);
   free (net->netns_path);
@@ -130,4 +142,5 @@ skiff_container_net_release (struct skiff_store *store, const struct skiff_conta
 {
   if (c->config.network.mode && strcmp (c->config.network.mode, "bridge") == 0)
     skiff_network_release (store, c->config.id);
+  skiff_ports_stop (c->dir); /* the forwarder or pasta, if any */
 }

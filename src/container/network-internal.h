@@ -12,6 +12,7 @@ struct skiff_container_net
   struct skiff_store *store;
   const struct skiff_container *c;
   bool bridge;       /* attach to the default bridge in the start hook */
+  bool pasta;        /* --network pasta: pasta started in the start hook */
   int netns_fd;      /* container:<id>: the target's namespace, held open (-1: none) */
   char *netns_path;  /* /proc/self/fd/<netns_fd> */
   char *files[3];    /* container:<id>: the target's hostname, hosts, resolv.conf */

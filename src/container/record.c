@@ -31,6 +31,7 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   skiff_strv_free (cfg->labels);
   skiff_resources_clear (&cfg->resources);
   skiff_network_config_clear (&cfg->network);
+  skiff_ports_config_clear (&cfg->ports);
   skiff_container_security_clear (&cfg->security);
   skiff_mounts_config_clear (&cfg->mounts);
   free (cfg->log_driver);
@@ -91,6 +92,7 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   skiff_health_config_gen (g, &cfg->health);
   if (cfg->create_command)
     skiff_json_gen_key_strv (g, "CreateCommand", cfg->create_command, true);
+  skiff_ports_config_gen (g, &cfg->ports);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -141,7 +143,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_health_config_read (root, "Healthcheck", "HealthOnFailure", path, &cfg->health,
                                         err))
              < 0
-      || (r = skiff_json_get_strv (root, "CreateCommand", path, &cfg->create_command, err)) < 0)
+      || (r = skiff_json_get_strv (root, "CreateCommand", path, &cfg->create_command, err)) < 0
+      || (r = skiff_ports_config_read (root, path, &cfg->ports, err)) < 0)
     return r;
   /* absent keys keep these defaults */
   int64_t old_timeout = -1, stop_timeout = INT64_MIN, restart_max = 0;

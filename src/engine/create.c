@@ -42,7 +42,8 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
     return skiff_error_make_status (err, 125, 0, "Conflicting options: hostname and the UTS mode");
   if ((r = skiff_resources_check (&spec->resources, err)) < 0
       || (r = skiff_network_spec_check (&spec->network, err)) < 0
-      || (r = skiff_engine_health_check (&spec->health, err)) < 0)
+      || (r = skiff_engine_health_check (&spec->health, err)) < 0
+      || (r = skiff_ports_spec_check (&spec->ports, err)) < 0)
     return r;
   return skiff_engine_log_check (spec, err);
 }
@@ -121,7 +122,8 @@ build_config (struct skiff_store *store, const struct skiff_container_spec *spec
   if (r < 0)
     return r;
   r = skiff_container_new_id (id, err);
-  if (r < 0 || (r = skiff_engine_network_config (store, spec, &cfg->network, err)) < 0)
+  if (r < 0 || (r = skiff_engine_network_config (store, spec, &cfg->network, err)) < 0
+      || (r = skiff_engine_ports_config (store, spec, img, cfg, err)) < 0)
     return r;
   cfg->id = xstrdup (id);
   /* -h, else the host's name with --network host (docker) or --uts host, else the short ID */

@@ -48,6 +48,12 @@ struct skiff_network_config;
  * link targets (looked up: a missing one fails). */
 int skiff_engine_network_config (struct skiff_store *store, const struct skiff_container_spec *spec,
                                  struct skiff_network_config *cfg, struct skiff_error **err);
+/* -p, -P, --expose and the image's EXPOSE into cfg->ports (ports.c), after the network. */
+struct skiff_container_config;
+struct skiff_image;
+int skiff_engine_ports_config (struct skiff_store *store, const struct skiff_container_spec *spec,
+                               const struct skiff_image *img, struct skiff_container_config *cfg,
+                               struct skiff_error **err);
 /* --network host without -h: the host's name (caller frees); otherwise NULL. */
 char *skiff_engine_network_hostname (const struct skiff_network_config *cfg);
 /* security.c: the spec's security flags -> the record's (--security-opt resolved, a seccomp

@@ -54,6 +54,9 @@ resolve_mode (struct skiff_store *store, const struct skiff_container_spec *spec
     case SKIFF_NET_HOST:
       cfg->mode = xstrdup ("host");
       return 0;
+    case SKIFF_NET_PASTA:
+      cfg->mode = xstrdup ("pasta");
+      return 0;
     case SKIFF_NET_NONE:
     default:
       cfg->mode = xstrdup ("none");

@@ -25,6 +25,7 @@ skiff_network_mode_parse (const char *text, struct skiff_network_mode *out,
     { SKIFF_NETWORK_DEFAULT, SKIFF_NET_BRIDGE },
     { "none", SKIFF_NET_NONE },
     { "host", SKIFF_NET_HOST },
+    { "pasta", SKIFF_NET_PASTA },
   };
   out->arg = NULL;
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)

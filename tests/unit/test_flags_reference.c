@@ -124,9 +124,9 @@ START_TEST (known_not_yet_flags)
   ck_assert_ptr_nonnull (o);
   ck_assert_str_eq (o->value_name, "gpu-request");
   ck_assert_int_eq (o->shorthand, 0);
-  ck_assert_ptr_nonnull ((o = find ("run", "publish")));
-  ck_assert_int_eq (o->shorthand, 'p');
-  ck_assert_str_eq (o->value_name, "list");
+  ck_assert_ptr_nonnull ((o = find ("run", "quiet")));
+  ck_assert_int_eq (o->shorthand, 'q');
+  ck_assert_ptr_null (o->value_name); /* bool */
   ck_assert_ptr_nonnull ((o = find ("run", "kernel-memory")));
   ck_assert_str_eq (o->value_name, "bytes");
   ck_assert_ptr_nonnull ((o = find ("create", "oom-kill-disable")));
@@ -159,6 +159,9 @@ START_TEST (implemented_flags_are_not_listed)
   static const char *const implemented[][2] = {
     { "run", "name" },
     { "run", "rm" },
+    { "run", "publish" },
+    { "create", "publish-all" },
+    { "run", "expose" },
     { "run", "detach" },
     { "run", "env" },
     { "create", "tty" },
@@ -212,7 +215,7 @@ START_TEST (parser_refuses_them)
 {
   parse_fails (WORDS ("--gpus", "all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("--gpus=all", "img"), "--gpus is not supported by skiff yet");
-  parse_fails (WORDS ("-p", "80:80", "img"), "--publish is not supported by skiff yet");
+  parse_fails (WORDS ("-q", "img"), "--quiet is not supported by skiff yet");
   parse_fails (WORDS ("--tz", "UTC", "img"), "--tz is not supported by skiff yet");
   parse_fails (WORDS ("--oom-kill-disable", "img"),
                "--oom-kill-disable is not supported by skiff yet");

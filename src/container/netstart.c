@@ -65,6 +65,8 @@ skiff_container_net_prepare (struct skiff_store *store, const struct skiff_conta
   int r = skiff_network_mode_parse (c->config.network.mode, &mode, err);
   if (r < 0)
     return r;
+  if (c->config.network.no_hosts)
+    sc->hosts_file = NULL; /* --no-hosts: the image's own */
   switch (mode.kind)
     {
     case SKIFF_NET_BRIDGE:
@@ -72,7 +74,8 @@ skiff_container_net_prepare (struct skiff_store *store, const struct skiff_conta
         return skiff_error_make_status (err, 125, 0,
                                         "bridge networking is not supported rootless yet");
       net->bridge = true;
-      return skiff_container_links_prepare (store, c, &net->link_lines, &net->env, err);
+      return mode.arg ? 0
+                      : skiff_container_links_prepare (store, c, &net->link_lines, &net->env, err);
     case SKIFF_NET_HOST:
       sc->host_network = true;
       return 0;
@@ -99,20 +102,14 @@ skiff_container_net_attach (struct skiff_container_net *net, pid_t pid, struct s
 {
   if (!net->bridge)
     return 0;
-  struct skiff_network_endpoint ep;
-  int r = skiff_network_attach (net->store, net->c->config.id, pid, &ep, err);
-  if (r < 0)
-    return r;
-  if ((r = skiff_container_write_hosts (net->c, ep.ip_text, net->link_lines, err)) < 0)
-    skiff_network_release (net->store, net->c->config.id);
-  return r;
+  return skiff_container_networks_join (net->store, net->c, pid, net->link_lines, err);
 }
 
 void
 skiff_container_net_done (struct skiff_container_net *net, bool failed)
 {
   if (failed && net->bridge)
-    skiff_network_release (net->store, net->c->config.id);
+    skiff_container_networks_leave (net->store, net->c);
   if (net->netns_fd >= 0)
     close (net->netns_fd);
   free (net->netns_path);
@@ -128,6 +125,9 @@ skiff_container_net_done (struct skiff_container_net *net, bool failed)
 void
 skiff_container_net_release (struct skiff_store *store, const struct skiff_container *c)
 {
-  if (c->config.network.mode && strcmp (c->config.network.mode, "bridge") == 0)
-    skiff_network_release (store, c->config.id);
+  struct skiff_network_mode mode;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (c->config.network.mode && skiff_network_mode_parse (c->config.network.mode, &mode, &e) == 0
+      && mode.kind == SKIFF_NET_BRIDGE)
+    skiff_container_networks_leave (store, c);
 }

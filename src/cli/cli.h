@@ -167,6 +167,8 @@ void skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o);
 /* The network flags of run and create (create_opts_network.c) and their vectors' release. */
 extern const struct skiff_opt skiff_cli_network_options[];
 void skiff_cli_network_opts_clear (struct skiff_network_spec *spec);
+/* --ip, --mac-address, --network-alias, --no-hosts (create_opts_netuser.c) */
+extern const struct skiff_opt skiff_cli_netuser_options[];
 /* run, rootless, --network container:X: joins X's user namespace (before the store). */
 int skiff_cli_network_join_userns (struct skiff_cli *cli, const struct skiff_network_spec *spec,
                                    struct skiff_error **err);
@@ -311,7 +313,8 @@ extern const struct skiff_opt *const skiff_cli_version_groups[];
 const struct skiff_command *skiff_cli_image_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_container_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
-const struct skiff_command *skiff_cli_volume_subcommands (size_t *n); /* cmd_volume.c */
+const struct skiff_command *skiff_cli_volume_subcommands (size_t *n);  /* cmd_volume.c */
+const struct skiff_command *skiff_cli_network_subcommands (size_t *n); /* cmd_network.c */
 /* run's and create's mount flags and --userns (create_opts_mounts.c); _clear frees the
  * vectors a parse stored in ms. */
 extern const struct skiff_opt skiff_cli_mounts_options[];
@@ -333,6 +336,7 @@ int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_volume (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_network (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

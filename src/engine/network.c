@@ -31,11 +31,14 @@ resolve_mode (struct skiff_store *store, const struct skiff_container_spec *spec
   switch (mode.kind)
     {
     case SKIFF_NET_BRIDGE:
+      /* a missing network is docker's "not found" in either mode */
+      if ((r = skiff_engine_network_endpoint (store, spec, mode.arg, cfg, err)) < 0)
+        return r;
       if (store->rootless)
         return skiff_error_make_status (err, 125, 0,
                                         "bridge networking is not supported rootless yet: "
                                         "use --network none, host, container:<id> or ns:<path>");
-      return skiff_engine_network_endpoint (store, spec, mode.arg, cfg, err);
+      return 0;
     case SKIFF_NET_CONTAINER:
       {
         _cleanup_free_ char *id = NULL;

@@ -177,6 +177,19 @@ struct skiff_container;
 
 /* Prints "Error: <msg>" for one failed argument of a multi-argument command. */
 void skiff_cli_print_error (const struct skiff_error *e);
+/* Each argument in turn (docker's rm of volumes, networks): the one before, if any, is
+ * printed and freed, e becomes *err (the last failure is the status's). */
+void skiff_cli_keep_last_error (struct skiff_error **err, struct skiff_error *e);
+/* A command group with its subcommands ("volume ls", ...; cli_group.c). */
+struct skiff_cli_group
+{
+  const char *name, *summary;
+  const struct skiff_command *commands;
+  size_t n;
+  int help_width; /* of the subcommand column in --help */
+};
+int skiff_cli_group_dispatch (struct skiff_cli *cli, const struct skiff_cli_group *g, int argc,
+                              char **argv, struct skiff_error **err);
 
 /* Container arguments (ctr_args.c). */
 /* lookup (name, ID, prefix) + load */

@@ -244,12 +244,7 @@ cmd_network_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error
             printf ("%s\n", name);
           continue;
         }
-      if (*err != NULL)
-        {
-          fprintf (stderr, "Error: %s\n", (*err)->msg);
-          skiff_error_free (*err);
-        }
-      *err = e;
+      skiff_cli_keep_last_error (err, e);
       status = -1;
     }
   return status;
@@ -355,28 +350,9 @@ static const struct skiff_command network_commands[] = {
 int
 cmd_network (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
-    {
-      printf ("Usage: skiff network COMMAND\n\nManage networks\n\nCommands:\n");
-      for (size_t i = 0; i < N_NETWORK_COMMANDS; i++)
-        printf ("  %-11s %s\n", network_commands[i].name + 8, network_commands[i].summary);
-      return 0;
-    }
-  const char *name = argv[1];
-  if (strcmp (name, "list") == 0)
-    name = "ls";
-  else if (strcmp (name, "remove") == 0)
-    name = "rm";
-  for (size_t i = 0; i < N_NETWORK_COMMANDS; i++)
-    if (strcmp (network_commands[i].name + 8, name) == 0)
-      {
-        cli->command = &network_commands[i];
-        return network_commands[i].run (cli, argc - 1, argv + 1, err);
-      }
-  return skiff_error_make_status (err, 125, 0,
-                                  "unknown command \"%s\" for \"skiff network\" (see 'skiff "
-                                  "network --help')",
-                                  argv[1]);
+  static const struct skiff_cli_group group
+      = { "network", "Manage networks", network_commands, N_NETWORK_COMMANDS, 11 };
+  return skiff_cli_group_dispatch (cli, &group, argc, argv, err);
 }
 
 const struct skiff_command *

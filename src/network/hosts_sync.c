@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "netdef-internal.h"
@@ -30,7 +31,7 @@
 #include "skiff/xalloc.h"
 
 #define TAG "\t# skiff:"
-#define HOSTS_MAX (1 << 20) /* what we read back of a file the container may have grown */
+#define HOSTS_MAX (1 << 20) /* a container's hosts file we still read back and rewrite */
 
 static struct skiff_leases
 live_leases (struct skiff_store *store, const char *network)
@@ -115,9 +116,13 @@ sync_one (struct skiff_store *store, const struct skiff_leases *l, const char *i
   if (lock < 0)
     return lock;
   _cleanup_free_ char *old = NULL, *tag = xasprintf ("%s%s", TAG, network);
-  int r = skiff_fs_read_fd (fd, path, &old, NULL, err);
-  if (r == 0 && strlen (old) > HOSTS_MAX)
-    old[HOSTS_MAX] = '\0';
+  struct stat st;
+  int r = fstat (fd, &st) < 0 ? skiff_error_make (err, errno, "stat %s", path) : 0;
+  /* the container can grow its own file: past the bound it is left as it is (not read) */
+  if (r == 0 && st.st_size > HOSTS_MAX)
+    r = skiff_error_make (err, EFBIG, "%s: larger than %d bytes, not updated", path, HOSTS_MAX);
+  if (r == 0)
+    r = skiff_fs_read_fd (fd, path, &old, NULL, err);
   char *text = NULL;
   size_t len = 0;
   FILE *out = r == 0 ? open_memstream (&text, &len) : NULL;

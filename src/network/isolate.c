@@ -7,7 +7,8 @@
  * containers have no default route either).  Rules the host's own processes use (iif lo) and
  * the local table (the gateways' addresses: the host itself) are not touched.  The rules are
  * added when a bridge is made, for every pair with the networks then defined, and removed
- * with the network. */
+ * with the network.  The bridge is marked with the store's root as its alias then (what
+ * `system check` looks for). */
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -21,6 +22,7 @@
 #include "skiff/error.h"
 #include "skiff/log.h"
 #include "skiff/store.h"
+#include "skiff/xalloc.h"
 
 #define SKIFF_RULE_PRIORITY 30000
 /* the internal rule's own priority: the kernel's duplicate check ignores a rule's destination
@@ -76,11 +78,20 @@ pairs (struct skiff_store *store, struct skiff_nl *nl, const struct skiff_networ
   return r;
 }
 
+char *
+skiff_network_bridge_mark (const struct skiff_store *store)
+{
+  return xasprintf ("skiff:%s", store->root);
+}
+
 int
 skiff_network_isolate (struct skiff_store *store, struct skiff_nl *nl,
                        const struct skiff_network_info *info, struct skiff_error **err)
 {
-  int r = pairs (store, nl, info, true, err);
+  _cleanup_free_ char *mark = skiff_network_bridge_mark (store);
+  int r = skiff_nl_link_alias_set (nl, info->bridge, mark, err);
+  if (r == 0)
+    r = pairs (store, nl, info, true, err);
   if (r == 0 && info->internal && (r = rule (nl, true, info->bridge, 0, 0)) < 0)
     return skiff_error_make (err, -r, "add the rule keeping internal network %s in", info->name);
   return r;

@@ -57,7 +57,8 @@ orphan_leases (struct skiff_store *store, const struct skiff_netdef *all, bool r
   return r;
 }
 
-/* skiffN (N >= 1) in this network namespace that no definition names */
+/* skiffN (N >= 1) in this network namespace, marked as made by this store, that no
+ * definition names */
 static int
 orphan_bridges (struct skiff_store *store, const struct skiff_netdef *all, bool repair,
                 char ***problems, struct skiff_error **err)
@@ -68,17 +69,23 @@ orphan_bridges (struct skiff_store *store, const struct skiff_netdef *all, bool 
   if (ifs == NULL)
     return skiff_error_make (err, errno, "list the network interfaces");
   struct skiff_nl nl = { 0 };
+  _cleanup_free_ char *mark = skiff_network_bridge_mark (store);
   int r = 0;
   for (struct if_nameindex *i = ifs; r == 0 && i->if_index != 0; i++)
     {
       const char *name = i->if_name;
+      char alias[256];
       if (strncmp (name, "skiff", 5) != 0 || name[5] < '1' || name[5] > '9'
           || strspn (name + 5, "0123456789") != strlen (name + 5) || defined (all, NULL, name))
         continue;
+      if (nl.sock == NULL && (r = skiff_nl_open (&nl, err)) < 0)
+        break;
+      if ((r = skiff_nl_link_alias_get (&nl, name, alias, sizeof alias, err)) < 0)
+        break;
+      if (strcmp (alias, mark) != 0)
+        continue; /* another store's, or not skiff's at all */
       skiff_strv_push_owned (problems, xasprintf ("bridge %s of a removed network is left", name));
-      if (repair && nl.sock == NULL)
-        r = skiff_nl_open (&nl, err);
-      if (repair && r == 0)
+      if (repair)
         r = skiff_nl_link_del (&nl, name, i->if_index, err);
     }
   skiff_nl_close (&nl);

@@ -30,6 +30,13 @@ int skiff_nl_talk (struct skiff_nl *nl, struct nlmsghdr *nlh);
 /* Deletes a link by index (ENODEV: fine). */
 int skiff_nl_link_del (struct skiff_nl *nl, const char *name, unsigned ifindex,
                        struct skiff_error **err);
+/* netlink_alias.c: a link's alias (IFLA_IFALIAS); get: "" when it has none. */
+int skiff_nl_link_alias_set (struct skiff_nl *nl, const char *name, const char *alias,
+                             struct skiff_error **err);
+int skiff_nl_link_alias_get (struct skiff_nl *nl, const char *name, char *buf, size_t len,
+                             struct skiff_error **err);
+/* "skiff:<root>": what a user network's bridge made by this store carries (caller frees) */
+char *skiff_network_bridge_mark (const struct skiff_store *store);
 struct skiff_nl_veth
 {
   const char *host_name, *peer_name;

@@ -52,6 +52,7 @@ static const struct skiff_command commands[] = {
     skiff_cli_load_groups },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
     skiff_cli_logs_groups },
+  { "network", cmd_network, "Manage networks", "COMMAND", NULL },
   { "pause", cmd_pause, "Pause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "port", cmd_port, "List port mappings or a specific mapping for the container",
@@ -167,6 +168,8 @@ group_subcommands (const char *name, size_t *n)
     return skiff_cli_healthcheck_subcommands (n);
   if (strcmp (name, "generate") == 0)
     return skiff_cli_generate_subcommands (n);
+  if (strcmp (name, "network") == 0)
+    return skiff_cli_network_subcommands (n);
   return NULL;
 }
 

@@ -29,8 +29,9 @@ SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
 ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-recovery-root.bats
                  61-network-bridge.bats 57-save-load-identity-podman.bats
-                 66-ports-root.bats)   # UDP via root's forwarder: Debian 12's pasta drops
+                 66-ports-root.bats    # UDP via root's forwarder: Debian 12's pasta drops
                                        # replies of loopback UDP flows (see the file)
+                 67-networks-traffic.bats) # bridges, veths and rules: no rootless bridge yet
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 # Not in the ASan pass (it runs the root files again with the sanitized binary): the stress
 # test is about races, already run root and rootless, and takes minutes under ASan; the podman

@@ -309,3 +309,24 @@ int skiff_engine_health_reset (struct skiff_container *c, struct skiff_error **e
 /* `healthcheck run`: one probe now, waited for (its timeout), recorded. */
 int skiff_engine_healthcheck_run (struct skiff_store *store, struct skiff_container *c,
                                   enum skiff_health_status *status, struct skiff_error **err);
+/* ---- user-defined networks (network_cmd.c, network_connect.c) ---- */
+struct skiff_netdef;
+struct skiff_netdef_request;
+/* network create: labels and opts as given ("k=v"). */
+int skiff_engine_network_create (struct skiff_store *store, const struct skiff_netdef_request *req,
+                                 struct skiff_netdef *out, struct skiff_error **err);
+/* network rm: refused (exit 2, naming them) while containers use it; force: they are removed
+ * first.  *removed: its name. */
+int skiff_engine_network_remove (struct skiff_store *store, const char *name_or_id, bool force,
+                                 char **removed, struct skiff_error **err);
+/* ls's (prune: label and until only) filter keys: name=, driver=, label=, label!=, id=,
+ * type=custom|builtin; "invalid filter 'X'" (exit 125). */
+int skiff_engine_network_filter_check (char *const *filters, bool prune, struct skiff_error **err);
+bool skiff_engine_network_match (const struct skiff_netdef *d, char *const *filters);
+/* The user-defined networks no container uses (and the filters match) removed. */
+int skiff_engine_network_prune (struct skiff_store *store, char *const *filters, char ***removed,
+                                struct skiff_error **err);
+int skiff_engine_network_connect (struct skiff_store *store, const char *net, const char *ctr,
+                                  char *const *aliases, const char *ip, struct skiff_error **err);
+int skiff_engine_network_disconnect (struct skiff_store *store, const char *net, const char *ctr,
+                                     bool force, struct skiff_error **err);

@@ -24,6 +24,10 @@ struct skiff_network_spec
   char **dns_search; /* --dns-search */
   char **dns_option; /* --dns-option */
   char **links;      /* --link name[:alias] */
+  /* user-defined networks (netcmd) */
+  const char *ip, *mac; /* --ip, --mac-address */
+  char **aliases;       /* --network-alias */
+  bool no_hosts;        /* --no-hosts */
 };
 
 /* What create decided (config.json "Network"; owned strings). */
@@ -33,6 +37,10 @@ struct skiff_network_config
   char **extra_hosts; /* "host:ip" as given */
   char **dns, **dns_search, **dns_option;
   char **links; /* "<target full id>:<alias>" */
+  /* the mode's network: --network-alias, --ip, --mac-address; --no-hosts */
+  char **aliases;
+  char *ip, *mac;
+  bool no_hosts;
 };
 void skiff_network_config_clear (struct skiff_network_config *cfg);
 
@@ -52,8 +60,9 @@ struct skiff_network_mode
 };
 
 /* Parses a --network value: none, host, bridge (also "default" and the default network's
- * name "skiff"), container:<name|id>, ns:<path> (absolute).  Anything else: docker's
- * "network X not found" (exit 125). */
+ * name "skiff"), container:<name|id>, ns:<path> (absolute), or a user-defined network's name
+ * (SKIFF_NET_BRIDGE with arg: the name; whether it exists is create's question).  Anything
+ * else: docker's "network X not found" (exit 125). */
 int skiff_network_mode_parse (const char *text, struct skiff_network_mode *out,
                               struct skiff_error **err);
 
@@ -116,6 +125,8 @@ struct skiff_network_info
   unsigned prefix_len; /* 8 .. 30 */
   uint32_t gateway;
   unsigned mtu;
+  uint32_t range_first, range_last; /* --ip-range; 0: the whole subnet */
+  bool internal;                    /* no default route */
 };
 int skiff_network_info_load (struct skiff_store *store, const char *name,
                              struct skiff_network_info *out, struct skiff_error **err);
@@ -134,12 +145,33 @@ struct skiff_network_endpoint
  * route and the link state.  The address is freed again on failure. */
 int skiff_network_attach (struct skiff_store *store, const char *id, pid_t pid,
                           struct skiff_network_endpoint *out, struct skiff_error **err);
+/* The same on any bridge network: the interface's name inside, --ip (0: the lowest free
+ * address), --mac-address (NULL: 02:42 and the address), and whether its gateway is the default
+ * route (never on an internal network). */
+struct skiff_network_attach_req
+{
+  const char *network, *id, *ifname;
+  pid_t pid;
+  uint32_t ip;
+  const unsigned char *mac;
+  bool default_route;
+  const char *names; /* user networks: "name alias..." (members' hosts files); NULL: none */
+};
+int skiff_network_attach_to (struct skiff_store *store, const struct skiff_network_attach_req *req,
+                             struct skiff_network_endpoint *out, struct skiff_error **err);
 /* Frees the container's lease (its veth went with its network namespace).  Best effort. */
 void skiff_network_release (struct skiff_store *store, const char *id);
+void skiff_network_release_from (struct skiff_store *store, const char *network, const char *id);
+/* The container's endpoint on network (a live holder only): 0, or -ENOENT. */
+int skiff_network_endpoint_on (struct skiff_store *store, const char *network, const char *id,
+                               struct skiff_network_endpoint *out);
+/* One network's leases whose holder is gone, one line each in *problems; repair frees them. */
+int skiff_network_check_leases (struct skiff_store *store, const char *network, bool repair,
+                                char ***problems, struct skiff_error **err);
 /* The container's current endpoint from the leases (a live holder only): 0, or -ENOENT. */
 int skiff_network_endpoint_of (struct skiff_store *store, const char *id,
                                struct skiff_network_endpoint *out);
-/* `system check`: leases whose holder is gone, one line each in *problems; repair frees
- * them. */
+/* `system check` (netcheck.c): leases whose holder is gone, lease files and bridges of removed
+ * networks, one line each in *problems; repair frees and removes them. */
 int skiff_network_check (struct skiff_store *store, bool repair, char ***problems,
                          struct skiff_error **err);

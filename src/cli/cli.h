@@ -182,6 +182,8 @@ char **skiff_cli_port_lines (const struct skiff_container *c, const char *key);
 /* -p, -P, --expose (create_opts_ports.c), in run's and create's groups. */
 extern const struct skiff_opt skiff_cli_ports_options[];
 void skiff_cli_ports_opts_clear (struct skiff_ports_spec *spec);
+/* --ip, --mac-address, --network-alias, --no-hosts (create_opts_netuser.c) */
+extern const struct skiff_opt skiff_cli_netuser_options[];
 /* run, rootless, --network container:X: joins X's user namespace (before the store). */
 int skiff_cli_network_join_userns (struct skiff_cli *cli, const struct skiff_network_spec *spec,
                                    struct skiff_error **err);
@@ -190,6 +192,19 @@ struct skiff_container;
 
 /* Prints "Error: <msg>" for one failed argument of a multi-argument command. */
 void skiff_cli_print_error (const struct skiff_error *e);
+/* Each argument in turn (docker's rm of volumes, networks): the one before, if any, is
+ * printed and freed, e becomes *err (the last failure is the status's). */
+void skiff_cli_keep_last_error (struct skiff_error **err, struct skiff_error *e);
+/* A command group with its subcommands ("volume ls", ...; cli_group.c). */
+struct skiff_cli_group
+{
+  const char *name, *summary;
+  const struct skiff_command *commands;
+  size_t n;
+  int help_width; /* of the subcommand column in --help */
+};
+int skiff_cli_group_dispatch (struct skiff_cli *cli, const struct skiff_cli_group *g, int argc,
+                              char **argv, struct skiff_error **err);
 
 /* Container arguments (ctr_args.c). */
 /* lookup (name, ID, prefix) + load */
@@ -329,6 +344,8 @@ const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_volume_subcommands (size_t *n);      /* cmd_volume.c */
 const struct skiff_command *skiff_cli_healthcheck_subcommands (size_t *n); /* cmd_healthcheck.c */
 const struct skiff_command *skiff_cli_generate_subcommands (size_t *n);    /* cmd_generate.c */
+const struct skiff_command *skiff_cli_volume_subcommands (size_t *n);  /* cmd_volume.c */
+const struct skiff_command *skiff_cli_network_subcommands (size_t *n); /* cmd_network.c */
 /* run's and create's mount flags and --userns (create_opts_mounts.c); _clear frees the
  * vectors a parse stored in ms. */
 extern const struct skiff_opt skiff_cli_mounts_options[];
@@ -350,13 +367,9 @@ int cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
 int cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_system (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_volume (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
-/* `skiff GROUP SUB ...` for a group whose subcommands are named "GROUP SUB" (group_dispatch.c):
- * its help, or the subcommand run; an unknown one is podman's error. */
-int skiff_cli_group_dispatch (struct skiff_cli *cli, const char *group, const char *summary,
-                              const struct skiff_command *subs, size_t n, int argc, char **argv,
-                              struct skiff_error **err);
 int cmd_healthcheck (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_generate (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_network (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_tag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_untag (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

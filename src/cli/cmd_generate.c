@@ -262,8 +262,10 @@ skiff_cli_generate_subcommands (size_t *n)
 int
 cmd_generate (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  return skiff_cli_group_dispatch (cli, "generate", "Generate structured data based on containers",
-                                   generate_commands, N_GENERATE_COMMANDS, argc, argv, err);
+  static const struct skiff_cli_group group
+      = { "generate", "Generate structured data based on containers", generate_commands,
+          N_GENERATE_COMMANDS, 10 };
+  return skiff_cli_group_dispatch (cli, &group, argc, argv, err);
 }
 
 char **

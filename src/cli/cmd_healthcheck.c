@@ -54,6 +54,7 @@ skiff_cli_healthcheck_subcommands (size_t *n)
 int
 cmd_healthcheck (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  return skiff_cli_group_dispatch (cli, "healthcheck", "Manage health checks of containers",
-                                   healthcheck_commands, N_HEALTHCHECK_COMMANDS, argc, argv, err);
+  static const struct skiff_cli_group group = { "healthcheck", "Manage health checks of containers",
+                                                healthcheck_commands, N_HEALTHCHECK_COMMANDS, 10 };
+  return skiff_cli_group_dispatch (cli, &group, argc, argv, err);
 }

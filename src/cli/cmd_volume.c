@@ -207,12 +207,7 @@ cmd_volume_rm (struct skiff_cli *cli, int argc, char **argv, struct skiff_error 
         printf ("%s\n", res.args[i]);
       else
         {
-          if (*err != NULL)
-            {
-              fprintf (stderr, "Error: %s\n", (*err)->msg);
-              skiff_error_free (*err);
-            }
-          *err = e;
+          skiff_cli_keep_last_error (err, e);
           status = -1;
         }
     }
@@ -294,28 +289,9 @@ static const struct skiff_command volume_commands[] = {
 int
 cmd_volume (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
-  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
-    {
-      printf ("Usage: skiff volume COMMAND\n\nManage volumes\n\nCommands:\n");
-      for (size_t i = 0; i < N_VOLUME_COMMANDS; i++)
-        printf ("  %-10s %s\n", volume_commands[i].name + 7, volume_commands[i].summary);
-      return 0;
-    }
-  const char *name = argv[1];
-  if (strcmp (name, "list") == 0)
-    name = "ls";
-  else if (strcmp (name, "remove") == 0)
-    name = "rm";
-  for (size_t i = 0; i < N_VOLUME_COMMANDS; i++)
-    if (strcmp (volume_commands[i].name + 7, name) == 0)
-      {
-        cli->command = &volume_commands[i];
-        return volume_commands[i].run (cli, argc - 1, argv + 1, err);
-      }
-  return skiff_error_make_status (err, 125, 0,
-                                  "unknown command \"%s\" for \"skiff volume\" (see 'skiff "
-                                  "volume --help')",
-                                  argv[1]);
+  static const struct skiff_cli_group group
+      = { "volume", "Manage volumes", volume_commands, N_VOLUME_COMMANDS, 10 };
+  return skiff_cli_group_dispatch (cli, &group, argc, argv, err);
 }
 
 const struct skiff_command *

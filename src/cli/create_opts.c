@@ -116,24 +116,38 @@ static const struct skiff_opt run_options[] = {
 };
 #undef C
 
-const struct skiff_opt *const skiff_cli_create_groups[] = { skiff_cli_process_options,
-                                                            create_options,
-                                                            skiff_cli_resources_options,
-                                                            skiff_cli_network_options,
-                                                            skiff_cli_init_options,
-                                                            skiff_cli_security_options,
-                                                            skiff_cli_mounts_options,
-                                                            skiff_cli_log_options,
-                                                            skiff_cli_health_options,
-                                                            skiff_cli_ports_options,
-                                                            NULL };
-const struct skiff_opt *const skiff_cli_run_groups[]
-    = { skiff_cli_process_options,   create_options,
-        skiff_cli_resources_options, run_options,
-        skiff_cli_network_options,   skiff_cli_init_options,
-        skiff_cli_security_options,  skiff_cli_mounts_options,
-        skiff_cli_log_options,       skiff_cli_health_options,
-        skiff_cli_ports_options,     NULL };
+/* One group per line, clang-format off: each topic's group is one line to add. */
+// clang-format off
+const struct skiff_opt *const skiff_cli_create_groups[] = {
+  skiff_cli_process_options,
+  create_options,
+  skiff_cli_resources_options,
+  skiff_cli_network_options,
+  skiff_cli_init_options,
+  skiff_cli_security_options,
+  skiff_cli_mounts_options,
+  skiff_cli_log_options,
+  skiff_cli_health_options,
+  skiff_cli_ports_options,
+  skiff_cli_netuser_options,
+  NULL,
+};
+const struct skiff_opt *const skiff_cli_run_groups[] = {
+  skiff_cli_process_options,
+  create_options,
+  skiff_cli_resources_options,
+  run_options,
+  skiff_cli_network_options,
+  skiff_cli_init_options,
+  skiff_cli_security_options,
+  skiff_cli_mounts_options,
+  skiff_cli_log_options,
+  skiff_cli_health_options,
+  skiff_cli_ports_options,
+  skiff_cli_netuser_options,
+  NULL,
+};
+// clang-format on
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)

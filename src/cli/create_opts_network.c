@@ -48,6 +48,7 @@ skiff_cli_network_opts_clear (struct skiff_network_spec *spec)
   free (spec->dns_option);
   free (spec->dns_search);
   free (spec->links);
+  free (spec->aliases);
 }
 
 /* Rootless --network container:X: every command enters a user namespace of its own, and a

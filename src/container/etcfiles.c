@@ -73,7 +73,8 @@ skiff_container_write_etc_files (const struct skiff_container *c, const char *ho
   if (r < 0)
     return r;
   _cleanup_free_ char *hosts = hosts_text (cfg, NULL, NULL);
-  if ((r = write_in (c->dir, "hosts", hosts, err)) < 0)
+  /* --no-hosts: none, so that nothing links or binds it over the image's */
+  if (!cfg->network.no_hosts && (r = write_in (c->dir, "hosts", hosts, err)) < 0)
     return r;
   _cleanup_free_ char *host_text = read_host_file (host_resolv);
   _cleanup_free_ char *resolv

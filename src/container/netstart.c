@@ -66,6 +66,8 @@ skiff_container_net_prepare (struct skiff_store *store, const struct skiff_conta
   int r = skiff_network_mode_parse (c->config.network.mode, &mode, err);
   if (r < 0)
     return r;
+  if (c->config.network.no_hosts)
+    sc->hosts_file = NULL; /* --no-hosts: the image's own */
   switch (mode.kind)
     {
     case SKIFF_NET_BRIDGE:
@@ -73,7 +75,8 @@ skiff_container_net_prepare (struct skiff_store *store, const struct skiff_conta
         return skiff_error_make_status (err, 125, 0,
                                         "bridge networking is not supported rootless yet");
       net->bridge = true;
-      return skiff_container_links_prepare (store, c, &net->link_lines, &net->env, err);
+      return mode.arg ? 0
+                      : skiff_container_links_prepare (store, c, &net->link_lines, &net->env, err);
     case SKIFF_NET_PASTA:
       net->pasta = true;
       return skiff_pasta_check (err);
@@ -106,15 +109,11 @@ skiff_container_net_attach (struct skiff_container_net *net, pid_t pid, struct s
     return skiff_ports_start (net->c->dir, ports, pid, 0, true, err);
   if (!net->bridge)
     return 0;
-  struct skiff_network_endpoint ep;
-  int r = skiff_network_attach (net->store, net->c->config.id, pid, &ep, err);
-  if (r < 0)
-    return r;
-  if ((r = skiff_container_write_hosts (net->c, ep.ip_text, net->link_lines, err)) == 0
-      && skiff_ports_config_publishes (ports))
-    r = skiff_ports_start (net->c->dir, ports, pid, ep.ip, false, err);
-  if (r < 0)
-    skiff_network_release (net->store, net->c->config.id);
+  uint32_t ip;
+  int r = skiff_container_networks_join (net->store, net->c, pid, net->link_lines, &ip, err);
+  if (r == 0 && skiff_ports_config_publishes (ports)
+      && (r = skiff_ports_start (net->c->dir, ports, pid, ip, false, err)) < 0)
+    skiff_container_networks_leave (net->store, net->c);
   return r;
 }
 
@@ -122,7 +121,7 @@ void
 skiff_container_net_done (struct skiff_container_net *net, bool failed)
 {
   if (failed && net->bridge)
-    skiff_network_release (net->store, net->c->config.id);
+    skiff_container_networks_leave (net->store, net->c);
   if (failed && (net->bridge || net->pasta))
     skiff_ports_stop (net->c->dir);
   if (net->netns_fd >= 0)
@@ -140,7 +139,10 @@ skiff_container_net_done (struct skiff_container_net *net, bool failed)
 void
 skiff_container_net_release (struct skiff_store *store, const struct skiff_container *c)
 {
-  if (c->config.network.mode && strcmp (c->config.network.mode, "bridge") == 0)
-    skiff_network_release (store, c->config.id);
+  struct skiff_network_mode mode;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (c->config.network.mode && skiff_network_mode_parse (c->config.network.mode, &mode, &e) == 0
+      && mode.kind == SKIFF_NET_BRIDGE)
+    skiff_container_networks_leave (store, c);
   skiff_ports_stop (c->dir); /* the forwarder or pasta, if any */
 }

@@ -35,5 +35,12 @@ void skiff_container_net_done (struct skiff_container_net *net, bool failed);
  * are no links) of c's links, whose targets must run on the default bridge. */
 int skiff_container_links_prepare (struct skiff_store *store, const struct skiff_container *c,
                                    char ***lines, char ***env, struct skiff_error **err);
+/* netjoin.c: every bridge network of c (its memberships): endpoints, hosts file, names on
+ * the others' files; released again on failure.  leave: the addresses go back, the names go
+ * from the others' files (best effort). */
+int skiff_container_networks_join (struct skiff_store *store, const struct skiff_container *c,
+                                   pid_t pid, char *const *link_lines, uint32_t *first_ip,
+                                   struct skiff_error **err);
+void skiff_container_networks_leave (struct skiff_store *store, const struct skiff_container *c);
 /* finish and remove: the address goes back to the network. */
 void skiff_container_net_release (struct skiff_store *store, const struct skiff_container *c);

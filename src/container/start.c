@@ -118,6 +118,8 @@ precreate_etc_targets (const char *dir, const char *upper, char *const *lowerdir
       if (etc_fd < 0 && (etc_fd = open_upper_etc (upper_fd, &etc_st)) < 0)
         return;
       _cleanup_free_ char *src = skiff_path_join (dir, names[i]);
+      if (!skiff_fs_exists (src))
+        continue; /* nothing to bind (--no-hosts): the image's stays as it is */
       if (linkat (AT_FDCWD, src, etc_fd, names[i], 0) < 0 && errno != EEXIST)
         {
           int fd = openat (etc_fd, names[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,

@@ -46,6 +46,16 @@ char *skiff_engine_hostname (const struct skiff_container_spec *spec, const char
 struct skiff_network_config;
 /* The network part of a new container's record (network.c): mode, --add-host, --dns*, the
  * link targets (looked up: a missing one fails). */
+/* network_user.c: a bridge network's endpoint flags into cfg (network: a user-defined one's
+ * name or ID, NULL: the default): it must exist, --ip must be in its subnet, aliases and --ip
+ * need a user-defined one (docker's texts, exit 125).  _none: the same flags refused with
+ * modes that have no endpoint of their own. */
+int skiff_engine_network_endpoint (struct skiff_store *store,
+                                   const struct skiff_container_spec *spec, const char *network,
+                                   struct skiff_network_config *cfg, struct skiff_error **err);
+int skiff_engine_network_endpoint_none (const struct skiff_container_spec *spec,
+                                        const struct skiff_network_config *cfg,
+                                        struct skiff_error **err);
 int skiff_engine_network_config (struct skiff_store *store, const struct skiff_container_spec *spec,
                                  struct skiff_network_config *cfg, struct skiff_error **err);
 /* -p, -P, --expose and the image's EXPOSE into cfg->ports (ports.c), after the network. */

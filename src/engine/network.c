@@ -31,11 +31,13 @@ resolve_mode (struct skiff_store *store, const struct skiff_container_spec *spec
   switch (mode.kind)
     {
     case SKIFF_NET_BRIDGE:
+      /* a missing network is docker's "not found" in either mode */
+      if ((r = skiff_engine_network_endpoint (store, spec, mode.arg, cfg, err)) < 0)
+        return r;
       if (store->rootless)
         return skiff_error_make_status (err, 125, 0,
                                         "bridge networking is not supported rootless yet: "
                                         "use --network none, host, container:<id> or ns:<path>");
-      cfg->mode = xstrdup ("bridge");
       return 0;
     case SKIFF_NET_CONTAINER:
       {
@@ -91,6 +93,8 @@ skiff_engine_network_config (struct skiff_store *store, const struct skiff_conta
                              struct skiff_network_config *cfg, struct skiff_error **err)
 {
   int r = resolve_mode (store, spec, cfg, err);
+  if (r == 0)
+    r = skiff_engine_network_endpoint_none (spec, cfg, err);
   if (r < 0)
     return r;
   if (spec->network.links && strcmp (cfg->mode, "bridge") != 0)
@@ -99,6 +103,7 @@ skiff_engine_network_config (struct skiff_store *store, const struct skiff_conta
   if ((r = resolve_links (store, spec->network.links, cfg, err)) < 0)
     return r;
   cfg->extra_hosts = skiff_strv_dup (spec->network.add_hosts);
+  cfg->no_hosts = spec->network.no_hosts;
   cfg->dns = skiff_strv_dup (spec->network.dns);
   cfg->dns_search = skiff_strv_dup (spec->network.dns_search);
   cfg->dns_option = skiff_strv_dup (spec->network.dns_option);

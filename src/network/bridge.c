@@ -16,6 +16,7 @@
 #include "skiff/fs.h"
 #include "skiff/json.h"
 #include "skiff/lock.h"
+#include "skiff/netdef.h"
 #include "skiff/log.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
@@ -80,10 +81,18 @@ skiff_network_info_load (struct skiff_store *store, const char *name,
                          struct skiff_network_info *out, struct skiff_error **err)
 {
   if (strcmp (name, SKIFF_NETWORK_DEFAULT) != 0)
-    return skiff_error_make_status (err, 125, 0, "network %s not found", name);
+    {
+      struct skiff_netdef d;
+      int r = skiff_netdef_load (store, name, 125, &d, err);
+      if (r == 0)
+        skiff_netdef_info (&d, out);
+      skiff_netdef_clear (&d);
+      return r;
+    }
   _cleanup_free_ char *dir = skiff_store_path (store, "networks");
   _cleanup_free_ char *path = skiff_leases_path (store, name, "json");
   int r;
+  memset (out, 0, sizeof *out);
   if (!skiff_fs_exists (path)) /* first use: the defaults, editable afterwards */
     {
       if ((r = skiff_fs_mkdir_p (dir, 0700, err)) < 0
@@ -99,7 +108,7 @@ skiff_network_info_load (struct skiff_store *store, const char *name,
 }
 
 static void
-fill_endpoint (const struct skiff_network_info *info, uint32_t ip,
+fill_endpoint (const struct skiff_network_info *info, uint32_t ip, const unsigned char *mac,
                struct skiff_network_endpoint *ep)
 {
   memset (ep, 0, sizeof *ep);
@@ -109,17 +118,22 @@ fill_endpoint (const struct skiff_network_info *info, uint32_t ip,
   inet_ntop (AF_INET, &a, ep->ip_text, sizeof ep->ip_text);
   inet_ntop (AF_INET, &g, ep->gateway_text, sizeof ep->gateway_text);
   /* docker's scheme: 02:42 and the address */
-  snprintf (ep->mac_text, sizeof ep->mac_text, "02:42:%02x:%02x:%02x:%02x", ip >> 24,
-            (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
+  unsigned char m[6] = { 0x02, 0x42, ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff };
+  if (mac)
+    memcpy (m, mac, 6);
+  snprintf (ep->mac_text, sizeof ep->mac_text, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+            m[3], m[4], m[5]);
   snprintf (ep->network, sizeof ep->network, "%s", info->name);
 }
 
 /* Under the network's lock: drops the leases of dead holders (and any earlier one of id),
  * then takes the lowest free address for id held by pid. */
 static int
-lease_take (struct skiff_store *store, const struct skiff_network_info *info, const char *id,
-            pid_t pid, uint32_t *ip, struct skiff_error **err)
+lease_take (struct skiff_store *store, const struct skiff_network_info *info,
+            const struct skiff_network_attach_req *req, uint32_t *ip, struct skiff_error **err)
 {
+  const char *id = req->id;
+  pid_t pid = req->pid;
   _cleanup_free_ char *lock_path = skiff_leases_path (store, info->name, "lock");
   _cleanup_free_ char *path = skiff_leases_path (store, info->name, "leases");
   int lock = skiff_lock_acquire (lock_path, SKIFF_LOCK_EXCLUSIVE, err);
@@ -134,18 +148,26 @@ lease_take (struct skiff_store *store, const struct skiff_network_info *info, co
         if (skiff_lease_alive (&l.v[i]) && strcmp (l.v[i].id, id) != 0)
           l.v[keep++] = l.v[i];
       l.n = keep;
-      *ip = skiff_leases_pick (&l, info);
-      if (*ip == 0)
+      *ip = req->ip ? skiff_leases_want (&l, info, req->ip, err) : skiff_leases_pick (&l, info);
+      if (*ip == 0 && req->ip == 0)
         r = skiff_error_make (err, 0, "network %s has no free address left", info->name);
+      else if (*ip == 0)
+        r = -EADDRINUSE;
     }
   if (r == 0)
     {
       l.v = xrealloc (l.v, (l.n + 1) * sizeof *l.v);
       struct skiff_lease *nl = &l.v[l.n++];
+      memset (nl, 0, sizeof *nl);
       nl->ip = *ip;
       snprintf (nl->id, sizeof nl->id, "%s", id);
       nl->pid = pid;
       nl->start = skiff_container_pid_start_time (pid);
+      nl->has_mac = req->mac != NULL;
+      if (req->names && skiff_lease_names_valid (req->names))
+        snprintf (nl->names, sizeof nl->names, "%s", req->names);
+      if (req->mac)
+        memcpy (nl->mac, req->mac, 6);
       r = skiff_leases_write (path, &l, err);
     }
   skiff_leases_clear (&l);
@@ -199,8 +221,8 @@ lease_drop (struct skiff_store *store, const char *network, const char *id, char
 
 /* The bridge, made (with its gateway address) when missing: once per host (or namespace). */
 static int
-ensure_bridge (struct skiff_nl *nl, const struct skiff_network_info *info, unsigned *index,
-               struct skiff_error **err)
+ensure_bridge (struct skiff_store *store, struct skiff_nl *nl,
+               const struct skiff_network_info *info, unsigned *index, struct skiff_error **err)
 {
   *index = if_nametoindex (info->bridge);
   if (*index != 0)
@@ -210,19 +232,23 @@ ensure_bridge (struct skiff_nl *nl, const struct skiff_network_info *info, unsig
     return r;
   if ((*index = if_nametoindex (info->bridge)) == 0)
     return skiff_error_make (err, errno, "find bridge %s", info->bridge);
-  return skiff_nl_addr_add (nl, *index, info->gateway, info->prefix_len, err);
+  if ((r = skiff_nl_addr_add (nl, *index, info->gateway, info->prefix_len, err)) < 0)
+    return r;
+  return skiff_network_isolate (store, nl, info, err);
 }
 
 static int
 make_veth (struct skiff_nl *nl, const struct skiff_network_info *info, unsigned bridge_index,
-           pid_t pid, uint32_t ip, struct skiff_error **err)
+           const struct skiff_network_attach_req *req, uint32_t ip, struct skiff_error **err)
 {
   struct skiff_nl_veth v
-      = { .peer_name = "eth0",
+      = { .peer_name = req->ifname,
           .bridge_index = bridge_index,
           .mtu = info->mtu,
-          .peer_pid = pid,
+          .peer_pid = req->pid,
           .peer_mac = { 0x02, 0x42, ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff } };
+  if (req->mac)
+    memcpy (v.peer_mac, req->mac, 6);
   /* a random host name: the veth of a container's previous run may linger while the kernel
    * tears its old namespace down */
   for (int attempt = 0;; attempt++)
@@ -246,69 +272,85 @@ make_veth (struct skiff_nl *nl, const struct skiff_network_info *info, unsigned 
 }
 
 static int
-configure_inside (pid_t pid, const struct skiff_network_info *info, uint32_t ip,
-                  struct skiff_error **err)
+configure_inside (const struct skiff_network_attach_req *req, const struct skiff_network_info *info,
+                  uint32_t ip, struct skiff_error **err)
 {
   struct skiff_nl in = { 0 };
   unsigned ifindex;
-  int r = skiff_nl_open_in (pid, "eth0", &in, &ifindex, err);
+  int r = skiff_nl_open_in (req->pid, req->ifname, &in, &ifindex, err);
   if (r < 0)
     return r;
+  /* an internal network has no way out; a second network's gateway is not the default */
   if ((r = skiff_nl_addr_add (&in, ifindex, ip, info->prefix_len, err)) == 0
-      && (r = skiff_nl_link_up (&in, "eth0", ifindex, err)) == 0)
+      && (r = skiff_nl_link_up (&in, req->ifname, ifindex, err)) == 0 && req->default_route
+      && !info->internal)
     r = skiff_nl_default_route (&in, ifindex, info->gateway, err);
   skiff_nl_close (&in);
   return r;
 }
 
 int
-skiff_network_attach (struct skiff_store *store, const char *id, pid_t pid,
-                      struct skiff_network_endpoint *out, struct skiff_error **err)
+skiff_network_attach_to (struct skiff_store *store, const struct skiff_network_attach_req *req,
+                         struct skiff_network_endpoint *out, struct skiff_error **err)
 {
   struct skiff_network_info info;
   uint32_t ip = 0;
-  int r = skiff_network_info_load (store, SKIFF_NETWORK_DEFAULT, &info, err);
-  if (r < 0 || (r = lease_take (store, &info, id, pid, &ip, err)) < 0)
+  int r = skiff_network_info_load (store, req->network, &info, err);
+  if (r < 0 || (r = lease_take (store, &info, req, &ip, err)) < 0)
     return r;
   struct skiff_nl nl = { 0 };
   unsigned bridge_index = 0;
   if ((r = skiff_nl_open (&nl, err)) == 0)
     {
-      if ((r = ensure_bridge (&nl, &info, &bridge_index, err)) == 0
-          && (r = make_veth (&nl, &info, bridge_index, pid, ip, err)) == 0)
-        r = configure_inside (pid, &info, ip, err);
+      if ((r = ensure_bridge (store, &nl, &info, &bridge_index, err)) == 0
+          && (r = make_veth (&nl, &info, bridge_index, req, ip, err)) == 0)
+        r = configure_inside (req, &info, ip, err);
       skiff_nl_close (&nl);
     }
   if (r < 0)
     {
       skiff_error_prefix (err, "network %s", info.name);
-      skiff_network_release (store, id); /* the veth goes with the namespace */
+      skiff_network_release_from (store, info.name, req->id); /* the veth goes with the netns */
       return r;
     }
-  fill_endpoint (&info, ip, out);
+  fill_endpoint (&info, ip, req->mac, out);
   return 0;
+}
+
+int
+skiff_network_attach (struct skiff_store *store, const char *id, pid_t pid,
+                      struct skiff_network_endpoint *out, struct skiff_error **err)
+{
+  struct skiff_network_attach_req req = {
+    .network = SKIFF_NETWORK_DEFAULT, .id = id, .pid = pid, .ifname = "eth0", .default_route = true
+  };
+  return skiff_network_attach_to (store, &req, out, err);
+}
+
+void
+skiff_network_release_from (struct skiff_store *store, const char *network, const char *id)
+{
+  struct skiff_error *e = NULL;
+  if (lease_drop (store, network, id, NULL, &e) < 0)
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
 }
 
 void
 skiff_network_release (struct skiff_store *store, const char *id)
 {
-  struct skiff_error *e = NULL;
-  if (lease_drop (store, SKIFF_NETWORK_DEFAULT, id, NULL, &e) < 0)
-    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
+  skiff_network_release_from (store, SKIFF_NETWORK_DEFAULT, id);
 }
 
 int
-skiff_network_endpoint_of (struct skiff_store *store, const char *id,
+skiff_network_endpoint_on (struct skiff_store *store, const char *network, const char *id,
                            struct skiff_network_endpoint *out)
 {
   struct skiff_network_info info;
   struct skiff_error *e = NULL;
-  _cleanup_free_ char *path = skiff_leases_path (store, SKIFF_NETWORK_DEFAULT, "leases");
-  _cleanup_free_ char *settings = skiff_leases_path (store, SKIFF_NETWORK_DEFAULT, "json");
+  _cleanup_free_ char *path = skiff_leases_path (store, network, "leases");
   struct skiff_leases l = { 0 };
   int r = -ENOENT;
-  if (!skiff_fs_exists (settings)
-      || skiff_network_info_load (store, SKIFF_NETWORK_DEFAULT, &info, &e) < 0
+  if (!skiff_fs_exists (path) || skiff_network_info_load (store, network, &info, &e) < 0
       || skiff_leases_read (path, &l, &e) < 0)
     {
       skiff_error_free (e);
@@ -317,7 +359,7 @@ skiff_network_endpoint_of (struct skiff_store *store, const char *id,
   for (size_t i = 0; i < l.n && r < 0; i++)
     if (strcmp (l.v[i].id, id) == 0 && skiff_lease_alive (&l.v[i]))
       {
-        fill_endpoint (&info, l.v[i].ip, out);
+        fill_endpoint (&info, l.v[i].ip, l.v[i].has_mac ? l.v[i].mac : NULL, out);
         r = 0;
       }
   skiff_leases_clear (&l);
@@ -325,19 +367,27 @@ skiff_network_endpoint_of (struct skiff_store *store, const char *id,
 }
 
 int
-skiff_network_check (struct skiff_store *store, bool repair, char ***problems,
-                     struct skiff_error **err)
+skiff_network_endpoint_of (struct skiff_store *store, const char *id,
+                           struct skiff_network_endpoint *out)
 {
-  _cleanup_free_ char *path = skiff_leases_path (store, SKIFF_NETWORK_DEFAULT, "leases");
+  return skiff_network_endpoint_on (store, SKIFF_NETWORK_DEFAULT, id, out);
+}
+
+/* One network's leases whose holder is gone (repair: freed). */
+int
+skiff_network_check_leases (struct skiff_store *store, const char *network, bool repair,
+                            char ***problems, struct skiff_error **err)
+{
+  _cleanup_free_ char *path = skiff_leases_path (store, network, "leases");
   if (!skiff_fs_exists (path))
     return 0;
   if (repair)
-    return lease_drop (store, SKIFF_NETWORK_DEFAULT, NULL, problems, err);
+    return lease_drop (store, network, NULL, problems, err);
   struct skiff_leases l;
   int r = skiff_leases_read (path, &l, err);
   for (size_t i = 0; r == 0 && i < l.n; i++)
     if (!skiff_lease_alive (&l.v[i]))
-      skiff_strv_push_owned (problems, lease_problem (SKIFF_NETWORK_DEFAULT, &l.v[i]));
+      skiff_strv_push_owned (problems, lease_problem (network, &l.v[i]));
   skiff_leases_clear (&l);
   return r;
 }

@@ -17,6 +17,13 @@ skiff_network_config_gen (yajl_gen g, const struct skiff_network_config *cfg)
   skiff_json_gen_key_strv (g, "DnsSearch", cfg->dns_search, false);
   skiff_json_gen_key_strv (g, "DnsOptions", cfg->dns_option, false);
   skiff_json_gen_key_strv (g, "Links", cfg->links, false);
+  skiff_json_gen_key_strv (g, "Aliases", cfg->aliases, false);
+  if (cfg->ip)
+    skiff_json_gen_key_string (g, "IPAddress", cfg->ip);
+  if (cfg->mac)
+    skiff_json_gen_key_string (g, "MacAddress", cfg->mac);
+  if (cfg->no_hosts)
+    skiff_json_gen_key_bool (g, "NoHosts", true);
   yajl_gen_map_close (g);
 }
 
@@ -34,7 +41,11 @@ skiff_network_config_read (yajl_val root, const char *what, struct skiff_network
           || (r = skiff_json_get_strv (net, "Dns", what, &cfg->dns, err)) < 0
           || (r = skiff_json_get_strv (net, "DnsSearch", what, &cfg->dns_search, err)) < 0
           || (r = skiff_json_get_strv (net, "DnsOptions", what, &cfg->dns_option, err)) < 0
-          || (r = skiff_json_get_strv (net, "Links", what, &cfg->links, err)) < 0))
+          || (r = skiff_json_get_strv (net, "Links", what, &cfg->links, err)) < 0
+          || (r = skiff_json_get_strv (net, "Aliases", what, &cfg->aliases, err)) < 0
+          || (r = skiff_json_get_string (net, "IPAddress", what, &cfg->ip, err)) < 0
+          || (r = skiff_json_get_string (net, "MacAddress", what, &cfg->mac, err)) < 0
+          || (r = skiff_json_get_bool (net, "NoHosts", what, &cfg->no_hosts, err)) < 0))
     return r;
   if (cfg->mode == NULL)
     cfg->mode = xstrdup ("none");

@@ -7,6 +7,7 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/netdef.h"
 #include "skiff/network.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -50,6 +51,12 @@ skiff_network_mode_parse (const char *text, struct skiff_network_mode *out,
             err, 125, 0, "invalid network namespace path \"%s\": must be absolute", text + 3);
       out->kind = SKIFF_NET_NS;
       out->arg = text + 3;
+      return 0;
+    }
+  if (skiff_netdef_name_valid (text))
+    {
+      out->kind = SKIFF_NET_BRIDGE;
+      out->arg = text;
       return 0;
     }
   return skiff_error_make_status (err, 125, 0, "network %s not found", text);
@@ -174,6 +181,8 @@ int
 skiff_network_spec_check (const struct skiff_network_spec *spec, struct skiff_error **err)
 {
   int r = check_lists (spec, err);
+  if (r == 0)
+    r = skiff_network_endpoint_check (spec, err);
   if (r < 0 || spec->mode == NULL)
     return r;
   struct skiff_network_mode mode;
@@ -209,5 +218,8 @@ skiff_network_config_clear (struct skiff_network_config *cfg)
   skiff_strv_free (cfg->dns_search);
   skiff_strv_free (cfg->dns_option);
   skiff_strv_free (cfg->links);
+  skiff_strv_free (cfg->aliases);
+  free (cfg->ip);
+  free (cfg->mac);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -46,8 +46,8 @@ skiff_nl_close (struct skiff_nl *nl)
 
 /* Sends one request and reads its ACK: 0, or -errno (not reported: callers decide whether
  * EEXIST is an error). */
-static int
-talk (struct skiff_nl *nl, struct nlmsghdr *nlh)
+int
+skiff_nl_talk (struct skiff_nl *nl, struct nlmsghdr *nlh)
 {
   char buf[MNL_SOCKET_BUFFER_SIZE];
   nlh->nlmsg_seq = ++nl->seq;
@@ -91,7 +91,7 @@ skiff_nl_bridge_add (struct skiff_nl *nl, const char *name, unsigned mtu, struct
   struct nlattr *info = mnl_attr_nest_start (nlh, IFLA_LINKINFO);
   mnl_attr_put_strz (nlh, IFLA_INFO_KIND, "bridge");
   mnl_attr_nest_end (nlh, info);
-  int r = talk (nl, nlh);
+  int r = skiff_nl_talk (nl, nlh);
   if (r < 0 && r != -EEXIST) /* another command made it meanwhile */
     return skiff_error_make (err, -r, "create bridge %s", name);
   /* an existing one (made by us before) may have been set down */
@@ -107,7 +107,7 @@ skiff_nl_link_up (struct skiff_nl *nl, const char *name, unsigned ifindex, struc
   ifm->ifi_index = (int)ifindex;
   if (ifindex == 0)
     mnl_attr_put_strz (nlh, IFLA_IFNAME, name);
-  int r = talk (nl, nlh);
+  int r = skiff_nl_talk (nl, nlh);
   return r < 0 ? skiff_error_make (err, -r, "set %s up", name) : 0;
 }
 
@@ -141,7 +141,7 @@ skiff_nl_veth_add (struct skiff_nl *nl, const struct skiff_nl_veth *v, struct sk
   mnl_attr_nest_end (nlh, peer);
   mnl_attr_nest_end (nlh, data);
   mnl_attr_nest_end (nlh, info);
-  int r = talk (nl, nlh);
+  int r = skiff_nl_talk (nl, nlh);
   if (r < 0)
     skiff_error_make (err, -r, "create veth pair %s/%s", v->host_name, v->peer_name);
   return r;
@@ -164,7 +164,7 @@ skiff_nl_addr_add (struct skiff_nl *nl, unsigned ifindex, uint32_t ip, unsigned 
   mnl_attr_put_u32 (nlh, IFA_LOCAL, addr);
   mnl_attr_put_u32 (nlh, IFA_ADDRESS, addr);
   mnl_attr_put_u32 (nlh, IFA_BROADCAST, brd);
-  int r = talk (nl, nlh);
+  int r = skiff_nl_talk (nl, nlh);
   if (r < 0 && r != -EEXIST)
     {
       char text[INET_ADDRSTRLEN];
@@ -190,7 +190,7 @@ skiff_nl_default_route (struct skiff_nl *nl, unsigned ifindex, uint32_t gateway,
   rtm->rtm_type = RTN_UNICAST;
   mnl_attr_put_u32 (nlh, RTA_GATEWAY, htonl (gateway));
   mnl_attr_put_u32 (nlh, RTA_OIF, ifindex);
-  int r = talk (nl, nlh);
+  int r = skiff_nl_talk (nl, nlh);
   return r < 0 ? skiff_error_make (err, -r, "add the default route") : 0;
 }
 
@@ -226,4 +226,20 @@ skiff_nl_open_in (pid_t pid, const char *ifname, struct skiff_nl *nl, unsigned *
       return skiff_error_make (err, e, "find %s in the container", ifname);
     }
   return r;
+}
+
+int
+skiff_nl_link_del (struct skiff_nl *nl, const char *name, unsigned ifindex,
+                   struct skiff_error **err)
+{
+  char buf[MNL_SOCKET_BUFFER_SIZE];
+  struct nlmsghdr *nlh = mnl_nlmsg_put_header (buf);
+  nlh->nlmsg_type = RTM_DELLINK;
+  struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header (nlh, sizeof *ifm);
+  ifm->ifi_family = AF_UNSPEC;
+  ifm->ifi_index = (int)ifindex;
+  if (ifindex == 0)
+    mnl_attr_put_strz (nlh, IFLA_IFNAME, name);
+  int r = skiff_nl_talk (nl, nlh);
+  return r < 0 && r != -ENODEV ? skiff_error_make (err, -r, "delete %s", name) : 0;
 }

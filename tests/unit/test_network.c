@@ -36,8 +36,14 @@ START_TEST (modes)
   ck_assert_str_eq (m.arg, "db");
   ck_assert_int_eq (skiff_network_mode_parse ("ns:/run/netns/x", &m, &err), 0);
   ck_assert_str_eq (m.arg, "/run/netns/x");
-  ck_assert_int_lt (skiff_network_mode_parse ("bogus", &m, &err), 0);
-  ck_assert_str_eq (err->msg, "network bogus not found");
+  /* a user-defined network's name: whether it exists is create's question */
+  ck_assert_int_eq (skiff_network_mode_parse ("my-net.1", &m, &err), 0);
+  ck_assert_int_eq (m.kind, SKIFF_NET_BRIDGE);
+  ck_assert_str_eq (m.arg, "my-net.1");
+  ck_assert_int_eq (skiff_network_mode_parse ("skiff", &m, &err), 0);
+  ck_assert_ptr_null (m.arg);
+  ck_assert_int_lt (skiff_network_mode_parse ("bo/gus", &m, &err), 0);
+  ck_assert_str_eq (err->msg, "network bo/gus not found");
   skiff_error_free (err);
   err = NULL;
   ck_assert_int_lt (skiff_network_mode_parse ("ns:rel", &m, &err), 0);

@@ -19,6 +19,8 @@ static const struct skiff_command commands[] = {
   { "attach", cmd_attach,
     "Attach local standard input, output, and error streams to a running container",
     "[OPTIONS] CONTAINER", NULL, skiff_cli_attach_groups },
+  { "commit", cmd_commit, "Create a new image from a container's changes",
+    "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", NULL, skiff_cli_commit_groups },
   { "completion", cmd_completion, "Generate the autocompletion script for the specified shell",
     "bash|zsh|fish", NULL, skiff_cli_completion_groups },
   { "container", cmd_container, "Manage containers", "COMMAND", NULL },

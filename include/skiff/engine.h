@@ -254,3 +254,15 @@ int skiff_engine_stop (struct skiff_store *store, struct skiff_container *c, int
 /* Parses "TERM", "SIGTERM", "15", "sigkill", "RTMIN+3" (docker's signal names).  Returns the
  * number, or -EINVAL with *err "Invalid signal: X". */
 int skiff_engine_parse_signal (const char *text, struct skiff_error **err);
+
+/* commit.c: `commit`: the container's upper dir (squash: its merged tree) becomes a new image
+ * (skiff_image_commit_container), paused meanwhile when asked and running. */
+struct skiff_engine_commit_options
+{
+  char *const *changes; /* --change, may be NULL */
+  const char *message, *author;
+  bool pause, squash;
+};
+int skiff_engine_commit (struct skiff_store *store, struct skiff_container *c, const char *ref,
+                         const struct skiff_engine_commit_options *opts, char **id_out,
+                         struct skiff_error **err);

@@ -143,6 +143,8 @@ static const struct skiff_command subcommands[] = {
   { "container attach", cmd_attach,
     "Attach local standard input, output, and error streams to a running container",
     "[OPTIONS] CONTAINER", NULL, skiff_cli_attach_groups },
+  { "container commit", cmd_commit, "Create a new image from a container's changes",
+    "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", NULL, skiff_cli_commit_groups },
   { "container cp", cmd_cp, "Copy files/folders between a container and the local filesystem",
     "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-", NULL, skiff_cli_cp_groups },
   { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",

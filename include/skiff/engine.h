@@ -274,3 +274,12 @@ struct skiff_engine_commit_options
 int skiff_engine_commit (struct skiff_store *store, struct skiff_container *c, const char *ref,
                          const struct skiff_engine_commit_options *opts, char **id_out,
                          struct skiff_error **err);
+
+/* mount.c: `mount` (root only): the container's rootfs mounted at containers/<id>/merged, or
+ * one more user of that mount (*path: where); `umount`: one user fewer, unmounted when none is
+ * left (force: at once). */
+int skiff_engine_mount (struct skiff_store *store, struct skiff_container *c, char **path,
+                        struct skiff_error **err);
+int skiff_engine_unmount (struct skiff_container *c, bool force, struct skiff_error **err);
+/* Where the container is mounted, or NULL when it is not.  Caller frees. */
+char *skiff_engine_mount_point (const struct skiff_container *c);

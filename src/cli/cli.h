@@ -275,6 +275,8 @@ extern const struct skiff_opt *const skiff_cli_stats_groups[];
 extern const struct skiff_opt *const skiff_cli_diff_groups[];
 extern const struct skiff_opt *const skiff_cli_cp_groups[];
 extern const struct skiff_opt *const skiff_cli_commit_groups[];
+extern const struct skiff_opt *const skiff_cli_mount_groups[];
+extern const struct skiff_opt *const skiff_cli_umount_groups[];
 extern const struct skiff_opt *const skiff_cli_export_groups[];
 extern const struct skiff_opt *const skiff_cli_top_groups[];
 extern const struct skiff_opt *const skiff_cli_wait_groups[];
@@ -359,6 +361,8 @@ int cmd_completion (struct skiff_cli *cli, int argc, char **argv, struct skiff_e
 int cmd_diff (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_cp (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_commit (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_mount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_umount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_export (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */

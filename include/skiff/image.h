@@ -169,3 +169,14 @@ int skiff_image_commit_container (struct skiff_store *store,
 /* A diff dir (a container's upper dir) as an uncompressed layer tar, overlay whiteouts as
  * ".wh." entries and opaque dirs as ".wh..wh..opq", in sorted order. */
 int skiff_image_pack_dir (const char *dir, int out_fd, struct skiff_error **err);
+
+/* ---- disk usage (image_usage.c): `system df` ---- */
+struct skiff_image_usage
+{
+  struct skiff_image *img; /* img->size: all its layers' bytes */
+  int64_t shared;          /* bytes of its layers that other images use too */
+};
+/* Every image, and *layers_size: the bytes of all layers, each counted once. */
+int skiff_image_usage_list (struct skiff_store *store, struct skiff_image_usage **out, size_t *n,
+                            int64_t *layers_size, struct skiff_error **err);
+void skiff_image_usage_free (struct skiff_image_usage *u, size_t n);

@@ -113,15 +113,14 @@ target_name (const struct copy_plan *p, const char *name)
 /* Remembers what a failed copy must take away again: the top entry if it is new (a whole new
  * tree), and the entry about to be written if it is new (a half-written file). */
 static void
-note_entry (struct copy_plan *p, const char *name)
+note_entry (struct copy_plan *p, const char *name, bool top)
 {
   struct stat st;
   bool fresh = fstatat (AT_FDCWD, name, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
   free (steal_ptr (&p->writing));
   if (fresh)
     p->writing = xstrdup (name);
-  size_t top = strcspn (name, "/");
-  if (fresh && p->made == NULL && name[top] == '\0')
+  if (fresh && top) /* SRC itself (not the contents of a "SRC/." copy) */
     p->made = xstrdup (name);
 }
 
@@ -146,12 +145,13 @@ extract (struct archive *in, struct archive *out, const char *dest, struct copy_
     {
       if (first && (r = plan_source (dest, e, p, err)) < 0)
         return r;
+      bool top = first;
       first = 0;
       _cleanup_free_ char *name = target_name (p, archive_entry_pathname (e));
       if (name == NULL)
         continue;
       archive_entry_set_pathname (e, name);
-      note_entry (p, name);
+      note_entry (p, name, top);
       if (p->owner >= 0)
         {
           archive_entry_set_uid (e, p->owner);

@@ -3,7 +3,7 @@
  * mount adds one to containers/<id>/mount-count (written atomically under the container lock);
  * umount takes one away and unmounts at zero (--force: at once), as podman counts.  The mount
  * has a work dir of its own (mount-work/), so a running container's overlay and this one only
- * share the upper dir; it is nodev and nosuid.  Removing the container unmounts it first
+ * share the upper dir; it is nodev, nosuid and noexec.  Removing the container unmounts it first
  * (skiff_container_remove). */
 #include <errno.h>
 #include <fcntl.h>

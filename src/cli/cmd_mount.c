@@ -62,28 +62,27 @@ list_mounted (struct skiff_store *store, bool no_trunc, struct skiff_error **err
   return r;
 }
 
-/* The named containers, or with all every container (umount: those mounted). */
+/* Flags, the rootless refusal, the store, and the containers: the named ones, or with all
+ * every container.  1: --help was printed. */
 static int
-targets (struct skiff_store *store, const struct skiff_opts_result *res, bool all, char ***out,
-         struct skiff_error **err)
-{
-  if (all)
-    return skiff_container_list_ids (store, out, err);
-  for (size_t i = 0; i < res->nargs; i++)
-    skiff_strv_push (out, res->args[i]);
-  return 0;
-}
-
-static int
-parse (struct skiff_cli *cli, int argc, char **argv, struct mount_opts *o,
-       struct skiff_opts_result *res, struct skiff_store **store, struct skiff_error **err)
+begin (struct skiff_cli *cli, int argc, char **argv, struct mount_opts *o,
+       struct skiff_opts_result *res, struct skiff_store **store, char ***names,
+       struct skiff_error **err)
 {
   int r = skiff_cli_parse (cli, argc, argv, o, res, err);
-  if (r != 0)
+  if (r == 1)
+    return skiff_cli_help (cli), 1;
+  if (r < 0)
     return r;
   if (geteuid () != 0)
     return rootless_refusal (cli, err);
-  return skiff_cli_store (cli, store, err);
+  if ((r = skiff_cli_store (cli, store, err)) < 0)
+    return r;
+  if (o->all)
+    return skiff_container_list_ids (*store, names, err);
+  for (size_t i = 0; i < res->nargs; i++)
+    skiff_strv_push (names, res->args[i]);
+  return 0;
 }
 
 int
@@ -92,16 +91,12 @@ cmd_mount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   struct mount_opts o = { 0 };
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
-  int r = parse (cli, argc, argv, &o, &res, &store, err);
-  if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
+  _cleanup_strv_ char **names = NULL;
+  int r = begin (cli, argc, argv, &o, &res, &store, &names, err);
+  if (r != 0)
+    return r > 0 ? 0 : r;
   if (res.nargs == 0 && !o.all)
     return list_mounted (store, o.no_trunc, err);
-  _cleanup_strv_ char **names = NULL;
-  if ((r = targets (store, &res, o.all, &names, err)) < 0)
-    return r;
   for (size_t i = 0; names && names[i]; i++)
     {
       _cleanup_container_ struct skiff_container *c = NULL;
@@ -123,11 +118,10 @@ cmd_umount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   struct mount_opts o = { 0 };
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
   struct skiff_store *store;
-  int r = parse (cli, argc, argv, &o, &res, &store, err);
-  if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
+  _cleanup_strv_ char **names = NULL;
+  int r = begin (cli, argc, argv, &o, &res, &store, &names, err);
+  if (r != 0)
+    return r > 0 ? 0 : r;
   if (res.nargs == 0 && !o.all)
     return skiff_error_make_status (err, 125, 0,
                                     "`skiff %s` requires a name, id, or the "
@@ -139,9 +133,6 @@ cmd_umount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
     return skiff_error_make_status (err, 125, 0,
                                     "when using the --all switch, you may not pass "
                                     "any containers names or IDs");
-  _cleanup_strv_ char **names = NULL;
-  if ((r = targets (store, &res, o.all, &names, err)) < 0)
-    return r;
   for (size_t i = 0; names && names[i]; i++)
     {
       _cleanup_container_ struct skiff_container *c = NULL;

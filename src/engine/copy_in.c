@@ -6,7 +6,8 @@
  * running container's root is /proc/<pid>/root (its mounts, volumes and binds included; a
  * rootless caller has joined its user namespace); a stopped one's is a writable overlay of its
  * upper dir on its image's layers, mounted detached in a mount namespace of the child's own
- * while the container lock keeps it from starting.  Without -a every entry becomes root's. */
+ * while the container lock keeps it from starting (its volumes and binds are not mounted then:
+ * a DEST in one is refused).  Without -a every entry becomes root's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -24,6 +25,7 @@
 #include "skiff/error.h"
 #include "skiff/fs.h"
 #include "skiff/image.h"
+#include "skiff/mount.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
@@ -190,6 +192,52 @@ copy_through (const struct copy_in *ci, const char *src, bool follow, struct ski
   return r;
 }
 
+/* "/a/./b/../c/" -> "/a/c" (relative to the root, ".." stops there). */
+static char *
+lexical_clean (const char *path)
+{
+  char *out = xzalloc (strlen (path) + 2);
+  size_t len = 0;
+  for (const char *p = path; *p;)
+    {
+      size_t n = strcspn (p, "/");
+      if (n == 2 && p[0] == '.' && p[1] == '.')
+        while (len > 0 && out[--len] != '/')
+          ;
+      else if (n > 0 && !(n == 1 && p[0] == '.'))
+        {
+          out[len++] = '/';
+          memcpy (out + len, p, n);
+          len += n;
+        }
+      out[len] = '\0';
+      p += n + (p[n] == '/');
+    }
+  if (len == 0)
+    strcpy (out, "/");
+  return out;
+}
+
+/* A stopped container's mounts are not there to receive a copy: DEST (lexically) on or under
+ * one is refused rather than written, unseen, beneath its mount point. */
+static int
+check_not_in_mount (const struct skiff_container *c, const char *dest, struct skiff_error **err)
+{
+  _cleanup_free_ char *clean = lexical_clean (dest);
+  const struct skiff_mounts_config *mc = &c->config.mounts;
+  for (size_t i = 0; i < mc->n; i++)
+    {
+      const char *d = mc->v[i].destination;
+      size_t n = strlen (d);
+      if (strncmp (clean, d, n) == 0 && (clean[n] == '\0' || clean[n] == '/' || n == 1))
+        return skiff_error_make_status (err, 125, 0,
+                                        "copying into %s of stopped container %s (a mount) is "
+                                        "not supported by skiff yet: start it first",
+                                        d, c->config.name);
+    }
+  return 0;
+}
+
 int
 skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, const char *src,
                       const char *dest, bool follow, bool archive_mode, struct skiff_error **err)
@@ -202,6 +250,8 @@ skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, cons
   struct copy_in ci = { .store = store, .c = c, .dest = dest, .how = { stream, archive_mode } };
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     return copy_through (&ci, host, follow, err);
+  if ((r = check_not_in_mount (c, dest, err)) < 0)
+    return r;
   /* stopped: its upper dir is ours while the lock keeps a start out */
   _cleanup_close_ int lock = skiff_container_lock (c, err);
   if (lock < 0)

@@ -33,6 +33,13 @@ host_tree () {
   run -0 skiff diff cps
   assert_contains "$output" "A /x"
   assert_contains "$output" "A /renamed/sub/a"
+  # a stopped container's bind mount is not mounted: refused, not written beneath it
+  mkdir "$BATS_TEST_TMPDIR/b"
+  skiff create --name cpsv -v "$BATS_TEST_TMPDIR/b:/bind" "$IMG" true >/dev/null
+  run -125 --separate-stderr skiff cp "$H/hf" cpsv:/bind/x
+  assert_equal "$stderr" "Error: copying into /bind of stopped container cpsv (a mount) is not supported by skiff yet: start it first"
+  run -0 skiff diff cpsv
+  assert_equal "$output" "" "nothing written beneath the mount point"
 }
 
 @test "cp into a running container, its volume and its bind mount; -a keeps owners" {

@@ -165,6 +165,14 @@ int skiff_engine_copy_out_to (struct skiff_store *store, const struct skiff_cont
                               const char *path, bool follow, bool archive_mode, const char *dest,
                               struct skiff_error **err);
 
+/* `cp SRC|- CONTAINER:DEST` (copy_in.c): the host path SRC (or a tar on stdin for "-") into
+ * the container, running (a rootless caller has joined its user namespace) or stopped, with
+ * docker's rules for DEST, every container path resolved inside its root; follow: -L;
+ * archive_mode (-a) keeps the owners, else they become root's. */
+int skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, const char *src,
+                          const char *dest, bool follow, bool archive_mode,
+                          struct skiff_error **err);
+
 /* The most recently created container's ID (podman --latest); caller frees. */
 int skiff_engine_latest (struct skiff_store *store, char **id, struct skiff_error **err);
 
@@ -330,3 +338,23 @@ int skiff_engine_network_connect (struct skiff_store *store, const char *net, co
                                   char *const *aliases, const char *ip, struct skiff_error **err);
 int skiff_engine_network_disconnect (struct skiff_store *store, const char *net, const char *ctr,
                                      bool force, struct skiff_error **err);
+/* commit.c: `commit`: the container's upper dir (squash: its merged tree) becomes a new image
+ * (skiff_image_commit_container), paused meanwhile when asked and running. */
+struct skiff_engine_commit_options
+{
+  char *const *changes; /* --change, may be NULL */
+  const char *message, *author;
+  bool pause, squash;
+};
+int skiff_engine_commit (struct skiff_store *store, struct skiff_container *c, const char *ref,
+                         const struct skiff_engine_commit_options *opts, char **id_out,
+                         struct skiff_error **err);
+
+/* mount.c: `mount` (root only): the container's rootfs mounted at containers/<id>/merged, or
+ * one more user of that mount (*path: where); `umount`: one user fewer, unmounted when none is
+ * left (force: at once). */
+int skiff_engine_mount (struct skiff_store *store, struct skiff_container *c, char **path,
+                        struct skiff_error **err);
+int skiff_engine_unmount (struct skiff_container *c, bool force, struct skiff_error **err);
+/* Where the container is mounted, or NULL when it is not.  Caller frees. */
+char *skiff_engine_mount_point (const struct skiff_container *c);

@@ -147,3 +147,38 @@ void skiff_image_history_free (struct skiff_image_history *h, size_t n);
  * unused layers garbage-collected. */
 int skiff_image_check (struct skiff_store *store, bool repair, bool verify, char ***problems,
                        struct skiff_error **err);
+
+/* ---- commit (image_commit.c) ---- */
+struct skiff_image_commit_options
+{
+  const char *base_id; /* the container's image (64 hex) */
+  bool squash;         /* the layer is the image's only one (write_layer gives the whole tree) */
+  /* Writes the layer tar to fd (run on a thread; fd is closed after it returns). */
+  int (*write_layer) (void *data, int fd, struct skiff_error **err);
+  void *data;
+  const struct skiff_image_config *container; /* cmd, entrypoint, env, workdir, user it ran
+                                               * with (NULL: the image's kept) */
+  const char *created_by;                     /* the history entry's, may be NULL */
+  char *const *changes;                       /* Dockerfile instructions, may be NULL */
+  const char *message, *author;               /* may be NULL */
+};
+/* Stores write_layer's stream as a new layer on the base image's chain, the base's config
+ * with the layer, a history entry, the container's settings and the changes, tagged ref (may
+ * be NULL).  *id_out: the new image ID (64 hex).  On failure the store is as it was. */
+int skiff_image_commit_container (struct skiff_store *store,
+                                  const struct skiff_image_commit_options *opts, const char *ref,
+                                  char **id_out, struct skiff_error **err);
+/* A diff dir (a container's upper dir) as an uncompressed layer tar, overlay whiteouts as
+ * ".wh." entries and opaque dirs as ".wh..wh..opq", in sorted order. */
+int skiff_image_pack_dir (const char *dir, int out_fd, struct skiff_error **err);
+
+/* ---- disk usage (image_usage.c): `system df` ---- */
+struct skiff_image_usage
+{
+  struct skiff_image *img; /* img->size: all its layers' bytes */
+  int64_t shared;          /* bytes of its layers that other images use too */
+};
+/* Every image, and *layers_size: the bytes of all layers, each counted once. */
+int skiff_image_usage_list (struct skiff_store *store, struct skiff_image_usage **out, size_t *n,
+                            int64_t *layers_size, struct skiff_error **err);
+void skiff_image_usage_free (struct skiff_image_usage *u, size_t n);

@@ -183,6 +183,9 @@ int skiff_sandbox_exec_in (pid_t target, const struct skiff_sandbox_config *cfg,
  * fd (close-on-exec) or a negative error.  The caller must be allowed to mount in its mount
  * namespace: rootless, unshare (CLONE_NEWNS) first, inside the user namespace. */
 int skiff_sandbox_overlay_view (char *const *layers, bool userxattr, struct skiff_error **err);
+/* The same overlay writable, with upper/work (a stopped container's own, for cp into it). */
+int skiff_sandbox_overlay_writable (const char *upper, const char *work, char *const *lower,
+                                    bool userxattr, struct skiff_error **err);
 /* Checks run/create's security settings before a container is made: capability names (moby's
  * `unknown capability: "CAP_X"`), and a seccomp profile's text (`seccomp profile FILE: "key":
  * ...`, see seccomp-internal.h). */

@@ -274,6 +274,21 @@ bool skiff_cli_ps_filters_match (struct skiff_store *store, char *const *filters
                                  const struct skiff_container *c);
 /* Apparent size of a container's writable layer (upper dir), bytes. */
 int64_t skiff_cli_container_rw_size (const struct skiff_container *c);
+/* container prune's work (cmd_container.c), shared with system prune: the stopped containers
+ * among ids that filters select are removed; returns their IDs (NULL: none); *total grows by
+ * their writable layers' bytes.  moby's accepted filter keys. */
+char **skiff_cli_container_prune_run (struct skiff_store *store, char *const *ids,
+                                      char *const *filters, int64_t *total);
+extern const char *const skiff_cli_container_prune_filter_keys[];
+struct skiff_image_removal;
+/* "untagged: NAME" / "deleted: sha256:ID" lines as docker prints a removal (lower: prune's
+ * case; rmi's is "Untagged"/"Deleted") (cmd_rmi.c). */
+void skiff_cli_print_image_removal (const struct skiff_image_removal *rm, bool lower);
+/* The bytes of the regular files below path (no symlink followed, one file system). */
+int64_t skiff_cli_tree_size (const char *path);
+struct skiff_container_state;
+/* ps's STATUS: moby's State.String() ("Up 3 seconds", "Exited (0) 2 minutes ago"). */
+char *skiff_cli_status_text (const struct skiff_container *c, time_t now);
 /* skiff_cli_parse for a command that takes no positionals (docker's "accepts no arguments."). */
 int skiff_cli_parse_no_args (struct skiff_cli *cli, int argc, char **argv, void *target,
                              struct skiff_opts_result *res, struct skiff_error **err);
@@ -304,6 +319,11 @@ extern const struct skiff_opt *const skiff_cli_attach_groups[];
 extern const struct skiff_opt *const skiff_cli_stats_groups[];
 extern const struct skiff_opt *const skiff_cli_diff_groups[];
 extern const struct skiff_opt *const skiff_cli_cp_groups[];
+extern const struct skiff_opt *const skiff_cli_commit_groups[];
+extern const struct skiff_opt *const skiff_cli_system_df_groups[];
+extern const struct skiff_opt *const skiff_cli_system_prune_groups[];
+extern const struct skiff_opt *const skiff_cli_mount_groups[];
+extern const struct skiff_opt *const skiff_cli_umount_groups[];
 extern const struct skiff_opt *const skiff_cli_export_groups[];
 extern const struct skiff_opt *const skiff_cli_top_groups[];
 extern const struct skiff_opt *const skiff_cli_wait_groups[];
@@ -344,8 +364,8 @@ const struct skiff_command *skiff_cli_system_subcommands (size_t *n);
 const struct skiff_command *skiff_cli_volume_subcommands (size_t *n);      /* cmd_volume.c */
 const struct skiff_command *skiff_cli_healthcheck_subcommands (size_t *n); /* cmd_healthcheck.c */
 const struct skiff_command *skiff_cli_generate_subcommands (size_t *n);    /* cmd_generate.c */
-const struct skiff_command *skiff_cli_volume_subcommands (size_t *n);  /* cmd_volume.c */
-const struct skiff_command *skiff_cli_network_subcommands (size_t *n); /* cmd_network.c */
+const struct skiff_command *skiff_cli_volume_subcommands (size_t *n);      /* cmd_volume.c */
+const struct skiff_command *skiff_cli_network_subcommands (size_t *n);     /* cmd_network.c */
 /* run's and create's mount flags and --userns (create_opts_mounts.c); _clear frees the
  * vectors a parse stored in ms. */
 extern const struct skiff_opt skiff_cli_mounts_options[];
@@ -394,6 +414,11 @@ int cmd_wait (struct skiff_cli *cli, int argc, char **argv, struct skiff_error *
 int cmd_completion (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_diff (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_cp (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_commit (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_system_df (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_system_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_mount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_umount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_export (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- exec / attach plumbing (sig_proxy.c, running.c, attach_client.c) ---- */

@@ -12,14 +12,15 @@
 #define MAX_GROUPS 16
 
 /* The reference's name of a command: "image untag" is an alias of "untag", "image ls" of
- * "images" (not of a command "ls"), "image rm" of "rmi" (not of the container's "rm"). */
+ * "images" (not of a command "ls"), "image rm" of "rmi" (not of the container's "rm"),
+ * "unmount" of "umount". */
 static const struct skiff_opt *
 not_yet_flags (const char *name)
 {
   static const char *const renamed[][2] = {
-    { "image ls", "images" },
-    { "image rm", "rmi" },
-    { "container ls", "ps" },
+    { "image ls", "images" },          { "image rm", "rmi" },
+    { "container ls", "ps" },          { "unmount", "umount" },
+    { "container unmount", "umount" },
   };
   for (size_t i = 0; i < sizeof renamed / sizeof renamed[0]; i++)
     if (strcmp (name, renamed[i][0]) == 0)

@@ -32,7 +32,7 @@ struct prune_opts
 };
 
 /* moby's containersAcceptedFilters */
-static const char *const prune_filter_keys[] = { "until", "label", "label!", NULL };
+const char *const skiff_cli_container_prune_filter_keys[] = { "until", "label", "label!", NULL };
 
 static const struct skiff_opt prune_options[] = {
   { .name = "filter",
@@ -47,31 +47,15 @@ static const struct skiff_opt prune_options[] = {
 };
 static const struct skiff_opt *const prune_groups[] = { prune_options, NULL };
 
-static int
-prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
+/* Removes the stopped (created or exited) containers among ids that the filters select;
+ * returns their IDs (NULL: none), *total grows by their writable layers' bytes.  A failure is
+ * printed and the others go on. */
+char **
+skiff_cli_container_prune_run (struct skiff_store *store, char *const *ids, char *const *filters,
+                               int64_t *total)
 {
-  struct prune_opts o = { 0 };
-  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
-  struct skiff_store *store;
-  _cleanup_strv_ char **ids = NULL;
-  int r = skiff_cli_parse_no_args (cli, argc, argv, &o, &res, err);
-  if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0
-      || (r = skiff_cli_ps_filters_check (store, o.filters, prune_filter_keys, err)) < 0)
-    {
-      skiff_cli_parse_clear (cli, &o, &res);
-      return r;
-    }
-  if ((!o.force && !confirm ("stopped containers"))
-      || (r = skiff_container_list_ids (store, &ids, err)) < 0)
-    {
-      skiff_cli_parse_clear (cli, &o, &res);
-      return r;
-    }
-  int64_t total = 0;
-  bool any = false;
-  for (size_t i = 0; ids[i]; i++)
+  _cleanup_strv_ char **deleted = NULL;
+  for (size_t i = 0; ids && ids[i]; i++)
     {
       _cleanup_container_ struct skiff_container *ct = NULL;
       _cleanup_error_ struct skiff_error *e = NULL;
@@ -83,20 +67,51 @@ prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
       enum skiff_container_status s = ct->state.status;
       if (skiff_container_state_reload (ct, &e) == 0
           && (s == SKIFF_CONTAINER_CREATED || s == SKIFF_CONTAINER_EXITED) && ct->state.status == s
-          && skiff_cli_ps_filters_match (store, o.filters, ct))
+          && skiff_cli_ps_filters_match (store, filters, ct))
         {
           int64_t size = skiff_cli_container_rw_size (ct);
           if (skiff_container_remove (store, ct, &e) == 0)
             {
-              printf ("%s%s\n", any ? "" : "Deleted Containers:\n", ids[i]);
-              any = true;
-              total += size;
+              skiff_strv_push (&deleted, ids[i]);
+              *total += size;
             }
           else
             skiff_cli_print_error (e);
         }
       skiff_lock_release (lock);
     }
+  return steal_ptr (&deleted);
+}
+
+static int
+prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
+{
+  struct prune_opts o = { 0 };
+  _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
+  struct skiff_store *store;
+  _cleanup_strv_ char **ids = NULL;
+  int r = skiff_cli_parse_no_args (cli, argc, argv, &o, &res, err);
+  if (r == 1)
+    return skiff_cli_help (cli);
+  if (r < 0 || (r = skiff_cli_store (cli, &store, err)) < 0
+      || (r = skiff_cli_ps_filters_check (store, o.filters, skiff_cli_container_prune_filter_keys,
+                                          err))
+             < 0)
+    {
+      skiff_cli_parse_clear (cli, &o, &res);
+      return r;
+    }
+  if ((!o.force && !confirm ("stopped containers"))
+      || (r = skiff_container_list_ids (store, &ids, err)) < 0)
+    {
+      skiff_cli_parse_clear (cli, &o, &res);
+      return r;
+    }
+  int64_t total = 0;
+  _cleanup_strv_ char **deleted = skiff_cli_container_prune_run (store, ids, o.filters, &total);
+  bool any = deleted != NULL;
+  for (size_t i = 0; deleted && deleted[i]; i++)
+    printf ("%s%s\n", i ? "" : "Deleted Containers:\n", deleted[i]);
   _cleanup_free_ char *size = skiff_human_size (total);
   printf ("%sTotal reclaimed space: %s\n", any ? "\n" : "", size);
   skiff_cli_parse_clear (cli, &o, &res);
@@ -143,6 +158,8 @@ static const struct skiff_command subcommands[] = {
   { "container attach", cmd_attach,
     "Attach local standard input, output, and error streams to a running container",
     "[OPTIONS] CONTAINER", NULL, skiff_cli_attach_groups },
+  { "container commit", cmd_commit, "Create a new image from a container's changes",
+    "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", NULL, skiff_cli_commit_groups },
   { "container cp", cmd_cp, "Copy files/folders between a container and the local filesystem",
     "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-", NULL, skiff_cli_cp_groups },
   { "container create", cmd_create, "Create a new container", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
@@ -164,6 +181,8 @@ static const struct skiff_command subcommands[] = {
   { "container logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
     skiff_cli_logs_groups },
   { "container ls", cmd_ps, "List containers", "[OPTIONS]", NULL, skiff_cli_ps_groups },
+  { "container mount", cmd_mount, "Mount a working container's root filesystem",
+    "[OPTIONS] [CONTAINER...]", NULL, skiff_cli_mount_groups },
   { "container pause", cmd_pause, "Pause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "container port", cmd_port, "List port mappings for the container",
@@ -184,6 +203,10 @@ static const struct skiff_command subcommands[] = {
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_stop_groups },
   { "container top", cmd_top, "Display the running processes of a container",
     "CONTAINER [ps OPTIONS]", NULL, skiff_cli_top_groups, true },
+  { "container umount", cmd_umount, "Unmount working container's root filesystem",
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_umount_groups },
+  { "container unmount", cmd_umount, "Unmount working container's root filesystem",
+    "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_umount_groups },
   { "container unpause", cmd_unpause, "Unpause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_unpause_groups },
   { "container wait", cmd_wait,

@@ -1,5 +1,7 @@
-/* skiff cp (container cp): copy files out of a container, docker's way: CONTAINER:SRC_PATH to a
- * host DEST_PATH, or to "-" as a tar stream.  Copying into a container comes later. */
+/* skiff cp (container cp): copy files between a container and the host, docker's way:
+ * CONTAINER:SRC_PATH to a host DEST_PATH or to "-" as a tar stream, and SRC_PATH (or "-", a tar
+ * on stdin) to CONTAINER:DEST_PATH.  Rootless, a copy into a running container joins the user
+ * namespace its processes live in (as exec), so that owners and mounts are its own. */
 #include <string.h>
 #include <unistd.h>
 
@@ -8,6 +10,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/engine.h"
+#include "skiff/userns.h"
 
 struct cp_opts
 {
@@ -40,6 +43,25 @@ split_arg (const char *arg, const char **path)
   return strndup (arg, (size_t)(colon - arg));
 }
 
+static int
+copy_in (struct skiff_cli *cli, const char *src, const char *container, const char *dest,
+         const struct cp_opts *o, struct skiff_error **err)
+{
+  struct skiff_store *store;
+  _cleanup_container_ struct skiff_container *c = NULL;
+  /* only read until we know whether it runs: then its user namespace, or a new one */
+  int r = skiff_cli_store_outside (cli, &store, err);
+  if (r < 0 || (r = skiff_cli_load_container (store, container, &c, err)) < 0)
+    return r;
+  if (c->state.status == SKIFF_CONTAINER_RUNNING)
+    r = skiff_userns_join (skiff_container_join_pid (c), err);
+  else
+    r = skiff_cli_store (cli, &store, err);
+  if (r < 0)
+    return r;
+  return skiff_engine_copy_in (store, c, src, dest, o->follow, o->archive, err);
+}
+
 int
 cmd_cp (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
@@ -59,15 +81,14 @@ cmd_cp (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
     return skiff_error_make_status (err, 125, 0, "copying between containers is not supported");
   if (!from && !to)
     return skiff_error_make_status (err, 125, 0, "must specify at least one container source");
-  if (to)
-    return skiff_error_make_status (err, 125, 0,
-                                    "copying into a container is not supported by skiff yet");
   if (*src == '\0')
     return skiff_error_make_status (err, 125, 0, "source path cannot be empty");
   if (*dest == '\0')
     return skiff_error_make_status (err, 125, 0, "destination path cannot be empty");
   struct skiff_store *store;
   _cleanup_container_ struct skiff_container *c = NULL;
+  if (to)
+    return copy_in (cli, src, to, dest, &o, err);
   if ((r = skiff_cli_store (cli, &store, err)) < 0
       || (r = skiff_cli_load_container (store, from, &c, err)) < 0)
     return r;

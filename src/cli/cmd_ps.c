@@ -96,9 +96,9 @@ seconds_since (const char *rfc3339, time_t now)
   return (int64_t)(now - ts.tv_sec);
 }
 
-/* moby's State.String(). */
-static char *
-status_text (const struct skiff_container *c, time_t now)
+/* moby's State.String() (also system df -v's STATUS). */
+char *
+skiff_cli_status_text (const struct skiff_container *c, time_t now)
 {
   _cleanup_free_ char *d = NULL;
   const struct skiff_container_state *st = &c->state;
@@ -182,7 +182,7 @@ row_object (const struct ps_row *pr, const struct ps_opts *o, time_t now)
   _cleanup_free_ char *quoted = skiff_cli_quote (cut);
   _cleanup_free_ char *age = skiff_human_duration (seconds_since (cfg->created, now));
   _cleanup_free_ char *running_for = xasprintf ("%s ago", age);
-  _cleanup_free_ char *status = status_text (c, now);
+  _cleanup_free_ char *status = skiff_cli_status_text (c, now);
   _cleanup_free_ char *labels = labels_text (cfg->labels);
   _cleanup_free_ char *at = go_time_string (cfg->created);
   _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);

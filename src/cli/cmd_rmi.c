@@ -14,8 +14,8 @@
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-static void
-print_removal (const struct skiff_image_removal *rm, bool lower)
+void
+skiff_cli_print_image_removal (const struct skiff_image_removal *rm, bool lower)
 {
   for (size_t i = 0; rm->untagged && rm->untagged[i]; i++)
     {
@@ -64,7 +64,7 @@ remove_each (struct skiff_store *store, char *const *names, bool force, struct s
       struct skiff_error *e = NULL;
       log_debug ("rmi: removing %s%s", names[i], force ? " (forced)" : "");
       int r = skiff_image_remove (store, names[i], force, &rm, &e);
-      print_removal (&rm, false);
+      skiff_cli_print_image_removal (&rm, false);
       removal_events (store, &rm);
       skiff_image_removal_clear (&rm);
       fflush (stdout);
@@ -164,7 +164,7 @@ cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
   if (rm.untagged || rm.deleted)
     {
       printf ("Deleted Images:\n");
-      print_removal (&rm, true);
+      skiff_cli_print_image_removal (&rm, true);
       printf ("\n");
     }
   _cleanup_free_ char *size = skiff_human_size (rm.reclaimed);

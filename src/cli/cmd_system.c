@@ -1,4 +1,5 @@
-/* skiff system check [-r|--repair] [--verify] */
+/* skiff system check [-r|--repair] [--verify]; `system df` and `system prune` are in
+ * cmd_system_df.c and cmd_system_prune.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,10 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
 static const struct skiff_command system_commands[] = {
   { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]", NULL,
     check_groups },
+  { "system df", cmd_system_df, "Show docker disk usage", "[OPTIONS]", NULL,
+    skiff_cli_system_df_groups },
+  { "system prune", cmd_system_prune, "Remove unused data", "[OPTIONS]", NULL,
+    skiff_cli_system_prune_groups },
 };
 
 int

@@ -94,8 +94,14 @@ int64_t
 skiff_cli_container_rw_size (const struct skiff_container *c)
 {
   _cleanup_free_ char *upper = skiff_path_join (c->dir, "upper");
+  return skiff_cli_tree_size (upper);
+}
+
+int64_t
+skiff_cli_tree_size (const char *path)
+{
   tree_bytes = 0;
-  nftw (upper, add_size, 16, FTW_PHYS | FTW_MOUNT);
+  nftw (path, add_size, 16, FTW_PHYS | FTW_MOUNT);
   return tree_bytes;
 }
 

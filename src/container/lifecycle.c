@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -226,6 +227,11 @@ skiff_container_remove_deferred (struct skiff_store *store, struct skiff_contain
       if (r < 0)
         return r;
     }
+  /* `skiff mount`'s mount of the rootfs (engine/mount.c), lazily: removal never waits for it
+   * and rm -rf never walks into it (not mounted: EINVAL; rootless: never mounted) */
+  _cleanup_free_ char *merged = skiff_path_join (c->dir, "merged");
+  if (umount2 (merged, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT && errno != EPERM)
+    return skiff_error_make (err, errno, "unmount %s", merged);
   /* Out of sight at once, then the name, then the files: a reader (ps) never sees a
    * half-removed container (config.json without state.json reads as "Created"); a crash
    * leaves a temp dir that the next command reaps and a name link nothing backs, which the

@@ -5,7 +5,9 @@
  * never makes a "DEST/" directory ("no such directory").  The archive comes from the view
  * child (export.c) over a pipe; DEST is the user's own path, extracted with libarchive's
  * guards (no "..", no absolute names, nothing written through a symlink), ownership kept only
- * with -a. */
+ * with -a.  A failed copy removes what it had made new (the top entry, a half-written file).
+ * skiff_engine_copy_extract is the same extraction for cp into a container, run chrooted in
+ * it (copy_in.c). */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -21,6 +23,8 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/error.h"
+#include "skiff/fs.h"
+#include "skiff/log.h"
 #include "skiff/xalloc.h"
 
 struct copy_plan
@@ -28,6 +32,10 @@ struct copy_plan
   char *dir;       /* absolute: where the entries are extracted */
   char *from, *to; /* the archive's top name rewritten (NULL: names kept) */
   bool dest_exists, dest_is_dir, dest_asserts_dir;
+  bool stream;   /* a tar the user gave ("-"): DEST must be a directory */
+  int owner;     /* entries' owner: -1 as in the archive, else uid and gid 0 (without -a) */
+  char *made;    /* the top entry the copy created (removed again when it fails) */
+  char *writing; /* the entry being written, when it did not exist before */
 };
 
 static void
@@ -36,6 +44,8 @@ plan_clear (struct copy_plan *p)
   free (p->dir);
   free (p->from);
   free (p->to);
+  free (p->made);
+  free (p->writing);
 }
 
 /* Where DEST is, before the archive's first entry says what SRC is. */
@@ -76,6 +86,8 @@ plan_source (const char *dest, struct archive_entry *top, struct copy_plan *p,
     name[--n] = '\0';
   if (p->dest_exists && p->dest_is_dir)
     return 0; /* extracted into it as they are */
+  if (p->stream)
+    return skiff_error_make_status (err, 125, 0, "destination \"%s\" must be a directory", dest);
   if (p->dest_exists && src_dir)
     return skiff_error_make_status (err, 1, 0, "cannot copy directory");
   if (!p->dest_exists && !src_dir && p->dest_asserts_dir)
@@ -98,6 +110,31 @@ target_name (const struct copy_plan *p, const char *name)
   return xstrdup (name);
 }
 
+/* Remembers what a failed copy must take away again: the top entry if it is new (a whole new
+ * tree), and the entry about to be written if it is new (a half-written file). */
+static void
+note_entry (struct copy_plan *p, const char *name, bool top)
+{
+  struct stat st;
+  bool fresh = fstatat (AT_FDCWD, name, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
+  free (steal_ptr (&p->writing));
+  if (fresh)
+    p->writing = xstrdup (name);
+  if (fresh && top) /* SRC itself (not the contents of a "SRC/." copy) */
+    p->made = xstrdup (name);
+}
+
+/* After a failure, in the plan's directory: nothing half-copied stays. */
+static void
+undo (struct copy_plan *p)
+{
+  _cleanup_error_ struct skiff_error *e = NULL;
+  if (p->writing && unlinkat (AT_FDCWD, p->writing, 0) < 0 && errno != ENOENT)
+    log_debug ("copy: remove %s: %s", p->writing, strerror (errno));
+  if (p->made && skiff_fs_rm_rf (p->made, &e) < 0)
+    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
+}
+
 static int
 extract (struct archive *in, struct archive *out, const char *dest, struct copy_plan *p,
          struct skiff_error **err)
@@ -108,11 +145,18 @@ extract (struct archive *in, struct archive *out, const char *dest, struct copy_
     {
       if (first && (r = plan_source (dest, e, p, err)) < 0)
         return r;
+      bool top = first;
       first = 0;
       _cleanup_free_ char *name = target_name (p, archive_entry_pathname (e));
       if (name == NULL)
         continue;
       archive_entry_set_pathname (e, name);
+      note_entry (p, name, top);
+      if (p->owner >= 0)
+        {
+          archive_entry_set_uid (e, p->owner);
+          archive_entry_set_gid (e, p->owner);
+        }
       if (archive_entry_hardlink (e) != NULL)
         {
           _cleanup_free_ char *link = target_name (p, archive_entry_hardlink (e));
@@ -129,6 +173,7 @@ extract (struct archive *in, struct archive *out, const char *dest, struct copy_
       if (r != ARCHIVE_EOF || archive_write_finish_entry (out) < ARCHIVE_WARN)
         return skiff_error_make (err, 0, "copy to %s: %s", dest,
                                  archive_error_string (r != ARCHIVE_EOF ? in : out));
+      free (steal_ptr (&p->writing));
     }
   if (r != ARCHIVE_EOF)
     return skiff_error_make (err, 0, "copy: reading the archive: %s", archive_error_string (in));
@@ -137,12 +182,11 @@ extract (struct archive *in, struct archive *out, const char *dest, struct copy_
 
 /* Extracts the archive on fd into the plan's directory (our cwd while it runs). */
 static int
-extract_fd (int fd, const char *dest, struct copy_plan *p, bool archive_mode,
-            struct skiff_error **err)
+extract_fd (int fd, const char *dest, struct copy_plan *p, bool set_owner, struct skiff_error **err)
 {
   int flags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR
               | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS
-              | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | (archive_mode ? ARCHIVE_EXTRACT_OWNER : 0);
+              | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | (set_owner ? ARCHIVE_EXTRACT_OWNER : 0);
   struct archive *in = archive_read_new ();
   struct archive *out = archive_write_disk_new ();
   _cleanup_close_ int cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -153,8 +197,8 @@ extract_fd (int fd, const char *dest, struct copy_plan *p, bool archive_mode,
     r = skiff_error_make (err, ENOMEM, "copy: start the extraction");
   else if (chdir (p->dir) < 0)
     r = skiff_error_make (err, errno, "chdir %s", p->dir);
-  else
-    r = extract (in, out, dest, p, err);
+  else if ((r = extract (in, out, dest, p, err)) < 0)
+    undo (p);
   if (cwd >= 0 && fchdir (cwd) < 0 && r == 0)
     r = skiff_error_make (err, errno, "return to the working directory");
   if (out)
@@ -165,11 +209,27 @@ extract_fd (int fd, const char *dest, struct copy_plan *p, bool archive_mode,
 }
 
 int
+skiff_engine_copy_extract (int fd, const char *dest, const struct skiff_copy_extract *opts,
+                           struct skiff_error **err)
+{
+  struct copy_plan p = { .stream = opts->stream, .owner = opts->keep_owner ? -1 : 0 };
+  int r = plan_dest (dest, &p, err);
+  if (r == 0 && opts->stream && !(p.dest_exists && p.dest_is_dir))
+    r = p.dest_exists
+            ? skiff_error_make_status (err, 125, 0, "destination \"%s\" must be a directory", dest)
+            : skiff_error_make_status (err, 125, ENOENT, "destination \"%s\"", dest);
+  if (r == 0)
+    r = extract_fd (fd, dest, &p, true, err);
+  plan_clear (&p);
+  return r;
+}
+
+int
 skiff_engine_copy_out_to (struct skiff_store *store, const struct skiff_container *c,
                           const char *path, bool follow, bool archive_mode, const char *dest,
                           struct skiff_error **err)
 {
-  struct copy_plan p = { 0 };
+  struct copy_plan p = { .owner = -1 };
   int r = plan_dest (dest, &p, err);
   int pipe_fds[2] = { -1, -1 };
   if (r == 0 && pipe2 (pipe_fds, O_CLOEXEC) < 0)

@@ -86,3 +86,14 @@ char **skiff_engine_kv_pairs (char *const *words);
 int skiff_engine_log_check (const struct skiff_container_spec *spec, struct skiff_error **err);
 void skiff_engine_log_config (const struct skiff_container_spec *spec,
                               struct skiff_container_config *cfg);
+
+/* copy_out.c: extracts the cp archive on fd into dest with docker's rules (see copy_out.c),
+ * relative to our root and cwd (copy_in.c calls it chrooted into the container); what a
+ * failed copy had made new is removed again. */
+struct skiff_copy_extract
+{
+  bool stream;     /* the user's own tar ("-"): dest must be an existing directory */
+  bool keep_owner; /* -a: the archive's uid/gid; else root's */
+};
+int skiff_engine_copy_extract (int fd, const char *dest, const struct skiff_copy_extract *opts,
+                               struct skiff_error **err);

@@ -145,3 +145,10 @@ void skiff_image_history_free (struct skiff_image_history *h, size_t n);
  * unused layers garbage-collected. */
 int skiff_image_check (struct skiff_store *store, bool repair, bool verify, char ***problems,
                        struct skiff_error **err);
+
+/* RepoDigests: "name@sha256:<manifest digest>" lines in images/<id>/repo-digests, recorded
+ * by pull and push (a name already there is replaced). */
+int skiff_image_add_repo_digest (struct skiff_store *store, const char *id, const char *repo_digest,
+                                 struct skiff_error **err);
+/* The recorded repo digests (NULL when none). */
+char **skiff_image_repo_digests (struct skiff_store *store, const char *id);

@@ -445,3 +445,33 @@ int skiff_cli_attach_started (struct skiff_container *c, int sock,
 /* --sig-proxy[=BOOL] (NULL value: given bare, true); pflag's ParseBool error otherwise. */
 int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+
+/* ---- registries (cmd_registry.c, cmd_login.c) ---- */
+/* The registry flags of pull, push, login and run/create's pull: the first member of their
+ * options structs (skiff_cli_registry_options' offsets). */
+struct skiff_cli_registry_flags
+{
+  int tls_verify; /* -1 unset */
+  const char *authfile, *cert_dir, *creds;
+};
+extern const struct skiff_opt skiff_cli_registry_options[];
+struct skiff_registry_opts;
+void skiff_cli_registry_flags_init (struct skiff_cli_registry_flags *f);
+/* The flags and skiff.conf's [registries] into opts; --authfile must exist unless
+ * authfile_may_be_new (login).  skiff_cli_registry_opts_clear frees it. */
+int skiff_cli_registry_opts (const struct skiff_cli_registry_flags *f, bool authfile_may_be_new,
+                             struct skiff_registry_opts *opts, struct skiff_error **err);
+void skiff_cli_registry_opts_clear (struct skiff_registry_opts *opts);
+int skiff_cli_registry_config (struct skiff_registry_opts *opts, struct skiff_error **err);
+/* Pulls ref with podman's progress lines on stderr (none when quiet). */
+int skiff_cli_pull_image (struct skiff_store *store, const char *ref,
+                          const struct skiff_registry_opts *ro, bool quiet, char **id,
+                          struct skiff_error **err);
+extern const struct skiff_opt *const skiff_cli_pull_groups[];
+extern const struct skiff_opt *const skiff_cli_push_groups[];
+extern const struct skiff_opt *const skiff_cli_login_groups[];
+extern const struct skiff_opt *const skiff_cli_logout_groups[];
+int cmd_pull (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_push (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_login (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_logout (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);

@@ -126,6 +126,27 @@ void skiff_cli_security_clear (struct skiff_security_spec *s);
 /* --log-driver, --log-opt (create_opts_log.c), in run's and create's groups */
 extern const struct skiff_opt skiff_cli_log_options[];
 /* Flags of run and create: the container spec and how run attaches. */
+/* run/create's pull flags (create_opts_pull.c) */
+enum skiff_cli_pull_policy
+{
+  SKIFF_CLI_PULL_MISSING,
+  SKIFF_CLI_PULL_ALWAYS,
+  SKIFF_CLI_PULL_NEVER,
+  SKIFF_CLI_PULL_NEWER,
+};
+/* The registry flags of pull, push, login and run/create's pull: the first member of the
+ * pull, push and login options structs (skiff_cli_registry_options' offsets). */
+struct skiff_cli_registry_flags
+{
+  int tls_verify; /* -1 unset */
+  const char *authfile, *cert_dir, *creds;
+};
+struct skiff_cli_pull_flags
+{
+  struct skiff_cli_registry_flags reg;
+  enum skiff_cli_pull_policy policy;
+  bool quiet;
+};
 struct skiff_cli_create_opts
 {
   struct skiff_cli_process_opts proc; /* first: see above */
@@ -135,7 +156,12 @@ struct skiff_cli_create_opts
   const char *pidfile;          /* run --pidfile */
   unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
+  struct skiff_cli_pull_flags pull;
 };
+extern const struct skiff_opt skiff_cli_pull_options[];
+/* Pulls the image of a run/create as --pull says (after the store is open). */
+int skiff_cli_pull_for_create (struct skiff_store *store, struct skiff_cli_create_opts *o,
+                               struct skiff_error **err);
 /* A command's output stream (output_file.c): stdout for NULL or "-"; a file is written to a
  * temp file beside it that _commit renames over it (fsync'ed first), _abort removes; a device
  * or FIFO is written through. */
@@ -447,13 +473,6 @@ int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error
 int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 
 /* ---- registries (cmd_registry.c, cmd_login.c) ---- */
-/* The registry flags of pull, push, login and run/create's pull: the first member of their
- * options structs (skiff_cli_registry_options' offsets). */
-struct skiff_cli_registry_flags
-{
-  int tls_verify; /* -1 unset */
-  const char *authfile, *cert_dir, *creds;
-};
 extern const struct skiff_opt skiff_cli_registry_options[];
 struct skiff_registry_opts;
 void skiff_cli_registry_flags_init (struct skiff_cli_registry_flags *f);

@@ -117,15 +117,22 @@ static const struct skiff_opt run_options[] = {
 #undef C
 
 const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options,         skiff_cli_resources_options,
-        skiff_cli_network_options, skiff_cli_init_options, skiff_cli_security_options,
-        skiff_cli_mounts_options,  skiff_cli_log_options,  NULL };
-const struct skiff_opt *const skiff_cli_run_groups[]
     = { skiff_cli_process_options,   create_options,
-        skiff_cli_resources_options, run_options,
-        skiff_cli_network_options,   skiff_cli_init_options,
-        skiff_cli_security_options,  skiff_cli_mounts_options,
-        skiff_cli_log_options,       NULL };
+        skiff_cli_resources_options, skiff_cli_network_options,
+        skiff_cli_init_options,      skiff_cli_security_options,
+        skiff_cli_mounts_options,    skiff_cli_log_options,
+        skiff_cli_pull_options,      NULL };
+const struct skiff_opt *const skiff_cli_run_groups[] = { skiff_cli_process_options,
+                                                         create_options,
+                                                         skiff_cli_resources_options,
+                                                         run_options,
+                                                         skiff_cli_network_options,
+                                                         skiff_cli_init_options,
+                                                         skiff_cli_security_options,
+                                                         skiff_cli_mounts_options,
+                                                         skiff_cli_log_options,
+                                                         skiff_cli_pull_options,
+                                                         NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)
@@ -195,6 +202,7 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
 {
   o->spec.stop_timeout = SKIFF_STOP_TIMEOUT_UNSET;
   o->sig_proxy = true;
+  skiff_cli_registry_flags_init (&o->pull.reg);
   skiff_cli_security_defaults (&o->spec.security);
   int r = skiff_cli_parse (cli, argc, argv, o, &o->res, err);
   if (r != 0)

@@ -8,6 +8,7 @@ set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libseccomp-dev
       libcap-dev libssl-dev check scdoc busybox-static
       libmnl-dev            # netlink for the bridge network (shared: Debian ships no .a)
+      libcurl4-openssl-dev  # registries: headers at build time, libcurl.so.4 dlopen()ed
       # static_deps links these from their .a files (libarchive-dev does not pull them in)
       nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev)
 if [ "${1:-}" = --test ]; then
@@ -15,7 +16,8 @@ if [ "${1:-}" = --test ]; then
   pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar zstd xz-utils tmux
         podman    # podman: a real peer for the interop tests, never a run-time dependency
         clang clang-format    # the clang-build and clang-format suites
-        zsh fish)             # the generated completion scripts are checked by each shell
+        zsh fish              # the generated completion scripts are checked by each shell
+        docker-registry skopeo apache2-utils openssl curl)  # 64-registry*: local registries, a peer client, htpasswd
 fi
 pkgs+=("$@")
 

@@ -28,7 +28,8 @@ TEST_USER=skifftest            # with a subuid/subgid range
 SOLO_USER=skiffsolo            # without one (single-UID mapping)
 TEST_RANGE_START=200000
 ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-recovery-root.bats
-                 61-network-bridge.bats 57-save-load-identity-podman.bats)
+                 61-network-bridge.bats 57-save-load-identity-podman.bats
+                 64-registry-podman.bats)
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 # Not in the ASan pass (it runs the root files again with the sanitized binary): the stress
 # test is about races, already run root and rootless, and takes minutes under ASan; the podman
@@ -37,7 +38,7 @@ ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 # 35-exec-attach (run -i and run -t under script) exit 125, and 55-correctness's 16 parallel
 # `create --replace` once ran out of retries; both files run in the root and rootless passes.
 ASAN_SKIP_FILES=(48-stress.bats 25-podman-interop.bats 57-save-load-identity-podman.bats
-                 35-exec-attach.bats 55-correctness.bats)
+                 35-exec-attach.bats 55-correctness.bats 64-registry-podman.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 
 total_passed=0

@@ -54,6 +54,7 @@ static const struct skiff_command commands[] = {
     skiff_cli_logout_groups },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
     skiff_cli_logs_groups },
+  { "manifest", cmd_manifest, "Manipulate manifest lists and image indexes", "COMMAND", NULL },
   { "pause", cmd_pause, "Pause all processes within one or more containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", NULL, skiff_cli_pause_groups },
   { "port", cmd_port, "List port mappings or a specific mapping for the container",
@@ -167,6 +168,8 @@ group_subcommands (const char *name, size_t *n)
     return skiff_cli_container_subcommands (n);
   if (strcmp (name, "system") == 0)
     return skiff_cli_system_subcommands (n);
+  if (strcmp (name, "manifest") == 0)
+    return skiff_cli_manifest_subcommands (n);
   if (strcmp (name, "volume") == 0)
     return skiff_cli_volume_subcommands (n);
   return NULL;

@@ -54,6 +54,8 @@ int skiff_registry_fetch_manifest (const char *ref, const struct skiff_registry_
                                    char **body, size_t *len, struct skiff_error **err);
 
 /* ---- credentials (authfile.c) ---- */
+/* "https://host:port/path" -> "host:port" (login's argument, docker's auth file keys). */
+char *skiff_registry_host_of (const char *text);
 /* The file login writes: --authfile, $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json
  * or /run/containers/<uid>/auth.json. */
 char *skiff_registry_authfile_path (const char *authfile);

@@ -476,6 +476,11 @@ int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error *
 extern const struct skiff_opt skiff_cli_registry_options[];
 struct skiff_registry_opts;
 void skiff_cli_registry_flags_init (struct skiff_cli_registry_flags *f);
+/* A registry command's parse: target (size bytes, its first member the registry flags) zeroed
+ * and filled; min..max positionals.  1: --help was printed; else as skiff_cli_parse. */
+int skiff_cli_registry_parse (struct skiff_cli *cli, int argc, char **argv, void *target,
+                              size_t size, size_t min, size_t max, struct skiff_opts_result *res,
+                              struct skiff_error **err);
 /* The flags and skiff.conf's [registries] into opts; --authfile must exist unless
  * authfile_may_be_new (login).  skiff_cli_registry_opts_clear frees it. */
 int skiff_cli_registry_opts (const struct skiff_cli_registry_flags *f, bool authfile_may_be_new,
@@ -494,3 +499,5 @@ int cmd_pull (struct skiff_cli *cli, int argc, char **argv, struct skiff_error *
 int cmd_push (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_login (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_logout (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_manifest (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+const struct skiff_command *skiff_cli_manifest_subcommands (size_t *n);

@@ -31,18 +31,6 @@ static const struct skiff_opt login_options[] = {
 const struct skiff_opt *const skiff_cli_login_groups[]
     = { skiff_cli_registry_options, login_options, NULL };
 
-/* "https://host:port/path" -> "host:port" (docker and podman accept either). */
-static char *
-registry_host (const char *arg)
-{
-  const char *p = arg;
-  if (strncmp (p, "https://", 8) == 0)
-    p += 8;
-  else if (strncmp (p, "http://", 7) == 0)
-    p += 7;
-  return xstrndup (p, strcspn (p, "/"));
-}
-
 static int
 read_password_stdin (char **out, struct skiff_error **err)
 {
@@ -74,17 +62,11 @@ int
 cmd_login (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct login_opts o;
-  memset (&o, 0, sizeof o);
-  skiff_cli_registry_flags_init (&o.reg);
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
-  if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
-  if (res.nargs != 1)
-    return skiff_cli_usage_error (cli, err, "\"skiff login\" requires exactly 1 argument");
-  _cleanup_free_ char *host = registry_host (res.args[0]);
+  int r = skiff_cli_registry_parse (cli, argc, argv, &o, sizeof o, 1, 1, &res, err);
+  if (r != 0)
+    return r < 0 ? r : 0;
+  _cleanup_free_ char *host = skiff_registry_host_of (res.args[0]);
   if (o.get_login)
     return get_login (&o, host, err);
   if (o.password && o.password_stdin)
@@ -144,7 +126,7 @@ cmd_logout (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
     return skiff_cli_usage_error (cli, err,
                                   o.all ? "\"skiff logout --all\" takes no argument"
                                         : "\"skiff logout\" requires exactly 1 argument");
-  _cleanup_free_ char *host = o.all ? NULL : registry_host (res.args[0]);
+  _cleanup_free_ char *host = o.all ? NULL : skiff_registry_host_of (res.args[0]);
   r = skiff_registry_logout (o.authfile, host, o.all, err);
   if (r < 0)
     return r;

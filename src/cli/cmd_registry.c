@@ -56,6 +56,30 @@ skiff_cli_registry_flags_init (struct skiff_cli_registry_flags *f)
   f->tls_verify = -1;
 }
 
+int
+skiff_cli_registry_parse (struct skiff_cli *cli, int argc, char **argv, void *target, size_t size,
+                          size_t min, size_t max, struct skiff_opts_result *res,
+                          struct skiff_error **err)
+{
+  memset (target, 0, size);
+  skiff_cli_registry_flags_init (target);
+  int r = skiff_cli_parse (cli, argc, argv, target, res, err);
+  if (r == 1)
+    {
+      skiff_cli_help (cli);
+      return 1;
+    }
+  if (r < 0)
+    return r;
+  if (res->nargs >= min && res->nargs <= max)
+    return 0;
+  if (min == max)
+    return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires exactly %zu argument%s",
+                                  cli->command->name, min, min == 1 ? "" : "s");
+  return skiff_cli_usage_error (cli, err, "\"skiff %s\" requires %zu or %zu arguments",
+                                cli->command->name, min, max);
+}
+
 /* The flags and skiff.conf's [registries] into opts (which owns the split --creds). */
 int
 skiff_cli_registry_opts (const struct skiff_cli_registry_flags *f, bool authfile_may_be_new,
@@ -184,16 +208,10 @@ int
 cmd_pull (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct pull_opts o;
-  memset (&o, 0, sizeof o);
-  skiff_cli_registry_flags_init (&o.reg);
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
-  if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
-  if (res.nargs != 1)
-    return skiff_cli_usage_error (cli, err, "\"skiff pull\" requires exactly 1 argument");
+  int r = skiff_cli_registry_parse (cli, argc, argv, &o, sizeof o, 1, 1, &res, err);
+  if (r != 0)
+    return r < 0 ? r : 0;
   struct skiff_registry_opts ro;
   _cleanup_free_ char *platform = NULL;
   r = skiff_cli_registry_opts (&o.reg, false, &ro, err);
@@ -247,16 +265,10 @@ int
 cmd_push (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
   struct push_opts o;
-  memset (&o, 0, sizeof o);
-  skiff_cli_registry_flags_init (&o.reg);
   _cleanup_opts_result_ struct skiff_opts_result res = { 0 };
-  int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
-  if (r == 1)
-    return skiff_cli_help (cli);
-  if (r < 0)
-    return r;
-  if (res.nargs < 1 || res.nargs > 2)
-    return skiff_cli_usage_error (cli, err, "\"skiff push\" requires 1 or 2 arguments");
+  int r = skiff_cli_registry_parse (cli, argc, argv, &o, sizeof o, 1, 2, &res, err);
+  if (r != 0)
+    return r < 0 ? r : 0;
   struct skiff_registry_opts ro;
   r = skiff_cli_registry_opts (&o.reg, false, &ro, err);
   struct skiff_store *store;

@@ -51,16 +51,22 @@ read_paths (const char *authfile)
   return v;
 }
 
-/* normalizeAuthFileKey: no scheme, no path for docker's keys; docker.io's aliases. */
-static char *
-normalise_key (const char *key)
+char *
+skiff_registry_host_of (const char *text)
 {
-  const char *k = key;
+  const char *k = text;
   if (strncmp (k, "https://", 8) == 0)
     k += 8;
   else if (strncmp (k, "http://", 7) == 0)
     k += 7;
-  char *out = xstrndup (k, strcspn (k, "/"));
+  return xstrndup (k, strcspn (k, "/"));
+}
+
+/* normalizeAuthFileKey: no scheme, no path for docker's keys; docker.io's aliases. */
+static char *
+normalise_key (const char *key)
+{
+  char *out = skiff_registry_host_of (key);
   if (strcmp (out, "registry-1.docker.io") == 0 || strcmp (out, "docker.io") == 0)
     {
       free (out);

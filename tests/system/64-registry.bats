@@ -42,6 +42,9 @@ teardown_file () {
   [ "$(grep -c '^Copying blob sha256:' <<<"$stderr")" -eq 3 ] || fail "three blobs copied: $stderr"
   run -0 skiff image inspect --format '{{.RepoDigests}}' "$REG/reg-ml:1"
   assert_equal "$output" "[$REG/reg-ml@$digest]"
+  # manifest inspect prints the registry's bytes: they hash to the digest push printed
+  run -0 --separate-stderr skiff manifest inspect --tls-verify=false "$REG/reg-ml:1"
+  assert_equal "sha256:$(printf '%s' "$output" | sha256sum | cut -d' ' -f1)" "$digest"
   run -0 skiff run --rm "$REG/reg-ml:1"
   assert_equal "$output" $'two push1\nthree push1'
   # again: every layer is there, nothing is fetched
@@ -109,7 +112,8 @@ teardown_file () {
     run -0 --separate-stderr skiff system check
     assert_equal "$output" "" "system check after the $repo pull"
   done
-  # the same image served properly pulls
+  # the same image served properly pulls, also behind a Bearer token from the challenge's realm
   run -0 skiff pull -q --tls-verify=false "$FAULT/good:1"
-  run -0 skiff rmi "$FAULT/good:1"
+  run -0 skiff pull -q --tls-verify=false "$FAULT/bearer:1"
+  run -0 skiff rmi "$FAULT/good:1" "$FAULT/bearer:1"
 }

@@ -8,6 +8,8 @@ the second layer's blob in one way:
   size     the manifest's descriptor says 100 bytes fewer than the blob has
   err500   the blob GET answers 500
   reset    half the blob, then a TCP reset
+  bearer   as good, behind a Bearer token (the challenge's realm is /token here, which hands
+           out a token for a pull scope of this repository only)
 
 Usage: fault-registry.py PORTFILE MARKER  (listens on 127.0.0.1, a free port written to PORTFILE)
 """
@@ -20,6 +22,7 @@ import struct
 import sys
 import tarfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 
 def layer(files):
@@ -82,10 +85,31 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def bearer_refused(self, parts):
+        """True (after a 401) when the bearer repository is asked without its token."""
+        if self.headers.get("Authorization") == "Bearer tok-bearer-pull":
+            return False
+        port = self.server.server_address[1]
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", f'Bearer realm="http://127.0.0.1:{port}/token",'
+                         'service="fault",scope="repository:bearer:pull"')
+        body = b'{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}'
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return True
+
     def do_GET(self):
         parts = self.path.split("/")
         if self.path == "/v2/":
             return self.send(200, b"{}")
+        if self.path.startswith("/token?"):
+            q = parse_qs(self.path.split("?", 1)[1])
+            if q.get("service") == ["fault"] and q.get("scope") == ["repository:bearer:pull"]:
+                return self.send(200, b'{"token":"tok-bearer-pull","expires_in":300}')
+            return self.send(403, b'{"errors":[{"code":"DENIED","message":"bad scope"}]}')
+        if len(parts) > 2 and parts[2] == "bearer" and self.bearer_refused(parts):
+            return
         if len(parts) == 5 and parts[3] == "manifests":
             return self.send(200, manifest(parts[2]),
                              "application/vnd.docker.distribution.manifest.v2+json")

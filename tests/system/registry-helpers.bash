@@ -42,7 +42,7 @@ start_tls_registry () { # DIR
   local dir=$1 port
   port=$(free_port)
   mkdir -p "$dir/data" "$dir/certs"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$dir/key.pem" -out "$dir/certs/ca.crt" \
     >/dev/null 2>&1
   htpasswd -Bbn -C 4 skiff s3cret >"$dir/htpasswd"

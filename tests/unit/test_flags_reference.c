@@ -52,6 +52,7 @@ static const char *const skiff_commands[] = {
   "image exists",
   "image inspect",
   "image prune",
+  "manifest inspect",
   "system check",
   "volume create",
   "volume exists",

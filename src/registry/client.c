@@ -171,6 +171,24 @@ on_upload (char *buf, size_t size, size_t n, void *data)
   return (size_t)got;
 }
 
+/* Whether url is on the registry itself: an upload Location may name any host, and the
+ * registry's credentials go nowhere else. */
+static bool
+same_origin (const struct skiff_registry_client *c, const char *url)
+{
+  size_t n = strlen (c->base);
+  return strncmp (url, c->base, n) == 0 && (url[n] == '/' || url[n] == '\0');
+}
+
+/* Control characters of a registry's text (an error message) as '?': it reaches a terminal. */
+static void
+sanitise (char *s)
+{
+  for (unsigned char *p = (unsigned char *)s; s && *p; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      *p = '?';
+}
+
 static char *
 request_url (struct skiff_registry_client *c, const char *path)
 {
@@ -410,6 +428,12 @@ skiff_registry_request (struct skiff_registry_client *c, const struct skiff_http
       _cleanup_free_ char *challenge = NULL;
       if (req->body_fd >= 0 && attempt > 0 && lseek (req->body_fd, 0, SEEK_SET) < 0)
         return skiff_error_make (err, errno, "rewind the upload");
+      _cleanup_free_ char *url = request_url (c, req->path);
+      if (!same_origin (c, url))
+        {
+          /* elsewhere: no credentials, and no authentication step */
+          return perform (c, req, NULL, resp, &challenge, err);
+        }
       int r = perform (c, req, c->authorization, resp, &challenge, err);
       if (r < 0 || resp->status != 401 || challenge == NULL || attempt > 0)
         {
@@ -447,6 +471,8 @@ skiff_registry_status_error (struct skiff_registry_client *c, const char *what,
             {
               for (char *p = code; *p; p++)
                 *p = *p == '_' ? ' ' : (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+              sanitise (code);
+              sanitise (message);
               return skiff_error_make (err, 0, "%s: %s: %s", what, code, message ? message : "");
             }
         }

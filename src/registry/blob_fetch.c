@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -175,6 +176,9 @@ child_main (struct skiff_store *store, struct skiff_registry_client *c,
             const struct skiff_blob_job *job, int report_fd)
 {
   signal (SIGPIPE, SIG_IGN);
+  /* a killed pull takes its downloads with it (their temp dirs go with the reaper) */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid () != job->parent_pid)
+    _exit (3);
   skiff_registry_client_after_fork (c);
   struct skiff_error *e = NULL;
   if (fetch_layer (store, c, job, &e) == 0)
@@ -216,9 +220,10 @@ child_result (struct running *run, int status, struct skiff_error **err)
 }
 
 static int
-start_child (struct skiff_store *store, struct skiff_registry_client *c,
-             const struct skiff_blob_job *job, struct running *run, struct skiff_error **err)
+start_child (struct skiff_store *store, struct skiff_registry_client *c, struct skiff_blob_job *job,
+             struct running *run, struct skiff_error **err)
 {
+  job->parent_pid = getpid ();
   int p[2];
   if (pipe2 (p, O_CLOEXEC) < 0)
     return skiff_error_make (err, errno, "pipe");
@@ -251,7 +256,7 @@ stop_all (struct running *runs, size_t n)
 
 int
 skiff_blob_fetch_layers (struct skiff_store *store, struct skiff_registry_client *c,
-                         const struct skiff_blob_job *jobs, size_t n, int max_parallel,
+                         struct skiff_blob_job *jobs, size_t n, int max_parallel,
                          skiff_blob_started_fn started, void *data, struct skiff_error **err)
 {
   if (max_parallel <= 0)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "skiff/cleanup.h"
 #include "skiff/registry.h"
@@ -169,11 +170,12 @@ struct skiff_blob_job
   const char *parent_chain; /* NULL for the base layer */
   const char *diff_id;      /* from the config: checked on the uncompressed stream */
   const char *pin_dir;
+  pid_t parent_pid; /* set by skiff_blob_fetch_layers */
 };
 typedef void (*skiff_blob_started_fn) (const struct skiff_blob_job *job, void *data);
 /* Fetches and unpacks the layers, at most max_parallel at once (forked children); the first
  * failure stops the others.  Committed layers stay pinned by pin_dir. */
 struct skiff_store;
 int skiff_blob_fetch_layers (struct skiff_store *store, struct skiff_registry_client *c,
-                             const struct skiff_blob_job *jobs, size_t n, int max_parallel,
+                             struct skiff_blob_job *jobs, size_t n, int max_parallel,
                              skiff_blob_started_fn started, void *data, struct skiff_error **err);

@@ -117,3 +117,25 @@ teardown_file () {
   run -0 skiff pull -q --tls-verify=false "$FAULT/bearer:1"
   run -0 skiff rmi "$FAULT/good:1" "$FAULT/bearer:1"
 }
+
+@test "registry: a pull killed with SIGKILL mid-layer leaves nothing behind; the retry succeeds" {
+  local before pidfile=$BATS_TEST_TMPDIR/pull.pid
+  before=$(store_listing)
+  background sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$pidfile" \
+    "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
+    pull -q --tls-verify=false "$FAULT/slow:1" >/dev/null 2>&1 </dev/null
+  # killed while a layer is being unpacked (its temp dir exists)
+  wait_for "ls '$SKIFF_TEST_ROOT/tmp' 2>/dev/null | grep -q '^layer-'" 10
+  kill -9 "$(cat "$pidfile")"
+  # its layer downloads die with it (PR_SET_PDEATHSIG)
+  wait_for "! pgrep -f -- 'pull -q --tls-verify=false $FAULT/slow:1' >/dev/null" 10
+  run -1 skiff image exists "$FAULT/slow:1"
+  # a layer it completed is unreferenced (its pin died with the pull): the issue's rule is
+  # that the next system check --repair leaves nothing of it
+  run -0 skiff system check --repair
+  assert_equal "$(store_listing)" "$before" "store after the killed pull and a repair"
+  run -0 skiff pull -q --tls-verify=false "$FAULT/slow:1"
+  run -0 skiff image exists "$FAULT/slow:1"
+  run -0 skiff system check
+  run -0 skiff rmi "$FAULT/slow:1"
+}

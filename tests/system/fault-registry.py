@@ -8,6 +8,7 @@ the second layer's blob in one way:
   size     the manifest's descriptor says 100 bytes fewer than the blob has
   err500   the blob GET answers 500
   reset    half the blob, then a TCP reset
+  slow     the second layer's blob in 16 KiB pieces, 40 ms apart (about 1.3 s)
   bearer   as good, behind a Bearer token (the challenge's realm is /token here, which hands
            out a token for a pull scope of this repository only)
 
@@ -21,6 +22,7 @@ import socket
 import struct
 import sys
 import tarfile
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -131,6 +133,15 @@ class Handler(BaseHTTPRequestHandler):
                                            struct.pack("ii", 1, 0))
                 self.connection.close()
                 self.close_connection = True
+                return
+            if d == L2 and repo == "slow":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for i in range(0, len(body), 16384):
+                    self.wfile.write(body[i:i + 16384])
+                    self.wfile.flush()
+                    time.sleep(0.04)
                 return
             return self.send(200, body, "application/octet-stream")
         self.send(404, b'{"errors":[{"code":"NAME_UNKNOWN","message":"not here"}]}')

@@ -26,6 +26,8 @@ struct skiff_config
   int64_t stop_timeout;       /* [engine] stop_timeout: seconds, -1 waits forever */
   char **insecure_registries; /* [registries] insecure: hosts reached without TLS checks */
   int64_t max_parallel_downloads; /* [registries] max_parallel_downloads: 1..64 */
+  char **unqualified_search;      /* [registries] unqualified_search: registries for short names */
+  char **short_name_aliases;      /* [registries] short_name_aliases: "name=host/repo" */
 };
 
 /* Every field unset. */

@@ -22,7 +22,14 @@ struct skiff_registry_opts
   const char *platform_variant; /* NULL: any */
   int max_parallel;             /* layer downloads at once; <= 0: 3 */
   char **insecure;              /* registries (host[:port]) reached without TLS checks */
+  char **search;                /* registries tried for a short name, in order */
+  char **aliases;               /* "name=host/repo": a short name's one registry name */
 };
+
+/* The names a short name (no registry part: "x", "ns/x:1") stands for: its alias, else one
+ * per search registry, in order.  NULL for a name with a registry, or no search list. */
+char **skiff_registry_short_name_candidates (const char *text,
+                                             const struct skiff_registry_opts *opts);
 
 /* What pull reports, for the command's podman-style lines. */
 enum skiff_pull_event

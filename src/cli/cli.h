@@ -146,6 +146,7 @@ struct skiff_cli_pull_flags
   struct skiff_cli_registry_flags reg;
   enum skiff_cli_pull_policy policy;
   bool quiet;
+  char *resolved; /* a short name's registry name, once found (spec.image then points here) */
 };
 struct skiff_cli_create_opts
 {

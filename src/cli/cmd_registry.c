@@ -108,6 +108,8 @@ skiff_cli_registry_opts_clear (struct skiff_registry_opts *opts)
   free ((char *)opts->username);
   free ((char *)opts->password);
   skiff_strv_free (opts->insecure);
+  skiff_strv_free (opts->search);
+  skiff_strv_free (opts->aliases);
   memset (opts, 0, sizeof *opts);
 }
 
@@ -198,7 +200,25 @@ skiff_cli_pull_image (struct skiff_store *store, const char *ref,
                       const struct skiff_registry_opts *ro, bool quiet, char **id,
                       struct skiff_error **err)
 {
-  int r = skiff_registry_pull (store, ref, ro, quiet ? NULL : print_progress, NULL, id, err);
+  /* a short name: its alias, or each unqualified-search registry in turn (the last
+   * failure is the error) */
+  _cleanup_strv_ char **candidates = skiff_registry_short_name_candidates (ref, ro);
+  int r = 0;
+  for (size_t i = 0; candidates && candidates[i]; i++)
+    {
+      if (*err)
+        skiff_error_free (steal_ptr (err));
+      r = skiff_registry_pull (store, candidates[i], ro, quiet ? NULL : print_progress, NULL, id,
+                               err);
+      if (r == 0)
+        {
+          skiff_events_image (store, *id, candidates[i], "pull");
+          return 0;
+        }
+    }
+  if (candidates)
+    return r;
+  r = skiff_registry_pull (store, ref, ro, quiet ? NULL : print_progress, NULL, id, err);
   if (r == 0)
     skiff_events_image (store, *id, ref, "pull");
   return r;
@@ -303,6 +323,8 @@ skiff_cli_registry_config (struct skiff_registry_opts *opts, struct skiff_error 
   if (r < 0)
     return r;
   opts->insecure = steal_ptr (&cfg.insecure_registries);
+  opts->search = steal_ptr (&cfg.unqualified_search);
+  opts->aliases = steal_ptr (&cfg.short_name_aliases);
   if (cfg.max_parallel_downloads != SKIFF_CONFIG_UNSET)
     opts->max_parallel = (int)cfg.max_parallel_downloads;
   skiff_config_clear (&cfg);

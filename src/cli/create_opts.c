@@ -149,6 +149,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   free (o->proc.env);
   free (o->proc.env_files);
   free (o->spec.labels);
+  free (o->pull.resolved);
   skiff_resources_clear (&o->spec.resources);
   skiff_cli_network_opts_clear (&o->spec.network);
   skiff_cli_security_clear (&o->spec.security);

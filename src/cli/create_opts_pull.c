@@ -1,5 +1,6 @@
 /* run/create --pull always|missing|never|newer, -q, --tls-verify, --authfile: an image that is
  * not in the store is pulled before the container is made (podman's default, "missing"). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -9,6 +10,8 @@
 #include "skiff/log.h"
 #include "skiff/reference.h"
 #include "skiff/registry.h"
+#include "skiff/strv.h"
+#include "skiff/xalloc.h"
 
 static int
 parse_pull (const char *value, void *field, struct skiff_error **err)
@@ -83,33 +86,54 @@ pullable (const char *image)
   return !local;
 }
 
+/* A short name stored under one of its candidates ("x" pulled as "127.0.0.1:5000/x"): that
+ * name from now on. */
+static bool
+lookup_candidates (struct skiff_store *store, struct skiff_cli_create_opts *o,
+                   char *const *candidates)
+{
+  for (size_t i = 0; candidates && candidates[i]; i++)
+    {
+      _cleanup_image_ struct skiff_image *img = NULL;
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (skiff_image_lookup (store, candidates[i], &img, &e) == 0)
+        {
+          free (o->pull.resolved);
+          o->spec.image = o->pull.resolved = xstrdup (candidates[i]);
+          return true;
+        }
+    }
+  return false;
+}
+
+static int
+lookup_error (struct skiff_error **lookup_err, struct skiff_error **err)
+{
+  *err = steal_ptr (lookup_err);
+  return skiff_error_ret (*err);
+}
+
 int
 skiff_cli_pull_for_create (struct skiff_store *store, struct skiff_cli_create_opts *o,
                            struct skiff_error **err)
 {
   const char *image = o->spec.image;
-  _cleanup_image_ struct skiff_image *img = NULL;
-  _cleanup_error_ struct skiff_error *lookup_err = NULL;
-  bool present = skiff_image_lookup (store, image, &img, &lookup_err) == 0;
-  enum skiff_cli_pull_policy policy = o->pull.policy;
-  if (policy == SKIFF_CLI_PULL_NEVER || (present && policy == SKIFF_CLI_PULL_MISSING))
-    {
-      if (present)
-        return 0;
-      *err = steal_ptr (&lookup_err);
-      return skiff_error_ret (*err);
-    }
-  if (!pullable (image))
-    {
-      if (present)
-        return 0;
-      *err = steal_ptr (&lookup_err);
-      return skiff_error_ret (*err);
-    }
   struct skiff_registry_opts ro;
   int r = skiff_cli_registry_opts (&o->pull.reg, false, &ro, err);
   if (r < 0)
     return r;
+  _cleanup_strv_ char **candidates = skiff_registry_short_name_candidates (image, &ro);
+  _cleanup_image_ struct skiff_image *img = NULL;
+  _cleanup_error_ struct skiff_error *lookup_err = NULL;
+  bool present = skiff_image_lookup (store, image, &img, &lookup_err) == 0
+                 || lookup_candidates (store, o, candidates);
+  enum skiff_cli_pull_policy policy = o->pull.policy;
+  if (policy == SKIFF_CLI_PULL_NEVER || (present && policy == SKIFF_CLI_PULL_MISSING)
+      || !pullable (image))
+    {
+      skiff_cli_registry_opts_clear (&ro);
+      return present ? 0 : lookup_error (&lookup_err, err);
+    }
   _cleanup_free_ char *id = NULL;
   _cleanup_error_ struct skiff_error *pull_err = NULL;
   r = skiff_cli_pull_image (store, image, &ro, o->pull.quiet, &id, &pull_err);
@@ -125,5 +149,7 @@ skiff_cli_pull_for_create (struct skiff_store *store, struct skiff_cli_create_op
       *err = steal_ptr (&pull_err);
       return r;
     }
+  if (candidates)
+    lookup_candidates (store, o, candidates);
   return 0;
 }

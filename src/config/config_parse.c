@@ -305,6 +305,34 @@ apply_insecure (struct skiff_config *cfg, const struct value *v, const char **pr
   return 0;
 }
 
+/* [registries] unqualified_search = ["host:port", ...] */
+static int
+apply_search (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  if (v->type != V_ARRAY || !v->all_strings)
+    return (*problem = "expected an array of strings"), -1;
+  skiff_strv_free (cfg->unqualified_search);
+  cfg->unqualified_search = skiff_strv_dup (v->strv);
+  return 0;
+}
+
+/* [registries] short_name_aliases = ["name=host/repo", ...] */
+static int
+apply_aliases (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  if (v->type != V_ARRAY || !v->all_strings)
+    return (*problem = "expected an array of \"NAME=REGISTRY/REPOSITORY\" strings"), -1;
+  for (size_t i = 0; v->strv && v->strv[i]; i++)
+    {
+      const char *eq = strchr (v->strv[i], '=');
+      if (eq == NULL || eq == v->strv[i] || eq[1] == '\0')
+        return (*problem = "expected an array of \"NAME=REGISTRY/REPOSITORY\" strings"), -1;
+    }
+  skiff_strv_free (cfg->short_name_aliases);
+  cfg->short_name_aliases = skiff_strv_dup (v->strv);
+  return 0;
+}
+
 static int
 apply_max_parallel (struct skiff_config *cfg, const struct value *v, const char **problem)
 {
@@ -319,6 +347,8 @@ apply_max_parallel (struct skiff_config *cfg, const struct value *v, const char 
 static const struct key keys[] = {
   { "registries", "insecure", apply_insecure },
   { "registries", "max_parallel_downloads", apply_max_parallel },
+  { "registries", "unqualified_search", apply_search },
+  { "registries", "short_name_aliases", apply_aliases },
   { "containers", "init", apply_init },
   { "containers", "init_path", apply_init_path },
   { "containers", "log_driver", apply_log_driver },
@@ -451,5 +481,7 @@ skiff_config_clear (struct skiff_config *cfg)
   free (cfg->netns);
   free (cfg->default_network);
   skiff_strv_free (cfg->insecure_registries);
+  skiff_strv_free (cfg->unqualified_search);
+  skiff_strv_free (cfg->short_name_aliases);
   skiff_config_init (cfg);
 }

@@ -139,3 +139,24 @@ teardown_file () {
   run -0 skiff system check
   run -0 skiff rmi "$FAULT/slow:1"
 }
+
+@test "registry: skiff.conf's unqualified_search, short_name_aliases and insecure resolve a short name" {
+  make_multilayer_image localhost/reg-short:1 short1
+  run -0 skiff push --tls-verify=false localhost/reg-short:1 "$REG/reg-short:1"
+  run -0 skiff rmi localhost/reg-short:1
+  # the first search registry has nothing listening: the next one serves the name
+  export SKIFF_CONFIG=$BATS_TEST_TMPDIR/skiff.conf
+  printf '[registries]\nunqualified_search = ["127.0.0.1:1", "%s"]\ninsecure = ["127.0.0.1:1", "%s"]\nshort_name_aliases = ["shorty=%s/reg-short"]\n' \
+    "$REG" "$REG" "$REG" >"$SKIFF_CONFIG"
+  run -0 --separate-stderr skiff run --rm reg-short:1
+  assert_equal "$output" $'two short1\nthree short1'
+  assert_contains "$stderr" "Trying to pull $REG/reg-short:1..."
+  run -0 skiff image exists "$REG/reg-short:1"
+  # present now: the short name finds it without a pull
+  run -0 --separate-stderr skiff run --rm reg-short:1
+  assert_equal "$stderr" ""
+  run -0 skiff rmi "$REG/reg-short:1"
+  run -0 --separate-stderr skiff pull -q shorty:1
+  run -0 skiff image exists "$REG/reg-short:1"
+  run -0 skiff rmi "$REG/reg-short:1"
+}

@@ -7,6 +7,7 @@
 
 #include "registry/registry-internal.h"
 #include "skiff/error.h"
+#include "skiff/strv.h"
 
 #define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 #define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
@@ -182,6 +183,32 @@ START_TEST (references)
 }
 END_TEST
 
+START_TEST (short_names)
+{
+  char *search[] = { "127.0.0.1:5000", "reg.example", NULL };
+  char *aliases[] = { "app=127.0.0.1:5000/ns/app", NULL };
+  struct skiff_registry_opts o = { .search = search, .aliases = aliases };
+  char **c = skiff_registry_short_name_candidates ("x:1", &o);
+  ck_assert_ptr_nonnull (c);
+  ck_assert_str_eq (c[0], "127.0.0.1:5000/x:1");
+  ck_assert_str_eq (c[1], "reg.example/x:1");
+  ck_assert_ptr_null (c[2]);
+  skiff_strv_free (c);
+  c = skiff_registry_short_name_candidates ("app:2", &o);
+  ck_assert_str_eq (c[0], "127.0.0.1:5000/ns/app:2");
+  ck_assert_ptr_null (c[1]);
+  skiff_strv_free (c);
+  /* a registry part, localhost, an ID or a digest: not short */
+  ck_assert_ptr_null (skiff_registry_short_name_candidates ("reg.example/x", &o));
+  ck_assert_ptr_null (skiff_registry_short_name_candidates ("host:5000/x", &o));
+  ck_assert_ptr_null (skiff_registry_short_name_candidates ("localhost/x", &o));
+  ck_assert_ptr_null (skiff_registry_short_name_candidates ("x@" D1, &o));
+  /* no search list: the docker.io default applies (NULL) */
+  struct skiff_registry_opts none = { 0 };
+  ck_assert_ptr_null (skiff_registry_short_name_candidates ("x", &none));
+}
+END_TEST
+
 int
 main (void)
 {
@@ -193,6 +220,7 @@ main (void)
   tcase_add_test (tc, manifest_refused);
   tcase_add_test (tc, index_select);
   tcase_add_test (tc, references);
+  tcase_add_test (tc, short_names);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

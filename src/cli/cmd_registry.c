@@ -99,7 +99,10 @@ skiff_cli_registry_opts (const struct skiff_cli_registry_flags *f, bool authfile
       opts->username = xstrndup (f->creds, (size_t)(colon - f->creds));
       opts->password = xstrdup (colon + 1);
     }
-  return skiff_cli_registry_config (opts, err);
+  int r = skiff_cli_registry_config (opts, err);
+  if (r < 0)
+    skiff_cli_registry_opts_clear (opts); /* nothing for the caller to clear on failure */
+  return r;
 }
 
 void

@@ -5,12 +5,13 @@ free_port () {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Waits (bounded) until URL answers at all (any HTTP status).
-wait_http () { # URL [CURL ARGS...]
-  local url=$1; shift
-  local deadline=$((SECONDS + 15))
+# Waits (bounded: a loaded CI machine is slow to start a Go binary) until URL answers at all
+# (any HTTP status); on failure shows the server's log.
+wait_http () { # URL LOG [CURL ARGS...]
+  local url=$1 log=$2; shift 2
+  local deadline=$((SECONDS + 30))
   until curl -s -o /dev/null "$@" "$url"; do
-    [ $SECONDS -lt $deadline ] || { echo "no answer from $url" >&2; return 1; }
+    [ $SECONDS -lt $deadline ] || { echo "no answer from $url:" >&2; cat "$log" >&2; return 1; }
     sleep 0.1
   done
 }
@@ -32,7 +33,7 @@ http:
 EOF
   docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 </dev/null 3>&- &
   export REG_PID=$! REG=127.0.0.1:$port
-  wait_http "http://$REG/v2/"
+  wait_http "http://$REG/v2/" "$dir/log"
 }
 
 # A TLS registry with htpasswd auth (user "skiff", password "s3cret"; bcrypt cost 4: cost 12
@@ -60,7 +61,7 @@ auth:
 EOF
   docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 </dev/null 3>&- &
   export TLSREG_PID=$! TLSREG=127.0.0.1:$port TLSREG_CERTS=$dir/certs
-  wait_http "https://$TLSREG/v2/" --cacert "$dir/certs/ca.crt"
+  wait_http "https://$TLSREG/v2/" "$dir/log" --cacert "$dir/certs/ca.crt"
 }
 
 stop_pid () { # PID

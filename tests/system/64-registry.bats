@@ -13,7 +13,7 @@ setup_file () {
   python3 "$BATS_TEST_DIRNAME/fault-registry.py" "$BATS_FILE_TMPDIR/fault.port" "m$$-$RANDOM" \
     </dev/null >"$BATS_FILE_TMPDIR/fault.log" 2>&1 3>&- &
   export FAULT_PID=$!
-  local deadline=$((SECONDS + 10))
+  local deadline=$((SECONDS + 30))
   until [ -s "$BATS_FILE_TMPDIR/fault.port" ]; do
     [ $SECONDS -lt $deadline ] || { echo "fault registry did not start" >&2; return 1; }
     sleep 0.1

@@ -8,6 +8,7 @@ set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libc6-dev libarchive-dev libyajl-dev libseccomp-dev
       libcap-dev libssl-dev check scdoc busybox-static
       libmnl-dev            # netlink for the bridge network (shared: Debian ships no .a)
+      libcurl4-openssl-dev  # registries: headers at build time, libcurl.so.4 dlopen()ed
       # static_deps links these from their .a files (libarchive-dev does not pull them in)
       nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev)
 if [ "${1:-}" = --test ]; then
@@ -16,7 +17,8 @@ if [ "${1:-}" = --test ]; then
         podman    # podman: a real peer for the interop tests, never a run-time dependency
         clang clang-format    # the clang-build and clang-format suites
         zsh fish              # the generated completion scripts are checked by each shell
-        passt)                # pasta: rootless -p and outbound networking (65-ports)
+        passt                 # pasta: rootless -p and outbound networking (65-ports)
+        docker-registry skopeo apache2-utils openssl curl)  # 64-registry*: local registries, a peer client, htpasswd
 fi
 pkgs+=("$@")
 
@@ -35,3 +37,9 @@ echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q </dev/null
 apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+# Debian's docker-registry package starts a system registry on :5000; the tests start their own
+# on free ports and stop them, so the packaged one is stopped and not started at boot.
+if [[ " ${missing[*]} " == *" docker-registry "* ]] && command -v systemctl >/dev/null \
+  && systemctl is-enabled docker-registry >/dev/null 2>&1; then
+  systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi

@@ -52,8 +52,13 @@ static const struct skiff_command commands[] = {
     NULL, skiff_cli_kill_groups },
   { "load", cmd_load, "Load an image from a tar archive or STDIN", "[OPTIONS]", NULL,
     skiff_cli_load_groups },
+  { "login", cmd_login, "Log in to a container registry", "[OPTIONS] REGISTRY", NULL,
+    skiff_cli_login_groups },
+  { "logout", cmd_logout, "Log out of a container registry", "[OPTIONS] [REGISTRY]", NULL,
+    skiff_cli_logout_groups },
   { "logs", cmd_logs, "Fetch the logs of a container", "[OPTIONS] CONTAINER", NULL,
     skiff_cli_logs_groups },
+  { "manifest", cmd_manifest, "Manipulate manifest lists and image indexes", "COMMAND", NULL },
   { "mount", cmd_mount, "Mount a working container's root filesystem", "[OPTIONS] [CONTAINER...]",
     NULL, skiff_cli_mount_groups },
   { "network", cmd_network, "Manage networks", "COMMAND", NULL },
@@ -62,6 +67,10 @@ static const struct skiff_command commands[] = {
   { "port", cmd_port, "List port mappings or a specific mapping for the container",
     "CONTAINER [PRIVATE_PORT[/PROTO]]", NULL },
   { "ps", cmd_ps, "List containers", "[OPTIONS]", NULL, skiff_cli_ps_groups },
+  { "pull", cmd_pull, "Pull an image from a registry", "[OPTIONS] NAME[:TAG|@DIGEST]", NULL,
+    skiff_cli_pull_groups },
+  { "push", cmd_push, "Push an image to a specified destination", "[OPTIONS] IMAGE [DESTINATION]",
+    NULL, skiff_cli_push_groups },
   { "rename", cmd_rename, "Rename a container", "CONTAINER NEW_NAME", NULL },
   { "restart", cmd_restart, "Restart one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]",
     NULL, skiff_cli_restart_groups },
@@ -170,6 +179,8 @@ group_subcommands (const char *name, size_t *n)
     return skiff_cli_container_subcommands (n);
   if (strcmp (name, "system") == 0)
     return skiff_cli_system_subcommands (n);
+  if (strcmp (name, "manifest") == 0)
+    return skiff_cli_manifest_subcommands (n);
   if (strcmp (name, "volume") == 0)
     return skiff_cli_volume_subcommands (n);
   if (strcmp (name, "healthcheck") == 0)

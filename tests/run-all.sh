@@ -32,7 +32,7 @@ ROOT_ONLY_FILES=(20-users.bats 25-podman-interop.bats 45-integrity-root.bats 46-
                  66-ports-root.bats    # UDP via root's forwarder: Debian 12's pasta drops
                                        # replies of loopback UDP flows (see the file)
                  67-networks-traffic.bats  # bridges, veths and rules: no rootless bridge yet
-                 69-commit-save-podman.bats)
+                 69-commit-save-podman.bats 64-registry-podman.bats)
 ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 # Not in the ASan pass (it runs the root files again with the sanitized binary): the stress
 # test is about races, already run root and rootless, and takes minutes under ASan; the podman
@@ -41,7 +41,7 @@ ROOTLESS_ONLY_FILES=(26-rootless-only.bats)
 # 35-exec-attach (run -i and run -t under script) exit 125; the file runs in the root and
 # rootless passes.
 ASAN_SKIP_FILES=(48-stress.bats 25-podman-interop.bats 57-save-load-identity-podman.bats
-                 35-exec-attach.bats 69-commit-save-podman.bats)
+                 35-exec-attach.bats 69-commit-save-podman.bats 64-registry-podman.bats)
 SUITE_TIMEOUT=${SKIFF_SUITE_TIMEOUT:-1500}
 
 total_passed=0

@@ -19,11 +19,15 @@ struct skiff_config
   int init;         /* [containers] init: -1 unset, 0, 1 */
   char *init_path;  /* [containers] init_path (accepted, unused: the init is skiff) */
   char *log_driver; /* [containers] log_driver: k8s-file, json-file, journald, none, passthrough */
-  int64_t log_size_max;  /* [containers] log_size_max: bytes, -1 unlimited (>= 8192 else) */
-  int64_t pids_limit;    /* [containers] pids_limit: 0 or -1 unlimited */
-  char *netns;           /* [containers] netns: the default --network mode */
-  char *default_network; /* [network] default_network */
-  int64_t stop_timeout;  /* [engine] stop_timeout: seconds, -1 waits forever */
+  int64_t log_size_max;       /* [containers] log_size_max: bytes, -1 unlimited (>= 8192 else) */
+  int64_t pids_limit;         /* [containers] pids_limit: 0 or -1 unlimited */
+  char *netns;                /* [containers] netns: the default --network mode */
+  char *default_network;      /* [network] default_network */
+  int64_t stop_timeout;       /* [engine] stop_timeout: seconds, -1 waits forever */
+  char **insecure_registries; /* [registries] insecure: hosts reached without TLS checks */
+  int64_t max_parallel_downloads; /* [registries] max_parallel_downloads: 1..64 */
+  char **unqualified_search;      /* [registries] unqualified_search: registries for short names */
+  char **short_name_aliases;      /* [registries] short_name_aliases: "name=host/repo" */
 };
 
 /* Every field unset. */

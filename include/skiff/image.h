@@ -182,3 +182,9 @@ struct skiff_image_usage
 int skiff_image_usage_list (struct skiff_store *store, struct skiff_image_usage **out, size_t *n,
                             int64_t *layers_size, struct skiff_error **err);
 void skiff_image_usage_free (struct skiff_image_usage *u, size_t n);
+/* RepoDigests: "name@sha256:<manifest digest>" lines in images/<id>/repo-digests, recorded
+ * by pull and push (a name already there is replaced). */
+int skiff_image_add_repo_digest (struct skiff_store *store, const char *id, const char *repo_digest,
+                                 struct skiff_error **err);
+/* The recorded repo digests (NULL when none). */
+char **skiff_image_repo_digests (struct skiff_store *store, const char *id);

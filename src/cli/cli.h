@@ -130,6 +130,28 @@ void skiff_cli_security_clear (struct skiff_security_spec *s);
 /* --log-driver, --log-opt (create_opts_log.c), in run's and create's groups */
 extern const struct skiff_opt skiff_cli_log_options[];
 /* Flags of run and create: the container spec and how run attaches. */
+/* run/create's pull flags (create_opts_pull.c) */
+enum skiff_cli_pull_policy
+{
+  SKIFF_CLI_PULL_MISSING,
+  SKIFF_CLI_PULL_ALWAYS,
+  SKIFF_CLI_PULL_NEVER,
+  SKIFF_CLI_PULL_NEWER,
+};
+/* The registry flags of pull, push, login and run/create's pull: the first member of the
+ * pull, push and login options structs (skiff_cli_registry_options' offsets). */
+struct skiff_cli_registry_flags
+{
+  int tls_verify; /* -1 unset */
+  const char *authfile, *cert_dir, *creds;
+};
+struct skiff_cli_pull_flags
+{
+  struct skiff_cli_registry_flags reg;
+  enum skiff_cli_pull_policy policy;
+  bool quiet;
+  char *resolved; /* a short name's registry name, once found (spec.image then points here) */
+};
 struct skiff_cli_create_opts
 {
   struct skiff_cli_process_opts proc; /* first: see above */
@@ -139,7 +161,12 @@ struct skiff_cli_create_opts
   const char *pidfile;          /* run --pidfile */
   unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
+  struct skiff_cli_pull_flags pull;
 };
+extern const struct skiff_opt skiff_cli_pull_options[];
+/* Pulls the image of a run/create as --pull says (after the store is open). */
+int skiff_cli_pull_for_create (struct skiff_store *store, struct skiff_cli_create_opts *o,
+                               struct skiff_error **err);
 /* A command's output stream (output_file.c): stdout for NULL or "-"; a file is written to a
  * temp file beside it that _commit renames over it (fsync'ed first), _abort removes; a device
  * or FIFO is written through. */
@@ -507,3 +534,33 @@ int skiff_cli_attach_started (struct skiff_container *c, int sock,
 /* --sig-proxy[=BOOL] (NULL value: given bare, true); pflag's ParseBool error otherwise. */
 int cmd_attach (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_exec (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+
+/* ---- registries (cmd_registry.c, cmd_login.c) ---- */
+extern const struct skiff_opt skiff_cli_registry_options[];
+struct skiff_registry_opts;
+void skiff_cli_registry_flags_init (struct skiff_cli_registry_flags *f);
+/* A registry command's parse: target (size bytes, its first member the registry flags) zeroed
+ * and filled; min..max positionals.  1: --help was printed; else as skiff_cli_parse. */
+int skiff_cli_registry_parse (struct skiff_cli *cli, int argc, char **argv, void *target,
+                              size_t size, size_t min, size_t max, struct skiff_opts_result *res,
+                              struct skiff_error **err);
+/* The flags and skiff.conf's [registries] into opts; --authfile must exist unless
+ * authfile_may_be_new (login).  skiff_cli_registry_opts_clear frees it. */
+int skiff_cli_registry_opts (const struct skiff_cli_registry_flags *f, bool authfile_may_be_new,
+                             struct skiff_registry_opts *opts, struct skiff_error **err);
+void skiff_cli_registry_opts_clear (struct skiff_registry_opts *opts);
+int skiff_cli_registry_config (struct skiff_registry_opts *opts, struct skiff_error **err);
+/* Pulls ref with podman's progress lines on stderr (none when quiet). */
+int skiff_cli_pull_image (struct skiff_store *store, const char *ref,
+                          const struct skiff_registry_opts *ro, bool quiet, char **id,
+                          struct skiff_error **err);
+extern const struct skiff_opt *const skiff_cli_pull_groups[];
+extern const struct skiff_opt *const skiff_cli_push_groups[];
+extern const struct skiff_opt *const skiff_cli_login_groups[];
+extern const struct skiff_opt *const skiff_cli_logout_groups[];
+int cmd_pull (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_push (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_login (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_logout (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_manifest (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+const struct skiff_command *skiff_cli_manifest_subcommands (size_t *n);

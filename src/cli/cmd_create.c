@@ -18,6 +18,7 @@ cmd_create (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   if (r == 1)
     r = skiff_cli_help (cli);
   else if (r == 0 && (r = skiff_cli_store (cli, &store, err)) == 0
+           && (r = skiff_cli_pull_for_create (store, &o, err)) == 0
            && (r = skiff_engine_create (store, &o.spec, &c, err)) == 0)
     printf ("%s\n", c->config.id);
   skiff_cli_create_opts_clear (&o);

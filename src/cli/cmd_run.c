@@ -86,7 +86,8 @@ cmd_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
   if (r == 0 && !o.detach && o.spec.tty && (attached (&o) & 1u) && !isatty (STDIN_FILENO))
     r = skiff_error_make_status (err, 1, 0, "the input device is not a TTY");
   if (r < 0 || (r = skiff_cli_network_join_userns (cli, &o.spec.network, err)) < 0
-      || (r = skiff_cli_store (cli, &store, err)) < 0)
+      || (r = skiff_cli_store (cli, &store, err)) < 0
+      || (r = skiff_cli_pull_for_create (store, &o, err)) < 0)
     goto out;
   if (o.detach)
     r = run_detached (store, &o, &c, err);

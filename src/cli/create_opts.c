@@ -130,6 +130,7 @@ const struct skiff_opt *const skiff_cli_create_groups[] = {
   skiff_cli_health_options,
   skiff_cli_ports_options,
   skiff_cli_netuser_options,
+  skiff_cli_pull_options,
   NULL,
 };
 const struct skiff_opt *const skiff_cli_run_groups[] = {
@@ -145,6 +146,7 @@ const struct skiff_opt *const skiff_cli_run_groups[] = {
   skiff_cli_health_options,
   skiff_cli_ports_options,
   skiff_cli_netuser_options,
+  skiff_cli_pull_options,
   NULL,
 };
 // clang-format on
@@ -164,6 +166,7 @@ skiff_cli_create_opts_clear (struct skiff_cli_create_opts *o)
   free (o->proc.env);
   free (o->proc.env_files);
   free (o->spec.labels);
+  free (o->pull.resolved);
   skiff_resources_clear (&o->spec.resources);
   skiff_cli_network_opts_clear (&o->spec.network);
   skiff_cli_security_clear (&o->spec.security);
@@ -219,6 +222,7 @@ skiff_cli_create_parse (struct skiff_cli *cli, int argc, char **argv,
 {
   o->spec.stop_timeout = SKIFF_STOP_TIMEOUT_UNSET;
   o->sig_proxy = true;
+  skiff_cli_registry_flags_init (&o->pull.reg);
   skiff_cli_security_defaults (&o->spec.security);
   int r = skiff_cli_parse (cli, argc, argv, o, &o->res, err);
   if (r != 0)

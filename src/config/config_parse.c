@@ -24,6 +24,8 @@ struct value
   char *str; /* V_STRING */
   int64_t num;
   bool flag;
+  char **strv; /* V_ARRAY: its string elements */
+  bool all_strings;
 };
 
 struct cursor
@@ -112,12 +114,12 @@ parse_string (struct cursor *c, struct value *v, struct skiff_error **err)
 
 static int parse_value (struct cursor *c, struct value *v, struct skiff_error **err);
 
-/* [v, v, ...] over any number of lines; the elements are checked and dropped (no key of ours
- * takes an array yet). */
+/* [v, v, ...] over any number of lines; string elements are kept in v->strv. */
 static int
 parse_array (struct cursor *c, struct value *v, struct skiff_error **err)
 {
   c->p++;
+  v->all_strings = true;
   for (;;)
     {
       skip_space (c, true);
@@ -125,7 +127,12 @@ parse_array (struct cursor *c, struct value *v, struct skiff_error **err)
         break;
       struct value elem = { 0 };
       int r = parse_value (c, &elem, err);
+      if (r == 0 && elem.type == V_STRING)
+        skiff_strv_push_owned (&v->strv, steal_ptr (&elem.str));
+      else
+        v->all_strings = false;
       free (elem.str);
+      skiff_strv_free (elem.strv);
       if (r < 0)
         return r;
       skip_space (c, true);
@@ -287,7 +294,61 @@ apply_stop_timeout (struct skiff_config *cfg, const struct value *v, const char 
   return 0;
 }
 
+/* [registries] insecure = ["host:port", ...] */
+static int
+apply_insecure (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  if (v->type != V_ARRAY || !v->all_strings)
+    return (*problem = "expected an array of strings"), -1;
+  skiff_strv_free (cfg->insecure_registries);
+  cfg->insecure_registries = skiff_strv_dup (v->strv);
+  return 0;
+}
+
+/* [registries] unqualified_search = ["host:port", ...] */
+static int
+apply_search (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  if (v->type != V_ARRAY || !v->all_strings)
+    return (*problem = "expected an array of strings"), -1;
+  skiff_strv_free (cfg->unqualified_search);
+  cfg->unqualified_search = skiff_strv_dup (v->strv);
+  return 0;
+}
+
+/* [registries] short_name_aliases = ["name=host/repo", ...] */
+static int
+apply_aliases (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  if (v->type != V_ARRAY || !v->all_strings)
+    return (*problem = "expected an array of \"NAME=REGISTRY/REPOSITORY\" strings"), -1;
+  for (size_t i = 0; v->strv && v->strv[i]; i++)
+    {
+      const char *eq = strchr (v->strv[i], '=');
+      if (eq == NULL || eq == v->strv[i] || eq[1] == '\0')
+        return (*problem = "expected an array of \"NAME=REGISTRY/REPOSITORY\" strings"), -1;
+    }
+  skiff_strv_free (cfg->short_name_aliases);
+  cfg->short_name_aliases = skiff_strv_dup (v->strv);
+  return 0;
+}
+
+static int
+apply_max_parallel (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  if (want (v, V_INT, problem) < 0)
+    return -1;
+  if (v->num < 1 || v->num > 64)
+    return (*problem = "must be between 1 and 64"), -1;
+  cfg->max_parallel_downloads = v->num;
+  return 0;
+}
+
 static const struct key keys[] = {
+  { "registries", "insecure", apply_insecure },
+  { "registries", "max_parallel_downloads", apply_max_parallel },
+  { "registries", "unqualified_search", apply_search },
+  { "registries", "short_name_aliases", apply_aliases },
   { "containers", "init", apply_init },
   { "containers", "init_path", apply_init_path },
   { "containers", "log_driver", apply_log_driver },
@@ -360,6 +421,7 @@ parse_pair (struct cursor *c, const char *section, struct skiff_config *cfg, cha
   struct value v = { 0 };
   int r = parse_value (c, &v, err);
   _cleanup_free_ char *str = v.str;
+  _cleanup_strv_ char **strv = v.strv;
   if (r < 0)
     return r;
   skip_space (c, false);
@@ -408,6 +470,7 @@ skiff_config_init (struct skiff_config *cfg)
   cfg->log_size_max = SKIFF_CONFIG_UNSET;
   cfg->pids_limit = SKIFF_CONFIG_UNSET;
   cfg->stop_timeout = SKIFF_CONFIG_UNSET;
+  cfg->max_parallel_downloads = SKIFF_CONFIG_UNSET;
 }
 
 void
@@ -417,5 +480,8 @@ skiff_config_clear (struct skiff_config *cfg)
   free (cfg->log_driver);
   free (cfg->netns);
   free (cfg->default_network);
+  skiff_strv_free (cfg->insecure_registries);
+  skiff_strv_free (cfg->unqualified_search);
+  skiff_strv_free (cfg->short_name_aliases);
   skiff_config_init (cfg);
 }

@@ -43,7 +43,7 @@ gen_config (yajl_gen g, const struct skiff_image_config *c)
 }
 
 static void
-gen_repo_tags (yajl_gen g, char *const *names)
+gen_repo_tags (yajl_gen g, struct skiff_store *store, const char *id, char *const *names)
 {
   skiff_json_gen_key (g, "RepoTags");
   yajl_gen_array_open (g);
@@ -55,6 +55,12 @@ gen_repo_tags (yajl_gen g, char *const *names)
   yajl_gen_array_close (g);
   skiff_json_gen_key (g, "RepoDigests");
   yajl_gen_array_open (g);
+  _cleanup_strv_ char **digests = skiff_image_repo_digests (store, id);
+  for (size_t i = 0; digests && digests[i]; i++)
+    {
+      _cleanup_free_ char *f = skiff_reference_familiar_text (digests[i]);
+      skiff_json_gen_string (g, f);
+    }
   yajl_gen_array_close (g);
 }
 
@@ -81,7 +87,7 @@ gen_image (yajl_gen g, struct skiff_store *store, const struct skiff_image *img,
   const char *comment = cfg->n_history ? cfg->history[cfg->n_history - 1].comment : NULL;
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "Id", id);
-  gen_repo_tags (g, img->names);
+  gen_repo_tags (g, store, img->id, img->names);
   skiff_json_gen_key_string (g, "Parent", "");
   skiff_json_gen_key_string (g, "Comment", comment ? comment : "");
   skiff_json_gen_key_string (g, "Created", img->created ? img->created : "");

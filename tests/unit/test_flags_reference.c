@@ -24,6 +24,8 @@ static const char *const skiff_commands[] = {
   "inspect",
   "kill",
   "load",
+  "login",
+  "logout",
   "logs",
   "mount",
   "network connect",
@@ -37,6 +39,8 @@ static const char *const skiff_commands[] = {
   "pause",
   "port",
   "ps",
+  "pull",
+  "push",
   "rename",
   "restart",
   "rm",
@@ -59,6 +63,7 @@ static const char *const skiff_commands[] = {
   "image exists",
   "image inspect",
   "image prune",
+  "manifest inspect",
   "system check",
   "system df",
   "system prune",
@@ -137,7 +142,7 @@ START_TEST (known_not_yet_flags)
   ck_assert_ptr_nonnull (o);
   ck_assert_str_eq (o->value_name, "gpu-request");
   ck_assert_int_eq (o->shorthand, 0);
-  ck_assert_ptr_nonnull ((o = find ("run", "quiet")));
+  ck_assert_ptr_nonnull ((o = find ("import", "quiet")));
   ck_assert_int_eq (o->shorthand, 'q');
   ck_assert_ptr_null (o->value_name); /* bool */
   ck_assert_ptr_nonnull ((o = find ("run", "kernel-memory")));
@@ -203,17 +208,17 @@ START_TEST (implemented_flags_are_not_listed)
 END_TEST
 
 static void
-parse_fails (const char **words, const char *msg)
+parse_fails_in (const char *command, const char **words, const char *msg)
 {
-  skiff_opt_groups groups = { skiff_cli_not_yet_flags ("run"), NULL };
-  char *argv[8] = { "run" };
+  skiff_opt_groups groups = { skiff_cli_not_yet_flags (command), NULL };
+  char *argv[8] = { (char *)command };
   int argc = 1;
   for (; words[argc - 1]; argc++)
     argv[argc] = (char *)words[argc - 1];
   char target;
   struct skiff_opts_result res;
   struct skiff_error *err = NULL;
-  ck_assert_int_lt (skiff_opts_parse (groups, "run", argc, argv, SKIFF_OPTS_STOP_AT_POSITIONAL,
+  ck_assert_int_lt (skiff_opts_parse (groups, command, argc, argv, SKIFF_OPTS_STOP_AT_POSITIONAL,
                                       &target, &res, &err),
                     0);
   ck_assert_str_eq (err->msg, msg);
@@ -223,13 +228,15 @@ parse_fails (const char **words, const char *msg)
 }
 
 #define WORDS(...) ((const char *[]){ __VA_ARGS__, NULL })
+#define parse_fails(words, msg) parse_fails_in ("run", words, msg)
 
 START_TEST (parser_refuses_them)
 {
   parse_fails (WORDS ("--gpus", "all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("--gpus=all", "img"), "--gpus is not supported by skiff yet");
-  parse_fails (WORDS ("-q", "img"), "--quiet is not supported by skiff yet");
-  parse_fails (WORDS ("--tz", "UTC", "img"), "--tz is not supported by skiff yet");
+  parse_fails_in ("import", WORDS ("-q", "x.tar"), "--quiet is not supported by skiff yet");
+  parse_fails (WORDS ("--kernel-memory", "1m", "img"),
+               "--kernel-memory is not supported by skiff yet");
   parse_fails (WORDS ("--oom-kill-disable", "img"),
                "--oom-kill-disable is not supported by skiff yet");
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# pull, push, login over the distribution protocol, against Debian's docker-registry on
+# 127.0.0.1 (one plain-HTTP instance, one TLS + htpasswd instance) and a misbehaving registry
+# of the tests' own (fault-registry.py).  Root and rootless: the registries are plain user
+# processes.
+
+load helpers
+load registry-helpers
+
+setup_file () {
+  start_plain_registry "$BATS_FILE_TMPDIR/plain"
+  start_tls_registry "$BATS_FILE_TMPDIR/tls"
+  python3 "$BATS_TEST_DIRNAME/fault-registry.py" "$BATS_FILE_TMPDIR/fault.port" "m$$-$RANDOM" \
+    </dev/null >"$BATS_FILE_TMPDIR/fault.log" 2>&1 3>&- &
+  export FAULT_PID=$!
+  local deadline=$((SECONDS + 30))
+  until [ -s "$BATS_FILE_TMPDIR/fault.port" ]; do
+    [ $SECONDS -lt $deadline ] || { echo "fault registry did not start" >&2; return 1; }
+    sleep 0.1
+  done
+  export FAULT=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/fault.port")
+}
+
+teardown_file () {
+  stop_pid "${REG_PID:-}"
+  stop_pid "${TLSREG_PID:-}"
+  stop_pid "${FAULT_PID:-}"
+}
+
+@test "registry: push of a three-layer image, rmi, pull back: the same image ID, RepoDigests, and it runs" {
+  make_multilayer_image localhost/reg-ml:1 push1
+  local id digest
+  id=$(image_id localhost/reg-ml:1)
+  run -0 --separate-stderr skiff push --tls-verify=false localhost/reg-ml:1 "$REG/reg-ml:1"
+  assert_match "$output" '^sha256:[0-9a-f]{64}$' "push prints the manifest digest"
+  digest=$output
+  run -0 skiff rmi localhost/reg-ml:1
+  run -0 --separate-stderr skiff pull --tls-verify=false "$REG/reg-ml:1"
+  assert_equal "$output" "$id" "pull prints the image ID"
+  assert_contains "$stderr" "Trying to pull $REG/reg-ml:1..."
+  assert_contains "$stderr" "Writing manifest to image destination"
+  [ "$(grep -c '^Copying blob sha256:' <<<"$stderr")" -eq 3 ] || fail "three blobs copied: $stderr"
+  run -0 skiff image inspect --format '{{.RepoDigests}}' "$REG/reg-ml:1"
+  assert_equal "$output" "[$REG/reg-ml@$digest]"
+  # manifest inspect prints the registry's bytes: they hash to the digest push printed
+  run -0 --separate-stderr skiff manifest inspect --tls-verify=false "$REG/reg-ml:1"
+  assert_equal "sha256:$(printf '%s' "$output" | sha256sum | cut -d' ' -f1)" "$digest"
+  run -0 skiff run --rm "$REG/reg-ml:1"
+  assert_equal "$output" $'two push1\nthree push1'
+  # again: every layer is there, nothing is fetched
+  run -0 --separate-stderr skiff pull -q --tls-verify=false "$REG/reg-ml:1"
+  assert_equal "$output" "$id" "-q prints only the ID"
+  assert_equal "$stderr" ""
+  run -0 skiff system check
+}
+
+@test "registry: run of a missing image pulls it; --pull never fails with 125" {
+  make_multilayer_image localhost/reg-run:1 run1
+  run -0 skiff push --tls-verify=false localhost/reg-run:1 "$REG/reg-run:1"
+  run -0 skiff rmi localhost/reg-run:1
+  run -125 --separate-stderr skiff run --rm --pull never "$REG/reg-run:1"
+  assert_equal "$stderr" "Error: $REG/reg-run:1: image not known"
+  run -0 --separate-stderr skiff run --rm --tls-verify=false "$REG/reg-run:1"
+  assert_equal "$output" $'two run1\nthree run1'
+  assert_contains "$stderr" "Trying to pull $REG/reg-run:1..."
+}
+
+@test "registry: auth: a wrong password fails with 125; login then push works; the auth file is 0600; logout forgets" {
+  export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
+  mkdir -m 700 "$XDG_RUNTIME_DIR"
+  make_multilayer_image localhost/reg-auth:1 auth1
+  run -125 --separate-stderr skiff login --cert-dir "$TLSREG_CERTS" -u skiff -p wrong "$TLSREG"
+  assert_one_line_error "$stderr"
+  assert_contains "$stderr" "invalid username/password"
+  [ ! -e "$XDG_RUNTIME_DIR/containers/auth.json" ] || fail "a failed login wrote the auth file"
+  run -125 --separate-stderr skiff push --cert-dir "$TLSREG_CERTS" localhost/reg-auth:1 "$TLSREG/reg-auth:1"
+  assert_contains "$stderr" "authentication required"
+  run -0 skiff login --cert-dir "$TLSREG_CERTS" -u skiff --password-stdin "$TLSREG" <<<"s3cret"
+  assert_equal "$output" "Login Succeeded!"
+  assert_equal "$(stat -c %a "$XDG_RUNTIME_DIR/containers/auth.json")" 600 "auth file mode"
+  run -0 skiff login --get-login "$TLSREG"
+  assert_equal "$output" skiff
+  run -0 --separate-stderr skiff push --cert-dir "$TLSREG_CERTS" localhost/reg-auth:1 "$TLSREG/reg-auth:1"
+  run -0 skiff rmi localhost/reg-auth:1
+  run -0 --separate-stderr skiff pull -q --cert-dir "$TLSREG_CERTS" "$TLSREG/reg-auth:1"
+  run -0 skiff logout "$TLSREG"
+  assert_equal "$output" "Removed login credentials for $TLSREG"
+  run -125 --separate-stderr skiff pull --cert-dir "$TLSREG_CERTS" "$TLSREG/reg-auth:1"
+  assert_contains "$stderr" "authentication required"
+  run -125 --separate-stderr skiff logout "$TLSREG"
+  assert_equal "$stderr" "Error: not logged into $TLSREG"
+  # without the CA, TLS verification fails clearly
+  run -125 --separate-stderr skiff pull -q "$TLSREG/reg-auth:1"
+  assert_one_line_error "$stderr"
+  assert_contains "$stderr" "pinging container registry $TLSREG"
+}
+
+@test "registry: a blob that lies about its digest, a wrong size, a 500 and a reset mid-layer each fail cleanly; the store is unchanged" {
+  local before repo
+  before=$(store_listing)
+  for repo in corrupt size err500 reset; do
+    run -125 --separate-stderr skiff pull -q --tls-verify=false "$FAULT/$repo:1"
+    assert_one_line_error "$stderr"
+    case $repo in
+      corrupt) assert_contains "$stderr" "digest" ;;
+      size) assert_contains "$stderr" "bytes" ;;
+      err500) assert_contains "$stderr" "injected failure" ;;
+      reset) assert_match "$stderr" "reset|Recv failure|transfer closed|Connection" ;;
+    esac
+    run -1 skiff image exists "$FAULT/$repo:1"
+    assert_equal "$(store_listing)" "$before" "store after the $repo pull"
+    run -0 --separate-stderr skiff system check
+    assert_equal "$output" "" "system check after the $repo pull"
+  done
+  # the same image served properly pulls, also behind a Bearer token from the challenge's realm
+  run -0 skiff pull -q --tls-verify=false "$FAULT/good:1"
+  run -0 skiff pull -q --tls-verify=false "$FAULT/bearer:1"
+  run -0 skiff rmi "$FAULT/good:1" "$FAULT/bearer:1"
+}
+
+@test "registry: a pull killed with SIGKILL mid-layer leaves nothing behind; the retry succeeds" {
+  local before pidfile=$BATS_TEST_TMPDIR/pull.pid
+  before=$(store_listing)
+  background sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$pidfile" \
+    "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" \
+    pull -q --tls-verify=false "$FAULT/slow:1" >/dev/null 2>&1 </dev/null
+  # killed while a layer is being unpacked (its temp dir exists)
+  wait_for "ls '$SKIFF_TEST_ROOT/tmp' 2>/dev/null | grep -q '^layer-'" 10
+  kill -9 "$(cat "$pidfile")"
+  # its layer downloads die with it (PR_SET_PDEATHSIG)
+  wait_for "! pgrep -f -- 'pull -q --tls-verify=false $FAULT/slow:1' >/dev/null" 10
+  run -1 skiff image exists "$FAULT/slow:1"
+  # a layer it completed is unreferenced (its pin died with the pull): the issue's rule is
+  # that the next system check --repair leaves nothing of it
+  run -0 skiff system check --repair
+  assert_equal "$(store_listing)" "$before" "store after the killed pull and a repair"
+  run -0 skiff pull -q --tls-verify=false "$FAULT/slow:1"
+  run -0 skiff image exists "$FAULT/slow:1"
+  run -0 skiff system check
+  run -0 skiff rmi "$FAULT/slow:1"
+}
+
+@test "registry: skiff.conf's unqualified_search, short_name_aliases and insecure resolve a short name" {
+  make_multilayer_image localhost/reg-short:1 short1
+  run -0 skiff push --tls-verify=false localhost/reg-short:1 "$REG/reg-short:1"
+  run -0 skiff rmi localhost/reg-short:1
+  # the first search registry has nothing listening: the next one serves the name
+  export SKIFF_CONFIG=$BATS_TEST_TMPDIR/skiff.conf
+  printf '[registries]\nunqualified_search = ["127.0.0.1:1", "%s"]\ninsecure = ["127.0.0.1:1", "%s"]\nshort_name_aliases = ["shorty=%s/reg-short"]\n' \
+    "$REG" "$REG" "$REG" >"$SKIFF_CONFIG"
+  run -0 --separate-stderr skiff run --rm reg-short:1
+  assert_equal "$output" $'two short1\nthree short1'
+  assert_contains "$stderr" "Trying to pull $REG/reg-short:1..."
+  run -0 skiff image exists "$REG/reg-short:1"
+  # present now: the short name finds it without a pull
+  run -0 --separate-stderr skiff run --rm reg-short:1
+  assert_equal "$stderr" ""
+  run -0 skiff rmi "$REG/reg-short:1"
+  run -0 --separate-stderr skiff pull -q shorty:1
+  run -0 skiff image exists "$REG/reg-short:1"
+  run -0 skiff rmi "$REG/reg-short:1"
+}

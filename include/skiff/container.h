@@ -74,6 +74,12 @@ struct skiff_container_config
   struct skiff_mounts_config mounts; /* -v, --mount, --tmpfs, image VOLUMEs; --userns */
   char *log_driver;                  /* --log-driver (skiff/logfile.h); NULL = k8s-file */
   char **log_opts;                   /* --log-opt as alternating key, value; NULL = none */
+  struct skiff_container_podman
+  {
+    char *timezone;   /* --tz as given ("local" or a zone name); NULL = the image's */
+    unsigned timeout; /* --timeout: the monitor kills PID 1 after so many seconds (0: never) */
+    char *pidfile;    /* --pidfile, absolute; NULL = none */
+  } podman;           /* "Timezone", "Timeout", "PidFile" (record_podman.c) */
 };
 
 enum skiff_container_status
@@ -125,6 +131,10 @@ void skiff_container_security_to_sandbox (const struct skiff_container_security 
 const char *skiff_container_status_name (enum skiff_container_status s);
 /* docker's State.Status of a loaded container: "paused" for a frozen running one. */
 const char *skiff_container_state_word (const struct skiff_container_state *st);
+
+/* --tz's value: "local" or a zone of the host's /usr/share/zoneinfo that reads as one
+ * (timezone.c); podman's "unknown time zone NAME" otherwise. */
+int skiff_container_timezone_check (const char *tz, struct skiff_error **err);
 
 /* ---- IDs and names (id.c, naming.c) ---- */
 

@@ -105,7 +105,6 @@ static const struct skiff_opt run_options[] = {
     .help = "Attach to STDIN, STDOUT or STDERR",
     .complete = "stdin|stdout|stderr" },
   SKIFF_OPT_B ("detach", 'd', C, detach, "Run container in background and print container ID"),
-  SKIFF_OPT_S ("pidfile", 0, C, pidfile, "Write the container process ID to the file"),
   { .name = "preserve-fds",
     .type = SKIFF_OPT_FUNC,
     .value_name = "uint",
@@ -117,15 +116,22 @@ static const struct skiff_opt run_options[] = {
 #undef C
 
 const struct skiff_opt *const skiff_cli_create_groups[]
-    = { skiff_cli_process_options, create_options,         skiff_cli_resources_options,
-        skiff_cli_network_options, skiff_cli_init_options, skiff_cli_security_options,
-        skiff_cli_mounts_options,  skiff_cli_log_options,  NULL };
-const struct skiff_opt *const skiff_cli_run_groups[]
     = { skiff_cli_process_options,   create_options,
-        skiff_cli_resources_options, run_options,
-        skiff_cli_network_options,   skiff_cli_init_options,
-        skiff_cli_security_options,  skiff_cli_mounts_options,
-        skiff_cli_log_options,       NULL };
+        skiff_cli_resources_options, skiff_cli_network_options,
+        skiff_cli_init_options,      skiff_cli_security_options,
+        skiff_cli_mounts_options,    skiff_cli_log_options,
+        skiff_cli_podman_options,    NULL };
+const struct skiff_opt *const skiff_cli_run_groups[] = { skiff_cli_process_options,
+                                                         create_options,
+                                                         skiff_cli_resources_options,
+                                                         run_options,
+                                                         skiff_cli_network_options,
+                                                         skiff_cli_init_options,
+                                                         skiff_cli_security_options,
+                                                         skiff_cli_mounts_options,
+                                                         skiff_cli_log_options,
+                                                         skiff_cli_podman_options,
+                                                         NULL };
 
 void
 skiff_cli_push_borrowed (char ***v, char *s)

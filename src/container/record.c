@@ -35,6 +35,7 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   skiff_mounts_config_clear (&cfg->mounts);
   free (cfg->log_driver);
   skiff_strv_free (cfg->log_opts);
+  skiff_container_podman_clear (&cfg->podman);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -86,6 +87,7 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
     skiff_json_gen_key_string (g, "LogDriver", cfg->log_driver);
   if (cfg->log_opts)
     skiff_json_gen_key_map (g, "LogOpts", cfg->log_opts);
+  skiff_container_podman_to_json (g, &cfg->podman);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -132,7 +134,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
       || (r = skiff_json_get_bool (root, "Init", path, &cfg->init, err)) < 0
       || (r = skiff_container_security_from_json (root, path, &cfg->security, err)) < 0
       || (r = skiff_mounts_config_read (root, path, &cfg->mounts, err)) < 0
-      || (r = skiff_json_get_string_map (root, "LogOpts", path, &cfg->log_opts, err)) < 0)
+      || (r = skiff_json_get_string_map (root, "LogOpts", path, &cfg->log_opts, err)) < 0
+      || (r = skiff_container_podman_from_json (root, path, &cfg->podman, err)) < 0)
     return r;
   /* absent keys keep these defaults */
   int64_t old_timeout = -1, stop_timeout = INT64_MIN, restart_max = 0;

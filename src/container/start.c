@@ -192,6 +192,8 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   memset (&cm, 0, sizeof cm);
   if (r == 0)
     r = skiff_container_mounts_build (store, c, &cm, err);
+  if (r == 0)
+    r = skiff_container_timezone_mount (c, &cm, err);
   sc.mounts = cm.v;
   sc.nmounts = cm.n;
   sc.userns_mode = cm.userns;

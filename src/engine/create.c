@@ -39,7 +39,8 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
   if (spec->hostname && spec->resources.uts && strcmp (spec->resources.uts, "host") == 0)
     return skiff_error_make_status (err, 125, 0, "Conflicting options: hostname and the UTS mode");
   if ((r = skiff_resources_check (&spec->resources, err)) < 0
-      || (r = skiff_network_spec_check (&spec->network, err)) < 0)
+      || (r = skiff_network_spec_check (&spec->network, err)) < 0
+      || (spec->podman.tz && (r = skiff_container_timezone_check (spec->podman.tz, err)) < 0))
     return r;
   return skiff_engine_log_check (spec, err);
 }
@@ -92,6 +93,7 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->labels = skiff_engine_kv_pairs (spec->labels);
   cfg->init = spec->init.choice == SKIFF_INIT_ON;
   skiff_engine_log_config (spec, cfg);
+  skiff_engine_podman_config (&spec->podman, &cfg->podman);
 }
 
 /* -t: TERM=xterm unless the image or -e set TERM (docker and podman). */

@@ -79,7 +79,7 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
       return r < 0 ? r : skiff_container_state_reload (c, err);
     }
   r = skiff_monitor_launch (store, c, lower, err);
-  return r < 0 || so->pidfile == NULL ? r : skiff_container_state_reload (c, err);
+  return r < 0 || c->config.podman.pidfile == NULL ? r : skiff_container_state_reload (c, err);
 }
 
 /* A parallel `rm -f` removed the container while it started: whatever step failed on its
@@ -109,8 +109,9 @@ static int
 start_from (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
             const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
 {
-  _cleanup_close_ int fd = so->pidfile ? pidfile_open (so->pidfile, err) : -1;
-  if (so->pidfile && fd < 0)
+  const char *pidfile = c->config.podman.pidfile;
+  _cleanup_close_ int fd = pidfile ? pidfile_open (pidfile, err) : -1;
+  if (pidfile && fd < 0)
     return fd;
   skiff_engine_resources_warn (store, c);
   int r = launch (store, c, img, so, err);
@@ -118,9 +119,9 @@ start_from (struct skiff_store *store, struct skiff_container *c, const struct s
     return -ENOENT;
   if (r == 0 && pid != NULL)
     *pid = c->state.pid;
-  if (r < 0 || so->pidfile == NULL)
+  if (r < 0 || pidfile == NULL)
     return r;
-  return pidfile_write (fd, so->pidfile, c->state.pid, err);
+  return pidfile_write (fd, pidfile, c->state.pid, err);
 }
 
 int

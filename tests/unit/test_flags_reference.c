@@ -213,7 +213,8 @@ START_TEST (parser_refuses_them)
   parse_fails (WORDS ("--gpus", "all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("--gpus=all", "img"), "--gpus is not supported by skiff yet");
   parse_fails (WORDS ("-p", "80:80", "img"), "--publish is not supported by skiff yet");
-  parse_fails (WORDS ("--tz", "UTC", "img"), "--tz is not supported by skiff yet");
+  parse_fails (WORDS ("--health-timeout", "1s", "img"),
+               "--health-timeout is not supported by skiff yet");
   parse_fails (WORDS ("--no-healthcheck", "img"), "--no-healthcheck is not supported by skiff yet");
 }
 END_TEST

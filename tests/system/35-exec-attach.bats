@@ -158,10 +158,13 @@ assert_piped_stdio () { # SKIFF-ARGS...
 
 @test "exec -d: returns at once, the command runs on in the container" {
   start_sleeper ex5
-  local start=$SECONDS
-  run -0 skiff exec -d ex5 sh -c 'sleep 1; echo done > /tmp/d'
+  # the command cannot end before the test lets it: exec -d must return while it runs (a time
+  # bound here failed on a loaded machine)
+  SKIFF_TEST_TIMEOUT=30 run -0 skiff exec -d ex5 \
+    sh -c 'until [ -e /tmp/go ]; do sleep 0.1; done; echo done > /tmp/d'
   assert_equal "$output" ""
-  [ $((SECONDS - start)) -lt 2 ] || fail "exec -d waited $((SECONDS - start)) s"
+  run -0 skiff exec ex5 sh -c 'ps -o args | grep -q "^sh -c until" && ! [ -e /tmp/d ]'
+  skiff exec ex5 touch /tmp/go
   wait_for "[ \"\$(skiff exec ex5 cat /tmp/d 2>/dev/null)\" = done ]" 10
 }
 
@@ -198,7 +201,9 @@ assert_piped_stdio () { # SKIFF-ARGS...
   assert_match "$output" '^tty1 Up ' "the detached container"
 
   tmux_start a "$(skiff_cmd) attach tty1"
-  sleep 0.5
+  # attach makes its terminal raw once it is connected to the monitor
+  wait_for "stty -a -F \"\$(tmux_ display -p -t a '#{pane_tty}')\" | grep -q -- -icanon" 10 \
+    || fail "attach never made its terminal raw: $(screen_of a)"
   tmux_ send-keys -t a 'echo again-$((1+1))' Enter
   wait_screen a 'again-2'
   tmux_ send-keys -t a 'exit 7' Enter
@@ -268,9 +273,9 @@ assert_piped_stdio () { # SKIFF-ARGS...
 
 @test "run: SIGTERM to a foreground run reaches PID 1" {
   "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" run --rm "$IMG" \
-    sh -c 'trap "exit 7" TERM; sleep 5 & wait' &
+    sh -c 'trap "exit 7" TERM; echo ready; sleep 5 & wait' >"$BATS_TEST_TMPDIR/out" &
   local pid=$! rc=0
-  sleep 1
+  wait_for "grep -q ready '$BATS_TEST_TMPDIR/out'" 10 || fail "the container never got ready"
   kill -TERM "$pid"
   wait "$pid" || rc=$?
   assert_equal "$rc" 7 "exit status of run"

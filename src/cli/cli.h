@@ -34,8 +34,6 @@ struct skiff_command
   skiff_command_fn run;
   const char *summary;
   const char *usage; /* "[OPTIONS] IMAGE [COMMAND [ARG...]]" */
-  const char
-      *options_help; /* lines "  -d, --detach   Run ..." or NULL (commands without a table) */
   /* The command's option tables (options.h), NULL-terminated: parsing, --help and the
    * completions come from them.  NULL: no flags but --help (dispatchers, port, rename). */
   const struct skiff_opt *const *options;

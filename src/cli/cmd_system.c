@@ -58,7 +58,7 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
 }
 
 static const struct skiff_command system_commands[] = {
-  { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]", NULL,
+  { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]",
     check_groups },
 };
 

@@ -237,6 +237,33 @@ assert_piped_stdio () { # SKIFF-ARGS...
   assert_equal "$output" ""
 }
 
+@test "run -i on a terminal: input typed after the monitor is gone does not lose the exit code" {
+  # The CLI is held stopped while the container exits and its monitor sends EXIT and closes;
+  # then a line is typed.  On resuming, the CLI sees output and input at once: its send of the
+  # input meets EPIPE, which must not end the relay before the queued EXIT is read (the ASan
+  # pass's "exit 125" of run -i/-t under script, a CLI too slow to read first).
+  tmux_start l "$(skiff_cmd) run -i --rm --name late $IMG sh -c 'until [ -e /tmp/go ]; do sleep 0.1; done; echo out; exit 3'"
+  wait_for "[ \"\$(skiff inspect -f '{{.State.Status}}' late 2>/dev/null)\" = running ]" 20 \
+    || fail "late never ran: $(screen_of l)"
+  local shell cli mon tty
+  shell=$(tmux_ display -p -t l '#{pane_pid}')
+  cli=$(pgrep -P "$shell" -f -- "--name late") || fail "no run CLI under the pane's shell"
+  mon=$(skiff inspect -f '{{.State.ConmonPid}}' late)
+  kill -STOP "$cli"
+  skiff exec late touch /tmp/go
+  # the monitor has exited (a zombie: the stopped CLI may be its parent)
+  wait_for "! grep -qs '^State:.*[RSD]' /proc/$mon/status" 20 \
+    || { kill -CONT "$cli"; fail "the monitor stayed"; }
+  tmux_ send-keys -t l 'typed-late' Enter
+  tty=$(tmux_ display -p -t l '#{pane_tty}')
+  wait_for "python3 -c 'import fcntl, struct, sys, termios; fd = open(sys.argv[1], \"rb\", buffering=0); sys.exit(struct.unpack(\"i\", fcntl.ioctl(fd, termios.FIONREAD, b\"1234\"))[0] == 0)' $tty" 10 \
+    || { kill -CONT "$cli"; fail "the typed line never reached the CLI's terminal"; }
+  kill -CONT "$cli"
+  wait_screen l '\[exit 3\]' 20
+  assert_contains "$(screen_of l)" out
+  assert_not_contains "$(screen_of l)" Error
+}
+
 @test "attach: output of a non-tty container, SIGTERM proxied, exit code passed on" {
   skiff run -d --name ticker "$IMG" sh -c \
     'trap "echo got-term; exit 9" TERM; while :; do echo tick; sleep 0.2; done' >/dev/null

@@ -24,6 +24,7 @@ struct skiff_config
   char *netns;           /* [containers] netns: the default --network mode */
   char *default_network; /* [network] default_network */
   int64_t stop_timeout;  /* [engine] stop_timeout: seconds, -1 waits forever */
+  int no_new_privileges; /* [containers] no_new_privileges: -1 unset, 0, 1 */
 };
 
 /* Every field unset. */

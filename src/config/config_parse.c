@@ -211,6 +211,15 @@ apply_init (struct skiff_config *cfg, const struct value *v, const char **proble
 }
 
 static int
+apply_no_new_privileges (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  if (want (v, V_BOOL, problem) < 0)
+    return -1;
+  cfg->no_new_privileges = v->flag;
+  return 0;
+}
+
+static int
 set_string (char **field, const struct value *v, const char **problem)
 {
   if (want (v, V_STRING, problem) < 0)
@@ -294,6 +303,7 @@ static const struct key keys[] = {
   { "containers", "log_size_max", apply_log_size_max },
   { "containers", "pids_limit", apply_pids_limit },
   { "containers", "netns", apply_netns },
+  { "containers", "no_new_privileges", apply_no_new_privileges },
   { "network", "default_network", apply_default_network },
   { "engine", "stop_timeout", apply_stop_timeout },
 };
@@ -405,6 +415,7 @@ skiff_config_init (struct skiff_config *cfg)
 {
   memset (cfg, 0, sizeof *cfg);
   cfg->init = -1;
+  cfg->no_new_privileges = -1;
   cfg->log_size_max = SKIFF_CONFIG_UNSET;
   cfg->pids_limit = SKIFF_CONFIG_UNSET;
   cfg->stop_timeout = SKIFF_CONFIG_UNSET;

@@ -10,6 +10,7 @@
 #include "skiff/error.h"
 #include "skiff/events.h"
 #include "skiff/image.h"
+#include "skiff/log.h"
 #include "skiff/monitor.h"
 #include "skiff/restart.h"
 #include "skiff/strv.h"
@@ -236,14 +237,21 @@ skiff_engine_create_from (struct skiff_store *store, const struct skiff_containe
   int r;
   if (spec->cidfile && (r = skiff_container_cidfile_open (spec->cidfile, err)) < 0)
     return r;
-  if ((r = skiff_image_lookup (store, spec->image, img, err)) < 0
-      || (r = create_named (store, spec, *img, out, err)) < 0)
+  log_debug ("create: looking up the image %s", spec->image);
+  if ((r = skiff_image_lookup (store, spec->image, img, err)) == 0)
+    {
+      log_debug ("create: image %s is %.12s; writing the container record", spec->image,
+                 (*img)->id);
+      r = create_named (store, spec, *img, out, err);
+    }
+  if (r < 0)
     {
       if (spec->cidfile)
         skiff_container_cidfile_abort (spec->cidfile);
       return r;
     }
   skiff_events_container (store, *out, "create", NULL);
+  log_debug ("create: container %.12s (%s) created", (*out)->config.id, (*out)->config.name);
   return 0;
 }
 

@@ -62,6 +62,8 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
         const struct skiff_engine_start_opts *so, struct skiff_error **err)
 {
   _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
+  log_debug ("start: %.12s with %zu image layer(s), under a monitor (%s)", c->config.id,
+             skiff_strv_len (lower), so->mode == SKIFF_ENGINE_ATTACHED ? "attached" : "detached");
   int r;
   if (so->mode == SKIFF_ENGINE_ATTACHED)
     {
@@ -117,6 +119,9 @@ start_from (struct skiff_store *store, struct skiff_container *c, const struct s
   int r = launch (store, c, img, so, err);
   if (r < 0 && removed_meanwhile (store, c, err))
     return -ENOENT;
+  if (r == 0)
+    log_debug ("start: PID 1 of %.12s runs as host pid %d, its monitor is pid %d", c->config.id,
+               (int)c->state.pid, (int)c->state.monitor_pid);
   if (r == 0 && pid != NULL)
     *pid = c->state.pid;
   if (r < 0 || pidfile == NULL)

@@ -202,21 +202,24 @@ want (const struct value *v, enum value_type t, const char **problem)
 }
 
 static int
-apply_init (struct skiff_config *cfg, const struct value *v, const char **problem)
+set_flag (int *field, const struct value *v, const char **problem)
 {
   if (want (v, V_BOOL, problem) < 0)
     return -1;
-  cfg->init = v->flag;
+  *field = v->flag;
   return 0;
+}
+
+static int
+apply_init (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  return set_flag (&cfg->init, v, problem);
 }
 
 static int
 apply_no_new_privileges (struct skiff_config *cfg, const struct value *v, const char **problem)
 {
-  if (want (v, V_BOOL, problem) < 0)
-    return -1;
-  cfg->no_new_privileges = v->flag;
-  return 0;
+  return set_flag (&cfg->no_new_privileges, v, problem);
 }
 
 static int

@@ -10,9 +10,11 @@
 #include "skiff/error.h"
 #include "skiff/events.h"
 #include "skiff/image.h"
+#include "skiff/lock.h"
 #include "skiff/log.h"
 #include "skiff/monitor.h"
 #include "skiff/restart.h"
+#include "skiff/store.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -203,11 +205,13 @@ replace_named (struct skiff_store *store, const char *name, struct skiff_error *
   return 0;
 }
 
-/* With --replace the name can be taken again between the removal and our reservation (parallel
- * replacers): then the new holder is replaced in turn, a bounded number of times. */
+/* With --replace the name can be taken again between the removal and our reservation (a
+ * plain create of the name): then the new holder is replaced in turn, a bounded number of
+ * times. */
 static int
-create_named (struct skiff_store *store, const struct skiff_container_spec *spec,
-              const struct skiff_image *img, struct skiff_container **out, struct skiff_error **err)
+create_replacing (struct skiff_store *store, const struct skiff_container_spec *spec,
+                  const struct skiff_image *img, struct skiff_container **out,
+                  struct skiff_error **err)
 {
   enum
   {
@@ -227,6 +231,24 @@ create_named (struct skiff_store *store, const struct skiff_container_spec *spec
           return r;
         }
     }
+}
+
+/* Parallel replacers take turns (names/replace.lock): each removes the holder and reserves the
+ * name while the others wait, so none is starved (16 at once, under ASan, ran out of
+ * attempts: each one's removal let another win). */
+static int
+create_named (struct skiff_store *store, const struct skiff_container_spec *spec,
+              const struct skiff_image *img, struct skiff_container **out, struct skiff_error **err)
+{
+  if (!spec->replace || !spec->name)
+    return create_replacing (store, spec, img, out, err);
+  _cleanup_free_ char *path = skiff_store_path (store, "names/replace.lock");
+  int turn = skiff_lock_acquire (path, SKIFF_LOCK_EXCLUSIVE, err);
+  if (turn < 0)
+    return turn;
+  int r = create_replacing (store, spec, img, out, err);
+  skiff_lock_release (turn);
+  return r;
 }
 
 int

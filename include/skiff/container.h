@@ -79,6 +79,12 @@ struct skiff_container_config
   struct skiff_health_config health; /* "Healthcheck", "HealthOnFailure" (skiff/health.h) */
   char **create_command;             /* "CreateCommand": the argv of the create (or run) */
   struct skiff_ports_config ports;   /* -p, -P, --expose and the image's EXPOSE ("Ports") */
+  struct skiff_container_podman
+  {
+    char *timezone;   /* --tz as given ("local" or a zone name); NULL = the image's */
+    unsigned timeout; /* --timeout: the monitor kills PID 1 after so many seconds (0: never) */
+    char *pidfile;    /* --pidfile, absolute; NULL = none */
+  } podman;           /* "Timezone", "Timeout", "PidFile" (record_podman.c) */
 };
 
 enum skiff_container_status
@@ -134,6 +140,10 @@ int skiff_container_health_status (const struct skiff_container *c);
 const char *skiff_container_status_name (enum skiff_container_status s);
 /* docker's State.Status of a loaded container: "paused" for a frozen running one. */
 const char *skiff_container_state_word (const struct skiff_container_state *st);
+
+/* --tz's value: "local" or a zone of the host's /usr/share/zoneinfo that reads as one
+ * (timezone.c); podman's "unknown time zone NAME" otherwise. */
+int skiff_container_timezone_check (const char *tz, struct skiff_error **err);
 
 /* ---- IDs and names (id.c, naming.c) ---- */
 

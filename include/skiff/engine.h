@@ -56,6 +56,15 @@ struct skiff_health_spec
   const char *on_failure;                           /* --health-on-failure */
 };
 
+/* podman's run/create flags docker lacks: --tz, --timeout, --pidfile
+ * (src/cli/create_opts_podman.c). */
+struct skiff_podman_spec
+{
+  const char *tz;      /* "local" (the host's zone) or a zone name of the host's zoneinfo */
+  unsigned timeout;    /* seconds PID 1 may run before it is killed (0: no limit) */
+  const char *pidfile; /* PID 1's host pid is written there at each start */
+};
+
 /* Everything `create` decides about a container.  Strings and vectors are borrowed (from argv
  * in the CLI); vectors are NULL-terminated, NULL when empty. */
 struct skiff_container_spec
@@ -92,6 +101,7 @@ struct skiff_container_spec
     char **create_command; /* the CLI's argv (owned), for `generate systemd --new` */
   } boot;
   struct skiff_ports_spec ports; /* -p, -P, --expose (skiff/ports.h) */
+  struct skiff_podman_spec podman;
 };
 
 /* The checks that need no store: name, restart policy (and --rm with it), stop signal. */
@@ -118,7 +128,6 @@ struct skiff_engine_start_opts
   int stdin_fd, stdout_fd, stderr_fd;
   unsigned quiet;        /* ATTACHED: bit 0 stdout, 1 stderr: not sent to attach_fd */
   unsigned preserve_fds; /* ATTACHED: our fds 3 .. 3+N-1 passed on */
-  const char *pidfile;   /* PID 1's host pid is written there (podman --pidfile) */
 };
 
 /* Starts a created or exited container.  DETACHED (`start`): a running or restarting one is

@@ -105,9 +105,11 @@ void skiff_image_removal_clear (struct skiff_image_removal *r);
  * (its layers back those containers).  Layers no image uses any more are removed. */
 int skiff_image_remove (struct skiff_store *store, const char *text, bool force,
                         struct skiff_image_removal *out, struct skiff_error **err);
-/* Removes unused images: dangling (untagged) ones, or with all every image no container uses. */
-int skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_removal *out,
-                       struct skiff_error **err);
+/* Removes unused images: dangling (untagged) ones, or with all every image no container uses;
+ * of those only the ones match accepts (NULL: all; --filter). */
+int skiff_image_prune (struct skiff_store *store, bool all,
+                       bool (*match) (const struct skiff_image *img, const void *data),
+                       const void *data, struct skiff_image_removal *out, struct skiff_error **err);
 
 /* `load`: a docker-archive (legacy or Docker 25 layout) or OCI archive (path or "-"), maybe
  * compressed.  *loaded gets the archive's tags as written ("busybox:latest"), or

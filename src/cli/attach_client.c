@@ -52,7 +52,17 @@ send_size (const struct skiff_cli_attach_io *io, struct skiff_error **err)
   return send_msg (io->sock, SKIFF_ATTACH_RESIZE, rc, sizeof rc, err);
 }
 
-/* One read of input.  Returns 0 to go on, 1 at EOF, 2 when the detach keys were typed. */
+/* The monitor closed our connection after its last message (EXIT): what we send now meets
+ * EPIPE, and the close with our input unread makes the next recv fail once with ECONNRESET
+ * (af_unix), though the EXIT message still waits in our queue.  Neither ends the relay. */
+static bool
+monitor_gone (int errnum)
+{
+  return errnum == EPIPE || errnum == ECONNRESET;
+}
+
+/* One read of input.  Returns 0 to go on, 1 at EOF (or when the monitor takes no more
+ * input), 2 when the detach keys were typed. */
 static int
 on_input (const struct skiff_cli_attach_io *io, struct skiff_error **err)
 {
@@ -66,10 +76,19 @@ on_input (const struct skiff_cli_attach_io *io, struct skiff_error **err)
   _cleanup_free_ char *out = xmalloc (sizeof in + (k ? k->len : 0));
   bool detached;
   size_t olen = skiff_detach_keys_filter (k, in, (size_t)n, out, &detached);
-  if (olen > 0 && send_msg (io->sock, SKIFF_ATTACH_STDIN, out, olen, err) < 0)
-    return skiff_error_ret (*err);
-  if (n == 0 && !io->tty && send_msg (io->sock, SKIFF_ATTACH_STDIN_EOF, NULL, 0, err) < 0)
-    return skiff_error_ret (*err);
+  int r = 0;
+  if (olen > 0)
+    r = send_msg (io->sock, SKIFF_ATTACH_STDIN, out, olen, err);
+  if (r == 0 && n == 0 && !io->tty)
+    r = send_msg (io->sock, SKIFF_ATTACH_STDIN_EOF, NULL, 0, err);
+  if (r < 0 && monitor_gone (-r))
+    {
+      if (err)
+        skiff_error_free (steal_ptr (err));
+      return 1;
+    }
+  if (r < 0)
+    return r;
   return detached ? 2 : n == 0 ? 1 : 0;
 }
 
@@ -79,11 +98,11 @@ on_message (const struct skiff_cli_attach_io *io, int *code, struct skiff_error 
 {
   char buf[1 + SKIFF_ATTACH_MAX_PAYLOAD];
   ssize_t n = recv (io->sock, buf, sizeof buf, 0);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN))
-    return 0;
-  if (n < 0 && errno != ECONNRESET)
+  if (n < 0 && (errno == EINTR || errno == EAGAIN || monitor_gone (errno)))
+    return 0; /* after ECONNRESET, recv gives what is queued, then EOF */
+  if (n < 0)
     return skiff_error_make (err, errno, "receive from the container's monitor");
-  if (n <= 0)
+  if (n == 0)
     return 2;
   switch (buf[0])
     {

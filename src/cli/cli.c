@@ -63,8 +63,6 @@ skiff_cli_help (struct skiff_cli *cli)
       if (*usage)
         printf ("\nOptions:\n%s", usage);
     }
-  else if (c->options_help)
-    printf ("\nOptions:\n%s", c->options_help);
   return 0;
 }
 

@@ -34,8 +34,6 @@ struct skiff_command
   skiff_command_fn run;
   const char *summary;
   const char *usage; /* "[OPTIONS] IMAGE [COMMAND [ARG...]]" */
-  const char
-      *options_help; /* lines "  -d, --detach   Run ..." or NULL (commands without a table) */
   /* The command's option tables (options.h), NULL-terminated: parsing, --help and the
    * completions come from them.  NULL: no flags but --help (dispatchers, port, rename). */
   const struct skiff_opt *const *options;
@@ -129,6 +127,8 @@ void skiff_cli_security_defaults (struct skiff_security_spec *s);
 void skiff_cli_security_clear (struct skiff_security_spec *s);
 /* --log-driver, --log-opt (create_opts_log.c), in run's and create's groups */
 extern const struct skiff_opt skiff_cli_log_options[];
+/* --tz, --timeout, --pidfile (create_opts_podman.c), in run's and create's groups */
+extern const struct skiff_opt skiff_cli_podman_options[];
 /* Flags of run and create: the container spec and how run attaches. */
 /* run/create's pull flags (create_opts_pull.c) */
 enum skiff_cli_pull_policy
@@ -158,7 +158,6 @@ struct skiff_cli_create_opts
   struct skiff_container_spec spec;
   bool detach, sig_proxy;
   unsigned attach;              /* run -a: 1 stdin, 2 stdout, 4 stderr (0: not given) */
-  const char *pidfile;          /* run --pidfile */
   unsigned preserve_fds;        /* run --preserve-fds */
   struct skiff_opts_result res; /* the positionals: IMAGE [COMMAND [ARG...]] */
   struct skiff_cli_pull_flags pull;

@@ -11,6 +11,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/detach_keys.h"
+#include "skiff/log.h"
 #include "skiff/monitor.h"
 #include "skiff/terminal.h"
 #include "skiff/xalloc.h"
@@ -75,6 +76,8 @@ attach_sock (struct skiff_container *c, int sock, const struct skiff_cli_attach_
   r = skiff_cli_attach_relay (&io, &why, &code, err);
   skiff_term_restore ();
   skiff_cli_sig_proxy_stop ();
+  if (r == 0 && why == SKIFF_CLI_ATTACH_EXITED)
+    log_debug ("attach: the monitor of %.12s reports exit code %d", c->config.id, code);
   if (r == 0)
     r = why == SKIFF_CLI_ATTACH_EXITED     ? code
         : why == SKIFF_CLI_ATTACH_DETACHED ? 0

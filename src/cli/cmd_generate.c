@@ -247,7 +247,7 @@ cmd_generate_systemd (struct skiff_cli *cli, int argc, char **argv, struct skiff
 }
 
 static const struct skiff_command generate_commands[] = {
-  { "generate systemd", cmd_generate_systemd, "Generate systemd units", "[OPTIONS] CONTAINER", NULL,
+  { "generate systemd", cmd_generate_systemd, "Generate systemd units", "[OPTIONS] CONTAINER",
     generate_systemd_groups },
 };
 #define N_GENERATE_COMMANDS (sizeof generate_commands / sizeof generate_commands[0])

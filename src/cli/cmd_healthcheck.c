@@ -40,7 +40,7 @@ cmd_healthcheck_run (struct skiff_cli *cli, int argc, char **argv, struct skiff_
 
 static const struct skiff_command healthcheck_commands[] = {
   { "healthcheck run", cmd_healthcheck_run, "Run the health check of a container", "CONTAINER",
-    NULL, skiff_cli_no_flags_groups },
+    skiff_cli_no_flags_groups },
 };
 #define N_HEALTHCHECK_COMMANDS (sizeof healthcheck_commands / sizeof healthcheck_commands[0])
 

@@ -41,7 +41,7 @@ cmd_manifest_inspect (struct skiff_cli *cli, int argc, char **argv, struct skiff
 
 static const struct skiff_command manifest_commands[] = {
   { "manifest inspect", cmd_manifest_inspect,
-    "Display the contents of a manifest list or image index in a registry", "[OPTIONS] IMAGE", NULL,
+    "Display the contents of a manifest list or image index in a registry", "[OPTIONS] IMAGE",
     inspect_groups },
 };
 

@@ -330,20 +330,18 @@ cmd_network_exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_e
 
 static const struct skiff_command network_commands[] = {
   { "network connect", cmd_network_connect, "Connect a container to a network",
-    "[OPTIONS] NETWORK CONTAINER", NULL, connect_groups },
-  { "network create", cmd_network_create, "Create a network", "[OPTIONS] NETWORK", NULL,
-    create_groups },
+    "[OPTIONS] NETWORK CONTAINER", connect_groups },
+  { "network create", cmd_network_create, "Create a network", "[OPTIONS] NETWORK", create_groups },
   { "network disconnect", cmd_network_disconnect, "Disconnect a container from a network",
-    "[OPTIONS] NETWORK CONTAINER", NULL, disconnect_groups },
-  { "network exists", cmd_network_exists, "Check if the given network exists", "NETWORK", NULL,
+    "[OPTIONS] NETWORK CONTAINER", disconnect_groups },
+  { "network exists", cmd_network_exists, "Check if the given network exists", "NETWORK",
     exists_groups },
   { "network inspect", cmd_network_inspect, "Display detailed information on one or more networks",
-    "[OPTIONS] NETWORK [NETWORK...]", NULL, inspect_groups },
-  { "network ls", cmd_network_ls, "List networks", "[OPTIONS]", NULL, ls_groups },
-  { "network prune", cmd_network_prune, "Remove all unused networks", "[OPTIONS]", NULL,
-    prune_groups },
+    "[OPTIONS] NETWORK [NETWORK...]", inspect_groups },
+  { "network ls", cmd_network_ls, "List networks", "[OPTIONS]", ls_groups },
+  { "network prune", cmd_network_prune, "Remove all unused networks", "[OPTIONS]", prune_groups },
   { "network rm", cmd_network_rm, "Remove one or more networks", "[OPTIONS] NETWORK [NETWORK...]",
-    NULL, rm_groups },
+    rm_groups },
 };
 #define N_NETWORK_COMMANDS (sizeof network_commands / sizeof network_commands[0])
 

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "image_filters.h"
 #include "skiff/events.h"
 #include "skiff/log.h"
 #include "skiff/cleanup.h"
@@ -122,15 +123,27 @@ cmd_rmi (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 struct prune_opts
 {
   bool all, force;
+  char **filters;
 };
 
 static const struct skiff_opt prune_options[] = {
   SKIFF_OPT_B ("all", 'a', struct prune_opts, all,
                "Remove all unused images, not just dangling ones"),
+  { .name = "filter",
+    .type = SKIFF_OPT_STRINGS,
+    .value_name = "filter",
+    .offset = SKIFF_OPT_FIELD (struct prune_opts, filters, char **),
+    .help = "Provide filter values (e.g. until=<timestamp>)" },
   SKIFF_OPT_B ("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
   SKIFF_OPT_END,
 };
 const struct skiff_opt *const skiff_cli_image_prune_groups[] = { prune_options, NULL };
+
+static bool
+prune_match (const struct skiff_image *img, const void *filters)
+{
+  return skiff_image_filters_match_image (filters, img);
+}
 
 int
 cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
@@ -143,9 +156,14 @@ cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
   if (r < 0)
     return r;
   bool all = o.all, force = o.force;
+  _cleanup_image_filters_ struct skiff_image_filters *match = NULL;
   if (res.nargs > 0)
-    return skiff_cli_usage_error (cli, err, "\"skiff %s\" accepts no arguments",
-                                  cli->command->name);
+    r = skiff_cli_usage_error (cli, err, "\"skiff %s\" accepts no arguments", cli->command->name);
+  else
+    r = skiff_image_prune_filters_new (o.filters, &all, &match, err);
+  free (o.filters);
+  if (r < 0)
+    return r;
   if (!force)
     {
       printf ("WARNING! This will remove all %s.\nAre you sure you want to continue? [y/N] ",
@@ -160,7 +178,7 @@ cmd_image_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_erro
     return r;
   log_debug ("image prune: removing %s", all ? "unused images" : "dangling images");
   struct skiff_image_removal rm = { 0 };
-  r = skiff_image_prune (store, all, &rm, err);
+  r = skiff_image_prune (store, all, prune_match, match, &rm, err);
   if (rm.untagged || rm.deleted)
     {
       printf ("Deleted Images:\n");

@@ -42,7 +42,6 @@ run_attached (struct skiff_store *store, const struct skiff_cli_create_opts *o,
   int r = skiff_cli_attach_pair (o->spec.tty, &ao, &so, &sock, err);
   if (r < 0)
     return r;
-  so.pidfile = o->pidfile;
   so.preserve_fds = o->preserve_fds;
   r = skiff_engine_run (store, &o->spec, &so, c, NULL, err);
   close (so.attach_fd);
@@ -54,7 +53,7 @@ static int
 run_detached (struct skiff_store *store, const struct skiff_cli_create_opts *o,
               struct skiff_container **c, struct skiff_error **err)
 {
-  struct skiff_engine_start_opts so = { .mode = SKIFF_ENGINE_DETACHED, .pidfile = o->pidfile };
+  struct skiff_engine_start_opts so = { .mode = SKIFF_ENGINE_DETACHED };
   int r = skiff_engine_run (store, &o->spec, &so, c, NULL, err);
   if (r < 0)
     return r;

@@ -59,11 +59,10 @@ cmd_system_check (struct skiff_cli *cli, int argc, char **argv, struct skiff_err
 }
 
 static const struct skiff_command system_commands[] = {
-  { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]", NULL,
+  { "system check", cmd_system_check, "Check the store for consistency", "[OPTIONS]",
     check_groups },
-  { "system df", cmd_system_df, "Show docker disk usage", "[OPTIONS]", NULL,
-    skiff_cli_system_df_groups },
-  { "system prune", cmd_system_prune, "Remove unused data", "[OPTIONS]", NULL,
+  { "system df", cmd_system_df, "Show docker disk usage", "[OPTIONS]", skiff_cli_system_df_groups },
+  { "system prune", cmd_system_prune, "Remove unused data", "[OPTIONS]",
     skiff_cli_system_prune_groups },
 };
 

@@ -101,7 +101,7 @@ prune_images (struct skiff_store *store, const struct prune_opts *o, char *const
               struct skiff_image_removal *out, struct skiff_error **err)
 {
   if (o->filters == NULL)
-    return skiff_image_prune (store, o->all, out, err);
+    return skiff_image_prune (store, o->all, NULL, NULL, out, err);
   _cleanup_strv_ char **used = NULL;
   for (size_t i = 0; ctr_ids && ctr_ids[i]; i++)
     {

@@ -272,16 +272,14 @@ cmd_volume_exists (struct skiff_cli *cli, int argc, char **argv, struct skiff_er
 }
 
 static const struct skiff_command volume_commands[] = {
-  { "volume create", cmd_volume_create, "Create a volume", "[OPTIONS] [VOLUME]", NULL,
-    create_groups },
-  { "volume exists", cmd_volume_exists, "Check if the given volume exists", "VOLUME", NULL,
+  { "volume create", cmd_volume_create, "Create a volume", "[OPTIONS] [VOLUME]", create_groups },
+  { "volume exists", cmd_volume_exists, "Check if the given volume exists", "VOLUME",
     exists_groups },
   { "volume inspect", cmd_volume_inspect, "Display detailed information on one or more volumes",
-    "[OPTIONS] VOLUME [VOLUME...]", NULL, inspect_groups },
-  { "volume ls", cmd_volume_ls, "List volumes", "[OPTIONS]", NULL, ls_groups },
-  { "volume prune", cmd_volume_prune, "Remove unused local volumes", "[OPTIONS]", NULL,
-    prune_groups },
-  { "volume rm", cmd_volume_rm, "Remove one or more volumes", "[OPTIONS] VOLUME [VOLUME...]", NULL,
+    "[OPTIONS] VOLUME [VOLUME...]", inspect_groups },
+  { "volume ls", cmd_volume_ls, "List volumes", "[OPTIONS]", ls_groups },
+  { "volume prune", cmd_volume_prune, "Remove unused local volumes", "[OPTIONS]", prune_groups },
+  { "volume rm", cmd_volume_rm, "Remove one or more volumes", "[OPTIONS] VOLUME [VOLUME...]",
     rm_groups },
 };
 #define N_VOLUME_COMMANDS (sizeof volume_commands / sizeof volume_commands[0])

@@ -105,7 +105,6 @@ static const struct skiff_opt run_options[] = {
     .help = "Attach to STDIN, STDOUT or STDERR",
     .complete = "stdin|stdout|stderr" },
   SKIFF_OPT_B ("detach", 'd', C, detach, "Run container in background and print container ID"),
-  SKIFF_OPT_S ("pidfile", 0, C, pidfile, "Write the container process ID to the file"),
   { .name = "preserve-fds",
     .type = SKIFF_OPT_FUNC,
     .value_name = "uint",
@@ -131,6 +130,7 @@ const struct skiff_opt *const skiff_cli_create_groups[] = {
   skiff_cli_ports_options,
   skiff_cli_netuser_options,
   skiff_cli_pull_options,
+  skiff_cli_podman_options,
   NULL,
 };
 const struct skiff_opt *const skiff_cli_run_groups[] = {
@@ -147,6 +147,7 @@ const struct skiff_opt *const skiff_cli_run_groups[] = {
   skiff_cli_ports_options,
   skiff_cli_netuser_options,
   skiff_cli_pull_options,
+  skiff_cli_podman_options,
   NULL,
 };
 // clang-format on

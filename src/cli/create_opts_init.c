@@ -1,5 +1,6 @@
 /* run/create --init and --init-path: skiff's own init as PID 1 (src/sandbox/init.c); and the
  * defaults skiff.conf(5) gives the flags run and create take. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -10,6 +11,7 @@
 #include "skiff/error.h"
 #include "skiff/log.h"
 #include "skiff/strv.h"
+#include "skiff/xalloc.h"
 
 /* pflag's bool (a bare --init is true), kept apart from "not given": the config file's
  * `init` default applies only then. */
@@ -49,6 +51,20 @@ skiff_cli_config_load (struct skiff_config *cfg, struct skiff_error **err)
   return r;
 }
 
+/* s in front of *v, a vector of borrowed strings (freed with free ()). */
+static void
+prepend_borrowed (char ***v, const char *s)
+{
+  size_t n = skiff_strv_len (*v);
+  char **nv = xmalloc ((n + 2) * sizeof *nv);
+  nv[0] = (char *)s;
+  for (size_t i = 0; i < n; i++)
+    nv[i + 1] = (*v)[i];
+  nv[n + 1] = NULL;
+  free (*v);
+  *v = nv;
+}
+
 int
 skiff_cli_create_defaults (struct skiff_container_spec *spec, struct skiff_error **err)
 {
@@ -59,6 +75,9 @@ skiff_cli_create_defaults (struct skiff_container_spec *spec, struct skiff_error
   if (r == 0 && spec->stop_timeout == SKIFF_STOP_TIMEOUT_UNSET
       && cfg.stop_timeout != SKIFF_CONFIG_UNSET)
     spec->stop_timeout = (int)cfg.stop_timeout;
+  /* first: a --security-opt no-new-privileges[=false] of the command line comes later, wins */
+  if (r == 0 && cfg.no_new_privileges == 1)
+    prepend_borrowed (&spec->security.security_opt, "no-new-privileges=true");
   skiff_config_clear (&cfg);
   return r;
 }

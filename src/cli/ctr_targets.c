@@ -10,7 +10,6 @@
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/engine.h"
-#include "skiff/humanize.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -81,36 +80,20 @@ read_cidfile (const char *path, char **out, struct skiff_error **err)
   return 0;
 }
 
-/* The IDs want accepts (NULL: all) and the filters match, or only the most recently created
- * container. */
+/* The IDs want accepts (NULL: all) and the filters match. */
 static void
 select_ids (struct skiff_store *store, char **ids, bool (*want) (const struct skiff_container *),
-            char *const *filters, bool newest_only, char ***out)
+            char *const *filters, char ***out)
 {
-  struct timespec best = { 0 };
   for (size_t i = 0; ids[i]; i++)
     {
       _cleanup_error_ struct skiff_error *e = NULL;
       _cleanup_container_ struct skiff_container *c = NULL;
       if (skiff_container_load (store, ids[i], &c, &e) < 0) /* removed meanwhile */
         continue;
-      if (!newest_only)
-        {
-          if ((want == NULL || want (c))
-              && (filters == NULL || skiff_cli_ps_filters_match (store, filters, c)))
-            skiff_strv_push (out, ids[i]);
-          continue;
-        }
-      struct timespec ts = { 0 };
-      skiff_time_parse (c->config.created ? c->config.created : "", &ts);
-      if (*out == NULL || ts.tv_sec > best.tv_sec
-          || (ts.tv_sec == best.tv_sec && ts.tv_nsec > best.tv_nsec))
-        {
-          skiff_strv_free (*out);
-          *out = NULL;
-          skiff_strv_push (out, ids[i]);
-          best = ts;
-        }
+      if ((want == NULL || want (c))
+          && (filters == NULL || skiff_cli_ps_filters_match (store, filters, c)))
+        skiff_strv_push (out, ids[i]);
     }
 }
 
@@ -139,15 +122,20 @@ skiff_cli_targets_resolve (struct skiff_store *store, const struct skiff_cli_tar
   int r;
   if (t->filters && (r = skiff_cli_ps_filters_check (store, t->filters, NULL, err)) < 0)
     return r;
-  if (t->all || t->latest || t->filters)
+  if (t->latest)
+    {
+      char *id = NULL;
+      if ((r = skiff_engine_latest (store, &id, err)) < 0)
+        return r;
+      skiff_strv_push_owned (&list, id);
+    }
+  else if (t->all || t->filters)
     {
       _cleanup_strv_ char **ids = NULL;
       if ((r = skiff_container_list_ids (store, &ids, err)) < 0)
         return r;
       /* --filter selects among the containers --all would (the command's own want) */
-      select_ids (store, ids, want, t->filters, t->latest, &list);
-      if (t->latest && list == NULL)
-        return skiff_error_make_status (err, 125, 0, "no such container");
+      select_ids (store, ids, want, t->filters, &list);
     }
   for (size_t i = 0; t->cidfiles && t->cidfiles[i]; i++)
     {

@@ -188,6 +188,34 @@ skiff_image_filters_new (struct skiff_store *store, char *const *filters,
   return 0;
 }
 
+int
+skiff_image_prune_filters_new (char *const *filters, bool *all, struct skiff_image_filters **out,
+                               struct skiff_error **err)
+{
+  _cleanup_free_ char **rest = NULL;
+  for (size_t i = 0; filters && filters[i]; i++)
+    {
+      const char *kv = filters[i];
+      size_t klen = strcspn (kv, "!=");
+      if (kv[klen] == '\0')
+        return skiff_error_make_status (err, 125, 0, "bad format of filter (expected name=value)");
+      _cleanup_free_ char *key = xstrndup (kv, klen);
+      enum tristate dangling = ANY;
+      if (strcmp (key, "dangling") == 0 && kv[klen] == '=')
+        {
+          int r = parse_bool (key, kv + klen + 1, &dangling, err);
+          if (r < 0)
+            return r;
+          *all = dangling == NO; /* the last one given decides, over -a */
+        }
+      else if (strcmp (key, "until") == 0 || strcmp (key, "label") == 0)
+        skiff_cli_push_borrowed (&rest, filters[i]);
+      else
+        return skiff_error_make_status (err, 125, 0, "invalid filter '%s'", key);
+    }
+  return skiff_image_filters_new (NULL, rest, out, err);
+}
+
 void
 skiff_image_filters_free (struct skiff_image_filters *f)
 {

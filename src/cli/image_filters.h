@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "skiff/cleanup.h"
+
 struct skiff_error;
 struct skiff_image;
 struct skiff_store;
@@ -15,6 +17,9 @@ struct skiff_image_filters;
 int skiff_image_filters_new (struct skiff_store *store, char *const *filters,
                              struct skiff_image_filters **out, struct skiff_error **err);
 void skiff_image_filters_free (struct skiff_image_filters *f);
+SKIFF_DEFINE_CLEANUP (skiff_image_filters_freep, struct skiff_image_filters *,
+                      skiff_image_filters_free)
+#define _cleanup_image_filters_ __attribute__ ((cleanup (skiff_image_filters_freep)))
 /* Does the image pass every filter but reference? */
 bool skiff_image_filters_match_image (const struct skiff_image_filters *f,
                                       const struct skiff_image *img);
@@ -24,3 +29,8 @@ bool skiff_image_filters_match_name (const struct skiff_image_filters *f, const 
                                      const char *tag);
 /* Did any filter name a reference (rows without a name are then left out)? */
 bool skiff_image_filters_have_reference (const struct skiff_image_filters *f);
+/* `image prune --filter`: the keys docker and podman take there (until, label, label!=,
+ * dangling), another is "invalid filter 'KEY'" (exit 125).  dangling=false sets *all (tagged
+ * unused images go too, as -a), dangling=true clears it. */
+int skiff_image_prune_filters_new (char *const *filters, bool *all,
+                                   struct skiff_image_filters **out, struct skiff_error **err);

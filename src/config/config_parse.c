@@ -209,12 +209,24 @@ want (const struct value *v, enum value_type t, const char **problem)
 }
 
 static int
-apply_init (struct skiff_config *cfg, const struct value *v, const char **problem)
+set_flag (int *field, const struct value *v, const char **problem)
 {
   if (want (v, V_BOOL, problem) < 0)
     return -1;
-  cfg->init = v->flag;
+  *field = v->flag;
   return 0;
+}
+
+static int
+apply_init (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  return set_flag (&cfg->init, v, problem);
+}
+
+static int
+apply_no_new_privileges (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  return set_flag (&cfg->no_new_privileges, v, problem);
 }
 
 static int
@@ -355,6 +367,7 @@ static const struct key keys[] = {
   { "containers", "log_size_max", apply_log_size_max },
   { "containers", "pids_limit", apply_pids_limit },
   { "containers", "netns", apply_netns },
+  { "containers", "no_new_privileges", apply_no_new_privileges },
   { "network", "default_network", apply_default_network },
   { "engine", "stop_timeout", apply_stop_timeout },
 };
@@ -467,6 +480,7 @@ skiff_config_init (struct skiff_config *cfg)
 {
   memset (cfg, 0, sizeof *cfg);
   cfg->init = -1;
+  cfg->no_new_privileges = -1;
   cfg->log_size_max = SKIFF_CONFIG_UNSET;
   cfg->pids_limit = SKIFF_CONFIG_UNSET;
   cfg->stop_timeout = SKIFF_CONFIG_UNSET;

@@ -18,3 +18,6 @@ struct skiff_container_mounts
 int skiff_container_mounts_build (struct skiff_store *store, const struct skiff_container *c,
                                   struct skiff_container_mounts *cm, struct skiff_error **err);
 void skiff_container_mounts_clear (struct skiff_container_mounts *cm);
+/* timezone.c: --tz's /etc/localtime (a copy of the host's zone file) appended to cm. */
+int skiff_container_timezone_mount (const struct skiff_container *c,
+                                    struct skiff_container_mounts *cm, struct skiff_error **err);

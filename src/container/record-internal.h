@@ -41,3 +41,8 @@ void skiff_container_security_to_json (yajl_gen g, const struct skiff_container_
 int skiff_container_security_from_json (yajl_val root, const char *path,
                                         struct skiff_container_security *s,
                                         struct skiff_error **err);
+/* record_podman.c: config.json's "Timezone", "Timeout" and "PidFile" */
+void skiff_container_podman_to_json (yajl_gen g, const struct skiff_container_podman *p);
+int skiff_container_podman_from_json (yajl_val root, const char *path,
+                                      struct skiff_container_podman *p, struct skiff_error **err);
+void skiff_container_podman_clear (struct skiff_container_podman *p);

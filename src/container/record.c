@@ -38,6 +38,7 @@ skiff_container_config_clear (struct skiff_container_config *cfg)
   skiff_strv_free (cfg->log_opts);
   skiff_health_config_clear (&cfg->health);
   skiff_strv_free (cfg->create_command);
+  skiff_container_podman_clear (&cfg->podman);
   memset (cfg, 0, sizeof *cfg);
 }
 
@@ -93,6 +94,7 @@ skiff_container_config_to_json (const struct skiff_container_config *cfg)
   if (cfg->create_command)
     skiff_json_gen_key_strv (g, "CreateCommand", cfg->create_command, true);
   skiff_ports_config_gen (g, &cfg->ports);
+  skiff_container_podman_to_json (g, &cfg->podman);
   yajl_gen_map_close (g);
   return skiff_json_gen_finish (g, NULL);
 }
@@ -144,7 +146,8 @@ skiff_container_config_from_json (const char *path, struct skiff_container_confi
                                         err))
              < 0
       || (r = skiff_json_get_strv (root, "CreateCommand", path, &cfg->create_command, err)) < 0
-      || (r = skiff_ports_config_read (root, path, &cfg->ports, err)) < 0)
+      || (r = skiff_ports_config_read (root, path, &cfg->ports, err)) < 0
+      || (r = skiff_container_podman_from_json (root, path, &cfg->podman, err)) < 0)
     return r;
   /* absent keys keep these defaults */
   int64_t old_timeout = -1, stop_timeout = INT64_MIN, restart_max = 0;

@@ -17,8 +17,10 @@
 #include "skiff/events.h"
 #include "skiff/fs.h"
 #include "skiff/lock.h"
+#include "skiff/log.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
+#include "skiff/strv.h"
 #include "skiff/volume.h"
 #include "skiff/xalloc.h"
 
@@ -151,8 +153,13 @@ static int
 join_cgroup_before_start (pid_t pid, void *data, struct skiff_error **err)
 {
   struct start_hook *h = data;
+  log_debug ("cgroup: PID 1 (pid %d) joins the container's cgroup", (int)pid);
   int r = skiff_container_cgroup_join (h->c, pid, err);
   /* the network too: the namespace exists, nothing of the container's runs yet */
+  if (r == 0)
+    log_debug ("network: setting up %s in pid %d's namespace",
+               h->c->config.network.mode ? h->c->config.network.mode : "the default network",
+               (int)pid);
   return r < 0 ? r : skiff_container_net_attach (h->net, pid, err);
 }
 
@@ -194,6 +201,8 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   memset (&cm, 0, sizeof cm);
   if (r == 0)
     r = skiff_container_mounts_build (store, c, &cm, err);
+  if (r == 0)
+    r = skiff_container_timezone_mount (c, &cm, err);
   sc.mounts = cm.v;
   sc.nmounts = cm.n;
   sc.userns_mode = cm.userns;
@@ -201,8 +210,12 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
   precreate_etc_targets (c->dir, paths[0], opts->lowerdirs);
   if (r == 0)
     r = make_merged_dir (merged, err);
+  log_debug ("mount: the rootfs of %.12s (overlay of %zu layer(s)) at %s", c->config.id,
+             skiff_strv_len (opts->lowerdirs), merged);
   if (r == 0)
     r = skiff_sandbox_spawn (&sc, pid, err);
+  if (r == 0)
+    log_debug ("spawn: %s is PID 1 (host pid %d)", c->config.argv[0], (int)*pid);
   skiff_container_limits_clear (&limits);
   skiff_container_net_done (&net, r < 0);
   skiff_container_mounts_clear (&cm);
@@ -273,6 +286,7 @@ skiff_container_finish_deferred (struct skiff_store *store, struct skiff_contain
 {
   *trash = NULL;
   int code = skiff_sandbox_exit_code (wait_status);
+  log_debug ("wait: PID 1 of %.12s ended with exit code %d", c->config.id, code);
   skiff_events_container_int (store, c, "die", "exitCode", code);
   struct skiff_error *lock_err = NULL;
   int lock = skiff_container_lock (c, &lock_err);
@@ -290,6 +304,8 @@ skiff_container_finish_deferred (struct skiff_store *store, struct skiff_contain
     }
   _cleanup_free_ char *cfg_path = skiff_path_join (c->dir, "config.json");
   int r = 0;
+  log_debug ("cleanup: the cgroup and network of %.12s%s", c->config.id,
+             c->config.auto_remove ? ", then the container (--rm)" : "");
   bool oom = skiff_container_cgroup_oom_killed (c); /* before the cgroup goes */
   skiff_container_cgroup_remove (c);
   skiff_container_net_release (store, c);

@@ -12,8 +12,11 @@
 #include "skiff/store.h"
 #include "skiff/events.h"
 #include "skiff/image.h"
+#include "skiff/lock.h"
+#include "skiff/log.h"
 #include "skiff/monitor.h"
 #include "skiff/restart.h"
+#include "skiff/store.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
@@ -43,7 +46,8 @@ skiff_engine_spec_check (const struct skiff_container_spec *spec, struct skiff_e
   if ((r = skiff_resources_check (&spec->resources, err)) < 0
       || (r = skiff_network_spec_check (&spec->network, err)) < 0
       || (r = skiff_engine_health_check (&spec->health, err)) < 0
-      || (r = skiff_ports_spec_check (&spec->ports, err)) < 0)
+      || (r = skiff_ports_spec_check (&spec->ports, err)) < 0
+      || (spec->podman.tz && (r = skiff_container_timezone_check (spec->podman.tz, err)) < 0))
     return r;
   return skiff_engine_log_check (spec, err);
 }
@@ -96,6 +100,7 @@ lifecycle_config (const struct skiff_container_spec *spec, const struct skiff_im
   cfg->labels = skiff_engine_kv_pairs (spec->labels);
   cfg->init = spec->init.choice == SKIFF_INIT_ON;
   skiff_engine_log_config (spec, cfg);
+  skiff_engine_podman_config (&spec->podman, &cfg->podman);
 }
 
 /* -t: TERM=xterm unless the image or -e set TERM (docker and podman). */
@@ -229,27 +234,35 @@ create_named_attempts (struct skiff_store *store, const struct skiff_container_s
     }
 }
 
-/* With --replace the name can be taken again between the removal and our reservation: parallel
- * replacers take turns (names/replace.lock), each removing the one before, so all of them
- * succeed and the last one holds the name; a plain create slipping in between is replaced in
- * turn, a bounded number of times. */
+/* With --replace the name can be taken again between the removal and our reservation (a plain
+ * create of the name): then the new holder is replaced in turn, a bounded number of times. */
 static int
-create_named (struct skiff_store *store, const struct skiff_container_spec *spec,
-              const struct skiff_image *img, struct skiff_container **out, struct skiff_error **err)
+create_replacing (struct skiff_store *store, const struct skiff_container_spec *spec,
+                  const struct skiff_image *img, struct skiff_container **out,
+                  struct skiff_error **err)
 {
   enum
   {
     REPLACE_ATTEMPTS = 64
   };
-  int r;
-  _cleanup_free_ char *lock_path
-      = spec->replace && spec->name ? skiff_store_path (store, "names/replace.lock") : NULL;
-  int lock = lock_path ? skiff_lock_acquire (lock_path, SKIFF_LOCK_EXCLUSIVE, err) : -1;
-  if (lock_path && lock < 0)
-    return lock;
-  r = create_named_attempts (store, spec, img, REPLACE_ATTEMPTS, out, err);
-  if (lock >= 0)
-    skiff_lock_release (lock);
+  return create_named_attempts (store, spec, img, REPLACE_ATTEMPTS, out, err);
+}
+
+/* Parallel replacers take turns (names/replace.lock): each removes the holder and reserves the
+ * name while the others wait, so none is starved (16 at once, under ASan, ran out of
+ * attempts: each one's removal let another win). */
+static int
+create_named (struct skiff_store *store, const struct skiff_container_spec *spec,
+              const struct skiff_image *img, struct skiff_container **out, struct skiff_error **err)
+{
+  if (!spec->replace || !spec->name)
+    return create_replacing (store, spec, img, out, err);
+  _cleanup_free_ char *path = skiff_store_path (store, "names/replace.lock");
+  int turn = skiff_lock_acquire (path, SKIFF_LOCK_EXCLUSIVE, err);
+  if (turn < 0)
+    return turn;
+  int r = create_replacing (store, spec, img, out, err);
+  skiff_lock_release (turn);
   return r;
 }
 
@@ -261,14 +274,21 @@ skiff_engine_create_from (struct skiff_store *store, const struct skiff_containe
   int r;
   if (spec->cidfile && (r = skiff_container_cidfile_open (spec->cidfile, err)) < 0)
     return r;
-  if ((r = skiff_image_lookup (store, spec->image, img, err)) < 0
-      || (r = create_named (store, spec, *img, out, err)) < 0)
+  log_debug ("create: looking up the image %s", spec->image);
+  if ((r = skiff_image_lookup (store, spec->image, img, err)) == 0)
+    {
+      log_debug ("create: image %s is %.12s; writing the container record", spec->image,
+                 (*img)->id);
+      r = create_named (store, spec, *img, out, err);
+    }
+  if (r < 0)
     {
       if (spec->cidfile)
         skiff_container_cidfile_abort (spec->cidfile);
       return r;
     }
   skiff_events_container (store, *out, "create", NULL);
+  log_debug ("create: container %.12s (%s) created", (*out)->config.id, (*out)->config.name);
   return 0;
 }
 

@@ -5,6 +5,7 @@
 struct skiff_image;
 struct skiff_strv_builder;
 struct skiff_container_config;
+struct skiff_container_podman;
 
 /* skiff_engine_create, also handing back the resolved image (run starts from it). */
 int skiff_engine_create_from (struct skiff_store *store, const struct skiff_container_spec *spec,
@@ -74,6 +75,7 @@ int skiff_engine_security_config (const struct skiff_security_spec *spec,
 /* mounts.c: create's mounts and --userns into cfg (volumes created on the way); _abort
  * removes the anonymous volumes a failed create made. */
 struct skiff_container_config;
+struct skiff_container_podman;
 int skiff_engine_mounts (struct skiff_store *store, const struct skiff_container_spec *spec,
                          const struct skiff_image *img, struct skiff_container_config *cfg,
                          struct skiff_error **err);
@@ -97,3 +99,7 @@ struct skiff_copy_extract
 };
 int skiff_engine_copy_extract (int fd, const char *dest, const struct skiff_copy_extract *opts,
                                struct skiff_error **err);
+/* podman.c: --tz, --timeout, --pidfile into the record (the pidfile made absolute: a later
+ * `start` runs elsewhere). */
+void skiff_engine_podman_config (const struct skiff_podman_spec *spec,
+                                 struct skiff_container_podman *cfg);

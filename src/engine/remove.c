@@ -84,6 +84,6 @@ skiff_engine_latest (struct skiff_store *store, char **id, struct skiff_error **
         }
     }
   if (*id == NULL)
-    return skiff_error_make (err, 0, "no containers found");
+    return skiff_error_make_status (err, 125, 0, "no such container"); /* podman's ErrNoSuchCtr */
   return 0;
 }

@@ -62,6 +62,8 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
         const struct skiff_engine_start_opts *so, struct skiff_error **err)
 {
   _cleanup_strv_ char **lower = skiff_image_lowerdirs (store, img);
+  log_debug ("start: %.12s with %zu image layer(s), under a monitor (%s)", c->config.id,
+             skiff_strv_len (lower), so->mode == SKIFF_ENGINE_ATTACHED ? "attached" : "detached");
   int r;
   if (so->mode == SKIFF_ENGINE_ATTACHED)
     {
@@ -79,7 +81,7 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
       return r < 0 ? r : skiff_container_state_reload (c, err);
     }
   r = skiff_monitor_launch (store, c, lower, err);
-  return r < 0 || so->pidfile == NULL ? r : skiff_container_state_reload (c, err);
+  return r < 0 || c->config.podman.pidfile == NULL ? r : skiff_container_state_reload (c, err);
 }
 
 /* A parallel `rm -f` removed the container while it started: whatever step failed on its
@@ -109,18 +111,22 @@ static int
 start_from (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
             const struct skiff_engine_start_opts *so, pid_t *pid, struct skiff_error **err)
 {
-  _cleanup_close_ int fd = so->pidfile ? pidfile_open (so->pidfile, err) : -1;
-  if (so->pidfile && fd < 0)
+  const char *pidfile = c->config.podman.pidfile;
+  _cleanup_close_ int fd = pidfile ? pidfile_open (pidfile, err) : -1;
+  if (pidfile && fd < 0)
     return fd;
   skiff_engine_resources_warn (store, c);
   int r = launch (store, c, img, so, err);
   if (r < 0 && removed_meanwhile (store, c, err))
     return -ENOENT;
+  if (r == 0)
+    log_debug ("start: PID 1 of %.12s runs as host pid %d, its monitor is pid %d", c->config.id,
+               (int)c->state.pid, (int)c->state.monitor_pid);
   if (r == 0 && pid != NULL)
     *pid = c->state.pid;
-  if (r < 0 || so->pidfile == NULL)
+  if (r < 0 || pidfile == NULL)
     return r;
-  return pidfile_write (fd, so->pidfile, c->state.pid, err);
+  return pidfile_write (fd, pidfile, c->state.pid, err);
 }
 
 int

@@ -293,8 +293,9 @@ skiff_image_remove (struct skiff_store *store, const char *text, bool force,
 }
 
 int
-skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_removal *out,
-                   struct skiff_error **err)
+skiff_image_prune (struct skiff_store *store, bool all,
+                   bool (*match) (const struct skiff_image *img, const void *data),
+                   const void *data, struct skiff_image_removal *out, struct skiff_error **err)
 {
   int r = skiff_store_lock (store, err);
   if (r < 0)
@@ -305,7 +306,7 @@ skiff_image_prune (struct skiff_store *store, bool all, struct skiff_image_remov
     {
       bool running;
       _cleanup_free_ char *user = skiff_image_user (store, list[i]->id, &running);
-      if (user || (!all && list[i]->names))
+      if (user || (!all && list[i]->names) || (match && !match (list[i], data)))
         continue;
       r = delete_locked (store, list[i], false, out, err);
     }

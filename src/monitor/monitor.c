@@ -51,6 +51,7 @@ struct monitor
   bool restarting;         /* the next spawn is a policy restart */
   char *trash;             /* --rm: the removed container's files, deleted last */
   bool trimmed;            /* skiff_monitor_trim_memory done (once idle) */
+  bool timed_out;          /* --timeout: this run was killed */
   struct skiff_attach_server attach;
   struct skiff_restart_policy policy;
   struct skiff_restart_state restart;
@@ -161,6 +162,7 @@ spawn (struct monitor *m, struct skiff_error **err)
     }
   clock_gettime (CLOCK_MONOTONIC, &m->started);
   skiff_monitor_health_begin (&m->health, m->c);
+  m->timed_out = false;
   m->out_fd = cfg->tty ? master : out[0];
   m->err_fd = errp[0];
   m->stdin_fd = !cfg->open_stdin ? -1 : cfg->tty ? fcntl (master, F_DUPFD_CLOEXEC, 3) : in[1];
@@ -323,6 +325,27 @@ drain_output (struct monitor *m)
     }
 }
 
+static int64_t ms_since (const struct timespec *t0);
+
+/* The poll timeout: until the memory trim (once), and until --timeout kills PID 1 (podman's
+ * conmon --timeout: SIGKILL once the run has lasted that many seconds). */
+static int
+poll_timeout (struct monitor *m)
+{
+  unsigned timeout = m->c->config.podman.timeout;
+  int ms = m->trimmed ? -1 : TRIM_AFTER_MS;
+  if (timeout == 0 || m->timed_out)
+    return ms;
+  int64_t left = (int64_t)timeout * 1000 - ms_since (&m->started);
+  if (left <= 0)
+    {
+      m->timed_out = true;
+      kill (m->pid, SIGKILL);
+      return ms;
+    }
+  return ms < 0 || left < ms ? (int)(left > INT32_MAX ? INT32_MAX : left) : ms;
+}
+
 /* Serves output and clients until PID 1 is reaped; returns its wait status. */
 static int
 run_loop (struct monitor *m)
@@ -345,9 +368,9 @@ run_loop (struct monitor *m)
       size_t nclients = m->attach.nclients;
       for (size_t i = 0; i < nclients; i++)
         p[n++] = (struct pollfd){ .fd = m->attach.clients[i], .events = blocked ? 0 : POLLIN };
-      int timeout = skiff_monitor_health_timeout (&m->health);
-      if (!m->trimmed && (timeout < 0 || timeout > TRIM_AFTER_MS))
-        timeout = TRIM_AFTER_MS;
+      int timeout = poll_timeout (m), health = skiff_monitor_health_timeout (&m->health);
+      if (health >= 0 && (timeout < 0 || health < timeout))
+        timeout = health;
       int ready = poll (p, n, timeout);
       if (ready < 0 && errno != EINTR)
         return -1;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "skiff/error.h"
 
@@ -39,6 +40,33 @@ skiff_log_parse_level (const char *name)
   return -1;
 }
 
+/* podman's (logrus's) line for a file or pipe: time="RFC 3339" level=debug msg="..." with the
+ * message quoted as Go's %q does for the characters that need it. */
+static void
+log_logfmt (const char *level, const char *msg)
+{
+  char stamp[40] = "";
+  time_t now = time (NULL);
+  struct tm tm;
+  if (localtime_r (&now, &tm))
+    strftime (stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S%z", &tm);
+  if (strlen (stamp) == 24) /* +hhmm -> +hh:mm */
+    memmove (stamp + 23, stamp + 22, 3), stamp[22] = ':';
+  char quoted[8192];
+  size_t n = 0;
+  for (const char *p = msg; *p && n < sizeof quoted - 3; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        quoted[n++] = '\\', quoted[n++] = *p;
+      else if (*p == '\n')
+        quoted[n++] = '\\', quoted[n++] = 'n';
+      else
+        quoted[n++] = *p;
+    }
+  quoted[n] = '\0';
+  fprintf (stderr, "time=\"%s\" level=%s msg=\"%s\"\n", stamp, level, quoted);
+}
+
 void
 skiff_log (enum skiff_log_level level, const char *fmt, ...)
 {
@@ -54,6 +82,8 @@ skiff_log (enum skiff_log_level level, const char *fmt, ...)
   /* one write per line so concurrent processes do not interleave mid-line */
   if (level == SKIFF_LOG_ERROR) /* errors read as the ones main() prints (podman's form) */
     fprintf (stderr, "Error: %s\n", line);
+  else if (level >= SKIFF_LOG_INFO) /* --log-level info|debug: podman's lines */
+    log_logfmt (level == SKIFF_LOG_INFO ? "info" : "debug", line);
   else
     fprintf (stderr, "skiff: %s%s\n", prefix[level], line);
   errno = saved;

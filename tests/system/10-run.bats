@@ -72,7 +72,8 @@ load helpers
   # RLIMIT_CPU hard limit does kill it: 128 + 9.
   run -137 skiff run --rm "$IMG" sh -c 'ulimit -t 1; while :; do :; done'
 
-  run -125 --separate-stderr skiff run --rm skiff-test/no-such-image:v1 true
+  # --pull never: a missing image is otherwise pulled, and tests reach no registry but their own
+  run -125 --separate-stderr skiff run --rm --pull never skiff-test/no-such-image:v1 true
   assert_one_line_error "$stderr"
   assert_contains "$stderr" "skiff-test/no-such-image" "missing image error"
 

@@ -41,9 +41,9 @@ field () { # CONTAINER TEMPLATE
 }
 
 @test "stop: the stop signal, then SIGKILL after -t; wait prints the code; stopping again is fine" {
-  skiff run -d --name trapper "$IMG" sh -c 'trap "echo got-term; exit 3" TERM; while :; do sleep 0.1; done' >/dev/null
+  skiff run -d --name trapper "$IMG" sh -c 'trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
   skiff run -d --name stubborn "$IMG" sleep 60 >/dev/null
-  sleep 0.3
+  wait_ready trapper
   local start=$SECONDS
   run -0 skiff stop -t 1 trapper stubborn
   [ $((SECONDS - start)) -le 4 ] || fail "stop took $((SECONDS - start)) s"
@@ -60,17 +60,18 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$output" trapper
   # -t -1: no limit, even over the container's own --stop-timeout
   skiff run -d --name patient --stop-timeout 1 "$IMG" \
-    sh -c 'trap "sleep 2; exit 4" TERM; while :; do sleep 0.1; done' >/dev/null
-  sleep 0.3
+    sh -c 'trap "sleep 2; exit 4" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+  wait_ready patient
   run -0 skiff stop -t -1 patient
   run -0 skiff wait patient
   assert_equal "$output" 4 "exit code after stop -t -1"
 }
 
 @test "stop of several containers: in parallel, printed in argument order" {
-  skiff run -d --name slow "$IMG" sh -c 'trap "" TERM; while :; do sleep 0.1; done' >/dev/null
-  skiff run -d --name fast "$IMG" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
-  sleep 0.3
+  skiff run -d --name slow "$IMG" sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+  skiff run -d --name fast "$IMG" sh -c 'trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+  wait_ready slow
+  wait_ready fast
   local start=$SECONDS
   run -0 skiff stop -t 1 slow fast
   assert_equal "$output" $'slow\nfast'
@@ -78,8 +79,8 @@ field () { # CONTAINER TEMPLATE
 }
 
 @test "races: two stops at once, a stop racing the exit, rm -f racing stop all end consistent" {
-  skiff run -d --name twice "$IMG" sh -c 'trap "sleep 0.3; exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
-  sleep 0.3
+  skiff run -d --name twice "$IMG" sh -c 'trap "sleep 0.3; exit 9" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+  wait_ready twice
   skiff stop -t 5 twice >"$BATS_TEST_TMPDIR/s1" 2>&1 &
   local p1=$!
   skiff stop -t 5 twice >"$BATS_TEST_TMPDIR/s2" 2>&1 &
@@ -89,8 +90,9 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$(cat "$BATS_TEST_TMPDIR/s1" "$BATS_TEST_TMPDIR/s2")" $'twice\ntwice'
   assert_equal "$(field twice '{{.State.Status}} {{.State.ExitCode}}')" "exited 9"
   local id
-  id=$(skiff run -d "$IMG" sleep 0.4)
-  sleep 0.4
+  # it prints, then exits about when the stop comes
+  id=$(skiff run -d "$IMG" sh -c 'echo ready; sleep 0.3')
+  wait_ready "$id"
   run -0 skiff stop -t 1 "$id"
   assert_equal "$(field "$id" '{{.State.Status}} {{.State.Running}}')" "exited false"
   id=$(skiff run -d "$IMG" sleep 60)
@@ -119,14 +121,14 @@ field () { # CONTAINER TEMPLATE
 }
 
 @test "kill: default SIGKILL, -s by name and number; a stopped container is an error (exit 1)" {
-  skiff run -d --name k1 "$IMG" sh -c 'trap "exit 10" USR1; trap "exit 12" 12; while :; do sleep 0.1; done' >/dev/null
-  sleep 0.3
+  skiff run -d --name k1 "$IMG" sh -c 'trap "exit 10" USR1; trap "exit 12" 12; echo ready; while :; do sleep 0.1; done' >/dev/null
+  wait_ready k1
   run -0 skiff kill -s USR1 k1
   assert_equal "$output" k1
   run -0 skiff wait k1
   assert_equal "$output" 10
   skiff start k1 >/dev/null
-  sleep 0.3
+  wait_ready k1 2
   run -0 skiff kill -s 12 k1
   run -0 skiff wait k1
   assert_equal "$output" 12
@@ -167,7 +169,7 @@ field () { # CONTAINER TEMPLATE
 
 @test "pause/unpause freeze the container (root), or fail clearly without a cgroup (rootless)" {
   skiff run -d --name pz "$IMG" sh -c 'while :; do echo tick; sleep 0.1; done' >/dev/null
-  sleep 0.3
+  wait_for "skiff logs pz | grep -q tick" 10
   if rootless_without_cgroup; then
     run -1 --separate-stderr skiff pause pz
     assert_equal "$stderr" "$ROOTLESS_PAUSE_ERROR"
@@ -332,31 +334,30 @@ field () { # CONTAINER TEMPLATE
   assert_equal "$(field loop '{{.State.Status}}')" exited
   local n
   n=$(field loop '{{.RestartCount}}')
-  sleep 1
+  wait_monitor_gone loop
   assert_equal "$(field loop '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after stop"
 }
 
 @test "kill with the container's stop signal ends a restart policy; another signal does not" {
   skiff run -d --name ks --restart always --stop-signal USR1 "$IMG" \
-    sh -c 'trap "exit 3" USR1; trap "exit 4" TERM; while :; do sleep 0.1; done' >/dev/null
-  sleep 0.3
+    sh -c 'trap "exit 3" USR1; trap "exit 4" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+  wait_ready ks
   run -0 skiff kill -s TERM ks
   wait_for "[ \$(skiff inspect --format '{{.RestartCount}}' ks) -ge 1 ]" 10
-  wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' ks)\" = running ]" 10
-  sleep 0.3
+  wait_ready ks 2
   run -0 skiff kill -s SIGUSR1 ks
   run -0 skiff wait ks
   assert_equal "$output" 3
-  sleep 1
+  wait_monitor_gone ks
   assert_equal "$(field ks '{{.State.Status}} {{.RestartCount}}')" "exited 1" "after kill -s USR1"
   # no stop signal configured: any signal the user kills with ends it
   skiff run -d --name ks2 --restart always "$IMG" \
-    sh -c 'trap "exit 5" USR2; while :; do sleep 0.1; done' >/dev/null
-  sleep 0.3
+    sh -c 'trap "exit 5" USR2; echo ready; while :; do sleep 0.1; done' >/dev/null
+  wait_ready ks2
   run -0 skiff kill -s USR2 ks2
   run -0 skiff wait ks2
   assert_equal "$output" 5
-  sleep 1
+  wait_monitor_gone ks2
   assert_equal "$(field ks2 '{{.State.Status}} {{.RestartCount}}')" "exited 0" "after kill -s USR2"
   # paused: the stop signal is delivered once thawed; another signal is refused
   skiff start ks >/dev/null
@@ -396,7 +397,7 @@ field () { # CONTAINER TEMPLATE
   wait_for "[ \"\$(skiff inspect --format '{{.State.Status}}' rw)\" = exited ]" 5
   local n
   n=$(field rw '{{.RestartCount}}')
-  sleep 2
+  wait_monitor_gone rw
   assert_equal "$(field rw '{{.State.Status}} {{.RestartCount}}')" "exited $n" "after kill"
 }
 
@@ -408,7 +409,7 @@ field () { # CONTAINER TEMPLATE
   run -0 python3 "$here/attach-client.py" "$sock" pipe
   assert_equal "$output" "b'hello\\n' b'done\\n' 3"
   id=$(skiff run -d -i -t "$IMG" sh)
-  sleep 0.3
+  wait_for "skiff logs $id | grep -q '# '" 10 # its prompt: the shell reads the terminal
   sock=$SKIFF_TEST_RUNROOT/containers/$id/attach.sock
   run -0 python3 "$here/attach-client.py" "$sock" tty
   assert_contains "$output" '33 77'

@@ -158,10 +158,13 @@ assert_piped_stdio () { # SKIFF-ARGS...
 
 @test "exec -d: returns at once, the command runs on in the container" {
   start_sleeper ex5
-  local start=$SECONDS
-  run -0 skiff exec -d ex5 sh -c 'sleep 1; echo done > /tmp/d'
+  # the command cannot end before the test lets it: exec -d must return while it runs (a time
+  # bound here failed on a loaded machine)
+  SKIFF_TEST_TIMEOUT=30 run -0 skiff exec -d ex5 \
+    sh -c 'until [ -e /tmp/go ]; do sleep 0.1; done; echo done > /tmp/d'
   assert_equal "$output" ""
-  [ $((SECONDS - start)) -lt 2 ] || fail "exec -d waited $((SECONDS - start)) s"
+  run -0 skiff exec ex5 sh -c 'ps -o args | grep -q "^sh -c until" && ! [ -e /tmp/d ]'
+  skiff exec ex5 touch /tmp/go
   wait_for "[ \"\$(skiff exec ex5 cat /tmp/d 2>/dev/null)\" = done ]" 10
 }
 
@@ -198,7 +201,9 @@ assert_piped_stdio () { # SKIFF-ARGS...
   assert_match "$output" '^tty1 Up ' "the detached container"
 
   tmux_start a "$(skiff_cmd) attach tty1"
-  sleep 0.5
+  # attach makes its terminal raw once it is connected to the monitor
+  wait_for "stty -a -F \"\$(tmux_ display -p -t a '#{pane_tty}')\" | grep -q -- -icanon" 10 \
+    || fail "attach never made its terminal raw: $(screen_of a)"
   tmux_ send-keys -t a 'echo again-$((1+1))' Enter
   wait_screen a 'again-2'
   tmux_ send-keys -t a 'exit 7' Enter
@@ -230,6 +235,33 @@ assert_piped_stdio () { # SKIFF-ARGS...
   assert_equal "$output" piped-in
   run -0 bash -c "echo piped-in | $(skiff_cmd) run --rm $IMG cat"
   assert_equal "$output" ""
+}
+
+@test "run -i on a terminal: input typed after the monitor is gone does not lose the exit code" {
+  # The CLI is held stopped while the container exits and its monitor sends EXIT and closes;
+  # then a line is typed.  On resuming, the CLI sees output and input at once: its send of the
+  # input meets EPIPE, which must not end the relay before the queued EXIT is read (the ASan
+  # pass's "exit 125" of run -i/-t under script, a CLI too slow to read first).
+  tmux_start l "$(skiff_cmd) run -i --rm --name late $IMG sh -c 'until [ -e /tmp/go ]; do sleep 0.1; done; echo out; exit 3'"
+  wait_for "[ \"\$(skiff inspect -f '{{.State.Status}}' late 2>/dev/null)\" = running ]" 20 \
+    || fail "late never ran: $(screen_of l)"
+  local shell cli mon tty
+  shell=$(tmux_ display -p -t l '#{pane_pid}')
+  cli=$(pgrep -P "$shell" -f -- "--name late") || fail "no run CLI under the pane's shell"
+  mon=$(skiff inspect -f '{{.State.ConmonPid}}' late)
+  kill -STOP "$cli"
+  skiff exec late touch /tmp/go
+  # the monitor has exited (a zombie: the stopped CLI may be its parent)
+  wait_for "! grep -qs '^State:.*[RSD]' /proc/$mon/status" 20 \
+    || { kill -CONT "$cli"; fail "the monitor stayed"; }
+  tmux_ send-keys -t l 'typed-late' Enter
+  tty=$(tmux_ display -p -t l '#{pane_tty}')
+  wait_for "python3 -c 'import fcntl, struct, sys, termios; fd = open(sys.argv[1], \"rb\", buffering=0); sys.exit(struct.unpack(\"i\", fcntl.ioctl(fd, termios.FIONREAD, b\"1234\"))[0] == 0)' $tty" 10 \
+    || { kill -CONT "$cli"; fail "the typed line never reached the CLI's terminal"; }
+  kill -CONT "$cli"
+  wait_screen l '\[exit 3\]' 20
+  assert_contains "$(screen_of l)" out
+  assert_not_contains "$(screen_of l)" Error
 }
 
 @test "attach: output of a non-tty container, SIGTERM proxied, exit code passed on" {
@@ -268,9 +300,9 @@ assert_piped_stdio () { # SKIFF-ARGS...
 
 @test "run: SIGTERM to a foreground run reaches PID 1" {
   "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" run --rm "$IMG" \
-    sh -c 'trap "exit 7" TERM; sleep 5 & wait' &
+    sh -c 'trap "exit 7" TERM; echo ready; sleep 5 & wait' >"$BATS_TEST_TMPDIR/out" &
   local pid=$! rc=0
-  sleep 1
+  wait_for "grep -q ready '$BATS_TEST_TMPDIR/out'" 10 || fail "the container never got ready"
   kill -TERM "$pid"
   wait "$pid" || rc=$?
   assert_equal "$rc" 7 "exit status of run"

@@ -174,15 +174,15 @@ localhost/other" "several references: any"
 
 @test "--log-level debug logs the steps of the image commands" {
   run -0 --separate-stderr skiff --log-level debug tag "$IMG" localhost/dbg:1
-  assert_contains "$stderr" "debug: tag: $IMG as localhost/dbg:1"
+  assert_contains "$stderr" "level=debug msg=\"tag: $IMG as localhost/dbg:1\""
   run -0 --separate-stderr skiff --log-level debug images -q localhost/dbg
-  assert_contains "$stderr" "debug: images: listing the store's images"
+  assert_contains "$stderr" "level=debug msg=\"images: listing the store's images\""
   run -0 --separate-stderr skiff --log-level debug save -o "$BATS_TEST_TMPDIR/d.tar" localhost/dbg:1
-  assert_contains "$stderr" "debug: save: 1 image(s) as docker-archive to $BATS_TEST_TMPDIR/d.tar"
+  assert_contains "$stderr" "level=debug msg=\"save: 1 image(s) as docker-archive to $BATS_TEST_TMPDIR/d.tar\""
   run -0 --separate-stderr skiff --log-level debug rmi localhost/dbg:1
-  assert_contains "$stderr" "debug: rmi: removing localhost/dbg:1"
+  assert_contains "$stderr" "level=debug msg=\"rmi: removing localhost/dbg:1\""
   run -0 --separate-stderr skiff --log-level debug load -i "$BATS_TEST_TMPDIR/d.tar"
-  assert_contains "$stderr" "debug: load: reading the archive $BATS_TEST_TMPDIR/d.tar"
+  assert_contains "$stderr" "level=debug msg=\"load: reading the archive $BATS_TEST_TMPDIR/d.tar\""
   run -0 --separate-stderr skiff images -q localhost/dbg
   assert_equal "$stderr" "" "no debug lines at the default level"
 }

@@ -110,3 +110,19 @@ teardown () {
   ids=$(skiff ps -a -q --no-trunc 2>/dev/null) || return 0
   [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
 }
+
+# Waits until container NAME has logged COUNT (default 1) lines "ready": what a test's
+# container prints once its traps are set.
+wait_ready () { # NAME [COUNT]
+  wait_for "[ \$(skiff logs $1 2>/dev/null | grep -c '^ready\$') -ge ${2:-1} ]" 10 \
+    || fail "$1 never logged 'ready' ${2:-1} time(s): $(skiff logs "$1" 2>&1)"
+}
+
+# Waits until container NAME's monitor has exited (it holds monitor.lock while it lives):
+# after that nothing restarts the container or changes its record.
+wait_monitor_gone () { # NAME
+  local id
+  id=$(container_id_of "$1")
+  wait_for "flock -n '$SKIFF_TEST_ROOT/containers/$id/monitor.lock' true" 10 \
+    || fail "the monitor of $1 is still there"
+}

@@ -2,6 +2,7 @@
  * reads stats and removes it.  Where creation is refused (unprivileged, no delegation) it checks
  * the -EPERM "run without a cgroup" signal instead; real root must get the full run. */
 #include <check.h>
+#include <errno.h>
 #include <signal.h>
 #include <glob.h>
 #include <libgen.h>
@@ -249,6 +250,73 @@ remove_leftovers (void)
     }
 }
 
+/* A fake v2 cgroup: one directory of empty files standing in for the controllers' files. */
+static char *
+fake_v2_dir (void)
+{
+  char tmpl[] = "/tmp/skiff-cg-v2-XXXXXX";
+  ck_assert_ptr_nonnull (mkdtemp (tmpl));
+  static const char *const files[] = { "memory.max", "memory.swap.max", "memory.low", "cpu.max",
+                                       "cpu.weight", "cpuset.cpus",     "pids.max" };
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    {
+      _cleanup_free_ char *p = skiff_path_join (tmpl, files[i]);
+      FILE *f = fopen (p, "w");
+      ck_assert_ptr_nonnull (f);
+      fclose (f);
+    }
+  return strdup (tmpl);
+}
+
+static void
+assert_file (const char *dir, const char *file, const char *want)
+{
+  _cleanup_free_ char *p = skiff_path_join (dir, file), *text = NULL;
+  struct skiff_error *err = NULL;
+  ck_assert_int_eq (skiff_fs_read_file (p, &text, NULL, &err), 0);
+  ck_assert_msg (strcmp (text, want) == 0, "%s: '%s', expected '%s'", file, text, want);
+}
+
+/* The v2 code path of the limits, whatever the host's layout: file names and value formats
+ * (memory.max, memory.swap.max = swap beyond memory, memory.low, cpu.max "QUOTA PERIOD",
+ * cpu.weight from shares as crun converts them, pids.max). */
+START_TEST (limits_v2_files)
+{
+  _cleanup_free_ char *dir = fake_v2_dir ();
+  struct skiff_cgroup cg = { .layout = SKIFF_CGROUP_V2, .name = "skiff/fake" };
+  cg.memory = cg.cpu = cg.cpuset = cg.pids = dir;
+  struct skiff_cgroup_limits l = { .memory = 32 << 20,
+                                   .memory_swap = 64 << 20,
+                                   .memory_reservation = 16 << 20,
+                                   .cpu_quota_us = 150000,
+                                   .cpu_shares = 512,
+                                   .cpuset_cpus = "0",
+                                   .pids_max = 20 };
+  struct skiff_error *err = NULL;
+  ck_assert_msg (skiff_cgroup_set_limits (&cg, &l, &err) == 0, "%s", err ? err->msg : "");
+  assert_file (dir, "memory.max", "33554432");
+  assert_file (dir, "memory.swap.max", "33554432");
+  assert_file (dir, "memory.low", "16777216");
+  assert_file (dir, "cpu.max", "150000 100000");
+  assert_file (dir, "cpu.weight", "20");
+  assert_file (dir, "cpuset.cpus", "0");
+  assert_file (dir, "pids.max", "20");
+  /* unlimited swap; a controller that is not there is ENOTSUP naming it */
+  _cleanup_free_ char *swap = skiff_path_join (dir, "memory.swap.max");
+  ck_assert_int_eq (truncate (swap, 0), 0); /* a plain file keeps what a longer write left */
+  struct skiff_cgroup_limits unlimited = { .memory = 1 << 20, .memory_swap = -1 };
+  ck_assert_int_eq (skiff_cgroup_set_limits (&cg, &unlimited, &err), 0);
+  assert_file (dir, "memory.swap.max", "max");
+  cg.pids = NULL;
+  struct skiff_cgroup_limits pids = { .pids_max = 5 };
+  ck_assert_int_eq (skiff_cgroup_set_limits (&cg, &pids, &err), -ENOTSUP);
+  ck_assert_ptr_nonnull (strstr (err->msg, "the pids controller is not available"));
+  skiff_error_free (err);
+  _cleanup_error_ struct skiff_error *e = NULL;
+  ck_assert_int_eq (skiff_fs_rm_rf (dir, &e), 0);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -258,6 +326,7 @@ main (void)
   tcase_add_unchecked_fixture (tc, NULL, remove_leftovers);
   tcase_add_test (tc, detect_layout);
   tcase_add_test (tc, lifecycle);
+  tcase_add_test (tc, limits_v2_files);
   tcase_add_test (tc, lifecycle_v2_in_mount_namespace); /* last: it changes mount namespace */
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);

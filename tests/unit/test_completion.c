@@ -28,12 +28,11 @@ static const struct skiff_opt global_opts[] = {
 static const struct skiff_opt *const global_groups[] = { global_opts, NULL };
 
 static const struct skiff_command cmds[] = {
-  { "image", NULL, "Manage images", "COMMAND", NULL },
-  { "rm", NULL, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", NULL,
-    rm_groups },
+  { "image", NULL, "Manage images", "COMMAND" },
+  { "rm", NULL, "Remove one or more containers", "[OPTIONS] CONTAINER [CONTAINER...]", rm_groups },
 };
 static const struct skiff_command image_subs[] = {
-  { "image prune", NULL, "Remove unused images", "[OPTIONS]", NULL },
+  { "image prune", NULL, "Remove unused images", "[OPTIONS]" },
 };
 
 static const struct skiff_command *

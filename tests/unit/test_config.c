@@ -41,6 +41,7 @@ START_TEST (every_key)
                      "log_size_max = 1048576\n"
                      "pids_limit = 2048\n"
                      "netns = \"host\"\n"
+                     "no_new_privileges = true\n"
                      "\n"
                      "[network]\n"
                      "default_network = \"skiff\"\n"
@@ -54,6 +55,7 @@ START_TEST (every_key)
   ck_assert_int_eq (cfg.log_size_max, 1048576);
   ck_assert_int_eq (cfg.pids_limit, 2048);
   ck_assert_str_eq (cfg.netns, "host");
+  ck_assert_int_eq (cfg.no_new_privileges, 1);
   ck_assert_str_eq (cfg.default_network, "skiff");
   ck_assert_int_eq (cfg.stop_timeout, -1);
   /* a second file overrides what it sets and keeps the rest */
@@ -62,6 +64,7 @@ START_TEST (every_key)
   ck_assert_int_eq (cfg.pids_limit, 2048);
   skiff_config_clear (&cfg);
   ck_assert_int_eq (cfg.init, -1);
+  ck_assert_int_eq (cfg.no_new_privileges, -1);
   ck_assert (cfg.stop_timeout == SKIFF_CONFIG_UNSET);
   ck_assert_ptr_null (cfg.log_driver);
 }

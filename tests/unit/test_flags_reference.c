@@ -151,9 +151,10 @@ START_TEST (known_not_yet_flags)
   ck_assert_ptr_null (o->value_name); /* bool */
   ck_assert_ptr_nonnull ((o = find ("ps", "watch")));
   ck_assert_int_eq (o->shorthand, 'w');
-  ck_assert_ptr_nonnull ((o = find ("image prune", "filter")));
-  ck_assert_str_eq (o->value_name, "filter");
-  ck_assert_ptr_null (find ("images", "filter")); /* implemented */
+  ck_assert_ptr_nonnull ((o = find ("image prune", "external")));
+  ck_assert_ptr_null (o->value_name);                  /* bool */
+  ck_assert_ptr_null (find ("images", "filter"));      /* implemented */
+  ck_assert_ptr_null (find ("image prune", "filter")); /* implemented */
   ck_assert_ptr_nonnull ((o = find ("-", "host")));
   ck_assert_int_eq (o->shorthand, 'H');
   ck_assert_ptr_nonnull (find ("-", "storage-opt"));

@@ -281,6 +281,11 @@ struct skiff_container_start_opts
   unsigned preserve_fds;   /* our fds 3 .. 3+N-1 are passed on (--preserve-fds) */
   bool policy_restart;     /* the monitor restarts it: the state is re-read under the lock, and a
                             * container the user stopped meanwhile is not started (-ECANCELED) */
+  /* When not NULL: gets an fd of PID 1's mount namespace (-1 when it cannot be had), opened
+   * before PID 1 runs.  Holding it, PID 1's exit does not tear the namespace down (its
+   * unmounts wait for RCU grace periods): that happens when the caller closes it, after it has
+   * told its clients the exit code. */
+  int *mntns_hold;
 };
 
 /* Under the container's lock: refuses a running container, makes the mount point, spawns the
@@ -307,7 +312,8 @@ int skiff_container_remove (struct skiff_store *store, struct skiff_container *c
 /* The same up to the files: the container is gone for every reader (dir and name moved into
  * *trash, a store temp dir reaped as a leftover if the caller dies) but its files are deleted
  * only by skiff_container_trash_drop (trash), which frees it. *trash is NULL when the files
- * are already gone. */
+ * are already gone.  Its cgroup is left to the caller (skiff_container_cgroup_remove): the
+ * monitor of a --rm container removes it after the client got the exit code. */
 int skiff_container_remove_deferred (struct skiff_store *store, struct skiff_container *c,
                                      char **trash, struct skiff_error **err);
 void skiff_container_trash_drop (char *trash);

@@ -193,6 +193,7 @@ skiff_container_remove (struct skiff_store *store, struct skiff_container *c,
                         struct skiff_error **err)
 {
   char *trash = NULL;
+  skiff_container_cgroup_remove (c);
   int r = skiff_container_remove_deferred (store, c, &trash, err);
   if (trash == NULL)
     return r;
@@ -216,7 +217,6 @@ skiff_container_remove_deferred (struct skiff_store *store, struct skiff_contain
 {
   *trash = NULL;
   skiff_events_container (store, c, "destroy", NULL);
-  skiff_container_cgroup_remove (c);
   skiff_container_net_release (store, c);
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
   _cleanup_free_ char *run = skiff_store_runpath (store, rel);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -145,6 +146,7 @@ struct start_hook
 {
   struct skiff_container *c;
   struct skiff_container_net *net;
+  int *mntns_hold;
 };
 
 /* The sandbox's hook: the child exists but waits, so PID 1 and everything it forks are in
@@ -153,6 +155,12 @@ static int
 join_cgroup_before_start (pid_t pid, void *data, struct skiff_error **err)
 {
   struct start_hook *h = data;
+  if (h->mntns_hold != NULL)
+    {
+      char path[48];
+      snprintf (path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+      *h->mntns_hold = open (path, O_RDONLY | O_CLOEXEC); /* best effort: -1 costs time only */
+    }
   log_debug ("cgroup: PID 1 (pid %d) joins the container's cgroup", (int)pid);
   int r = skiff_container_cgroup_join (h->c, pid, err);
   /* the network too: the namespace exists, nothing of the container's runs yet */
@@ -180,7 +188,7 @@ spawn_locked (struct skiff_store *store, struct skiff_container *c,
 
   struct skiff_container_net net;
   int r = skiff_container_net_prepare (store, c, &net, &sc, err);
-  struct start_hook hook = { .c = c, .net = &net };
+  struct start_hook hook = { .c = c, .net = &net, .mntns_hold = opts->mntns_hold };
   if (net.env != NULL)
     sc.env = net.env; /* with the links' variables */
   /* every container, foreground or not: its device rules and pause depend on it */
@@ -306,16 +314,26 @@ skiff_container_finish_deferred (struct skiff_store *store, struct skiff_contain
   int r = 0;
   log_debug ("cleanup: the cgroup and network of %.12s%s", c->config.id,
              c->config.auto_remove ? ", then the container (--rm)" : "");
-  bool oom = skiff_container_cgroup_oom_killed (c); /* before the cgroup goes */
-  skiff_container_cgroup_remove (c);
+  /* --rm: nobody can read OOMKilled of a removed container, and its cgroup goes once the
+   * client has the exit code (the monitor's end) */
+  bool defer = c->config.auto_remove && skiff_fs_exists (cfg_path);
+  bool oom = !defer && skiff_container_cgroup_oom_killed (c); /* before the cgroup goes */
+  if (!defer)
+    skiff_container_cgroup_remove (c);
   skiff_container_net_release (store, c);
   if (!skiff_fs_exists (cfg_path))
     ; /* removed meanwhile by rm -f */
   else if (c->config.auto_remove
            && (r = skiff_container_remove_deferred (store, c, trash, err)) == 0)
-    skiff_container_remove_anon_volumes (store, c); /* docker's --rm takes them too */
+    {
+      skiff_container_remove_anon_volumes (store, c); /* docker's --rm takes them too */
+      if (*trash == NULL)
+        skiff_container_cgroup_remove (c);
+    }
   else if ((r = skiff_container_state_reload (c, err)) == 0)
     {
+      if (defer)
+        skiff_container_cgroup_remove (c);
       c->state.cgroup = false; /* removed above */
       c->state.oom_killed = oom;
       r = skiff_container_mark_exited (c, code, true, err);

@@ -42,6 +42,7 @@ struct monitor
   struct skiff_logfile_writer log;
   int sigfd;
   int out_fd, err_fd; /* read ends (out_fd is the pty master with -t) */
+  int mntns_fd;       /* PID 1's mount namespace, held until its exit code is out */
   int stdin_fd;       /* write end of the container's stdin (pipe or master), -1 = none */
   char *in_buf;       /* client input the container has not read yet */
   size_t in_len;
@@ -129,6 +130,7 @@ spawn (struct monitor *m, struct skiff_error **err)
     .policy_restart = m->restarting,
     .terminal_rows = m->a.rows,
     .terminal_cols = m->a.cols,
+    .mntns_hold = &m->mntns_fd,
   };
   if (!cfg->tty)
     {
@@ -472,6 +474,7 @@ record_exit (struct monitor *m, int status)
   skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   int32_t c32 = code;
   skiff_attach_server_broadcast (&m->attach, SKIFF_ATTACH_EXIT, &c32, sizeof c32);
+  close_fd (&m->mntns_fd); /* now its unmounts: nobody waits for them */
   return delay;
 }
 
@@ -593,6 +596,7 @@ skiff_monitor_main (struct skiff_monitor_params *p)
                        .a = p->a,
                        .log = SKIFF_LOGFILE_WRITER_INIT,
                        .sigfd = -1,
+                       .mntns_fd = -1,
                        .out_fd = -1,
                        .err_fd = -1,
                        .stdin_fd = -1 };
@@ -640,6 +644,8 @@ skiff_monitor_main (struct skiff_monitor_params *p)
   skiff_attach_server_close (&m.attach);
   /* --rm: the container is gone for everyone already; its files go once the client (told the
    * exit code, its socket closed) no longer waits for us */
+  if (m.trash != NULL)
+    skiff_container_cgroup_remove (m.c);
   skiff_container_trash_drop (m.trash);
   _exit (0);
 }

@@ -1,6 +1,9 @@
 /* Layer pack (save): a layer diff dir back into a tar changeset, overlay whiteouts turned
  * back into their tar form (0:0 char device -> .wh.<name>, opaque xattr -> .wh..wh..opq).
- * Entries are written in sorted order so the same layer always packs to the same bytes. */
+ * Entries are written in sorted order so the same layer always packs to the same bytes.
+ * The dir may belong to a running container (commit without -p), which can swap any of its
+ * dirs for a symlink while we walk: every entry is opened beneath the root with no symlink
+ * followed (openat2), and then read through that fd only, so nothing outside is ever read. */
 #include "image-internal.h"
 
 #include <archive.h>
@@ -8,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +34,7 @@ struct pack
   struct skiff_sha256 *hash;
   int out_fd;
   const char *root;
+  int root_fd; /* O_PATH of root */
   char *buf;
   int64_t size;
 };
@@ -61,17 +66,18 @@ is_overlay_xattr (const char *name)
   return strncmp (name, "trusted.overlay.", 16) == 0 || strncmp (name, "user.overlay.", 13) == 0;
 }
 
-/* Copies xattrs (but overlay's own) and reports whether the dir is opaque. */
+/* Copies xattrs (but overlay's own) and reports whether the dir is opaque.  path: the
+ * entry's /proc/self/fd link (not a symlink entry's: those keep none). */
 static bool
 add_xattrs (struct archive_entry *e, const char *path)
 {
   char names[4096], val[4096];
   bool opaque = false;
-  ssize_t n = llistxattr (path, names, sizeof names);
+  ssize_t n = listxattr (path, names, sizeof names);
   for (ssize_t off = 0; n > 0 && off < n; off += (ssize_t)strlen (names + off) + 1)
     {
       const char *name = names + off;
-      ssize_t vl = lgetxattr (path, name, val, sizeof val);
+      ssize_t vl = getxattr (path, name, val, sizeof val);
       if (vl < 0)
         continue;
       if (is_overlay_xattr (name))
@@ -99,10 +105,19 @@ write_empty (struct pack *p, const char *name, struct skiff_error **err)
   return 0;
 }
 
+/* The entry's own inode (entry_fd: its O_PATH fd) opened for reading: no path again. */
 static int
-write_data (struct pack *p, const char *path, struct skiff_error **err)
+reopen (int entry_fd, int flags)
 {
-  _cleanup_close_ int fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  char self[40];
+  snprintf (self, sizeof self, "/proc/self/fd/%d", entry_fd);
+  return open (self, flags | O_CLOEXEC);
+}
+
+static int
+write_data (struct pack *p, int entry_fd, const char *path, struct skiff_error **err)
+{
+  _cleanup_close_ int fd = reopen (entry_fd, O_RDONLY | O_NOCTTY);
   if (fd < 0)
     return skiff_error_make (err, errno, "open %s", path);
   for (;;)
@@ -120,7 +135,8 @@ write_data (struct pack *p, const char *path, struct skiff_error **err)
 }
 
 static int
-write_entry (struct pack *p, struct archive_entry *e, const char *path, struct skiff_error **err)
+write_entry (struct pack *p, struct archive_entry *e, int entry_fd, const char *path,
+             struct skiff_error **err)
 {
   struct archive_entry *spare = NULL;
   archive_entry_linkify (p->links, &e, &spare);
@@ -132,20 +148,22 @@ write_entry (struct pack *p, struct archive_entry *e, const char *path, struct s
       && archive_entry_hardlink (e) == NULL)
     {
       p->size += archive_entry_size (e);
-      return write_data (p, path, err);
+      return write_data (p, entry_fd, path, err);
     }
   return 0;
 }
 
-static int pack_dir (struct pack *p, const char *rel, struct skiff_error **err);
+static int pack_dir (struct pack *p, const char *rel, int dir_fd, struct skiff_error **err);
 
 static int
 pack_one (struct pack *p, const char *rel, struct skiff_error **err)
 {
   _cleanup_free_ char *path = skiff_path_join (p->root, rel);
+  /* ELOOP: a dir on the way was swapped for a symlink meanwhile */
+  _cleanup_close_ int fd = skiff_fs_open_beneath (p->root_fd, rel, O_PATH);
   struct stat st;
-  if (lstat (path, &st) < 0)
-    return skiff_error_make (err, errno, "stat %s", path);
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return skiff_error_make (err, errno, "open %s", path);
   if (S_ISCHR (st.st_mode) && st.st_rdev == 0)
     {
       const char *slash = strrchr (rel, '/');
@@ -158,11 +176,13 @@ pack_one (struct pack *p, const char *rel, struct skiff_error **err)
   archive_entry_copy_stat (e, &st);
   _cleanup_free_ char *name = S_ISDIR (st.st_mode) ? xasprintf ("%s/", rel) : xstrdup (rel);
   archive_entry_set_pathname (e, name);
-  bool opaque = add_xattrs (e, path);
+  char self[40];
+  snprintf (self, sizeof self, "/proc/self/fd/%d", fd);
+  bool opaque = !S_ISLNK (st.st_mode) && add_xattrs (e, self);
   if (S_ISLNK (st.st_mode))
     {
       char target[4096];
-      ssize_t n = readlink (path, target, sizeof target - 1);
+      ssize_t n = readlinkat (fd, "", target, sizeof target - 1);
       if (n < 0)
         {
           archive_entry_free (e);
@@ -171,7 +191,7 @@ pack_one (struct pack *p, const char *rel, struct skiff_error **err)
       target[n] = '\0';
       archive_entry_set_symlink (e, target);
     }
-  int r = write_entry (p, e, path, err);
+  int r = write_entry (p, e, fd, path, err);
   archive_entry_free (e);
   if (r == 0 && S_ISDIR (st.st_mode))
     {
@@ -181,7 +201,7 @@ pack_one (struct pack *p, const char *rel, struct skiff_error **err)
           r = write_empty (p, opq, err);
         }
       if (r == 0)
-        r = pack_dir (p, rel, err);
+        r = pack_dir (p, rel, fd, err);
     }
   return r;
 }
@@ -193,15 +213,21 @@ by_name (const void *a, const void *b)
 }
 
 static int
-pack_dir (struct pack *p, const char *rel, struct skiff_error **err)
+pack_dir (struct pack *p, const char *rel, int dir_fd, struct skiff_error **err)
 {
   _cleanup_free_ char *path = *rel ? skiff_path_join (p->root, rel) : xstrdup (p->root);
   _cleanup_strv_ char **names = NULL;
   {
-    _cleanup_closedir_ DIR *d = opendir (path);
+    int lfd = reopen (dir_fd, O_RDONLY | O_DIRECTORY);
+    _cleanup_closedir_ DIR *d = lfd >= 0 ? fdopendir (lfd) : NULL;
     struct dirent *de;
     if (d == NULL)
-      return skiff_error_make (err, errno, "open %s", path);
+      {
+        int e = errno;
+        if (lfd >= 0)
+          close (lfd);
+        return skiff_error_make (err, e, "open %s", path);
+      }
     while ((de = readdir (d)) != NULL)
       if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
         skiff_strv_push (&names, de->d_name);
@@ -228,19 +254,24 @@ skiff_layer_pack (const char *dir, int out_fd, char **diff_id, int64_t *size,
                     .hash = skiff_sha256_new (),
                     .out_fd = out_fd,
                     .root = dir,
+                    .root_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC),
                     .buf = xmalloc (COPY_BUF) };
   archive_write_set_format_pax_restricted (p.a);
   archive_write_set_bytes_in_last_block (p.a, 1);
   archive_entry_linkresolver_set_strategy (p.links, archive_format (p.a));
   int r = 0;
-  if (archive_write_open (p.a, &p, NULL, pack_write, NULL) != ARCHIVE_OK)
+  if (p.root_fd < 0)
+    r = skiff_error_make (err, errno, "open %s", dir);
+  else if (archive_write_open (p.a, &p, NULL, pack_write, NULL) != ARCHIVE_OK)
     r = skiff_error_make (err, 0, "pack %s: %s", dir, archive_error_string (p.a));
   if (r == 0)
-    r = pack_dir (&p, "", err);
+    r = pack_dir (&p, "", p.root_fd, err);
   if (r == 0 && archive_write_close (p.a) != ARCHIVE_OK)
     r = skiff_error_make (err, 0, "pack %s: %s", dir, archive_error_string (p.a));
   archive_write_free (p.a);
   archive_entry_linkresolver_free (p.links);
+  if (p.root_fd >= 0)
+    close (p.root_fd);
   free (p.buf);
   char *d = skiff_sha256_finish (p.hash);
   if (r < 0)

@@ -138,7 +138,7 @@ cmd_network_create (struct skiff_cli *cli, int argc, char **argv, struct skiff_e
 static yajl_val
 def_tree (const struct skiff_netdef *d, bool go, bool row, bool full_id, struct skiff_error **err)
 {
-  yajl_gen g = skiff_json_gen_new (false);
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
   yajl_gen_map_open (g);
   skiff_netdef_gen_fields (g, d, go, full_id);
   if (row)

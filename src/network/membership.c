@@ -116,7 +116,7 @@ int
 skiff_net_members_write (const struct skiff_container *c, const struct skiff_net_members *m,
                          struct skiff_error **err)
 {
-  yajl_gen g = skiff_json_gen_new (false);
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (false);
   yajl_gen_array_open (g);
   for (size_t i = 0; i < m->n; i++)
     {

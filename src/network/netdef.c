@@ -235,7 +235,8 @@ skiff_netdef_list (struct skiff_store *store, struct skiff_netdef **out, struct 
   if (d)
     closedir (d);
   size_t n = skiff_strv_len (names);
-  qsort (names, n, sizeof *names, name_cmp);
+  if (n > 0) /* qsort's array may not be NULL, even empty */
+    qsort (names, n, sizeof *names, name_cmp);
   struct skiff_netdef *v = xzalloc ((n + 2) * sizeof *v);
   int r = load_file (store, SKIFF_NETWORK_DEFAULT, &v[0], err);
   size_t k = 1;

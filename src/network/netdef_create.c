@@ -169,7 +169,7 @@ pick_bridge (const struct skiff_netdef *all, struct skiff_netdef *d)
 static int
 write_def (struct skiff_store *store, const struct skiff_netdef *d, struct skiff_error **err)
 {
-  yajl_gen g = skiff_json_gen_new (true);
+  _cleanup_yajl_gen_ yajl_gen g = skiff_json_gen_new (true);
   skiff_netdef_gen (g, d, false);
   size_t len;
   _cleanup_free_ char *json = skiff_json_gen_finish (g, &len);

@@ -59,7 +59,8 @@ collect (const struct skiff_ports_active *a, char *const *exposed, size_t *n)
       if (!bound)
         v[(*n)++] = p;
     }
-  qsort (v, *n, sizeof *v, cmp_port);
+  if (*n > 0)
+    qsort (v, *n, sizeof *v, cmp_port);
   return v;
 }
 

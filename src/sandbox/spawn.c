@@ -319,7 +319,11 @@ recv_msg (int sock, char *buf, size_t size, int *fd)
       = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b };
   ssize_t n;
   *fd = -1;
-  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+  /* ECONNRESET: the child exited with a byte of ours unread ("G", when it failed first); the
+   * error is reported once, ahead of what it had queued, which the next call still reads */
+  int resets = 0;
+  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0
+         && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)))
     ;
   struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR (&msg) : NULL;
   if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)

@@ -474,7 +474,8 @@ record_exit (struct monitor *m, int status)
   skiff_error_log_drop (&e, SKIFF_LOG_WARN);
   int32_t c32 = code;
   skiff_attach_server_broadcast (&m->attach, SKIFF_ATTACH_EXIT, &c32, sizeof c32);
-  close_fd (&m->mntns_fd); /* now its unmounts: nobody waits for them */
+  if (delay >= 0)
+    close_fd (&m->mntns_fd); /* now its unmounts: nobody waits for them */
   return delay;
 }
 
@@ -545,7 +546,16 @@ prepare (struct monitor *m, int *mon_lock, struct skiff_error **err)
   int r = setup_signals (m, err);
   if (r < 0)
     return r;
+  /* The state said not running, so a holder is the last run's monitor on its way out (it
+   * lets go once the record is final): wait for it a little, as `restart` right after the
+   * stop finds it. */
   *mon_lock = skiff_lock_try (lock_path, SKIFF_LOCK_EXCLUSIVE, err);
+  for (int i = 0; i < 200 && *mon_lock == -EWOULDBLOCK; i++)
+    {
+      struct timespec tick = { 0, 10 * 1000 * 1000 };
+      nanosleep (&tick, NULL);
+      *mon_lock = skiff_lock_try (lock_path, SKIFF_LOCK_EXCLUSIVE, err);
+    }
   if (*mon_lock == -EWOULDBLOCK)
     return skiff_error_make (err, 0, "container %s is already running", m->c->config.name);
   if (*mon_lock < 0)
@@ -642,6 +652,11 @@ skiff_monitor_main (struct skiff_monitor_params *p)
         }
     }
   skiff_attach_server_close (&m.attach);
+  /* The container's record is final: a `start` or `restart` may run a new monitor now, so the
+   * slow rest (the namespace's unmounts; with --rm its files and cgroup) does not hold it up. */
+  if (mon_lock >= 0)
+    skiff_lock_release (mon_lock);
+  close_fd (&m.mntns_fd);
   /* --rm: the container is gone for everyone already; its files go once the client (told the
    * exit code, its socket closed) no longer waits for us */
   if (m.trash != NULL)

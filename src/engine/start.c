@@ -57,6 +57,18 @@ pidfile_write (int fd, const char *path, pid_t pid, struct skiff_error **err)
   return 0;
 }
 
+/* The state the monitor recorded at the start.  PID 1 may have ended, and with --rm its record
+ * gone, before we read it: PID 1's pid is then the monitor's report (launch set it). */
+static int
+reload_started (struct skiff_container *c)
+{
+  pid_t pid1 = c->state.pid;
+  _cleanup_error_ struct skiff_error *gone = NULL;
+  if (skiff_container_state_reload (c, &gone) < 0 || c->state.pid == 0)
+    c->state.pid = pid1;
+  return 0;
+}
+
 static int
 launch (struct skiff_store *store, struct skiff_container *c, const struct skiff_image *img,
         const struct skiff_engine_start_opts *so, struct skiff_error **err)
@@ -78,10 +90,10 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
       };
       r = skiff_monitor_launch_attached (store, c, lower, &a, err);
       /* the monitor recorded the start: the caller's copy of the state needs PID 1 */
-      return r < 0 ? r : skiff_container_state_reload (c, err);
+      return r < 0 ? r : reload_started (c);
     }
   r = skiff_monitor_launch (store, c, lower, err);
-  return r < 0 || c->config.podman.pidfile == NULL ? r : skiff_container_state_reload (c, err);
+  return r < 0 || c->config.podman.pidfile == NULL ? r : reload_started (c);
 }
 
 /* A parallel `rm -f` removed the container while it started: whatever step failed on its

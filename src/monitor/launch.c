@@ -22,13 +22,15 @@ struct status_msg
   int32_t ok;
   int32_t exit_code;
   int32_t errnum;
+  int32_t pid; /* PID 1's, on success */
 };
 
 void
-skiff_monitor_report (int fd, const struct skiff_error *e)
+skiff_monitor_report (int fd, const struct skiff_error *e, pid_t pid)
 {
   char buf[sizeof (struct status_msg) + 4096];
-  struct status_msg m = { e == NULL, e && e->exit_code ? e->exit_code : 125, e ? e->errnum : 0 };
+  struct status_msg m
+      = { e == NULL, e && e->exit_code ? e->exit_code : 125, e ? e->errnum : 0, (int32_t)pid };
   size_t len = e ? strlen (e->msg) : 0;
   if (len > sizeof buf - sizeof m)
     len = sizeof buf - sizeof m;
@@ -41,7 +43,7 @@ skiff_monitor_report (int fd, const struct skiff_error *e)
 }
 
 static int
-read_report (int fd, struct skiff_error **err)
+read_report (int fd, pid_t *pid, struct skiff_error **err)
 {
   char buf[sizeof (struct status_msg) + 4097];
   size_t got = 0;
@@ -61,7 +63,10 @@ read_report (int fd, struct skiff_error **err)
     return skiff_error_make (err, EIO, "the container's monitor exited before it started");
   memcpy (&m, buf, sizeof m);
   if (m.ok)
-    return 0;
+    {
+      *pid = m.pid;
+      return 0;
+    }
   buf[got] = '\0';
   int r = skiff_error_make_status (err, m.exit_code, 0, "%s", buf + sizeof m);
   (*err)->errnum = m.errnum;
@@ -135,8 +140,11 @@ launch (struct skiff_store *store, struct skiff_container *c, char *const *lower
    * whoever inherits it once we are gone */
   while (a->attach_fd < 0 && waitpid (pid, &st, 0) < 0 && errno == EINTR)
     ;
-  int r = read_report (fds[0], err);
+  pid_t pid1 = 0;
+  int r = read_report (fds[0], &pid1, err);
   close (fds[0]);
+  if (r == 0)
+    c->state.pid = pid1; /* the record may be gone already (a quick PID 1 with --rm) */
   return r;
 }
 

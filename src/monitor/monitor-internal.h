@@ -12,7 +12,7 @@ struct skiff_error;
 struct skiff_store;
 
 /* One status message on the launch pipe: NULL = started, else the error. */
-void skiff_monitor_report (int fd, const struct skiff_error *e);
+void skiff_monitor_report (int fd, const struct skiff_error *e, pid_t pid);
 
 #define SKIFF_ATTACH_MAX_CLIENTS 128
 

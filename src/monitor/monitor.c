@@ -622,11 +622,11 @@ skiff_monitor_main (struct skiff_monitor_params *p)
     attach_client (&m);
   if (r < 0 || spawn (&m, &err) < 0)
     {
-      skiff_monitor_report (p->status_fd, err);
+      skiff_monitor_report (p->status_fd, err, 0);
       skiff_attach_server_close (&m.attach);
       _exit (125);
     }
-  skiff_monitor_report (p->status_fd, NULL);
+  skiff_monitor_report (p->status_fd, NULL, m.pid);
   close (p->status_fd);
   for (;;)
     {

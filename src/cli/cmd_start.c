@@ -94,6 +94,7 @@ cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
   struct skiff_store *store;
   skiff_cli_own_table (cli, skiff_cli_start_groups, false, &self);
   int r = skiff_cli_parse (cli, argc, argv, &o, &res, err);
+  _cleanup_strv_ char **filters_owned = r >= 0 ? o.filters : NULL; /* ours to free */
   if (r == 1)
     return skiff_cli_help (cli);
   if (r < 0)

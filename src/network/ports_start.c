@@ -37,7 +37,8 @@ wanted (const struct skiff_ports_config *cfg, size_t *n)
 {
   size_t max = cfg->n + skiff_strv_len (cfg->exposed);
   struct skiff_port_binding *v = xzalloc ((max ? max : 1) * sizeof *v);
-  memcpy (v, cfg->bindings, cfg->n * sizeof *v);
+  if (cfg->n > 0) /* bindings is NULL when there are none (-P alone) */
+    memcpy (v, cfg->bindings, cfg->n * sizeof *v);
   *n = cfg->n;
   for (size_t i = 0; cfg->publish_all && cfg->exposed && cfg->exposed[i]; i++)
     {

@@ -28,6 +28,8 @@ floor_src=$shared/bench/floor.c
 [ "$(id -u)" -eq 0 ] || die "run as root (the floor program and podman mount overlays)"
 
 "$repo/contrib/install-deps.sh" hyperfine podman runc
+# Under `unshare -n` loopback starts down: skiff-publish binds 127.0.0.1.
+ip link set lo up
 skiff=${SKIFF:-$repo/build/skiff}
 if [ -z "${SKIFF:-}" ]; then
   [ -f "$repo/build/build.ninja" ] || meson setup "$repo/build"

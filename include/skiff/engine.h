@@ -174,12 +174,13 @@ int skiff_engine_copy_out_to (struct skiff_store *store, const struct skiff_cont
                               const char *path, bool follow, bool archive_mode, const char *dest,
                               struct skiff_error **err);
 
-/* `cp SRC|- CONTAINER:DEST` (copy_in.c): the host path SRC (or a tar on stdin for "-") into
+/* `cp SRC|- CONTAINER:DEST` (copy_in.c): the host path SRC (or for "-" a tar read from
+ * input_fd, the caller's stdin) into
  * the container, running (a rootless caller has joined its user namespace) or stopped, with
  * docker's rules for DEST, every container path resolved inside its root; follow: -L;
  * archive_mode (-a) keeps the owners, else they become root's. */
 int skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, const char *src,
-                          const char *dest, bool follow, bool archive_mode,
+                          int input_fd, const char *dest, bool follow, bool archive_mode,
                           struct skiff_error **err);
 
 /* The most recently created container's ID (podman --latest); caller frees. */

@@ -74,6 +74,7 @@ struct skiff_import_options
 {
   char *const *changes; /* Dockerfile instructions, NULL-terminated, may be NULL */
   const char *message;  /* history comment, may be NULL */
+  int input_fd;         /* path "-": the archive is read from this fd (the caller's stdin) */
 };
 /* skiff_image_import with all of import's options. */
 int skiff_image_import_opts (struct skiff_store *store, const char *path, const char *ref,
@@ -114,15 +115,16 @@ int skiff_image_prune (struct skiff_store *store, bool all,
 /* `load`: a docker-archive (legacy or Docker 25 layout) or OCI archive (path or "-"), maybe
  * compressed.  *loaded gets the archive's tags as written ("busybox:latest"), or
  * "sha256:<id>" for an untagged image.  Nothing is left behind on failure except layers that
- * were complete (they are garbage-collected by the next rmi/prune). */
-int skiff_image_load_archive (struct skiff_store *store, const char *path, char ***loaded,
-                              struct skiff_error **err);
+ * were complete (they are garbage-collected by the next rmi/prune).  Path "-": the archive is
+ * read from input_fd (the caller's stdin), which stays open. */
+int skiff_image_load_archive (struct skiff_store *store, const char *path, int input_fd,
+                              char ***loaded, struct skiff_error **err);
 
-/* `save`: images (lookup rules) to output (path, or NULL/"-" for stdout) as format
- * "docker-archive" (default when NULL) or "oci-archive".  An image named on the command line
+/* `save`: images (lookup rules) to output (a path; NULL or "-": output_fd, the caller's stdout) as
+ * format "docker-archive" (default when NULL) or "oci-archive".  An image named on the command line
  * is saved with that name; one given by ID with all its names. */
 int skiff_image_save (struct skiff_store *store, char *const *images, const char *format,
-                      const char *output, struct skiff_error **err);
+                      const char *output, int output_fd, struct skiff_error **err);
 
 /* docker's `image inspect` JSON: with array, a 4-space indented array of all images (docker's
  * default output); else one compact object (n must be 1), for --format templates. */

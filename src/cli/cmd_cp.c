@@ -59,7 +59,7 @@ copy_in (struct skiff_cli *cli, const char *src, const char *container, const ch
     r = skiff_cli_store (cli, &store, err);
   if (r < 0)
     return r;
-  return skiff_engine_copy_in (store, c, src, dest, o->follow, o->archive, err);
+  return skiff_engine_copy_in (store, c, src, STDIN_FILENO, dest, o->follow, o->archive, err);
 }
 
 int

@@ -1,5 +1,6 @@
 /* skiff import FILE|- [REPOSITORY[:TAG]] */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli/options.h"
@@ -51,7 +52,8 @@ cmd_import (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
     return r;
   log_debug ("import: reading %s", res.args[0]);
   _cleanup_free_ char *id = NULL;
-  const struct skiff_import_options io = { .changes = changes, .message = message };
+  const struct skiff_import_options io
+      = { .changes = changes, .message = message, .input_fd = STDIN_FILENO };
   skiff_interrupt_catch ();
   r = skiff_image_import_opts (store, res.args[0], nargs == 2 ? res.args[1] : NULL, &io, &id, err);
   if (r < 0)

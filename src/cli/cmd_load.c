@@ -47,7 +47,7 @@ cmd_load (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   _cleanup_strv_ char **loaded = NULL;
   log_debug ("load: reading the archive %s", strcmp (input, "-") == 0 ? "from stdin" : input);
   skiff_interrupt_catch ();
-  r = skiff_image_load_archive (store, input, &loaded, err);
+  r = skiff_image_load_archive (store, input, STDIN_FILENO, &loaded, err);
   if (r < 0)
     {
       skiff_interrupt_reraise (); /* undone: now die of the signal, as without the handler */

@@ -61,7 +61,7 @@ cmd_save (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
     return r;
   log_debug ("save: %zu image(s) as %s to %s", res.nargs, o.format ? o.format : "docker-archive",
              o.output ? o.output : "stdout");
-  r = skiff_image_save (store, res.args, o.format, o.output, err);
+  r = skiff_image_save (store, res.args, o.format, o.output, STDOUT_FILENO, err);
   for (size_t i = 0; r == 0 && i < res.nargs; i++)
     skiff_events_image (store, res.args[i], res.args[i], "save");
   return r;

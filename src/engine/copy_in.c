@@ -40,6 +40,7 @@ struct copy_in
   const char *dest;
   struct skiff_copy_extract how;
   char **lower; /* a stopped container's image layers, top first */
+  int input_fd; /* SRC "-": the tar stream (the caller's stdin) */
 };
 
 /* The child: into the container's root, then extract. */
@@ -153,11 +154,11 @@ host_source (const char *src, bool follow, char **out, struct skiff_error **err)
 static int
 copy_through (const struct copy_in *ci, const char *src, bool follow, struct skiff_error **err)
 {
-  if (src == NULL) /* "-": the child reads our stdin */
+  if (src == NULL) /* "-": the child reads the caller's stream */
     {
       pid_t pid;
       int report;
-      int r = child_start (ci, STDIN_FILENO, &pid, &report, err);
+      int r = child_start (ci, ci->input_fd, &pid, &report, err);
       return r < 0 ? r : skiff_engine_view_job_finish (pid, report, err);
     }
   int fds[2];
@@ -240,14 +241,17 @@ check_not_in_mount (const struct skiff_container *c, const char *dest, struct sk
 
 int
 skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, const char *src,
-                      const char *dest, bool follow, bool archive_mode, struct skiff_error **err)
+                      int input_fd, const char *dest, bool follow, bool archive_mode,
+                      struct skiff_error **err)
 {
   _cleanup_free_ char *host = NULL;
   bool stream = strcmp (src, "-") == 0;
   int r = stream ? 0 : host_source (src, follow, &host, err);
   if (r < 0)
     return r;
-  struct copy_in ci = { .store = store, .c = c, .dest = dest, .how = { stream, archive_mode } };
+  struct copy_in ci = {
+    .store = store, .c = c, .dest = dest, .how = { stream, archive_mode }, .input_fd = input_fd
+  };
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     return copy_through (&ci, host, follow, err);
   if ((r = check_not_in_mount (c, dest, err)) < 0)

@@ -77,7 +77,7 @@ int
 skiff_image_import (struct skiff_store *store, const char *path, const char *ref,
                     char *const *changes, char **id_out, struct skiff_error **err)
 {
-  const struct skiff_import_options opts = { .changes = changes };
+  const struct skiff_import_options opts = { .changes = changes, .input_fd = -1 };
   return skiff_image_import_opts (store, path, ref, &opts, id_out, err);
 }
 
@@ -103,7 +103,11 @@ skiff_image_import_opts (struct skiff_store *store, const char *path, const char
     return r;
   _cleanup_close_ int fd = -1;
   if (strcmp (path, "-") == 0)
-    fd = dup (STDIN_FILENO);
+    {
+      if (opts->input_fd < 0)
+        return skiff_error_make (err, EBADF, "import from stdin: no input given");
+      fd = fcntl (opts->input_fd, F_DUPFD_CLOEXEC, 3);
+    }
   else
     fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)

@@ -388,10 +388,13 @@ copy_rest (int in, const char *path, int fd, const char *dest, const char *head,
 /* stdin / pipes are read twice: spool them into the temp dir first.  Either way the first bytes
  * must look like an archive. */
 static int
-spool (const char *path, const char *dir, char **out, struct skiff_error **err)
+spool (const char *path, int input_fd, const char *dir, char **out, struct skiff_error **err)
 {
+  bool from_fd = strcmp (path, "-") == 0;
+  if (from_fd && input_fd < 0)
+    return skiff_error_make (err, EBADF, "load from stdin: no input given");
   _cleanup_close_ int in
-      = strcmp (path, "-") == 0 ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_CLOEXEC);
+      = from_fd ? fcntl (input_fd, F_DUPFD_CLOEXEC, 3) : open (path, O_RDONLY | O_CLOEXEC);
   if (in < 0)
     return skiff_error_make (err, errno, "open %s", path);
   char head[SKIFF_SNIFF_LEN];
@@ -406,8 +409,8 @@ spool (const char *path, const char *dir, char **out, struct skiff_error **err)
       int r = check_head (path, head, (size_t)n, n < (ssize_t)sizeof head, err);
       if (r < 0)
         return r;
-      /* reopening /dev/stdin gives a fresh offset for each pass */
-      *out = xstrdup (strcmp (path, "-") == 0 ? "/dev/stdin" : path);
+      /* reopening the fd's file gives a fresh offset for each pass */
+      *out = from_fd ? xasprintf ("/proc/self/fd/%d", input_fd) : xstrdup (path);
       return 0;
     }
   int r = skiff_archive_read_head (in, path, head, &head_len, &whole, err);
@@ -427,7 +430,7 @@ spool (const char *path, const char *dir, char **out, struct skiff_error **err)
 }
 
 int
-skiff_image_load_archive (struct skiff_store *store, const char *path, char ***loaded,
+skiff_image_load_archive (struct skiff_store *store, const char *path, int input_fd, char ***loaded,
                           struct skiff_error **err)
 {
   _cleanup_free_ char *tmp = NULL;
@@ -437,7 +440,7 @@ skiff_image_load_archive (struct skiff_store *store, const char *path, char ***l
   int r = skiff_store_mktemp (store, "load", &tmp, err);
   if (r < 0)
     return r;
-  r = spool (path, tmp, &archive, err);
+  r = spool (path, input_fd, tmp, &archive, err);
   ctx.archive_path = archive;
   if (r == 0)
     r = scan (&ctx, err);

@@ -462,10 +462,10 @@ write_through (struct save *s, const char *path, int flags, bool oci, struct ski
  * written through, as podman does -- docker refuses devices, and its temp + rename would
  * replace a FIFO or a symlink by a regular file. */
 static int
-write_output (struct save *s, const char *output, bool oci, struct skiff_error **err)
+write_output (struct save *s, const char *output, int output_fd, bool oci, struct skiff_error **err)
 {
   if (output == NULL || strcmp (output, "-") == 0)
-    return write_archive (s, STDOUT_FILENO, oci, err);
+    return write_archive (s, output_fd, oci, err);
   _cleanup_free_ char *resolved = NULL;
   struct stat st;
   if (lstat (output, &st) == 0 && S_ISLNK (st.st_mode))
@@ -489,7 +489,7 @@ write_output (struct save *s, const char *output, bool oci, struct skiff_error *
 
 int
 skiff_image_save (struct skiff_store *store, char *const *images, const char *format,
-                  const char *output, struct skiff_error **err)
+                  const char *output, int output_fd, struct skiff_error **err)
 {
   bool oci;
   if (format == NULL || strcmp (format, "docker-archive") == 0)
@@ -504,7 +504,7 @@ skiff_image_save (struct skiff_store *store, char *const *images, const char *fo
   for (size_t i = 0; r == 0 && images[i]; i++)
     r = add_image (&s, images[i], err);
   if (r == 0)
-    r = write_output (&s, output, oci, err);
+    r = write_output (&s, output, output_fd, oci, err);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (s.tmp && skiff_fs_rm_rf (s.tmp, &e) < 0)
     skiff_error_log_drop (&e, SKIFF_LOG_WARN);

@@ -9,20 +9,11 @@
 load helpers
 
 setup () {
-  NS=skiff-bats-$$-$BATS_TEST_NUMBER
-  ip netns add "$NS"
+  netns_setup
 }
 
 teardown () {
-  local ids
-  ids=$(skiff ps -a -q 2>/dev/null) || true
-  [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
-  ip netns del "$NS"
-}
-
-skiff () {
-  timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" nsenter --net="/run/netns/$NS" \
-    "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
+  netns_teardown
 }
 
 leases () {

@@ -9,29 +9,16 @@
 load helpers
 
 setup () {
-  if ! is_rootless; then
-    NS=skiff-bats-$$-$BATS_TEST_NUMBER
-    ip netns add "$NS"
-  fi
+  netns_setup
 }
 
 teardown () {
-  local ids
-  ids=$(skiff ps -a -q 2>/dev/null) || true
-  [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
-  [ -z "${NS:-}" ] || ip netns del "$NS"
+  netns_teardown
 }
 
-if ! is_rootless; then
-  skiff () {
-    timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" nsenter --net="/run/netns/$NS" \
-      "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
-  }
-fi
-
-# Runs a command where skiff's containers run: the test's namespace (root) or here.
+# Runs a command where skiff's containers run (helpers.bash's in_ns).
 outside () {
-  if is_rootless; then "$@"; else nsenter --net="/run/netns/$NS" "$@"; fi
+  in_ns "$@"
 }
 
 # Interface names from /proc/net/dev, sorted, one line.

@@ -11,13 +11,11 @@ load helpers
 
 setup () {
   [ -n "$IMG" ] || fail "SKIFF_TEST_IMAGE is not set: setup_suite.bash did not run"
+  netns_setup
   if is_rootless; then
-    NS=
     PORT=$((20000 + RANDOM % 20000))
   else
-    NS=skiff-bats-$$-$BATS_TEST_NUMBER
-    ip netns add "$NS"
-    nsenter --net="/run/netns/$NS" sh -e -c 'ip link set lo up
+    in_ns sh -e -c 'ip link set lo up
       # an interface with a default route for pasta to copy (nothing answers behind it)
       ip link add h0 type veth peer name h1
       ip addr add 192.0.2.1/24 dev h0
@@ -28,21 +26,7 @@ setup () {
 }
 
 teardown () {
-  local ids
-  ids=$(skiff ps -a -q 2>/dev/null) || true
-  [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
-  [ -z "$NS" ] || ip netns del "$NS"
-}
-
-in_ns () {
-  if [ -n "$NS" ]; then nsenter --net="/run/netns/$NS" "$@"; else "$@"; fi
-}
-
-skiff () {
-  local ns=()
-  [ -z "$NS" ] || ns=(nsenter --net="/run/netns/$NS")
-  timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" "${ns[@]}" \
-    "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
+  netns_teardown
 }
 
 # The pid of the process carrying a container's ports (from its record).

@@ -7,27 +7,12 @@
 load helpers
 
 setup () {
-  if ! is_rootless; then
-    NS=skiff-bats-$$-$BATS_TEST_NUMBER
-    ip netns add "$NS"
-  fi
+  netns_setup
 }
 
 teardown () {
-  local ids
-  ids=$(skiff ps -a -q 2>/dev/null) || true
-  [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
-  ids=$(skiff network ls -q --filter type=custom 2>/dev/null) || true
-  [ -z "$ids" ] || skiff network rm -f $ids >/dev/null 2>&1 || true
-  [ -z "${NS:-}" ] || ip netns del "$NS"
+  netns_teardown --networks
 }
-
-if ! is_rootless; then
-  skiff () {
-    timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" nsenter --net="/run/netns/$NS" \
-      "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
-  }
-fi
 
 @test "network: the default network is always listed; create, inspect, exists and rm a network" {
   run -0 --separate-stderr skiff network ls

@@ -7,26 +7,13 @@ load helpers
 
 setup () {
   [ -n "$IMG" ] || fail "SKIFF_TEST_IMAGE is not set: setup_suite.bash did not run"
-  NS=skiff-bats-$$-$BATS_TEST_NUMBER
-  ip netns add "$NS"
-  nsenter --net="/run/netns/$NS" ip link set lo up
+  netns_setup
+  in_ns ip link set lo up
   PORT=18080
 }
 
 teardown () {
-  local ids
-  ids=$(skiff ps -a -q 2>/dev/null) || true
-  [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
-  ip netns del "$NS"
-}
-
-in_ns () {
-  nsenter --net="/run/netns/$NS" "$@"
-}
-
-skiff () {
-  timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" nsenter --net="/run/netns/$NS" \
-    "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
+  netns_teardown
 }
 
 @test "ports: -p PORT/udp relays datagrams both ways" {

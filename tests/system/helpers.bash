@@ -8,10 +8,41 @@ bats_require_minimum_version 1.5.0
 
 IMG=${SKIFF_TEST_IMAGE:-}
 
-# Every skiff call in the tests goes through here: private store, bounded time.
+# Every skiff call in the tests goes through here: private store, bounded time; inside the
+# test's network namespace when netns_setup made one.
 skiff () {
-  timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" \
+  local ns=()
+  [ -z "${NS:-}" ] || ns=(nsenter --net="/run/netns/$NS")
+  timeout --kill-after=10 "${SKIFF_TEST_TIMEOUT:-120}" "${ns[@]}" \
     "$SKIFF" --root "$SKIFF_TEST_ROOT" --runroot "$SKIFF_TEST_RUNROOT" "$@"
+}
+
+# Network tests as root run in a network namespace of their own (ip netns; skiff and in_ns
+# through nsenter), deleted afterwards, so nothing touches the host's interfaces.  Rootless
+# there is none (NS empty): the user cannot make one that skiff's own user namespace, with
+# its subuid range, can still be set up from.
+netns_setup () {
+  NS=
+  is_rootless && return 0
+  NS=skiff-bats-$$-$BATS_TEST_NUMBER
+  ip netns add "$NS"
+}
+
+# Removes the test's containers (and with --networks its custom networks), then the namespace.
+netns_teardown () { # [--networks]
+  local ids
+  ids=$(skiff ps -a -q 2>/dev/null) || true
+  [ -z "$ids" ] || skiff rm -f $ids >/dev/null 2>&1 || true
+  if [ "${1:-}" = --networks ]; then
+    ids=$(skiff network ls -q --filter type=custom 2>/dev/null) || true
+    [ -z "$ids" ] || skiff network rm -f $ids >/dev/null 2>&1 || true
+  fi
+  [ -z "${NS:-}" ] || ip netns del "$NS"
+}
+
+# Runs a command where skiff's containers run: the test's namespace (root) or here.
+in_ns () {
+  if [ -n "${NS:-}" ]; then nsenter --net="/run/netns/$NS" "$@"; else "$@"; fi
 }
 
 # The same command line as a string, for a shell of its own (sh -c, script, tmux); no timeout.

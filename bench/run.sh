@@ -9,6 +9,7 @@
 #   skiff-publish  the bridge with -p 127.0.0.1::80 (a free port, skiff's forwarder)
 #   skiff-init  skiff run --rm --init IMG true          (skiff's init as PID 1, true as PID 2)
 #   floor    the physical floor: overlay + namespaces + exec of true, minimal C
+#            (a second run puts it in a cgroup per hierarchy, as skiff does: floor-cgroup)
 #            (floor.c from the shared bench dir: $SHARED_DIR/bench/floor.c, default
 #            ../shared/bench/floor.c next to the repository)
 #   podman   podman run --rm --network none IMG true    (private storage and containers.conf;
@@ -96,4 +97,25 @@ print(f"skiff-none/floor {r['skiff-none'] / r['floor']:6.2f}x")
 print(f"skiff-privileged/floor  {r['skiff-privileged'] / r['floor']:6.2f}x")
 print(f"skiff-init/skiff {r['skiff-init'] / r['skiff']:6.2f}x")
 print(f"podman/skiff {r['podman'] / r['skiff']:6.2f}x")
+EOF
+
+# The floor again with a cgroup per hierarchy (floor.c's FLOOR_CGROUP: made, joined before the
+# exec, removed after), next to skiff in the same run: skiff puts every container in a cgroup,
+# so this floor pays the same kernel cost for it.  Reported beside the plain floor, not
+# instead of it.  (The variable is read by floor.c only; hyperfine passes it to every command.)
+cg_list=$(awk '$3 == "cgroup" && $4 !~ /name=/ { n = split($2, p, "/"); printf "%s ", p[n] }' /proc/mounts)
+[ -n "$cg_list" ] || cg_list=. # pure cgroup v2: one hierarchy at /sys/fs/cgroup
+FLOOR_CGROUP=$cg_list hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" \
+  --export-json "$tmp/result-cg.json" \
+  -n skiff "${sk[*]} run --rm skiff-bench/busybox true" \
+  -n skiff-none "${sk[*]} run --rm --network none skiff-bench/busybox true" \
+  -n floor-cgroup "$tmp/floor $lower $tmp/floor-scratch /bin/true" >/dev/null
+python3 - "$tmp/result-cg.json" "$cg_list" <<'EOF'
+import json, sys
+r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
+print(f"\nwith cgroups in the floor too ({sys.argv[2].strip()}):")
+for name in ("skiff", "skiff-none", "floor-cgroup"):
+    print(f"median {name:16} {r[name]:8.1f} ms")
+print(f"skiff/floor-cgroup  {r['skiff'] / r['floor-cgroup']:6.2f}x")
+print(f"skiff-none/floor-cgroup {r['skiff-none'] / r['floor-cgroup']:6.2f}x")
 EOF

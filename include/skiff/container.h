@@ -427,3 +427,10 @@ int skiff_container_write_hosts (const struct skiff_container *c, const char *ow
                                  char *const *link_lines, struct skiff_error **err);
 /* Pure: resolv.conf text for a container from the host's text. Caller frees. */
 char *skiff_container_resolv_conf (const char *host_text);
+
+/* `cp` into a stopped container's mount m (start_mounts.c): the host directory that holds it,
+ * a bind's source or a volume's _data (or its device=), in *dir.  Refused (125, one line)
+ * where there is none that the next start would show: tmpfs, devpts, :O overlays, a tmpfs
+ * volume; and :ro mounts. */
+int skiff_container_mount_host_dir (struct skiff_store *store, const struct skiff_mount *m,
+                                    const char *name, char **dir, struct skiff_error **err);

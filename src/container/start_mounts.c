@@ -139,3 +139,38 @@ skiff_container_mounts_build (struct skiff_store *store, const struct skiff_cont
     }
   return 0;
 }
+
+int
+skiff_container_mount_host_dir (struct skiff_store *store, const struct skiff_mount *m,
+                                const char *name, char **dir, struct skiff_error **err)
+{
+  *dir = NULL;
+  if (m->read_only)
+    return skiff_error_make_status (err, 125, 0, "mounted volume is marked read-only");
+  if (m->type == SKIFF_MOUNT_BIND && !m->overlay)
+    {
+      *dir = xstrdup (m->source);
+      return 0;
+    }
+  if (m->type == SKIFF_MOUNT_VOLUME && !m->overlay)
+    {
+      _cleanup_volume_ struct skiff_volume *v = NULL;
+      int r = skiff_volume_load (store, m->source, &v, err);
+      if (r < 0)
+        return r;
+      const char *type = volume_option (v->options, "type");
+      const char *device = volume_option (v->options, "device");
+      /* a fresh volume written now is no longer empty: the first start then copies nothing
+       * into it from the image, as docker's copy-up skips a volume with data */
+      if (!(type && strcmp (type, "tmpfs") == 0))
+        {
+          *dir = xstrdup (device ? device : v->data);
+          return 0;
+        }
+    }
+  /* nothing on disk the next start would mount there as it is now */
+  return skiff_error_make_status (err, 125, 0,
+                                  "copying into %s of stopped container %s (a mount) is not "
+                                  "supported by skiff yet: start it first",
+                                  m->destination, name);
+}

@@ -6,8 +6,11 @@
  * running container's root is /proc/<pid>/root (its mounts, volumes and binds included; a
  * rootless caller has joined its user namespace); a stopped one's is a writable overlay of its
  * upper dir on its image's layers, mounted detached in a mount namespace of the child's own
- * while the container lock keeps it from starting (its volumes and binds are not mounted then:
- * a DEST in one is refused).  Without -a every entry becomes root's. */
+ * while the container lock keeps it from starting.  Its volumes and binds are not mounted then:
+ * a DEST in one goes into that mount's host directory (a bind's source, a volume's _data),
+ * the child chrooted there so that the mount's own symlinks stay inside it; one with nothing
+ * to write to (tmpfs, :O) is refused, as is :ro; a fresh volume written so takes no copy-up.
+ * Without -a every entry becomes root's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -39,8 +42,9 @@ struct copy_in
   const struct skiff_container *c;
   const char *dest;
   struct skiff_copy_extract how;
-  char **lower; /* a stopped container's image layers, top first */
-  int input_fd; /* SRC "-": the tar stream (the caller's stdin) */
+  char **lower;    /* a stopped container's image layers, top first */
+  int input_fd;    /* SRC "-": the tar stream (the caller's stdin) */
+  char *mount_dir; /* a stopped container's DEST in one of its mounts: that mount's host dir */
 };
 
 /* The child: into the container's root, then extract. */
@@ -50,7 +54,13 @@ enter_root (const struct copy_in *ci, struct skiff_error **err)
   _cleanup_close_ int root = -1;
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return skiff_error_make (err, errno, "make the copying process non-dumpable");
-  if (ci->c->state.status == SKIFF_CONTAINER_RUNNING)
+  if (ci->mount_dir != NULL)
+    {
+      /* the mount's source as the container would see it: chrooted, its symlinks stay in it */
+      if ((root = open (ci->mount_dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return skiff_error_make (err, errno, "open %s", ci->mount_dir);
+    }
+  else if (ci->c->state.status == SKIFF_CONTAINER_RUNNING)
     {
       char path[64];
       snprintf (path, sizeof path, "/proc/%d/root", (int)skiff_container_join_pid (ci->c));
@@ -221,21 +231,34 @@ lexical_clean (const char *path)
 
 /* A stopped container's mounts are not there to receive a copy: DEST (lexically) on or under
  * one is refused rather than written, unseen, beneath its mount point. */
+/* A stopped container's mounts are not mounted: a DEST in one (the deepest that holds it) is
+ * written into the mount's host directory, *rest the path below its mount point (docker's
+ * trailing '/' kept).  No mount holds DEST: *mount_dir stays NULL. */
 static int
-check_not_in_mount (const struct skiff_container *c, const char *dest, struct skiff_error **err)
+find_mount_dir (struct skiff_store *store, const struct skiff_container *c, const char *dest,
+                char **mount_dir, char **rest, struct skiff_error **err)
 {
   _cleanup_free_ char *clean = lexical_clean (dest);
   const struct skiff_mounts_config *mc = &c->config.mounts;
+  const struct skiff_mount *best = NULL;
+  size_t best_len = 0;
   for (size_t i = 0; i < mc->n; i++)
     {
       const char *d = mc->v[i].destination;
       size_t n = strlen (d);
-      if (strncmp (clean, d, n) == 0 && (clean[n] == '\0' || clean[n] == '/' || n == 1))
-        return skiff_error_make_status (err, 125, 0,
-                                        "copying into %s of stopped container %s (a mount) is "
-                                        "not supported by skiff yet: start it first",
-                                        d, c->config.name);
+      if (strncmp (clean, d, n) == 0 && (clean[n] == '\0' || clean[n] == '/' || n == 1)
+          && (best == NULL || n > best_len))
+        best = &mc->v[i], best_len = n;
     }
+  if (best == NULL)
+    return 0;
+  int r = skiff_container_mount_host_dir (store, best, c->config.name, mount_dir, err);
+  if (r < 0)
+    return r;
+  const char *below = best_len == 1 ? clean : clean + best_len;
+  size_t dl = strlen (dest);
+  bool slash = dl > 0 && dest[dl - 1] == '/' && *below != '\0';
+  *rest = xasprintf ("%s%s", *below ? below : "/", slash ? "/" : "");
   return 0;
 }
 
@@ -254,7 +277,8 @@ skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, cons
   };
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     return copy_through (&ci, host, follow, err);
-  if ((r = check_not_in_mount (c, dest, err)) < 0)
+  _cleanup_free_ char *mount_dir = NULL, *rest = NULL;
+  if ((r = find_mount_dir (store, c, dest, &mount_dir, &rest, err)) < 0)
     return r;
   /* stopped: its upper dir is ours while the lock keeps a start out */
   _cleanup_close_ int lock = skiff_container_lock (c, err);
@@ -264,6 +288,12 @@ skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, cons
     return r;
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     return skiff_error_make (err, EBUSY, "container %s started during the copy", c->config.name);
+  if (mount_dir != NULL)
+    {
+      ci.mount_dir = mount_dir;
+      ci.dest = rest;
+      return copy_through (&ci, host, follow, err);
+    }
   _cleanup_image_ struct skiff_image *img = NULL;
   if ((r = skiff_image_load (store, c->config.image_id, &img, err)) < 0)
     return r;

@@ -92,3 +92,15 @@ assert_host_dir_untouched () { # WHAT
   rm "$HOSTDIR/secret"
   assert_host_dir_untouched "anonymous volume at /escape -> $HOSTDIR"
 }
+
+@test "escape volume-paths: cp into a stopped container's volume does not follow the volume's links on the host" {
+  # links a container left in a volume: absolute and climbing, to the host directory; cp into
+  # the stopped container writes into the volume's data, its links resolved inside it
+  run -0 skiff run --rm -v planted:/data "$IMG" sh -c \
+    "ln -s $HOSTDIR /data/abs && ln -s ../../../../../../../..$HOSTDIR /data/climb"
+  skiff create --name cpstop -v planted:/data "$IMG" true >/dev/null
+  run skiff cp "$SRC/file" cpstop:/data/abs/
+  run skiff cp "$SRC/file" cpstop:/data/climb/f
+  run skiff cp "$SRC" cpstop:/data/abs
+  assert_host_dir_untouched "cp into a stopped container's /data/{abs,climb} -> $HOSTDIR"
+}

@@ -33,13 +33,39 @@ host_tree () {
   run -0 skiff diff cps
   assert_contains "$output" "A /x"
   assert_contains "$output" "A /renamed/sub/a"
-  # a stopped container's bind mount is not mounted: refused, not written beneath it
-  mkdir "$BATS_TEST_TMPDIR/b"
-  skiff create --name cpsv -v "$BATS_TEST_TMPDIR/b:/bind" "$IMG" true >/dev/null
-  run -125 --separate-stderr skiff cp "$H/hf" cpsv:/bind/x
-  assert_equal "$stderr" "Error: copying into /bind of stopped container cpsv (a mount) is not supported by skiff yet: start it first"
+}
+
+@test "cp into a stopped container's bind mount and volume: written where the next start shows it" {
+  host_tree
+  # a stopped container's mounts are not mounted: the copy goes to the bind's source and the
+  # volume's data, never beneath the mount points in its own rootfs
+  mkdir "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/hostdir"
+  skiff run --rm -v cpsvol:/vol "$IMG" ln -s "$BATS_TEST_TMPDIR/hostdir" /vol/esc
+  # /etc as a fresh volume: written now, it is not empty at the first start, so the image's
+  # /etc is not copied into it (docker's copy-up skips a volume with data)
+  skiff create --name cpsv -v "$BATS_TEST_TMPDIR/b:/bind" -v cpsvol:/vol -v cpfresh:/etc \
+    -v "$BATS_TEST_TMPDIR/b:/robind:ro" --tmpfs /tm "$IMG" \
+    sh -c 'cat /bind/x /vol/y /vol/d/hf; ls /etc' >/dev/null
+  run -0 skiff cp "$H/hf" cpsv:/bind/x
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/b/x")" hostfile "in the bind's source"
+  run -0 skiff cp "$H/hf" cpsv:/vol/y
+  mkdir "$H/d" && cp "$H/hf" "$H/d/hf"
+  run -0 skiff cp "$H/d" cpsv:/vol/
+  run -0 skiff cp "$H/hf" cpsv:/etc/only
   run -0 skiff diff cpsv
-  assert_equal "$output" "" "nothing written beneath the mount point"
+  assert_equal "$output" "" "nothing written beneath the mount points"
+  run -0 skiff start -a cpsv
+  assert_equal "${lines[*]}" "hostfile hostfile hostfile only" \
+    "the next start sees the copies, and the written fresh volume without the image's /etc"
+  # the volume's own symlink to a host path resolves inside the volume: nothing on the host
+  run skiff cp "$H/hf" cpsv:/vol/esc/
+  [ ! -e "$BATS_TEST_TMPDIR/hostdir/hf" ] || fail "written through the volume's symlink on the host"
+  # :ro, and a volume the image's content has not gone into yet: refused, nothing written
+  run -125 --separate-stderr skiff cp "$H/hf" cpsv:/robind/z
+  assert_equal "$stderr" "Error: mounted volume is marked read-only"
+  [ ! -e "$BATS_TEST_TMPDIR/b/z" ] || fail "written through a read-only mount"
+  run -125 --separate-stderr skiff cp "$H/hf" cpsv:/tm/z
+  assert_equal "$stderr" "Error: copying into /tm of stopped container cpsv (a mount) is not supported by skiff yet: start it first"
 }
 
 @test "cp into a running container, its volume and its bind mount; -a keeps owners" {

@@ -99,6 +99,8 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] CONTAINER [CONTAINER...]", skiff_cli_umount_groups },
   { "unmount", cmd_umount, "Unmount working container's root filesystem",
     "[OPTIONS] CONTAINER [CONTAINER...]", skiff_cli_umount_groups },
+  { "unshare", cmd_unshare, "Run a command in a modified user namespace",
+    "[OPTIONS] [COMMAND [ARG...]]", skiff_cli_unshare_groups, true },
   { "untag", cmd_untag, "Remove a name from an image", "IMAGE [NAME...]",
     skiff_cli_no_flags_groups },
   { "version", cmd_version, "Show the skiff version information", "", skiff_cli_version_groups },

@@ -183,6 +183,11 @@ int skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, 
                           int input_fd, const char *dest, bool follow, bool archive_mode,
                           struct skiff_error **err);
 
+/* `unshare [COMMAND...]` (unshare.c): rootless, runs COMMAND (default $SHELL) as root of
+ * skiff's user namespace in a mount namespace of its own; returns only on failure (root:
+ * podman's "please use unshare with rootless"). */
+int skiff_engine_unshare (char *const *argv, struct skiff_error **err);
+
 /* The most recently created container's ID (podman --latest); caller frees. */
 int skiff_engine_latest (struct skiff_store *store, char **id, struct skiff_error **err);
 

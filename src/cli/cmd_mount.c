@@ -1,6 +1,6 @@
-/* skiff mount [CONTAINER...] and skiff umount|unmount CONTAINER...: podman's commands, root
- * only (rootless, podman wants `podman unshare` first; skiff has none, so it refuses with
- * podman's words).  mount without a container lists the mounted ones. */
+/* skiff mount [CONTAINER...] and skiff umount|unmount CONTAINER...: podman's commands, for
+ * root or inside `skiff unshare` (a rootless user outside gets podman's words: unshare first).
+ * mount without a container lists the mounted ones. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

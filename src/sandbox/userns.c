@@ -30,6 +30,19 @@ static uid_t host_uid;
 static gid_t host_gid;
 static unsigned long mapped_ids = 1, mapped_gids = 1;
 
+static unsigned long count_mapped_ids (const char *map);
+
+/* The user's id from the environment skiff_engine_unshare set, or 0. */
+static unsigned long
+unshare_id (const char *name)
+{
+  const char *v = getenv (name);
+  char *end;
+  errno = 0;
+  unsigned long id = v && *v ? strtoul (v, &end, 10) : 0;
+  return v && *v && *end == '\0' && errno == 0 && id < 4294967295UL ? id : 0;
+}
+
 static void
 init_ids (void)
 {
@@ -38,6 +51,19 @@ init_ids (void)
   host_uid = getuid ();
   host_gid = getgid ();
   ids_known = true;
+  /* inside `skiff unshare`: root of the namespace skiff made for the user named in the
+   * environment (never in the initial namespace, whose map is the whole id space) */
+  unsigned long uid = unshare_id ("_SKIFF_ROOTLESS_UID"), gid = unshare_id ("_SKIFF_ROOTLESS_GID");
+  if (host_uid != 0 || uid == 0 || gid == 0)
+    return;
+  unsigned long ids = count_mapped_ids ("/proc/self/uid_map");
+  if (ids >= 4294967295UL)
+    return;
+  host_uid = (uid_t)uid;
+  host_gid = (gid_t)gid;
+  mapped_ids = ids;
+  mapped_gids = count_mapped_ids ("/proc/self/gid_map");
+  entered = true;
 }
 
 static int

@@ -202,17 +202,33 @@ host_tree () {
   assert_equal "$(ls "$SKIFF_TEST_ROOT/layers" | sort)" "$layers" "no layer left"
 }
 
-@test "mount: the rootfs at a path, counted, unmounted by umount and rm (root); rootless: podman's refusal" {
+@test "mount: the rootfs at a path, counted, unmounted by umount and rm (root); rootless: podman's refusal, and mount inside skiff unshare" {
   skiff create --name mt1 "$IMG" cat /from-mount >/dev/null
+  local id path
+  id=$(container_id_of mt1)
   if is_rootless; then
     run -125 --separate-stderr skiff mount mt1
     assert_equal "$stderr" 'Error: cannot run command "skiff mount" in rootless mode, must execute `skiff unshare` first'
     run -125 --separate-stderr skiff umount mt1
     assert_equal "$stderr" 'Error: cannot run command "skiff umount" in rootless mode, must execute `skiff unshare` first'
+    # inside `skiff unshare`: root of the user's namespace, where mount works on its store
+    local sk
+    sk=$(skiff_cmd)
+    run -0 --separate-stderr "$SKIFF" unshare sh -c "id -u; p=\$($sk mount mt1) || exit 1
+      echo written > \"\$p/from-mount\"; ls -n \"\$p/bin/busybox\" | awk '{ print \$3 }'
+      $sk mount; $sk umount mt1 >/dev/null && ! mountpoint -q \"\$p\" && echo unmounted"
+    assert_equal "${lines[0]}" 0 "root inside unshare"
+    assert_equal "${lines[1]}" 0 "the image's files owned by the container's root"
+    assert_match "${lines[2]}" "^${id:0:12}  $SKIFF_TEST_ROOT/containers/$id/merged\$" "the listing"
+    assert_equal "${lines[3]}" unmounted
+    run -0 skiff start -a mt1
+    assert_equal "$output" written "what was written through the mount"
+    run -127 --separate-stderr "$SKIFF" unshare no-such-command-here
+    assert_equal "$stderr" 'Error: exec: "no-such-command-here": executable file not found in $PATH'
     return
   fi
-  local id path
-  id=$(container_id_of mt1)
+  run -125 --separate-stderr "$SKIFF" unshare true
+  assert_equal "$stderr" "Error: please use unshare with rootless" "root has nothing to unshare"
   run -0 skiff mount mt1
   path=$output
   assert_equal "$path" "$SKIFF_TEST_ROOT/containers/$id/merged"

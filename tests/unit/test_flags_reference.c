@@ -54,6 +54,7 @@ static const char *const skiff_commands[] = {
   "top",
   "umount",
   "unpause",
+  "unshare",
   "untag",
   "version",
   "wait",

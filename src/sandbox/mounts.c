@@ -139,7 +139,7 @@ skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff
   if ((r = mount_proc (root_fd, rootless, err)) < 0
       || (r = mount_sys (root_fd, rootless, cfg->privileged, err)) < 0
       || (r = skiff_sandbox_mount_dev (root_fd, rootless, skiff_userns_mapped_gids () > 5,
-                                       cfg->limits, err))
+                                       cfg->privileged, cfg->limits, err))
              < 0
       || (r = bind_etc_file (root_fd, cfg->hostname_file, "hostname", err)) < 0
       || (r = bind_etc_file (root_fd, cfg->hosts_file, "hosts", err)) < 0

@@ -134,7 +134,7 @@ int skiff_mount_on_fd (const char *src, int fd, const char *type, unsigned long 
 int skiff_sandbox_mount_rootfs (const struct skiff_sandbox_config *cfg, struct skiff_error **err);
 /* Mount helpers below take the rootfs as root_fd (an O_PATH fd of the mounted overlay). */
 struct skiff_sandbox_limits;
-int skiff_sandbox_mount_dev (int root_fd, bool rootless, bool map_tty_gid,
+int skiff_sandbox_mount_dev (int root_fd, bool rootless, bool map_tty_gid, bool host_devices,
                              const struct skiff_sandbox_limits *limits, struct skiff_error **err);
 /* docker's masked and read-only paths less cfg's unmask_paths, plus its mask_paths; nothing
  * with cfg->privileged */

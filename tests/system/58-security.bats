@@ -102,6 +102,25 @@ status_field () { # OUTPUT FIELD: the value of "FIELD:\t..." in /proc/self/statu
   fi
 }
 
+@test "security: --privileged has every host device (root: made; rootless: bound), the default none of them" {
+  # the host's device nodes outside docker's default set, with their type and numbers
+  local want
+  want=$(cd /dev && find . -maxdepth 1 \( -type c -o -type b \) ! -name console ! -name ptmx \
+    ! -name null ! -name zero ! -name full ! -name random ! -name urandom ! -name tty \
+    -printf '%f\n' | sort | head -20)
+  [ -n "$want" ] || fail "the host has no device nodes beyond the default ones to compare"
+  local names
+  names=$(echo "$want" | tr '\n' ' ')
+  run -0 skiff run --rm --privileged "$IMG" sh -c "cd /dev && for n in $names; do
+      [ -c \$n ] && t=c; [ -b \$n ] && t=b; echo \$n \${t:-missing} \$(stat -c '%t:%T' \$n); done"
+  local expect
+  expect=$(cd /dev && for n in $names; do
+    t=c; [ -b "$n" ] && t=b; echo "$n $t $(stat -c '%t:%T' "$n")"; done)
+  assert_equal "$output" "$expect" "the host's devices in a --privileged container"
+  run -0 skiff run --rm "$IMG" sh -c "cd /dev && for n in $names; do [ -e \$n ] && echo \$n; done; true"
+  assert_equal "$output" "" "host devices in a default container"
+}
+
 @test "security: --cap-add, --cap-drop (ALL), and a non-root user's capabilities" {
   run -0 skiff run --rm --cap-drop ALL "$IMG" grep CapEff /proc/self/status
   assert_equal "$(status_field "$output" CapEff)" 0000000000000000

@@ -56,6 +56,11 @@ int skiff_registry_push (struct skiff_store *store, const char *image, const cha
                          const char *format, const struct skiff_registry_opts *opts,
                          char **digest_out, struct skiff_error **err);
 
+/* `pull --all-tags` (tags.c): the tags of ref's repository (ref without tag or digest),
+ * sorted; *name the repository as the store names it ("127.0.0.1:5000/x"). */
+int skiff_registry_list_tags (const char *ref, const struct skiff_registry_opts *opts, char ***tags,
+                              char **name, struct skiff_error **err);
+
 /* `manifest inspect`: the manifest (or index) of ref as the registry serves it. */
 int skiff_registry_fetch_manifest (const char *ref, const struct skiff_registry_opts *opts,
                                    char **body, size_t *len, struct skiff_error **err);

@@ -127,6 +127,7 @@ struct pull_opts
 
 #define T struct pull_opts
 static const struct skiff_opt pull_options[] = {
+  SKIFF_OPT_B ("all-tags", 'a', T, all_tags, "Download all tagged images in the repository"),
   SKIFF_OPT_S ("arch", 0, T, arch,
                "Use `ARCH` instead of the architecture of the machine for "
                "choosing images"),
@@ -227,6 +228,30 @@ skiff_cli_pull_image (struct skiff_store *store, const char *ref,
   return r;
 }
 
+/* --all-tags: every tag of the repository (podman: a name with a tag or digest is refused),
+ * each pulled as `pull NAME:TAG` would, its ID printed. */
+static int
+pull_all_tags (struct skiff_store *store, const char *ref, const struct skiff_registry_opts *ro,
+               bool quiet, struct skiff_error **err)
+{
+  const char *last = strrchr (ref, '/');
+  if (strchr (last ? last : ref, ':') != NULL || strchr (ref, '@') != NULL)
+    return skiff_error_make (err, 0, "tag can't be used with --all-tags/-a");
+  _cleanup_strv_ char **tags = NULL;
+  _cleanup_free_ char *name = NULL;
+  int r = skiff_registry_list_tags (ref, ro, &tags, &name, err);
+  if (r == 0 && tags[0] == NULL)
+    return skiff_error_make (err, 0, "%s: the registry lists no tags to pull", name);
+  for (size_t i = 0; r == 0 && tags[i]; i++)
+    {
+      _cleanup_free_ char *one = xasprintf ("%s:%s", name, tags[i]);
+      _cleanup_free_ char *id = NULL;
+      if ((r = skiff_cli_pull_image (store, one, ro, quiet, &id, err)) == 0)
+        printf ("%s\n", id);
+    }
+  return r;
+}
+
 int
 cmd_pull (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
@@ -247,12 +272,15 @@ cmd_pull (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   const char *ref = res.args[0];
   if (strncmp (ref, "docker://", 9) == 0)
     ref += 9;
-  if (r == 0)
+  if (r == 0 && o.all_tags)
+    r = pull_all_tags (store, ref, &ro, o.quiet, err);
+  else if (r == 0)
     r = skiff_cli_pull_image (store, ref, &ro, o.quiet, &id, err);
   skiff_cli_registry_opts_clear (&ro);
   if (r < 0)
     return r;
-  printf ("%s\n", id);
+  if (id != NULL)
+    printf ("%s\n", id);
   return 0;
 }
 

@@ -54,6 +54,29 @@ teardown_file () {
   run -0 skiff system check
 }
 
+@test "registry: pull --all-tags pulls every tag of the repository; a tag with it is refused" {
+  make_multilayer_image localhost/reg-at:1 at1
+  make_multilayer_image localhost/reg-at:2 at2
+  local id1 id2
+  id1=$(image_id localhost/reg-at:1)
+  id2=$(image_id localhost/reg-at:2)
+  run -0 skiff push --tls-verify=false localhost/reg-at:1 "$REG/reg-at:1"
+  run -0 skiff push --tls-verify=false localhost/reg-at:2 "$REG/reg-at:2"
+  run -0 skiff push --tls-verify=false localhost/reg-at:2 "$REG/reg-at:latest"
+  run -0 skiff rmi localhost/reg-at:1 localhost/reg-at:2
+  run -0 --separate-stderr skiff pull --all-tags -q --tls-verify=false "$REG/reg-at"
+  assert_equal "$output" "$id1"$'\n'"$id2"$'\n'"$id2" "the IDs of tags 1, 2 and latest"
+  run -0 skiff images --format '{{.Repository}}:{{.Tag}}' --filter "reference=$REG/reg-at"
+  assert_equal "$(sort <<<"$output" | tr '\n' ' ')" "$REG/reg-at:1 $REG/reg-at:2 $REG/reg-at:latest " "the tags"
+  run -0 skiff run --rm "$REG/reg-at:1"
+  assert_equal "$output" $'two at1\nthree at1'
+  run -125 --separate-stderr skiff pull -a --tls-verify=false "$REG/reg-at:1"
+  assert_equal "$stderr" "Error: tag can't be used with --all-tags/-a"
+  run -125 --separate-stderr skiff pull -a --tls-verify=false "$REG/no-such-repo"
+  assert_one_line_error "$stderr"
+  run -0 skiff system check
+}
+
 @test "registry: run of a missing image pulls it; --pull never fails with 125" {
   make_multilayer_image localhost/reg-run:1 run1
   run -0 skiff push --tls-verify=false localhost/reg-run:1 "$REG/reg-run:1"

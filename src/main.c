@@ -82,6 +82,8 @@ static const struct skiff_command commands[] = {
     "[OPTIONS] IMAGE [COMMAND] [ARG...]", skiff_cli_run_groups, true },
   { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)",
     "[OPTIONS] IMAGE [IMAGE...]", skiff_cli_save_groups },
+  { "search", cmd_search, "Search a registry for an image", "[OPTIONS] TERM",
+    skiff_cli_search_groups },
   { "start", cmd_start, "Start one or more stopped containers",
     "[OPTIONS] CONTAINER [CONTAINER...]", skiff_cli_start_groups },
   { "stats", cmd_stats, "Display a live stream of container(s) resource usage statistics",

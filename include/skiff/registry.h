@@ -26,6 +26,10 @@ struct skiff_registry_opts
   char **aliases;               /* "name=host/repo": a short name's one registry name */
 };
 
+/* No registry part: the first component has no '.' or ':' and is not "localhost"
+ * (distribution/reference's rule), and the text is no ID or digest reference. */
+bool skiff_registry_is_short_name (const char *text);
+
 /* The names a short name (no registry part: "x", "ns/x:1") stands for: its alias, else one
  * per search registry, in order.  NULL for a name with a registry, or no search list. */
 char **skiff_registry_short_name_candidates (const char *text,
@@ -60,6 +64,10 @@ int skiff_registry_push (struct skiff_store *store, const char *image, const cha
  * sorted; *name the repository as the store names it ("127.0.0.1:5000/x"). */
 int skiff_registry_list_tags (const char *ref, const struct skiff_registry_opts *opts, char ***tags,
                               char **name, struct skiff_error **err);
+
+/* `search` (tags.c): the repositories of the registry at host (its /v2/_catalog), sorted. */
+int skiff_registry_catalog (const char *host, const struct skiff_registry_opts *opts, char ***repos,
+                            struct skiff_error **err);
 
 /* `manifest inspect`: the manifest (or index) of ref as the registry serves it. */
 int skiff_registry_fetch_manifest (const char *ref, const struct skiff_registry_opts *opts,

@@ -350,6 +350,7 @@ extern const struct skiff_opt *const skiff_cli_system_df_groups[];
 extern const struct skiff_opt *const skiff_cli_system_prune_groups[];
 extern const struct skiff_opt *const skiff_cli_mount_groups[];
 extern const struct skiff_opt *const skiff_cli_unshare_groups[];
+extern const struct skiff_opt *const skiff_cli_search_groups[];
 extern const struct skiff_opt *const skiff_cli_umount_groups[];
 extern const struct skiff_opt *const skiff_cli_export_groups[];
 extern const struct skiff_opt *const skiff_cli_top_groups[];
@@ -446,6 +447,7 @@ int cmd_system_df (struct skiff_cli *cli, int argc, char **argv, struct skiff_er
 int cmd_system_prune (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_mount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_unshare (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
+int cmd_search (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_umount (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 int cmd_export (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err);
 

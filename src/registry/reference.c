@@ -47,8 +47,8 @@ skiff_registry_ref_clear (struct skiff_registry_ref *r)
 
 /* No registry part: the first component has no '.' or ':' and is not "localhost"
  * (distribution/reference's rule), and it is no ID. */
-static bool
-is_short_name (const char *text)
+bool
+skiff_registry_is_short_name (const char *text)
 {
   if (skiff_reference_is_id (text) || strchr (text, '@'))
     return false;
@@ -62,7 +62,7 @@ is_short_name (const char *text)
 char **
 skiff_registry_short_name_candidates (const char *text, const struct skiff_registry_opts *opts)
 {
-  if (!is_short_name (text))
+  if (!skiff_registry_is_short_name (text))
     return NULL;
   /* "x:1" -> repository "x", tag ":1" */
   const char *slash = strrchr (text, '/');

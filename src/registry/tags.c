@@ -1,5 +1,6 @@
-/* `pull --all-tags`: a repository's tags from the distribution API's list,
- * GET /v2/<repo>/tags/list ({"name": ..., "tags": [...]}), sorted. */
+/* The distribution API's lists: a repository's tags, GET /v2/<repo>/tags/list ({"name": ...,
+ * "tags": [...]}), for `pull --all-tags` and `search --list-tags`; a registry's repositories,
+ * GET /v2/_catalog ({"repositories": [...]}), for `search`.  Both sorted. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,46 @@ cmp_str (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
+/* GET path on client c; the array under key, sorted (empty when null). */
+static int
+get_list (struct skiff_registry_client *c, const char *path, const char *key, const char *what,
+          char ***out, struct skiff_error **err)
+{
+  *out = NULL;
+  struct skiff_http_response resp = { 0 };
+  const struct skiff_http_request req
+      = { .method = "GET", .path = path, .accept = "application/json", .body_fd = -1 };
+  int r = skiff_registry_request (c, &req, &resp, err);
+  if (r < 0)
+    skiff_error_prefix (err, "%s", what);
+  else if (resp.status != 200)
+    r = skiff_registry_status_error (c, what, &resp, err);
+  yajl_val doc = NULL;
+  if (r == 0)
+    r = skiff_json_parse (resp.body ? resp.body : "", what, &doc, err);
+  if (r == 0)
+    r = skiff_json_get_strv (doc, key, what, out, err);
+  if (r == 0 && *out == NULL)
+    *out = xzalloc (sizeof **out);
+  if (r == 0)
+    qsort (*out, skiff_strv_len (*out), sizeof **out, cmp_str);
+  if (doc != NULL)
+    yajl_tree_free (doc);
+  skiff_http_response_clear (&resp);
+  return r;
+}
+
+int
+skiff_registry_catalog (const char *host, const struct skiff_registry_opts *opts, char ***repos,
+                        struct skiff_error **err)
+{
+  *repos = NULL;
+  _cleanup_registry_client_ struct skiff_registry_client *c = NULL;
+  int r = skiff_registry_client_new (host, NULL, false, opts, &c, err);
+  _cleanup_free_ char *what = xasprintf ("searching registry %s", host);
+  return r < 0 ? r : get_list (c, "/v2/_catalog", "repositories", what, repos, err);
+}
+
 int
 skiff_registry_list_tags (const char *text, const struct skiff_registry_opts *opts, char ***tags,
                           char **name, struct skiff_error **err)
@@ -30,28 +71,10 @@ skiff_registry_list_tags (const char *text, const struct skiff_registry_opts *op
   r = skiff_registry_client_new (ref.host, ref.repo, false, opts, &c, err);
   _cleanup_free_ char *path = xasprintf ("/v2/%s/tags/list", ref.repo);
   _cleanup_free_ char *what = xasprintf ("listing the tags of %s", ref.name);
-  struct skiff_http_response resp = { 0 };
-  const struct skiff_http_request req
-      = { .method = "GET", .path = path, .accept = "application/json", .body_fd = -1 };
-  if (r == 0 && (r = skiff_registry_request (c, &req, &resp, err)) < 0)
-    skiff_error_prefix (err, "%s", what);
-  else if (r == 0 && resp.status != 200)
-    r = skiff_registry_status_error (c, what, &resp, err);
-  yajl_val doc = NULL;
   if (r == 0)
-    r = skiff_json_parse (resp.body ? resp.body : "", "tags list", &doc, err);
+    r = get_list (c, path, "tags", what, tags, err);
   if (r == 0)
-    r = skiff_json_get_strv (doc, "tags", what, tags, err);
-  if (r == 0 && *tags == NULL)
-    *tags = xzalloc (sizeof **tags); /* "tags": null: a repository without tags */
-  if (r == 0)
-    {
-      qsort (*tags, skiff_strv_len (*tags), sizeof **tags, cmp_str);
-      *name = xstrdup (ref.name);
-    }
-  if (doc != NULL)
-    yajl_tree_free (doc);
-  skiff_http_response_clear (&resp);
+    *name = xstrdup (ref.name);
   skiff_registry_ref_clear (&ref);
   return r;
 }

@@ -77,6 +77,34 @@ teardown_file () {
   run -0 skiff system check
 }
 
+@test "registry: search lists the catalog's matching repositories (podman's table, --format, --limit, --list-tags, filters)" {
+  make_multilayer_image localhost/reg-s:1 s1
+  local r
+  for r in srch/alpha:1 srchbeta:1 srchbeta:2 zzother:1; do
+    run -0 skiff push -q --tls-verify=false localhost/reg-s:1 "$REG/$r"
+  done
+  run -0 --separate-stderr skiff search --tls-verify=false "$REG/srch"
+  assert_match "${lines[0]}" '^NAME +DESCRIPTION$' "podman's columns"
+  assert_equal "$(printf '%s\n' "${lines[@]:1}" | sed 's/ *$//')" "$REG/srch/alpha"$'\n'"$REG/srchbeta"
+  run -0 skiff search --tls-verify=false --format '{{.Index}} {{.Name}} {{.Stars}}' "$REG/"
+  assert_contains "$output" "$REG $REG/zzother 0"
+  assert_contains "$output" "$REG $REG/srchbeta 0"
+  run -0 skiff search --tls-verify=false --limit 1 --format '{{.Name}}' "$REG/srch"
+  assert_equal "$output" "$REG/srch/alpha" "--limit 1"
+  run -0 skiff search --tls-verify=false --list-tags --format '{{.Name}} {{.Tag}}' "$REG/srchbeta"
+  assert_equal "$output" "$REG/srchbeta 1"$'\n'"$REG/srchbeta 2"
+  run -0 skiff search --tls-verify=false --compatible "$REG/srchbeta"
+  assert_match "${lines[0]}" '^NAME +DESCRIPTION +STARS +OFFICIAL +AUTOMATED$' "--compatible"
+  run -0 skiff search --tls-verify=false "$REG/nothing-matches-this"
+  assert_equal "$output" "" "no match: nothing printed"
+  run -0 skiff search --tls-verify=false --filter stars=1 "$REG/srch"
+  assert_equal "$output" "" "stars=1: a catalog entry has none"
+  run -125 --separate-stderr skiff search --tls-verify=false --filter bogus=1 "$REG/srch"
+  assert_equal "$stderr" 'Error: invalid filter "bogus"'
+  run -125 --separate-stderr skiff search --tls-verify=false --list-tags "$REG/srchbeta:1"
+  assert_one_line_error "$stderr"
+}
+
 @test "registry: run of a missing image pulls it; --pull never fails with 125" {
   make_multilayer_image localhost/reg-run:1 run1
   run -0 skiff push --tls-verify=false localhost/reg-run:1 "$REG/reg-run:1"

@@ -47,6 +47,7 @@ static const char *const skiff_commands[] = {
   "rmi",
   "run",
   "save",
+  "search",
   "start",
   "stats",
   "stop",

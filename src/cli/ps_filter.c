@@ -1,11 +1,13 @@
 /* ps --filter: the keys docker and podman accept for containers, their values checked as
  * docker's daemon does (moby daemon/list.go), and the matching (docker's filters.Args: values
  * of one key are alternatives, different keys must all match). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "skiff/ports.h"
 #include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/humanize.h"
@@ -77,6 +79,26 @@ created_of (struct skiff_store *store, const char *text, struct timespec *out,
 }
 
 /* One value, as docker checks it before listing: exit 1 like the daemon's errors. */
+/* publish=/expose= values: docker's START[-END][/PROTO] (tcp unless given). */
+static bool
+port_range (const char *v, unsigned *lo, unsigned *hi, char proto[5])
+{
+  char *end;
+  const char *slash = strchr (v, '/');
+  const char *p = slash ? slash + 1 : "tcp";
+  if (strcmp (p, "tcp") != 0 && strcmp (p, "udp") != 0 && strcmp (p, "sctp") != 0)
+    return false;
+  strcpy (proto, p);
+  unsigned long a = strtoul (v, &end, 10), b = a;
+  if (end == v || (*end == '-' && ((b = strtoul (end + 1, &end, 10)) < a)))
+    return false;
+  if ((*end != '\0' && *end != '/') || a == 0 || b > 65535)
+    return false;
+  *lo = (unsigned)a;
+  *hi = (unsigned)b;
+  return true;
+}
+
 static int
 check_one (struct skiff_store *store, const char *f, size_t klen, struct skiff_error **err)
 {
@@ -94,6 +116,13 @@ check_one (struct skiff_store *store, const char *f, size_t klen, struct skiff_e
     return skiff_error_make_status (err, 1, 0, "invalid filter 'should-start-on-boot=%s'", v);
   if (KEY ("is-task") && strcmp (v, "true") != 0 && strcmp (v, "false") != 0)
     return skiff_error_make_status (err, 1, 0, "Invalid filter 'is-task=%s'", v);
+  unsigned lo, hi;
+  char proto[5];
+  if ((KEY ("publish") || KEY ("expose")) && !port_range (v, &lo, &hi, proto))
+    return skiff_error_make_status (err, 1, 0,
+                                    "invalid filter '%.*s=%s': a port, a range or "
+                                    "either with /tcp, /udp or /sctp",
+                                    (int)klen, f, v);
   if (KEY ("exited"))
     {
       char *end;
@@ -165,6 +194,30 @@ created_cmp (struct skiff_store *store, const struct skiff_container *c, const c
   return cmp == sign;
 }
 
+/* docker's publish= (a container port of HostConfig.PortBindings, -p's) and expose= (one of
+ * Config.ExposedPorts) in the range. */
+static bool
+ports_match (const struct skiff_ports_config *pc, bool published, const char *v)
+{
+  unsigned lo, hi;
+  char proto[5];
+  if (!port_range (v, &lo, &hi, proto))
+    return false;
+  for (size_t i = 0; published && i < pc->n; i++)
+    if (strcmp (pc->bindings[i].proto, proto) == 0 && pc->bindings[i].port >= lo
+        && pc->bindings[i].port <= hi)
+      return true;
+  for (size_t i = 0; !published && pc->exposed && pc->exposed[i]; i++)
+    {
+      unsigned port;
+      char p[8];
+      if (sscanf (pc->exposed[i], "%u/%7s", &port, p) == 2 && strcmp (p, proto) == 0 && port >= lo
+          && port <= hi)
+        return true;
+    }
+  return false;
+}
+
 /* One filter "key=value" against a container. */
 static bool
 filter_matches (struct skiff_store *store, const char *filter, const struct skiff_container *c)
@@ -214,8 +267,10 @@ filter_matches (struct skiff_store *store, const char *filter, const struct skif
                   || (strcmp (p, "unless-stopped") == 0 && !c->state.manually_stopped);
       return boot == (strcmp (v, "true") == 0);
     }
+  if (KEY ("publish") || KEY ("expose"))
+    return ports_match (&cfg->ports, KEY ("publish"), v);
 #undef KEY
-  return false; /* volume, publish, expose, pod: skiff has none of them */
+  return false; /* volume, pod: skiff has none of them */
 }
 
 bool

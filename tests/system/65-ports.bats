@@ -118,6 +118,25 @@ HTTPD='mkdir /www && echo hello-from-ctr > /www/index.html && exec httpd -f -p 8
     "a port in use"
 }
 
+@test "ports: ps --filter publish= and expose= match docker's ports, ranges and protocols" {
+  skiff create --name fp80 -p "127.0.0.1:$PORT:80" "$IMG" true >/dev/null
+  skiff create --name fpu -p "$((PORT + 1)):53/udp" "$IMG" true >/dev/null
+  skiff create --name fe7 --expose 7000-7001 "$IMG" true >/dev/null
+  skiff create --name fnone "$IMG" true >/dev/null
+  local f want
+  for f in "publish=80|fp80" "publish=80/tcp|fp80" "publish=53/udp|fpu" "publish=53|" \
+    "publish=1-100|fp80" "expose=7001|fe7" "expose=80|fp80" "expose=53/udp|fpu" \
+    "expose=6000-7000|fe7"; do
+    want=${f#*|}
+    run -0 skiff ps -a --filter "${f%%|*}" --format '{{.Names}}'
+    assert_equal "$output" "$want" "--filter ${f%%|*}"
+  done
+  run -1 --separate-stderr skiff ps -a --filter publish=abc
+  assert_one_line_error "$stderr"
+  run -1 --separate-stderr skiff ps -a --filter expose=80/xyz
+  assert_one_line_error "$stderr"
+}
+
 @test "ports: --network pasta gives the container the host side's address and a default route" {
   run -0 --separate-stderr skiff run --rm --network pasta "$IMG" ip -4 route show default
   assert_match "$output" '^default via [0-9.]+ dev ' "the default route"

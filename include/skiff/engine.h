@@ -349,8 +349,10 @@ bool skiff_engine_network_match (const struct skiff_netdef *d, char *const *filt
 /* The user-defined networks no container uses (and the filters match) removed. */
 int skiff_engine_network_prune (struct skiff_store *store, char *const *filters, char ***removed,
                                 struct skiff_error **err);
+/* `network connect` (--alias, --ip, --mac-address: user-defined networks only, as docker). */
 int skiff_engine_network_connect (struct skiff_store *store, const char *net, const char *ctr,
-                                  char *const *aliases, const char *ip, struct skiff_error **err);
+                                  char *const *aliases, const char *ip, const char *mac,
+                                  struct skiff_error **err);
 int skiff_engine_network_disconnect (struct skiff_store *store, const char *net, const char *ctr,
                                      bool force, struct skiff_error **err);
 /* commit.c: `commit`: the container's upper dir (squash: its merged tree) becomes a new image

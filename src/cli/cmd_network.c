@@ -18,7 +18,7 @@
 
 struct network_opts
 {
-  const char *driver, *format, *subnet, *gateway, *ip_range, *ip;
+  const char *driver, *format, *subnet, *gateway, *ip_range, *ip, *mac;
   char **labels, **opts, **filters, **aliases;
   bool quiet, force, internal, no_trunc;
 };
@@ -64,6 +64,7 @@ static const struct skiff_opt prune_options[] = {
 static const struct skiff_opt connect_options[] = {
   SKIFF_OPT_SA ("alias", 0, N, aliases, "Add network-scoped alias for the container"),
   SKIFF_OPT_S ("ip", 0, N, ip, "IPv4 address (e.g., \"172.30.100.104\")"),
+  SKIFF_OPT_S ("mac-address", 0, N, mac, "Static MAC address"),
   SKIFF_OPT_END,
 };
 static const struct skiff_opt disconnect_options[] = {
@@ -291,7 +292,7 @@ cmd_network_connect (struct skiff_cli *cli, int argc, char **argv, struct skiff_
   struct skiff_store *store;
   int r = begin (cli, argc, argv, &o, 2, 2, &res, &store, err);
   if (r == 0)
-    r = skiff_engine_network_connect (store, res.args[0], res.args[1], o.aliases, o.ip, err);
+    r = skiff_engine_network_connect (store, res.args[0], res.args[1], o.aliases, o.ip, o.mac, err);
   opts_clear (&o);
   return r > 0 ? 0 : r;
 }

@@ -87,7 +87,7 @@ attach_running (struct skiff_store *store, const struct skiff_container *c,
 
 static int
 connect_locked (struct skiff_store *store, struct skiff_container *c, const struct skiff_netdef *d,
-                char *const *aliases, const char *ip, struct skiff_error **err)
+                char *const *aliases, const char *ip, const char *mac, struct skiff_error **err)
 {
   struct skiff_net_members m;
   int r = skiff_container_state_reload (c, err);
@@ -105,6 +105,7 @@ connect_locked (struct skiff_store *store, struct skiff_container *c, const stru
       e->network = xstrdup (d->name);
       e->aliases = skiff_strv_dup (aliases);
       e->ip = ip ? xstrdup (ip) : NULL;
+      e->mac = mac ? xstrdup (mac) : NULL;
     }
   if (r == 0 && running (c) && (r = attach_running (store, c, e, m.n - 1, err)) == 0)
     {
@@ -119,22 +120,25 @@ connect_locked (struct skiff_store *store, struct skiff_container *c, const stru
 
 int
 skiff_engine_network_connect (struct skiff_store *store, const char *net, const char *ctr,
-                              char *const *aliases, const char *ip, struct skiff_error **err)
+                              char *const *aliases, const char *ip, const char *mac,
+                              struct skiff_error **err)
 {
   _cleanup_container_ struct skiff_container *c = NULL;
   struct skiff_netdef d = { 0 };
-  struct skiff_network_spec check = { .ip = ip, .aliases = (char **)aliases };
+  struct skiff_network_spec check = { .ip = ip, .mac = mac, .aliases = (char **)aliases };
   int r = skiff_network_endpoint_check (&check, err);
   if (r == 0)
     r = open_pair (store, net, ctr, true, &c, &d, err);
-  if (r == 0 && d.is_default && (aliases || ip))
+  if (r == 0 && d.is_default && (aliases || ip || mac))
     r = skiff_error_make_status (err, 1, 0,
                                  "%s is supported only for containers in user defined networks",
-                                 ip ? "user specified IP address" : "network-scoped alias");
+                                 ip    ? "user specified IP address"
+                                 : mac ? "user specified MAC address"
+                                       : "network-scoped alias");
   int lock = r < 0 ? r : skiff_container_lock (c, err);
   if (lock >= 0)
     {
-      r = connect_locked (store, c, &d, aliases, ip, err);
+      r = connect_locked (store, c, &d, aliases, ip, mac, err);
       skiff_lock_release (lock);
       if (r == 0)
         skiff_network_hosts_sync (store, d.name);

@@ -83,9 +83,16 @@ leases () { # NETWORK
   skiff network create --subnet 10.135.0.0/24 nt-c >/dev/null
   skiff run -d --name nt-peer --network nt-c "$IMG" sleep 600 >/dev/null
   skiff run -d --name nt-mover "$IMG" sleep 600 >/dev/null
-  run -0 --separate-stderr skiff network connect --alias mover-alias --ip 10.135.0.99 nt-c nt-mover
+  run -1 --separate-stderr skiff network connect --mac-address 02:aa:bb:cc:dd:ee skiff nt-mover
+  assert_equal "$stderr" "Error: user specified MAC address is supported only for containers in user defined networks"
+  run -125 --separate-stderr skiff network connect --mac-address 02:zz nt-c nt-mover
+  assert_one_line_error "$stderr"
+  run -0 --separate-stderr skiff network connect --alias mover-alias --ip 10.135.0.99 \
+    --mac-address 02:aa:bb:cc:dd:ee nt-c nt-mover
   run -0 skiff exec nt-mover ip -4 -o addr show eth1
   assert_contains "$output" "inet 10.135.0.99/24" "eth1 on the network"
+  run -0 skiff exec nt-mover cat /sys/class/net/eth1/address
+  assert_equal "$output" 02:aa:bb:cc:dd:ee "connect --mac-address"
   run -0 --separate-stderr skiff exec nt-peer ping -c1 -W2 mover-alias
   assert_contains "$output" "64 bytes from 10.135.0.99" "its alias resolves"
   run -0 skiff inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' nt-mover

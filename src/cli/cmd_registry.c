@@ -12,6 +12,8 @@
 #include "skiff/config.h"
 #include "skiff/events.h"
 #include "skiff/fs.h"
+#include "skiff/image.h"
+#include "skiff/reference.h"
 #include "skiff/log.h"
 #include "skiff/registry.h"
 #include "skiff/strv.h"
@@ -290,11 +292,12 @@ struct push_opts
 {
   struct skiff_cli_registry_flags reg;
   const char *format, *digestfile;
-  bool quiet;
+  bool quiet, all_tags;
 };
 
 #define T struct push_opts
 static const struct skiff_opt push_options[] = {
+  SKIFF_OPT_B ("all-tags", 'a', T, all_tags, "Push all tags of an image to the repository"),
   SKIFF_OPT_S ("digestfile", 0, T, digestfile,
                "Write the digest of the pushed image to the specified file"),
   { .name = "format",
@@ -312,6 +315,50 @@ static const struct skiff_opt push_options[] = {
 const struct skiff_opt *const skiff_cli_push_groups[]
     = { skiff_cli_registry_options, push_options, NULL };
 
+static int
+cmp_str (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* push --all-tags REPO (docker's): every local name of the repository, in sorted order. */
+static int
+repo_tags (struct skiff_store *store, const char *repo, char ***names, struct skiff_error **err)
+{
+  const char *last = strrchr (repo, '/');
+  if (strchr (last ? last : repo, ':') != NULL || strchr (repo, '@') != NULL)
+    return skiff_error_make (err, 0, "tag can't be used with --all-tags/-a");
+  struct skiff_reference want;
+  int r = skiff_reference_parse (repo, &want, err);
+  if (r < 0)
+    return r;
+  _cleanup_free_ char *want_name = skiff_reference_name (&want);
+  skiff_reference_clear (&want);
+  struct skiff_image **list = NULL;
+  if ((r = skiff_image_list (store, &list, err)) < 0)
+    return r;
+  for (size_t i = 0; list[i]; i++)
+    for (size_t j = 0; list[i]->names && list[i]->names[j]; j++)
+      {
+        struct skiff_reference ref;
+        struct skiff_error *e = NULL;
+        if (skiff_reference_parse (list[i]->names[j], &ref, &e) < 0)
+          {
+            skiff_error_free (e);
+            continue;
+          }
+        _cleanup_free_ char *name = skiff_reference_name (&ref);
+        if (strcmp (name, want_name) == 0 && ref.tag != NULL)
+          skiff_strv_push_owned (names, xstrdup (list[i]->names[j]));
+        skiff_reference_clear (&ref);
+      }
+  skiff_image_list_free (list);
+  if (*names == NULL)
+    return skiff_error_make (err, 0, "An image does not exist locally with the tag: %s", repo);
+  qsort (*names, skiff_strv_len (*names), sizeof **names, cmp_str);
+  return 0;
+}
+
 int
 cmd_push (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err)
 {
@@ -326,6 +373,25 @@ cmd_push (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **err
   if (r == 0)
     r = skiff_cli_store (cli, &store, err);
   _cleanup_free_ char *digest = NULL;
+  if (r == 0 && o.all_tags)
+    {
+      _cleanup_strv_ char **names = NULL;
+      if (res.nargs > 1)
+        r = skiff_error_make (err, 0, "--all-tags takes the repository alone, no destination");
+      else
+        r = repo_tags (store, res.args[0], &names, err);
+      for (size_t i = 0; r == 0 && names[i]; i++)
+        {
+          _cleanup_free_ char *one = NULL;
+          if ((r = skiff_registry_push (store, names[i], NULL, o.format, &ro, &one, err)) == 0)
+            {
+              skiff_events_image (store, names[i], names[i], "push");
+              printf ("%s\n", one);
+            }
+        }
+      skiff_cli_registry_opts_clear (&ro);
+      return r;
+    }
   if (r == 0)
     {
       if (!o.quiet)

@@ -77,6 +77,23 @@ teardown_file () {
   run -0 skiff system check
 }
 
+@test "registry: push --all-tags pushes every local tag of the repository" {
+  make_multilayer_image localhost/reg-pa:1 pa1
+  make_multilayer_image localhost/reg-pa:2 pa2
+  skiff tag localhost/reg-pa:1 "$REG/reg-pa:1"
+  skiff tag localhost/reg-pa:2 "$REG/reg-pa:2"
+  run -0 --separate-stderr skiff push --all-tags --tls-verify=false "$REG/reg-pa"
+  assert_equal "${#lines[@]}" 2 "a digest per tag: $output"
+  assert_match "${lines[0]}" '^sha256:[0-9a-f]{64}$'
+  run -0 skiff manifest inspect --tls-verify=false "$REG/reg-pa:2"
+  run -0 skiff search --tls-verify=false --list-tags --format '{{.Tag}}' "$REG/reg-pa"
+  assert_equal "$output" $'1\n2' "both tags in the registry"
+  run -125 --separate-stderr skiff push -a --tls-verify=false "$REG/reg-pa:1"
+  assert_equal "$stderr" "Error: tag can't be used with --all-tags/-a"
+  run -125 --separate-stderr skiff push -a --tls-verify=false "$REG/reg-none"
+  assert_equal "$stderr" "Error: An image does not exist locally with the tag: $REG/reg-none"
+}
+
 @test "registry: search lists the catalog's matching repositories (podman's table, --format, --limit, --list-tags, filters)" {
   make_multilayer_image localhost/reg-s:1 s1
   local r

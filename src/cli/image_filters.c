@@ -70,7 +70,10 @@ parse_until (const char *value, int64_t *out, struct skiff_error **err)
   if (end != value && *end && strchr ("hms", *end) && end[1] == '\0')
     {
       double secs = n * (*end == 'h' ? 3600 : *end == 'm' ? 60 : 1);
-      *out = ((int64_t)time (NULL) - (int64_t)secs) * 1000000000;
+      /* to the nanosecond, as docker's time.Now().Add(-d): whole seconds of now made an image
+       * created earlier in the same second look newer than until=0s */
+      clock_gettime (CLOCK_REALTIME, &ts);
+      *out = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - (int64_t)(secs * 1e9);
       return 0;
     }
   if (end != value && *end == '\0' && n >= 0)

@@ -29,6 +29,9 @@ struct skiff_registry_opts
 /* No registry part: the first component has no '.' or ':' and is not "localhost"
  * (distribution/reference's rule), and the text is no ID or digest reference. */
 bool skiff_registry_is_short_name (const char *text);
+/* The text names a tag or digest: a ':' after its last '/', or an '@' (--all-tags and
+ * --list-tags take a repository alone). */
+bool skiff_registry_names_tag (const char *text);
 
 /* The names a short name (no registry part: "x", "ns/x:1") stands for: its alias, else one
  * per search registry, in order.  NULL for a name with a registry, or no search list. */

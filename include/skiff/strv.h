@@ -15,6 +15,8 @@ char **skiff_strv_dup (char *const *v);
 /* Joins with sep; "" for an empty or NULL vector. */
 char *skiff_strv_join (char *const *v, const char *sep);
 int skiff_strv_contains (char *const *v, const char *s);
+/* Sorts v in place (strcmp order); NULL is fine. */
+void skiff_strv_sort (char **v);
 
 SKIFF_DEFINE_CLEANUP (skiff_strv_freep, char **, skiff_strv_free)
 #define _cleanup_strv_ __attribute__ ((cleanup (skiff_strv_freep)))

@@ -236,8 +236,7 @@ static int
 pull_all_tags (struct skiff_store *store, const char *ref, const struct skiff_registry_opts *ro,
                bool quiet, struct skiff_error **err)
 {
-  const char *last = strrchr (ref, '/');
-  if (strchr (last ? last : ref, ':') != NULL || strchr (ref, '@') != NULL)
+  if (skiff_registry_names_tag (ref))
     return skiff_error_make (err, 0, "tag can't be used with --all-tags/-a");
   _cleanup_strv_ char **tags = NULL;
   _cleanup_free_ char *name = NULL;
@@ -315,18 +314,11 @@ static const struct skiff_opt push_options[] = {
 const struct skiff_opt *const skiff_cli_push_groups[]
     = { skiff_cli_registry_options, push_options, NULL };
 
-static int
-cmp_str (const void *a, const void *b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
 /* push --all-tags REPO (docker's): every local name of the repository, in sorted order. */
 static int
 repo_tags (struct skiff_store *store, const char *repo, char ***names, struct skiff_error **err)
 {
-  const char *last = strrchr (repo, '/');
-  if (strchr (last ? last : repo, ':') != NULL || strchr (repo, '@') != NULL)
+  if (skiff_registry_names_tag (repo))
     return skiff_error_make (err, 0, "tag can't be used with --all-tags/-a");
   struct skiff_reference want;
   int r = skiff_reference_parse (repo, &want, err);
@@ -355,7 +347,7 @@ repo_tags (struct skiff_store *store, const char *repo, char ***names, struct sk
   skiff_image_list_free (list);
   if (*names == NULL)
     return skiff_error_make (err, 0, "An image does not exist locally with the tag: %s", repo);
-  qsort (*names, skiff_strv_len (*names), sizeof **names, cmp_str);
+  skiff_strv_sort (*names);
   return 0;
 }
 

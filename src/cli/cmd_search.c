@@ -137,8 +137,7 @@ run_search (const struct search_opts *o, const char *term, const struct skiff_re
   int limit = o->limit > 0 ? o->limit : 25;
   if (o->list_tags)
     {
-      const char *last = strrchr (term, '/');
-      if (strchr (last ? last : term, ':') != NULL || strchr (term, '@') != NULL)
+      if (skiff_registry_names_tag (term))
         return skiff_error_make (err, 0, "reference \"%s\" must not have a tag for --list-tags",
                                  term);
       return list_tags (term, limit, ro, rows, n, err);

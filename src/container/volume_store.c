@@ -180,12 +180,6 @@ skiff_volume_load (struct skiff_store *store, const char *name, struct skiff_vol
   return 0;
 }
 
-static int
-cmp_str (const void *a, const void *b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
 int
 skiff_volume_list (struct skiff_store *store, char ***names, struct skiff_error **err)
 {
@@ -200,7 +194,7 @@ skiff_volume_list (struct skiff_store *store, char ***names, struct skiff_error 
   if (d != NULL)
     closedir (d);
   *names = skiff_strv_builder_steal (&b);
-  qsort (*names, skiff_strv_len (*names), sizeof (char *), cmp_str);
+  skiff_strv_sort (*names);
   return 0;
 }
 

@@ -59,6 +59,13 @@ skiff_registry_is_short_name (const char *text)
          && !(n == 9 && strncmp (text, "localhost", 9) == 0);
 }
 
+bool
+skiff_registry_names_tag (const char *text)
+{
+  const char *last = strrchr (text, '/');
+  return strchr (last ? last : text, ':') != NULL || strchr (text, '@') != NULL;
+}
+
 char **
 skiff_registry_short_name_candidates (const char *text, const struct skiff_registry_opts *opts)
 {

@@ -12,12 +12,6 @@
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-static int
-cmp_str (const void *a, const void *b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
 /* GET path on client c; the array under key, sorted (empty when null). */
 static int
 get_list (struct skiff_registry_client *c, const char *path, const char *key, const char *what,
@@ -40,7 +34,7 @@ get_list (struct skiff_registry_client *c, const char *path, const char *key, co
   if (r == 0 && *out == NULL)
     *out = xzalloc (sizeof **out);
   if (r == 0)
-    qsort (*out, skiff_strv_len (*out), sizeof **out, cmp_str);
+    skiff_strv_sort (*out);
   if (doc != NULL)
     yajl_tree_free (doc);
   skiff_http_response_clear (&resp);

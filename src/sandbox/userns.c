@@ -53,8 +53,10 @@ init_ids (void)
   ids_known = true;
   /* inside `skiff unshare`: root of the namespace skiff made for the user named in the
    * environment (never in the initial namespace, whose map is the whole id space) */
+  if (host_uid != 0)
+    return;
   unsigned long uid = unshare_id ("_SKIFF_ROOTLESS_UID"), gid = unshare_id ("_SKIFF_ROOTLESS_GID");
-  if (host_uid != 0 || uid == 0 || gid == 0)
+  if (uid == 0 || gid == 0)
     return;
   unsigned long ids = count_mapped_ids ("/proc/self/uid_map");
   if (ids >= 4294967295UL)

@@ -76,6 +76,19 @@ skiff_strv_contains (char *const *v, const char *s)
   return 0;
 }
 
+static int
+cmp_str (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+void
+skiff_strv_sort (char **v)
+{
+  if (v != NULL)
+    qsort (v, skiff_strv_len (v), sizeof *v, cmp_str);
+}
+
 void
 skiff_strv_builder_push_owned (struct skiff_strv_builder *b, char *s)
 {

@@ -13,6 +13,7 @@
 #include "skiff/error.h"
 #include "skiff/fs.h"
 #include "skiff/image.h"
+#include "skiff/lock.h"
 #include "skiff/log.h"
 #include "skiff/monitor.h"
 #include "skiff/sandbox.h"
@@ -97,14 +98,23 @@ launch (struct skiff_store *store, struct skiff_container *c, const struct skiff
 }
 
 /* A parallel `rm -f` removed the container while it started: whatever step failed on its
- * vanished files (its lock, its log), the error is docker's "No such container".  The failed
- * monitor may have made the runtime dir (its attach socket) after the remover removed it: it
- * goes too, or system check would find it. */
+ * vanished files (its lock, its log, its runtime dir), the error is docker's "No such
+ * container".  The remover may still be at work (it removes the runtime dir before the
+ * record): its container lock is waited for first.  The failed monitor may have made the
+ * runtime dir (its attach socket) after the remover removed it: it goes too, or system check
+ * would find it. */
 static bool
 removed_meanwhile (struct skiff_store *store, struct skiff_container *c, struct skiff_error **err)
 {
+  if (err == NULL)
+    return false;
+  _cleanup_error_ struct skiff_error *lock_err = NULL;
+  int lock = skiff_container_lock (c, &lock_err);
   _cleanup_free_ char *cfg = skiff_path_join (c->dir, "config.json");
-  if (skiff_fs_exists (cfg) || err == NULL)
+  bool gone = lock == -ENOENT || (lock >= 0 && !skiff_fs_exists (cfg));
+  if (lock >= 0)
+    skiff_lock_release (lock);
+  if (!gone)
     return false;
   _cleanup_free_ char *rel = xasprintf ("containers/%s", c->config.id);
   _cleanup_free_ char *run = skiff_store_runpath (store, rel);

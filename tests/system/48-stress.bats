@@ -93,3 +93,30 @@ nothing_left () { # ROUND MOUNTS-BEFORE IDS...
     [ $((SECONDS - t0)) -lt "$STRESS_LIMIT" ] || fail "round $n: over ${STRESS_LIMIT}s"
   done
 }
+
+# The race above, made certain (fixture/delay-preload.c): rm -f removes a just-created
+# container's runtime dir while its monitor is about to listen there, and is slow to remove the
+# rest.  run -d must say docker's "No such container" (it said "listen on .../attach.sock: No
+# such file or directory" when it looked before the remover was done), and leave nothing.
+@test "run -d removed by rm -f while its monitor starts: No such container, nothing left" {
+  local shim=$BATS_TEST_TMPDIR/delay.so
+  cc -shared -fPIC -O2 -o "$shim" "$BATS_TEST_DIRNAME/fixture/delay-preload.c" -ldl
+  # an ASan build wants its runtime first; the shim only sleeps, it may come before
+  local ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+  export ASAN_OPTIONS
+  LD_PRELOAD=$shim DELAY_BIND_MATCH=attach.sock DELAY_BIND_MS=1500 \
+    skiff run -d --name racing "$IMG" sleep 100 >"$BATS_TEST_TMPDIR/run.out" \
+    2>"$BATS_TEST_TMPDIR/run.err" &
+  local job=$!
+  wait_for 'compgen -G "$SKIFF_TEST_RUNROOT/containers/*" >/dev/null' 30 \
+    || fail "the monitor made no runtime dir"
+  LD_PRELOAD=$shim DELAY_RENAME_MATCH=rmctr DELAY_RENAME_MS=3000 run skiff rm -f racing
+  assert_equal "$status: $output" "0: racing" "rm -f"
+  local rc=0
+  wait "$job" || rc=$?
+  assert_equal "$rc: $(cat "$BATS_TEST_TMPDIR/run.err")" "125: Error: No such container: racing" "run -d"
+  assert_equal "$(skiff ps -a -q)" "" "containers left"
+  run skiff system check
+  assert_equal "$status: $output" "0: " "system check"
+  [ -z "$(ls -A "$SKIFF_TEST_RUNROOT/containers")" ] || fail "runtime dirs left"
+}

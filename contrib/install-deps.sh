@@ -15,6 +15,7 @@ if [ "${1:-}" = --test ]; then
   shift
   pkgs+=(bats uidmap iproute2 util-linux passwd python3 gzip tar zstd xz-utils tmux
         podman    # podman: a real peer for the interop tests, never a run-time dependency
+        runc      # podman's runtime in the tests: apt picks crun, which refuses hybrid cgroups
         clang clang-format    # the clang-build and clang-format suites
         zsh fish              # the generated completion scripts are checked by each shell
         passt                 # pasta: rootless -p and outbound networking (65-ports)

@@ -121,7 +121,7 @@ cgroup_leftovers () { # ID
 }
 
 @test "foreground run: pause and unpause work as for a detached container (root; rootless: refused)" {
-  background skiff run --name fgp "$IMG" sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/last; sleep 0.05; done' \
+  background skiff run --name fgp "$IMG" sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; mv /tmp/n /tmp/last; sleep 0.05; done' \
     >"$BATS_TEST_TMPDIR/out" 2>&1
   local job=$! rc=0
   wait_for '[ "$(skiff inspect --format "{{.State.Status}}" fgp 2>/dev/null)" = running ]' 15 \
@@ -142,9 +142,11 @@ cgroup_leftovers () { # ID
     assert_equal "$(skiff inspect --format '{{.State.Status}} {{.State.Paused}}' fgp)" "paused true"
     run -0 skiff unpause fgp
     assert_equal "$(skiff inspect --format '{{.State.Status}}' fgp)" running
-    local t1
-    t1=$(skiff exec fgp cat /tmp/last)
-    wait_for "[ \"\$(skiff exec fgp cat /tmp/last)\" != $t1 ]" 5 || fail "the loop did not go on"
+    # the loop renames each count into place, so a read never sees a half-written file
+    local t1=""
+    wait_for 't1=$(skiff exec fgp cat /tmp/last 2>/dev/null) && [[ "$t1" =~ ^[0-9]+$ ]]' 5 \
+      || fail "no count in /tmp/last: '$t1'"
+    wait_for '[ "$(skiff exec fgp cat /tmp/last)" -gt "$t1" ]' 5 || fail "the loop did not go on after $t1"
   fi
   run -0 skiff rm -f fgp
   wait "$job" || rc=$?

@@ -262,6 +262,22 @@ find_mount_dir (struct skiff_store *store, const struct skiff_container *c, cons
   return 0;
 }
 
+/* A file bind-mounted at DEST is replaced no more than when it is mounted (copy_out.c's
+ * refuse_mount_root: docker's EBUSY); nothing is below it. */
+static int
+check_file_mount (const char *mount_dir, const char *dest, const char *rest,
+                  struct skiff_error **err)
+{
+  struct stat st;
+  if (stat (mount_dir, &st) < 0)
+    return skiff_error_make (err, errno, "stat %s", mount_dir);
+  if (S_ISDIR (st.st_mode))
+    return 0;
+  if (strcmp (rest, "/") == 0)
+    return skiff_error_make_status (err, 1, EBUSY, "unlinkat %s", dest);
+  return skiff_error_make_status (err, 1, ENOTDIR, "copy to %s", dest);
+}
+
 int
 skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, const char *src,
                       int input_fd, const char *dest, bool follow, bool archive_mode,
@@ -288,6 +304,8 @@ skiff_engine_copy_in (struct skiff_store *store, struct skiff_container *c, cons
     return r;
   if (c->state.status == SKIFF_CONTAINER_RUNNING)
     return skiff_error_make (err, EBUSY, "container %s started during the copy", c->config.name);
+  if (mount_dir != NULL && (r = check_file_mount (mount_dir, dest, rest, err)) < 0)
+    return r;
   if (mount_dir != NULL)
     {
       ci.mount_dir = mount_dir;

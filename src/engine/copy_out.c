@@ -124,6 +124,26 @@ note_entry (struct copy_plan *p, const char *name, bool top)
     p->made = xstrdup (name);
 }
 
+/* An existing NAME that is a mount's root (a file or directory bind-mounted into a running
+ * container) is not replaced: unlinking it from outside the container's mount namespace would
+ * silently detach the container's mount.  Docker's daemon fails there with EBUSY; so do we.
+ * A directory entry onto a mounted directory only merges into it, which is allowed. */
+static int
+refuse_mount_root (const struct copy_plan *p, const char *name, bool entry_is_dir,
+                   struct skiff_error **err)
+{
+  struct statx stx;
+  if (statx (AT_FDCWD, name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0)
+    return errno == ENOENT ? 0 : skiff_error_make (err, errno, "stat %s", name);
+  if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+      || !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) || (S_ISDIR (stx.stx_mode) && entry_is_dir))
+    return 0;
+  while (name[0] == '.' && name[1] == '/')
+    name += 2;
+  return skiff_error_make_status (err, 1, EBUSY, "unlinkat %s%s%s", p->dir,
+                                  strcmp (p->dir, "/") == 0 ? "" : "/", name);
+}
+
 /* After a failure, in the plan's directory: nothing half-copied stays. */
 static void
 undo (struct copy_plan *p)
@@ -151,6 +171,8 @@ extract (struct archive *in, struct archive *out, const char *dest, struct copy_
       if (name == NULL)
         continue;
       archive_entry_set_pathname (e, name);
+      if ((r = refuse_mount_root (p, name, archive_entry_filetype (e) == AE_IFDIR, err)) < 0)
+        return r;
       note_entry (p, name, top);
       if (p->owner >= 0)
         {

@@ -98,6 +98,31 @@ host_tree () {
   skiff volume rm cpvol >/dev/null
 }
 
+@test "cp onto a file bind-mounted into a container: refused as docker (busy); the mount and the host file stay" {
+  host_tree
+  local f=$BATS_TEST_TMPDIR/conf
+  echo hostconf >"$f"
+  mkdir "$H/etcdir" && cp "$H/hf" "$H/etcdir/conf"
+  skiff run -d --name cpfb -v "$f:/etc/conf" "$IMG" sh -c 'touch /ready; sleep 60' >/dev/null
+  wait_for "skiff exec cpfb test -e /ready" 10
+  # replacing the mount point from outside would detach the container's mount
+  run -1 --separate-stderr skiff cp "$H/hf" cpfb:/etc/conf
+  assert_equal "$stderr" "Error: unlinkat /etc/conf: Device or resource busy"
+  run -1 --separate-stderr skiff cp "$H/etcdir/." cpfb:/etc/
+  assert_equal "$stderr" "Error: unlinkat /etc/conf: Device or resource busy" "a directory's entry"
+  run -0 skiff exec cpfb sh -c 'cat /etc/conf; grep -c " /etc/conf " /proc/self/mountinfo'
+  assert_equal "${lines[*]}" "hostconf 1" "the container still has its bind mount"
+  assert_equal "$(cat "$f")" hostconf "the host file"
+  # stopped: the same refusal; a path below the file is no directory
+  run -0 skiff stop -t 0 cpfb
+  run -1 --separate-stderr skiff cp "$H/hf" cpfb:/etc/conf
+  assert_equal "$stderr" "Error: unlinkat /etc/conf: Device or resource busy" "stopped"
+  run -1 --separate-stderr skiff cp "$H/hf" cpfb:/etc/conf/x
+  assert_equal "$stderr" "Error: copy to /etc/conf/x: Not a directory"
+  assert_equal "$(cat "$f")" hostconf "the host file"
+  skiff rm -f cpfb >/dev/null
+}
+
 @test "cp into a container: its symlinks to host paths stay inside it, nothing is written on the host" {
   host_tree
   local victim=$BATS_TEST_TMPDIR/victim

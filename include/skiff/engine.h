@@ -361,6 +361,7 @@ struct skiff_engine_commit_options
 {
   char *const *changes; /* --change, may be NULL */
   const char *message, *author;
+  const char *manifest_type; /* -f: SKIFF_IMAGE_MANIFEST_* (NULL: none recorded) */
   bool pause, squash;
 };
 int skiff_engine_commit (struct skiff_store *store, struct skiff_container *c, const char *ref,

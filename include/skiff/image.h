@@ -165,6 +165,7 @@ struct skiff_image_commit_options
   const char *created_by;                     /* the history entry's, may be NULL */
   char *const *changes;                       /* Dockerfile instructions, may be NULL */
   const char *message, *author;               /* may be NULL */
+  const char *manifest_type; /* commit -f: SKIFF_IMAGE_MANIFEST_* recorded (NULL: none) */
 };
 /* Stores write_layer's stream as a new layer on the base image's chain, the base's config
  * with the layer, a history entry, the container's settings and the changes, tagged ref (may
@@ -192,3 +193,13 @@ int skiff_image_add_repo_digest (struct skiff_store *store, const char *id, cons
                                  struct skiff_error **err);
 /* The recorded repo digests (NULL when none). */
 char **skiff_image_repo_digests (struct skiff_store *store, const char *id);
+
+/* ---- manifest type (manifest_type.c): podman's ManifestType ---- */
+#define SKIFF_IMAGE_MANIFEST_OCI "application/vnd.oci.image.manifest.v1+json"
+#define SKIFF_IMAGE_MANIFEST_DOCKER "application/vnd.docker.distribution.manifest.v2+json"
+bool skiff_image_manifest_type_valid (const char *type);
+/* The image's recorded type; docker's schema 2 when it has none. */
+char *skiff_image_manifest_type (struct skiff_store *store, const char *id);
+/* Records it; caller holds the store lock. */
+int skiff_image_set_manifest_type_locked (struct skiff_store *store, const char *id,
+                                          const char *type, struct skiff_error **err);

@@ -10,6 +10,7 @@
 #include "skiff/container.h"
 #include "skiff/engine.h"
 #include "skiff/events.h"
+#include "skiff/image.h"
 
 struct commit_opts
 {
@@ -54,8 +55,13 @@ cmd_commit (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
     return skiff_cli_usage_error (cli, err,
                                   "\"skiff commit\" requires at least 1 and at most 2 "
                                   "arguments.");
-  /* podman's image formats; both store the same config here */
-  if (o.format && strcmp (o.format, "oci") != 0 && strcmp (o.format, "docker") != 0)
+  /* podman's image formats: the manifest type recorded for push (the config is the same) */
+  const char *manifest_type = NULL;
+  if (o.format && strcmp (o.format, "oci") == 0)
+    manifest_type = SKIFF_IMAGE_MANIFEST_OCI;
+  else if (o.format && strcmp (o.format, "docker") == 0)
+    manifest_type = SKIFF_IMAGE_MANIFEST_DOCKER;
+  else if (o.format)
     return skiff_error_make_status (err, 125, 0, "unrecognized image type \"%s\"", o.format);
   const char *ref = res.nargs == 2 ? res.args[1] : NULL;
   struct skiff_store *store;
@@ -67,7 +73,8 @@ cmd_commit (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
                                                   .message = o.message,
                                                   .author = o.author,
                                                   .pause = o.pause,
-                                                  .squash = o.squash };
+                                                  .squash = o.squash,
+                                                  .manifest_type = manifest_type };
   _cleanup_free_ char *id = NULL;
   if ((r = skiff_engine_commit (store, c, ref, &co, &id, err)) < 0)
     return r;

@@ -58,7 +58,8 @@ skiff_engine_commit (struct skiff_store *store, struct skiff_container *c, const
                                                  .created_by = created_by,
                                                  .changes = opts->changes,
                                                  .message = opts->message,
-                                                 .author = opts->author };
+                                                 .author = opts->author,
+                                                 .manifest_type = opts->manifest_type };
   int r = skiff_image_commit_container (store, &io, ref, id_out, err);
   if (paused)
     {

@@ -304,9 +304,11 @@ int skiff_image_read_config (struct skiff_store *store, const char *id,
 
 /* ---- image_store.c ---- */
 /* Stores config bytes as blob + image record and tags ref (may be NULL).  Takes the store lock.
- * chain_ids/diff_ids/size describe the committed layers. */
+ * chain_ids/diff_ids/size describe the committed layers.  manifest_type (may be NULL: none
+ * recorded, a record already there kept) is recorded with it (manifest_type.c). */
 int skiff_image_commit (struct skiff_store *store, const char *config, size_t config_len,
-                        const char *ref, char **id_out, struct skiff_error **err);
+                        const char *ref, const char *manifest_type, char **id_out,
+                        struct skiff_error **err);
 /* Points the (normalised) name at id; caller holds the store lock. */
 int skiff_image_set_name_locked (struct skiff_store *store, const char *id, const char *name,
                                  struct skiff_error **err);

@@ -194,7 +194,7 @@ skiff_image_commit_container (struct skiff_store *store,
     {
       size_t len;
       _cleanup_free_ char *text = skiff_oci_config_generate (&cfg, &len);
-      r = skiff_image_commit (store, text, len, ref, id_out, err);
+      r = skiff_image_commit (store, text, len, ref, opts->manifest_type, id_out, err);
     }
   skiff_oci_config_clear (&cfg);
   _cleanup_error_ struct skiff_error *e = NULL;

@@ -110,6 +110,8 @@ gen_image (yajl_gen g, struct skiff_store *store, const struct skiff_image *img,
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "LastTagTime", "0001-01-01T00:00:00Z");
   yajl_gen_map_close (g);
+  _cleanup_free_ char *manifest_type = skiff_image_manifest_type (store, img->id);
+  skiff_json_gen_key_string (g, "ManifestType", manifest_type); /* podman's */
   yajl_gen_map_close (g);
 }
 

@@ -306,7 +306,8 @@ revive (struct skiff_store *store, const char *id, struct skiff_error **err)
 
 int
 skiff_image_commit (struct skiff_store *store, const char *config, size_t config_len,
-                    const char *ref, char **id_out, struct skiff_error **err)
+                    const char *ref, const char *manifest_type, char **id_out,
+                    struct skiff_error **err)
 {
   _cleanup_free_ char *digest = skiff_sha256_digest (config, config_len);
   const char *id = skiff_digest_hex (digest);
@@ -325,8 +326,17 @@ skiff_image_commit (struct skiff_store *store, const char *config, size_t config
     return r;
   _cleanup_free_ char *json = image_json_path (store, id);
   bool removed = skiff_image_is_removed (store, id);
-  if (!skiff_fs_exists (json) || removed)
+  bool fresh = !skiff_fs_exists (json);
+  if (fresh || removed)
     r = create_record (store, id, config, config_len, err);
+  if (r == 0 && manifest_type
+      && (r = skiff_image_set_manifest_type_locked (store, id, manifest_type, err)) < 0 && fresh)
+    {
+      /* the new record goes again: a failed commit leaves the store as it was */
+      _cleanup_free_ char *dir_rel = xasprintf ("images/%s", id);
+      _cleanup_free_ char *dir = skiff_store_path (store, dir_rel);
+      skiff_fs_rm_rf (dir, NULL);
+    }
   if (r == 0 && removed)
     r = revive (store, id, err);
   if (r == 0 && name)

@@ -70,7 +70,7 @@ finish_import (struct skiff_store *store, const char *diff_id, const char *ref,
   size_t len;
   _cleanup_free_ char *text = skiff_oci_config_generate (&cfg, &len);
   skiff_oci_config_clear (&cfg);
-  return skiff_image_commit (store, text, len, ref, id_out, err);
+  return skiff_image_commit (store, text, len, ref, NULL, id_out, err);
 }
 
 int

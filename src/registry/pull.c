@@ -178,7 +178,9 @@ commit (struct pull *p, const struct skiff_registry_ref *ref, char **id_out,
   report (p, SKIFF_PULL_CONFIG, p->man.m.config.digest);
   report (p, SKIFF_PULL_MANIFEST, NULL);
   _cleanup_free_ char *name = ref->tag ? xasprintf ("%s:%s", ref->name, ref->tag) : NULL;
-  int r = skiff_image_commit (p->store, p->config, p->config_len, name, id_out, err);
+  const char *type = p->man.m.media_type;
+  int r = skiff_image_commit (p->store, p->config, p->config_len, name,
+                              skiff_image_manifest_type_valid (type) ? type : NULL, id_out, err);
   if (r < 0)
     return r;
   _cleanup_free_ char *repo_digest = xasprintf ("%s@%s", ref->name, p->man.digest);

@@ -216,6 +216,11 @@ skiff_registry_push (struct skiff_store *store, const char *image, const char *d
   int r = skiff_image_lookup (store, image, &img, err);
   if (r < 0)
     return r;
+  if (format == NULL) /* podman's default: the source's manifest type */
+    {
+      _cleanup_free_ char *type = skiff_image_manifest_type (store, img->id);
+      oci = strcmp (type, SKIFF_IMAGE_MANIFEST_OCI) == 0;
+    }
   const char *target = dest ? dest : image;
   if (strncmp (target, "docker://", 9) == 0)
     target += 9;

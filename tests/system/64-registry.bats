@@ -94,6 +94,34 @@ teardown_file () {
   assert_equal "$stderr" "Error: An image does not exist locally with the tag: $REG/reg-none"
 }
 
+@test "registry: commit -f oci|docker records the manifest type (podman's ManifestType); push writes it unless -f says; pull records the registry's" {
+  local oci=application/vnd.oci.image.manifest.v1+json
+  local v2s2=application/vnd.docker.distribution.manifest.v2+json
+  skiff create --name mtc "$IMG" sh -c 'echo mt' >/dev/null
+  run -0 skiff commit -q -f oci mtc localhost/mt-oci
+  run -0 skiff commit -q -f docker -c 'LABEL f=docker' mtc localhost/mt-docker
+  run -0 skiff commit -q mtc localhost/mt-plain
+  run -0 skiff image inspect --format '{{.ManifestType}}' localhost/mt-oci localhost/mt-docker \
+    localhost/mt-plain
+  assert_equal "${lines[*]}" "$oci $v2s2 $v2s2" "oci, docker, and docker's by default"
+  run -125 --separate-stderr skiff commit -f tar mtc localhost/mt-bad
+  assert_equal "$stderr" 'Error: unrecognized image type "tar"'
+  mediatype () { python3 -c 'import json,sys; print(json.load(sys.stdin)["mediaType"])'; }
+  run -0 skiff push -q --tls-verify=false localhost/mt-oci "$REG/mt:oci"
+  assert_equal "$(skiff manifest inspect --tls-verify=false "$REG/mt:oci" | mediatype)" "$oci" \
+    "push without -f writes the image's type"
+  run -0 skiff push -q --tls-verify=false localhost/mt-docker "$REG/mt:docker"
+  assert_equal "$(skiff manifest inspect --tls-verify=false "$REG/mt:docker" | mediatype)" "$v2s2"
+  run -0 skiff push -q --tls-verify=false --format v2s2 localhost/mt-oci "$REG/mt:forced"
+  assert_equal "$(skiff manifest inspect --tls-verify=false "$REG/mt:forced" | mediatype)" "$v2s2" \
+    "-f v2s2 wins"
+  skiff rmi localhost/mt-oci localhost/mt-docker >/dev/null
+  run -0 skiff pull -q --tls-verify=false "$REG/mt:oci"
+  run -0 skiff image inspect --format '{{.ManifestType}}' "$REG/mt:oci"
+  assert_equal "$output" "$oci" "pull records the registry's manifest type"
+  skiff rm mtc >/dev/null
+}
+
 @test "registry: search lists the catalog's matching repositories (podman's table, --format, --limit, --list-tags, filters)" {
   make_multilayer_image localhost/reg-s:1 s1
   local r

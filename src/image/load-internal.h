@@ -22,7 +22,8 @@ struct load_image
   char **tags;         /* as written in the archive */
   struct skiff_oci_config cfg;
   char **chain_ids;
-  char **done; /* chain ids present in the store */
+  char **done;               /* chain ids present in the store */
+  const char *manifest_type; /* the archive's kind: docker-archive or OCI */
 };
 
 struct load_ctx

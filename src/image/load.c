@@ -330,7 +330,8 @@ commit_images (struct load_ctx *ctx, struct skiff_store *store, char ***loaded,
       /* the first name under the same lock as the record: an rmi (or gc) between the two
        * would remove the new, still unnamed image */
       const char *first = img->tags ? img->tags[0] : NULL;
-      int r = skiff_image_commit (store, img->config, img->config_len, first, NULL, &id, err);
+      int r = skiff_image_commit (store, img->config, img->config_len, first, img->manifest_type,
+                                  &id, err);
       if (r < 0)
         return first ? skiff_error_prefix (err, "%s", ctx->what) : r;
       for (size_t t = 0; img->tags && img->tags[t]; t++)

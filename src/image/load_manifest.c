@@ -6,6 +6,7 @@
 
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/image.h"
 #include "skiff/json.h"
 #include "skiff/reference.h"
 #include "skiff/strv.h"
@@ -69,6 +70,7 @@ docker_entry (struct load_ctx *ctx, yajl_val m, struct skiff_error **err)
 {
   _cleanup_free_ char *config_path = NULL;
   struct load_image *img = new_image (ctx);
+  img->manifest_type = SKIFF_IMAGE_MANIFEST_DOCKER;
   const char *what = "manifest.json";
   if (!YAJL_IS_OBJECT (m))
     return skiff_error_make (err, 0, "%s: manifest.json: entries must be objects", ctx->what);
@@ -165,6 +167,11 @@ oci_manifest (struct load_ctx *ctx, yajl_val desc, const struct load_file *f, in
   if (skiff_json_get (m, "manifests"))
     return read_index (ctx, f, depth - 1, err);
   struct load_image *img = new_image (ctx);
+  yajl_val mt = skiff_json_get (m, "mediaType"); /* a layout may hold docker's manifests */
+  img->manifest_type
+      = YAJL_IS_STRING (mt) && strcmp (mt->u.string, SKIFF_IMAGE_MANIFEST_DOCKER) == 0
+            ? SKIFF_IMAGE_MANIFEST_DOCKER
+            : SKIFF_IMAGE_MANIFEST_OCI;
   const struct load_file *config = NULL;
   yajl_val layers = skiff_json_get (m, "layers");
   r = descriptor_blob (ctx, skiff_json_get (m, "config"), &config, NULL, err);

@@ -1,6 +1,7 @@
-/* images/<id>/manifest-type: the manifest type an image was committed (`commit -f`) or pulled
- * with, podman's ManifestType; push writes that type unless -f says otherwise.  An image
- * without the record (import, load, an older skiff) is docker's schema 2. */
+/* images/<id>/manifest-type: the manifest type an image was committed (`commit -f`), pulled or
+ * loaded (a docker-archive or an OCI layout) with, podman's ManifestType; push writes that
+ * type unless -f says otherwise.  An image without the record (import, an older skiff) is
+ * docker's schema 2. */
 #include "image-internal.h"
 
 #include <errno.h>

@@ -193,6 +193,10 @@ EOF
     assert_equal "$output" "Loaded image: localhost/rt:1" "load of $fmt"
     run -0 skiff image inspect --format '{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{json .Config.Env}} {{.Config.WorkingDir}}' localhost/rt:1
     assert_equal "$output" "$want" "config after a $fmt round trip"
+    local mt=application/vnd.docker.distribution.manifest.v2+json
+    [ "$fmt" = docker-archive ] || mt=application/vnd.oci.image.manifest.v1+json
+    assert_equal "$(skiff image inspect --format '{{.ManifestType}}' localhost/rt:1)" "$mt" \
+      "podman's ManifestType after loading a $fmt"
     d=$(skiff image inspect --format '{{.GraphDriver.Data.LowerDir}}' localhost/rt:1)
     assert_equal "$(cat "${d%%:*}/d/g")" two "top layer content"
     [ -c "${d%%:*}/etc/gone" ] || fail "whiteout is not a character device"

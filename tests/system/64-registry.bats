@@ -120,6 +120,7 @@ teardown_file () {
   run -0 skiff image inspect --format '{{.ManifestType}}' "$REG/mt:oci"
   assert_equal "$output" "$oci" "pull records the registry's manifest type"
   skiff rm mtc >/dev/null
+  skiff rmi localhost/mt-plain "$REG/mt:oci" >/dev/null
 }
 
 @test "registry: search lists the catalog's matching repositories (podman's table, --format, --limit, --list-tags, filters)" {

@@ -10,6 +10,14 @@ struct skiff_error;
 struct skiff_store;
 
 /* How to reach a registry: from the flags, the auth file and skiff.conf. */
+/* One layer download's progress. */
+struct skiff_pull_blob_bytes
+{
+  const char *digest;
+  int64_t done, total;
+  bool started, finished;
+};
+
 struct skiff_registry_opts
 {
   int tls_verify;       /* 1 verify (default), 0 off (and plain HTTP allowed), -1 unset */
@@ -24,6 +32,10 @@ struct skiff_registry_opts
   char **insecure;              /* registries (host[:port]) reached without TLS checks */
   char **search;                /* registries tried for a short name, in order */
   char **aliases;               /* "name=host/repo": a short name's one registry name */
+  /* pull: the layer downloads' bytes, a few times a second while they run and once when all
+   * ended (NULL: none; the command draws progress lines at a terminal) */
+  void (*bytes) (const struct skiff_pull_blob_bytes *blobs, size_t n, bool final, void *data);
+  void *bytes_data;
 };
 
 /* No registry part: the first component has no '.' or ':' and is not "localhost"

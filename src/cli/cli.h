@@ -553,7 +553,24 @@ int skiff_cli_registry_opts (const struct skiff_cli_registry_flags *f, bool auth
                              struct skiff_registry_opts *opts, struct skiff_error **err);
 void skiff_cli_registry_opts_clear (struct skiff_registry_opts *opts);
 int skiff_cli_registry_config (struct skiff_registry_opts *opts, struct skiff_error **err);
-/* Pulls ref with podman's progress lines on stderr (none when quiet). */
+/* pull_progress.c: a line per layer download at a terminal, redrawn in place. */
+struct skiff_pull_blob_bytes;
+struct skiff_cli_pull_progress
+{
+  bool tty; /* stderr is a terminal and not -q: layer lines are drawn */
+  int width;
+  size_t n, lines; /* layers known; lines drawn last time */
+  double t0;       /* the first drawing */
+  double drawn;    /* the last one */
+  size_t changes;  /* starts and ends of downloads seen by then */
+  double *since;   /* when each layer's download started */
+};
+void skiff_cli_pull_progress_init (struct skiff_cli_pull_progress *p, bool quiet);
+void skiff_cli_pull_progress_clear (struct skiff_cli_pull_progress *p);
+void skiff_cli_pull_progress_draw (const struct skiff_pull_blob_bytes *blobs, size_t n, bool final,
+                                   void *data);
+/* Pulls ref with podman's progress lines on stderr (none when quiet; at a terminal a line per
+ * layer download). */
 int skiff_cli_pull_image (struct skiff_store *store, const char *ref,
                           const struct skiff_registry_opts *ro, bool quiet, char **id,
                           struct skiff_error **err);

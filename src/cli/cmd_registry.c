@@ -149,6 +149,7 @@ const struct skiff_opt *const skiff_cli_pull_groups[]
 static void
 print_progress (enum skiff_pull_event ev, const char *text, void *data)
 {
+  const struct skiff_cli_pull_progress *pp = data;
   switch (ev)
     {
     case SKIFF_PULL_TRYING:
@@ -158,13 +159,19 @@ print_progress (enum skiff_pull_event ev, const char *text, void *data)
       fprintf (stderr, "Getting image source signatures\n");
       break;
     case SKIFF_PULL_BLOB:
-      fprintf (stderr, "Copying blob %s\n", text);
+      if (!pp->tty) /* at a terminal the layer's line is drawn with its bytes */
+        fprintf (stderr, "Copying blob %s\n", text);
       break;
-    case SKIFF_PULL_BLOB_SKIP:
-      fprintf (stderr, "Copying blob %s skipped: already exists\n", text);
+    case SKIFF_PULL_BLOB_SKIP: /* a terminal's lines name digests short, as podman's bars */
+      fprintf (stderr, "Copying blob %.*s skipped: already exists\n", pp->tty ? 12 : 80,
+               pp->tty && strchr (text, ':') ? strchr (text, ':') + 1 : text);
       break;
     case SKIFF_PULL_CONFIG:
-      fprintf (stderr, "Copying config %s\n", text);
+      if (pp->tty)
+        fprintf (stderr, "Copying config %.12s done\n",
+                 strchr (text, ':') ? strchr (text, ':') + 1 : text);
+      else
+        fprintf (stderr, "Copying config %s\n", text);
       break;
     case SKIFF_PULL_MANIFEST:
       fprintf (stderr, "Writing manifest to image destination\nStoring signatures\n");
@@ -209,13 +216,22 @@ skiff_cli_pull_image (struct skiff_store *store, const char *ref,
   /* a short name: its alias, or each unqualified-search registry in turn (the last
    * failure is the error) */
   _cleanup_strv_ char **candidates = skiff_registry_short_name_candidates (ref, ro);
+  struct skiff_cli_pull_progress pp;
+  skiff_cli_pull_progress_init (&pp, quiet);
+  struct skiff_registry_opts opts = *ro;
+  if (pp.tty)
+    {
+      opts.bytes = skiff_cli_pull_progress_draw;
+      opts.bytes_data = &pp;
+    }
+  skiff_pull_progress_fn lines = quiet ? NULL : print_progress;
   int r = 0;
   for (size_t i = 0; candidates && candidates[i]; i++)
     {
       if (*err)
         skiff_error_free (steal_ptr (err));
-      r = skiff_registry_pull (store, candidates[i], ro, quiet ? NULL : print_progress, NULL, id,
-                               err);
+      r = skiff_registry_pull (store, candidates[i], &opts, lines, &pp, id, err);
+      skiff_cli_pull_progress_clear (&pp);
       if (r == 0)
         {
           skiff_events_image (store, *id, candidates[i], "pull");
@@ -224,7 +240,8 @@ skiff_cli_pull_image (struct skiff_store *store, const char *ref,
     }
   if (candidates)
     return r;
-  r = skiff_registry_pull (store, ref, ro, quiet ? NULL : print_progress, NULL, id, err);
+  r = skiff_registry_pull (store, ref, &opts, lines, &pp, id, err);
+  skiff_cli_pull_progress_clear (&pp);
   if (r == 0)
     skiff_events_image (store, *id, ref, "pull");
   return r;

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,7 @@ struct stream
   const struct skiff_descriptor *d;
   int fd; /* the pipe's write end */
   int64_t got;
+  int64_t *done; /* the parent's view of got (NULL: none) */
   int r;
   struct skiff_error *err;
 };
@@ -82,6 +85,8 @@ stream_sink (const void *data, size_t len, void *sink_data)
       return -EFBIG;
     }
   s->got += (int64_t)len;
+  if (s->done)
+    __atomic_store_n (s->done, s->got, __ATOMIC_RELAXED);
   const char *p = data;
   while (len > 0)
     {
@@ -128,7 +133,7 @@ fetch_layer (struct skiff_store *store, struct skiff_registry_client *c,
   int p[2];
   if (pipe2 (p, O_CLOEXEC) < 0)
     return skiff_error_make (err, errno, "pipe");
-  struct stream s = { .c = c, .d = job->blob, .fd = p[1] };
+  struct stream s = { .c = c, .d = job->blob, .fd = p[1], .done = job->done };
   pthread_t t;
   int pr = pthread_create (&t, NULL, stream_thread, &s);
   if (pr != 0)
@@ -254,14 +259,90 @@ stop_all (struct running *runs, size_t n)
       kill (runs[i].pid, SIGKILL);
 }
 
+/* The finished child pid: its slot freed, its result into *r / *err (the first failure stops
+ * the others). */
+static void
+reap (struct running *runs, size_t n_runs, size_t *active, pid_t pid, int status, bool *finished,
+      int *r, struct skiff_error **err)
+{
+  for (size_t i = 0; i < n_runs; i++)
+    if (runs[i].pid == pid)
+      {
+        runs[i].pid = 0;
+        (*active)--;
+        struct skiff_error *ce = NULL;
+        int cr = child_result (&runs[i], status, &ce);
+        if (cr == 0)
+          finished[runs[i].job] = true;
+        if (cr < 0 && *r == 0)
+          {
+            *r = cr;
+            *err = ce;
+            stop_all (runs, n_runs); /* their temp dirs go with the reaper */
+          }
+        else
+          skiff_error_free (ce);
+      }
+}
+
+/* Waits for a child to end: blocking, or (when progress is drawn) a few times a second,
+ * waking at once when a child's report pipe closes.  Returns the pid, 0 on a timeout. */
+static pid_t
+wait_child (struct running *runs, size_t n_runs, bool ticking, int *status)
+{
+  if (!ticking)
+    return waitpid (-1, status, 0);
+  pid_t pid = waitpid (-1, status, WNOHANG);
+  if (pid != 0)
+    return pid;
+  struct pollfd fds[n_runs];
+  nfds_t n = 0;
+  for (size_t i = 0; i < n_runs; i++)
+    if (runs[i].pid > 0)
+      fds[n++] = (struct pollfd){ .fd = runs[i].report_fd, .events = POLLIN };
+  if (poll (fds, n, 250) < 0 && errno != EINTR)
+    return -1;
+  pid = waitpid (-1, status, WNOHANG);
+  return pid;
+}
+
+static void
+tell_bytes (const struct skiff_registry_opts *opts, const struct skiff_blob_job *jobs, size_t n,
+            const bool *started, const bool *finished, bool final)
+{
+  struct skiff_pull_blob_bytes v[n ? n : 1];
+  for (size_t i = 0; i < n; i++)
+    v[i] = (struct skiff_pull_blob_bytes){ .digest = jobs[i].blob->digest,
+                                           .done = __atomic_load_n (jobs[i].done, __ATOMIC_RELAXED),
+                                           .total = jobs[i].blob->size,
+                                           .started = started[i],
+                                           .finished = finished[i] };
+  opts->bytes (v, n, final, opts->bytes_data);
+}
+
 int
 skiff_blob_fetch_layers (struct skiff_store *store, struct skiff_registry_client *c,
-                         struct skiff_blob_job *jobs, size_t n, int max_parallel,
-                         skiff_blob_started_fn started, void *data, struct skiff_error **err)
+                         struct skiff_blob_job *jobs, size_t n,
+                         const struct skiff_registry_opts *opts, skiff_blob_started_fn started,
+                         void *data, struct skiff_error **err)
 {
-  if (max_parallel <= 0)
-    max_parallel = 3;
+  int max_parallel = opts->max_parallel > 0 ? opts->max_parallel : 3;
   _cleanup_free_ struct running *runs = xzalloc ((size_t)max_parallel * sizeof *runs);
+  /* progress: each child counts its bytes into a page shared with us */
+  bool ticking = opts->bytes != NULL && n > 0;
+  int64_t *counters = NULL;
+  size_t counters_len = (n ? n : 1) * sizeof *counters;
+  if (ticking)
+    {
+      counters
+          = mmap (NULL, counters_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+      if (counters == MAP_FAILED)
+        return skiff_error_make (err, errno, "map the download counters");
+      for (size_t i = 0; i < n; i++)
+        jobs[i].done = &counters[i];
+    }
+  _cleanup_free_ bool *was_started = xzalloc ((n ? n : 1) * sizeof *was_started);
+  _cleanup_free_ bool *finished = xzalloc ((n ? n : 1) * sizeof *finished);
   size_t next = 0, active = 0;
   int r = 0;
   while ((r == 0 && next < n) || active > 0)
@@ -272,36 +353,33 @@ skiff_blob_fetch_layers (struct skiff_store *store, struct skiff_registry_client
             if (started)
               started (&jobs[next], data);
             r = start_child (store, c, &jobs[next], &runs[i], err);
+            was_started[next] = r == 0;
             runs[i].job = next++;
             active += r == 0;
           }
       if (active == 0)
         break;
+      if (ticking)
+        tell_bytes (opts, jobs, n, was_started, finished, false);
       int status;
-      pid_t pid = waitpid (-1, &status, 0);
-      if (pid < 0 && errno == EINTR)
+      pid_t pid = wait_child (runs, (size_t)max_parallel, ticking, &status);
+      if (pid == 0 || (pid < 0 && errno == EINTR))
         continue;
       if (pid < 0)
         {
           stop_all (runs, (size_t)max_parallel);
-          return r < 0 ? r : skiff_error_make (err, errno, "waitpid");
+          r = r < 0 ? r : skiff_error_make (err, errno, "waitpid");
+          break;
         }
-      for (size_t i = 0; i < (size_t)max_parallel; i++)
-        if (runs[i].pid == pid)
-          {
-            runs[i].pid = 0;
-            active--;
-            struct skiff_error *ce = NULL;
-            int cr = child_result (&runs[i], status, &ce);
-            if (cr < 0 && r == 0)
-              {
-                r = cr;
-                *err = ce;
-                stop_all (runs, (size_t)max_parallel); /* their temp dirs go with the reaper */
-              }
-            else
-              skiff_error_free (ce);
-          }
+      reap (runs, (size_t)max_parallel, &active, pid, status, finished, &r, err);
+    }
+  if (ticking)
+    {
+      if (r == 0)
+        tell_bytes (opts, jobs, n, was_started, finished, true);
+      for (size_t i = 0; i < n; i++)
+        jobs[i].done = NULL;
+      munmap (counters, counters_len);
     }
   return r;
 }

@@ -166,8 +166,7 @@ fetch_layers (struct pull *p, struct skiff_error **err)
                                                 .pin_dir = p->pin };
     }
   if (r == 0)
-    r = skiff_blob_fetch_layers (p->store, p->c, jobs, n_jobs, p->opts->max_parallel, on_started, p,
-                                 err);
+    r = skiff_blob_fetch_layers (p->store, p->c, jobs, n_jobs, p->opts, on_started, p, err);
   return r;
 }
 

@@ -171,11 +171,13 @@ struct skiff_blob_job
   const char *diff_id;      /* from the config: checked on the uncompressed stream */
   const char *pin_dir;
   pid_t parent_pid; /* set by skiff_blob_fetch_layers */
+  int64_t *done;    /* bytes received, shared with the parent (NULL: not counted) */
 };
 typedef void (*skiff_blob_started_fn) (const struct skiff_blob_job *job, void *data);
 /* Fetches and unpacks the layers, at most max_parallel at once (forked children); the first
  * failure stops the others.  Committed layers stay pinned by pin_dir. */
 struct skiff_store;
 int skiff_blob_fetch_layers (struct skiff_store *store, struct skiff_registry_client *c,
-                             struct skiff_blob_job *jobs, size_t n, int max_parallel,
-                             skiff_blob_started_fn started, void *data, struct skiff_error **err);
+                             struct skiff_blob_job *jobs, size_t n,
+                             const struct skiff_registry_opts *opts, skiff_blob_started_fn started,
+                             void *data, struct skiff_error **err);

@@ -123,6 +123,24 @@ teardown_file () {
   skiff rmi localhost/mt-plain "$REG/mt:oci" >/dev/null
 }
 
+@test "registry: pull at a terminal draws a line per layer, redrawn in place, then a summary" {
+  make_multilayer_image localhost/reg-tty:1 tty1
+  run -0 skiff push -q --tls-verify=false localhost/reg-tty:1 "$REG/reg-tty:1"
+  skiff rmi localhost/reg-tty:1 >/dev/null
+  run -0 script -qec "stty cols 120; $(skiff_cmd) pull --tls-verify=false $REG/reg-tty:1" /dev/null
+  local out=${output//$'\r'/} fetched
+  fetched=$(grep -oE 'Copying blob [0-9a-f]{12} done [0-9.]+(B|KiB|MiB)' <<<"$out" | sort -u | wc -l)
+  [ "$fetched" -ge 2 ] || fail "a 'done' line per fetched layer: $out"
+  assert_contains "$out" $'\e['"${fetched}A" "the layer lines are redrawn in place"
+  grep -qE 'Copying blob [0-9a-f]{12} \[[=> ]+\] [0-9.]+(B|KiB|MiB) / [0-9.]+(B|KiB|MiB)' <<<"$out" \
+    || fail "a bar with bytes done and total: $out"
+  assert_match "$out" "Copied $fetched blobs, [0-9.]+(B|KiB|MiB) in [0-9.]+s \\([0-9.]+(B|KiB|MiB)/s\\)"
+  assert_contains "$out" "Writing manifest to image destination"
+  assert_not_contains "$out" "Copying blob sha256:" "the non-terminal lines"
+  assert_match "$(tail -1 <<<"$out")" '^[0-9a-f]{64}$' "the image ID last, on stdout"
+  skiff rmi "$REG/reg-tty:1" >/dev/null
+}
+
 @test "registry: search lists the catalog's matching repositories (podman's table, --format, --limit, --list-tags, filters)" {
   make_multilayer_image localhost/reg-s:1 s1
   local r

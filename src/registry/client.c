@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -573,6 +574,31 @@ ping (struct skiff_registry_client *c, bool insecure, struct skiff_error **err)
   return skiff_error_prefix (err, "pinging container registry %s", c->host);
 }
 
+/* containers/image's per-host cert dirs, the first that exists: the user's
+ * ~/.config/containers/certs.d (rootless podman's place; root's home counts too), then
+ * /etc/containers/certs.d and docker's /etc/docker/certs.d.  None: the /etc/containers one,
+ * which load_cert_dir skips when missing. */
+static char *
+host_cert_dir (const char *host)
+{
+  const char *home = getenv ("HOME");
+  char *dirs[3] = {
+    home && *home == '/' ? xasprintf ("%s/.config/containers/certs.d/%s", home, host) : NULL,
+    xasprintf ("/etc/containers/certs.d/%s", host),
+    xasprintf ("/etc/docker/certs.d/%s", host),
+  };
+  char *found = NULL;
+  struct stat st;
+  for (size_t i = 0; i < 3 && found == NULL; i++)
+    if (dirs[i] && stat (dirs[i], &st) == 0 && S_ISDIR (st.st_mode))
+      found = steal_ptr (&dirs[i]);
+  if (found == NULL)
+    found = steal_ptr (&dirs[1]);
+  for (size_t i = 0; i < 3; i++)
+    free (dirs[i]);
+  return found;
+}
+
 int
 skiff_registry_client_new (const char *host, const char *repo, bool push,
                            const struct skiff_registry_opts *opts,
@@ -587,8 +613,7 @@ skiff_registry_client_new (const char *host, const char *repo, bool push,
   c->push = push;
   bool insecure = host_insecure (opts, host);
   c->verify = !insecure;
-  _cleanup_free_ char *certs
-      = opts->cert_dir ? xstrdup (opts->cert_dir) : xasprintf ("/etc/containers/certs.d/%s", host);
+  _cleanup_free_ char *certs = opts->cert_dir ? xstrdup (opts->cert_dir) : host_cert_dir (host);
   r = load_cert_dir (c, certs, opts->cert_dir != NULL, err);
   if (r < 0)
     return r;

@@ -210,6 +210,18 @@ teardown_file () {
   assert_contains "$stderr" "pinging container registry $TLSREG"
 }
 
+@test "registry: without --cert-dir the CA comes from ~/.config/containers/certs.d/HOST (podman's lookup)" {
+  local home=$BATS_TEST_TMPDIR/home auth=$BATS_TEST_TMPDIR/auth.json
+  mkdir -p "$home/.config/containers/certs.d/$TLSREG"
+  run -125 --separate-stderr env HOME="$home" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
+    --runroot "$SKIFF_TEST_RUNROOT" login --authfile "$auth" -u skiff -p s3cret "$TLSREG"
+  assert_contains "$stderr" "certificate" "no CA there yet: the TLS check fails"
+  cp "$TLSREG_CERTS/ca.crt" "$home/.config/containers/certs.d/$TLSREG/"
+  run -0 --separate-stderr env HOME="$home" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
+    --runroot "$SKIFF_TEST_RUNROOT" login --authfile "$auth" -u skiff -p s3cret "$TLSREG"
+  assert_equal "$output" "Login Succeeded!"
+}
+
 @test "registry: a blob that lies about its digest, a wrong size, a 500 and a reset mid-layer each fail cleanly; the store is unchanged" {
   local before repo
   before=$(store_listing)

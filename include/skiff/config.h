@@ -28,6 +28,7 @@ struct skiff_config
   int64_t max_parallel_downloads; /* [registries] max_parallel_downloads: 1..64 */
   char **unqualified_search;      /* [registries] unqualified_search: registries for short names */
   char **short_name_aliases;      /* [registries] short_name_aliases: "name=host/repo" */
+  char **registry_mirrors;        /* [registries] mirrors: "host=mirror", tried first, in order */
   int no_new_privileges;          /* [containers] no_new_privileges: -1 unset, 0, 1 */
 };
 

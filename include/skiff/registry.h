@@ -32,6 +32,7 @@ struct skiff_registry_opts
   char **insecure;              /* registries (host[:port]) reached without TLS checks */
   char **search;                /* registries tried for a short name, in order */
   char **aliases;               /* "name=host/repo": a short name's one registry name */
+  char **mirrors;               /* "host=mirror": pull tries host's mirrors first, in order */
   /* pull: the layer downloads' bytes, a few times a second while they run and once when all
    * ended (NULL: none; the command draws progress lines at a terminal) */
   void (*bytes) (const struct skiff_pull_blob_bytes *blobs, size_t n, bool final, void *data);

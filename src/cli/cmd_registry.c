@@ -115,6 +115,7 @@ skiff_cli_registry_opts_clear (struct skiff_registry_opts *opts)
   skiff_strv_free (opts->insecure);
   skiff_strv_free (opts->search);
   skiff_strv_free (opts->aliases);
+  skiff_strv_free (opts->mirrors);
   memset (opts, 0, sizeof *opts);
 }
 
@@ -431,6 +432,7 @@ skiff_cli_registry_config (struct skiff_registry_opts *opts, struct skiff_error 
   opts->insecure = steal_ptr (&cfg.insecure_registries);
   opts->search = steal_ptr (&cfg.unqualified_search);
   opts->aliases = steal_ptr (&cfg.short_name_aliases);
+  opts->mirrors = steal_ptr (&cfg.registry_mirrors);
   if (cfg.max_parallel_downloads != SKIFF_CONFIG_UNSET)
     opts->max_parallel = (int)cfg.max_parallel_downloads;
   skiff_config_clear (&cfg);

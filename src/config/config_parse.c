@@ -345,6 +345,24 @@ apply_aliases (struct skiff_config *cfg, const struct value *v, const char **pro
   return 0;
 }
 
+/* [registries] mirrors = ["registry=mirror[:port]", ...] */
+static int
+apply_mirrors (struct skiff_config *cfg, const struct value *v, const char **problem)
+{
+  static const char *const expected = "expected an array of \"REGISTRY=MIRROR\" strings";
+  if (v->type != V_ARRAY || !v->all_strings)
+    return (*problem = expected), -1;
+  for (size_t i = 0; v->strv && v->strv[i]; i++)
+    {
+      const char *eq = strchr (v->strv[i], '=');
+      if (eq == NULL || eq == v->strv[i] || eq[1] == '\0' || strchr (eq + 1, '/'))
+        return (*problem = expected), -1;
+    }
+  skiff_strv_free (cfg->registry_mirrors);
+  cfg->registry_mirrors = skiff_strv_dup (v->strv);
+  return 0;
+}
+
 static int
 apply_max_parallel (struct skiff_config *cfg, const struct value *v, const char **problem)
 {
@@ -361,6 +379,7 @@ static const struct key keys[] = {
   { "registries", "max_parallel_downloads", apply_max_parallel },
   { "registries", "unqualified_search", apply_search },
   { "registries", "short_name_aliases", apply_aliases },
+  { "registries", "mirrors", apply_mirrors },
   { "containers", "init", apply_init },
   { "containers", "init_path", apply_init_path },
   { "containers", "log_driver", apply_log_driver },
@@ -497,5 +516,6 @@ skiff_config_clear (struct skiff_config *cfg)
   skiff_strv_free (cfg->insecure_registries);
   skiff_strv_free (cfg->unqualified_search);
   skiff_strv_free (cfg->short_name_aliases);
+  skiff_strv_free (cfg->registry_mirrors);
   skiff_config_init (cfg);
 }

@@ -202,6 +202,37 @@ pull_clear (struct pull *p)
     }
 }
 
+/* The manifest from host's mirrors (skiff.conf's "HOST=MIRROR" entries, in order), then from
+ * host itself, as containers-registries.conf's mirrors are tried: the first that serves it is
+ * the client the image comes from.  A mirror's failure is logged and the next one tried; the
+ * image keeps host's name either way. */
+static int
+open_source (struct pull *p, struct skiff_registry_ref *ref, struct skiff_registry_client **c,
+             struct skiff_error **err)
+{
+  size_t host_len = strlen (ref->host);
+  for (char **m = p->opts->mirrors; m && *m; m++)
+    {
+      if (strncmp (*m, ref->host, host_len) != 0 || (*m)[host_len] != '=')
+        continue;
+      const char *mirror = *m + host_len + 1;
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (skiff_registry_client_new (mirror, ref->repo, false, p->opts, c, &e) == 0
+          && resolve_manifest (*c, ref, p->opts, &p->man, &e) == 0)
+        {
+          log_info ("pulling %s from its mirror %s", ref->name, mirror);
+          return 0;
+        }
+      log_info ("mirror %s of %s: %s", mirror, ref->host, e ? e->msg : "failed");
+      skiff_registry_client_free (steal_ptr (c));
+      fetched_manifest_clear (&p->man);
+    }
+  int r = skiff_registry_client_new (ref->host, ref->repo, false, p->opts, c, err);
+  if (r == 0)
+    r = resolve_manifest (*c, ref, p->opts, &p->man, err);
+  return r;
+}
+
 int
 skiff_registry_pull (struct skiff_store *store, const char *text,
                      const struct skiff_registry_opts *opts, skiff_pull_progress_fn progress,
@@ -218,10 +249,8 @@ skiff_registry_pull (struct skiff_store *store, const char *text,
   _cleanup_registry_client_ struct skiff_registry_client *c = NULL;
   report (&p, SKIFF_PULL_TRYING, shown);
   skiff_store_reap_temp (store);
-  r = skiff_registry_client_new (ref.host, ref.repo, false, opts, &c, err);
+  r = open_source (&p, &ref, &c, err);
   p.c = c;
-  if (r == 0)
-    r = resolve_manifest (c, &ref, opts, &p.man, err);
   if (r == 0)
     {
       report (&p, SKIFF_PULL_SIGNATURES, NULL);

@@ -267,6 +267,31 @@ teardown_file () {
   run -0 skiff rmi "$FAULT/slow:1"
 }
 
+@test "registry: skiff.conf's mirrors: REGISTRY/NAME comes from the first mirror that has it; the name stays" {
+  make_multilayer_image localhost/reg-mir:1 mir1
+  run -0 skiff push -q --tls-verify=false localhost/reg-mir:1 "$REG/mirrored/reg-mir:1"
+  run -0 skiff rmi localhost/reg-mir:1
+  # the registry itself (127.0.0.1:1) and the first mirror (:2) have nothing listening
+  export SKIFF_CONFIG=$BATS_TEST_TMPDIR/skiff.conf
+  printf '[registries]\nmirrors = ["127.0.0.1:1=127.0.0.1:2", "127.0.0.1:1=%s"]\ninsecure = ["127.0.0.1:1", "127.0.0.1:2", "%s"]\n' \
+    "$REG" "$REG" >"$SKIFF_CONFIG"
+  run -0 --separate-stderr skiff pull 127.0.0.1:1/mirrored/reg-mir:1
+  assert_contains "$stderr" "Trying to pull 127.0.0.1:1/mirrored/reg-mir:1..."
+  run -0 skiff run --rm 127.0.0.1:1/mirrored/reg-mir:1
+  assert_equal "$output" $'two mir1\nthree mir1'
+  run -0 skiff image inspect --format '{{.RepoTags}} {{.RepoDigests}}' 127.0.0.1:1/mirrored/reg-mir:1
+  assert_match "$output" '^\[127\.0\.0\.1:1/mirrored/reg-mir:1\] \[127\.0\.0\.1:1/mirrored/reg-mir@sha256:[0-9a-f]{64}\]$'
+  # a name no mirror has: the registry's own error
+  run -125 --separate-stderr skiff pull -q 127.0.0.1:1/mirrored/none:1
+  assert_one_line_error "$stderr"
+  assert_contains "$stderr" "127.0.0.1:1"
+  run -0 skiff rmi 127.0.0.1:1/mirrored/reg-mir:1
+  printf '[registries]\nmirrors = ["no-equals-sign"]\n' >"$SKIFF_CONFIG"
+  run -125 --separate-stderr skiff pull 127.0.0.1:1/mirrored/reg-mir:1
+  assert_contains "$stderr" 'mirrors'
+  assert_contains "$stderr" 'expected an array of "REGISTRY=MIRROR" strings'
+}
+
 @test "registry: skiff.conf's unqualified_search, short_name_aliases and insecure resolve a short name" {
   make_multilayer_image localhost/reg-short:1 short1
   run -0 skiff push --tls-verify=false localhost/reg-short:1 "$REG/reg-short:1"

@@ -158,6 +158,29 @@ START_TEST (strings)
 }
 END_TEST
 
+START_TEST (registry_mirrors)
+{
+  struct skiff_config cfg;
+  skiff_config_init (&cfg);
+  struct skiff_error *err = NULL;
+  ck_assert (parse ("[registries]\nmirrors = [\"docker.io=127.0.0.1:5000\", "
+                    "\"docker.io=m2.example\"]\n",
+                    &cfg, NULL, &err)
+             == 0);
+  ck_assert_int_eq (skiff_strv_len (cfg.registry_mirrors), 2);
+  ck_assert_str_eq (cfg.registry_mirrors[0], "docker.io=127.0.0.1:5000");
+  ck_assert_str_eq (cfg.registry_mirrors[1], "docker.io=m2.example");
+  skiff_config_clear (&cfg);
+  const char *want = "/etc/skiff/skiff.conf:2: registries.mirrors: expected an array of "
+                     "\"REGISTRY=MIRROR\" strings";
+  parse_bad ("[registries]\nmirrors = [\"nohost\"]\n", want);
+  parse_bad ("[registries]\nmirrors = [\"=m\"]\n", want);
+  parse_bad ("[registries]\nmirrors = [\"h=\"]\n", want);
+  parse_bad ("[registries]\nmirrors = [\"h=m/path\"]\n", want);
+  parse_bad ("[registries]\nmirrors = \"h=m\"\n", want);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -168,6 +191,7 @@ main (void)
   tcase_add_test (tc, bad_values);
   tcase_add_test (tc, syntax_errors);
   tcase_add_test (tc, strings);
+  tcase_add_test (tc, registry_mirrors);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -1,7 +1,8 @@
 /* push: every blob the registry lacks (HEAD first), then the manifest.  Layers go as the
  * uncompressed tar streams they were unpacked from (layer_reproduce.c replays the tar-split
  * record), so each blob's digest is its DiffID and the image ID survives the round trip.
- * Uploads are monolithic: POST for a session, then one PUT with the body and digest. */
+ * Uploads are monolithic: POST for a session, then one PUT with the body and digest; a layer
+ * the registry has in another repository the image came from or went to is mounted instead. */
 #include "registry-internal.h"
 
 #include <errno.h>
@@ -46,26 +47,49 @@ finish_url (const char *location, const char *digest)
   return xasprintf ("%s%cdigest=%s", location, strchr (location, '?') ? '&' : '?', digest);
 }
 
-/* POST a session, PUT the body (from buf, or fd with size bytes). */
+/* POST for an upload session: *location its URL.  With from (another repository of the same
+ * registry that has the blob), the registry may mount the blob instead (201: *mounted), the
+ * cross-repository mount of the distribution spec; one that does not answers 202 with a
+ * session as for a plain POST. */
 static int
-upload_blob (struct skiff_registry_client *c, const char *digest, const void *buf, size_t len,
-             int fd, int64_t size, struct skiff_error **err)
+start_upload (struct skiff_registry_client *c, const char *digest, const char *from,
+              char **location, bool *mounted, struct skiff_error **err)
 {
-  _cleanup_free_ char *path = xasprintf ("/v2/%s/blobs/uploads/", skiff_registry_client_repo (c));
+  const char *repo = skiff_registry_client_repo (c);
+  _cleanup_free_ char *path
+      = from ? xasprintf ("/v2/%s/blobs/uploads/?mount=%s&from=%s", repo, digest, from)
+             : xasprintf ("/v2/%s/blobs/uploads/", repo);
   _cleanup_free_ char *what = xasprintf ("uploading blob %s", digest);
   const struct skiff_http_request post = { .method = "POST", .path = path, .body_fd = -1 };
   struct skiff_http_response resp;
   int r = skiff_registry_request (c, &post, &resp, err);
   if (r < 0)
     return skiff_error_prefix (err, "%s", what);
-  if (resp.status != 202 || resp.location == NULL)
-    {
-      r = skiff_registry_status_error (c, what, &resp, err);
-      skiff_http_response_clear (&resp);
-      return r;
-    }
-  _cleanup_free_ char *url = finish_url (resp.location, digest);
+  *mounted = from && resp.status == 201;
+  if (*mounted)
+    log_info ("blob %s mounted from %s/%s", digest, skiff_registry_client_host (c), from);
+  else if (resp.status != 202 || resp.location == NULL)
+    r = skiff_registry_status_error (c, what, &resp, err);
+  else
+    *location = xstrdup (resp.location);
   skiff_http_response_clear (&resp);
+  return r;
+}
+
+/* A session (or a mount from `from`, may be NULL), then the body in one PUT (from buf, or fd
+ * with size bytes). */
+static int
+upload_blob (struct skiff_registry_client *c, const char *digest, const char *from, const void *buf,
+             size_t len, int fd, int64_t size, struct skiff_error **err)
+{
+  _cleanup_free_ char *what = xasprintf ("uploading blob %s", digest);
+  _cleanup_free_ char *location = NULL;
+  bool mounted = false;
+  int r = start_upload (c, digest, from, &location, &mounted, err);
+  if (r < 0 || mounted)
+    return r;
+  struct skiff_http_response resp;
+  _cleanup_free_ char *url = finish_url (location, digest);
   const struct skiff_http_request put = { .method = "PUT",
                                           .path = url,
                                           .content_type = "application/octet-stream",
@@ -82,10 +106,12 @@ upload_blob (struct skiff_registry_client *c, const char *digest, const void *bu
   return r;
 }
 
-/* The layer's original stream into a temp file, then up. */
+/* The layer's original stream into a temp file, then up (mounted from `from` when the
+ * registry can). */
 static int
 push_layer (struct skiff_store *store, struct skiff_registry_client *c, const char *tmp,
-            const char *chain, const char *diff_id, int64_t *size, struct skiff_error **err)
+            const char *chain, const char *diff_id, const char *from, int64_t *size,
+            struct skiff_error **err)
 {
   bool present = false;
   _cleanup_free_ char *path = skiff_path_join (tmp, skiff_digest_hex (diff_id));
@@ -100,7 +126,7 @@ push_layer (struct skiff_store *store, struct skiff_registry_client *c, const ch
       if (lseek (fd, 0, SEEK_SET) < 0)
         r = skiff_error_make (err, errno, "rewind %s", path);
       else
-        r = upload_blob (c, diff_id, NULL, 0, fd, *size, err);
+        r = upload_blob (c, diff_id, from, NULL, 0, fd, *size, err);
     }
   unlink (path);
   return r;
@@ -169,8 +195,32 @@ push_config (struct skiff_store *store, struct skiff_registry_client *c, const c
   bool present = false;
   r = blob_present (c, *digest, &present, err);
   if (r == 0 && !present)
-    r = upload_blob (c, *digest, *config, *len, -1, 0, err);
+    r = upload_blob (c, *digest, NULL, *config, *len, -1, 0, err);
   return r;
+}
+
+/* Another repository of this registry the image was pulled from or pushed to (its
+ * RepoDigests): where its layers can be mounted from.  NULL: none. */
+static char *
+mount_source (struct skiff_store *store, const struct skiff_image *img,
+              const struct skiff_registry_client *c)
+{
+  _cleanup_strv_ char **digests = skiff_image_repo_digests (store, img->id);
+  for (size_t i = 0; digests && digests[i]; i++)
+    {
+      struct skiff_registry_ref ref;
+      _cleanup_error_ struct skiff_error *e = NULL;
+      if (skiff_registry_ref_parse (digests[i], &ref, &e) < 0)
+        continue;
+      char *from = NULL;
+      if (strcmp (ref.host, skiff_registry_client_host (c)) == 0
+          && strcmp (ref.repo, skiff_registry_client_repo (c)) != 0)
+        from = xstrdup (ref.repo);
+      skiff_registry_ref_clear (&ref);
+      if (from)
+        return from;
+    }
+  return NULL;
 }
 
 static int
@@ -178,6 +228,7 @@ push_image (struct skiff_store *store, struct skiff_registry_client *c,
             const struct skiff_image *img, const char *tag, bool oci, char **digest_out,
             struct skiff_error **err)
 {
+  _cleanup_free_ char *from = mount_source (store, img, c);
   _cleanup_free_ char *tmp = NULL;
   int r = skiff_store_mktemp (store, "push", &tmp, err);
   if (r < 0)
@@ -185,7 +236,7 @@ push_image (struct skiff_store *store, struct skiff_registry_client *c,
   size_t n = skiff_strv_len (img->diff_ids);
   _cleanup_free_ int64_t *sizes = xzalloc ((n + 1) * sizeof *sizes);
   for (size_t i = 0; r == 0 && i < n; i++)
-    r = push_layer (store, c, tmp, img->chain_ids[i], img->diff_ids[i], &sizes[i], err);
+    r = push_layer (store, c, tmp, img->chain_ids[i], img->diff_ids[i], from, &sizes[i], err);
   _cleanup_error_ struct skiff_error *e = NULL;
   if (skiff_fs_rm_rf (tmp, &e) < 0)
     skiff_error_log_drop (&e, SKIFF_LOG_WARN);

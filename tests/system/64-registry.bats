@@ -54,6 +54,23 @@ teardown_file () {
   run -0 skiff system check
 }
 
+@test "registry: push to another repository of the registry mounts the layers it has (cross-repository mount)" {
+  make_multilayer_image localhost/reg-mnt:1 mnt1
+  run -0 skiff push -q --tls-verify=false localhost/reg-mnt:1 "$REG/mnt-a:1"
+  run -0 --separate-stderr skiff --log-level info push -q --tls-verify=false localhost/reg-mnt:1 \
+    "$REG/mnt-b:1"
+  local layers
+  layers=$(skiff image inspect --format '{{len .RootFS.Layers}}' localhost/reg-mnt:1)
+  [ "$(grep -c "mounted from $REG/mnt-a" <<<"$stderr")" -eq "$layers" ] \
+    || fail "each of the $layers layers mounted from mnt-a: $stderr"
+  # really there: mnt-b pulls back and runs
+  run -0 skiff rmi localhost/reg-mnt:1
+  run -0 skiff pull -q --tls-verify=false "$REG/mnt-b:1"
+  run -0 skiff run --rm "$REG/mnt-b:1"
+  assert_equal "$output" $'two mnt1\nthree mnt1'
+  run -0 skiff rmi "$REG/mnt-b:1"
+}
+
 @test "registry: pull --all-tags pulls every tag of the repository; a tag with it is refused" {
   make_multilayer_image localhost/reg-at:1 at1
   make_multilayer_image localhost/reg-at:2 at2

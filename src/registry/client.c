@@ -52,6 +52,7 @@ skiff_http_response_clear (struct skiff_http_response *r)
   free (r->content_type);
   free (r->location);
   free (r->docker_digest);
+  free (r->link);
   memset (r, 0, sizeof *r);
 }
 
@@ -104,14 +105,16 @@ on_header (char *line, size_t size, size_t n, void *data)
       free (t->resp->content_type);
       free (t->resp->location);
       free (t->resp->docker_digest);
+      free (t->resp->link);
       free (t->www_authenticate);
-      t->resp->content_type = t->resp->location = t->resp->docker_digest = NULL;
+      t->resp->content_type = t->resp->location = t->resp->docker_digest = t->resp->link = NULL;
       t->www_authenticate = NULL;
       return len;
     }
   set_header (&t->resp->content_type, line, len, "Content-Type");
   set_header (&t->resp->location, line, len, "Location");
   set_header (&t->resp->docker_digest, line, len, "Docker-Content-Digest");
+  set_header (&t->resp->link, line, len, "Link");
   if (t->www_authenticate == NULL)
     t->www_authenticate = header_value (line, len, "WWW-Authenticate");
   return len;

@@ -110,6 +110,7 @@ struct skiff_http_response
   char *content_type;
   char *location;
   char *docker_digest;
+  char *link; /* the Link header: a list's next page */
 };
 void skiff_http_response_clear (struct skiff_http_response *r);
 

@@ -1,6 +1,7 @@
 /* The distribution API's lists: a repository's tags, GET /v2/<repo>/tags/list ({"name": ...,
  * "tags": [...]}), for `pull --all-tags` and `search --list-tags`; a registry's repositories,
- * GET /v2/_catalog ({"repositories": [...]}), for `search`.  Both sorted. */
+ * GET /v2/_catalog ({"repositories": [...]}), for `search`.  Both sorted, every page of them
+ * (the Link header's rel="next"). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,12 +13,30 @@
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
-/* GET path on client c; the array under key, sorted (empty when null). */
-static int
-get_list (struct skiff_registry_client *c, const char *path, const char *key, const char *what,
-          char ***out, struct skiff_error **err)
+/* A Link header's next page: the URL between <> of its rel="next" entry (NULL: none). */
+static char *
+next_page (const char *link)
 {
-  *out = NULL;
+  for (const char *p = link; p && (p = strchr (p, '<')) != NULL;)
+    {
+      const char *end = strchr (p, '>');
+      if (end == NULL)
+        return NULL;
+      const char *params = end + 1, *stop = strchr (params, ',');
+      size_t plen = stop ? (size_t)(stop - params) : strlen (params);
+      _cleanup_free_ char *attrs = xstrndup (params, plen);
+      if (strstr (attrs, "rel=\"next\"") || strstr (attrs, "rel=next"))
+        return xstrndup (p + 1, (size_t)(end - p - 1));
+      p = stop;
+    }
+  return NULL;
+}
+
+/* One page: GET path; the array under key appended to *out, *next the following page. */
+static int
+get_page (struct skiff_registry_client *c, const char *path, const char *key, const char *what,
+          char ***out, char **next, struct skiff_error **err)
+{
   struct skiff_http_response resp = { 0 };
   const struct skiff_http_request req
       = { .method = "GET", .path = path, .accept = "application/json", .body_fd = -1 };
@@ -27,18 +46,57 @@ get_list (struct skiff_registry_client *c, const char *path, const char *key, co
   else if (resp.status != 200)
     r = skiff_registry_status_error (c, what, &resp, err);
   yajl_val doc = NULL;
+  _cleanup_strv_ char **items = NULL;
   if (r == 0)
     r = skiff_json_parse (resp.body ? resp.body : "", what, &doc, err);
   if (r == 0)
-    r = skiff_json_get_strv (doc, key, what, out, err);
-  if (r == 0 && *out == NULL)
-    *out = xzalloc (sizeof **out);
-  if (r == 0)
-    skiff_strv_sort (*out);
+    r = skiff_json_get_strv (doc, key, what, &items, err);
+  for (size_t i = 0; r == 0 && items && items[i]; i++)
+    skiff_strv_push (out, items[i]);
+  *next = r == 0 && resp.link ? next_page (resp.link) : NULL;
   if (doc != NULL)
     yajl_tree_free (doc);
   skiff_http_response_clear (&resp);
   return r;
+}
+
+/* GET path on client c, following the Link header's next pages (distribution's pagination;
+ * at most MAX_PAGES, against a registry linking in circles); the array under key, sorted and
+ * without duplicates (empty when null). */
+#define MAX_PAGES 10000
+static int
+get_list (struct skiff_registry_client *c, const char *path, const char *key, const char *what,
+          char ***out, struct skiff_error **err)
+{
+  *out = xzalloc (sizeof **out);
+  _cleanup_free_ char *page = xstrdup (path);
+  int r = 0;
+  for (size_t n = 0; r == 0 && page; n++)
+    {
+      if (n == MAX_PAGES)
+        {
+          r = skiff_error_make (err, 0, "%s: more than %d pages", what, MAX_PAGES);
+          break;
+        }
+      char *next = NULL;
+      r = get_page (c, page, key, what, out, &next, err);
+      free (page);
+      page = next;
+    }
+  if (r < 0)
+    {
+      skiff_strv_free (steal_ptr (out));
+      return r;
+    }
+  skiff_strv_sort (*out);
+  size_t w = 0;
+  for (size_t i = 0; (*out)[i]; i++)
+    if (w == 0 || strcmp ((*out)[w - 1], (*out)[i]) != 0)
+      (*out)[w++] = (*out)[i];
+    else
+      free ((*out)[i]);
+  (*out)[w] = NULL;
+  return 0;
 }
 
 int

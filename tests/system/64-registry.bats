@@ -186,6 +186,14 @@ teardown_file () {
   assert_one_line_error "$stderr"
 }
 
+@test "registry: search and --list-tags follow the Link header's next pages (the tests' own registry pages by two)" {
+  run -0 --separate-stderr skiff search --tls-verify=false --format '{{.Name}}' "$FAULT/"
+  assert_equal "$output" "$(printf "$FAULT/%s\n" bearer corrupt err500 good reset size slow)" \
+    "all seven repositories of four pages"
+  run -0 --separate-stderr skiff search --tls-verify=false --list-tags --format '{{.Tag}}' "$FAULT/good"
+  assert_equal "$output" $'1\n2\n3\n4\n5' "all five tags of three pages"
+}
+
 @test "registry: run of a missing image pulls it; --pull never fails with 125" {
   make_multilayer_image localhost/reg-run:1 run1
   run -0 skiff push --tls-verify=false localhost/reg-run:1 "$REG/reg-run:1"

@@ -12,6 +12,9 @@ the second layer's blob in one way:
   bearer   as good, behind a Bearer token (the challenge's realm is /token here, which hands
            out a token for a pull scope of this repository only)
 
+Its catalog lists those repositories, and each repository's tags list the tags 1 to 5, in
+pages of two linked by Link headers (the pagination a client must follow).
+
 Usage: fault-registry.py PORTFILE MARKER  (listens on 127.0.0.1, a free port written to PORTFILE)
 """
 import gzip
@@ -75,14 +78,24 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def send(self, code, body, ctype="application/json"):
+    def send(self, code, body, ctype="application/json", link=None):
         self.send_response(code)
+        if link:
+            self.send_header("Link", link)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Docker-Distribution-Api-Version", "registry/2.0")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def send_page(self, path, key, items, q, extra):
+        last = q.get("last", [""])[0]
+        page = [i for i in items if i > last][:2]
+        link = None
+        if page and page[-1] != items[-1]:
+            link = f'<{path}?last={page[-1]}&n=2>; rel="next"'
+        return self.send(200, json.dumps({**extra, key: page}).encode(), link=link)
 
     def do_HEAD(self):
         self.do_GET()
@@ -112,6 +125,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(403, b'{"errors":[{"code":"DENIED","message":"bad scope"}]}')
         if len(parts) > 2 and parts[2] == "bearer" and self.bearer_refused(parts):
             return
+        # the lists in pages of two, each but the last with a Link to the next (distribution's
+        # pagination: ?n=&last=)
+        path, _, query = self.path.partition("?")
+        if path == "/v2/_catalog":
+            return self.send_page(path, "repositories", REPOS, parse_qs(query), {})
+        if len(parts) == 5 and parts[3] == "tags" and path.endswith("/tags/list"):
+            return self.send_page(path, "tags", TAGS, parse_qs(query), {"name": parts[2]})
         if len(parts) == 5 and parts[3] == "manifests":
             return self.send(200, manifest(parts[2]),
                              "application/vnd.docker.distribution.manifest.v2+json")
@@ -147,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send(404, b'{"errors":[{"code":"NAME_UNKNOWN","message":"not here"}]}')
 
 
+REPOS = sorted(["good", "corrupt", "size", "err500", "reset", "slow", "bearer"])
+TAGS = ["1", "2", "3", "4", "5"]
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 with open(sys.argv[1] + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))

@@ -1,7 +1,8 @@
 /* push: every blob the registry lacks (HEAD first), then the manifest.  Layers go as the
  * uncompressed tar streams they were unpacked from (layer_reproduce.c replays the tar-split
  * record), so each blob's digest is its DiffID and the image ID survives the round trip.
- * Uploads are monolithic: POST for a session, then one PUT with the body and digest; a layer
+ * Uploads: POST for a session, the layer in one PATCH, a PUT with the digest (a config goes in
+ * the PUT itself); a layer
  * the registry has in another repository the image came from or went to is mounted instead. */
 #include "registry-internal.h"
 
@@ -76,8 +77,8 @@ start_upload (struct skiff_registry_client *c, const char *digest, const char *f
   return r;
 }
 
-/* A session (or a mount from `from`, may be NULL), then the body in one PUT (from buf, or fd
- * with size bytes). */
+/* A session (or a mount from `from`, may be NULL), then the body: from buf in the closing PUT
+ * (a config), from fd (size bytes, a layer) in one PATCH before it. */
 static int
 upload_blob (struct skiff_registry_client *c, const char *digest, const char *from, const void *buf,
              size_t len, int fd, int64_t size, struct skiff_error **err)
@@ -89,6 +90,31 @@ upload_blob (struct skiff_registry_client *c, const char *digest, const char *fr
   if (r < 0 || mounted)
     return r;
   struct skiff_http_response resp;
+  if (fd >= 0)
+    {
+      /* a layer: streamed in one PATCH, then an empty PUT closes the session (docker's and
+       * containers/image's way; some registries refuse a body on the PUT) */
+      const struct skiff_http_request patch = { .method = "PATCH",
+                                                .path = location,
+                                                .content_type = "application/octet-stream",
+                                                .body_fd = fd,
+                                                .body_size = size };
+      r = skiff_registry_request (c, &patch, &resp, err);
+      if (r < 0)
+        return skiff_error_prefix (err, "%s", what);
+      if (resp.status != 202 && resp.status != 204)
+        r = skiff_registry_status_error (c, what, &resp, err);
+      else if (resp.location)
+        {
+          free (location);
+          location = steal_ptr (&resp.location);
+        }
+      skiff_http_response_clear (&resp);
+      if (r < 0)
+        return r;
+      fd = -1;
+      size = 0;
+    }
   _cleanup_free_ char *url = finish_url (location, digest);
   const struct skiff_http_request put = { .method = "PUT",
                                           .path = url,

@@ -85,6 +85,22 @@ int skiff_registry_list_tags (const char *ref, const struct skiff_registry_opts 
 int skiff_registry_catalog (const char *host, const struct skiff_registry_opts *opts, char ***repos,
                             struct skiff_error **err);
 
+/* `search` (search_v1.c): the registry's v1 search API (GET /v1/search?q=TEXT&n=LIMIT), which
+ * podman asks first.  *offered false (nothing else set) when the registry does not serve it;
+ * else up to limit results. */
+struct skiff_search_result
+{
+  char *name; /* as the registry names it ("library/busybox") */
+  char *description;
+  int64_t stars;
+  bool official, automated;
+};
+int skiff_registry_search_v1 (const char *host, const char *text, int limit,
+                              const struct skiff_registry_opts *opts, bool *offered,
+                              struct skiff_search_result **results, size_t *n,
+                              struct skiff_error **err);
+void skiff_search_results_free (struct skiff_search_result *results, size_t n);
+
 /* `manifest inspect`: the manifest (or index) of ref as the registry serves it. */
 int skiff_registry_fetch_manifest (const char *ref, const struct skiff_registry_opts *opts,
                                    char **body, size_t *len, struct skiff_error **err);

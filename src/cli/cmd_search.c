@@ -1,8 +1,9 @@
-/* skiff search [OPTIONS] TERM: podman's search over the distribution API's catalog.  TERM is
- * REGISTRY/TEXT (one registry; "REGISTRY/" lists all) or TEXT (each unqualified-search
- * registry of skiff.conf); a repository matches when its name contains TEXT.  v2 catalogs
- * have no description, stars or official/automated marks: those columns stay empty (0), as
- * podman shows them.  --list-tags: the tags of the one repository TERM names. */
+/* skiff search [OPTIONS] TERM: podman's search.  TERM is REGISTRY/TEXT (one registry;
+ * "REGISTRY/" lists all) or TEXT (each unqualified-search registry of skiff.conf).  As podman,
+ * a registry's v1 search API is asked first (its results' descriptions, stars and marks);
+ * one without it is searched in its v2 catalog, a repository matching when its name contains
+ * TEXT, with no description, stars or marks (empty, 0).  --filter applies to each result.
+ * --list-tags: the tags of the one repository TERM names. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +41,17 @@ static const struct skiff_opt search_options[] = {
 const struct skiff_opt *const skiff_cli_search_groups[]
     = { skiff_cli_registry_options, search_options, NULL };
 
-/* docker's search filters: stars=N, is-official=BOOL, is-automated=BOOL.  A catalog entry has
- * 0 stars and neither mark, so it passes when the filter asks for no more than that. */
-static int
-filters_pass (char *const *filters, bool *pass, struct skiff_error **err)
+/* docker's search filters: stars=N (at least), is-official=BOOL, is-automated=BOOL. */
+struct search_filter
 {
-  *pass = true;
+  long stars;              /* at least this many (0: any) */
+  int official, automated; /* -1: any, else the mark wanted */
+};
+
+static int
+parse_filters (char *const *filters, struct search_filter *sf, struct skiff_error **err)
+{
+  *sf = (struct search_filter){ .stars = 0, .official = -1, .automated = -1 };
   for (size_t i = 0; filters && filters[i]; i++)
     {
       const char *f = filters[i], *eq = strchr (f, '=');
@@ -54,18 +60,17 @@ filters_pass (char *const *filters, bool *pass, struct skiff_error **err)
       char *end;
       if (k == 5 && strncmp (f, "stars", 5) == 0)
         {
-          long n = strtol (v, &end, 10);
+          sf->stars = strtol (v, &end, 10);
           if (*v == '\0' || *end != '\0')
             return skiff_error_make (err, 0, "invalid filter \"stars=%s\", should be an integer",
                                      v);
-          *pass = *pass && n <= 0;
         }
       else if ((k == 11 && strncmp (f, "is-official", 11) == 0)
                || (k == 12 && strncmp (f, "is-automated", 12) == 0))
         {
           if (strcmp (v, "true") != 0 && strcmp (v, "false") != 0)
             return skiff_error_make (err, 0, "invalid filter \"%s\", should be a boolean", f);
-          *pass = *pass && strcmp (v, "false") == 0;
+          *(k == 11 ? &sf->official : &sf->automated) = strcmp (v, "true") == 0;
         }
       else
         return skiff_error_make (err, 0, "invalid filter \"%.*s\"", (int)k, f);
@@ -73,17 +78,25 @@ filters_pass (char *const *filters, bool *pass, struct skiff_error **err)
   return 0;
 }
 
+/* A catalog entry has 0 stars and neither mark. */
+static bool
+filter_passes (const struct search_filter *sf, int64_t stars, bool official, bool automated)
+{
+  return stars >= sf->stars && (sf->official < 0 || sf->official == official)
+         && (sf->automated < 0 || sf->automated == automated);
+}
+
 static yajl_val
-row (const char *index, const char *name, const char *tag)
+row (const char *index, const char *name, const char *tag, const struct skiff_search_result *v1)
 {
   yajl_gen g = skiff_json_gen_new (false);
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "Index", index);
   skiff_json_gen_key_string (g, "Name", name);
-  skiff_json_gen_key_string (g, "Description", "");
-  skiff_json_gen_key_int (g, "Stars", 0);
-  skiff_json_gen_key_string (g, "Official", "");
-  skiff_json_gen_key_string (g, "Automated", "");
+  skiff_json_gen_key_string (g, "Description", v1 && v1->description ? v1->description : "");
+  skiff_json_gen_key_int (g, "Stars", v1 ? v1->stars : 0);
+  skiff_json_gen_key_string (g, "Official", v1 && v1->official ? "[OK]" : "");
+  skiff_json_gen_key_string (g, "Automated", v1 && v1->automated ? "[OK]" : "");
   skiff_json_gen_key_string (g, "Tag", tag ? tag : "");
   yajl_gen_map_close (g);
   yajl_val v = skiff_cli_gen_tree (g);
@@ -98,19 +111,37 @@ add_row (yajl_val **rows, size_t *n, yajl_val v)
   (*rows)[(*n)++] = v;
 }
 
-/* One registry's repositories containing text, at most limit. */
+/* One registry's repositories matching text, at most limit: its v1 search API's answer where
+ * it offers one (podman asks it first), else the catalog's names containing text. */
 static int
-search_registry (const char *host, const char *text, int limit,
+search_registry (const char *host, const char *text, int limit, const struct search_filter *sf,
                  const struct skiff_registry_opts *ro, yajl_val **rows, size_t *n,
                  struct skiff_error **err)
 {
+  if (*text)
+    {
+      bool offered = false;
+      struct skiff_search_result *res = NULL;
+      size_t nres = 0;
+      int r = skiff_registry_search_v1 (host, text, limit, ro, &offered, &res, &nres, err);
+      for (size_t i = 0; r == 0 && i < nres; i++)
+        if (filter_passes (sf, res[i].stars, res[i].official, res[i].automated))
+          {
+            _cleanup_free_ char *name = xasprintf ("%s/%s", host, res[i].name);
+            add_row (rows, n, row (host, name, NULL, &res[i]));
+          }
+      skiff_search_results_free (res, nres);
+      if (r < 0 || offered)
+        return r;
+    }
   _cleanup_strv_ char **repos = NULL;
   int r = skiff_registry_catalog (host, ro, &repos, err);
-  for (size_t i = 0, found = 0; r == 0 && repos[i] && (int)found < limit; i++)
+  bool pass = filter_passes (sf, 0, false, false);
+  for (size_t i = 0, found = 0; r == 0 && pass && repos[i] && (int)found < limit; i++)
     if (strstr (repos[i], text) != NULL)
       {
         _cleanup_free_ char *name = xasprintf ("%s/%s", host, repos[i]);
-        add_row (rows, n, row (host, name, NULL));
+        add_row (rows, n, row (host, name, NULL, NULL));
         found++;
       }
   return r;
@@ -126,13 +157,14 @@ list_tags (const char *term, int limit, const struct skiff_registry_opts *ro, ya
   const char *slash = name ? strchr (name, '/') : NULL;
   _cleanup_free_ char *index = slash ? xstrndup (name, (size_t)(slash - name)) : NULL;
   for (size_t i = 0; r == 0 && tags[i] && (int)i < limit; i++)
-    add_row (rows, n, row (index ? index : "", name, tags[i]));
+    add_row (rows, n, row (index ? index : "", name, tags[i], NULL));
   return r;
 }
 
 static int
-run_search (const struct search_opts *o, const char *term, const struct skiff_registry_opts *ro,
-            yajl_val **rows, size_t *n, struct skiff_error **err)
+run_search (const struct search_opts *o, const char *term, const struct search_filter *sf,
+            const struct skiff_registry_opts *ro, yajl_val **rows, size_t *n,
+            struct skiff_error **err)
 {
   int limit = o->limit > 0 ? o->limit : 25;
   if (o->list_tags)
@@ -146,7 +178,7 @@ run_search (const struct search_opts *o, const char *term, const struct skiff_re
     {
       size_t hl = strcspn (term, "/");
       _cleanup_free_ char *host = xstrndup (term, hl);
-      return search_registry (host, term[hl] ? term + hl + 1 : "", limit, ro, rows, n, err);
+      return search_registry (host, term[hl] ? term + hl + 1 : "", limit, sf, ro, rows, n, err);
     }
   if (ro->search == NULL || ro->search[0] == NULL)
     return skiff_error_make (err, 0,
@@ -155,7 +187,7 @@ run_search (const struct search_opts *o, const char *term, const struct skiff_re
                              term);
   int r = 0;
   for (size_t i = 0; r == 0 && ro->search[i]; i++)
-    r = search_registry (ro->search[i], term, limit, ro, rows, n, err);
+    r = search_registry (ro->search[i], term, limit, sf, ro, rows, n, err);
   return r;
 }
 
@@ -168,20 +200,20 @@ cmd_search (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **e
   if (r != 0)
     return r < 0 ? r : 0;
   _cleanup_free_ char **filters = o.filters; /* the strings are argv's */
-  bool pass = true;
+  struct search_filter sf;
   struct skiff_registry_opts ro;
   r = skiff_cli_registry_opts (&o.reg, false, &ro, err);
   if (r == 0)
-    r = filters_pass (filters, &pass, err);
+    r = parse_filters (filters, &sf, err);
   yajl_val *rows = NULL;
   size_t n = 0;
   const char *term = res.args[0];
   if (strncmp (term, "docker://", 9) == 0)
     term += 9;
   if (r == 0)
-    r = run_search (&o, term, &ro, &rows, &n, err);
+    r = run_search (&o, term, &sf, &ro, &rows, &n, err);
   skiff_cli_registry_opts_clear (&ro);
-  if (r == 0 && pass && n > 0)
+  if (r == 0 && n > 0)
     return skiff_cli_format_rows (o.format,
                                   o.list_tags    ? "table {{.Name}}\t{{.Tag}}"
                                   : o.compatible ? "table {{.Name}}\t{{.Description}}\t{{.Stars}}"

@@ -333,8 +333,8 @@ basic_header (struct skiff_registry_client *c)
   return xasprintf ("Authorization: Basic %s", b);
 }
 
-static char *
-url_escape (const char *s)
+char *
+skiff_registry_url_escape (const char *s)
 {
   char *out = xmalloc (strlen (s) * 3 + 1);
   char *o = out;
@@ -359,8 +359,8 @@ fetch_token (struct skiff_registry_client *c, const struct skiff_auth_challenge 
   const char *service = skiff_auth_challenge_param (ch, "service");
   _cleanup_free_ char *scope
       = xasprintf ("repository:%s:%s", c->repo, c->push ? "pull,push" : "pull");
-  _cleanup_free_ char *es = url_escape (scope);
-  _cleanup_free_ char *esvc = url_escape (service ? service : "");
+  _cleanup_free_ char *es = skiff_registry_url_escape (scope);
+  _cleanup_free_ char *esvc = skiff_registry_url_escape (service ? service : "");
   _cleanup_free_ char *url
       = xasprintf ("%s%sservice=%s%s%s", realm, strchr (realm, '?') ? "&" : "?", esvc,
                    c->repo ? "&scope=" : "", c->repo ? es : "");

@@ -92,6 +92,8 @@ const char *skiff_host_arch (void);
 bool skiff_digest_valid (const char *digest);
 
 /* ---- client.c: one registry, one repository ---- */
+/* s with everything but RFC 3986's unreserved characters %-escaped, for a query value. */
+char *skiff_registry_url_escape (const char *s);
 struct skiff_registry_client;
 /* host: "127.0.0.1:5000"; repo: "library/busybox"; push asks for push scope. */
 int skiff_registry_client_new (const char *host, const char *repo, bool push,

@@ -194,6 +194,21 @@ teardown_file () {
   assert_equal "$output" $'1\n2\n3\n4\n5' "all five tags of three pages"
 }
 
+@test "registry: search asks the v1 search API first where a registry offers it: descriptions, stars, marks, filters" {
+  run -0 --separate-stderr skiff search --tls-verify=false --format '{{.Name}}|{{.Description}}|{{.Stars}}|{{.Official}}|{{.Automated}}' "$FAULT/o"
+  assert_equal "$output" "$FAULT/fault/corrupt|the corrupt image|7||"$'\n'"$FAULT/fault/good|the good image|4|[OK]|"$'\n'"$FAULT/fault/slow|the slow image|4||[OK]" \
+    "the v1 results (names containing o), in the registry's order"
+  run -0 --separate-stderr skiff search --tls-verify=false --filter is-official=true --format '{{.Name}}' "$FAULT/"
+  assert_equal "$output" "" "an empty text lists the catalog, which has no marks"
+  run -0 --separate-stderr skiff search --tls-verify=false --filter stars=5 --format '{{.Name}} {{.Stars}}' "$FAULT/r"
+  assert_equal "$output" "$(printf "$FAULT/fault/%s\n" "bearer 6" "corrupt 7" "err500 6" "reset 5")" \
+    "stars=5: at least 5"
+  run -0 --separate-stderr skiff search --tls-verify=false --filter is-automated=true --limit 10 --format '{{.Name}}' "$FAULT/s"
+  assert_equal "$output" "$FAULT/fault/slow"
+  run -0 --separate-stderr skiff search --tls-verify=false --compatible "$FAULT/good"
+  assert_match "${lines[1]}" "^$FAULT/fault/good +the good image +4 +\\[OK\\] *$" "docker's columns"
+}
+
 @test "registry: run of a missing image pulls it; --pull never fails with 125" {
   make_multilayer_image localhost/reg-run:1 run1
   run -0 skiff push --tls-verify=false localhost/reg-run:1 "$REG/reg-run:1"

@@ -12,7 +12,9 @@ the second layer's blob in one way:
   bearer   as good, behind a Bearer token (the challenge's realm is /token here, which hands
            out a token for a pull scope of this repository only)
 
-Its catalog lists those repositories, and each repository's tags list the tags 1 to 5, in
+Its v1 search API (/v1/search?q=&n=) finds them as fault/NAME, described, with as many stars
+as the name has letters, "good" official and "slow" automated.  Its catalog lists those
+repositories, and each repository's tags list the tags 1 to 5, in
 pages of two linked by Link headers (the pagination a client must follow).
 
 Usage: fault-registry.py PORTFILE MARKER  (listens on 127.0.0.1, a free port written to PORTFILE)
@@ -128,6 +130,14 @@ class Handler(BaseHTTPRequestHandler):
         # the lists in pages of two, each but the last with a Link to the next (distribution's
         # pagination: ?n=&last=)
         path, _, query = self.path.partition("?")
+        if path == "/v1/search":  # the v1 search API: each repository, "good" the official one
+            q = parse_qs(query)
+            text, n = q.get("q", [""])[0], int(q.get("n", ["25"])[0])
+            results = [{"name": f"fault/{r}", "description": f"the {r} image", "star_count": len(r),
+                        "is_official": r == "good", "is_automated": r == "slow"}
+                       for r in REPOS if text in r][:n]
+            return self.send(200, json.dumps({"num_results": len(results), "query": text,
+                                              "results": results}).encode())
         if path == "/v2/_catalog":
             return self.send_page(path, "repositories", REPOS, parse_qs(query), {})
         if len(parts) == 5 and parts[3] == "tags" and path.endswith("/tags/list"):

@@ -9,7 +9,6 @@
 struct skiff_error;
 struct skiff_store;
 
-/* How to reach a registry: from the flags, the auth file and skiff.conf. */
 /* One layer download's progress. */
 struct skiff_pull_blob_bytes
 {
@@ -18,6 +17,7 @@ struct skiff_pull_blob_bytes
   bool started, finished;
 };
 
+/* How to reach a registry: from the flags, the auth file and skiff.conf. */
 struct skiff_registry_opts
 {
   int tls_verify;       /* 1 verify (default), 0 off (and plain HTTP allowed), -1 unset */
@@ -81,13 +81,10 @@ int skiff_registry_push (struct skiff_store *store, const char *image, const cha
 int skiff_registry_list_tags (const char *ref, const struct skiff_registry_opts *opts, char ***tags,
                               char **name, struct skiff_error **err);
 
-/* `search` (tags.c): the repositories of the registry at host (its /v2/_catalog), sorted. */
-int skiff_registry_catalog (const char *host, const struct skiff_registry_opts *opts, char ***repos,
-                            struct skiff_error **err);
-
-/* `search` (search_v1.c): the registry's v1 search API (GET /v1/search?q=TEXT&n=LIMIT), which
- * podman asks first.  *offered false (nothing else set) when the registry does not serve it;
- * else up to limit results. */
+/* `search` (search.c): up to limit repositories of the registry at host matching text, as
+ * podman searches: the registry's v1 search API (GET /v1/search?q=TEXT&n=LIMIT) when text is
+ * not empty and the registry offers it, else its catalog's names containing text (no
+ * description, 0 stars, no marks). */
 struct skiff_search_result
 {
   char *name; /* as the registry names it ("library/busybox") */
@@ -95,10 +92,10 @@ struct skiff_search_result
   int64_t stars;
   bool official, automated;
 };
-int skiff_registry_search_v1 (const char *host, const char *text, int limit,
-                              const struct skiff_registry_opts *opts, bool *offered,
-                              struct skiff_search_result **results, size_t *n,
-                              struct skiff_error **err);
+int skiff_registry_search (const char *host, const char *text, int limit,
+                           const struct skiff_registry_opts *opts,
+                           struct skiff_search_result **results, size_t *n,
+                           struct skiff_error **err);
 void skiff_search_results_free (struct skiff_search_result *results, size_t n);
 
 /* `manifest inspect`: the manifest (or index) of ref as the registry serves it. */

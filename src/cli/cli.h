@@ -566,6 +566,8 @@ struct skiff_cli_pull_progress
   double *since;   /* when each layer's download started */
 };
 void skiff_cli_pull_progress_init (struct skiff_cli_pull_progress *p, bool quiet);
+/* "sha256:<hex>" -> "<hex>" (a terminal's lines print its first 12, as podman's bars). */
+const char *skiff_cli_digest_hex (const char *digest);
 void skiff_cli_pull_progress_clear (struct skiff_cli_pull_progress *p);
 void skiff_cli_pull_progress_draw (const struct skiff_pull_blob_bytes *blobs, size_t n, bool final,
                                    void *data);

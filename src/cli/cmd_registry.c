@@ -163,14 +163,16 @@ print_progress (enum skiff_pull_event ev, const char *text, void *data)
       if (!pp->tty) /* at a terminal the layer's line is drawn with its bytes */
         fprintf (stderr, "Copying blob %s\n", text);
       break;
-    case SKIFF_PULL_BLOB_SKIP: /* a terminal's lines name digests short, as podman's bars */
-      fprintf (stderr, "Copying blob %.*s skipped: already exists\n", pp->tty ? 12 : 80,
-               pp->tty && strchr (text, ':') ? strchr (text, ':') + 1 : text);
+    case SKIFF_PULL_BLOB_SKIP:
+      if (pp->tty)
+        fprintf (stderr, "Copying blob %.12s skipped: already exists\n",
+                 skiff_cli_digest_hex (text));
+      else
+        fprintf (stderr, "Copying blob %s skipped: already exists\n", text);
       break;
     case SKIFF_PULL_CONFIG:
       if (pp->tty)
-        fprintf (stderr, "Copying config %.12s done\n",
-                 strchr (text, ':') ? strchr (text, ':') + 1 : text);
+        fprintf (stderr, "Copying config %.12s done\n", skiff_cli_digest_hex (text));
       else
         fprintf (stderr, "Copying config %s\n", text);
       break;

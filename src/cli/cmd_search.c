@@ -78,7 +78,6 @@ parse_filters (char *const *filters, struct search_filter *sf, struct skiff_erro
   return 0;
 }
 
-/* A catalog entry has 0 stars and neither mark. */
 static bool
 filter_passes (const struct search_filter *sf, int64_t stars, bool official, bool automated)
 {
@@ -87,16 +86,16 @@ filter_passes (const struct search_filter *sf, int64_t stars, bool official, boo
 }
 
 static yajl_val
-row (const char *index, const char *name, const char *tag, const struct skiff_search_result *v1)
+row (const char *index, const char *name, const char *tag, const struct skiff_search_result *res)
 {
   yajl_gen g = skiff_json_gen_new (false);
   yajl_gen_map_open (g);
   skiff_json_gen_key_string (g, "Index", index);
   skiff_json_gen_key_string (g, "Name", name);
-  skiff_json_gen_key_string (g, "Description", v1 && v1->description ? v1->description : "");
-  skiff_json_gen_key_int (g, "Stars", v1 ? v1->stars : 0);
-  skiff_json_gen_key_string (g, "Official", v1 && v1->official ? "[OK]" : "");
-  skiff_json_gen_key_string (g, "Automated", v1 && v1->automated ? "[OK]" : "");
+  skiff_json_gen_key_string (g, "Description", res && res->description ? res->description : "");
+  skiff_json_gen_key_int (g, "Stars", res ? res->stars : 0);
+  skiff_json_gen_key_string (g, "Official", res && res->official ? "[OK]" : "");
+  skiff_json_gen_key_string (g, "Automated", res && res->automated ? "[OK]" : "");
   skiff_json_gen_key_string (g, "Tag", tag ? tag : "");
   yajl_gen_map_close (g);
   yajl_val v = skiff_cli_gen_tree (g);
@@ -111,39 +110,23 @@ add_row (yajl_val **rows, size_t *n, yajl_val v)
   (*rows)[(*n)++] = v;
 }
 
-/* One registry's repositories matching text, at most limit: its v1 search API's answer where
- * it offers one (podman asks it first), else the catalog's names containing text. */
+/* One registry's repositories matching text, at most limit (skiff_registry_search: its v1
+ * search API, else its catalog), those the filters pass. */
 static int
 search_registry (const char *host, const char *text, int limit, const struct search_filter *sf,
                  const struct skiff_registry_opts *ro, yajl_val **rows, size_t *n,
                  struct skiff_error **err)
 {
-  if (*text)
-    {
-      bool offered = false;
-      struct skiff_search_result *res = NULL;
-      size_t nres = 0;
-      int r = skiff_registry_search_v1 (host, text, limit, ro, &offered, &res, &nres, err);
-      for (size_t i = 0; r == 0 && i < nres; i++)
-        if (filter_passes (sf, res[i].stars, res[i].official, res[i].automated))
-          {
-            _cleanup_free_ char *name = xasprintf ("%s/%s", host, res[i].name);
-            add_row (rows, n, row (host, name, NULL, &res[i]));
-          }
-      skiff_search_results_free (res, nres);
-      if (r < 0 || offered)
-        return r;
-    }
-  _cleanup_strv_ char **repos = NULL;
-  int r = skiff_registry_catalog (host, ro, &repos, err);
-  bool pass = filter_passes (sf, 0, false, false);
-  for (size_t i = 0, found = 0; r == 0 && pass && repos[i] && (int)found < limit; i++)
-    if (strstr (repos[i], text) != NULL)
+  struct skiff_search_result *res = NULL;
+  size_t nres = 0;
+  int r = skiff_registry_search (host, text, limit, ro, &res, &nres, err);
+  for (size_t i = 0; r == 0 && i < nres; i++)
+    if (filter_passes (sf, res[i].stars, res[i].official, res[i].automated))
       {
-        _cleanup_free_ char *name = xasprintf ("%s/%s", host, repos[i]);
-        add_row (rows, n, row (host, name, NULL, NULL));
-        found++;
+        _cleanup_free_ char *name = xasprintf ("%s/%s", host, res[i].name);
+        add_row (rows, n, row (host, name, NULL, &res[i]));
       }
+  skiff_search_results_free (res, nres);
   return r;
 }
 

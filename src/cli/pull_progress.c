@@ -11,6 +11,13 @@
 #include "skiff/registry.h"
 #include "skiff/xalloc.h"
 
+const char *
+skiff_cli_digest_hex (const char *digest)
+{
+  const char *colon = strchr (digest, ':');
+  return colon ? colon + 1 : digest;
+}
+
 static double
 now_seconds (void)
 {
@@ -51,8 +58,7 @@ draw_line (const struct skiff_cli_pull_progress *p, const struct skiff_pull_blob
            double since, double now)
 {
   char line[512], done[24], total[24], rate[24];
-  const char *hex = strchr (b->digest, ':');
-  hex = hex ? hex + 1 : b->digest;
+  const char *hex = skiff_cli_digest_hex (b->digest);
   human (done, sizeof done, (double)b->done);
   human (total, sizeof total, (double)b->total);
   int n;

@@ -328,39 +328,40 @@ apply_search (struct skiff_config *cfg, const struct value *v, const char **prob
   return 0;
 }
 
+/* An array of "KEY=VALUE" strings, neither side empty (a VALUE without '/' unless
+ * value_may_have_slash), into *out; else *problem = expected. */
+static int
+apply_pairs (char ***out, const struct value *v, bool value_may_have_slash, const char *expected,
+             const char **problem)
+{
+  if (v->type != V_ARRAY || !v->all_strings)
+    return (*problem = expected), -1;
+  for (size_t i = 0; v->strv && v->strv[i]; i++)
+    {
+      const char *eq = strchr (v->strv[i], '=');
+      if (eq == NULL || eq == v->strv[i] || eq[1] == '\0'
+          || (!value_may_have_slash && strchr (eq + 1, '/')))
+        return (*problem = expected), -1;
+    }
+  skiff_strv_free (*out);
+  *out = skiff_strv_dup (v->strv);
+  return 0;
+}
+
 /* [registries] short_name_aliases = ["name=host/repo", ...] */
 static int
 apply_aliases (struct skiff_config *cfg, const struct value *v, const char **problem)
 {
-  if (v->type != V_ARRAY || !v->all_strings)
-    return (*problem = "expected an array of \"NAME=REGISTRY/REPOSITORY\" strings"), -1;
-  for (size_t i = 0; v->strv && v->strv[i]; i++)
-    {
-      const char *eq = strchr (v->strv[i], '=');
-      if (eq == NULL || eq == v->strv[i] || eq[1] == '\0')
-        return (*problem = "expected an array of \"NAME=REGISTRY/REPOSITORY\" strings"), -1;
-    }
-  skiff_strv_free (cfg->short_name_aliases);
-  cfg->short_name_aliases = skiff_strv_dup (v->strv);
-  return 0;
+  return apply_pairs (&cfg->short_name_aliases, v, true,
+                      "expected an array of \"NAME=REGISTRY/REPOSITORY\" strings", problem);
 }
 
 /* [registries] mirrors = ["registry=mirror[:port]", ...] */
 static int
 apply_mirrors (struct skiff_config *cfg, const struct value *v, const char **problem)
 {
-  static const char *const expected = "expected an array of \"REGISTRY=MIRROR\" strings";
-  if (v->type != V_ARRAY || !v->all_strings)
-    return (*problem = expected), -1;
-  for (size_t i = 0; v->strv && v->strv[i]; i++)
-    {
-      const char *eq = strchr (v->strv[i], '=');
-      if (eq == NULL || eq == v->strv[i] || eq[1] == '\0' || strchr (eq + 1, '/'))
-        return (*problem = expected), -1;
-    }
-  skiff_strv_free (cfg->registry_mirrors);
-  cfg->registry_mirrors = skiff_strv_dup (v->strv);
-  return 0;
+  return apply_pairs (&cfg->registry_mirrors, v, false,
+                      "expected an array of \"REGISTRY=MIRROR\" strings", problem);
 }
 
 static int

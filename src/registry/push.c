@@ -2,8 +2,8 @@
  * uncompressed tar streams they were unpacked from (layer_reproduce.c replays the tar-split
  * record), so each blob's digest is its DiffID and the image ID survives the round trip.
  * Uploads: POST for a session, the layer in one PATCH, a PUT with the digest (a config goes in
- * the PUT itself); a layer
- * the registry has in another repository the image came from or went to is mounted instead. */
+ * the PUT itself); a layer the registry has in another repository the image came from or went
+ * to is mounted instead. */
 #include "registry-internal.h"
 
 #include <errno.h>

@@ -91,6 +91,11 @@ const char *skiff_host_arch (void);
 /* "sha256:<64 lower hex>" */
 bool skiff_digest_valid (const char *digest);
 
+struct skiff_registry_client;
+/* tags.c: the registry's /v2/_catalog, every page, sorted. */
+int skiff_registry_catalog (struct skiff_registry_client *c, char ***repos,
+                            struct skiff_error **err);
+
 /* ---- client.c: one registry, one repository ---- */
 /* s with everything but RFC 3986's unreserved characters %-escaped, for a query value. */
 char *skiff_registry_url_escape (const char *s);

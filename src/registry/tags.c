@@ -100,14 +100,10 @@ get_list (struct skiff_registry_client *c, const char *path, const char *key, co
 }
 
 int
-skiff_registry_catalog (const char *host, const struct skiff_registry_opts *opts, char ***repos,
-                        struct skiff_error **err)
+skiff_registry_catalog (struct skiff_registry_client *c, char ***repos, struct skiff_error **err)
 {
-  *repos = NULL;
-  _cleanup_registry_client_ struct skiff_registry_client *c = NULL;
-  int r = skiff_registry_client_new (host, NULL, false, opts, &c, err);
-  _cleanup_free_ char *what = xasprintf ("searching registry %s", host);
-  return r < 0 ? r : get_list (c, "/v2/_catalog", "repositories", what, repos, err);
+  _cleanup_free_ char *what = xasprintf ("searching registry %s", skiff_registry_client_host (c));
+  return get_list (c, "/v2/_catalog", "repositories", what, repos, err);
 }
 
 int

@@ -1,8 +1,8 @@
-/* The v1 search API (GET /v1/search?q=TEXT&n=LIMIT: {"results": [{"name", "description",
- * "star_count", "is_official", "is_automated"}, ...]}), which podman's search asks before it
- * falls back to the v2 catalog: registries that offer it (docker's index) give descriptions,
- * stars and marks that a catalog has not.  A registry that answers anything but 200 does not
- * offer it. */
+/* `search` as podman's: the v1 search API first (GET /v1/search?q=TEXT&n=LIMIT: {"results":
+ * [{"name", "description", "star_count", "is_official", "is_automated"}, ...]}), which
+ * registries like docker's index offer with descriptions, stars and marks; a registry that
+ * answers it with anything but 200 does not offer it, and its v2 catalog is searched instead
+ * (on the same client: one connection, one ping). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +11,7 @@
 #include "skiff/error.h"
 #include "skiff/json.h"
 #include "skiff/registry.h"
+#include "skiff/strv.h"
 #include "skiff/xalloc.h"
 
 void
@@ -43,25 +44,17 @@ parse_result (yajl_val v, const char *what, struct skiff_search_result *out,
   return r;
 }
 
-int
-skiff_registry_search_v1 (const char *host, const char *text, int limit,
-                          const struct skiff_registry_opts *opts, bool *offered,
-                          struct skiff_search_result **results, size_t *n, struct skiff_error **err)
+/* The v1 search API's answer on c: *offered false when the registry does not serve it. */
+static int
+search_v1 (struct skiff_registry_client *c, const char *text, int limit, const char *what,
+           bool *offered, struct skiff_search_result **results, size_t *n, struct skiff_error **err)
 {
-  *offered = false;
-  *results = NULL;
-  *n = 0;
-  _cleanup_registry_client_ struct skiff_registry_client *c = NULL;
-  int r = skiff_registry_client_new (host, NULL, false, opts, &c, err);
-  if (r < 0)
-    return r;
   _cleanup_free_ char *q = skiff_registry_url_escape (text);
   _cleanup_free_ char *path = xasprintf ("/v1/search?q=%s&n=%d", q, limit);
-  _cleanup_free_ char *what = xasprintf ("searching registry %s", host);
   struct skiff_http_response resp = { 0 };
   const struct skiff_http_request req
       = { .method = "GET", .path = path, .accept = "application/json", .body_fd = -1 };
-  r = skiff_registry_request (c, &req, &resp, err);
+  int r = skiff_registry_request (c, &req, &resp, err);
   if (r < 0 || resp.status != 200)
     {
       skiff_http_response_clear (&resp);
@@ -96,4 +89,41 @@ skiff_registry_search_v1 (const char *host, const char *text, int limit,
   *results = out;
   *n = got;
   return 0;
+}
+
+/* The catalog's names containing text, as results without description, stars or marks. */
+static int
+search_catalog (struct skiff_registry_client *c, const char *text, int limit,
+                struct skiff_search_result **results, size_t *n, struct skiff_error **err)
+{
+  _cleanup_strv_ char **repos = NULL;
+  int r = skiff_registry_catalog (c, &repos, err);
+  if (r < 0)
+    return r;
+  struct skiff_search_result *out = xzalloc ((skiff_strv_len (repos) + 1) * sizeof *out);
+  size_t got = 0;
+  for (size_t i = 0; repos[i] && (int)got < limit; i++)
+    if (strstr (repos[i], text) != NULL)
+      out[got++].name = xstrdup (repos[i]);
+  *results = out;
+  *n = got;
+  return 0;
+}
+
+int
+skiff_registry_search (const char *host, const char *text, int limit,
+                       const struct skiff_registry_opts *opts, struct skiff_search_result **results,
+                       size_t *n, struct skiff_error **err)
+{
+  *results = NULL;
+  *n = 0;
+  _cleanup_registry_client_ struct skiff_registry_client *c = NULL;
+  int r = skiff_registry_client_new (host, NULL, false, opts, &c, err);
+  if (r < 0)
+    return r;
+  _cleanup_free_ char *what = xasprintf ("searching registry %s", host);
+  bool offered = false;
+  if (*text && (r = search_v1 (c, text, limit, what, &offered, results, n, err)) < 0)
+    return r;
+  return offered ? 0 : search_catalog (c, text, limit, results, n, err);
 }

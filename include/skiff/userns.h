@@ -13,6 +13,8 @@ struct skiff_error;
  * namespace owned by it).  Idempotent.  Root: does nothing. */
 int skiff_userns_enter (struct skiff_error **err);
 
+/* True once this process entered or joined a user namespace (rootless). */
+bool skiff_userns_entered (void);
 /* True when the CLI was started by an unprivileged user (whether or not entered yet). */
 bool skiff_userns_is_rootless (void);
 /* The uid/gid the CLI was started with on the host. */

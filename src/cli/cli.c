@@ -7,17 +7,23 @@
 
 #include "cli/options.h"
 #include "skiff/cleanup.h"
+#include "skiff/netholder.h"
 #include "skiff/userns.h"
 #include "skiff/xalloc.h"
 
 int
 skiff_cli_store (struct skiff_cli *cli, struct skiff_store **out, struct skiff_error **err)
 {
-  int r = skiff_userns_enter (err); /* idempotent; also after skiff_cli_store_outside */
+  /* rootless: the network holder's user namespace when it runs (or is wanted), else one of
+   * our own; idempotent, also after skiff_cli_store_outside */
+  int r = skiff_cli_store_outside (cli, out, err);
+  if (r == 0)
+    r = skiff_netholder_enter (*out, cli->netholder_create, err);
+  if (r == 0)
+    r = skiff_userns_enter (err);
   if (r < 0)
     return r;
-  r = skiff_cli_store_outside (cli, out, err);
-  if (r == 0 && !cli->store_reaped)
+  if (!cli->store_reaped)
     {
       /* inside the namespace: the leftovers hold files of mapped ids */
       skiff_store_reap_temp (*out);

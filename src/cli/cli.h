@@ -45,6 +45,7 @@ struct skiff_cli
   struct skiff_store_options store_opts;
   struct skiff_store store;
   bool store_open;
+  bool netholder_create;               /* rootless: start skiff's network namespace if none runs */
   bool store_reaped;                   /* temp dirs of dead commands removed (once per process) */
   const struct skiff_command *command; /* the one running */
 };
@@ -213,6 +214,9 @@ extern const struct skiff_opt skiff_cli_netuser_options[];
 /* run, rootless, --network container:X: joins X's user namespace (before the store). */
 int skiff_cli_network_join_userns (struct skiff_cli *cli, const struct skiff_network_spec *spec,
                                    struct skiff_error **err);
+/* start, restart, rootless: whether a container named (NULL: any) is on a bridge, so the
+ * command must start skiff's rootless network namespace when none runs (cli->netholder_create). */
+void skiff_cli_netholder_want (struct skiff_cli *cli, char *const *names);
 struct skiff_image;
 struct skiff_container;
 

@@ -105,6 +105,7 @@ cmd_start (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **er
                                   "together");
   if (res.nargs == 0 && !o.all && !o.latest && !o.filters)
     return skiff_cli_usage_error (cli, err, "\"skiff start\" requires at least 1 argument.");
+  skiff_cli_netholder_want (cli, o.all || o.latest || res.nargs == 0 ? NULL : res.args);
   if ((r = skiff_cli_store (cli, &store, err)) < 0)
     return r;
   static char *const none[] = { NULL };

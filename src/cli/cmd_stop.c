@@ -124,6 +124,7 @@ cmd_restart (struct skiff_cli *cli, int argc, char **argv, struct skiff_error **
     {
       /* all stops first, from outside the user namespace; the starts need to be inside it */
       int status = skiff_cli_each_container_parallel (store, targets, stop_one, &o);
+      skiff_cli_netholder_want (cli, targets ? targets : (char *[]){ NULL });
       if ((r = skiff_cli_store (cli, &store, err)) == 0)
         {
           int s2 = skiff_cli_each_container (store, targets, skiff_cli_start_one, NULL);

@@ -75,6 +75,14 @@ skiff_cli_create_defaults (struct skiff_container_spec *spec, struct skiff_error
   if (r == 0 && spec->stop_timeout == SKIFF_STOP_TIMEOUT_UNSET
       && cfg.stop_timeout != SKIFF_CONFIG_UNSET)
     spec->stop_timeout = (int)cfg.stop_timeout;
+  /* [containers] netns: the mode when --network names none (kept for the process's life:
+   * the spec borrows its strings) */
+  static char *config_netns;
+  if (r == 0 && spec->network.mode == NULL && cfg.netns && *cfg.netns)
+    {
+      free (config_netns);
+      spec->network.mode = config_netns = xstrdup (cfg.netns);
+    }
   /* first: a --security-opt no-new-privileges[=false] of the command line comes later, wins */
   if (r == 0 && cfg.no_new_privileges == 1)
     prepend_borrowed (&spec->security.security_opt, "no-new-privileges=true");

@@ -5,9 +5,12 @@
 
 #include "cli.h"
 #include "cli/options.h"
+#include "skiff/cleanup.h"
 #include "skiff/container.h"
 #include "skiff/engine.h"
+#include "skiff/error.h"
 #include "skiff/network.h"
+#include "skiff/strv.h"
 #include "skiff/userns.h"
 
 #define C struct skiff_cli_create_opts
@@ -51,20 +54,56 @@ skiff_cli_network_opts_clear (struct skiff_network_spec *spec)
   free (spec->aliases);
 }
 
+static bool
+mode_is_bridge (const char *mode)
+{
+  struct skiff_network_mode m;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  return skiff_network_mode_parse (mode, &m, &e) == 0 && m.kind == SKIFF_NET_BRIDGE;
+}
+
 /* Rootless --network container:X: every command enters a user namespace of its own, and a
  * sibling one may not join X's network namespace; so run joins X's user namespace instead
  * (as exec does), before the store is opened.  X missing or stopped: nothing here, start
- * reports it. */
+ * reports it.  A bridge instead: run starts skiff's rootless network namespace when none
+ * runs (skiff_cli_store joins it). */
 int
 skiff_cli_network_join_userns (struct skiff_cli *cli, const struct skiff_network_spec *spec,
                                struct skiff_error **err)
 {
-  if (!skiff_userns_is_rootless () || spec->mode == NULL
-      || strncmp (spec->mode, "container:", 10) != 0)
+  if (!skiff_userns_is_rootless ())
+    return 0;
+  /* a bridge (a network named, or the default one --link means) lives in skiff's rootless
+   * network namespace */
+  if (spec->mode ? mode_is_bridge (spec->mode) : spec->links != NULL)
+    cli->netholder_create = true;
+  if (spec->mode == NULL || strncmp (spec->mode, "container:", 10) != 0)
     return 0;
   _cleanup_container_ struct skiff_container *c = NULL;
   _cleanup_error_ struct skiff_error *e = NULL;
   skiff_cli_open_running (cli, spec->mode + 10, &c, &e); /* joins when it runs */
   (void)err;
   return 0;
+}
+
+void
+skiff_cli_netholder_want (struct skiff_cli *cli, char *const *names)
+{
+  struct skiff_store *store;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  _cleanup_strv_ char **all = NULL;
+  if (!skiff_userns_is_rootless () || skiff_cli_store_outside (cli, &store, &e) < 0)
+    return;
+  if (names == NULL && skiff_container_list_ids (store, &all, &e) == 0)
+    names = all;
+  for (size_t i = 0; names && names[i] && !cli->netholder_create; i++)
+    {
+      _cleanup_free_ char *id = NULL;
+      _cleanup_container_ struct skiff_container *c = NULL;
+      if (skiff_container_lookup (store, names[i], &id, &e) == 0
+          && skiff_container_load (store, id, &c, &e) == 0)
+        cli->netholder_create = mode_is_bridge (c->config.network.mode);
+      skiff_error_free (e);
+      e = NULL;
+    }
 }

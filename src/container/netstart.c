@@ -71,9 +71,6 @@ skiff_container_net_prepare (struct skiff_store *store, const struct skiff_conta
   switch (mode.kind)
     {
     case SKIFF_NET_BRIDGE:
-      if (store->rootless)
-        return skiff_error_make_status (err, 125, 0,
-                                        "bridge networking is not supported rootless yet");
       net->bridge = true;
       return mode.arg ? 0
                       : skiff_container_links_prepare (store, c, &net->link_lines, &net->env, err);

@@ -24,7 +24,9 @@ static int
 resolve_mode (struct skiff_store *store, const struct skiff_container_spec *spec,
               struct skiff_network_config *cfg, struct skiff_error **err)
 {
-  struct skiff_network_mode mode = { .kind = store->rootless ? SKIFF_NET_NONE : SKIFF_NET_BRIDGE };
+  /* rootless the default is none, but --link means the default bridge (docker's) */
+  bool bridge = !store->rootless || spec->network.links != NULL;
+  struct skiff_network_mode mode = { .kind = bridge ? SKIFF_NET_BRIDGE : SKIFF_NET_NONE };
   int r;
   if (spec->network.mode && (r = skiff_network_mode_parse (spec->network.mode, &mode, err)) < 0)
     return r;
@@ -34,10 +36,6 @@ resolve_mode (struct skiff_store *store, const struct skiff_container_spec *spec
       /* a missing network is docker's "not found" in either mode */
       if ((r = skiff_engine_network_endpoint (store, spec, mode.arg, cfg, err)) < 0)
         return r;
-      if (store->rootless)
-        return skiff_error_make_status (err, 125, 0,
-                                        "bridge networking is not supported rootless yet: "
-                                        "use --network none, host, container:<id> or ns:<path>");
       return 0;
     case SKIFF_NET_CONTAINER:
       {

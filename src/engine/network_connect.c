@@ -13,6 +13,7 @@
 #include "skiff/error.h"
 #include "skiff/lock.h"
 #include "skiff/netdef.h"
+#include "skiff/netholder.h"
 #include "skiff/network.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
@@ -52,10 +53,13 @@ open_pair (struct skiff_store *store, const char *net, const char *ctr, bool nee
                                     "container %s cannot join or leave network %s: its network "
                                     "mode is %s",
                                     (*c)->config.name, d->name, (*c)->config.network.mode);
-  if (store->rootless && need_def)
+  /* rootless, a running container's namespace is only reachable from the holder's user
+   * namespace, which it is in when it started on a bridge */
+  if (store->rootless && running (*c) && !skiff_netholder_joined ())
     return skiff_error_make_status (err, 125, 0,
-                                    "bridge networking is not supported rootless yet: network "
-                                    "connect needs root");
+                                    "container %s is not in skiff's rootless network namespace: "
+                                    "connect or disconnect it while it is stopped",
+                                    (*c)->config.name);
   return 0;
 }
 

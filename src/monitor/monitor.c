@@ -26,6 +26,8 @@
 #include "skiff/log.h"
 #include "skiff/logfile.h"
 #include "skiff/monitor.h"
+#include "skiff/netholder.h"
+#include "skiff/network.h"
 #include "skiff/restart.h"
 #include "skiff/sandbox.h"
 #include "skiff/store.h"
@@ -60,6 +62,26 @@ struct monitor
   bool health_restart; /* --health-on-failure restart: respawn once PID 1 is gone */
 };
 
+/* Rootless, a container on a bridge keeps skiff's network namespace while it lives: its
+ * monitor holds the holder's lock (moved above the preserved fds); other monitors let go. */
+static int
+keep_netholder_lock (const struct skiff_container *c, int floor)
+{
+  int fd = skiff_netholder_lock_fd ();
+  if (fd < 0)
+    return -1;
+  struct skiff_network_mode mode;
+  struct skiff_error *e = NULL;
+  int moved = -1;
+  if (skiff_network_mode_parse (c->config.network.mode, &mode, &e) == 0
+      && mode.kind == SKIFF_NET_BRIDGE)
+    moved = fcntl (fd, F_DUPFD_CLOEXEC, floor);
+  skiff_error_free (e);
+  close (fd);
+  skiff_netholder_set_lock_fd (moved);
+  return moved;
+}
+
 /* Nothing of the CLI stays open but what the monitor was given: not its stdio (so
  * `$(skiff run -d ...)` returns), not fds a caller such as bats keeps open above 2.  A
  * foreground client's stdio for PID 1 is moved above its --preserve-fds first. */
@@ -80,7 +102,8 @@ detach_process (struct skiff_monitor_params *p)
       if (null > 2)
         close (null);
     }
-  int keep[] = { p->status_fd, a->attach_fd, a->stdin_fd, a->out_fd[0], a->out_fd[1] };
+  int holder = keep_netholder_lock (p->c, floor);
+  int keep[] = { p->status_fd, a->attach_fd, a->stdin_fd, a->out_fd[0], a->out_fd[1], holder };
   skiff_monitor_close_fds_except ((unsigned)floor, keep, sizeof keep / sizeof keep[0]);
   if (chdir ("/") < 0)
     return;

@@ -16,8 +16,9 @@
 #include "skiff/fs.h"
 #include "skiff/json.h"
 #include "skiff/lock.h"
-#include "skiff/netdef.h"
 #include "skiff/log.h"
+#include "skiff/netdef.h"
+#include "skiff/netholder.h"
 #include "skiff/store.h"
 #include "skiff/strv.h"
 #include "skiff/xalloc.h"
@@ -289,6 +290,32 @@ configure_inside (const struct skiff_network_attach_req *req, const struct skiff
   return r;
 }
 
+struct link_job
+{
+  struct skiff_store *store;
+  const struct skiff_network_attach_req *req;
+  const struct skiff_network_info *info;
+  uint32_t ip;
+};
+
+/* The bridge (when missing), the veth pair and the container's side: in the host's network
+ * namespace, or rootless in the holder's (skiff_netholder_call). */
+static int
+make_links (void *arg, struct skiff_error **err)
+{
+  const struct link_job *j = arg;
+  struct skiff_nl nl = { 0 };
+  unsigned bridge_index = 0;
+  int r = skiff_nl_open (&nl, err);
+  if (r < 0)
+    return r;
+  if ((r = ensure_bridge (j->store, &nl, j->info, &bridge_index, err)) == 0
+      && (r = make_veth (&nl, j->info, bridge_index, j->req, j->ip, err)) == 0)
+    r = configure_inside (j->req, j->info, j->ip, err);
+  skiff_nl_close (&nl);
+  return r;
+}
+
 int
 skiff_network_attach_to (struct skiff_store *store, const struct skiff_network_attach_req *req,
                          struct skiff_network_endpoint *out, struct skiff_error **err)
@@ -298,15 +325,8 @@ skiff_network_attach_to (struct skiff_store *store, const struct skiff_network_a
   int r = skiff_network_info_load (store, req->network, &info, err);
   if (r < 0 || (r = lease_take (store, &info, req, &ip, err)) < 0)
     return r;
-  struct skiff_nl nl = { 0 };
-  unsigned bridge_index = 0;
-  if ((r = skiff_nl_open (&nl, err)) == 0)
-    {
-      if ((r = ensure_bridge (store, &nl, &info, &bridge_index, err)) == 0
-          && (r = make_veth (&nl, &info, bridge_index, req, ip, err)) == 0)
-        r = configure_inside (req, &info, ip, err);
-      skiff_nl_close (&nl);
-    }
+  struct link_job job = { store, req, &info, ip };
+  r = skiff_netholder_call (make_links, &job, err);
   if (r < 0)
     {
       skiff_error_prefix (err, "network %s", info.name);

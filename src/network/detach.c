@@ -15,6 +15,7 @@
 #include "network-internal.h"
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
+#include "skiff/netholder.h"
 
 /* The name of the interface holding ip in the current namespace ("" when none). */
 static void
@@ -41,10 +42,10 @@ delete_inside (pid_t pid, uint32_t ip, struct skiff_error **err)
 {
   char path[64], name[IFNAMSIZ];
   snprintf (path, sizeof path, "/proc/%d/ns/net", (int)pid);
-  _cleanup_close_ int self = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int self = open ("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   _cleanup_close_ int target = self < 0 ? -1 : open (path, O_RDONLY | O_CLOEXEC);
   if (self < 0 || target < 0)
-    return skiff_error_make (err, errno, "open %s", self < 0 ? "/proc/self/ns/net" : path);
+    return skiff_error_make (err, errno, "open %s", self < 0 ? "/proc/thread-self/ns/net" : path);
   if (setns (target, CLONE_NEWNET) < 0)
     return skiff_error_make (err, errno, "enter %s", path);
   struct skiff_nl nl = { 0 };
@@ -62,6 +63,23 @@ delete_inside (pid_t pid, uint32_t ip, struct skiff_error **err)
   return r;
 }
 
+/* Entering a container's namespace means coming back: rootless only the holder's namespace
+ * lets us back in, so both run in its thread (skiff_netholder_call). */
+struct inside_job
+{
+  pid_t pid;
+  uint32_t ip;
+  unsigned from;
+  char *out;
+};
+
+static int
+delete_job (void *arg, struct skiff_error **err)
+{
+  const struct inside_job *j = arg;
+  return delete_inside (j->pid, j->ip, err);
+}
+
 int
 skiff_network_detach (struct skiff_store *store, const char *network, const char *id, pid_t pid,
                       struct skiff_error **err)
@@ -69,14 +87,17 @@ skiff_network_detach (struct skiff_store *store, const char *network, const char
   struct skiff_network_endpoint ep;
   int r = 0;
   if (skiff_network_endpoint_on (store, network, id, &ep) == 0)
-    r = delete_inside (pid, ep.ip, err);
+    {
+      struct inside_job job = { .pid = pid, .ip = ep.ip };
+      r = skiff_netholder_call (delete_job, &job, err);
+    }
   if (r == 0)
     skiff_network_release_from (store, network, id);
   return r;
 }
 
-int
-skiff_network_free_ifname (pid_t pid, unsigned from, char out[16], struct skiff_error **err)
+static int
+free_ifname (pid_t pid, unsigned from, char out[16], struct skiff_error **err)
 {
   for (unsigned k = from; k < from + 64; k++)
     {
@@ -98,4 +119,18 @@ skiff_network_free_ifname (pid_t pid, unsigned from, char out[16], struct skiff_
         }
     }
   return skiff_error_make (err, 0, "no free interface name eth%u..eth%u", from, from + 63);
+}
+
+static int
+free_ifname_job (void *arg, struct skiff_error **err)
+{
+  const struct inside_job *j = arg;
+  return free_ifname (j->pid, j->from, j->out, err);
+}
+
+int
+skiff_network_free_ifname (pid_t pid, unsigned from, char out[16], struct skiff_error **err)
+{
+  struct inside_job job = { .pid = pid, .from = from, .out = out };
+  return skiff_netholder_call (free_ifname_job, &job, err);
 }

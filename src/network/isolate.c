@@ -21,6 +21,7 @@
 #include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/log.h"
+#include "skiff/netholder.h"
 #include "skiff/store.h"
 #include "skiff/xalloc.h"
 
@@ -97,22 +98,37 @@ skiff_network_isolate (struct skiff_store *store, struct skiff_nl *nl,
   return r;
 }
 
+struct unisolate_job
+{
+  struct skiff_store *store;
+  const struct skiff_network_info *info;
+};
+
+static int
+unisolate (void *arg, struct skiff_error **err)
+{
+  const struct unisolate_job *j = arg;
+  struct skiff_nl nl = { 0 };
+  int r = skiff_nl_open (&nl, err);
+  if (r < 0)
+    return r;
+  if ((r = pairs (j->store, &nl, j->info, false, err)) < 0)
+    skiff_error_log_drop (err, SKIFF_LOG_WARN);
+  rule (&nl, false, j->info->bridge, 0, 0);
+  if ((r = skiff_nl_link_del (&nl, j->info->bridge, 0, err)) < 0)
+    skiff_error_log_drop (err, SKIFF_LOG_WARN);
+  skiff_nl_close (&nl);
+  return 0;
+}
+
 void
 skiff_network_unisolate (struct skiff_store *store, const struct skiff_network_info *info)
 {
-  struct skiff_nl nl = { 0 };
   struct skiff_error *e = NULL;
-  if (store->rootless) /* no bridge, no rules: rootless networks are definitions only */
+  /* rootless, the bridges live in the holder's namespace: none while no holder runs */
+  if (store->rootless && !skiff_netholder_joined ())
     return;
-  if (skiff_nl_open (&nl, &e) < 0)
-    {
-      skiff_error_log_drop (&e, SKIFF_LOG_WARN);
-      return;
-    }
-  if (pairs (store, &nl, info, false, &e) < 0)
+  struct unisolate_job job = { store, info };
+  if (skiff_netholder_call (unisolate, &job, &e) < 0)
     skiff_error_log_drop (&e, SKIFF_LOG_WARN);
-  rule (&nl, false, info->bridge, 0, 0);
-  if (skiff_nl_link_del (&nl, info->bridge, 0, &e) < 0)
-    skiff_error_log_drop (&e, SKIFF_LOG_WARN);
-  skiff_nl_close (&nl);
 }

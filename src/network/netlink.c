@@ -202,9 +202,9 @@ skiff_nl_open_in (pid_t pid, const char *ifname, struct skiff_nl *nl, unsigned *
 {
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/ns/net", (int)pid);
-  _cleanup_close_ int self = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int self = open ("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (self < 0)
-    return skiff_error_make (err, errno, "open /proc/self/ns/net");
+    return skiff_error_make (err, errno, "open /proc/thread-self/ns/net");
   _cleanup_close_ int target = open (path, O_RDONLY | O_CLOEXEC);
   if (target < 0)
     return skiff_error_make (err, errno, "open %s", path);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "skiff/error.h"
+#include "skiff/netholder.h"
 #include "skiff/ports.h"
 
 #define FWD_BUF 65536
@@ -329,6 +330,11 @@ forwarder_main (const int *fds, const struct skiff_port_binding *v, size_t n, ui
   signal (SIGTERM, SIG_DFL);
   signal (SIGINT, SIG_DFL);
   signal (SIGPIPE, SIG_IGN);
+  /* rootless: the listeners stay in the host's namespace, the connections to the container
+   * are made in the holder's */
+  struct skiff_error *ns_err = NULL;
+  if (skiff_netholder_enter_netns (&ns_err) < 0)
+    _exit (1);
   keep_only (fds, n);
   if ((epfd = epoll_create1 (EPOLL_CLOEXEC)) < 0)
     _exit (1);

@@ -354,6 +354,12 @@ skiff_userns_join (pid_t pid, struct skiff_error **err)
 }
 
 bool
+skiff_userns_entered (void)
+{
+  return entered;
+}
+
+bool
 skiff_userns_is_rootless (void)
 {
   init_ids ();

@@ -1,15 +1,16 @@
 #!/usr/bin/env bats
-# Root's networking (root only, see run-all.sh): the default bridge network skiff
-# (10.88.0.0/16 on skiff0, a veth pair per container), address leases under concurrent runs
-# and after a SIGKILLed monitor, system check of leases, resolv.conf from the host's without
-# loopback resolvers, --network ns:, and legacy links (links.md).  Every test runs in a network
-# namespace of its own (ip netns, skiff through nsenter): the bridge and veths live there,
-# traffic goes between containers of the test only, and the namespace is deleted afterwards.
-# Rootless has no bridge yet (pasta/slirp4netns is a later step): its default is none.
+# The default bridge network skiff (10.88.0.0/16 on skiff0, a veth pair per container), root
+# and rootless: address leases under concurrent runs and after a SIGKILLed monitor, system
+# check of leases, -p through it, and legacy links (links.md).  Root: every test runs in a
+# network namespace of its own (ip netns, skiff through nsenter), deleted afterwards; rootless:
+# in skiff's own (bridge-helpers.bash), gone once no container is on a bridge.  Traffic goes
+# between containers of the test only (and, for -p, from the host's loopback).  Root only:
+# 61-network-bridge-root.bats.
 load helpers
+load bridge-helpers
 
 setup () {
-  netns_setup
+  bridge_setup
 }
 
 teardown () {
@@ -34,9 +35,9 @@ ip_of () { # NAME
   assert_equal "${lines[2]}" "default via 10.88.0.1 dev eth0 " "default route"
   assert_contains "${lines[4]}" "LOWER_UP" "lo is up"
   assert_equal "${lines[5]}" "$addr	${lines[6]} br1" "own hosts line"
-  run -0 nsenter --net="/run/netns/$NS" ip -4 -o addr show skiff0
-  assert_contains "$output" "inet 10.88.0.1/16" "the bridge's gateway address"
   skiff run -d --name br2 "$IMG" sleep 600 >/dev/null
+  run -0 in_bridge_ns ip -4 -o addr show skiff0
+  assert_contains "$output" "inet 10.88.0.1/16" "the bridge's gateway address"
   run -0 skiff inspect --format '{{.HostConfig.NetworkMode}} {{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{.NetworkSettings.IPPrefixLen}} {{.NetworkSettings.Networks.skiff.IPAddress}}' br2
   assert_match "$output" '^bridge (10\.88\.[0-9.]+) 10\.88\.0\.1 16 \1$' "inspect"
   run -0 skiff exec br2 ip -4 -o addr show eth0
@@ -53,6 +54,22 @@ ip_of () { # NAME
   assert_equal "$output" hello-from-srv "by IP"
   run -0 --separate-stderr skiff run --rm --link srv:web "$IMG" wget -q -O - http://web/
   assert_equal "$output" hello-from-srv "by link alias"
+}
+
+@test "bridge: -p 127.0.0.1:PORT:80 on the default bridge reaches the container from the host" {
+  local port=18080
+  if is_rootless; then port=$((20000 + RANDOM % 20000)); else in_ns ip link set lo up; fi
+  skiff run -d --name pweb -p "127.0.0.1:$port:80" "$IMG" sh -c \
+    'mkdir /www && echo hello-through-bridge > /www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+  run -0 skiff inspect --format '{{.HostConfig.NetworkMode}}' pweb
+  assert_equal "$output" bridge "the network mode"
+  wait_for "skiff exec pweb sh -c 'netstat -ltn | grep -q :80'" 10
+  run -0 in_ns wget -q -O - "http://127.0.0.1:$port/"
+  assert_equal "$output" hello-through-bridge "from the host's loopback"
+  run -0 skiff port pweb 80
+  assert_equal "$output" "127.0.0.1:$port" "port"
+  skiff rm -f pweb >/dev/null
+  run ! in_ns wget -q -T 2 -O - "http://127.0.0.1:$port/"
 }
 
 @test "bridge: 50 parallel run -d get 50 distinct addresses, all released after rm" {
@@ -98,34 +115,6 @@ ip_of () { # NAME
   assert_equal "$output" "$ip/" "the dead holder's address was handed out again"
   assert_equal "$(leases)" "" "leases after the --rm run"
 }
-
-@test "bridge: resolv.conf is the host's without loopback nameservers (host network: with them)" {
-  local fake=$BATS_TEST_TMPDIR/resolv.conf
-  printf 'search example.test\nnameserver 127.0.0.53\nnameserver 192.0.2.1\nnameserver ::1\noptions edns0\n' >"$fake"
-  run -0 --separate-stderr unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
-    sh "$fake" nsenter --net="/run/netns/$NS" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
-    --runroot "$SKIFF_TEST_RUNROOT" run --rm "$IMG" cat /etc/resolv.conf
-  assert_equal "$output" $'search example.test\nnameserver 192.0.2.1\noptions edns0' "resolv.conf"
-  # the host's own network reaches its loopback resolvers: kept
-  run -0 --separate-stderr unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
-    sh "$fake" nsenter --net="/run/netns/$NS" "$SKIFF" --root "$SKIFF_TEST_ROOT" \
-    --runroot "$SKIFF_TEST_RUNROOT" run --rm --network host "$IMG" cat /etc/resolv.conf
-  assert_equal "$output" "$(cat "$fake")" "resolv.conf with --network host"
-}
-
-@test "--network ns:PATH joins that namespace" {
-  skiff run -d --name ns1 --network none "$IMG" sleep 600 >/dev/null
-  run -0 skiff inspect --format '{{.State.Pid}}' ns1
-  local pid=$output
-  run -0 skiff exec ns1 readlink /proc/self/ns/net
-  local ns=$output
-  run -0 skiff run --rm --network "ns:/proc/$pid/ns/net" "$IMG" readlink /proc/self/ns/net
-  assert_equal "$output" "$ns" "namespace"
-  run -125 --separate-stderr skiff run --rm --network ns:/no/such/ns "$IMG" true
-  assert_one_line_error "$stderr"
-  assert_contains "$stderr" "/no/such/ns"
-}
-
 
 @test "link: hosts line and the variables of links.md's example, exactly" {
   skiff import -c 'EXPOSE 6379 6380' -c 'ENV REDIS_VERSION=7.2' \

@@ -1,9 +1,8 @@
 #!/usr/bin/env bats
 # The network commands, root and rootless: definitions in the store (create, ls, inspect,
-# exists, rm, prune) and their refusals.  Rootless, networks are definitions only (no bridge
-# can exist there yet: run --network NAME is refused), so nothing here makes an interface;
-# as root every test still runs in a network namespace of its own.  Containers on user
-# networks, names, isolation: 67-networks-traffic.bats (root only).
+# exists, rm, prune) and their refusals; nothing here makes an interface, and as root every
+# test still runs in a network namespace of its own.  Containers on user networks, names,
+# isolation: 67-networks-traffic.bats.
 load helpers
 
 setup () {

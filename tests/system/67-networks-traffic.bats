@@ -1,15 +1,16 @@
 #!/usr/bin/env bats
-# Containers on user-defined networks (root only, see run-all.sh: bridges and veths need
-# root; rootless networks are definitions only, 66-networks.bats): a bridge per network with
-# its own subnet and leases, --ip, --mac-address, --network-alias, names kept in every
-# member's /etc/hosts on join and leave, --internal, isolation between networks, connect and
-# disconnect, rm while in use, system check.  Every test runs in a network namespace of its
-# own (ip netns, skiff through nsenter): the bridges, veths and rules live there, traffic
-# goes between containers of the test only, and the namespace is deleted afterwards.
+# Containers on user-defined networks, root and rootless: a bridge per network with its own
+# subnet and leases, --ip, --mac-address, --network-alias, names kept in every member's
+# /etc/hosts on join and leave, --internal, isolation between networks, connect and
+# disconnect, rm while in use.  Root: every test runs in a network namespace of its own (ip
+# netns, skiff through nsenter), deleted afterwards; rootless: the bridges, veths and rules
+# live in skiff's own (bridge-helpers.bash).  Traffic goes between containers of the test
+# only.  Root only: 67-networks-root.bats (system check of bridges).
 load helpers
+load bridge-helpers
 
 setup () {
-  netns_setup
+  bridge_setup
 }
 
 teardown () {
@@ -53,11 +54,13 @@ leases () { # NETWORK
 }
 
 @test "user network: --internal has no route out; two networks cannot reach each other" {
-  in_ns sysctl -qw net.ipv4.ip_forward=1 # the rules, not the host's setting, keep them apart
   skiff network create --subnet 10.132.0.0/24 nt-one >/dev/null
   skiff network create --subnet 10.133.0.0/24 nt-two >/dev/null
   skiff network create --subnet 10.134.0.0/24 --internal nt-in >/dev/null
   skiff run -d --name nt-x --network nt-two "$IMG" sleep 600 >/dev/null
+  # the rules, not the namespace's setting, keep them apart (rootless: the namespace exists
+  # from nt-x on)
+  in_bridge_ns sysctl -qw net.ipv4.ip_forward=1
   run -0 --separate-stderr skiff run --rm --network nt-in "$IMG" sh -c \
     'ip route; ping -c1 -W1 10.133.0.2 2>&1; ping -c1 -W1 192.0.2.1 2>&1; true'
   assert_equal "${lines[0]}" "10.134.0.0/24 dev eth0 scope link  src 10.134.0.2 " "no default route"
@@ -68,15 +71,15 @@ leases () { # NETWORK
   assert_equal "${lines[0]}" "default via 10.132.0.1 dev eth0 " "a default route"
   assert_not_contains "$output" "64 bytes from 10.133.0.2" "the other network stays out of reach"
   assert_equal "${lines[-1]}" 1 "its own gateway answers"
-  run -0 in_ns ip rule
+  run -0 in_bridge_ns ip rule
   assert_contains "$output" "to 10.133.0.0/24 iif skiff1 prohibit" "the rule one -> two"
   assert_contains "$output" "to 10.132.0.0/24 iif skiff2 prohibit" "the rule two -> one"
   assert_contains "$output" "30001:	from all iif skiff3 prohibit" "internal: nothing routed from it"
   skiff rm -f nt-x >/dev/null
   skiff network rm nt-one nt-two nt-in >/dev/null
-  run -0 in_ns ip rule
+  run -0 in_bridge_ns ip rule
   assert_not_contains "$output" "skiff" "rules removed with the networks"
-  run -1 in_ns ip link show skiff1
+  run -1 in_bridge_ns ip link show skiff1
 }
 
 @test "network connect/disconnect: a running container gets and loses the interface and its name" {
@@ -147,30 +150,3 @@ leases () { # NETWORK
   assert_equal "$output" "10.138.0.2/" "the first address is free again"
 }
 
-@test "system check: a dead holder's lease on a user network, a removed network's bridge and leases" {
-  skiff network create --subnet 10.139.0.0/24 nt-chk >/dev/null
-  skiff network create --subnet 10.141.0.0/24 nt-gone >/dev/null
-  skiff run --rm --network nt-gone "$IMG" true # its bridge skiff2 exists from now on
-  skiff run -d --name nt-k --network nt-chk "$IMG" sleep 600 >/dev/null
-  local mon pid ip id
-  id=$(container_id_of nt-k)
-  ip=$(skiff inspect --format '{{.NetworkSettings.IPAddress}}' nt-k)
-  mon=$(skiff inspect --format '{{.State.ConmonPid}}' nt-k)
-  pid=$(skiff inspect --format '{{.State.Pid}}' nt-k)
-  kill -KILL "$mon"
-  wait_for "! kill -0 $pid 2>/dev/null" 10
-  # a network rm that died after its definition went; and a bridge that is not this store's
-  rm "$SKIFF_TEST_ROOT/networks/nt-gone.json"
-  in_ns ip link add skiff9 type bridge
-  run -1 skiff system check
-  assert_contains "$output" "network nt-chk: address $ip is leased to container $id, whose process is gone"
-  assert_contains "$output" "bridge skiff2 of a removed network is left"
-  assert_contains "$output" "network nt-gone: address leases of a removed network"
-  assert_not_contains "$output" "skiff9" "a bridge this store did not make is not its business"
-  run -0 skiff system check --repair
-  assert_contains "$output" "bridge skiff2 of a removed network is left (repaired)"
-  run -0 skiff system check
-  assert_equal "$(leases nt-chk)" "" "lease freed"
-  run -1 in_ns ip link show skiff2
-  run -0 in_ns ip link show skiff9
-}

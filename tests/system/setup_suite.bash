@@ -8,6 +8,15 @@ setup_suite () {
 
   [ -n "${SKIFF:-}" ] || { echo "SKIFF must name the skiff binary to test" >&2; return 1; }
   [ -x "$SKIFF" ] || { echo "SKIFF=$SKIFF is not an executable file" >&2; return 1; }
+  # Root's default network is the bridge: every container run without --network none outside
+  # netns_setup makes skiff0 and a veth where bats runs.  run-all.sh runs root's bats in a
+  # network namespace of its own; run by hand in the host's, say so (a TAP comment).
+  if [ "$(id -u)" -eq 0 ] \
+    && [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+    echo "# warning: root in the host's network namespace: containers will make skiff0 and" \
+      "veths here; run bats as tests/run-all.sh does:" \
+      "unshare --net sh -c 'ip link set lo up && exec bats ...'" >&3
+  fi
 
   export SKIFF_TEST_ROOT=$BATS_SUITE_TMPDIR/root
   export SKIFF_TEST_RUNROOT=$BATS_SUITE_TMPDIR/runroot

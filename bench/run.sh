@@ -14,6 +14,7 @@
 #            ../shared/bench/floor.c next to the repository)
 #   podman   podman run --rm --network none IMG true    (private storage and containers.conf;
 #            runtime runc: Debian's crun 1.8 refuses a hybrid cgroup layout)
+#   podman-bridge  podman run --rm IMG true: podman's default network (its CNI bridge)
 # Prints the medians and the ratios to the floor, skiff-init/skiff and podman/skiff.  Root only; installs
 # hyperfine, podman and runc with apt when missing.  Not part of CI.
 # Environment: RUNS (default 30), WARMUP (default 3), SKIFF (default build/skiff).
@@ -76,6 +77,7 @@ podman "${podman_store[@]}" import -q "$tmp/fixture/rootfs.tar" skiff-bench/busy
 "$tmp/floor" "$lower" "$tmp/floor-scratch" /bin/true || die "the floor program failed"
 podman "${podman_store[@]}" run --rm --network none skiff-bench/busybox true \
   || die "podman run failed"
+podman "${podman_store[@]}" run --rm skiff-bench/busybox true || die "podman run (its bridge) failed"
 
 hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" --export-json "$tmp/result.json" \
   -n skiff "${sk[*]} run --rm skiff-bench/busybox true" \
@@ -84,19 +86,22 @@ hyperfine -N --warmup "${WARMUP:-3}" --runs "${RUNS:-30}" --export-json "$tmp/re
   -n skiff-init "${sk[*]} run --rm --init skiff-bench/busybox true" \
   -n skiff-privileged "${sk[*]} run --rm --privileged skiff-bench/busybox true" \
   -n floor "$tmp/floor $lower $tmp/floor-scratch /bin/true" \
-  -n podman "podman ${podman_store[*]} run --rm --network none skiff-bench/busybox true"
+  -n podman "podman ${podman_store[*]} run --rm --network none skiff-bench/busybox true" \
+  -n podman-bridge "podman ${podman_store[*]} run --rm skiff-bench/busybox true"
 
 python3 - "$tmp/result.json" <<'EOF'
 import json, sys
 r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
 print()
-for name in ("skiff", "skiff-none", "skiff-init", "skiff-privileged", "floor", "podman"):
+for name in ("skiff", "skiff-none", "skiff-init", "skiff-privileged", "floor", "podman",
+             "podman-bridge"):
     print(f"median {name:16} {r[name]:8.1f} ms")
 print(f"skiff/floor  {r['skiff'] / r['floor']:6.2f}x  (the default network: bridge as root)")
 print(f"skiff-none/floor {r['skiff-none'] / r['floor']:6.2f}x")
 print(f"skiff-privileged/floor  {r['skiff-privileged'] / r['floor']:6.2f}x")
 print(f"skiff-init/skiff {r['skiff-init'] / r['skiff']:6.2f}x")
 print(f"podman/skiff {r['podman'] / r['skiff']:6.2f}x")
+print(f"podman-bridge/skiff {r['podman-bridge'] / r['skiff']:6.2f}x  (each on its default bridge)")
 EOF
 
 # The floor again with a cgroup per hierarchy (floor.c's FLOOR_CGROUP: made, joined before the

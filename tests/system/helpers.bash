@@ -18,7 +18,9 @@ skiff () {
 }
 
 # Network tests as root run in a network namespace of their own (ip netns; skiff and in_ns
-# through nsenter), deleted afterwards, so nothing touches the host's interfaces.  Rootless
+# through nsenter), deleted afterwards, so nothing touches the host's interfaces.  (The other
+# tests' containers are on the default bridge too: run-all.sh runs root's whole bats in a
+# network namespace it makes, `unshare --net`, so their skiff0 is not the host's.)  Rootless
 # there is none (NS empty): the user cannot make one that skiff's own user namespace, with
 # its subuid range, can still be set up from.
 netns_setup () {

@@ -17,7 +17,7 @@ archive () { # OUT  (spec JSON on stdin)
 # The pid in the rootless network namespace's record, if its process runs.
 holder_pid () {
   local pid start
-  read -r pid start <"$SKIFF_TEST_RUNROOT/netns.holder" 2>/dev/null || return 0
+  { read -r pid start <"$SKIFF_TEST_RUNROOT/netns.holder"; } 2>/dev/null || return 0
   kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 

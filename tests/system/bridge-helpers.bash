@@ -16,7 +16,7 @@ bridge_setup () {
 # The pid of the rootless network namespace's holder, or nothing.
 netns_holder () {
   local pid start
-  read -r pid start <"$SKIFF_TEST_RUNROOT/netns.holder" 2>/dev/null || return 0
+  { read -r pid start <"$SKIFF_TEST_RUNROOT/netns.holder"; } 2>/dev/null || return 0
   kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 

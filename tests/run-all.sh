@@ -222,6 +222,19 @@ host_net_before=$(host_net_state)
 # each bats has its own store, root's two each their own network namespace (bats_run), every
 # container its own cgroup, and the podman files are not in the ASan pass.
 # SKIFF_TEST_SERIAL=1 runs them one after the other.  Each one's output is printed once it ends.
+# A pass run in the background (bats_run ... &): once it ends, its output and its record.
+collect_background () { # NAME PID|"" TITLE
+  [ -n "$2" ] || return 0
+  wait "$2"
+  section "$3"
+  cat "$stage/$1.log"
+  if [ -s "$stage/$1.counts" ]; then
+    record "$1" $(cat "$stage/$1.counts")
+  else
+    record "$1" 0 1
+  fi
+}
+
 root_files=()
 for f in "$stage"/system/*.bats; do
   [[ " ${ROOTLESS_ONLY_FILES[*]} " == *" ${f##*/} "* ]] || root_files+=("$f")
@@ -273,16 +286,7 @@ else
   record system-asan 0 1
 fi
 
-if [ -n "$root_pid" ]; then
-  wait "$root_pid"
-  section "system tests as root"
-  cat "$stage/system-root.log"
-  if [ -s "$stage/system-root.counts" ]; then
-    record system-root $(cat "$stage/system-root.counts")
-  else
-    record system-root 0 1
-  fi
-fi
+collect_background system-root "$root_pid" "system tests as root"
 
 section "host network namespace"
 if [ "$(host_net_state)" = "$host_net_before" ]; then
@@ -294,15 +298,6 @@ else
   record host-netns 0 1
 fi
 
-if [ -n "$rootless_pid" ]; then
-  wait "$rootless_pid"
-  section "system tests as $TEST_USER (rootless)"
-  cat "$stage/system-rootless.log"
-  if [ -s "$stage/system-rootless.counts" ]; then
-    record system-rootless $(cat "$stage/system-rootless.counts")
-  else
-    record system-rootless 0 1
-  fi
-fi
+collect_background system-rootless "$rootless_pid" "system tests as $TEST_USER (rootless)"
 
 finish

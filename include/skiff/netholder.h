@@ -30,6 +30,6 @@ void skiff_netholder_set_lock_fd (int fd);
 int skiff_netholder_call (int (*fn) (void *arg, struct skiff_error **err), void *arg,
                           struct skiff_error **err);
 
-/* In a single-threaded child (the port forwarder): enters the holder's network namespace for
- * good (0 and nothing as root or without a holder). */
-int skiff_netholder_enter_netns (struct skiff_error **err);
+/* The holder's network namespace, opened, for a child to enter for good (the port forwarder):
+ * *fd -1 as root or without a joined holder; an error when the joined holder is gone. */
+int skiff_netholder_open_netns (int *fd, struct skiff_error **err);

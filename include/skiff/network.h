@@ -65,6 +65,8 @@ struct skiff_network_mode
  * else: docker's "network X not found" (exit 125). */
 int skiff_network_mode_parse (const char *text, struct skiff_network_mode *out,
                               struct skiff_error **err);
+/* Whether a recorded or given mode (NULL: none) is a bridge: the default one or a name. */
+bool skiff_network_mode_is_bridge (const char *text);
 
 /* The flag checks that need no store, with docker/cli's texts (exit 125): --add-host
  * host:ip, --dns an IP address, --dns-search a domain, --dns-option no whitespace, --link

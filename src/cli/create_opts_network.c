@@ -54,14 +54,6 @@ skiff_cli_network_opts_clear (struct skiff_network_spec *spec)
   free (spec->aliases);
 }
 
-static bool
-mode_is_bridge (const char *mode)
-{
-  struct skiff_network_mode m;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  return skiff_network_mode_parse (mode, &m, &e) == 0 && m.kind == SKIFF_NET_BRIDGE;
-}
-
 /* Rootless --network container:X: every command enters a user namespace of its own, and a
  * sibling one may not join X's network namespace; so run joins X's user namespace instead
  * (as exec does), before the store is opened.  X missing or stopped: nothing here, start
@@ -75,7 +67,7 @@ skiff_cli_network_join_userns (struct skiff_cli *cli, const struct skiff_network
     return 0;
   /* a bridge (a network named, or the default one --link means) lives in skiff's rootless
    * network namespace */
-  if (spec->mode ? mode_is_bridge (spec->mode) : spec->links != NULL)
+  if (spec->mode ? skiff_network_mode_is_bridge (spec->mode) : spec->links != NULL)
     cli->netholder_create = true;
   if (spec->mode == NULL || strncmp (spec->mode, "container:", 10) != 0)
     return 0;
@@ -102,7 +94,7 @@ skiff_cli_netholder_want (struct skiff_cli *cli, char *const *names)
       _cleanup_container_ struct skiff_container *c = NULL;
       if (skiff_container_lookup (store, names[i], &id, &e) == 0
           && skiff_container_load (store, id, &c, &e) == 0)
-        cli->netholder_create = mode_is_bridge (c->config.network.mode);
+        cli->netholder_create = skiff_network_mode_is_bridge (c->config.network.mode);
       skiff_error_free (e);
       e = NULL;
     }

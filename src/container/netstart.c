@@ -136,10 +136,7 @@ skiff_container_net_done (struct skiff_container_net *net, bool failed)
 void
 skiff_container_net_release (struct skiff_store *store, const struct skiff_container *c)
 {
-  struct skiff_network_mode mode;
-  _cleanup_error_ struct skiff_error *e = NULL;
-  if (c->config.network.mode && skiff_network_mode_parse (c->config.network.mode, &mode, &e) == 0
-      && mode.kind == SKIFF_NET_BRIDGE)
+  if (skiff_network_mode_is_bridge (c->config.network.mode))
     skiff_container_networks_leave (store, c);
   skiff_ports_stop (c->dir); /* the forwarder or pasta, if any */
 }

@@ -70,13 +70,9 @@ keep_netholder_lock (const struct skiff_container *c, int floor)
   int fd = skiff_netholder_lock_fd ();
   if (fd < 0)
     return -1;
-  struct skiff_network_mode mode;
-  struct skiff_error *e = NULL;
-  int moved = -1;
-  if (skiff_network_mode_parse (c->config.network.mode, &mode, &e) == 0
-      && mode.kind == SKIFF_NET_BRIDGE)
-    moved = fcntl (fd, F_DUPFD_CLOEXEC, floor);
-  skiff_error_free (e);
+  int moved = skiff_network_mode_is_bridge (c->config.network.mode)
+                  ? fcntl (fd, F_DUPFD_CLOEXEC, floor)
+                  : -1;
   close (fd);
   skiff_netholder_set_lock_fd (moved);
   return moved;

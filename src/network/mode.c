@@ -223,3 +223,12 @@ skiff_network_config_clear (struct skiff_network_config *cfg)
   free (cfg->mac);
   memset (cfg, 0, sizeof *cfg);
 }
+
+bool
+skiff_network_mode_is_bridge (const char *text)
+{
+  struct skiff_network_mode mode;
+  _cleanup_error_ struct skiff_error *e = NULL;
+  return text != NULL && skiff_network_mode_parse (text, &mode, &e) == 0
+         && mode.kind == SKIFF_NET_BRIDGE;
+}

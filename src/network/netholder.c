@@ -311,14 +311,13 @@ skiff_netholder_call (int (*fn) (void *arg, struct skiff_error **err), void *arg
 }
 
 int
-skiff_netholder_enter_netns (struct skiff_error **err)
+skiff_netholder_open_netns (int *fd, struct skiff_error **err)
 {
+  *fd = -1;
   if (!skiff_userns_is_rootless () || holder_pid <= 0)
     return 0;
-  _cleanup_close_ int fd = open_netns (err);
-  if (fd < 0)
-    return fd;
-  if (setns (fd, CLONE_NEWNET) < 0)
-    return skiff_error_make (err, errno, "enter the rootless network namespace");
-  return 0;
+  int r = open_netns (err);
+  if (r >= 0)
+    *fd = r;
+  return r < 0 ? r : 0;
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "skiff/cleanup.h"
 #include "skiff/error.h"
 #include "skiff/netholder.h"
 #include "skiff/ports.h"
@@ -318,7 +320,7 @@ keep_only (const int *fds, size_t n)
 
 static _Noreturn void
 forwarder_main (const int *fds, const struct skiff_port_binding *v, size_t n, uint32_t ip,
-                pid_t parent)
+                int netns, pid_t parent)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (getppid () != parent)
@@ -332,8 +334,7 @@ forwarder_main (const int *fds, const struct skiff_port_binding *v, size_t n, ui
   signal (SIGPIPE, SIG_IGN);
   /* rootless: the listeners stay in the host's namespace, the connections to the container
    * are made in the holder's */
-  struct skiff_error *ns_err = NULL;
-  if (skiff_netholder_enter_netns (&ns_err) < 0)
+  if (netns >= 0 && setns (netns, CLONE_NEWNET) < 0)
     _exit (1);
   keep_only (fds, n);
   if ((epfd = epoll_create1 (EPOLL_CLOEXEC)) < 0)
@@ -381,12 +382,16 @@ int
 skiff_ports_forwarder_spawn (const int *fds, const struct skiff_port_binding *v, size_t n,
                              uint32_t container_ip, pid_t *helper, struct skiff_error **err)
 {
+  _cleanup_close_ int netns = -1;
+  int r = skiff_netholder_open_netns (&netns, err);
+  if (r < 0)
+    return r;
   pid_t parent = getpid ();
   pid_t pid = fork ();
   if (pid < 0)
     return skiff_error_make (err, errno, "fork the port forwarder");
   if (pid == 0)
-    forwarder_main (fds, v, n, container_ip, parent);
+    forwarder_main (fds, v, n, container_ip, netns, parent);
   *helper = pid;
   return 0;
 }
